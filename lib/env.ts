@@ -15,6 +15,10 @@ const schema = z.object({
       message: "must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)",
     }),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Interface the web server binds to. */
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** Size of the synthetic dataset `npm start` prepares when none is prepared. */
+  SYNTHETIC_COUNT: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
   SPLIT_SEED: z.string().min(1).optional(),
 });
 

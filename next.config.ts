@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Native addons and the generated Prisma clients stay outside the bundle.
+  serverExternalPackages: ["better-sqlite3", "sharp", "pg", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg"],
+  poweredByHeader: false,
+  // The dev overlay and telemetry must never reach the network on these machines.
+  devIndicators: false,
+};
+
+export default nextConfig;
