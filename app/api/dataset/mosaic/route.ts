@@ -1,0 +1,16 @@
+import { getMosaicPng } from "@/lib/site/get-mosaic-png";
+
+export const dynamic = "force-dynamic";
+
+/** Public: a fixed random sample of training portraits, like the dataset README's mosaic. */
+export async function GET() {
+  const mosaic = await getMosaicPng();
+  if (!mosaic) return new Response("No dataset is prepared yet.", { status: 404 });
+  return new Response(new Uint8Array(mosaic.png), {
+    headers: {
+      "content-type": "image/png",
+      "cache-control": "public, max-age=300",
+      etag: `"${mosaic.buildId}"`,
+    },
+  });
+}

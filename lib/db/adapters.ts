@@ -1,0 +1,141 @@
+/**
+ * Driver adapter factories for both engines, shared by the runtime client (client.ts)
+ * and the Prisma CLI (prisma/<engine>/prisma.config.ts), so the CLI migrates through
+ * exactly the connection code the application uses.
+ *
+ * Relative imports only: the Prisma CLI loads this file through its own TypeScript
+ * loader (jiti), which does not know the "@/" alias.
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { engineOf, pgConnectionFields, sqliteFilePath, type PgConnectionFields } from "./engine";
+
+// ---------------------------------------------------------------------------------------
+// SQLite
+// ---------------------------------------------------------------------------------------
+
+/** How long a SQLite writer waits for the lock before SQLITE_BUSY (several processes share the file). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Put a SQLite file into WAL mode (readers never block the writer; the web server and the
+ * workers are separate processes). WAL is a property of the file, so doing it once on open
+ * is enough; it is synchronous so getDb() can stay synchronous. Creates the parent folder.
+ */
+export function prepareSqliteFile(file: string): void {
+  if (file === ":memory:") return;
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    db.pragma("journal_mode = WAL");
+  } finally {
+    db.close();
+  }
+}
+
+export function sqliteAdapterFactory(url: string): PrismaBetterSQLite3 {
+  const file = sqliteFilePath(url);
+  prepareSqliteFile(file);
+  // better-sqlite3's `timeout` is SQLite's busy_timeout for every connection the adapter opens.
+  // Timestamps stay in the adapter's default ISO-8601 text form ("2025-01-02T03:04:05.678+00:00"),
+  // which sorts correctly as text in raw SQL.
+  return new PrismaBetterSQLite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+}
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL
+// ---------------------------------------------------------------------------------------
+
+const PG_TEXT_OID = 25;
+/** `name` and `"char"`: catalog column types adapter-pg 6.x cannot deserialise. */
+const PG_NAME_OID = 19;
+const PG_CHAR_OID = 18;
+
+/**
+ * adapter-pg 6.x throws "Column type 'name' could not be deserialized" on any result with
+ * a `name` or `"char"` column, and the schema engine's introspection (run by `migrate
+ * deploy`, `migrate diff`, `migrate status`) reads exactly such pg_catalog columns. Both
+ * arrive as text on the wire, so reporting them as `text` in the row description is
+ * lossless. The hook is pg's (undocumented) per-message handler; pg is pinned, and the
+ * guard below fails loudly at start-up should a pg upgrade rename it.
+ */
+class PgClientNameAsText extends pg.Client {
+  _handleRowDescription(msg: { fields: { dataTypeID: number }[] }): void {
+    for (const field of msg.fields) {
+      if (field.dataTypeID === PG_NAME_OID || field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    }
+    (pg.Client.prototype as unknown as { _handleRowDescription(m: unknown): void })._handleRowDescription.call(this, msg);
+  }
+}
+if (typeof (pg.Client.prototype as unknown as Record<string, unknown>)._handleRowDescription !== "function") {
+  throw new Error("pg.Client no longer has _handleRowDescription: update PgClientNameAsText in lib/db/adapters.ts");
+}
+
+export interface PgAdapterOptions {
+  /** Pool size per process. */
+  max?: number;
+}
+
+/**
+ * Pool configuration for node-postgres. The connection is passed as separate fields, never
+ * as `connectionString`: adapter-pg builds its shadow database pool as `{ ...config,
+ * database: <shadow> }`, and a connection string would silently win over that `database`.
+ */
+export function pgPoolConfig(fields: PgConnectionFields, options: PgAdapterOptions = {}): pg.PoolConfig {
+  return {
+    host: fields.host,
+    port: fields.port,
+    user: fields.user,
+    password: fields.password,
+    database: fields.database,
+    ssl: fields.ssl,
+    max: options.max ?? 10,
+    Client: PgClientNameAsText,
+  };
+}
+
+/**
+ * PrismaPg with a working shadow database. The stock connectToShadowDb() drops the shadow
+ * database before closing the pool connected to it, which fails ("database is being accessed
+ * by other users") and leaks the database; here the pool is closed first.
+ */
+class PrismaPgMigrationSafe extends PrismaPg {
+  readonly #fields: PgConnectionFields;
+
+  constructor(fields: PgConnectionFields, options: PgAdapterOptions) {
+    super(pgPoolConfig(fields, options), fields.schema ? { schema: fields.schema } : undefined);
+    this.#fields = fields;
+  }
+
+  override async connectToShadowDb() {
+    const main = await new PrismaPg(pgPoolConfig(this.#fields, { max: 1 })).connect();
+    const database = `prisma_shadow_${randomUUID().replaceAll("-", "")}`;
+    await main.executeScript(`CREATE DATABASE "${database}"`);
+    const shadow = await new PrismaPg(pgPoolConfig({ ...this.#fields, database, schema: undefined }, { max: 2 })).connect();
+    const closeShadowPool = shadow.dispose.bind(shadow);
+    shadow.dispose = async () => {
+      await closeShadowPool();
+      try {
+        await main.executeScript(`DROP DATABASE IF EXISTS "${database}"`);
+      } finally {
+        await main.dispose();
+      }
+    };
+    return shadow;
+  }
+}
+
+export function pgAdapterFactory(url: string, options: PgAdapterOptions = {}): PrismaPg {
+  return new PrismaPgMigrationSafe(pgConnectionFields(url), options);
+}
+
+// ---------------------------------------------------------------------------------------
+
+export function adapterFactoryFor(url: string): PrismaBetterSQLite3 | PrismaPg {
+  return engineOf(url) === "sqlite" ? sqliteAdapterFactory(url) : pgAdapterFactory(url);
+}
