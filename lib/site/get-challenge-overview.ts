@@ -1,7 +1,6 @@
 import "server-only";
-import path from "node:path";
-import fs from "node:fs/promises";
 import { env } from "../env";
+import { readPreparedDataset } from "../dataset/read-prepared-dataset";
 import { MOSAIC_HEIGHT, MOSAIC_WIDTH } from "../mosaic/render-mosaic";
 import type { Attribute } from "../challenge/definition";
 
@@ -13,20 +12,15 @@ export interface ChallengeOverview {
   mosaic: { width: number; height: number };
 }
 
-/** What the public challenge page shows about the prepared dataset (no test labels). */
+/** What the public challenge page shows about the prepared dataset (nothing about test labels). */
 export async function getChallengeOverview(): Promise<ChallengeOverview | null> {
-  const file = path.join(env().dataDir, "dataset", "current", "dataset.json");
-  let manifest: any;
-  try {
-    manifest = JSON.parse(await fs.readFile(file, "utf8"));
-  } catch {
-    return null;
-  }
+  const dataset = await readPreparedDataset(env().dataDir);
+  if (!dataset) return null;
   return {
-    buildId: manifest.buildId,
-    sourceKind: manifest.source.kind,
-    counts: manifest.counts,
-    trainLabelCounts: manifest.labelCounts.train,
+    buildId: dataset.buildId,
+    sourceKind: dataset.source.kind,
+    counts: dataset.counts,
+    trainLabelCounts: dataset.labelCounts.train,
     mosaic: { width: MOSAIC_WIDTH, height: MOSAIC_HEIGHT },
   };
 }
