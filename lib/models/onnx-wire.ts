@@ -1,0 +1,377 @@
+/**
+ * A minimal, bounds-checked reader of the ONNX protobuf (onnx.proto3), enough to list what a
+ * model uses: operators and their domains, graph inputs/outputs, and the declared shape and
+ * storage of every tensor. We do not use a general protobuf library here because this runs on
+ * untrusted bytes in the web server and the scorer: this reader never allocates tensor data
+ * (it keeps offsets only), never recurses deeper than `maxDepth`, and stops at `maxNodes`.
+ */
+
+export class OnnxParseError extends Error {}
+
+const WIRE_VARINT = 0;
+const WIRE_I64 = 1;
+const WIRE_LEN = 2;
+const WIRE_I32 = 5;
+
+class Reader {
+  pos: number;
+  constructor(
+    readonly buf: Uint8Array,
+    start: number,
+    readonly end: number,
+  ) {
+    this.pos = start;
+  }
+
+  more(): boolean {
+    return this.pos < this.end;
+  }
+
+  fail(what: string): never {
+    throw new OnnxParseError(`${what} at byte ${this.pos}`);
+  }
+
+  /** Varints up to 64 bits; values beyond 2^53 lose precision, which is fine for size checks. */
+  varint(): number {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) this.fail("truncated varint");
+      const b = this.buf[this.pos++];
+      value += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return value >= 2 ** 63 ? value - 2 ** 64 : value;
+      scale *= 128;
+    }
+    this.fail("varint longer than 10 bytes");
+  }
+
+  tag(): { field: number; wire: number } {
+    const t = this.varint();
+    const field = Math.floor(t / 8);
+    if (field < 1) this.fail("invalid field number 0");
+    return { field, wire: t % 8 };
+  }
+
+  /** Start/end offsets of a length-delimited field (no copy). */
+  span(): [number, number] {
+    const len = this.varint();
+    if (len < 0 || this.pos + len > this.end) this.fail("length-delimited field runs past its message");
+    const s = this.pos;
+    this.pos += len;
+    return [s, this.pos];
+  }
+
+  string(): string {
+    const [s, e] = this.span();
+    if (e - s > 64 * 1024) throw new OnnxParseError(`string field of ${e - s} bytes at byte ${s} (names are limited to 64 KB)`);
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset + s, e - s).toString("utf8");
+  }
+
+  sub(): Reader {
+    const [s, e] = this.span();
+    return new Reader(this.buf, s, e);
+  }
+
+  skip(wire: number): void {
+    switch (wire) {
+      case WIRE_VARINT:
+        this.varint();
+        return;
+      case WIRE_I64:
+        this.advance(8);
+        return;
+      case WIRE_LEN:
+        this.span();
+        return;
+      case WIRE_I32:
+        this.advance(4);
+        return;
+      default:
+        this.fail(`unsupported protobuf wire type ${wire}`);
+    }
+  }
+
+  advance(n: number): void {
+    if (this.pos + n > this.end) this.fail("truncated fixed-width field");
+    this.pos += n;
+  }
+
+  /** A repeated int64 field that may be packed (wire type 2) or not (wire type 0). */
+  int64s(wire: number, into: number[]): void {
+    if (wire === WIRE_VARINT) {
+      into.push(this.varint());
+    } else if (wire === WIRE_LEN) {
+      const r = this.sub();
+      while (r.more()) into.push(r.varint());
+    } else {
+      this.fail(`unexpected wire type ${wire} for an integer list`);
+    }
+  }
+}
+
+export interface OnnxTensorInfo {
+  name: string;
+  dataType: number;
+  dims: number[];
+  /** `data_location == EXTERNAL` or `external_data` entries: the tensor points at another file. */
+  external: boolean;
+}
+
+export interface OnnxValueInfo {
+  name: string;
+  /** TensorProto.DataType of a tensor input/output, 0 when it is not a tensor or not declared. */
+  elemType: number;
+  /** Declared shape: a number per static dim, a string per symbolic dim, null for unknown; null if no shape. */
+  dims: (number | string | null)[] | null;
+}
+
+export interface OnnxNodeInfo {
+  opType: string;
+  domain: string;
+  name: string;
+  subgraphs: OnnxGraphInfo[];
+}
+
+export interface OnnxGraphInfo {
+  inputs: OnnxValueInfo[];
+  outputs: OnnxValueInfo[];
+  initializers: OnnxTensorInfo[];
+  nodes: OnnxNodeInfo[];
+  /** Tensors held in node attributes (Constant values etc.), for the size checks. */
+  attributeTensors: OnnxTensorInfo[];
+}
+
+export interface OnnxFunctionInfo {
+  name: string;
+  domain: string;
+  nodes: OnnxNodeInfo[];
+  attributeTensors: OnnxTensorInfo[];
+}
+
+export interface OnnxModelInfo {
+  irVersion: number;
+  opsetImports: { domain: string; version: number }[];
+  graph: OnnxGraphInfo | null;
+  functions: OnnxFunctionInfo[];
+  nodeCount: number;
+}
+
+export interface OnnxParseLimits {
+  maxNodes: number;
+  maxDepth: number;
+}
+
+class Budget {
+  nodes = 0;
+  constructor(readonly limits: OnnxParseLimits) {}
+  node(): void {
+    if (++this.nodes > this.limits.maxNodes) {
+      throw new OnnxParseError(`more than ${this.limits.maxNodes} nodes (graph, subgraphs and functions together)`);
+    }
+  }
+  depth(d: number): void {
+    if (d > this.limits.maxDepth) throw new OnnxParseError(`subgraphs nested deeper than ${this.limits.maxDepth} levels`);
+  }
+}
+
+/** Parses the structure of an ONNX ModelProto. Throws OnnxParseError on malformed input or limits. */
+export function parseOnnxModel(bytes: Uint8Array, limits: OnnxParseLimits): OnnxModelInfo {
+  const budget = new Budget(limits);
+  const r = new Reader(bytes, 0, bytes.length);
+  const model: OnnxModelInfo = { irVersion: 0, opsetImports: [], graph: null, functions: [], nodeCount: 0 };
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if (field === 1 && wire === WIRE_VARINT) model.irVersion = r.varint();
+    else if (field === 8 && wire === WIRE_LEN) model.opsetImports.push(readOpset(r.sub()));
+    else if (field === 7 && wire === WIRE_LEN) {
+      if (model.graph) r.fail("more than one main graph");
+      model.graph = readGraph(r.sub(), budget, 1);
+    } else if (field === 25 && wire === WIRE_LEN) model.functions.push(readFunction(r.sub(), budget));
+    else r.skip(wire);
+  }
+  model.nodeCount = budget.nodes;
+  return model;
+}
+
+function readOpset(r: Reader): { domain: string; version: number } {
+  const out = { domain: "", version: 0 };
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if (field === 1 && wire === WIRE_LEN) out.domain = r.string();
+    else if (field === 2 && wire === WIRE_VARINT) out.version = r.varint();
+    else r.skip(wire);
+  }
+  return out;
+}
+
+function readGraph(r: Reader, budget: Budget, depth: number): OnnxGraphInfo {
+  budget.depth(depth);
+  const g: OnnxGraphInfo = { inputs: [], outputs: [], initializers: [], nodes: [], attributeTensors: [] };
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if (wire !== WIRE_LEN) {
+      r.skip(wire);
+      continue;
+    }
+    if (field === 1) g.nodes.push(readNode(r.sub(), budget, depth, g.attributeTensors));
+    else if (field === 5) g.initializers.push(readTensor(r.sub()));
+    else if (field === 15) g.initializers.push(...readSparseTensor(r.sub()));
+    else if (field === 11) g.inputs.push(readValueInfo(r.sub()));
+    else if (field === 12) g.outputs.push(readValueInfo(r.sub()));
+    else r.skip(wire);
+  }
+  return g;
+}
+
+function readFunction(r: Reader, budget: Budget): OnnxFunctionInfo {
+  const f: OnnxFunctionInfo = { name: "", domain: "", nodes: [], attributeTensors: [] };
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if (field === 1 && wire === WIRE_LEN) f.name = r.string();
+    else if (field === 10 && wire === WIRE_LEN) f.domain = r.string();
+    else if (field === 7 && wire === WIRE_LEN) f.nodes.push(readNode(r.sub(), budget, 1, f.attributeTensors));
+    else r.skip(wire);
+  }
+  return f;
+}
+
+function readNode(r: Reader, budget: Budget, depth: number, tensors: OnnxTensorInfo[]): OnnxNodeInfo {
+  budget.node();
+  const n: OnnxNodeInfo = { opType: "", domain: "", name: "", subgraphs: [] };
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if (field === 4 && wire === WIRE_LEN) n.opType = r.string();
+    else if (field === 7 && wire === WIRE_LEN) n.domain = r.string();
+    else if (field === 3 && wire === WIRE_LEN) n.name = r.string();
+    else if (field === 5 && wire === WIRE_LEN) readAttribute(r.sub(), budget, depth, n.subgraphs, tensors);
+    else r.skip(wire);
+  }
+  return n;
+}
+
+function readAttribute(
+  r: Reader,
+  budget: Budget,
+  depth: number,
+  subgraphs: OnnxGraphInfo[],
+  tensors: OnnxTensorInfo[],
+): void {
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if (wire !== WIRE_LEN) {
+      r.skip(wire);
+      continue;
+    }
+    // 5: t, 10: tensors, 6: g, 11: graphs, 22: sparse_tensor, 23: sparse_tensors
+    if (field === 5 || field === 10) tensors.push(readTensor(r.sub()));
+    else if (field === 22 || field === 23) tensors.push(...readSparseTensor(r.sub()));
+    else if (field === 6 || field === 11) subgraphs.push(readGraph(r.sub(), budget, depth + 1));
+    else r.skip(wire);
+  }
+}
+
+function readTensor(r: Reader): OnnxTensorInfo {
+  const t: OnnxTensorInfo = { name: "", dataType: 0, dims: [], external: false };
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if (field === 1) r.int64s(wire, t.dims);
+    else if (field === 2 && wire === WIRE_VARINT) t.dataType = r.varint();
+    else if (field === 8 && wire === WIRE_LEN) t.name = r.string();
+    else if (field === 13 && wire === WIRE_LEN) {
+      t.external = true;
+      r.skip(wire);
+    } else if (field === 14 && wire === WIRE_VARINT) {
+      if (r.varint() !== 0) t.external = true;
+    } else r.skip(wire);
+  }
+  return t;
+}
+
+function readSparseTensor(r: Reader): OnnxTensorInfo[] {
+  const out: OnnxTensorInfo[] = [];
+  const dims: number[] = [];
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if ((field === 1 || field === 2) && wire === WIRE_LEN) out.push(readTensor(r.sub()));
+    else if (field === 3) r.int64s(wire, dims);
+    else r.skip(wire);
+  }
+  // The dense shape is what a consumer may materialise; check it like a dense tensor too.
+  const values = out[0];
+  if (values) out.push({ name: values.name, dataType: values.dataType, dims, external: false });
+  return out;
+}
+
+function readValueInfo(r: Reader): OnnxValueInfo {
+  const v: OnnxValueInfo = { name: "", elemType: 0, dims: null };
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if (field === 1 && wire === WIRE_LEN) v.name = r.string();
+    else if (field === 2 && wire === WIRE_LEN) readTypeProto(r.sub(), v);
+    else r.skip(wire);
+  }
+  return v;
+}
+
+function readTypeProto(r: Reader, v: OnnxValueInfo): void {
+  while (r.more()) {
+    const { field, wire } = r.tag();
+    if (field !== 1 || wire !== WIRE_LEN) {
+      r.skip(wire);
+      continue;
+    }
+    const t = r.sub(); // TypeProto.Tensor
+    while (t.more()) {
+      const tt = t.tag();
+      if (tt.field === 1 && tt.wire === WIRE_VARINT) v.elemType = t.varint();
+      else if (tt.field === 2 && tt.wire === WIRE_LEN) {
+        v.dims = [];
+        const shape = t.sub();
+        while (shape.more()) {
+          const st = shape.tag();
+          if (st.field !== 1 || st.wire !== WIRE_LEN) {
+            shape.skip(st.wire);
+            continue;
+          }
+          const dim = shape.sub();
+          let d: number | string | null = null;
+          while (dim.more()) {
+            const dt = dim.tag();
+            if (dt.field === 1 && dt.wire === WIRE_VARINT) d = dim.varint();
+            else if (dt.field === 2 && dt.wire === WIRE_LEN) d = dim.string();
+            else dim.skip(dt.wire);
+          }
+          v.dims.push(d);
+        }
+      } else t.skip(tt.wire);
+    }
+  }
+}
+
+/** Bytes per element of TensorProto.DataType (strings counted as 1; 4-bit types as 0.5). */
+export function onnxElementBytes(dataType: number): number {
+  switch (dataType) {
+    case 1: // FLOAT
+    case 6: // INT32
+    case 12: // UINT32
+      return 4;
+    case 7: // INT64
+    case 11: // DOUBLE
+    case 13: // UINT64
+    case 14: // COMPLEX64
+      return 8;
+    case 15: // COMPLEX128
+      return 16;
+    case 4: // UINT16
+    case 5: // INT16
+    case 10: // FLOAT16
+    case 16: // BFLOAT16
+      return 2;
+    case 21: // UINT4
+    case 22: // INT4
+    case 23: // FLOAT4E2M1
+      return 0.5;
+    default:
+      return 1;
+  }
+}
