@@ -13,7 +13,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { engineOf, pgConnectionFields, sqliteFilePath, type PgConnectionFields } from "./engine";
+import { pgConnectionFields, sqliteFilePath, type PgConnectionFields } from "./engine";
 
 // ---------------------------------------------------------------------------------------
 // SQLite
@@ -38,13 +38,48 @@ export function prepareSqliteFile(file: string): void {
   }
 }
 
+type SqliteDriverAdapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+
+/**
+ * The schema engine sends a whole migration (many statements) through executeRaw, which
+ * better-sqlite3 refuses ("The supplied SQL string contains more than one statement"), so
+ * `migrate diff --from-migrations` fails on the shadow database. Such a call, which can
+ * only be parameterless, is run as a script instead. Single statements are unaffected.
+ */
+function runMultiStatementSqlAsScript(adapter: SqliteDriverAdapter): SqliteDriverAdapter {
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query);
+    } catch (error) {
+      const multiStatement = error instanceof RangeError && /more than one statement/.test(error.message);
+      if (!multiStatement || query.args.length > 0) throw error;
+      await adapter.executeScript(query.sql);
+      return 0;
+    }
+  };
+  return adapter;
+}
+
+class PrismaBetterSQLite3Scripted extends PrismaBetterSQLite3 {
+  override async connect() {
+    return runMultiStatementSqlAsScript(await super.connect());
+  }
+
+  override async connectToShadowDb() {
+    return runMultiStatementSqlAsScript(await super.connectToShadowDb());
+  }
+}
+
 export function sqliteAdapterFactory(url: string): PrismaBetterSQLite3 {
   const file = sqliteFilePath(url);
   prepareSqliteFile(file);
   // better-sqlite3's `timeout` is SQLite's busy_timeout for every connection the adapter opens.
+  // fileMustExist: the file was just prepared; if it disappears later (a dropped test
+  // database), a reconnect must fail instead of silently creating an empty, unmigrated file.
   // Timestamps stay in the adapter's default ISO-8601 text form ("2025-01-02T03:04:05.678+00:00"),
   // which sorts correctly as text in raw SQL.
-  return new PrismaBetterSQLite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return new PrismaBetterSQLite3Scripted({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS, fileMustExist: true });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -79,6 +114,11 @@ if (typeof (pg.Client.prototype as unknown as Record<string, unknown>)._handleRo
 export interface PgAdapterOptions {
   /** Pool size per process. */
   max?: number;
+  /**
+   * Let the process exit while pooled connections sit idle. The CLI never closes the pool,
+   * so without this every `prisma migrate ...` on PostgreSQL waits out pg's 10 s idle timeout.
+   */
+  allowExitOnIdle?: boolean;
 }
 
 /**
@@ -94,15 +134,41 @@ export function pgPoolConfig(fields: PgConnectionFields, options: PgAdapterOptio
     password: fields.password,
     database: fields.database,
     ssl: fields.ssl,
+    // A non-default schema must also be the search path, or unqualified SQL (migrations) lands in public.
+    options: fields.schema ? `-c search_path="${fields.schema}"` : undefined,
     max: options.max ?? 10,
+    allowExitOnIdle: options.allowExitOnIdle ?? false,
     Client: PgClientNameAsText,
   };
 }
 
+type PgDriverAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
 /**
- * PrismaPg with a working shadow database. The stock connectToShadowDb() drops the shadow
- * database before closing the pool connected to it, which fails ("database is being accessed
- * by other users") and leaks the database; here the pool is closed first.
+ * adapter-pg's executeScript (what `migrate deploy` runs each migration.sql through) splits
+ * the script on every ";" - also inside string literals and function bodies - and runs the
+ * pieces one by one, so a migration failing half-way leaves half its changes behind. Sent
+ * as one simple-protocol query instead, PostgreSQL parses it properly and runs it as one
+ * implicit transaction: a migration applies completely or not at all.
+ */
+function runScriptAsOneQuery(adapter: PgDriverAdapter): PgDriverAdapter {
+  const pool = adapter.underlyingDriver();
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (error) {
+      // onError is adapter-pg's own mapping to a DriverAdapterError (protected, hence the cast).
+      (adapter as unknown as { onError(e: unknown): never }).onError(error);
+    }
+  };
+  return adapter;
+}
+
+/**
+ * PrismaPg fixed for migrations: scripts run as one query (above), and a working shadow
+ * database. The stock connectToShadowDb() drops the shadow database before closing the pool
+ * connected to it, which fails ("database is being accessed by other users") and leaks the
+ * database; here the pool is closed first.
  */
 class PrismaPgMigrationSafe extends PrismaPg {
   readonly #fields: PgConnectionFields;
@@ -112,11 +178,16 @@ class PrismaPgMigrationSafe extends PrismaPg {
     this.#fields = fields;
   }
 
+  override async connect() {
+    return runScriptAsOneQuery(await super.connect());
+  }
+
   override async connectToShadowDb() {
-    const main = await new PrismaPg(pgPoolConfig(this.#fields, { max: 1 })).connect();
+    const main = await new PrismaPg(pgPoolConfig(this.#fields, { max: 1, allowExitOnIdle: true })).connect();
     const database = `prisma_shadow_${randomUUID().replaceAll("-", "")}`;
     await main.executeScript(`CREATE DATABASE "${database}"`);
-    const shadow = await new PrismaPg(pgPoolConfig({ ...this.#fields, database, schema: undefined }, { max: 2 })).connect();
+    const shadowConfig = pgPoolConfig({ ...this.#fields, database, schema: undefined }, { max: 2, allowExitOnIdle: true });
+    const shadow = runScriptAsOneQuery(await new PrismaPg(shadowConfig).connect());
     const closeShadowPool = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await closeShadowPool();
@@ -132,10 +203,4 @@ class PrismaPgMigrationSafe extends PrismaPg {
 
 export function pgAdapterFactory(url: string, options: PgAdapterOptions = {}): PrismaPg {
   return new PrismaPgMigrationSafe(pgConnectionFields(url), options);
-}
-
-// ---------------------------------------------------------------------------------------
-
-export function adapterFactoryFor(url: string): PrismaBetterSQLite3 | PrismaPg {
-  return engineOf(url) === "sqlite" ? sqliteAdapterFactory(url) : pgAdapterFactory(url);
 }

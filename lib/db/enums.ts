@@ -1,0 +1,42 @@
+/**
+ * Allowed values of the String status/kind columns. The schema uses plain String columns
+ * (no Prisma enums) so the same migrations work on SQLite and PostgreSQL and adding a value
+ * needs no migration; these zod schemas are where the values are checked, at the edges
+ * (operations validate before writing, readers may narrow with `.parse`).
+ */
+import { z } from "zod";
+
+export const UserRole = z.enum(["participant", "organizer"]);
+export type UserRole = z.infer<typeof UserRole>;
+
+export const DatasetSourceKind = z.enum(["synthetic", "real"]);
+export type DatasetSourceKind = z.infer<typeof DatasetSourceKind>;
+
+export const DatasetStatus = z.enum(["ready", "retired"]);
+export type DatasetStatus = z.infer<typeof DatasetStatus>;
+
+export const DatasetFileKind = z.enum([
+  "train-archive",
+  "test-archive",
+  "train-labels",
+  "sample-submission",
+  "checksums",
+  "readme",
+]);
+export type DatasetFileKind = z.infer<typeof DatasetFileKind>;
+
+export const SubmissionKind = z.enum(["csv", "model"]);
+export type SubmissionKind = z.infer<typeof SubmissionKind>;
+
+export const SubmissionStatus = z.enum(["queued", "running", "scored", "failed"]);
+export type SubmissionStatus = z.infer<typeof SubmissionStatus>;
+
+/** Who caused a failure: 'system' failures never count against the participant's quota. */
+export const FailureKind = z.enum(["user", "system"]);
+export type FailureKind = z.infer<typeof FailureKind>;
+
+export const ModelFormat = z.enum(["tfjs-layers", "tfjs-graph", "onnx"]);
+export type ModelFormat = z.infer<typeof ModelFormat>;
+
+export const JobStatus = z.enum(["queued", "running", "done", "failed"]);
+export type JobStatus = z.infer<typeof JobStatus>;
