@@ -19,8 +19,11 @@ export function argmaxHead(options: {
   data: NumericOutput;
   dims: readonly number[];
   count: number;
+  /** Index of the batch's first image in the test set, for messages. */
+  offset?: number;
 }): DecodeResult {
   const { attr, head, outputLabel, data, dims, count } = options;
+  const offset = options.offset ?? 0;
   const k = head.classes.length;
   const [start, end] = head.slice ?? [0, k];
   const width = dims.slice(1).reduce((a, b) => a * b, 1);
@@ -38,7 +41,7 @@ export function argmaxHead(options: {
     for (let c = start; c < end; c++) {
       const v = big ? Number((data as BigInt64Array)[row + c]) : (data as ArrayLike<number>)[row + c];
       if (Number.isNaN(v)) {
-        return { ok: false, message: `${where}: the model produced NaN for image ${i} of a batch (class ${JSON.stringify(head.classes[c - start])}); outputs must be numbers` };
+        return { ok: false, message: `${where}: the model produced NaN for test image ${offset + i} (class ${JSON.stringify(head.classes[c - start])}); outputs must be numbers` };
       }
       // First maximum wins; a row of -Infinity picks the first class.
       if (best < 0 || v > bestValue) {

@@ -103,7 +103,7 @@ export async function openModelUpload(
   try {
     text = (await zip.readFile(MANIFEST_FILE_NAME, limits.maxJsonBytes)).toString("utf8");
   } catch (e) {
-    return fail([`manifest.json: ${(e as Error).message}`]);
+    return fail([e instanceof ZipLimitError ? e.message : `manifest.json: ${(e as Error).message}`]);
   }
   const parsed = parseManifest(text);
   if (!parsed.ok) return fail(parsed.errors);

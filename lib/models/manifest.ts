@@ -26,7 +26,7 @@ const headSchemaFor = (attr: Attribute) =>
   z
     .object({
       /** Output tensor: its name, or its position in the model's output list. */
-      output: z.union([z.string().min(1), z.number().int().min(0)], {
+      output: z.union([z.string().min(1), z.number().int({ error: "expected an integer output index" }).min(0, { error: "expected an output index >= 0" })], {
         error: "expected an output name (non-empty string) or an output index (integer >= 0)",
       }),
       /** Class names in the order of the output's last axis (a permutation of the canonical classes). */

@@ -115,6 +115,8 @@ export class ModelZip {
     const chunks: Buffer[] = [];
     await pipeline(await this.openStream(entry), byteCap(name, Math.min(entry.size, maxBytes)), async function* (src) {
       for await (const c of src) chunks.push(c as Buffer);
+    }).catch((e) => {
+      throw asSizeError(e, name, entry.size);
     });
     return Buffer.concat(chunks);
   }
@@ -136,7 +138,9 @@ export class ModelZip {
         await this.openStream(entry),
         byteCap(name, Math.min(entry.size, budget)),
         fs.createWriteStream(target, { flags: "wx", mode: 0o644 }),
-      );
+      ).catch((e) => {
+        throw asSizeError(e, name, entry.size);
+      });
       written += entry.size;
     }
   }
@@ -159,6 +163,16 @@ export class ModelZip {
 }
 
 export class ZipLimitError extends Error {}
+
+/** yauzl's own byte-count check fires first on lying deflate entries; say it our way. */
+function asSizeError(e: unknown, name: string, declared: number): Error {
+  if (e instanceof ZipLimitError) return e;
+  const msg = (e as Error).message ?? String(e);
+  if (/too many bytes|not enough bytes/.test(msg)) {
+    return new ZipLimitError(`"${name}" inflates to ${/not enough/.test(msg) ? "fewer" : "more"} bytes than its declared size (${formatBytes(declared)}); the zip is corrupt or a zip bomb`);
+  }
+  return new ZipLimitError(`"${name}" could not be read from the zip (${msg})`);
+}
 
 /** Passes bytes through and fails as soon as more than `max` arrive (declared sizes lie). */
 function byteCap(name: string, max: number): Transform {

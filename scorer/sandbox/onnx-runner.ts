@@ -58,7 +58,7 @@ export async function createOnnxRunner(cfg: SandboxConfig): Promise<BatchRunner>
     backend: "onnxruntime",
     batchSize,
     parallelism: 1,
-    async run(pixels, _start, n) {
+    async run(pixels, start, n) {
       const rows = fixedBatch ?? n;
       preprocessImages(pixels, n, manifest.input, buffer);
       const data = buffer.subarray(0, rows * IMAGE_BYTES);
@@ -76,7 +76,7 @@ export async function createOnnxRunner(cfg: SandboxConfig): Promise<BatchRunner>
         if (!t || typeof t.data === "string" || !isNumeric(t.data)) {
           throw new SandboxError("invalid-output", `outputs.${attr} (output "${outputNames[a]}"): the model returned a ${t?.type ?? "missing"} tensor; expected numbers`);
         }
-        const decoded = argmaxHead({ attr, head: manifest.outputs[attr], outputLabel: JSON.stringify(outputNames[a]), data: t.data as NumericOutput, dims: t.dims, count: rows });
+        const decoded = argmaxHead({ attr, head: manifest.outputs[attr], outputLabel: JSON.stringify(outputNames[a]), data: t.data as NumericOutput, dims: t.dims, count: rows, offset: start });
         if (!decoded.ok) throw new SandboxError("invalid-output", decoded.message);
         for (let i = 0; i < n; i++) out[i * 3 + a] = decoded.indices[i];
       });

@@ -75,3 +75,113 @@ describe("runModelInSandbox: correct models", () => {
     expectExact(await runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits: { ...fast, threads: 1 } }));
   });
 });
+
+describe("runModelInSandbox: misbehaving models", () => {
+  it("keeps only a capped log of a model that spams its output, and still scores it", async () => {
+    const dir = bundleDir();
+    writeGraphBundle(dir, { ...makeManifest("tfjs-graph"), batchSize: 8 }, { printMessage: "spam ".repeat(40_000) });
+    const chunks: string[] = [];
+    const r = expectExact(await runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits: fast, onLog: (t) => chunks.push(t) }));
+    expect(r.log.length).toBeLessThan(70 * 1024);
+    expect(r.log).toMatch(/\[\.\.\. \d+ characters dropped \.\.\.\]/);
+    expect(chunks.join("").length).toBeLessThan(70 * 1024);
+  });
+
+  const runFault = (fault: OnnxFault, limits = fast) => {
+    const dir = bundleDir();
+    writeOnnxBundle(dir, { manifest: makeManifest("onnx", { batchSize: 64 }), heads: "separate", fault });
+    return runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits });
+  };
+
+  it("reports NaN outputs as invalid-output", async () => {
+    const r = await runFault("nan");
+    expect(r).toMatchObject({ ok: false, reason: "invalid-output" });
+    expect(!r.ok && r.message).toMatch(/outputs\.Gender \(output "gender"\): the model produced NaN/);
+  });
+
+  it("reports a wrong output shape as invalid-output", async () => {
+    const r = await runFault("wrong-width");
+    expect(r).toMatchObject({ ok: false, reason: "invalid-output" });
+    expect(!r.ok && r.message).toMatch(/outputs\.Hair_Color \(output "hair_color"\): the model returned shape \[64, 4\] for a batch of 64 images; expected \[64, 5\]/);
+  });
+
+  it("kills a model that runs forever at the wall-clock limit", async () => {
+    const t0 = Date.now();
+    const r = await runFault("loop-forever", { ...fast, wallSeconds: 3 });
+    expect(r).toMatchObject({ ok: false, reason: "wall-clock" });
+    expect(!r.ok && r.message).toMatch(/did not finish within 3 s/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+
+  it("kills a model that burns CPU at the CPU limit", async () => {
+    const r = await runFault("loop-forever", { ...fast, cpuSeconds: 2, wallSeconds: 60 });
+    expect(r).toMatchObject({ ok: false, reason: "cpu" });
+    expect(!r.ok && r.message).toMatch(/more than 2 s of CPU time/);
+  });
+
+  it("stops a model whose intermediate tensor exceeds the memory cap", async () => {
+    const r = await runFault("memory", { ...fast, memoryMb: 768 });
+    expect(r).toMatchObject({ ok: false, reason: "memory" });
+    expect(!r.ok && r.message).toMatch(/ran out of memory \(limit 768 MB\)/);
+  });
+
+  it("stops a tfjs (wasm) model whose intermediate tensor exceeds the memory cap", async () => {
+    const dir = bundleDir();
+    writeGraphBundle(dir, { ...makeManifest("tfjs-graph"), batchSize: 64 }, { tileMultiples: 16 });
+    const r = await runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits: { ...fast, memoryMb: 768 } });
+    expect(r).toMatchObject({ ok: false, reason: "memory" });
+    expect(!r.ok && r.message).toMatch(/ran out of memory \(limit 768 MB\)/);
+  });
+
+  it("refuses custom ops inside the sandbox too (defence in depth)", async () => {
+    const r = await runFault("custom-domain");
+    expect(r).toMatchObject({ ok: false, reason: "model-error" });
+    expect(!r.ok && r.message).toMatch(/custom operator\(s\) StealLabels from domain "com\.example\.evil"/);
+  });
+});
+
+describe("runModelInSandbox: the walls", () => {
+  it("cannot read the hidden labels, write files, start processes or reach the network", async () => {
+    const dir = bundleDir();
+    writeOnnxBundle(dir, { manifest: makeManifest("onnx"), heads: "sliced" });
+    const server = net.createServer((s) => s.end("hello"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    const written = path.join(root, "written-by-sandbox.txt");
+    try {
+      const r = await runModelInSandbox({
+        bundleDir: dir,
+        testCacheDir: cacheDir,
+        limits: fast,
+        probes: [
+          { op: "read", path: hiddenFile },
+          { op: "read", path: path.join(cacheDir, "test.json") },
+          { op: "read", path: path.join(process.cwd(), "package.json") },
+          { op: "write", path: written },
+          { op: "write", path: path.join(dir, "model.onnx") },
+          { op: "spawn", path: "/bin/cat" },
+          { op: "connect", host: "127.0.0.1", port },
+        ],
+      });
+      const r2 = expectExact(r);
+      const outcome = Object.fromEntries(r2.probes.map((p) => [`${p.probe.op}:${"path" in p.probe ? p.probe.path : p.probe.port}`, p.outcome]));
+      expect(outcome).toEqual({
+        [`read:${hiddenFile}`]: "ERR_ACCESS_DENIED",
+        [`read:${path.join(cacheDir, "test.json")}`]: "ERR_ACCESS_DENIED",
+        [`read:${path.join(process.cwd(), "package.json")}`]: "ERR_ACCESS_DENIED",
+        [`write:${written}`]: "ERR_ACCESS_DENIED",
+        [`write:${path.join(dir, "model.onnx")}`]: "ERR_ACCESS_DENIED",
+        "spawn:/bin/cat": "ERR_ACCESS_DENIED",
+        [`connect:${port}`]: r2.stats.isolation.network ? "ENETUNREACH" : "ok",
+      });
+      expect(fs.existsSync(written)).toBe(false);
+      expect(r2.log).not.toContain("SECRET-LABELS");
+      expect(fs.readFileSync(hiddenFile, "utf8")).toBe(HIDDEN_SECRET);
+      if (process.getuid?.() === 0) {
+        expect(r2.stats.isolation).toEqual({ namespaces: "root", network: true, maskedPaths: [fs.realpathSync(path.dirname(hiddenFile))] });
+      }
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -15,6 +15,7 @@ import {
 import { DEFAULT_MODEL_BUNDLE_LIMITS } from "@/lib/models/limits";
 import { MANIFEST_FILE_NAME, parseManifest, type Manifest } from "@/lib/models/manifest";
 import { prepareSandboxRuntime, type SandboxRuntime } from "./build-sandbox-entry";
+import { MASK_FAILED_EXIT, osIsolation } from "./os-isolation";
 import {
   OUT_OF_MEMORY_PATTERN,
   type ChildMessage,
@@ -34,8 +35,10 @@ import {
  * - rlimits via prlimit: RLIMIT_DATA caps memory (RLIMIT_AS cannot: V8 and wasm reserve ~10 GB
  *   of address space up front), RLIMIT_CPU caps CPU seconds (SIGXCPU), core dumps and file
  *   writes (RLIMIT_FSIZE=0) are off even for native code.
- * - A network namespace with no interfaces (`unshare --net`) as root, or inside a user
- *   namespace otherwise; if neither works the run goes ahead and stats say so.
+ * - OS namespaces (os-isolation.ts), for native code the permission model cannot see: no
+ *   network interfaces, and the secret folders (the `hidden/` folder beside the test cache, plus
+ *   `maskPaths`) covered by an empty tmpfs. As root, or in a user namespace where allowed; if
+ *   neither works the run goes ahead and `stats.isolation` says so.
  * - A wall-clock timer in this process that SIGKILLs the child's process group.
  * - The environment is emptied (no secrets from ours), the working folder is the bundle.
  * - Results come back on a separate pipe as JSON lines, size-capped and validated here: exactly
@@ -72,7 +75,8 @@ export interface SandboxStats {
   /** Seconds from spawn until the child was ready to load the model (process + runtime start). */
   startupSeconds: number;
   totalSeconds: number;
-  network: "isolated" | "not-isolated";
+  /** Which OS walls held for this run (the permission model and rlimits always apply). */
+  isolation: { namespaces: "root" | "user-namespace" | "none"; network: boolean; maskedPaths: string[] };
 }
 
 export interface ProbeOutcome {
@@ -92,6 +96,12 @@ export interface RunModelInSandboxOptions {
   limits?: Partial<SandboxLimits>;
   /** Receives the child's output as it arrives (capped like the returned log). */
   onLog?: (text: string) => void;
+  /**
+   * Folders to hide from the child even from native code (empty tmpfs over them). The `hidden/`
+   * folder next to `testCacheDir` is always added when it exists. Must not contain the bundle or
+   * the test cache.
+   */
+  maskPaths?: string[];
   /** Test-only: file/process/network operations the child attempts first (they must fail). */
   probes?: SandboxProbe[];
   projectRoot?: string;
@@ -136,7 +146,25 @@ export async function runModelInSandbox(options: RunModelInSandboxOptions): Prom
     },
     probes: options.probes,
   };
-  return supervise(config, runtime, limits, manifest, ids, options.onLog);
+  const maskPaths = resolveMaskPaths(options, [bundleDir, imagesFile, runtime.entryFile]);
+  return supervise(config, runtime, limits, manifest, ids, maskPaths, options.onLog);
+}
+
+function resolveMaskPaths(options: RunModelInSandboxOptions, needed: string[]): string[] {
+  const candidates = [path.join(options.testCacheDir, "..", "hidden"), ...(options.maskPaths ?? [])];
+  const out: string[] = [];
+  for (const c of candidates) {
+    if (!fs.existsSync(c)) continue;
+    const real = fs.realpathSync(c);
+    // tmpfs mounts go over folders; a secret file should live in a masked folder.
+    if (!fs.statSync(real).isDirectory()) throw new Error(`maskPaths: ${c} is not a folder`);
+    for (const n of needed) {
+      const rel = path.relative(real, n);
+      if (!rel.startsWith("..") && !path.isAbsolute(rel)) throw new Error(`maskPaths: ${c} contains ${n}, which the sandbox needs`);
+    }
+    if (!out.includes(real)) out.push(real);
+  }
+  return out;
 }
 
 function readTestCache(dir: string): { ids: string[]; imagesFile: string } {
@@ -147,17 +175,6 @@ function readTestCache(dir: string): { ids: string[]; imagesFile: string } {
   const size = fs.statSync(imagesFile).size;
   if (size !== meta.count * IMAGE_BYTES) throw new Error(`test.u8 is ${size} bytes; ${meta.count} images need ${meta.count * IMAGE_BYTES}`);
   return { ids: meta.ids, imagesFile };
-}
-
-/** Command prefix that puts the child in a network namespace with no interfaces, if we can. */
-let networkPrefix: string[] | undefined;
-function isolationPrefix(): string[] {
-  if (networkPrefix) return networkPrefix;
-  for (const candidate of [["unshare", "--net", "--"], ["unshare", "--map-root-user", "--net", "--"]]) {
-    const r = spawnSync(candidate[0], [...candidate.slice(1), "true"], { stdio: "ignore", timeout: 5000 });
-    if (r.status === 0) return (networkPrefix = candidate);
-  }
-  return (networkPrefix = []);
 }
 
 function checkPrlimit(): void {
@@ -191,13 +208,14 @@ async function supervise(
   limits: SandboxLimits,
   manifest: Manifest,
   ids: string[],
+  maskPaths: string[],
   onLog?: (text: string) => void,
 ): Promise<RunModelInSandboxResult> {
   checkPrlimit();
-  const net = isolationPrefix();
+  const isolation = osIsolation();
+  const masked = isolation.kind === "none" ? [] : maskPaths;
   const cpu = Math.max(1, Math.ceil(limits.cpuSeconds));
-  const command = [
-    ...net,
+  const inner = [
     "prlimit",
     `--data=${Math.floor(limits.memoryMb * 1024 * 1024)}`,
     // Soft limit: SIGXCPU (terminates Node); hard limit a second later: SIGKILL.
@@ -210,6 +228,7 @@ async function supervise(
     runtime.entryFile,
     JSON.stringify(config),
   ];
+  const command = isolation.wrap(inner, masked);
 
   const started = performance.now();
   const child = spawn(command[0], command.slice(1), {
@@ -329,6 +348,10 @@ async function supervise(
     return fail("wall-clock", `the model did not finish within ${limits.wallSeconds} s (${filledCount} of ${count} images done); it was stopped`);
   }
   if (protocolError) return fail(protocolError.reason, protocolError.message);
+  if (code === MASK_FAILED_EXIT && !ready && probes.length === 0) {
+    // Our set-up failed before the model was touched: a platform problem, not the participant's.
+    throw new Error(`the sandbox could not mask ${masked.join(", ")}: ${text.slice(0, 500)}`);
+  }
   if (signal === "SIGXCPU" || (signal === "SIGKILL" && !killedFor && cpuLikelyExhausted(totalSeconds, limits))) {
     return fail("cpu", `the model used more than ${cpu} s of CPU time (${filledCount} of ${count} images done); it was stopped`);
   }
@@ -367,7 +390,7 @@ async function supervise(
       loadSeconds: ready?.loadSeconds ?? 0,
       startupSeconds: ready ? Math.max(0, (readyAt - started) / 1000 - ready.loadSeconds) : 0,
       totalSeconds,
-      network: net.length ? "isolated" : "not-isolated",
+      isolation: { namespaces: isolation.kind, network: isolation.kind !== "none", maskedPaths: masked },
     },
   };
 }
@@ -386,7 +409,9 @@ class CappedLog {
   constructor(private readonly onLog?: (text: string) => void) {}
 
   add(chunk: Buffer): void {
-    const s = chunk.toString("utf8");
+    // onnxruntime colours its messages; keep the log plain text.
+    // eslint-disable-next-line no-control-regex
+    const s = chunk.toString("utf8").replace(/\u001b\[[0-9;]*m/g, "");
     if (this.head.length < LOG_HEAD_BYTES) {
       const take = s.slice(0, LOG_HEAD_BYTES - this.head.length);
       this.head += take;

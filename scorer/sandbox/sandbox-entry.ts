@@ -75,7 +75,7 @@ async function createRunner(cfg: SandboxConfig): Promise<BatchRunner> {
     backend: "tfjs-node",
     batchSize: predictor.batchSize,
     parallelism: 1,
-    run: (pixels, _start, n) => predictor.predict(pixels, n),
+    run: (pixels, start, n) => predictor.predict(pixels, n, start),
     close: async () => undefined,
   };
 }

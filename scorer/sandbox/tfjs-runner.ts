@@ -34,7 +34,7 @@ export type Tf = typeof TfCore & Pick<typeof TfLayers, "loadLayersModel"> & Pick
 
 export interface TfjsPredictor {
   batchSize: number;
-  predict(pixels: Uint8Array, n: number): Promise<Uint8Array>;
+  predict(pixels: Uint8Array, n: number, start: number): Promise<Uint8Array>;
 }
 
 /** Loads the bundle's model into `tf` (re-checking model.json against the files it reads). */
@@ -115,7 +115,7 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
   const buffer = new Float32Array(batchSize * IMAGE_BYTES);
   return {
     batchSize,
-    async predict(pixels, n) {
+    async predict(pixels, n, start) {
       const rows = fixedBatch ?? n;
       preprocessImages(pixels, n, manifest.input, buffer);
       const data = buffer.subarray(0, rows * IMAGE_BYTES);
@@ -127,7 +127,7 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
         const out = new Uint8Array(n * 3);
         for (let a = 0; a < ATTRIBUTES.length; a++) {
           const t = ys[a];
-          const decoded = argmaxHead({ attr: ATTRIBUTES[a], head: manifest.outputs[ATTRIBUTES[a]], outputLabel: labels[a], data: (await t.data()) as Float32Array, dims: t.shape, count: rows });
+          const decoded = argmaxHead({ attr: ATTRIBUTES[a], head: manifest.outputs[ATTRIBUTES[a]], outputLabel: labels[a], data: (await t.data()) as Float32Array, dims: t.shape, count: rows, offset: start });
           if (!decoded.ok) throw new SandboxError("invalid-output", decoded.message);
           for (let i = 0; i < n; i++) out[i * 3 + a] = decoded.indices[i];
         }
@@ -223,7 +223,7 @@ export async function runTfjsWorker(tf: Tf, cfg: SandboxConfig, port: import("no
     post({ t: "ready", batchSize: predictor.batchSize });
     port.on("message", async (m: { t: "batch"; start: number; n: number; pixels: Uint8Array }) => {
       try {
-        const idx = await predictor.predict(m.pixels, m.n);
+        const idx = await predictor.predict(m.pixels, m.n, m.start);
         post({ t: "preds", start: m.start, n: m.n, idx }, [idx.buffer as ArrayBuffer]);
       } catch (e) {
         const se = toSandboxError(e, "tfjs failed while running the model");

@@ -335,14 +335,21 @@ export async function writeLayersBundle(dir: string, manifest: Manifest): Promis
  * A tfjs graph model written by hand in the converter's format: Mean over H,W -> MatMul -> AddV2
  * -> Identity, weights in Const nodes backed by weights.bin. One [N,10] output sliced per head.
  */
-export function writeGraphBundle(dir: string, manifest: Manifest): Manifest {
+export function writeGraphBundle(dir: string, manifest: Manifest, options: { printMessage?: string; tileMultiples?: number } = {}): Manifest {
   if (manifest.input.layout !== "NHWC") throw new Error("graph fixture is NHWC");
   const heads = ATTRIBUTES.map((attr) => headWeights(manifest.input, attr, manifest.outputs[attr].classes));
   const total = heads.reduce((s, h) => s + h.b.length, 0);
   const W = [0, 1, 2].flatMap((r) => heads.flatMap((h) => h.W[r]));
   const b = heads.flatMap((h) => h.b);
   const axes = new Int32Array([1, 2]);
-  const weights = Buffer.concat([Buffer.from(axes.buffer), Buffer.from(new Float32Array(W).buffer), Buffer.from(new Float32Array(b).buffer)]);
+  const tile = options.tileMultiples ?? 0;
+  const multiples = new Int32Array([1, tile, tile, 1]);
+  const weights = Buffer.concat([
+    Buffer.from(axes.buffer),
+    Buffer.from(new Float32Array(W).buffer),
+    Buffer.from(new Float32Array(b).buffer),
+    ...(tile ? [Buffer.from(multiples.buffer)] : []),
+  ]);
   const f = { type: "DT_FLOAT" };
   const constNode = (name: string, dtype: string, dims: number[]) => ({
     name,
@@ -359,10 +366,17 @@ export function writeGraphBundle(dir: string, manifest: Manifest): Manifest {
         constNode("axes", "DT_INT32", [2]),
         constNode("W", "DT_FLOAT", [3, total]),
         constNode("b", "DT_FLOAT", [total]),
-        { name: "feats", op: "Mean", input: ["pixels", "axes"], attr: { T: f, Tidx: { type: "DT_INT32" }, keep_dims: { b: false } } },
+        // Optional memory bomb: tile the batch before averaging (the mean is unchanged).
+        ...(tile ? [constNode("multiples", "DT_INT32", [4]), { name: "tiled", op: "Tile", input: ["pixels", "multiples"], attr: { T: f, Tmultiples: { type: "DT_INT32" } } }] : []),
+        { name: "feats", op: "Mean", input: [tile ? "tiled" : "pixels", "axes"], attr: { T: f, Tidx: { type: "DT_INT32" }, keep_dims: { b: false } } },
         { name: "mm", op: "MatMul", input: ["feats", "W"], attr: { T: f, transpose_a: { b: false }, transpose_b: { b: false } } },
         { name: "logits", op: "AddV2", input: ["mm", "b"], attr: { T: f } },
-        { name: "out", op: "Identity", input: ["logits"], attr: { T: f } },
+        ...(options.printMessage === undefined
+          ? [{ name: "out", op: "Identity", input: ["logits"], attr: { T: f } }]
+          : [
+              // tf.print() in the graph: logs `message` on every batch (a log-spam model).
+              { name: "out", op: "Print", input: ["logits", "logits"], attr: { T: f, U: { list: { type: ["DT_FLOAT"] } }, message: { s: Buffer.from(options.printMessage).toString("base64") }, summarize: { i: "3" }, first_n: { i: "-1" } } },
+            ]),
       ],
       library: {},
       versions: { producer: 1 },
@@ -374,6 +388,7 @@ export function writeGraphBundle(dir: string, manifest: Manifest): Manifest {
           { name: "axes", shape: [2], dtype: "int32" },
           { name: "W", shape: [3, total], dtype: "float32" },
           { name: "b", shape: [total], dtype: "float32" },
+          ...(tile ? [{ name: "multiples", shape: [4], dtype: "int32" }] : []),
         ],
       },
     ],
