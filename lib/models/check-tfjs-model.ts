@@ -85,6 +85,13 @@ export function checkTfjsModel(options: {
 
 class LimitError extends Error {}
 
+/**
+ * Keras writes a few `class_name`s that are metadata, not code (dtype policies, tuple markers).
+ * They are not in tfjs's registry; refusing them would refuse ordinary converted Keras models.
+ * If tfjs cannot handle one, loading fails in the sandbox with its own message.
+ */
+const KERAS_METADATA_CLASSES = new Set(["DTypePolicy", "FloatDTypePolicy", "Policy", "__tuple__"]);
+
 function checkWeights(
   weightsManifest: unknown,
   file: string,
@@ -208,7 +215,7 @@ function checkLayersTopology(
       for (const x of v) walk(x, depth + 1);
     } else if (isObject(v)) {
       if (++count > limits.maxNodes * 10) throw new LimitError(`configuration has too many objects (over ${limits.maxNodes * 10})`);
-      if (typeof v.class_name === "string" && !TFJS_LAYERS_CLASSES.has(v.class_name)) unknown.add(v.class_name);
+      if (typeof v.class_name === "string" && !TFJS_LAYERS_CLASSES.has(v.class_name) && !KERAS_METADATA_CLASSES.has(v.class_name)) unknown.add(v.class_name);
       for (const x of Object.values(v)) walk(x, depth + 1);
     }
   };

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { inspectModelBundle, openModelUpload, type InspectModelBundleOptions, type ModelBundle } from "./inspect-model-bundle";
+import { resolveLimits } from "./limits";
 import { MANIFEST_FILE_NAME } from "./manifest";
 
 /**
@@ -15,8 +16,10 @@ export type ExtractModelBundleResult =
   | { ok: false; errors: string[] };
 
 export async function extractModelBundle(
-  options: InspectModelBundleOptions & { destDir: string },
+  input: Omit<InspectModelBundleOptions, "maxBytes"> & { destDir: string; maxBytes?: number },
 ): Promise<ExtractModelBundleResult> {
+  // Without an explicit upload limit, the bundle's own total-size limit bounds the upload too.
+  const options = { ...input, maxBytes: input.maxBytes ?? resolveLimits(input.limits).maxTotalBytes };
   const inspected = await inspectModelBundle(options);
   if (!inspected.ok) return inspected;
 

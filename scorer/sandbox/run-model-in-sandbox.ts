@@ -184,7 +184,9 @@ function checkPrlimit(): void {
 
 function nodeArgs(config: SandboxConfig, runtime: SandboxRuntime, limits: SandboxLimits): string[] {
   const reads = [runtime.entryFile, config.bundleDir, config.imagesFile];
-  const args = ["--experimental-permission", "--no-warnings"];
+  // No eval/new Function: neither tfjs, its wasm glue nor onnxruntime needs them, and nothing in
+  // a model should ever become code.
+  const args = ["--experimental-permission", "--no-warnings", "--disallow-code-generation-from-strings"];
   if (config.backend === "onnxruntime") {
     reads.push(...runtime.ortDirs);
     args.push("--allow-addons");
