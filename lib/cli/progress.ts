@@ -60,7 +60,9 @@ function lineProgress(stream: NodeJS.WriteStream): StageProgress {
       s.finished = finished;
       const seconds = Math.max(0.001, (now - s.started) / 1000);
       const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
-      stream.write(`${stage}: ${done}/${total} (${pct}%), ${Math.round(done / seconds)}/s${finished ? `, done in ${seconds.toFixed(1)} s` : ""}\n`);
+      // A rate measured over a few milliseconds is noise, not information.
+      const rate = seconds >= 0.5 ? `, ${Math.round(done / seconds)}/s` : "";
+      stream.write(`${stage}: ${done}/${total} (${pct}%)${rate}${finished ? `, done in ${seconds.toFixed(1)} s` : ""}\n`);
     },
     stop() {},
   };
