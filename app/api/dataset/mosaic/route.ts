@@ -1,14 +1,14 @@
-import { getMosaicPng } from "@/lib/site/get-mosaic-png";
+import { getMosaicImage } from "@/lib/site/get-mosaic-image";
 
 export const dynamic = "force-dynamic";
 
 /** Public: a fixed random sample of training portraits, like the dataset README's mosaic. */
 export async function GET() {
-  const mosaic = await getMosaicPng();
+  const mosaic = await getMosaicImage();
   if (!mosaic) return new Response("No dataset is prepared yet.", { status: 404 });
-  return new Response(new Uint8Array(mosaic.png), {
+  return new Response(new Uint8Array(mosaic.image), {
     headers: {
-      "content-type": "image/png",
+      "content-type": "image/webp",
       "cache-control": "public, max-age=300",
       etag: `"${mosaic.buildId}"`,
     },
