@@ -20,6 +20,27 @@ const schema = z.object({
   /** Size of the synthetic dataset `npm start` prepares when none is prepared. */
   SYNTHETIC_COUNT: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
   SPLIT_SEED: z.string().min(1).optional(),
+  /**
+   * Submissions per participant per UTC day that count against the quota, when no phase with
+   * its own dailyLimit is running. Organizers are exempt.
+   */
+  DAILY_SUBMISSION_LIMIT: z.coerce.number().int().min(0).default(5),
+  /** Largest predictions CSV accepted (a full test split is ~1.3 MB). */
+  MAX_CSV_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  /** Largest model upload accepted (matches the model bundle's total-size limit). */
+  MAX_MODEL_BYTES: z.coerce.number().int().min(1024).default(300 * 1024 * 1024),
+  /** Where uploads are kept: `disk` (${DATA_DIR}/uploads) or `database` (the Blob table, for several machines without a shared disk). */
+  BLOB_STORE: z.enum(["disk", "database"]).default("disk"),
+  /** Jobs one scorer process runs at once (`npm run scorer -- --concurrency N` overrides it). */
+  SCORER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** A claimed job's lease; heartbeats renew it every third of it. A dead worker's job is reclaimed after this. */
+  SCORER_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often an idle worker looks for work. */
+  SCORER_POLL_MS: z.coerce.number().int().min(10).default(250),
+  /** `0` disables the worker `npm start` embeds in its process (run `npm run scorer` instead). */
+  EMBEDDED_SCORER: z.enum(["0", "1"]).default("1"),
+  /** Test-only: `1` registers the test job types (test-sleep, test-fail) in workers. */
+  TEST_JOB_TYPES: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; databaseUrl: string };

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import type { Db, DbTransaction, Job } from "../db/client";
+import { env } from "../env";
+import type { BlobStore } from "../storage/blob-store";
+
+/**
+ * The kinds of work the scorer does, by name. Each has a payload schema (checked when a job is
+ * enqueued and again when it is run) and a handler that is loaded only by the worker that runs
+ * it: the web server enqueues `score-submission` without importing the sandbox or tfjs.
+ *
+ * Idempotency: a job's effects are committed by completeJob in the same transaction that marks
+ * the job done, guarded by the worker's lease, so a job run twice (a worker thought dead that
+ * was only slow) commits once. Handlers must keep side effects outside the database to
+ * temporary files.
+ */
+
+export const JOB_PAYLOADS = {
+  "score-submission": z.object({ submissionId: z.string().min(1) }),
+  /** Test-only: sleeps `ms`, then commits a marker row (so tests can count completions). */
+  "test-sleep": z.object({ ms: z.number().int().min(0), marker: z.string().optional() }),
+  /** Test-only: fails with a system error on every attempt. */
+  "test-fail": z.object({ message: z.string().default("simulated platform failure") }),
+} as const;
+
+export type JobTypeName = keyof typeof JOB_PAYLOADS;
+export type JobPayload<T extends JobTypeName> = z.infer<(typeof JOB_PAYLOADS)[T]>;
+
+const TEST_JOB_TYPES: ReadonlySet<JobTypeName> = new Set(["test-sleep", "test-fail"]);
+
+export interface JobContext<P> {
+  db: Db;
+  job: Job;
+  payload: P;
+  workerId: string;
+  dataDir: string;
+  store: BlobStore;
+  /** Aborted when the lease is lost or the worker is shutting down past its grace period. */
+  signal: AbortSignal;
+  log: (message: string) => void;
+}
+
+/**
+ * What a run ended with. A thrown exception is a system failure too (retried); returning one
+ * lets the handler say which kind it is and what to tell the participant.
+ */
+export type JobResult =
+  | {
+      ok: true;
+      /** The job's effects, written in the transaction that marks it done (only if the lease still holds). */
+      commit?: (tx: DbTransaction) => Promise<void>;
+    }
+  | {
+      ok: false;
+      /** user: their input is at fault (never retried, counts). system: ours (retried unless `retry: false`). */
+      kind: "user" | "system";
+      /** Shown to the participant. */
+      message: string;
+      /** For the job's lastError and logs only. */
+      internal?: string;
+      retry?: boolean;
+      /** A bounded log excerpt to keep with the failure (sandbox output). */
+      log?: string;
+    };
+
+export interface JobFailure {
+  kind: "user" | "system";
+  message: string;
+  /** No more attempts: the job is now failed for good. */
+  final: boolean;
+  attempts: number;
+  log?: string;
+}
+
+export interface JobHandler<P> {
+  run(context: JobContext<P>): Promise<JobResult>;
+  /** Called inside the transaction that records a failed attempt (final or not). */
+  onFailure?(args: { tx: DbTransaction; job: Job; payload: P; failure: JobFailure }): Promise<void>;
+  /** Called inside the transaction that gives a job back to the queue (graceful shutdown). */
+  onRelease?(args: { tx: DbTransaction; job: Job; payload: P }): Promise<void>;
+}
+
+type Loaders = { [T in JobTypeName]: () => Promise<JobHandler<JobPayload<T>>> };
+
+const LOADERS: Loaders = {
+  "score-submission": async () => (await import("../scoring/score-submission")).scoreSubmissionHandler,
+  "test-sleep": async () => (await import("./testing/test-job-handlers")).testSleepHandler,
+  "test-fail": async () => (await import("./testing/test-job-handlers")).testFailHandler,
+};
+
+export function isJobTypeName(name: string): name is JobTypeName {
+  return Object.prototype.hasOwnProperty.call(JOB_PAYLOADS, name);
+}
+
+/** The job types a worker of this process runs (test types only with TEST_JOB_TYPES=1). */
+export function runnableJobTypes(options: { includeTestTypes?: boolean } = {}): JobTypeName[] {
+  const includeTest = options.includeTestTypes ?? env().TEST_JOB_TYPES === "1";
+  return (Object.keys(JOB_PAYLOADS) as JobTypeName[]).filter((t) => includeTest || !TEST_JOB_TYPES.has(t));
+}
+
+export function parseJobPayload<T extends JobTypeName>(type: T, payload: unknown): JobPayload<T> {
+  return JOB_PAYLOADS[type].parse(payload) as JobPayload<T>;
+}
+
+const loaded = new Map<JobTypeName, Promise<JobHandler<unknown>>>();
+
+/** The handler of a job type, loaded on first use and kept. */
+export function loadJobHandler<T extends JobTypeName>(type: T): Promise<JobHandler<JobPayload<T>>> {
+  let handler = loaded.get(type);
+  if (!handler) {
+    handler = (LOADERS[type] as () => Promise<JobHandler<unknown>>)();
+    // A failed import is retried on the next job rather than cached forever.
+    handler.catch(() => loaded.delete(type));
+    loaded.set(type, handler);
+  }
+  return handler as Promise<JobHandler<JobPayload<T>>>;
+}

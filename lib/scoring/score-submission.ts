@@ -1,0 +1,197 @@
+import { text } from "node:stream/consumers";
+import path from "node:path";
+import type { DbTransaction, Submission } from "../db/client";
+import { sqliteFilePath, engineOf } from "../db/engine";
+import { env } from "../env";
+import { isAppError } from "../errors/app-error";
+import type { Scores } from "../metrics/types";
+import type { JobContext, JobHandler, JobPayload, JobResult } from "../queue/job-types";
+import type { BlobStore } from "../storage/blob-store";
+import { uploadsDir } from "../storage/local-disk-blob-store";
+import { withBlobFile } from "../storage/with-blob-file";
+import { formatCsvProblems } from "../submissions/parse-predictions-csv";
+import { manifestKeyFor } from "../submissions/submission-blob-keys";
+import { resolveScoringBuild } from "./resolve-scoring-build";
+import { scoreCsv } from "./score-csv";
+import { sandboxMaskPaths, scoreModel } from "./score-model";
+import { buildPaths } from "../dataset/layout";
+import os from "node:os";
+
+/**
+ * The `score-submission` job: scores one submission on both hidden parts and records the
+ * result. Runs in a worker (scorer/worker.ts), never in a web request.
+ *
+ * - CSV: re-read from the blob store and re-validated (the upload was validated already; the
+ *   worker trusts nothing it did not check itself), then scored.
+ * - Model: extracted to a temp folder and run in the sandbox with the uploads and the database
+ *   folder masked as well as the labels, then scored like a CSV.
+ *
+ * Outcomes: scored (Score upserted by submissionId + Submission 'scored', in the transaction
+ * that completes the job); a user failure (their file: a message saying which check, limit or
+ * output failed, plus the sandbox log excerpt; counts against the quota); a system failure
+ * (thrown or returned: retried by the queue, and when attempts run out the submission fails
+ * with a plain message and does not count against the quota).
+ */
+
+type Payload = JobPayload<"score-submission">;
+
+/** Submission.log keeps at most this much of the sandbox log (head and tail). */
+const MAX_LOG_CHARS = 16_000;
+
+export const scoreSubmissionHandler: JobHandler<Payload> = {
+  run: runScoreSubmission,
+
+  async onFailure({ tx, payload, failure }) {
+    if (!failure.final) {
+      // Back in the queue for another attempt: the participant sees it waiting again.
+      await tx.submission.updateMany({ where: { id: payload.submissionId, status: "running" }, data: { status: "queued" } });
+      return;
+    }
+    const system = failure.kind === "system";
+    await tx.submission.updateMany({
+      where: { id: payload.submissionId },
+      data: {
+        status: "failed",
+        failureKind: failure.kind,
+        errorMessage: system ? systemFailureMessage(failure.message, failure.attempts) : failure.message,
+        // Our fault never costs the participant a submission.
+        ...(system ? { countsAgainstQuota: false } : {}),
+        ...(failure.log !== undefined ? { log: capLog(failure.log) } : {}),
+      },
+    });
+  },
+
+  async onRelease({ tx, payload }) {
+    await tx.submission.updateMany({ where: { id: payload.submissionId, status: "running" }, data: { status: "queued" } });
+  },
+};
+
+async function runScoreSubmission(ctx: JobContext<Payload>): Promise<JobResult> {
+  const { db, payload, dataDir, store } = ctx;
+  const started = performance.now();
+  const submission = await db.submission.findUnique({
+    where: { id: payload.submissionId },
+    include: { dataset: { select: { buildId: true } } },
+  });
+  // Deleted meanwhile (account removed): nothing left to score.
+  if (!submission) return { ok: true };
+
+  await db.submission.updateMany({
+    where: { id: submission.id, status: { in: ["queued", "running"] } },
+    data: { status: "running", startedAt: new Date() },
+  });
+
+  // Resolved once: a prepare finishing mid-job cannot make us mix two builds.
+  const buildDir = await resolveScoringBuild({ dataDir, buildId: submission.dataset.buildId });
+  if (!buildDir) {
+    return {
+      ok: false,
+      kind: "system",
+      retry: false,
+      message: "The challenge's test set was replaced after this submission was made, so it cannot be scored. Please submit again.",
+      internal: `build ${submission.dataset.buildId} is no longer on disk`,
+    };
+  }
+
+  if (submission.kind === "csv") return scoreCsvSubmission(ctx, submission, buildDir, started);
+  return scoreModelSubmission(ctx, submission, buildDir, started);
+}
+
+async function scoreCsvSubmission(ctx: JobContext<Payload>, submission: Submission, buildDir: string, started: number): Promise<JobResult> {
+  const input = await ctx.store.openBlob(submission.fileKey);
+  const result = await scoreCsv({
+    dataDir: ctx.dataDir,
+    buildDir,
+    input,
+    // It passed this check at upload; the limit may have been lowered since.
+    maxBytes: Math.max(env().MAX_CSV_BYTES, submission.fileSize),
+  });
+  if (!result.ok) {
+    return { ok: false, kind: "user", message: ["The predictions file does not match the test set:", ...formatCsvProblems(result)].join("\n") };
+  }
+  return scored(submission, result.scores, started);
+}
+
+async function scoreModelSubmission(ctx: JobContext<Payload>, submission: Submission, buildDir: string, started: number): Promise<JobResult> {
+  const manifestJson = await readOptionalBlobText(ctx.store, manifestKeyFor(submission.fileKey));
+  const tmpDir = os.tmpdir();
+  const maskPaths = await sandboxMaskPaths({
+    candidates: [uploadsDir(ctx.dataDir), ...databaseDirs()],
+    needed: [buildPaths(buildDir).cacheDir, tmpDir],
+  });
+  const result = await withBlobFile({ store: ctx.store, key: submission.fileKey, tmpDir }, (file) =>
+    scoreModel({ dataDir: ctx.dataDir, buildDir, file, manifestJson, maskPaths, tmpDir }),
+  );
+  if (!result.ok) {
+    const prefix = result.reason === "bundle" ? "The model was refused: " : "The model run failed: ";
+    return { ok: false, kind: "user", message: prefix + result.message, log: result.log };
+  }
+  const s = result.stats;
+  const summary =
+    `[scorer] ${s.images} images with ${s.backend} in ${s.seconds.toFixed(2)} s (${Math.round(s.imagesPerSecond)} images/s); ` +
+    `model load ${s.loadSeconds.toFixed(2)} s, total ${s.totalSeconds.toFixed(2)} s; isolation: ${s.isolation.namespaces}` +
+    `${s.isolation.network ? ", no network" : ""}\n`;
+  return scored(submission, result.scores, started, summary + result.log, result.format);
+}
+
+function scored(submission: Submission, scores: Scores, started: number, log?: string, modelFormat?: string): JobResult {
+  const publicMain = scores.public.main;
+  const privateMain = scores.private.main;
+  // Null only if a split has no scorable row for any attribute: a broken build, not the file.
+  if (publicMain === null || privateMain === null) throw new Error(`build has no scorable rows (public ${publicMain}, private ${privateMain})`);
+  const durationMs = Math.round(performance.now() - started);
+  return {
+    ok: true,
+    commit: async (tx: DbTransaction) => {
+      const row = {
+        publicMain,
+        privateMain,
+        public: scores.public as object,
+        private: scores.private as object,
+        durationMs,
+      };
+      // Upsert: a rescore replaces the previous score of the same submission.
+      await tx.score.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...row }, update: row });
+      await tx.submission.update({
+        where: { id: submission.id },
+        data: {
+          status: "scored",
+          scoredAt: new Date(),
+          errorMessage: null,
+          failureKind: null,
+          ...(log !== undefined ? { log: capLog(log) } : {}),
+          ...(modelFormat ? { modelFormat } : {}),
+        },
+      });
+    },
+  };
+}
+
+async function readOptionalBlobText(store: BlobStore, key: string): Promise<string | undefined> {
+  try {
+    return await text(await store.openBlob(key));
+  } catch (error) {
+    if (isAppError(error) && error.code === "not-found") return undefined;
+    throw error;
+  }
+}
+
+/** The SQLite database's folder (and its -wal/-shm files), when this process uses one. */
+function databaseDirs(): string[] {
+  const url = env().databaseUrl;
+  return engineOf(url) === "sqlite" ? [path.dirname(path.resolve(sqliteFilePath(url)))] : [];
+}
+
+function systemFailureMessage(message: string, attempts: number): string {
+  const tail = "It does not count against your daily submission limit.";
+  // A specific reason from the handler (retry: false) is worth showing. An exception's text is
+  // not (paths, SQL): the worker passes an empty message for those and keeps the text internal.
+  if (message) return `${message} ${tail}`;
+  return `We could not score this submission because of a problem on our side (${attempts} attempt${attempts === 1 ? "" : "s"}). ${tail} Please try again later.`;
+}
+
+function capLog(log: string): string {
+  if (log.length <= MAX_LOG_CHARS) return log;
+  const half = MAX_LOG_CHARS / 2;
+  return `${log.slice(0, half)}\n[... ${log.length - MAX_LOG_CHARS} characters left out ...]\n${log.slice(-half)}`;
+}

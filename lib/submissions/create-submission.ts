@@ -1,0 +1,222 @@
+import { z } from "zod";
+import type { Db, Submission, Job } from "../db/client";
+import { Prisma } from "../db/client";
+import { SubmissionKind } from "../db/enums";
+import { env } from "../env";
+import { AppError, type AppErrorDetail } from "../errors/app-error";
+import { inspectModelBundle } from "../models/inspect-model-bundle";
+import { enqueueJob } from "../queue/enqueue-job";
+import { engineOfDb } from "../queue/database-engine";
+import { QUEUE_TRANSACTION_OPTIONS } from "../queue/complete-job";
+import { loadTestIds } from "../scoring/load-test-ids";
+import { resolveScoringBuild } from "../scoring/resolve-scoring-build";
+import type { BlobStore } from "../storage/blob-store";
+import { getBlobStore } from "../storage/get-blob-store";
+import { withBlobFile } from "../storage/with-blob-file";
+import { countQuotaSubmissions, getSubmissionQuota, utcDayStart, type SubmissionQuota } from "./get-submission-quota";
+import { formatCsvProblems, parsePredictionsCsv } from "./parse-predictions-csv";
+import { manifestKeyFor, newSubmissionFileKey } from "./submission-blob-keys";
+
+/** The form fields of an upload (the file itself travels as a stream beside them). */
+export const createSubmissionInputSchema = z.object({
+  kind: SubmissionKind,
+  /** Display only: never used in a path (blob keys are generated). */
+  fileName: z.string().trim().min(1, "a file name is required").max(255, "the file name is too long"),
+  description: z.string().trim().max(1000, "the description may be at most 1000 characters").default(""),
+  /** manifest.json text, only for a bare .onnx model upload. */
+  manifestJson: z.string().max(1024 * 1024, "the manifest may be at most 1 MB").optional(),
+});
+export type CreateSubmissionInput = z.input<typeof createSubmissionInputSchema>;
+
+export interface CreateSubmissionOptions extends CreateSubmissionInput {
+  db: Db;
+  userId: string;
+  /** The uploaded bytes, read once while being stored (an HTTP body: Readable.fromWeb(request.body)). */
+  stream: AsyncIterable<Uint8Array | string> | Uint8Array;
+  dataDir?: string;
+  store?: BlobStore;
+  now?: Date;
+}
+
+export interface CreateSubmissionResult {
+  submission: Submission;
+  job: Job;
+  quota: SubmissionQuota;
+}
+
+/**
+ * Accepts a participant's upload: checks the daily quota, stores the file in the blob store
+ * (size-limited while streaming), validates it completely, then creates the Submission and its
+ * scoring Job in one transaction. Nothing invalid is ever queued and nothing is half-created:
+ * any refusal removes the stored file again.
+ *
+ * Errors (AppError): validation (with `details`, line by line for CSVs), too-large,
+ * quota-exceeded (with retryAfterSeconds), unauthorized (unknown user), unavailable (no dataset
+ * prepared). No label is read here: CSVs are checked against the test ids only, and scoring
+ * happens in the worker.
+ */
+export async function createSubmission(options: CreateSubmissionOptions): Promise<CreateSubmissionResult> {
+  const input = parseInput(options);
+  const { db, userId } = options;
+  const now = options.now ?? new Date();
+  const dataDir = options.dataDir ?? env().dataDir;
+  const store = options.store ?? getBlobStore({ db, dataDir });
+
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true } });
+  if (!user) throw new AppError("unauthorized", { user: "Please sign in again.", internal: `user ${userId} not found` });
+
+  const dataset = await db.dataset.findFirst({ where: { isCurrent: true }, select: { id: true, buildId: true } });
+  const buildDir = dataset ? await resolveScoringBuild({ dataDir, buildId: dataset.buildId }) : undefined;
+  if (!dataset || !buildDir) {
+    throw new AppError("unavailable", {
+      user: "Submissions are not open yet: the challenge dataset is being prepared. Please try again later.",
+      internal: dataset ? `build ${dataset.buildId} of the current dataset is not on disk` : "no current dataset",
+    });
+  }
+
+  // Checked before reading the upload, so a participant over the limit does not wait for it.
+  const quota = await getSubmissionQuota({ db, userId, role: user.role, now });
+  if (quota.remaining !== null && quota.remaining <= 0) throw quotaError(quota, now);
+
+  const fileKey = newSubmissionFileKey(now);
+  const stored: string[] = [];
+  try {
+    const maxBytes = input.kind === "csv" ? env().MAX_CSV_BYTES : env().MAX_MODEL_BYTES;
+    const blob = await store.putBlob({
+      key: fileKey,
+      maxBytes,
+      ...(options.stream instanceof Uint8Array ? { buffer: options.stream } : { stream: options.stream }),
+    });
+    stored.push(fileKey);
+    if (blob.size === 0) throw new AppError("validation", { user: "The file is empty.", details: [{ message: "the file is empty" }] });
+
+    let modelFormat: string | null = null;
+    if (input.kind === "csv") {
+      await validateCsv({ store, key: fileKey, buildDir, maxBytes });
+    } else {
+      modelFormat = await validateModel({ store, key: fileKey, maxBytes, manifestJson: input.manifestJson });
+      if (input.manifestJson !== undefined) {
+        await store.putBlob({ key: manifestKeyFor(fileKey), buffer: Buffer.from(input.manifestJson), maxBytes: 1024 * 1024 });
+        stored.push(manifestKeyFor(fileKey));
+      }
+    }
+
+    const { submission, job } = await insertSubmission({
+      db,
+      now,
+      countsAgainstQuota: quota.limit !== null,
+      limit: quota.limit,
+      data: {
+        userId,
+        datasetId: dataset.id,
+        kind: input.kind,
+        status: "queued",
+        description: input.description,
+        fileKey,
+        fileName: input.fileName,
+        fileSize: blob.size,
+        sha256: blob.sha256,
+        modelFormat,
+      },
+      quota,
+    });
+    return { submission, job, quota: { ...quota, used: quota.used + (submission.countsAgainstQuota ? 1 : 0), remaining: quota.remaining === null ? null : Math.max(0, quota.remaining - 1) } };
+  } catch (error) {
+    // Refused or failed: leave no orphan file behind. Best effort; the error that matters is the original one.
+    await Promise.all(stored.map((key) => store.deleteBlob(key).catch(() => {})));
+    throw error;
+  }
+}
+
+function parseInput(options: CreateSubmissionOptions) {
+  const parsed = createSubmissionInputSchema.safeParse({
+    kind: options.kind,
+    fileName: options.fileName,
+    description: options.description,
+    manifestJson: options.manifestJson,
+  });
+  if (!parsed.success) {
+    const details: AppErrorDetail[] = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
+    throw new AppError("validation", { user: "Some fields of the upload are not valid.", details });
+  }
+  if (parsed.data.kind === "csv" && parsed.data.manifestJson !== undefined) {
+    throw new AppError("validation", {
+      user: "A manifest is only sent with a model upload.",
+      details: [{ field: "manifestJson", message: "a predictions CSV takes no manifest" }],
+    });
+  }
+  return parsed.data;
+}
+
+async function validateCsv(options: { store: BlobStore; key: string; buildDir: string; maxBytes: number }): Promise<void> {
+  const expectedIds = await loadTestIds({ buildDir: options.buildDir });
+  const result = await parsePredictionsCsv({ input: await options.store.openBlob(options.key), expectedIds, maxBytes: options.maxBytes });
+  if (result.ok) return;
+  const details: AppErrorDetail[] = result.errors.map((e) => (e.line === undefined ? { message: e.message } : { line: e.line, message: e.message }));
+  if (result.truncated > 0) details.push({ message: `... and ${result.truncated.toLocaleString("en-US")} more problems` });
+  const count = result.errors.length + result.truncated;
+  throw new AppError("validation", {
+    user: `The predictions file was not accepted: ${count === 1 ? "1 problem" : `${count.toLocaleString("en-US")} problems`} to fix. Nothing was scored.`,
+    internal: formatCsvProblems(result).slice(0, 5).join("; "),
+    details,
+  });
+}
+
+async function validateModel(options: { store: BlobStore; key: string; maxBytes: number; manifestJson?: string }): Promise<string> {
+  const inspected = await withBlobFile({ store: options.store, key: options.key }, (file) =>
+    inspectModelBundle({ file, maxBytes: options.maxBytes, manifestJson: options.manifestJson }),
+  );
+  if (inspected.ok) return inspected.bundle.format;
+  throw new AppError("validation", {
+    user: `The model was not accepted: ${inspected.errors.length === 1 ? "1 problem" : `${inspected.errors.length} problems`} to fix.`,
+    internal: inspected.errors.slice(0, 5).join("; "),
+    details: inspected.errors.map((message) => ({ message })),
+  });
+}
+
+/**
+ * The Submission and its Job, in one transaction, with the quota checked again inside it so
+ * two uploads racing for the last slot cannot both get it: PostgreSQL row-locks the user first
+ * (concurrent uploads of one user queue there); on SQLite the insert comes first, which takes
+ * the database's single write lock before the count is read.
+ */
+async function insertSubmission(options: {
+  db: Db;
+  now: Date;
+  countsAgainstQuota: boolean;
+  limit: number | null;
+  quota: SubmissionQuota;
+  data: Omit<Prisma.SubmissionUncheckedCreateInput, "countsAgainstQuota" | "createdAt">;
+}): Promise<{ submission: Submission; job: Job }> {
+  const { db, now, data } = options;
+  return db.$transaction(async (tx) => {
+    if (engineOfDb(db) === "postgres") await tx.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${data.userId} FOR UPDATE`;
+    const submission = await tx.submission.create({
+      data: { ...data, countsAgainstQuota: options.countsAgainstQuota, createdAt: now },
+    });
+    if (options.limit !== null) {
+      const used = await countQuotaSubmissions({ db: tx, userId: data.userId, since: utcDayStart(now) });
+      if (used > options.limit) throw quotaError({ ...options.quota, used: used - 1, remaining: 0 }, now);
+    }
+    const job = await enqueueJob({
+      db: tx,
+      type: "score-submission",
+      payload: { submissionId: submission.id },
+      submissionId: submission.id,
+      // The submission id: a retried request cannot queue the same submission twice.
+      idempotencyKey: submission.id,
+    });
+    return { submission, job };
+  }, QUEUE_TRANSACTION_OPTIONS);
+}
+
+function quotaError(quota: SubmissionQuota, now: Date): AppError {
+  const hours = Math.max(1, Math.ceil((quota.resetsAt.getTime() - now.getTime()) / 3_600_000));
+  return new AppError("quota-exceeded", {
+    user:
+      `You have used all ${quota.limit} submissions for today (UTC). ` +
+      `The limit resets at 00:00 UTC, in about ${hours} hour${hours === 1 ? "" : "s"}. Submissions that fail on our side do not count.`,
+    retryAfterSeconds: Math.ceil((quota.resetsAt.getTime() - now.getTime()) / 1000),
+  });
+}
+

@@ -1,0 +1,86 @@
+/**
+ * `npm run scorer [-- --concurrency N]`: a scorer worker process. Run it on this machine
+ * beside `npm start`, or on other machines with the same DATABASE_URL (PostgreSQL), DATA_DIR
+ * contents (the prepared dataset) and BLOB_STORE (a shared disk, or `database`).
+ *
+ * SIGTERM / SIGINT: stop claiming, let the jobs in hand finish (up to --grace-ms) or release
+ * them back to the queue, then exit 0. A second signal exits at once; the leases of the jobs
+ * still in hand then expire and other workers reclaim them.
+ *
+ * Log lines go to stderr. With --events, one JSON line per job event goes to stdout (tests and
+ * benchmarks count those).
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { closeDb, getDb } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { createWorkerId } from "./create-worker-id";
+import { startWorker } from "./worker";
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive whole number");
+  return n;
+}
+
+const program = new Command()
+  .name("npm run scorer --")
+  .description("Tiny Portraits scorer worker: claims scoring jobs from the database queue and runs them")
+  .option("--concurrency <n>", "jobs run at once by this process (default SCORER_CONCURRENCY, 1)", positiveInt)
+  .option("--lease-ms <ms>", "lease of a claimed job; renewed every third of it (default SCORER_LEASE_MS)", positiveInt)
+  .option("--poll-ms <ms>", "how often an idle worker looks for work (default SCORER_POLL_MS)", positiveInt)
+  .option("--grace-ms <ms>", "on SIGTERM, how long jobs in hand may finish before being released", positiveInt, 20_000)
+  .option("--retry-base-ms <ms>", "back-off before the second attempt after a system failure (doubles each time)", positiveInt, 5000)
+  .option("--events", "print one JSON line per job event on stdout")
+  .showHelpAfterError();
+
+async function main(): Promise<void> {
+  program.parse();
+  const opts = program.opts<{
+    concurrency?: number;
+    leaseMs?: number;
+    pollMs?: number;
+    graceMs: number;
+    retryBaseMs: number;
+    events?: boolean;
+  }>();
+  const config = env();
+  const workerId = createWorkerId();
+  const say = (msg: string) => process.stderr.write(`[scorer ${workerId}] ${msg}\n`);
+
+  const controller = new AbortController();
+  let signals = 0;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      signals++;
+      if (signals > 1) {
+        say(`${signal} again: exiting now; jobs in hand will be reclaimed when their leases expire`);
+        process.exit(130);
+      }
+      say(`${signal}: finishing or releasing the jobs in hand, then exiting`);
+      controller.abort();
+    });
+  }
+
+  const worker = startWorker({
+    db: getDb(),
+    workerId,
+    concurrency: opts.concurrency ?? config.SCORER_CONCURRENCY,
+    leaseMs: opts.leaseMs ?? config.SCORER_LEASE_MS,
+    pollMs: opts.pollMs ?? config.SCORER_POLL_MS,
+    shutdownGraceMs: opts.graceMs,
+    retryDelayMs: (attempts) => Math.min(5 * 60_000, opts.retryBaseMs * 2 ** Math.max(0, attempts - 1)),
+    signal: controller.signal,
+    log: say,
+    onEvent: opts.events ? (event) => process.stdout.write(JSON.stringify({ workerId, ...event }) + "\n") : undefined,
+  });
+  say(`started: concurrency ${opts.concurrency ?? config.SCORER_CONCURRENCY}, data ${config.dataDir}`);
+  if (opts.events) process.stdout.write(JSON.stringify({ workerId, type: "started" }) + "\n");
+  await worker.done;
+  await closeDb();
+  say("stopped");
+}
+
+main().catch((error) => {
+  process.stderr.write(`[scorer] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

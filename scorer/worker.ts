@@ -1,0 +1,314 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Db, Job } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { claimNextJob } from "@/lib/queue/claim-next-job";
+import { completeJob } from "@/lib/queue/complete-job";
+import { defaultRetryDelayMs, failJob } from "@/lib/queue/fail-job";
+import { heartbeatJob } from "@/lib/queue/heartbeat-job";
+import {
+  isJobTypeName,
+  loadJobHandler,
+  parseJobPayload,
+  runnableJobTypes,
+  type JobFailure,
+  type JobHandler,
+  type JobResult,
+  type JobTypeName,
+} from "@/lib/queue/job-types";
+import { releaseJob } from "@/lib/queue/release-job";
+import type { BlobStore } from "@/lib/storage/blob-store";
+import { getBlobStore } from "@/lib/storage/get-blob-store";
+import { createWorkerId } from "./create-worker-id";
+
+/**
+ * A scorer worker: `concurrency` loops that each claim a job, run its handler while renewing
+ * the lease, and record the outcome. Used by `npm run scorer` (scorer/main.ts) and by the worker
+ * `npm start` embeds (scorer/start-embedded-worker.ts).
+ *
+ * Guarantees, with the queue operations (lib/queue, docs/decisions/0002-database-queue.md):
+ * - a job's effects are committed once, by the worker that still holds its lease;
+ * - a worker that dies mid-job loses its lease after `leaseMs` and the job is reclaimed;
+ * - exceptions are system failures: retried with back-off, then failed with a reason that does
+ *   not cost the participant a submission; user failures fail at once;
+ * - on stop (SIGTERM), no new job is claimed; the jobs in hand get `shutdownGraceMs` to finish
+ *   and are otherwise released back to the queue, attempt not counted.
+ */
+
+export type WorkerEvent =
+  | { type: "claimed"; jobId: string; jobType: string; attempts: number }
+  | { type: "completed"; jobId: string; jobType: string; attempts: number; ms: number }
+  | { type: "failed"; jobId: string; jobType: string; attempts: number; final: boolean; kind: "user" | "system"; ms: number }
+  | { type: "released"; jobId: string; jobType: string }
+  /** The lease was lost (reclaimed by another worker): nothing was committed. */
+  | { type: "lost"; jobId: string; jobType: string }
+  | { type: "error"; message: string };
+
+export interface StartWorkerOptions {
+  db: Db;
+  concurrency?: number;
+  workerId?: string;
+  leaseMs?: number;
+  pollMs?: number;
+  /** Aborting it stops the worker gracefully (as stop() does). */
+  signal?: AbortSignal;
+  dataDir?: string;
+  store?: BlobStore;
+  /** Job types to run; default: every type this process can run. */
+  types?: JobTypeName[];
+  retryDelayMs?: (attempts: number) => number;
+  /** After a stop, how long jobs in hand may still finish before they are released. */
+  shutdownGraceMs?: number;
+  log?: (message: string) => void;
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+export interface Worker {
+  readonly workerId: string;
+  /** Settles when every loop has ended after a stop. */
+  readonly done: Promise<void>;
+  /** Stops claiming, lets jobs in hand finish or releases them, resolves when done. */
+  stop(): Promise<void>;
+}
+
+export function startWorker(options: StartWorkerOptions): Worker {
+  const config = env();
+  const db = options.db;
+  const workerId = options.workerId ?? createWorkerId();
+  const leaseMs = options.leaseMs ?? config.SCORER_LEASE_MS;
+  const pollMs = options.pollMs ?? config.SCORER_POLL_MS;
+  const concurrency = Math.max(1, options.concurrency ?? config.SCORER_CONCURRENCY);
+  const dataDir = options.dataDir ?? config.dataDir;
+  const store = options.store ?? getBlobStore({ db, dataDir });
+  const types = options.types ?? runnableJobTypes();
+  const retryDelayMs = options.retryDelayMs ?? ((n: number) => defaultRetryDelayMs(n));
+  const shutdownGraceMs = options.shutdownGraceMs ?? 20_000;
+  const log = options.log ?? (() => {});
+  const emit = (event: WorkerEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // An observer's bug must not take the worker down.
+    }
+  };
+
+  const stopping = new AbortController();
+  const onExternalAbort = () => stopping.abort();
+  if (options.signal?.aborted) stopping.abort();
+  else options.signal?.addEventListener("abort", onExternalAbort, { once: true });
+
+  async function loop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      let job: Job | null;
+      try {
+        job = await claimNextJob({ db, workerId, leaseMs, types });
+      } catch (error) {
+        // Database unreachable or locked for too long: keep the worker alive and try again.
+        log(`claim failed: ${(error as Error).message}`);
+        emit({ type: "error", message: (error as Error).message });
+        await pause(Math.max(pollMs, 1000));
+        continue;
+      }
+      if (!job) {
+        await pause(pollMs);
+        continue;
+      }
+      try {
+        await runJob(job);
+      } catch (error) {
+        // Recording the outcome failed (database trouble). The lease will expire and the job
+        // will be reclaimed, so nothing is lost; back off a little.
+        log(`job ${job.id}: recording the outcome failed: ${(error as Error).message}`);
+        emit({ type: "error", message: (error as Error).message });
+        await pause(Math.max(pollMs, 1000));
+      }
+    }
+  }
+
+  function pause(ms: number): Promise<void> {
+    return sleep(ms, undefined, { signal: stopping.signal }).catch(() => {});
+  }
+
+  async function runJob(job: Job): Promise<void> {
+    const started = performance.now();
+    emit({ type: "claimed", jobId: job.id, jobType: job.type, attempts: job.attempts });
+
+    const giveUp = async (internal: string) => {
+      // Not the participant's fault and no retry would help.
+      const r = await failJob({ db, jobId: job.id, workerId, system: true, retry: false, message: "", internal });
+      emit({ type: "failed", jobId: job.id, jobType: job.type, attempts: job.attempts, final: true, kind: "system", ms: performance.now() - started });
+      return r;
+    };
+    if (!isJobTypeName(job.type)) {
+      log(`job ${job.id}: unknown type ${job.type}`);
+      await giveUp(`unknown job type ${job.type}`);
+      return;
+    }
+    let payload: unknown;
+    let handler: JobHandler<unknown>;
+    try {
+      payload = parseJobPayload(job.type, job.payload);
+      handler = (await loadJobHandler(job.type)) as JobHandler<unknown>;
+    } catch (error) {
+      await giveUp(`bad payload or handler for ${job.type}: ${(error as Error).message}`);
+      return;
+    }
+    if (job.attempts > job.maxAttempts) {
+      // Claimed again after its lease expired, more often than it may be tried: each of those
+      // attempts ended with its worker dying or hanging. Stop here so it cannot run forever.
+      await recordFailure(job, handler, payload, started, {
+        ok: false,
+        kind: "system",
+        retry: false,
+        message: "",
+        internal: `lease expired on ${job.attempts - 1} attempts (worker died or hung)`,
+      });
+      return;
+    }
+
+    const jobAbort = new AbortController();
+    let lost = false;
+    const beat = setInterval(() => {
+      heartbeatJob({ db, jobId: job.id, workerId, leaseMs })
+        .then((held) => {
+          if (!held && !lost) {
+            lost = true;
+            jobAbort.abort(new Error("lease lost"));
+          }
+        })
+        .catch((error) => log(`job ${job.id}: heartbeat failed: ${(error as Error).message}`));
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+
+    const running: Promise<JobResult> = handler
+      .run({
+        db,
+        job,
+        payload,
+        workerId,
+        dataDir,
+        store,
+        signal: jobAbort.signal,
+        log: (m) => log(`job ${job.id}: ${m}`),
+      })
+      .catch((error: unknown) => ({
+        ok: false as const,
+        kind: "system" as const,
+        message: "",
+        internal: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }));
+
+    let result: JobResult | "shutdown";
+    const deadline = shutdownDeadline();
+    try {
+      result = await Promise.race([running, deadline.reached]);
+    } finally {
+      clearInterval(beat);
+      deadline.cancel();
+    }
+
+    if (result === "shutdown") {
+      jobAbort.abort(new Error("worker shutting down"));
+      const released = await releaseJob({
+        db,
+        jobId: job.id,
+        workerId,
+        onReleased: handler.onRelease ? ({ tx, job: j }) => handler.onRelease!({ tx, job: j, payload }) : undefined,
+      });
+      emit(released ? { type: "released", jobId: job.id, jobType: job.type } : { type: "lost", jobId: job.id, jobType: job.type });
+      return;
+    }
+    if (lost) {
+      emit({ type: "lost", jobId: job.id, jobType: job.type });
+      return;
+    }
+    if (result.ok) {
+      const commit = result.commit;
+      let completed: boolean;
+      try {
+        ({ completed } = await completeJob({ db, jobId: job.id, workerId, commit }));
+      } catch (error) {
+        // The commit itself failed (a constraint, the database): a system failure, retried.
+        await recordFailure(job, handler, payload, started, {
+          ok: false,
+          kind: "system",
+          message: "",
+          internal: `commit failed: ${(error as Error).stack ?? (error as Error).message}`,
+        });
+        return;
+      }
+      const ms = performance.now() - started;
+      emit(completed ? { type: "completed", jobId: job.id, jobType: job.type, attempts: job.attempts, ms } : { type: "lost", jobId: job.id, jobType: job.type });
+      if (completed) log(`job ${job.id} (${job.type}) done in ${Math.round(ms)} ms`);
+      return;
+    }
+    await recordFailure(job, handler, payload, started, result);
+  }
+
+  async function recordFailure(
+    job: Job,
+    handler: JobHandler<unknown>,
+    payload: unknown,
+    started: number,
+    result: Extract<JobResult, { ok: false }>,
+  ): Promise<void> {
+    const system = result.kind === "system";
+    const recorded = await failJob({
+      db,
+      jobId: job.id,
+      workerId,
+      system,
+      retry: result.retry,
+      message: result.message,
+      internal: result.internal,
+      retryDelayMs,
+      onRecorded: handler.onFailure
+        ? async ({ tx, job: updated, final }) => {
+            const failure: JobFailure = { kind: result.kind, message: result.message, final, attempts: updated.attempts, log: result.log };
+            await handler.onFailure!({ tx, job: updated, payload, failure });
+          }
+        : undefined,
+    });
+    if (!recorded.recorded) {
+      emit({ type: "lost", jobId: job.id, jobType: job.type });
+      return;
+    }
+    const ms = performance.now() - started;
+    emit({ type: "failed", jobId: job.id, jobType: job.type, attempts: job.attempts, final: recorded.final, kind: result.kind, ms });
+    log(
+      `job ${job.id} (${job.type}) ${recorded.final ? "failed" : "will be retried"} after attempt ${job.attempts}: ${result.kind}` +
+        `${result.message ? `: ${result.message.split("\n")[0]}` : ""}${result.internal ? ` [${result.internal.split("\n")[0]}]` : ""}`,
+    );
+  }
+
+  /** `reached` resolves "shutdown" once a stop was requested and the grace period has passed. */
+  function shutdownDeadline(): { reached: Promise<"shutdown">; cancel: () => void } {
+    let timer: NodeJS.Timeout | undefined;
+    let fire = () => {};
+    const reached = new Promise<"shutdown">((resolve) => {
+      fire = () => {
+        timer = setTimeout(() => resolve("shutdown"), shutdownGraceMs);
+      };
+    });
+    if (stopping.signal.aborted) fire();
+    else stopping.signal.addEventListener("abort", fire, { once: true });
+    return {
+      reached,
+      cancel: () => {
+        stopping.signal.removeEventListener("abort", fire);
+        if (timer) clearTimeout(timer);
+      },
+    };
+  }
+
+  const done = Promise.all(Array.from({ length: concurrency }, () => loop())).then(() => {
+    options.signal?.removeEventListener("abort", onExternalAbort);
+  });
+
+  return {
+    workerId,
+    done,
+    async stop() {
+      stopping.abort();
+      await done;
+    },
+  };
+}
