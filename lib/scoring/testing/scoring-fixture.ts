@@ -1,0 +1,67 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CLASSES, NA, SUBMISSION_CSV_HEADER } from "../../challenge/definition";
+import { prepareDataset } from "../../dataset/prepare-dataset";
+import { readHiddenLabels, type HiddenLabelRow } from "../../dataset/read-hidden-labels";
+import { makeFixtureDataset } from "../../dataset/testing/make-fixture-dataset";
+import { registerDataset } from "../../dataset-records/register-dataset";
+import type { Db, User } from "../../db/client";
+import type { DatasetManifest } from "../../dataset/dataset-manifest";
+import { loadTestIds } from "../load-test-ids";
+
+/**
+ * Test-only: a small prepared dataset in a temp DATA_DIR (prepared once per test file, then
+ * registered in each suite's own database), users with random e-mails, and predictions CSVs.
+ */
+export interface ScoringFixture {
+  dataDir: string;
+  buildDir: string;
+  manifest: DatasetManifest;
+  testIds: readonly string[];
+  labels: readonly HiddenLabelRow[];
+  cleanup(): void;
+}
+
+export async function prepareScoringFixture(options: { count?: number; seed?: number } = {}): Promise<ScoringFixture> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "tp-scoring-"));
+  const source = path.join(root, "source");
+  const dataDir = path.join(root, "data");
+  // Few distinct pictures: the pipeline's cost is decoding, and the scorer does not care.
+  await makeFixtureDataset({ dir: source, count: options.count ?? 200, seed: options.seed ?? 7, distinctImages: 16 });
+  const result = await prepareDataset({ sourceDir: source, dataDir, splitSeed: `scoring-fixture-${options.seed ?? 7}` });
+  fs.rmSync(source, { recursive: true, force: true });
+  return {
+    dataDir,
+    buildDir: result.buildDir,
+    manifest: result.manifest,
+    testIds: await loadTestIds({ buildDir: result.buildDir }),
+    labels: await readHiddenLabels(dataDir, { buildDir: result.buildDir }),
+    cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** Records the fixture's build as the current dataset of `db`. */
+export async function registerFixtureDataset(options: { db: Db; fixture: ScoringFixture }) {
+  return registerDataset({ db: options.db, manifest: options.fixture.manifest });
+}
+
+export async function createTestUser(options: { db: Db; role?: "participant" | "organizer" }): Promise<Omit<User, "passwordHash">> {
+  const tag = randomBytes(6).toString("hex");
+  return options.db.user.create({ data: { email: `user-${tag}@example.test`, name: `User ${tag}`, role: options.role ?? "participant" } });
+}
+
+/**
+ * A valid predictions CSV for the fixture. `mode`: "truth" predicts the hidden label where it
+ * is not n/a (main score 1), "constant" predicts the first class everywhere.
+ */
+export function predictionsCsv(options: { fixture: ScoringFixture; mode?: "truth" | "constant" }): string {
+  const byId = new Map(options.fixture.labels.map((l) => [l.Image_Id, l]));
+  const rows = options.fixture.testIds.map((id) => {
+    const l = byId.get(id)!;
+    const pick = (value: string, classes: readonly string[]) => (options.mode === "truth" && value !== NA ? value : classes[0]);
+    return [id, pick(l.Gender, CLASSES.Gender), pick(l.Hair_Color, CLASSES.Hair_Color), pick(l.Hair_Type, CLASSES.Hair_Type)].join(",");
+  });
+  return [SUBMISSION_CSV_HEADER.join(","), ...rows].join("\n") + "\n";
+}
