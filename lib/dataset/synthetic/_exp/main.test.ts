@@ -1,3 +1,0 @@
-import { it } from "vitest";
-import { run } from "./main";
-it("workers", async () => { await run(); });
