@@ -15,8 +15,6 @@ import zlib from "node:zlib";
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const IHDR = 0x49484452;
-const IDAT = 0x49444154;
-const IEND = 0x49454e44;
 
 export interface PngHeader {
   width: number;
@@ -50,9 +48,28 @@ export function isPlainRgb8(header: PngHeader): boolean {
  * (bad CRC, unknown critical chunk, truncated data, missing IEND), so the caller can fall back.
  */
 export function decodeRgbPng(bytes: Buffer): { width: number; height: number; pixels: Buffer } {
-  const header = parsePngHeader(bytes);
-  if (!header || !isPlainRgb8(header) || bytes[26] !== 0 || bytes[27] !== 0) throw new Error("not a plain 8-bit RGB PNG");
-  const { width, height } = header;
+  return decodeRgbPngWith(zlib, bytes);
+}
+
+/**
+ * The decoder itself. Self-contained on purpose (no reference to anything outside its body
+ * but its arguments and globals): the worker pool runs it from its source text, which works
+ * the same under tsx, vitest and plain node (see png-worker-pool.ts). Keep it that way.
+ */
+export function decodeRgbPngWith(z: typeof zlib, bytes: Buffer): { width: number; height: number; pixels: Buffer } {
+  const IHDR = 0x49484452;
+  const IDAT = 0x49444154;
+  const IEND = 0x49454e44;
+  const PLTE = 0x504c5445;
+  if (bytes.length < 33 || bytes.readUInt32BE(0) !== 0x89504e47 || bytes.readUInt32BE(4) !== 0x0d0a1a0a) throw new Error("not a PNG");
+  if (bytes.readUInt32BE(8) !== 13 || bytes.readUInt32BE(12) !== IHDR) throw new Error("no IHDR");
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  // bit depth 8, colour type 2 (RGB), compression 0, filter method 0, no interlace
+  if (bytes[24] !== 8 || bytes[25] !== 2 || bytes[26] !== 0 || bytes[27] !== 0 || bytes[28] !== 0) {
+    throw new Error("not a plain 8-bit RGB PNG");
+  }
+  if (width < 1 || height < 1 || width * height > 1 << 24) throw new Error("implausible size");
   const idat: Buffer[] = [];
   let pos = 8;
   let ended = false;
@@ -61,30 +78,33 @@ export function decodeRgbPng(bytes: Buffer): { width: number; height: number; pi
     const type = bytes.readUInt32BE(pos + 4);
     const end = pos + 12 + length;
     if (end > bytes.length) throw new Error("truncated chunk");
-    if (zlib.crc32(bytes.subarray(pos + 4, pos + 8 + length)) !== bytes.readUInt32BE(pos + 8 + length)) {
+    if (z.crc32(bytes.subarray(pos + 4, pos + 8 + length)) !== bytes.readUInt32BE(pos + 8 + length)) {
       throw new Error("chunk CRC mismatch");
     }
     if (type === IDAT) idat.push(bytes.subarray(pos + 8, pos + 8 + length));
     else if (type === IEND) {
       ended = true;
       break;
-    } else if (type !== IHDR && bytes[pos + 4] < 0x61 && type !== 0x504c5445 /* PLTE: allowed, unused */) {
+    } else if (type !== IHDR && type !== PLTE && bytes[pos + 4] < 0x61) {
       // An unknown critical chunk (upper-case first letter) must not be skipped.
       throw new Error("unknown critical chunk");
     }
     pos = end;
   }
   if (!ended || idat.length === 0) throw new Error("truncated PNG (no IEND)");
-  const data = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat));
-  const stride = width * 3;
-  if (data.length !== height * (stride + 1)) throw new Error("image data has the wrong length");
-  const pixels = Buffer.allocUnsafe(height * stride);
-  unfilter(data, pixels, stride, height, 3);
-  return { width, height, pixels };
-}
+  const bpp = 3;
+  const stride = width * bpp;
+  const expected = height * (stride + 1);
+  // One output chunk of the exact size (the default 16 KB chunks would mean several buffers
+  // and a concat per image); maxOutputLength stops a malicious stream from inflating further.
+  const data = z.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), {
+    chunkSize: expected + 1,
+    maxOutputLength: expected + 1,
+  });
+  if (data.length !== expected) throw new Error("image data has the wrong length");
+  const out = Buffer.allocUnsafe(height * stride);
 
-/** Reverses the PNG row filters (spec section 9), one specialised loop per filter type. */
-function unfilter(data: Buffer, out: Buffer, stride: number, height: number, bpp: number): void {
+  // Reverse the row filters (PNG spec section 9), one specialised loop per filter type.
   for (let y = 0; y < height; y++) {
     const filter = data[y * (stride + 1)];
     const s = y * (stride + 1) + 1;
@@ -134,4 +154,5 @@ function unfilter(data: Buffer, out: Buffer, stride: number, height: number, bpp
         throw new Error(`invalid row filter ${filter}`);
     }
   }
+  return { width, height, pixels: out };
 }

@@ -16,10 +16,17 @@ export async function installBuild(options: { dataDir: string; tmpDir: string; b
 
   const root = datasetRoot(dataDir);
   const tmpLink = path.join(root, `.${CURRENT_LINK_NAME}-${buildId}`);
-  await fs.rm(tmpLink, { force: true });
-  // Relative target: the data folder can be moved or mounted elsewhere.
-  await fs.symlink(path.join(BUILDS_DIR_NAME, buildId), tmpLink);
-  await fs.rename(tmpLink, currentLinkPath(dataDir));
+  try {
+    await fs.rm(tmpLink, { force: true });
+    // Relative target: the data folder can be moved or mounted elsewhere.
+    await fs.symlink(path.join(BUILDS_DIR_NAME, buildId), tmpLink);
+    await fs.rename(tmpLink, currentLinkPath(dataDir));
+  } catch (err) {
+    // `current` still points to the old build: remove the new one so nothing is left over.
+    await fs.rm(tmpLink, { force: true });
+    await fs.rm(finalDir, { recursive: true, force: true });
+    throw err;
+  }
   await syncDir(root);
 
   // Old builds go only now. Processes that still have their files open keep reading them

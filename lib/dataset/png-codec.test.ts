@@ -5,6 +5,7 @@ import { IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "../challenge/definition"
 import { decodePortrait } from "./decode-portrait";
 import { decodeRgbPng, parsePngHeader } from "./decode-rgb-png";
 import { encodeRgbPng } from "./encode-rgb-png";
+import { createPngWorkerPool } from "./png-worker-pool";
 import { fixturePixels } from "./testing/make-fixture-dataset";
 
 const W = IMAGE_WIDTH;
@@ -124,5 +125,28 @@ describe("PNG decoding", () => {
     const slow = await decodePortrait(png, { sharpOnly: true });
     expect(fast.ok && slow.ok && fast.pixels.equals(slow.pixels)).toBe(true);
     expect(slow).not.toHaveProperty("conversion", expect.any(String));
+  });
+
+  it("the worker pool runs the same decoder and encoder (same bytes), and falls back without workers", async () => {
+    const pngs = await Promise.all([0, 1, 2, 3].map((i) => sharp(fixturePixels(i), raw).png({ adaptiveFiltering: true }).toBuffer()));
+    pngs.push(pngs[0].subarray(0, 500)); // refused by the fast decoder
+    for (const size of [2, 0]) {
+      const pool = createPngWorkerPool(size);
+      try {
+        const decoded = await pool.decodeMany(pngs);
+        expect(decoded).toHaveLength(5);
+        decoded.slice(0, 4).forEach((px, i) => expect(px!.equals(fixturePixels(i))).toBe(true));
+        expect(decoded[4]).toBeUndefined();
+        expect(pngs[0].length).toBeGreaterThan(500); // the caller keeps its buffers
+
+        const all = Buffer.concat(decoded.slice(0, 4) as Buffer[]);
+        const encoded = await pool.encodeMany(all, 4, W, H);
+        encoded.forEach((png, i) => expect(png.equals(encodeRgbPng(fixturePixels(i), W, H))).toBe(true));
+        // The work really ran on the workers (a dead worker would fail over silently).
+        expect(pool.workerCount).toBe(size);
+      } finally {
+        await pool.close();
+      }
+    }
   });
 });

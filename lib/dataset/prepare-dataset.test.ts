@@ -306,6 +306,14 @@ describe("both layouts", () => {
     const { "dataset.json": _b, ...fb } = b.files;
     expect(fb).toEqual(fa);
   });
+
+  it("decoding everything with sharp gives the same outputs as the fast decoder on workers", async () => {
+    const dataDir = path.join(tmp, "data-sharp");
+    await prepareDataset({ sourceDir: folderFixture.dir, dataDir, splitSeed: SEED, decoder: "sharp" });
+    const { "dataset.json": _a, ...fa } = snapshotDataset(path.join(tmp, "data-images-folder")).files;
+    const { "dataset.json": _b, ...fb } = snapshotDataset(dataDir).files;
+    expect(fb).toEqual(fa);
+  });
 });
 
 /** The pixels prepare must produce for an index (the fixture's, or grey's replicated luminance). */

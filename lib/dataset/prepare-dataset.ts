@@ -27,7 +27,6 @@ import {
   type TrainCacheMeta,
 } from "./dataset-manifest";
 import { decodePortrait, type DecodedPortrait } from "./decode-portrait";
-import { encodeRgbPng } from "./encode-rgb-png";
 import { checkCurrentIsReplaceable, installBuild, syncDir } from "./install-build";
 import {
   CHECKSUMS_NAME,
@@ -45,8 +44,9 @@ import {
   trainLabelsPath,
 } from "./layout";
 import { openImageSource, type ImageSource } from "./open-image-source";
+import { createPngWorkerPool, type PngWorkerPool } from "./png-worker-pool";
 import { readAttributesCsv, type AttributeRow } from "./read-attributes-csv";
-import { runOrdered } from "./run-ordered";
+import { forEachDecodedImage } from "./decode-source-images";
 import { splitDataset, type DatasetSplit } from "./split-dataset";
 import { createTensorCacheWriter } from "./tensor-cache-writer";
 import { writeTestZip } from "./write-test-zip";
@@ -68,7 +68,10 @@ export interface PrepareDatasetOptions {
   /** Asked before any work; true and !force -> DatasetError "has-submissions". */
   hasSubmissions?: () => Promise<boolean>;
   onProgress?: (stage: PrepareStage, done: number, total: number) => void;
-  /** Images decoded at once (default 12): enough to keep libuv's threads busy, bounded memory. */
+  /**
+   * Batches of 32 images read and decoded ahead of the writing (default 4): enough to keep
+   * the worker threads busy, with memory bounded to a few MB.
+   */
   concurrency?: number;
   /** Tests: decode everything with sharp, to compare with the fast decoder. */
   decoder?: "auto" | "sharp";
@@ -144,7 +147,7 @@ class StageTimer {
 }
 
 async function prepareLocked(options: PrepareDatasetOptions & { sourceDir: string }): Promise<PrepareResult> {
-  const { sourceDir, dataDir, splitSeed, skipBadRows = false, onProgress, concurrency = 12 } = options;
+  const { sourceDir, dataDir, splitSeed, skipBadRows = false, onProgress, concurrency = 4 } = options;
   const timer = new StageTimer();
   const progress = (stage: PrepareStage, done: number, total: number) => onProgress?.(stage, done, total);
 
@@ -155,6 +158,7 @@ async function prepareLocked(options: PrepareDatasetOptions & { sourceDir: strin
   progress("list-images", 0, 0);
   const source = await timer.run("list-images", () => openImageSource(sourceDir));
   progress("list-images", source.images.size, source.images.size);
+  const pool = createPngWorkerPool();
 
   try {
     const warnings = [...source.warnings];
@@ -181,7 +185,7 @@ async function prepareLocked(options: PrepareDatasetOptions & { sourceDir: strin
       );
     }
 
-    const decoder = options.decoder ?? "auto";
+    const decoder: Decoder = options.decoder === "sharp" ? "sharp" : pool;
     const describeProblem = (index: number, result: Extract<DecodedPortrait, { ok: false }>): DatasetProblem => ({
       code: result.code,
       imageIndex: index,
@@ -221,6 +225,7 @@ async function prepareLocked(options: PrepareDatasetOptions & { sourceDir: strin
           split,
           concurrency,
           decoder,
+          pool,
           timer,
           progress,
           describeProblem,
@@ -248,6 +253,7 @@ async function prepareLocked(options: PrepareDatasetOptions & { sourceDir: strin
       }
     }
   } finally {
+    await pool.close();
     await source.close();
   }
 }
@@ -273,36 +279,28 @@ function newBuildId(): string {
 }
 
 type ProblemOf = (index: number, result: Extract<DecodedPortrait, { ok: false }>) => DatasetProblem;
-
-async function loadAndDecode(source: ImageSource, index: number, decoder: "auto" | "sharp") {
-  let bytes: Buffer;
-  try {
-    bytes = await source.readImage(index);
-  } catch (err) {
-    const result: DecodedPortrait = { ok: false, code: "corrupt-image", detail: `cannot be read (${(err as Error).message})` };
-    return { bytes: Buffer.alloc(0), result };
-  }
-  return { bytes, result: await decodePortrait(bytes, { sharpOnly: decoder === "sharp" }) };
-}
+/** "sharp" (tests), or the worker pool that runs the fast decoder. */
+type Decoder = "sharp" | PngWorkerPool;
 
 async function validateImages(
   source: ImageSource,
   indices: number[],
-  concurrency: number,
-  decoder: "auto" | "sharp",
+  batchesInFlight: number,
+  decoder: Decoder,
   problemOf: ProblemOf,
   onProgress: (done: number, total: number) => void,
 ): Promise<DatasetProblem[]> {
   const problems: DatasetProblem[] = [];
-  await runOrdered(
-    indices.length,
-    concurrency,
-    (i) => loadAndDecode(source, indices[i], decoder),
-    ({ result }, i) => {
-      if (!result.ok) problems.push(problemOf(indices[i], result));
+  await forEachDecodedImage({
+    source,
+    indices,
+    decoder,
+    batchesInFlight,
+    onImage: ({ index, result }, i) => {
+      if (!result.ok) problems.push(problemOf(index, result));
       if (i % 256 === 255 || i === indices.length - 1) onProgress(i + 1, indices.length);
     },
-  );
+  });
   return problems;
 }
 
@@ -321,12 +319,13 @@ async function writeBuild(options: {
   rows: AttributeRow[];
   split: DatasetSplit;
   concurrency: number;
-  decoder: "auto" | "sharp";
+  decoder: Decoder;
+  pool: PngWorkerPool;
   timer: StageTimer;
   progress: (stage: PrepareStage, done: number, total: number) => void;
   describeProblem: ProblemOf;
 }): Promise<BuiltImages> {
-  const { tmpDir, source, rows, split, concurrency, decoder, timer, progress, describeProblem } = options;
+  const { tmpDir, source, rows, split, concurrency, decoder, pool, timer, progress, describeProblem } = options;
   const paths = buildPaths(tmpDir);
   await fsp.mkdir(paths.publicDir, { recursive: true });
   await fsp.mkdir(paths.cacheDir, { recursive: true });
@@ -351,12 +350,12 @@ async function writeBuild(options: {
     // The CSV first, so tools that stream the zip see the labels before the images.
     await trainZip.add(TRAIN_ZIP_CSV_NAME, trainCsv, { compress: true });
     await timer.run("images", () =>
-      runOrdered(
-        indices.length,
-        concurrency,
-        (i) => loadAndDecode(source, indices[i], decoder),
-        async ({ bytes, result }, i) => {
-          const index = indices[i];
+      forEachDecodedImage({
+        source,
+        indices,
+        decoder,
+        batchesInFlight: concurrency,
+        onImage: async ({ index, bytes, result }, i) => {
           if (i % 256 === 255 || i === indices.length - 1) progress("images", i + 1, indices.length);
           if (!result.ok) {
             problems.push(describeProblem(index, result));
@@ -370,14 +369,14 @@ async function writeBuild(options: {
             await trainPixels.write(trainPos, result.pixels);
             // Original bytes, unless the file needed a conversion: then the zip gets the RGB
             // the cache holds, so the download and the cache always agree.
-            const png = result.conversion ? await encodeRgbPng(result.pixels, IMAGE_WIDTH, IMAGE_HEIGHT) : bytes;
+            const png = result.conversion ? (await pool.encodeMany(result.pixels, 1, IMAGE_WIDTH, IMAGE_HEIGHT))[0] : bytes;
             await trainZip.add(`${IMAGES_DIR_NAME}/${imageFileName(index)}`, png);
           } else {
             await testPixels.write(testPosition.get(index)!, result.pixels);
           }
           if (result.conversion) conversions.push(`${source.describe(index)} ${result.conversion}`);
         },
-      ),
+      }),
     );
     if (problems.length > 0) {
       await Promise.all([trainPixels.abort(), testPixels.abort(), trainZip.abort()]);
@@ -398,6 +397,7 @@ async function writeBuild(options: {
       ids,
       zipPath: paths.testZip,
       concurrency,
+      pool,
       onProgress: (d, t) => progress("test-zip", d, t),
     }),
   );

@@ -1,9 +1,12 @@
 import fs from "node:fs/promises";
 import { IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "../challenge/definition";
-import { encodeRgbPng } from "./encode-rgb-png";
 import { TEST_IMAGES_DIR_NAME } from "./layout";
+import { createPngWorkerPool, type PngWorkerPool } from "./png-worker-pool";
 import { runOrdered } from "./run-ordered";
 import { createZipWriter } from "./zip-writer";
+
+/** Images per read + worker message. */
+const BATCH = 32;
 
 /**
  * Builds Tiny_Portraits_Test.zip from the test tensor cache: entry i is
@@ -16,26 +19,32 @@ export async function writeTestZip(options: {
   testPixelsPath: string;
   ids: readonly string[];
   zipPath: string;
+  /** Batches in flight. */
   concurrency: number;
+  /** Encode on these worker threads (without: on the main thread; same bytes either way). */
+  pool?: PngWorkerPool;
   onProgress?: (done: number, total: number) => void;
 }): Promise<{ sizeBytes: number; sha256: string }> {
   const { testPixelsPath, ids, zipPath, concurrency, onProgress } = options;
+  const pool = options.pool ?? createPngWorkerPool(0);
   const pixelsFile = await fs.open(testPixelsPath, "r");
   const zip = await createZipWriter(zipPath);
+  const batches = Math.ceil(ids.length / BATCH);
   try {
     await runOrdered(
-      ids.length,
+      batches,
       concurrency,
-      async (i) => {
-        const pixels = Buffer.allocUnsafe(IMAGE_BYTES);
-        const { bytesRead } = await pixelsFile.read(pixels, 0, IMAGE_BYTES, i * IMAGE_BYTES);
-        if (bytesRead !== IMAGE_BYTES) return new Error(`test cache is truncated at image ${i}`);
-        return encodeRgbPng(pixels, IMAGE_WIDTH, IMAGE_HEIGHT).catch((err: Error) => err);
+      async (b) => {
+        const count = Math.min(BATCH, ids.length - b * BATCH);
+        const pixels = Buffer.allocUnsafe(count * IMAGE_BYTES);
+        const { bytesRead } = await pixelsFile.read(pixels, 0, pixels.length, b * BATCH * IMAGE_BYTES);
+        if (bytesRead !== pixels.length) return new Error(`test cache is truncated at image ${b * BATCH}`);
+        return pool.encodeMany(pixels, count, IMAGE_WIDTH, IMAGE_HEIGHT).catch((err: Error) => err);
       },
-      async (png, i) => {
-        if (png instanceof Error) throw png;
-        await zip.add(`${TEST_IMAGES_DIR_NAME}/${ids[i]}.png`, png);
-        if (onProgress && (i % 256 === 255 || i === ids.length - 1)) onProgress(i + 1, ids.length);
+      async (pngs, b) => {
+        if (pngs instanceof Error) throw pngs;
+        for (let k = 0; k < pngs.length; k++) await zip.add(`${TEST_IMAGES_DIR_NAME}/${ids[b * BATCH + k]}.png`, pngs[k]);
+        onProgress?.(b * BATCH + pngs.length, ids.length);
       },
     );
     return await zip.finish();
@@ -44,5 +53,6 @@ export async function writeTestZip(options: {
     throw err;
   } finally {
     await pixelsFile.close();
+    if (!options.pool) await pool.close();
   }
 }

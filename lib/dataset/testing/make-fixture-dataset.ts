@@ -159,15 +159,14 @@ export async function makeFixtureDataset(options: FixtureOptions): Promise<Fixtu
       return png.subarray(0, Math.floor(png.length / 2));
     }
     if (options.wrongSizeImages?.includes(index)) return encodePng(fixturePixels(index, 100, 100), 100, 100, index);
-    const px = pixelsOf(index);
-    const img = () => sharp(px, { raw: { width: IMAGE_WIDTH, height: IMAGE_HEIGHT, channels: 3 } });
+    const img = () => sharp(pixelsOf(index), { raw: { width: IMAGE_WIDTH, height: IMAGE_HEIGHT, channels: 3 } });
     if (options.rgbaImages?.includes(index)) return img().ensureAlpha(1).png().toBuffer();
     if (options.greyImages?.includes(index)) return img().greyscale().toColourspace("b-w").png().toBuffer();
     if (options.paletteImages?.includes(index)) return img().png({ palette: true, colours: 64, dither: 0 }).toBuffer();
     const key = pixelKey(index);
     let png = cache.get(key);
     if (!png) {
-      png = await encodePng(px, IMAGE_WIDTH, IMAGE_HEIGHT, key);
+      png = await encodePng(pixelsOf(index), IMAGE_WIDTH, IMAGE_HEIGHT, key);
       if (Number.isFinite(distinct)) cache.set(key, png);
     }
     return png;
