@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   await worker.done;
   await closeDb();
   say("stopped");
+  // Exit explicitly: a job released after the grace period may still hold timers or pipes.
+  process.exit(0);
 }
 
 main().catch((error) => {

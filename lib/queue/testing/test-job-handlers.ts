@@ -11,8 +11,9 @@ import type { JobHandler, JobPayload } from "../job-types";
 export const TEST_COMPLETION_PREFIX = "test/completions";
 
 export const testSleepHandler: JobHandler<JobPayload<"test-sleep">> = {
-  async run({ job, payload, log }) {
-    await sleep(payload.ms);
+  async run({ job, payload, log, signal }) {
+    // Abortable, as real handlers should be: a lost lease or a shutdown stops the work.
+    await sleep(payload.ms, undefined, { signal });
     log(`test-sleep ${job.id} slept ${payload.ms} ms`);
     return {
       ok: true,

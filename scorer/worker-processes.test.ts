@@ -1,0 +1,118 @@
+import { Readable } from "node:stream";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { enqueueJob } from "@/lib/queue/enqueue-job";
+import { TEST_COMPLETION_PREFIX } from "@/lib/queue/testing/test-job-handlers";
+import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "@/lib/scoring/testing/scoring-fixture";
+import { createSubmission } from "@/lib/submissions/create-submission";
+import { describeEachEngine } from "@/lib/testing/test-db";
+import { spawnWorkerProcess, type WorkerProcess } from "./testing/spawn-worker-process";
+
+// Separate worker processes sharing one database (the same SQLite file, or one PostgreSQL
+// database): no job is lost or done twice, a killed worker's job is reclaimed, SIGTERM is
+// graceful.
+
+let fixture: ScoringFixture;
+const children: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  fixture = await prepareScoringFixture({ count: 150, seed: 5 });
+});
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
+});
+afterAll(() => fixture?.cleanup());
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describeEachEngine("scorer worker processes", (t) => {
+  const spawnWorker = (args: string[] = []) => {
+    const w = spawnWorkerProcess({ databaseUrl: t.url, dataDir: fixture.dataDir, args, env: { TEST_JOB_TYPES: "1" } });
+    children.push(w);
+    return w;
+  };
+
+  beforeAll(async () => {
+    await registerFixtureDataset({ db: t.db, fixture });
+  });
+
+  it("4 worker processes drain 200 CSV submissions, each scored exactly once", async () => {
+    const user = await createTestUser({ db: t.db, role: "organizer" });
+    const csv = Buffer.from(predictionsCsv({ fixture, mode: "truth" }));
+    for (let i = 0; i < 200; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, k) =>
+          createSubmission({ db: t.db, userId: user.id, dataDir: fixture.dataDir, kind: "csv", fileName: `p${i + k}.csv`, stream: Readable.from([csv]) }),
+        ),
+      );
+    }
+    // Held back until every worker is up, so all four compete for the whole queue.
+    await t.db.job.updateMany({ data: { runAfter: new Date(Date.now() + 3_600_000) } });
+    const workers = Array.from({ length: 4 }, () => spawnWorker(["--poll-ms", "20", "--lease-ms", "10000"]));
+    await Promise.all(workers.map((w) => w.started));
+    await t.db.job.updateMany({ data: { runAfter: new Date() } });
+
+    const released = Date.now();
+    await waitUntil(async () => (await t.db.job.count({ where: { status: "done" } })) === 200, 90_000, "200 jobs done");
+    const drainMs = Date.now() - released;
+    for (const w of workers) w.child.kill("SIGTERM");
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0, 0, 0]);
+
+    const completed = workers.flatMap((w) => w.events.filter((e) => e.type === "completed").map((e) => e.jobId));
+    expect(completed).toHaveLength(200);
+    expect(new Set(completed).size).toBe(200);
+    expect(workers.flatMap((w) => w.events.filter((e) => e.type === "lost" || e.type === "failed"))).toEqual([]);
+    const perWorker = workers.map((w) => w.events.filter((e) => e.type === "completed").length);
+    console.log(`[${t.engine}] 200 jobs drained in ${drainMs} ms; jobs per worker process: ${perWorker.join(", ")}`);
+    expect(perWorker.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+
+    expect(await t.db.job.count({ where: { status: "done", attempts: 1 } })).toBe(200);
+    expect(await t.db.score.count()).toBe(200);
+    expect(await t.db.submission.count({ where: { status: "scored" } })).toBe(200);
+    expect(await t.db.score.count({ where: { publicMain: 1, privateMain: 1 } })).toBe(200);
+  });
+
+  it("reclaims the job of a worker killed with SIGKILL after its lease expires, and commits it once", async () => {
+    const job = await enqueueJob({ db: t.db, type: "test-sleep", payload: { ms: 2500, marker: "once" } });
+    const doomed = spawnWorker(["--poll-ms", "20", "--lease-ms", "1500"]);
+    const doomedId = await doomed.started;
+    await doomed.waitFor((e) => e.type === "claimed" && e.jobId === job.id);
+    doomed.child.kill("SIGKILL");
+    expect(await doomed.exited).toBe("SIGKILL");
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "running", workerId: doomedId, attempts: 1 });
+
+    const rescuer = spawnWorker(["--poll-ms", "50", "--lease-ms", "1500"]);
+    const rescuerId = await rescuer.started;
+    const done = await rescuer.waitFor((e) => e.jobId === job.id && e.type !== "claimed", 30_000);
+    expect(done).toMatchObject({ type: "completed", attempts: 2 });
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "done", workerId: rescuerId, attempts: 2 });
+    const markers = await t.db.blob.findMany({ where: { key: { startsWith: `${TEST_COMPLETION_PREFIX}/` } } });
+    expect(markers.map((m) => [m.key, Buffer.from(m.bytes).toString()])).toEqual([[`${TEST_COMPLETION_PREFIX}/${job.id}`, "once"]]);
+    rescuer.child.kill("SIGTERM");
+    expect(await rescuer.exited).toBe(0);
+  });
+
+  it("on SIGTERM finishes the job that can finish in the grace period and releases the other", async () => {
+    const quick = await enqueueJob({ db: t.db, type: "test-sleep", payload: { ms: 400 } });
+    const slow = await enqueueJob({ db: t.db, type: "test-sleep", payload: { ms: 60_000 } });
+    const w = spawnWorker(["--concurrency", "2", "--poll-ms", "20", "--grace-ms", "1500"]);
+    await w.started;
+    await w.waitFor((e) => e.type === "claimed" && e.jobId === quick.id);
+    await w.waitFor((e) => e.type === "claimed" && e.jobId === slow.id);
+    w.child.kill("SIGTERM");
+    expect(await w.exited).toBe(0);
+    expect(w.events.filter((e) => e.type !== "claimed").map((e) => [e.type, e.jobId])).toEqual(
+      expect.arrayContaining([
+        ["completed", quick.id],
+        ["released", slow.id],
+      ]),
+    );
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: quick.id } })).toMatchObject({ status: "done" });
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: slow.id } })).toMatchObject({ status: "queued", workerId: null, attempts: 0 });
+  });
+});
