@@ -1,7 +1,8 @@
 /**
  * `npm start`: the one command that hosts the challenge on a single machine.
  * Applies migrations, prepares the built-in synthetic dataset when none is prepared,
- * builds the web app when needed, then serves it on PORT (default 3000).
+ * builds the web app when needed, then serves it on PORT (default 3000) with one embedded
+ * scoring worker in this process (EMBEDDED_SCORER=0 turns it off; `npm run scorer` adds more).
  */
 import path from "node:path";
 import fs from "node:fs";
@@ -10,6 +11,8 @@ import { env } from "../lib/env";
 import { migrateDatabase } from "../lib/db/migrate-database";
 import { ensureDefaultDataset } from "../lib/setup/ensure-default-dataset";
 import { ensureNextBuild } from "../lib/setup/ensure-next-build";
+import { closeDb } from "../lib/db/client";
+import { startEmbeddedWorker } from "../scorer/start-embedded-worker";
 
 const log = (msg: string) => process.stderr.write(`[start] ${msg}\n`);
 
@@ -32,10 +35,24 @@ async function main() {
     env: { ...process.env, DATA_DIR: config.dataDir, NEXT_TELEMETRY_DISABLED: "1" },
   });
   log(`serving on http://localhost:${config.PORT}`);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => server.kill(signal));
-  }
-  server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  const worker = startEmbeddedWorker({ log });
+
+  // Shutdown order: stop claiming and let the job in hand finish (or release it), then
+  // stop the web server, so no submission is left "running" by a restart.
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping the scorer, then the web server`);
+    await worker?.stop();
+    await closeDb();
+    server.kill(signal);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));
+  server.on("exit", async (code, signal) => {
+    if (!stopping) await worker?.stop();
+    process.exit(code ?? (signal && !stopping ? 1 : 0));
+  });
 }
 
 main().catch((err) => {
