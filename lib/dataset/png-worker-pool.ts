@@ -107,7 +107,7 @@ parentPort.on("message", (m) => {
 interface Task {
   resolve: (r: BatchResult) => void;
   reject: (err: Error) => void;
-  req: BatchRequest;
+  req: () => BatchRequest;
 }
 
 interface PoolWorker {
@@ -130,7 +130,7 @@ export function createPngWorkerPool(size = Math.max(1, os.availableParallelism?.
     // moved to the worker, so the request keeps a copy (see submit).
     for (const task of pw.pending.values()) {
       try {
-        task.resolve(runHere(task.req));
+        task.resolve(runHere(task.req()));
       } catch (e) {
         task.reject(e as Error);
       }
@@ -158,7 +158,13 @@ export function createPngWorkerPool(size = Math.max(1, os.availableParallelism?.
     }
   }
 
-  function submit(req: BatchRequest): Promise<BatchResult> {
+  /**
+   * `rebuild` makes the request again from the caller's data: the one sent was moved to the
+   * worker, and a fail-over to the main thread needs a fresh one. The request's buffers must
+   * be owned by it alone (they are transferred).
+   */
+  function submit(rebuild: () => BatchRequest): Promise<BatchResult> {
+    const req = rebuild();
     if (workers.length === 0) {
       try {
         return Promise.resolve(runHere(req));
@@ -169,11 +175,10 @@ export function createPngWorkerPool(size = Math.max(1, os.availableParallelism?.
     let pw = workers[0];
     for (const w of workers) if (w.pending.size < pw.pending.size) pw = w;
     const id = nextId++;
-    // The worker gets its own copy, moved (not cloned); the original stays for a fail-over.
-    const moved: BatchRequest = { ...req, data: new Uint8Array(req.data), offsets: new Int32Array(req.offsets) };
     return new Promise<BatchResult>((resolve, reject) => {
-      pw.pending.set(id, { resolve, reject, req });
-      pw.worker.postMessage({ id, req: moved }, [moved.data.buffer as ArrayBuffer, moved.offsets.buffer as ArrayBuffer]);
+      pw.pending.set(id, { resolve, reject, req: rebuild });
+      // Moved, not cloned: the request's buffers belong to the worker from here on.
+      pw.worker.postMessage({ id, req }, [req.data.buffer as ArrayBuffer, req.offsets.buffer as ArrayBuffer]);
     });
   }
 
@@ -188,23 +193,34 @@ export function createPngWorkerPool(size = Math.max(1, os.availableParallelism?.
   return {
     async decodeMany(pngs) {
       if (pngs.length === 0) return [];
-      const offsets = new Int32Array(pngs.length + 1);
-      let total = 0;
-      pngs.forEach((p, i) => {
-        offsets[i] = total;
-        total += p.length;
-      });
-      offsets[pngs.length] = total;
-      const data = new Uint8Array(total);
-      pngs.forEach((p, i) => data.set(p, offsets[i]));
-      return split(await submit({ op: "decode", data, offsets }));
+      return split(
+        await submit(() => {
+          const offsets = new Int32Array(pngs.length + 1);
+          let total = 0;
+          pngs.forEach((p, i) => {
+            offsets[i] = total;
+            total += p.length;
+          });
+          offsets[pngs.length] = total;
+          const data = new Uint8Array(total);
+          pngs.forEach((p, i) => data.set(p, offsets[i]));
+          return { op: "decode", data, offsets };
+        }),
+      );
     },
     async encodeMany(pixels, count, width, height) {
       if (count === 0) return [];
       const size = width * height * 3;
       if (pixels.length < count * size) throw new Error("encodeMany: not enough pixels");
-      const offsets = new Int32Array(count + 1).map((_, i) => i * size);
-      const out = split(await submit({ op: "encode", data: pixels.subarray(0, count * size), offsets, width, height }));
+      const out = split(
+        await submit(() => ({
+          op: "encode",
+          data: pixels.slice(0, count * size), // a copy the worker may own
+          offsets: new Int32Array(count + 1).map((_, i) => i * size),
+          width,
+          height,
+        })),
+      );
       return out.map((png, i) => {
         if (!png) throw new Error(`could not encode image ${i} of the batch`);
         return png;

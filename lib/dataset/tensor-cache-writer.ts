@@ -20,7 +20,8 @@ export async function createTensorCacheWriter(filePath: string, count: number): 
   await file.truncate(count * IMAGE_BYTES);
   const written = new Uint8Array(count);
   let writtenCount = 0;
-  let run = Buffer.allocUnsafe(COALESCE_IMAGES * IMAGE_BYTES);
+  // One run buffer, reused: the write is awaited before it is refilled (less garbage).
+  const run = Buffer.allocUnsafe(COALESCE_IMAGES * IMAGE_BYTES);
   let runStart = -1;
   let runLength = 0;
   let closed = false;
@@ -29,7 +30,6 @@ export async function createTensorCacheWriter(filePath: string, count: number): 
     if (runLength === 0) return;
     const data = run.subarray(0, runLength * IMAGE_BYTES);
     await file.write(data, 0, data.length, runStart * IMAGE_BYTES);
-    run = Buffer.allocUnsafe(COALESCE_IMAGES * IMAGE_BYTES);
     runStart = -1;
     runLength = 0;
   }

@@ -58,11 +58,20 @@ export async function createZipWriter(filePath: string): Promise<ZipWriter> {
 
   async function flush(): Promise<void> {
     if (pendingBytes === 0) return;
-    const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+    const chunks = pending;
     pending = [];
     pendingBytes = 0;
-    hash.update(data);
-    await file.write(data, 0, data.length);
+    for (const chunk of chunks) hash.update(chunk);
+    // writev: no 4 MB concatenation per flush (less copying, less garbage).
+    let written = 0;
+    let total = 0;
+    for (const chunk of chunks) total += chunk.length;
+    let rest = chunks;
+    while (written < total) {
+      const { bytesWritten } = await file.writev(rest);
+      written += bytesWritten;
+      if (written < total) rest = remaining(chunks, written);
+    }
   }
 
   function push(data: Buffer): void {
@@ -185,6 +194,20 @@ export async function createZipWriter(filePath: string): Promise<ZipWriter> {
       }
     },
   };
+}
+
+/** The chunks' bytes after the first `skip` (for a partial writev). */
+function remaining(chunks: Buffer[], skip: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const chunk of chunks) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    out.push(skip > 0 ? chunk.subarray(skip) : chunk);
+    skip = 0;
+  }
+  return out;
 }
 
 function isAscii(bytes: Buffer): boolean {
