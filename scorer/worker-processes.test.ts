@@ -88,7 +88,7 @@ describeEachEngine("scorer worker processes", (t) => {
 
     const rescuer = spawnWorker(["--poll-ms", "50", "--lease-ms", "1500"]);
     const rescuerId = await rescuer.started;
-    const done = await rescuer.waitFor((e) => e.jobId === job.id && e.type !== "claimed", 30_000);
+    const done = await rescuer.waitFor((e) => "jobId" in e && e.jobId === job.id && e.type !== "claimed", 30_000);
     expect(done).toMatchObject({ type: "completed", attempts: 2 });
     expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "done", workerId: rescuerId, attempts: 2 });
     const markers = await t.db.blob.findMany({ where: { key: { startsWith: `${TEST_COMPLETION_PREFIX}/` } } });
@@ -106,7 +106,7 @@ describeEachEngine("scorer worker processes", (t) => {
     await w.waitFor((e) => e.type === "claimed" && e.jobId === slow.id);
     w.child.kill("SIGTERM");
     expect(await w.exited).toBe(0);
-    expect(w.events.filter((e) => e.type !== "claimed").map((e) => [e.type, e.jobId])).toEqual(
+    expect(w.events.filter((e) => e.type !== "claimed").map((e) => [e.type, "jobId" in e ? e.jobId : undefined])).toEqual(
       expect.arrayContaining([
         ["completed", quick.id],
         ["released", slow.id],

@@ -96,11 +96,16 @@ export function startWorker(options: StartWorkerOptions): Worker {
   if (options.signal?.aborted) stopping.abort();
   else options.signal?.addEventListener("abort", onExternalAbort, { once: true });
 
+  // Load the handlers now rather than on the first job, whose latency would include it.
+  for (const type of types) loadJobHandler(type).catch((error) => log(`cannot load the ${type} handler: ${(error as Error).message}`));
+
   async function loop(): Promise<void> {
+    let busy = false;
     while (!stopping.signal.aborted) {
       let job: Job | null;
       try {
-        job = await claimNextJob({ db, workerId, leaseMs, types });
+        job = await claimNextJob({ db, workerId, leaseMs, types, precheck: !busy });
+        busy = job !== null;
       } catch (error) {
         // Database unreachable or locked for too long: keep the worker alive and try again.
         log(`claim failed: ${(error as Error).message}`);

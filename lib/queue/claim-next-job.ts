@@ -8,6 +8,12 @@ export interface ClaimNextJobOptions {
   leaseMs: number;
   /** Only these job types (the ones this worker can run). Default: any. */
   types?: readonly string[];
+  /**
+   * Look with a plain read before the UPDATE (default true). A busy worker whose last claim
+   * found a job passes false: there is probably another one, and the read would only add a
+   * round trip per job.
+   */
+  precheck?: boolean;
   now?: Date;
 }
 
@@ -38,8 +44,10 @@ export async function claimNextJob(options: ClaimNextJobOptions): Promise<Job | 
     options.types && options.types.length > 0 ? Prisma.sql`AND "type" IN (${Prisma.join(options.types)})` : Prisma.empty;
   const claimable = Prisma.sql`(("status" = 'queued' AND "runAfter" <= ${now}) OR ("status" = 'running' AND "leaseExpiresAt" < ${now})) ${typeFilter}`;
 
-  const candidates = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Job" WHERE ${claimable} LIMIT 1`;
-  if (candidates.length === 0) return null;
+  if (options.precheck !== false) {
+    const candidates = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Job" WHERE ${claimable} LIMIT 1`;
+    if (candidates.length === 0) return null;
+  }
 
   const lock = engineOfDb(db) === "postgres" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
   const rows = await db.$queryRaw<Job[]>`

@@ -10,13 +10,27 @@ import { readBuildManifest } from "../dataset/read-prepared-dataset";
  */
 export async function resolveScoringBuild(options: { dataDir: string; buildId: string }): Promise<string | undefined> {
   const current = await resolveCurrentBuildDir(options.dataDir);
-  if (current && (await readBuildManifest(current)).buildId === options.buildId) return current;
+  if (current && (await buildIdOf(current)) === options.buildId) return current;
   const own = buildDir(options.dataDir, options.buildId);
   try {
     const real = await fs.realpath(own);
-    if ((await readBuildManifest(real)).buildId === options.buildId) return real;
+    if ((await buildIdOf(real)) === options.buildId) return real;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   return undefined;
+}
+
+// A build folder's manifest never changes (prepare writes a new folder), so the buildId of a
+// real build path is read once per process: this runs on every upload and every job.
+const buildIds = new Map<string, string>();
+
+async function buildIdOf(realBuildDir: string): Promise<string> {
+  let id = buildIds.get(realBuildDir);
+  if (id === undefined) {
+    id = (await readBuildManifest(realBuildDir)).buildId;
+    if (buildIds.size > 16) buildIds.clear();
+    buildIds.set(realBuildDir, id);
+  }
+  return id;
 }

@@ -74,17 +74,18 @@ export function spawnWorkerProcess(options: {
     },
   };
   readline.createInterface({ input: child.stdout! }).on("line", (line) => {
-    let event: WorkerProcess["events"][number] & { type: string };
+    let parsed: { type: string; workerId: string };
     try {
-      event = JSON.parse(line);
+      parsed = JSON.parse(line);
     } catch {
       return;
     }
-    if (event.type === "started") {
-      proc.workerId = event.workerId;
-      resolveStarted(event.workerId);
+    if (parsed.type === "started") {
+      proc.workerId = parsed.workerId;
+      resolveStarted(parsed.workerId);
       return;
     }
+    const event = parsed as WorkerProcess["events"][number];
     events.push(event);
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i].predicate(event)) {

@@ -56,7 +56,7 @@ export async function createTestUser(options: { db: Db; role?: "participant" | "
  * A valid predictions CSV for the fixture. `mode`: "truth" predicts the hidden label where it
  * is not n/a (main score 1), "constant" predicts the first class everywhere.
  */
-export function predictionsCsv(options: { fixture: ScoringFixture; mode?: "truth" | "constant" }): string {
+export function predictionsCsv(options: { fixture: Pick<ScoringFixture, "testIds" | "labels">; mode?: "truth" | "constant" }): string {
   const byId = new Map(options.fixture.labels.map((l) => [l.Image_Id, l]));
   const rows = options.fixture.testIds.map((id) => {
     const l = byId.get(id)!;
