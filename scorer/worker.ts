@@ -7,7 +7,6 @@ import { defaultRetryDelayMs, failJob } from "@/lib/queue/fail-job";
 import { heartbeatJob } from "@/lib/queue/heartbeat-job";
 import {
   isJobTypeName,
-  loadJobHandler,
   parseJobPayload,
   runnableJobTypes,
   type JobFailure,
@@ -15,6 +14,7 @@ import {
   type JobResult,
   type JobTypeName,
 } from "@/lib/queue/job-types";
+import { loadJobHandler } from "@/lib/queue/load-job-handler";
 import { releaseJob } from "@/lib/queue/release-job";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import { getBlobStore } from "@/lib/storage/get-blob-store";

@@ -5,8 +5,8 @@ import type { BlobStore } from "../storage/blob-store";
 
 /**
  * The kinds of work the scorer does, by name. Each has a payload schema (checked when a job is
- * enqueued and again when it is run) and a handler that is loaded only by the worker that runs
- * it: the web server enqueues `score-submission` without importing the sandbox or tfjs.
+ * enqueued and again when it is run) and a handler (load-job-handler.ts), which only workers
+ * import: the web server enqueues `score-submission` without bundling the sandbox or tfjs.
  *
  * Idempotency: a job's effects are committed by completeJob in the same transaction that marks
  * the job done, guarded by the worker's lease, so a job run twice (a worker thought dead that
@@ -79,14 +79,6 @@ export interface JobHandler<P> {
   onRelease?(args: { tx: DbTransaction; job: Job; payload: P }): Promise<void>;
 }
 
-type Loaders = { [T in JobTypeName]: () => Promise<JobHandler<JobPayload<T>>> };
-
-const LOADERS: Loaders = {
-  "score-submission": async () => (await import("../scoring/score-submission")).scoreSubmissionHandler,
-  "test-sleep": async () => (await import("./testing/test-job-handlers")).testSleepHandler,
-  "test-fail": async () => (await import("./testing/test-job-handlers")).testFailHandler,
-};
-
 export function isJobTypeName(name: string): name is JobTypeName {
   return Object.prototype.hasOwnProperty.call(JOB_PAYLOADS, name);
 }
@@ -99,18 +91,4 @@ export function runnableJobTypes(options: { includeTestTypes?: boolean } = {}): 
 
 export function parseJobPayload<T extends JobTypeName>(type: T, payload: unknown): JobPayload<T> {
   return JOB_PAYLOADS[type].parse(payload) as JobPayload<T>;
-}
-
-const loaded = new Map<JobTypeName, Promise<JobHandler<unknown>>>();
-
-/** The handler of a job type, loaded on first use and kept. */
-export function loadJobHandler<T extends JobTypeName>(type: T): Promise<JobHandler<JobPayload<T>>> {
-  let handler = loaded.get(type);
-  if (!handler) {
-    handler = (LOADERS[type] as () => Promise<JobHandler<unknown>>)();
-    // A failed import is retried on the next job rather than cached forever.
-    handler.catch(() => loaded.delete(type));
-    loaded.set(type, handler);
-  }
-  return handler as Promise<JobHandler<JobPayload<T>>>;
 }
