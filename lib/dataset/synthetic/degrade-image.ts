@@ -29,7 +29,8 @@ const blurRow = new Float32Array((W_MAX + 16) * 3);
  * line so the convolution loop needs no edge tests.
  */
 function gaussianBlur(rgb: Float32Array, w: number, h: number, sigma: number): void {
-  const rad = Math.min(4, Math.ceil(sigma * 2.5));
+  // 2 sigma covers 95% of the weight; the rest is renormalised away.
+  const rad = Math.min(4, Math.ceil(sigma * 2));
   const taps = rad * 2 + 1;
   const kernel = new Float32Array(taps);
   let sum = 0;

@@ -89,6 +89,9 @@ export async function generateSynthetic(options: GenerateSyntheticOptions): Prom
       else imagePaths.push(...(await writeImageFiles({ dir: imagesDir, images })));
       onProgress?.(result.start + n, count);
     }
+  } catch (e) {
+    zips?.abort();
+    throw e;
   } finally {
     await pool.close();
   }

@@ -58,6 +58,13 @@ export class ZipSeriesWriter {
     return this.zipPaths;
   }
 
+  /** Stops writing after a failure: the partial archive is closed and left for the caller. */
+  abort(): void {
+    this.file?.destroy();
+    this.zip = undefined;
+    this.file = undefined;
+  }
+
   private open(): void {
     const p = path.join(this.dir, zipFileName(this.zipPaths.length));
     this.zipPaths.push(p);
