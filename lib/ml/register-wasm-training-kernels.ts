@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { aliasingKernels } from "./wasm-kernels/aliasing";
+import { batchNormKernel } from "./wasm-kernels/batch-norm";
 import { BACKEND, currentKernel, stockKernels } from "./wasm-kernels/compose";
 import { channelBroadcastKernels } from "./wasm-kernels/channel-broadcast";
 import { conv2DBackpropFilter, conv2DBackpropInput } from "./wasm-kernels/conv2d-grads";
@@ -15,7 +17,9 @@ import { tileKernel } from "./wasm-kernels/tile";
  * of a small CNN (conv, batch norm, ReLU, max pool, dense, softmax, Adam) then showed the
  * rest of the time in a few slow stock kernels, also replaced here:
  *   - Multiply/Add/Sub/RealDiv/SquaredDifference with a per-channel operand: 1x1 depthwise conv;
- *   - Sum/Mean over leading axes: BatchMatMul with a ones row (no transpose);
+ *   - Sum/Mean over leading axes: one average pooling (no transpose);
+ *   - FusedBatchNorm: two 1x1 depthwise convolutions;
+ *   - Identity and same-dtype Cast: alias the data instead of copying it;
  *   - Tile: block copies (JS);  MaxPoolGrad: one pass with first-max argmax (JS).
  * The formulations and measurements are in docs/decisions/0004-wasm-training-kernels.md.
  * Each replaced kernel falls back to the stock one outside the shapes it speeds up.
@@ -33,6 +37,8 @@ const KERNELS: OurKernel[] = [
   ...reductionKernels,
   tileKernel,
   maxPoolGradKernel,
+  batchNormKernel,
+  ...aliasingKernels,
 ];
 
 /** Names of the kernels this module registers for wasm. */

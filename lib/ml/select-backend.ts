@@ -23,6 +23,8 @@ export interface SelectTrainingBackendOptions {
   allowCpu?: boolean;
   /** Register the wasm training kernels (default true; false = stock wasm, for benchmarks). */
   patchWasm?: boolean;
+  /** Folder of the tfjs wasm binaries (default: the installed @tensorflow/tfjs-backend-wasm/dist). */
+  wasmDir?: string;
 }
 
 export interface TrainingBackend {
@@ -59,10 +61,10 @@ export function tfjsNodeAvailable(): boolean {
 
 let wasmPathsSet = false;
 
-async function startWasm(patch: boolean): Promise<void> {
+async function startWasm(patch: boolean, dir: string): Promise<void> {
   // setWasmPaths throws once the backend has been initialised: set it only before the first start.
   if (!wasmPathsSet && !tf.findBackend("wasm")) {
-    tfWasm.setWasmPaths(wasmBinariesDir());
+    tfWasm.setWasmPaths(dir.endsWith("/") ? dir : `${dir}/`);
     wasmPathsSet = true;
   }
   let ok = false;
@@ -75,7 +77,7 @@ async function startWasm(patch: boolean): Promise<void> {
   }
   if (!ok || tf.getBackend() !== "wasm") {
     const why = cause instanceof Error ? cause.message : "tf.setBackend('wasm') returned false";
-    throw new Error(`the tfjs wasm backend could not start (${why}); binaries looked up in ${wasmBinariesDir()}`);
+    throw new Error(`the tfjs wasm backend could not start (${why}); binaries looked up in ${dir}`);
   }
   if (patch) registerWasmTrainingKernels();
   else unregisterWasmTrainingKernels();
@@ -121,7 +123,7 @@ export async function selectTrainingBackend(options: SelectTrainingBackendOption
   }
 
   try {
-    await startWasm(patchWasm);
+    await startWasm(patchWasm, options.wasmDir ?? wasmBinariesDir());
     return done({ backend: "wasm", ...(await describeWasm()) });
   } catch (e) {
     if (!allowCpu) {

@@ -170,6 +170,50 @@ describe("Tile matches the cpu backend", () => {
   });
 });
 
+describe("FusedBatchNorm matches the cpu backend", () => {
+  it("per-channel statistics of rank 1 and 4, with and without scale/offset, large mean", async () => {
+    let seed = 2000;
+    for (const shape of [[2, 16, 12, 16], [3, 9, 11, 5], [5000, 3]]) {
+      const c = shape[shape.length - 1];
+      for (const statShape of [[c], [...shape.slice(0, -1).map(() => 1), c]]) {
+        for (const withAffine of [true, false]) {
+          const x = host(shape, seed++);
+          x.data.forEach((v, i, a) => ((a as Float32Array)[i] = 20 + v)); // |mean| >> std
+          const mean = host(statShape, seed++);
+          mean.data.forEach((v, i, a) => ((a as Float32Array)[i] = 20 + v * 0.1));
+          const variance = host(statShape, seed++);
+          variance.data.forEach((v, i, a) => ((a as Float32Array)[i] = 0.2 + Math.abs(v)));
+          const inputs: Record<string, HostTensor> = { x, mean, variance };
+          if (withAffine) Object.assign(inputs, { scale: host(statShape, seed++), offset: host(statShape, seed++) });
+          const r = await compareKernel("FusedBatchNorm", inputs, { varianceEpsilon: 1e-3 });
+          expect(r.wasm.shape).toEqual(shape);
+          expect(r.error, `${JSON.stringify(shape)} stats ${JSON.stringify(statShape)} affine ${withAffine}`).toBeLessThanOrEqual(TOL);
+        }
+      }
+    }
+  });
+});
+
+describe("Identity / Cast alias instead of copying", () => {
+  it("share the input's data, stay correct after the input is disposed, and convert other dtypes", async () => {
+    await tf.setBackend("wasm");
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = tf.tensor([1.5, -2, 3], [3]);
+    const before = backend.numDataIds();
+    const y = tf.engine().runKernel("Identity", { x }) as tf.Tensor;
+    const z = tf.cast(x, "float32").add(0); // Cast to the same dtype is a clone
+    expect(backend.numDataIds()).toBe(before + 1); // only the add allocated
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2, 3]);
+    expect(Array.from(z.dataSync())).toEqual([1.5, -2, 3]);
+    const i = tf.cast(tf.tensor([1.7, -2.2, 0]), "int32");
+    expect(Array.from(i.dataSync())).toEqual([1, -2, 0]);
+    const b = tf.cast(tf.tensor([0, 2, -1]), "bool");
+    expect(Array.from(b.dataSync())).toEqual([0, 1, 1]);
+    tf.dispose([y, z, i, b]);
+  });
+});
+
 describe("MaxPoolGrad matches the cpu backend", () => {
   it("non-overlapping, overlapping, padded, odd sizes, ties", async () => {
     const cases: { shape: number[]; filterSize: number | [number, number]; strides: number | [number, number]; pad: "same" | "valid"; ties?: boolean }[] = [

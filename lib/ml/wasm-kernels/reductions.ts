@@ -4,10 +4,11 @@ import { composite, type KernelArgs, runStock, sizeOf, type TensorInfo } from ".
 /**
  * Sum and Mean over LEADING axes (e.g. [0, 1, 2] of NHWC: bias and batch-norm gradients, batch
  * moments). The stock wasm kernels reduce only innermost axes, so they first transpose the whole
- * tensor. Viewing x as a matrix [M, C] (M = product of the reduced axes), the reduction is the
- * matrix product ones[1, M] x X[M, C], which the wasm BatchMatMul runs with SIMD; Mean uses 1/M
- * instead of ones. Other axis sets (innermost ones, where the stock kernel is already direct, or
- * mixed) and non-float dtypes go to the stock kernel.
+ * tensor. Viewing x as an image [1, M, 1, C] (M = product of the reduced axes), the mean over M
+ * is one average pooling with an [M, 1] window, which XNNPACK runs with SIMD in one pass; the
+ * sum is that mean times M (C multiplications). (A ones[1, M] x X[M, C] BatchMatMul is exact too
+ * but XNNPACK repacks X as weights on every call, ~5x slower.) Other axis sets (innermost ones,
+ * where the stock kernel is already direct, or mixed) and non-float dtypes go to the stock kernel.
  */
 
 type Op = "Sum" | "Mean";
@@ -25,9 +26,9 @@ function reduceKernel(op: Op) {
     if (!isPrefix || m < 2 || sizeOf(x.shape) === 0) return runStock(op, args);
     const rest = x.shape.slice(k);
     return composite(args.backend, (c) => {
-      const ones = c.fill([1, 1, m], op === "Mean" ? 1 / m : 1);
-      const x3 = c.reshape(x, [1, m, sizeOf(rest)]);
-      const r = c.run("BatchMatMul", { a: ones, b: x3 }, { transposeA: false, transposeB: false });
+      const x4 = c.reshape(x, [1, m, 1, sizeOf(rest)]);
+      let r = c.run("AvgPool", { x: x4 }, { filterSize: [m, 1], strides: [1, 1], pad: "valid" });
+      if (op === "Sum") r = c.run("Multiply", { a: r, b: c.fill([], m) });
       return c.reshape(r, keepDims ? [...x.shape.slice(0, k).map(() => 1), ...rest] : rest);
     });
   };

@@ -1,0 +1,236 @@
+/**
+ * Training benchmark: `npx tsx bench/training.ts [--batch 64] [--steps 4] [--workers 2]
+ *   [--cpu-batch 32] [--skip-cpu] [--skip-kernels] [--json out.json]`.
+ *
+ * Trains the reference CNN (lib/ml/reference-cnn.ts, ~40 MFLOP per image forward) on random
+ * data and prints images/s and achieved GFLOP/s (a training step ~ 3x the forward FLOPs:
+ * forward, input gradient, filter gradient) for:
+ *   - the stock pure-JS cpu backend (one batch: it is slow),
+ *   - stock wasm (tfjs-backend-wasm as shipped: fails, Conv2DBackpropFilter is not registered),
+ *   - patched wasm (lib/ml/register-wasm-training-kernels.ts), one thread, model.trainOnBatch,
+ *   - patched wasm, data parallel over worker threads (lib/ml/data-parallel-trainer.ts),
+ *   - tfjs-node, when installed,
+ * then the ratios to cpu, against the targets: patched wasm >= 20x cpu and >= 60 images/s.
+ * Before that, each replaced kernel on the reference CNN's own shapes: stock wasm vs patched.
+ * The load average is printed: other processes on the machine skew the figures.
+ */
+import os from "node:os";
+import fs from "node:fs";
+import * as tf from "@tensorflow/tfjs";
+import { DataParallelTrainer } from "../lib/ml/data-parallel-trainer";
+import { countConvFlops, createReferenceCnn } from "../lib/ml/reference-cnn";
+import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from "../lib/ml/register-wasm-training-kernels";
+import { selectTrainingBackend, tfjsNodeAvailable } from "../lib/ml/select-backend";
+import { IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from "../lib/challenge/definition";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const jsonOut = (() => {
+  const i = args.indexOf("--json");
+  return i >= 0 ? args[i + 1] : undefined;
+})();
+
+const BATCH = option("batch", 64);
+const STEPS = option("steps", 4);
+const WARMUP = option("warmup", 2);
+const WORKERS = option("workers", Math.max(2, os.availableParallelism?.() ?? os.cpus().length));
+const CPU_BATCH = option("cpu-batch", 32);
+const SHAPE: [number, number, number] = [IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS];
+const CLASSES = [2, 5, 3];
+
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+const log = (s = "") => process.stdout.write(`${s}\n`);
+
+interface Row {
+  name: string;
+  batch: number;
+  steps: number;
+  imagesPerSecond?: number;
+  gflops?: number;
+  note?: string;
+}
+
+function randomBatch(n: number) {
+  const x = new Float32Array(n * SHAPE[0] * SHAPE[1] * SHAPE[2]);
+  for (let i = 0; i < x.length; i++) x[i] = Math.random() * 2 - 1;
+  const targets = CLASSES.map((k) => {
+    const t = new Float32Array(n * k);
+    for (let i = 0; i < n; i++) t[i * k + Math.floor(Math.random() * k)] = 1;
+    return t;
+  });
+  return { x, targets };
+}
+
+/** model.trainOnBatch (the standard tfjs-layers path) on the current backend. */
+async function benchLayers(name: string, batch: number, steps: number, warmup: number, trainFlops: number): Promise<Row> {
+  const model = createReferenceCnn(tf, { seed: 7 });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: CLASSES.map(() => "categoricalCrossentropy") });
+  const { x: xa, targets } = randomBatch(batch);
+  const x = tf.tensor4d(xa, [batch, ...SHAPE]);
+  const ys = targets.map((t, k) => tf.tensor2d(t, [batch, CLASSES[k]]));
+  try {
+    for (let i = 0; i < warmup; i++) await model.trainOnBatch(x, ys);
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await model.trainOnBatch(x, ys);
+    const seconds = (performance.now() - t0) / 1000;
+    const ips = (batch * steps) / seconds;
+    return { name, batch, steps, imagesPerSecond: ips, gflops: (ips * trainFlops) / 1e9 };
+  } catch (e) {
+    const message = (e as Error).message;
+    return { name, batch, steps: 0, note: `fails: ${/not registered/.test(message) ? message.replace(/^.*?(Kernel '[^']+' not registered for backend '[^']+').*$/s, "$1") : message}` };
+  } finally {
+    tf.dispose([x, ...ys]);
+    model.dispose();
+  }
+}
+
+async function benchDataParallel(workers: number, batch: number, steps: number, warmup: number, trainFlops: number): Promise<Row> {
+  const model = createReferenceCnn(tf, { seed: 7 });
+  const trainer = await DataParallelTrainer.create(model, { workers, optimizer: tf.train.adam(1e-3) });
+  try {
+    const { x, targets } = randomBatch(batch);
+    const step = () => trainer.trainOnBatch({ x, shape: [batch, ...SHAPE], targets });
+    for (let i = 0; i < warmup; i++) await step();
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await step();
+    const seconds = (performance.now() - t0) / 1000;
+    const ips = (batch * steps) / seconds;
+    return { name: `patched wasm, data parallel x${workers} workers`, batch, steps, imagesPerSecond: ips, gflops: (ips * trainFlops) / 1e9, note: trainer.workerBackends[0] };
+  } finally {
+    await trainer.close();
+    model.dispose();
+  }
+}
+
+/** One kernel on the reference CNN's shapes: ms per call, stock vs patched wasm. */
+async function kernelTable(model: tf.LayersModel, batch: number) {
+  const convs = model.layers.filter((l) => l.getClassName() === "Conv2D");
+  const cases: { label: string; run: () => tf.Tensor }[] = [];
+  const keep: tf.Tensor[] = [];
+  const t = (shape: number[]) => {
+    const v = tf.randomNormal(shape);
+    keep.push(v);
+    return v;
+  };
+  for (const layer of convs) {
+    const inShape = [batch, ...((layer.input as tf.SymbolicTensor).shape.slice(1) as number[])];
+    const outShape = [batch, ...((layer.output as tf.SymbolicTensor).shape.slice(1) as number[])];
+    const kernelShape = (layer.getWeights()[0] as tf.Tensor).shape;
+    const x = t(inShape);
+    const dy = t(outShape);
+    const w = t(kernelShape);
+    const attrs = { strides: [1, 1], pad: "same", dataFormat: "NHWC" };
+    cases.push({ label: `Conv2DBackpropFilter ${layer.name} x[${inShape}]`, run: () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: kernelShape }) as tf.Tensor });
+    cases.push({ label: `Conv2DBackpropInput  ${layer.name} dy[${outShape}]`, run: () => tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: inShape }) as tf.Tensor });
+  }
+  const first = [batch, ...((convs[0].output as tf.SymbolicTensor).shape.slice(1) as number[])];
+  const c = first[3];
+  const act = t(first);
+  const vec = t([c]);
+  const vec4 = t([1, 1, 1, c]);
+  cases.push({ label: `Multiply x[${first}] * [${c}]`, run: () => tf.mul(act, vec) });
+  cases.push({ label: `Sub x - [1,1,1,${c}]`, run: () => tf.sub(act, vec4) });
+  cases.push({ label: `SquaredDifference x, [1,1,1,${c}]`, run: () => tf.squaredDifference(act, vec4) });
+  cases.push({ label: `Sum x over [0,1,2]`, run: () => tf.sum(act, [0, 1, 2]) });
+  cases.push({ label: `Mean x over [0,1,2]`, run: () => tf.mean(act, [0, 1, 2]) });
+  cases.push({ label: `Tile [1,1,1,${c}] to x`, run: () => tf.tile(vec4, [first[0], first[1], first[2], 1]) });
+  const pooled = tf.maxPool(act as tf.Tensor4D, 2, 2, "valid");
+  keep.push(pooled);
+  cases.push({ label: `MaxPoolGrad 2x2 of x`, run: () => tf.engine().runKernel("MaxPoolGrad", { dy: pooled, input: act, output: pooled }, { filterSize: 2, strides: 2, pad: "valid" }) as tf.Tensor });
+
+  const time = (run: () => tf.Tensor): number | string => {
+    try {
+      tf.dispose(run());
+      tf.dispose(run());
+      let best = Infinity;
+      for (let r = 0; r < 3; r++) {
+        const t0 = performance.now();
+        tf.dispose(run());
+        best = Math.min(best, performance.now() - t0);
+      }
+      return best;
+    } catch (e) {
+      return /not registered/.test((e as Error).message) ? "not registered" : `error: ${(e as Error).message.slice(0, 60)}`;
+    }
+  };
+  const rows: { kernel: string; stockMs: number | string; patchedMs: number | string; speedup?: number }[] = [];
+  for (const k of cases) {
+    unregisterWasmTrainingKernels();
+    const stock = time(k.run);
+    registerWasmTrainingKernels();
+    const patched = time(k.run);
+    rows.push({ kernel: k.label, stockMs: stock, patchedMs: patched, speedup: typeof stock === "number" && typeof patched === "number" ? stock / patched : undefined });
+  }
+  tf.dispose(keep);
+  return rows;
+}
+
+async function main() {
+  log(`Training benchmark, reference CNN, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`);
+  log(`load average at start: ${load()}`);
+  const wasm = await selectTrainingBackend();
+  log(`backend: ${wasm.description}`);
+  const model = createReferenceCnn(tf, { seed: 7 });
+  const flops = countConvFlops(model);
+  const trainFlops = 3 * flops.total;
+  log(`reference CNN: ${model.countParams().toLocaleString("en")} parameters, ${(flops.total / 1e6).toFixed(1)} MFLOP/image forward (${flops.perLayer.filter((l) => l.flops > 1e5).map((l) => `${l.name} ${(l.flops / 1e6).toFixed(1)}`).join(", ")}), ~${(trainFlops / 1e6).toFixed(0)} MFLOP/image per training step`);
+  log();
+
+  let kernels: Awaited<ReturnType<typeof kernelTable>> = [];
+  if (!flag("skip-kernels")) {
+    log(`Kernels on the reference CNN's shapes (batch 32), best of 3, ms:`);
+    kernels = await kernelTable(model, 32);
+    for (const r of kernels) {
+      const f = (v: number | string) => (typeof v === "number" ? v.toFixed(1) : v);
+      log(`  ${r.kernel.padEnd(58)} stock ${String(f(r.stockMs)).padStart(14)}   patched ${String(f(r.patchedMs)).padStart(7)}${r.speedup ? `   x${r.speedup.toFixed(1)}` : ""}`);
+    }
+    log();
+  }
+  model.dispose();
+
+  const rows: Row[] = [];
+  const report = (r: Row) => {
+    rows.push(r);
+    log(`  ${r.name.padEnd(44)} ${r.imagesPerSecond !== undefined ? `${r.imagesPerSecond.toFixed(1).padStart(7)} images/s  ${r.gflops!.toFixed(2).padStart(6)} GFLOP/s  (batch ${r.batch}, ${r.steps} steps)` : r.note}`);
+  };
+  log(`Training steps (Adam, 3 softmax heads), load average ${load()}:`);
+
+  if (!flag("skip-cpu")) {
+    await selectTrainingBackend({ backend: "cpu", allowCpu: true });
+    report(await benchLayers("stock cpu (pure JS)", CPU_BATCH, 1, 0, trainFlops));
+  }
+  await selectTrainingBackend({ patchWasm: false });
+  report(await benchLayers("stock wasm", BATCH, 1, 0, trainFlops));
+  await selectTrainingBackend();
+  report(await benchLayers("patched wasm, 1 thread (model.trainOnBatch)", BATCH, STEPS, WARMUP, trainFlops));
+  if (WORKERS > 0) report(await benchDataParallel(WORKERS, BATCH, STEPS, WARMUP, trainFlops));
+  if (tfjsNodeAvailable()) {
+    await selectTrainingBackend({ backend: "tensorflow" });
+    report(await benchLayers("tfjs-node", BATCH, STEPS, WARMUP, trainFlops));
+  } else {
+    rows.push({ name: "tfjs-node", batch: 0, steps: 0, note: "not installed" });
+    log(`  ${"tfjs-node".padEnd(44)} not installed (its install script downloads libtensorflow)`);
+  }
+  log(`load average at end: ${load()}`);
+
+  const cpu = rows.find((r) => r.name.startsWith("stock cpu"))?.imagesPerSecond;
+  const single = rows.find((r) => r.name.startsWith("patched wasm, 1"))?.imagesPerSecond;
+  const parallel = rows.find((r) => r.name.includes("data parallel"))?.imagesPerSecond;
+  const best = Math.max(single ?? 0, parallel ?? 0);
+  log();
+  if (cpu) {
+    if (single) log(`patched wasm (1 thread) / cpu: x${(single / cpu).toFixed(1)}`);
+    if (parallel) log(`patched wasm (data parallel) / cpu: x${(parallel / cpu).toFixed(1)}`);
+  }
+  log(`targets: >= 20x cpu: ${cpu ? (best / cpu >= 20 ? "met" : "NOT met") : "cpu skipped"}; >= 60 images/s: ${best >= 60 ? "met" : "NOT met"} (${best.toFixed(1)})`);
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ load: os.loadavg(), flops, kernels, rows }, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import * as tf from "@tensorflow/tfjs";
+import { selectTrainingBackend, tfjsNodeAvailable } from "./select-backend";
+
+describe("selectTrainingBackend", () => {
+  it("picks wasm with SIMD and the training kernels when tfjs-node is absent", async () => {
+    if (tfjsNodeAvailable()) return; // then it picks tensorflow: covered by the benchmark
+    const b = await selectTrainingBackend();
+    expect(b.backend).toBe("wasm");
+    expect(tf.getBackend()).toBe("wasm");
+    expect(b.simd).toBe(true);
+    expect(b.threads).toBeGreaterThanOrEqual(1);
+    expect(b.trainingKernels).toBe(true);
+    expect(b.description).toMatch(/^wasm \(SIMD on, \d+ threads?, training kernels patched\)$/);
+  });
+
+  it("gives the cpu backend only when asked explicitly with allowCpu", async () => {
+    await expect(selectTrainingBackend({ backend: "cpu" })).rejects.toThrow(/allowCpu/);
+    const cpu = await selectTrainingBackend({ backend: "cpu", allowCpu: true });
+    expect(cpu.backend).toBe("cpu");
+    expect(tf.getBackend()).toBe("cpu");
+    const back = await selectTrainingBackend();
+    expect(back.backend).toBe(tfjsNodeAvailable() ? "tensorflow" : "wasm");
+  });
+
+  it("throws a clear error instead of silently using cpu when wasm cannot start (fresh process)", () => {
+    const tsxCjs = createRequire(__filename).resolve("tsx/cjs");
+    const module = path.join(__dirname, "select-backend.ts");
+    const script = `
+      require(${JSON.stringify(tsxCjs)});
+      const { selectTrainingBackend } = require(${JSON.stringify(module)});
+      (async () => {
+        const out = {};
+        try { await selectTrainingBackend({ backend: "wasm", wasmDir: "/nonexistent/wasm" }); out.strict = "started"; }
+        catch (e) { out.strict = e.message; }
+        const b = await selectTrainingBackend({ backend: "wasm", wasmDir: "/nonexistent/wasm", allowCpu: true }).catch((e) => ({ backend: "error: " + e.message }));
+        out.fallback = b.backend;
+        out.reason = b.fallbackReason;
+        process.stdout.write("RESULT" + JSON.stringify(out) + "\\n");
+      })();`;
+    const stdout = execFileSync(process.execPath, ["-e", script], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 60_000 });
+    const result = JSON.parse(/RESULT(.*)/.exec(stdout)![1]);
+    expect(result.strict).toMatch(/wasm backend could not start.*Refusing to fall back to the pure-JS cpu backend.*allowCpu/);
+    expect(result.fallback).toBe("cpu");
+    expect(result.reason).toMatch(/nonexistent/);
+  });
+});
