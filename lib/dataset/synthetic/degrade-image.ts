@@ -21,40 +21,36 @@ export function degradeImage(rgb: Float32Array, w: number, h: number, post: Port
   finish(rgb, w, h, post, rng, out);
 }
 
-const blurTmp = new Float32Array(W_MAX * W_MAX * 3);
-const blurRow = new Float32Array((W_MAX + 16) * 3);
+const blurLine = new Float32Array((W_MAX + 16) * 3);
 
 /**
- * Separable Gaussian blur with clamped edges. Each row / column is first copied into a padded
- * line so the convolution loop needs no edge tests.
+ * Separable Gaussian blur with clamped edges, in place: each row, then each column, is copied
+ * into a padded line so the convolution loop needs no edge tests. Three taps below sigma 0.8,
+ * five above (the clipped tail is renormalised away; at this size the difference is invisible).
  */
 function gaussianBlur(rgb: Float32Array, w: number, h: number, sigma: number): void {
-  // 2 sigma covers 95% of the weight; the rest is renormalised away.
-  const rad = Math.min(4, Math.ceil(sigma * 2));
+  const rad = sigma < 0.8 ? 1 : 2;
   const taps = rad * 2 + 1;
   const kernel = new Float32Array(taps);
   let sum = 0;
   for (let i = -rad; i <= rad; i++) sum += kernel[i + rad] = Math.exp((-i * i) / (2 * sigma * sigma));
   for (let i = 0; i < taps; i++) kernel[i] /= sum;
-  blurPass(rgb, blurTmp, w, h, 3, w * 3, kernel, rad);
-  blurPass(blurTmp, rgb, h, w, w * 3, 3, kernel, rad);
+  blurPass(rgb, w, h, 3, w * 3, kernel, rad);
+  blurPass(rgb, h, w, w * 3, 3, kernel, rad);
 }
 
-/**
- * Convolves `lines` lines of `len` pixels each (pixel step `step`, line step `lineStep`, in
- * floats) from src into dst.
- */
-function blurPass(src: Float32Array, dst: Float32Array, len: number, lines: number, step: number, lineStep: number, kernel: Float32Array, rad: number): void {
+/** Convolves `lines` lines of `len` pixels each (pixel step `step`, line step `lineStep`, in floats). */
+function blurPass(img: Float32Array, len: number, lines: number, step: number, lineStep: number, kernel: Float32Array, rad: number): void {
   const taps = kernel.length;
-  const line = blurRow;
+  const line = blurLine;
   for (let l = 0; l < lines; l++) {
     const base = l * lineStep;
     for (let i = -rad; i < len + rad; i++) {
       const j = base + (i < 0 ? 0 : i >= len ? len - 1 : i) * step;
       const o = (i + rad) * 3;
-      line[o] = src[j];
-      line[o + 1] = src[j + 1];
-      line[o + 2] = src[j + 2];
+      line[o] = img[j];
+      line[o + 1] = img[j + 1];
+      line[o + 2] = img[j + 2];
     }
     for (let i = 0; i < len; i++) {
       let r = 0, g = 0, b = 0;
@@ -65,9 +61,9 @@ function blurPass(src: Float32Array, dst: Float32Array, len: number, lines: numb
         b += line[o + 2] * wt;
       }
       const j = base + i * step;
-      dst[j] = r;
-      dst[j + 1] = g;
-      dst[j + 2] = b;
+      img[j] = r;
+      img[j + 1] = g;
+      img[j + 2] = b;
     }
   }
 }

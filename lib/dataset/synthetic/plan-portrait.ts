@@ -408,15 +408,15 @@ export function planPortrait(rng: Rng, label: { gender: GenderValue; color: Colo
   const castStrong = occ === "cast";
   const cast: Rgb = castStrong
     ? rng.pick<Rgb>([[1.35, 0.7, 1.1], [0.75, 0.9, 1.4], [1.35, 0.95, 0.55], [0.7, 1.25, 0.8]])
-    : [1 + rng.range(-0.02, 0.13), 1 + rng.range(-0.05, 0.02), 1 + rng.range(-0.13, 0.02)];
+    : [1 + rng.range(0, 0.14), 1 + rng.range(-0.05, 0.02), 1 + rng.range(-0.16, 0.01)];
   const post = {
     exposure: (occ === "shadow" ? rng.range(0.5, 0.8) : 1) * rng.range(0.92, 1.25),
-    contrast: rng.range(0.92, 1.22),
+    contrast: rng.range(0.9, 1.18),
     saturation: rng.range(0.75, 1.2),
     cast,
     grayscale: rng.chance(0.015),
-    blur: rng.chance(0.3) ? rng.range(0.35, 0.7) : rng.chance(0.12) ? rng.range(0.8, 1.4) : 0,
-    jpegQuality: rng.chance(0.5) ? Math.round(rng.range(30, 92)) : 0,
+    blur: rng.chance(0.25) ? rng.range(0.35, 0.75) : rng.chance(0.1) ? rng.range(0.8, 1.4) : 0,
+    jpegQuality: rng.chance(0.45) ? Math.round(rng.range(30, 92)) : 0,
     noise: rng.chance(0.7) ? Math.min(rng.range(0.003, 0.02), rng.range(0.003, 0.02)) : 0,
     vignette: rng.chance(0.4) ? rng.range(0.1, 0.4) : 0,
   };
