@@ -12,6 +12,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { ATTRIBUTES_CSV_NAME, IMAGES_DIR_NAME, ZIPS_DIR_NAME } from "../../challenge/definition";
+import { SYNTHETIC_MARKER_FILE } from "../layout";
 import { sampleLabels } from "./sample-labels";
 import { sampleImageIndices } from "./sample-image-indices";
 import { writeAttributesCsv } from "./write-attributes-csv";
@@ -96,6 +97,12 @@ export async function generateSynthetic(options: GenerateSyntheticOptions): Prom
     await pool.close();
   }
   const zipPaths = zips ? await zips.close() : undefined;
+  // Written last, so a half-written folder is never taken for a complete synthetic dataset;
+  // prepare reads it to label the dataset "synthetic" on the site.
+  await fs.writeFile(
+    path.join(outDir, SYNTHETIC_MARKER_FILE),
+    JSON.stringify({ generator: "tiny-portraits-synthetic", version: 1, seed, count }) + "\n",
+  );
 
   return {
     count,
