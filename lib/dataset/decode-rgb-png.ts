@@ -142,11 +142,16 @@ export function decodeRgbPngWith(z: typeof zlib, bytes: Buffer): { width: number
             const a = out[o + x - bpp];
             const b = out[u + x];
             const c = out[u + x - bpp];
-            const p = a + b - c;
-            const pa = p > a ? p - a : a - p;
-            const pb = p > b ? p - b : b - p;
-            const pc = p > c ? p - c : c - p;
-            out[o + x] = (data[s + x] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
+            // Branch-free Paeth predictor, as in encodeRgbPngWith (same choice, ties included).
+            let pa = b - c;
+            pa = (pa ^ (pa >> 31)) - (pa >> 31);
+            let pb = a - c;
+            pb = (pb ^ (pb >> 31)) - (pb >> 31);
+            let pc = a + b - c - c;
+            pc = (pc ^ (pc >> 31)) - (pc >> 31);
+            const notA = ((pb - pa) >> 31) | ((pc - pa) >> 31);
+            const cOverB = (pc - pb) >> 31;
+            out[o + x] = (data[s + x] + ((a & ~notA) | (((b & ~cOverB) | (c & cOverB)) & notA))) & 255;
           }
         }
         break;
