@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
+import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from "./register-wasm-training-kernels";
 import { selectTrainingBackend } from "./select-backend";
 import { randomArray, relativeError } from "./testing/compare-backends";
 
@@ -105,5 +106,27 @@ describe("training on patched wasm matches the cpu backend", () => {
       for (let j = 0; j < w.length; j++) worst = Math.max(worst, Math.abs(wasm.weights[i][j] - w[j]));
     });
     expect(worst).toBeLessThanOrEqual(0.01 * lr);
+  });
+});
+
+describe("replacement gradients match tfjs-core's own", () => {
+  it("FusedBatchNorm, Mean and Sum gradients on the cpu backend, before and after registration", async () => {
+    await tf.setBackend("cpu");
+    const x = tf.tensor4d(randomArray(3 * 7 * 5 * 4, 9, -2, 3), [3, 7, 5, 4]);
+    const gamma = tf.tensor1d([0.5, 1.5, -1, 2]);
+    const beta = tf.tensor1d([0.1, -0.2, 0.3, 0]);
+    const w = tf.tensor4d(randomArray(3 * 7 * 5 * 4, 10), [3, 7, 5, 4]);
+    const f = (xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(xx, [0, 1, 2]);
+      const y = tf.batchNorm(xx, mean, variance, b, g, 1e-3);
+      return tf.add(tf.sum(tf.mul(y, w)), tf.mean(tf.mul(tf.sum(tf.square(xx), [1, 2]), 0.1)));
+    };
+    const grads = () => tf.grads(f)([x, gamma, beta]).map((t) => t.dataSync() as Float32Array);
+    unregisterWasmTrainingKernels();
+    const stock = grads();
+    registerWasmTrainingKernels();
+    const ours = grads();
+    stock.forEach((g, i) => expect(relativeError(ours[i], g), `input ${i}`).toBeLessThanOrEqual(1e-5));
+    await tf.setBackend("wasm");
   });
 });
