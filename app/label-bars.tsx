@@ -8,7 +8,7 @@ export function LabelBars({ title, counts }: { title: string; counts: Record<str
       <figcaption className="mb-2 text-sm font-semibold">{title} (train)</figcaption>
       <dl className="space-y-1 text-xs">
         {entries.map(([label, n]) => (
-          <div key={label} className="grid grid-cols-[5rem_1fr_4.5rem] items-center gap-2">
+          <div key={label} className="grid grid-cols-[4.5rem_1fr_auto] items-center gap-2">
             <dt className="font-mono">{label}</dt>
             <dd aria-hidden className="h-3 rounded bg-stone-100">
               <div className="h-3 rounded bg-teal-600" style={{ width: `${(100 * n) / max}%` }} />
