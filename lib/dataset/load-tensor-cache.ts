@@ -54,15 +54,26 @@ const READ_PARTS = 4;
 
 /**
  * Loads a whole cache into memory: one buffer, filled by a few large reads running in
- * parallel (fs.readFile refuses files over 2 GiB, and the real train cache is 2.9 GB). The
- * real test cache (26,947 images, 733 MB) loads in about 0.6 s from the page cache on the
- * 2-core target, ~15% faster than one sequential read.
+ * parallel (fs.readFile refuses files over 2 GiB, and the real train cache is 2.9 GB).
+ *
+ * For the real test cache (26,947 images, 733 MB) the reads take ~0.5 s from the page cache
+ * on the 2-core VM; touching 733 MB of fresh memory (the kernel's page faults) costs as much
+ * again, more under load. A long-lived process that loads repeatedly can pass `into` (a
+ * buffer of at least count x IMAGE_BYTES from an earlier load) to skip those page faults; a
+ * process that only iterates should use readTensorCacheBatches with `reuseBuffer`.
  */
-export async function loadTensorCache<N extends TensorCacheName>(cacheDir: string, name: N): Promise<TensorCache<N>> {
+export async function loadTensorCache<N extends TensorCacheName>(
+  cacheDir: string,
+  name: N,
+  options: { into?: Uint8Array } = {},
+): Promise<TensorCache<N>> {
   const meta = await readTensorCacheMeta(cacheDir, name);
   const total = meta.count * IMAGE_BYTES;
-  // allocUnsafeSlow: no zero-fill of memory that is overwritten at once, and never pooled.
-  const pixels = new Uint8Array(Buffer.allocUnsafeSlow(total).buffer, 0, total);
+  const pixels =
+    options.into && options.into.length >= total
+      ? options.into.subarray(0, total)
+      : // allocUnsafeSlow: no zero-fill of memory that is overwritten at once, and never pooled.
+        new Uint8Array(Buffer.allocUnsafeSlow(total).buffer, 0, total);
   const file = await fs.open(tensorCachePaths(cacheDir, name).pixels, "r");
   try {
     const part = Math.ceil(total / READ_PARTS / (1 << 20)) * (1 << 20);
@@ -87,7 +98,8 @@ export interface TensorBatch {
   /** Position of the batch's first image in the cache. */
   start: number;
   count: number;
-  /** count * IMAGE_BYTES bytes, a fresh buffer per batch (safe to keep or transfer). */
+  /** count * IMAGE_BYTES bytes: a fresh buffer per batch (safe to keep or transfer), or with
+   * `reuseBuffer` the same one every time (valid until the next batch is requested). */
   pixels: Uint8Array;
 }
 
@@ -98,17 +110,18 @@ export interface TensorBatch {
 export async function* readTensorCacheBatches(
   cacheDir: string,
   name: TensorCacheName,
-  options: { batchSize?: number; start?: number; end?: number } = {},
+  options: { batchSize?: number; start?: number; end?: number; reuseBuffer?: boolean } = {},
 ): AsyncGenerator<TensorBatch> {
   const meta = await readTensorCacheMeta(cacheDir, name);
   const batchSize = Math.max(1, options.batchSize ?? 256);
   const start = Math.max(0, options.start ?? 0);
   const end = Math.min(meta.count, options.end ?? meta.count);
   const file = await fs.open(tensorCachePaths(cacheDir, name).pixels, "r");
+  const shared = options.reuseBuffer ? new Uint8Array(batchSize * IMAGE_BYTES) : undefined;
   try {
     for (let first = start; first < end; first += batchSize) {
       const count = Math.min(batchSize, end - first);
-      const pixels = new Uint8Array(count * IMAGE_BYTES);
+      const pixels = shared ? shared.subarray(0, count * IMAGE_BYTES) : new Uint8Array(count * IMAGE_BYTES);
       const { bytesRead } = await file.read(pixels, 0, pixels.length, first * IMAGE_BYTES);
       if (bytesRead !== pixels.length) throw new DatasetError("corrupt-build", `${name}.u8 ended early at image ${first}`);
       yield { start: first, count, pixels };

@@ -237,6 +237,16 @@ describe.each([
       parts.push(batch.pixels);
     }
     expect(Buffer.concat(parts).equals(Buffer.from(test.pixels))).toBe(true);
+    let reused = 0;
+    for await (const batch of readTensorCacheBatches(p.cacheDir, "test", { batchSize: 16, reuseBuffer: true, start: 16 })) {
+      const expected = Buffer.from(test.pixels.buffer, test.pixels.byteOffset + batch.start * IMAGE_BYTES, batch.count * IMAGE_BYTES);
+      expect(Buffer.from(batch.pixels.buffer, batch.pixels.byteOffset, batch.pixels.length).equals(expected)).toBe(true);
+      reused += batch.count;
+    }
+    expect(reused).toBe(60 - 16);
+    // Loading into an earlier buffer gives the same bytes.
+    const again = await loadTensorCache(p.cacheDir, "test", { into: new Uint8Array(test.pixels.length + 10) });
+    expect(Buffer.from(again.pixels).equals(Buffer.from(test.pixels))).toBe(true);
   });
 
   it("writes a sample submission and checksums that verify", () => {
