@@ -12,7 +12,7 @@ import type { HeadGeometry } from "./head-geometry";
 
 // Bound once: under tsx (CommonJS output) each call through an import binding goes through a
 // getter, which showed up at several percent of the render time.
-const { cover, ellipseDist, fineNoise } = raster;
+const { cover, ellipseDist, fineNoise, smoothstep } = raster;
 const { faceDist, hairlineAt, SKULL_CY } = head;
 
 export function drawEars(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void {
@@ -43,7 +43,7 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
   const bald = type === "bald";
   // Hair in front of the forehead exists only when hair is drawn and is not a bald crown.
   const hairFront = hair.present && !bald;
-  const top = bald ? SKULL_CY - g.skullRy : -face.foreheadTop;
+  const top = bald ? SKULL_CY - g.crownRy : -face.foreheadTop;
   const b = cv.bbox(-1.25, top - 0.05, 1.25, face.chin + 0.05);
   const U = cv.U, V = cv.V;
   const sk = skin.color;
@@ -57,7 +57,7 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
       const p = y * cv.w + x;
       const u = U[p], v = V[p];
       let d = faceDist(u, v, plan, g);
-      const crown = bald && v < 0 ? ellipseDist(u, v, 0, SKULL_CY, g.skullRx, g.skullRy) : 1;
+      const crown = bald && v < 0 ? ellipseDist(u, v, 0, SKULL_CY, g.skullRx, g.crownRy) : 1;
       if (crown < d) d = crown;
       let a = cover(d * s);
       if (a <= 0) continue;
@@ -74,13 +74,13 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
       }
       // Lambert shading on an ellipsoid normal (the crown of a bald head uses the skull's).
       const ru = u < 0 ? g.ruL : g.ruR;
-      let nx: number, ny: number;
-      if (crown < 0 && v < -0.6) {
-        nx = u / g.skullRx;
-        ny = (v - SKULL_CY) / g.skullRy;
-      } else {
-        nx = u / ru;
-        ny = v < 0 ? v / face.foreheadTop : v / face.chin;
+      let nx = u / ru;
+      let ny = v < 0 ? v / face.foreheadTop : v / face.chin;
+      // Bald crown: blend towards the skull's normal going up, so the shading has no seam.
+      const crownT = bald && v < 0 ? smoothstep(-0.3, -0.95, v) : 0;
+      if (crownT > 0) {
+        nx += (u / g.skullRx - nx) * crownT;
+        ny += ((v - SKULL_CY) / g.crownRy - ny) * crownT;
       }
       const nz = Math.sqrt(Math.max(0.02, 1 - nx * nx - ny * ny));
       const diff = Math.max(0, nx * lx + ny * ly + nz * lz);
@@ -115,7 +115,7 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
         }
       // Gloss (oily skin, flash) and the shine of a bald crown.
       const d2 = diff * diff, d8 = d2 * d2 * d2 * d2;
-      const gloss = skin.gloss * d8 + (crown < 0 && v < -0.6 ? 0.35 * d8 * d2 : 0);
+      const gloss = skin.gloss * d8 + 0.35 * crownT * d8 * d2;
       const tex = 1 + skin.texture * (fineNoise(u * 12 + 3, v * 12 + 7) - 0.5) * 2;
       cv.blend(p, r * tex + gloss, gg * tex + gloss, bb * tex + gloss * 0.95, a);
     }

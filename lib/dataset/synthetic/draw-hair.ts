@@ -134,7 +134,7 @@ function drawHorseshoe(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void {
     for (let x = b[0]; x < b[2]; x++) {
       const p = y * cv.w + x;
       const u = U[p], v = V[p];
-      const d = Math.max(ellipseDist(u, v, 0, SKULL_CY, rx, g.skullRy + 0.05), 0.78 * rx - Math.abs(u), v - 0.15, -0.85 - v);
+      const d = Math.max(ellipseDist(u, v, 0, SKULL_CY, rx, g.crownRy + 0.05), 0.78 * rx - Math.abs(u), v - 0.15, -0.85 - v);
       const a = cover(d * s) * h.sideHair;
       if (a <= 0) continue;
       const n = fineNoise(u * 10 + h.noiseX, v * 4 + h.noiseY);

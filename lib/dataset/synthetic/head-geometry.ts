@@ -17,6 +17,8 @@ export interface HeadGeometry {
   /** Skull ellipse radii (without hair). */
   skullRx: number;
   skullRy: number;
+  /** Height of a bare (bald) crown: lower than the skull under hair, which hair volume hides. */
+  crownRy: number;
   /** Horizontal offset of the features (nose, mouth, eyes) from yaw. */
   featureShift: number;
   /**
@@ -55,6 +57,7 @@ export function headGeometry(plan: PortraitPlan): HeadGeometry {
     ruR: w * (1 + 0.12 * yaw),
     skullRx: w * 1.05,
     skullRy: 1.42,
+    crownRy: 1.28,
     featureShift: yaw * 0.32,
   };
 }
