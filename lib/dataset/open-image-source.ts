@@ -49,7 +49,10 @@ const MAX_LISTED_NAMES = 10;
  * lets the caller match images to CSV rows and compute the split before decoding anything.
  * Zips stay open (one fd each) until close(), for random-access reads in Image_Index order.
  */
-export async function openImageSource(sourceDir: string): Promise<ImageSource> {
+export async function openImageSource(
+  sourceDir: string,
+  options: { /** Zips larger than this are read entry by entry (tests set 0). */ maxZipBytesInMemory?: number } = {},
+): Promise<ImageSource> {
   const imagesDir = path.join(sourceDir, IMAGES_DIR_NAME);
   const zipsDir = path.join(sourceDir, ZIPS_DIR_NAME);
   const hasFolder = isDirectory(imagesDir);
@@ -66,7 +69,7 @@ export async function openImageSource(sourceDir: string): Promise<ImageSource> {
       return source;
     }
   }
-  if (zipNames.length > 0) return openZipSource(zipsDir, zipNames);
+  if (zipNames.length > 0) return openZipSource(zipsDir, zipNames, options.maxZipBytesInMemory ?? MAX_ZIP_IN_MEMORY);
   throw new DatasetError(
     "missing-images",
     `no images in ${sourceDir}: expected a folder ${IMAGES_DIR_NAME}/ with Tiny_Portrait_000000.png files, or ${ZIPS_DIR_NAME}/ with Tiny_Portraits_Archive_000.zip files`,
@@ -203,7 +206,7 @@ async function listZip(
   });
 }
 
-async function openZipSource(zipsDir: string, zipNames: string[]): Promise<ImageSource> {
+async function openZipSource(zipsDir: string, zipNames: string[], maxZipBytesInMemory: number): Promise<ImageSource> {
   // yauzl reads the central directories (zip64, odd extra fields ...); the entries are then
   // sliced from the zip read whole (or, for huge zips, read with one positioned read each):
   // yauzl's per-entry read streams cost more CPU than decoding the PNG.
@@ -268,7 +271,10 @@ async function openZipSource(zipsDir: string, zipNames: string[]): Promise<Image
     throw err;
   }
 
-  const zipBuffers = new ZipBufferCache(zipNames.map((n) => path.join(zipsDir, n)));
+  const zipBuffers = new ZipBufferCache(
+    zipNames.map((n) => path.join(zipsDir, n)),
+    maxZipBytesInMemory,
+  );
 
   const describe = (index: number) => {
     const ref = images.get(index);
@@ -292,9 +298,12 @@ async function openZipSource(zipsDir: string, zipNames: string[]): Promise<Image
 }
 
 /** Zips up to this size are read whole (the published ones are ~30 MB). */
-const MAX_ZIP_IN_MEMORY = 512 * 1024 * 1024;
-/** Zips kept in memory at once; images are read in Image_Index order, i.e. zip after zip. */
-const ZIPS_IN_MEMORY = 2;
+const MAX_ZIP_IN_MEMORY = 128 * 1024 * 1024;
+/**
+ * Memory for whole zips. Images are read in Image_Index order, i.e. zip after zip, so two
+ * published zips (~30 MB each) would do; a budget in bytes also serves many small zips.
+ */
+const ZIP_MEMORY_BUDGET = 192 * 1024 * 1024;
 /** A zip evicted and reloaded this often is read entry by entry instead (scattered order). */
 const MAX_ZIP_LOADS = 3;
 
@@ -303,10 +312,14 @@ const MAX_ZIP_LOADS = 3;
  * slicing its entries costs one read per 2,048 images instead of one per image.
  */
 class ZipBufferCache {
-  private readonly cache = new Map<number, Promise<Buffer>>();
+  private readonly cache = new Map<number, { size: number; data: Promise<Buffer> }>();
   private readonly loads: number[];
+  private bytes = 0;
 
-  constructor(private readonly paths: string[]) {
+  constructor(
+    private readonly paths: string[],
+    private readonly maxZipBytes: number,
+  ) {
     this.loads = paths.map(() => 0);
   }
 
@@ -316,17 +329,28 @@ class ZipBufferCache {
     if (hit) {
       this.cache.delete(zip); // re-insert: most recently used last
       this.cache.set(zip, hit);
-      return hit;
+      return hit.data;
     }
     if (this.loads[zip] >= MAX_ZIP_LOADS) return undefined;
     const size = fs.statSync(this.paths[zip]).size;
-    if (size > MAX_ZIP_IN_MEMORY) return undefined;
+    if (size > this.maxZipBytes) return undefined;
     this.loads[zip]++;
-    while (this.cache.size >= ZIPS_IN_MEMORY) this.cache.delete(this.cache.keys().next().value!);
-    const loading = fsp.readFile(this.paths[zip]);
-    loading.catch(() => this.cache.delete(zip));
-    this.cache.set(zip, loading);
-    return loading;
+    // Evict least recently used zips (readers that already hold one keep it alive).
+    while (this.cache.size > 0 && this.bytes + size > ZIP_MEMORY_BUDGET) {
+      const [oldest, entry] = this.cache.entries().next().value!;
+      this.cache.delete(oldest);
+      this.bytes -= entry.size;
+    }
+    const data = fsp.readFile(this.paths[zip]);
+    data.catch(() => {
+      if (this.cache.get(zip)?.data === data) {
+        this.cache.delete(zip);
+        this.bytes -= size;
+      }
+    });
+    this.cache.set(zip, { size, data });
+    this.bytes += size;
+    return data;
   }
 }
 
