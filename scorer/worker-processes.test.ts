@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { enqueueJob } from "@/lib/queue/enqueue-job";
+import { parseJobPayload } from "@/lib/queue/job-types";
 import { TEST_COMPLETION_PREFIX } from "@/lib/queue/testing/test-job-handlers";
 import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "@/lib/scoring/testing/scoring-fixture";
 import { createSubmission } from "@/lib/submissions/create-submission";
@@ -44,13 +46,15 @@ describeEachEngine("scorer worker processes", (t) => {
   it("4 worker processes drain 200 CSV submissions, each scored exactly once", async () => {
     const user = await createTestUser({ db: t.db, role: "organizer" });
     const csv = Buffer.from(predictionsCsv({ fixture, mode: "truth" }));
-    for (let i = 0; i < 200; i += 10) {
-      await Promise.all(
-        Array.from({ length: 10 }, (_, k) =>
-          createSubmission({ db: t.db, userId: user.id, dataDir: fixture.dataDir, kind: "csv", fileName: `p${i + k}.csv`, stream: Readable.from([csv]) }),
-        ),
-      );
-    }
+    // One real upload, then 199 submissions sharing its stored file, each with its own job as
+    // createSubmission makes them: real scoring jobs without 200 uploads' worth of test time.
+    const { submission: first } = await createSubmission({ db: t.db, userId: user.id, dataDir: fixture.dataDir, kind: "csv", fileName: "p0.csv", stream: Readable.from([csv]) });
+    const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = first;
+    const ids = Array.from({ length: 199 }, (_, i) => `clone${String(i).padStart(3, "0")}${randomBytes(6).toString("hex")}`);
+    await t.db.submission.createMany({ data: ids.map((id, i) => ({ ...rest, id, fileName: `p${i + 1}.csv` })) });
+    await t.db.job.createMany({
+      data: ids.map((id) => ({ type: "score-submission", payload: parseJobPayload("score-submission", { submissionId: id }), submissionId: id, idempotencyKey: id })),
+    });
     // Held back until every worker is up, so all four compete for the whole queue.
     await t.db.job.updateMany({ data: { runAfter: new Date(Date.now() + 3_600_000) } });
     const workers = Array.from({ length: 4 }, () => spawnWorker(["--poll-ms", "20", "--lease-ms", "10000"]));

@@ -67,37 +67,62 @@ export const scoreSubmissionHandler: JobHandler<Payload> = {
 };
 
 async function runScoreSubmission(ctx: JobContext<Payload>): Promise<JobResult> {
-  const { db, payload, dataDir, store } = ctx;
+  const { db, payload, dataDir } = ctx;
   const started = performance.now();
-  const submission = await db.submission.findUnique({
-    where: { id: payload.submissionId },
-    include: { dataset: { select: { buildId: true } } },
-  });
+  const startedAt = new Date();
+  const submission = await db.submission.findUnique({ where: { id: payload.submissionId } });
   // Deleted meanwhile (account removed): nothing left to score.
   if (!submission) return { ok: true };
 
-  await db.submission.updateMany({
-    where: { id: submission.id, status: { in: ["queued", "running"] } },
-    data: { status: "running", startedAt: new Date() },
-  });
+  if (submission.kind === "model") {
+    // A model run takes seconds to minutes: show it as running meanwhile. A CSV is scored in
+    // well under a second, so it goes from queued to scored (startedAt is set with the result)
+    // without a write of its own: one round trip and, on SQLite, one write lock fewer per job.
+    await db.submission.updateMany({
+      where: { id: submission.id, status: { in: ["queued", "running"] } },
+      data: { status: "running", startedAt },
+    });
+  }
 
   // Resolved once: a prepare finishing mid-job cannot make us mix two builds.
-  const buildDir = await resolveScoringBuild({ dataDir, buildId: submission.dataset.buildId });
+  const buildId = await buildIdOfDataset(ctx, submission.datasetId);
+  const buildDir = buildId === undefined ? undefined : await resolveScoringBuild({ dataDir, buildId });
   if (!buildDir) {
     return {
       ok: false,
       kind: "system",
       retry: false,
       message: "The challenge's test set was replaced after this submission was made, so it cannot be scored. Please submit again.",
-      internal: `build ${submission.dataset.buildId} is no longer on disk`,
+      internal: `build ${buildId} of dataset ${submission.datasetId} is no longer on disk`,
     };
   }
 
-  if (submission.kind === "csv") return scoreCsvSubmission(ctx, submission, buildDir, started);
-  return scoreModelSubmission(ctx, submission, buildDir, started);
+  const timing = { started, startedAt };
+  if (submission.kind === "csv") return scoreCsvSubmission(ctx, submission, buildDir, timing);
+  return scoreModelSubmission(ctx, submission, buildDir, timing);
 }
 
-async function scoreCsvSubmission(ctx: JobContext<Payload>, submission: Submission, buildDir: string, started: number): Promise<JobResult> {
+// Dataset.buildId never changes for a row (a new build is a new Dataset row): cached per process.
+const datasetBuildIds = new Map<string, string>();
+
+async function buildIdOfDataset(ctx: JobContext<Payload>, datasetId: string): Promise<string | undefined> {
+  let buildId = datasetBuildIds.get(datasetId);
+  if (buildId === undefined) {
+    buildId = (await ctx.db.dataset.findUnique({ where: { id: datasetId }, select: { buildId: true } }))?.buildId;
+    if (buildId === undefined) return undefined;
+    if (datasetBuildIds.size > 64) datasetBuildIds.clear();
+    datasetBuildIds.set(datasetId, buildId);
+  }
+  return buildId;
+}
+
+interface Timing {
+  /** performance.now() at the start of the run. */
+  started: number;
+  startedAt: Date;
+}
+
+async function scoreCsvSubmission(ctx: JobContext<Payload>, submission: Submission, buildDir: string, timing: Timing): Promise<JobResult> {
   const input = await ctx.store.openBlob(submission.fileKey);
   const result = await scoreCsv({
     dataDir: ctx.dataDir,
@@ -109,10 +134,10 @@ async function scoreCsvSubmission(ctx: JobContext<Payload>, submission: Submissi
   if (!result.ok) {
     return { ok: false, kind: "user", message: ["The predictions file does not match the test set:", ...formatCsvProblems(result)].join("\n") };
   }
-  return scored(submission, result.scores, started);
+  return scored(submission, result.scores, timing);
 }
 
-async function scoreModelSubmission(ctx: JobContext<Payload>, submission: Submission, buildDir: string, started: number): Promise<JobResult> {
+async function scoreModelSubmission(ctx: JobContext<Payload>, submission: Submission, buildDir: string, timing: Timing): Promise<JobResult> {
   const manifestJson = await readOptionalBlobText(ctx.store, manifestKeyFor(submission.fileKey));
   const tmpDir = os.tmpdir();
   const maskPaths = await sandboxMaskPaths({
@@ -131,15 +156,15 @@ async function scoreModelSubmission(ctx: JobContext<Payload>, submission: Submis
     `[scorer] ${s.images} images with ${s.backend} in ${s.seconds.toFixed(2)} s (${Math.round(s.imagesPerSecond)} images/s); ` +
     `model load ${s.loadSeconds.toFixed(2)} s, total ${s.totalSeconds.toFixed(2)} s; isolation: ${s.isolation.namespaces}` +
     `${s.isolation.network ? ", no network" : ""}\n`;
-  return scored(submission, result.scores, started, summary + result.log, result.format);
+  return scored(submission, result.scores, timing, summary + result.log, result.format);
 }
 
-function scored(submission: Submission, scores: Scores, started: number, log?: string, modelFormat?: string): JobResult {
+function scored(submission: Submission, scores: Scores, timing: Timing, log?: string, modelFormat?: string): JobResult {
   const publicMain = scores.public.main;
   const privateMain = scores.private.main;
   // Null only if a split has no scorable row for any attribute: a broken build, not the file.
   if (publicMain === null || privateMain === null) throw new Error(`build has no scorable rows (public ${publicMain}, private ${privateMain})`);
-  const durationMs = Math.round(performance.now() - started);
+  const durationMs = Math.round(performance.now() - timing.started);
   return {
     ok: true,
     commit: async (tx: DbTransaction) => {
@@ -156,6 +181,7 @@ function scored(submission: Submission, scores: Scores, started: number, log?: s
         where: { id: submission.id },
         data: {
           status: "scored",
+          startedAt: submission.startedAt ?? timing.startedAt,
           scoredAt: new Date(),
           errorMessage: null,
           failureKind: null,
