@@ -41,12 +41,14 @@ export interface TrainBatch {
 export interface StepResult {
   loss: number;
   losses: number[];
+  /** Wall-clock ms: the whole step, each shard's forward+backward, and the main thread's own work. */
+  timing: { stepMs: number; shardMs: number[]; mainMs: number };
 }
 
 type ToWorker =
   | { t: "init"; topology: object; weights: Float32Array }
   | { t: "step"; weights: Float32Array; shard: ShardBatch };
-type FromWorker = { t: "ready"; backend: string } | { t: "result"; result: ShardResult } | { t: "error"; message: string };
+type FromWorker = { t: "ready"; backend: string } | { t: "result"; result: ShardResult; ms: number } | { t: "error"; message: string };
 
 /**
  * Starts the worker script. From TypeScript sources (tsx, vitest) the worker is a tiny CommonJS
@@ -126,6 +128,7 @@ export class DataParallelTrainer {
 
   /** One optimizer step on `batch`, split evenly across the workers. */
   async trainOnBatch(batch: TrainBatch): Promise<StepResult> {
+    const t0 = performance.now();
     const [n, h, w, c] = batch.shape;
     const per = h * w * c;
     const parts = Math.max(1, Math.min(this.workers.length, n));
@@ -145,17 +148,24 @@ export class DataParallelTrainer {
     }
 
     let results: ShardResult[];
+    let shardMs: number[];
+    const tSend = performance.now();
     if (this.workers.length === 0) {
       results = [shardLossAndGrads(this.model, shards[0])];
+      shardMs = [performance.now() - tSend];
     } else {
       const replies = await Promise.all(
         shards.map((shard, k) => this.workers[k].request({ t: "step", weights: k === 0 ? weights : weights.slice(), shard }, [shard.x.buffer as ArrayBuffer])),
       );
-      results = replies.map((r) => {
+      results = [];
+      shardMs = [];
+      for (const r of replies) {
         if (r.t !== "result") throw new Error("training worker: unexpected reply");
-        return r.result;
-      });
+        results.push(r.result);
+        shardMs.push(r.ms);
+      }
     }
+    const tBack = performance.now();
 
     // Sum the shards' gradients (each already divided by the full batch size) and step.
     const grads = results[0].grads;
@@ -184,7 +194,8 @@ export class DataParallelTrainer {
     }
 
     const losses = results[0].losses.map((_, o) => results.reduce((a, r) => a + r.losses[o], 0));
-    return { loss: losses.reduce((a, b) => a + b, 0), losses };
+    const end = performance.now();
+    return { loss: losses.reduce((a, b) => a + b, 0), losses, timing: { stepMs: end - t0, shardMs, mainMs: tSend - t0 + (end - tBack) } };
   }
 
   async close(): Promise<void> {

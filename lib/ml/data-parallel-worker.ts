@@ -23,9 +23,10 @@ port.on("message", async (m: Message) => {
       port.postMessage({ t: "ready", backend: backend.description });
     } else {
       if (!model) throw new Error("step before init");
+      const t0 = performance.now();
       assignFlatWeights(model.weights, m.weights);
       const result = shardLossAndGrads(model, m.shard);
-      port.postMessage({ t: "result", result }, [result.grads.buffer as ArrayBuffer, result.nonTrainable.buffer as ArrayBuffer]);
+      port.postMessage({ t: "result", result, ms: performance.now() - t0 }, [result.grads.buffer as ArrayBuffer, result.nonTrainable.buffer as ArrayBuffer]);
     }
   } catch (e) {
     port.postMessage({ t: "error", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -194,6 +194,39 @@ describe("FusedBatchNorm matches the cpu backend", () => {
   });
 });
 
+describe("no leaked intermediates", () => {
+  it("every replaced kernel leaves the backend with as many data buffers as before", async () => {
+    await tf.setBackend("wasm");
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const before = backend.numDataIds();
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 9, 8, 4]) as tf.Tensor4D;
+      const f = tf.randomNormal([3, 3, 4, 5]) as tf.Tensor4D;
+      const big = tf.randomNormal([2, 40, 30, 6]);
+      const c = tf.randomNormal([6]);
+      for (const s of [1, 2]) {
+        const y = tf.conv2d(x, f, s, "same");
+        tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: y }, { strides: [s, s], pad: "same", dataFormat: "NHWC", filterShape: f.shape });
+        tf.engine().runKernel("Conv2DBackpropInput", { dy: y, filter: f }, { strides: [s, s], pad: "same", dataFormat: "NHWC", inputShape: x.shape });
+      }
+      tf.mul(big, c);
+      tf.add(big, c);
+      tf.sub(c, big);
+      tf.div(big, c);
+      tf.squaredDifference(big, c);
+      tf.sum(big, [0, 1, 2]);
+      tf.mean(big, [0, 1]);
+      tf.tile(c.reshape([1, 1, 1, 6]), [2, 3, 4, 1]);
+      tf.batchNorm(big, c, tf.abs(c), c, c);
+      const p = tf.maxPool(big as tf.Tensor4D, 2, 2, "valid");
+      tf.engine().runKernel("MaxPoolGrad", { dy: p, input: big, output: p }, { filterSize: 2, strides: 2, pad: "valid" });
+      tf.cast(big, "bool");
+      tf.clone(big);
+    });
+    expect(backend.numDataIds()).toBe(before);
+  });
+});
+
 describe("Identity / Cast alias instead of copying", () => {
   it("share the input's data, stay correct after the input is disposed, and convert other dtypes", async () => {
     await tf.setBackend("wasm");
