@@ -149,12 +149,19 @@ export function startWorker(options: StartWorkerOptions): Worker {
       return;
     }
     let payload: unknown;
-    let handler: JobHandler<unknown>;
     try {
       payload = parseJobPayload(job.type, job.payload);
+    } catch (error) {
+      await giveUp(`bad payload for ${job.type}: ${(error as Error).message}`);
+      return;
+    }
+    let handler: JobHandler<unknown>;
+    try {
       handler = (await loadJobHandler(job.type)) as JobHandler<unknown>;
     } catch (error) {
-      await giveUp(`bad payload or handler for ${job.type}: ${(error as Error).message}`);
+      // A broken deployment of this worker, not the job: retried (perhaps by another worker).
+      const r = await failJob({ db, jobId: job.id, workerId, system: true, message: "", internal: `cannot load the ${job.type} handler: ${(error as Error).message}`, retryDelayMs });
+      emit({ type: "failed", jobId: job.id, jobType: job.type, attempts: job.attempts, final: r.recorded && r.final, kind: "system", ms: performance.now() - started });
       return;
     }
     if (job.attempts > job.maxAttempts) {
