@@ -40,6 +40,8 @@ export async function scoreModel(options: {
   maskPaths?: string[];
   tmpDir?: string;
   onLog?: (text: string) => void;
+  /** Aborting stops the sandbox and rejects (the job is released, not failed). */
+  signal?: AbortSignal;
 }): Promise<ScoreModelResult> {
   const work = await fsp.mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), "tp-model-"));
   try {
@@ -55,6 +57,7 @@ export async function scoreModel(options: {
       limits: options.limits,
       maskPaths: options.maskPaths,
       onLog: options.onLog,
+      signal: options.signal,
     });
     if (!run.ok) return { ok: false, reason: run.reason, message: run.message, log: run.log };
     const labels = await loadHiddenLabels({ dataDir: options.dataDir, buildDir: options.buildDir });

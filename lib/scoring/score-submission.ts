@@ -145,7 +145,7 @@ async function scoreModelSubmission(ctx: JobContext<Payload>, submission: Submis
     needed: [buildPaths(buildDir).cacheDir, tmpDir],
   });
   const result = await withBlobFile({ store: ctx.store, key: submission.fileKey, tmpDir }, (file) =>
-    scoreModel({ dataDir: ctx.dataDir, buildDir, file, manifestJson, maskPaths, tmpDir }),
+    scoreModel({ dataDir: ctx.dataDir, buildDir, file, manifestJson, maskPaths, tmpDir, signal: ctx.signal }),
   );
   if (!result.ok) {
     const prefix = result.reason === "bundle" ? "The model was refused: " : "The model run failed: ";

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -185,3 +186,48 @@ describe("runModelInSandbox: the walls", () => {
     }
   });
 });
+
+describe("runModelInSandbox: the child never outlives its run", () => {
+  const sandboxChildren = () => {
+    const out = spawnSync("pgrep", ["-f", "sandbox-entry.cjs"], { encoding: "utf8" });
+    return out.stdout.split("\n").filter(Boolean).length;
+  };
+
+  it("kills the child at once when the run is aborted, and rejects", async () => {
+    const dir = bundleDir();
+    writeOnnxBundle(dir, { manifest: makeManifest("onnx", { batchSize: 64 }), heads: "separate", fault: "loop-forever" });
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 1500);
+    await expect(
+      runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits: { ...fast, wallSeconds: 60 }, signal: controller.signal }),
+    ).rejects.toThrow(/cancelled/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it("exits when its parent dies by SIGKILL (parent-death signal), instead of running to its CPU limit", async () => {
+    const dir = bundleDir();
+    writeOnnxBundle(dir, { manifest: makeManifest("onnx", { batchSize: 64 }), heads: "separate", fault: "loop-forever" });
+    const before = sandboxChildren();
+    // A parent process that starts a run and is then killed without any chance to clean up.
+    const script = `const { runModelInSandbox } = require(${JSON.stringify(path.resolve(__dirname, "run-model-in-sandbox.ts"))});
+      runModelInSandbox({ bundleDir: ${JSON.stringify(dir)}, testCacheDir: ${JSON.stringify(cacheDir)}, limits: { wallSeconds: 120, cpuSeconds: 120, memoryMb: 1024, threads: 1 } });
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: path.resolve(__dirname, "../.."), stdio: "ignore" });
+    await waitFor(() => sandboxChildren() > before, 30_000);
+    // Let it load the model and report ready, so it is deep in the endless loop (native code,
+    // no more writes that would fail on a dead pipe) when the parent dies.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(sandboxChildren()).toBeGreaterThan(before);
+    parent.kill("SIGKILL");
+    await waitFor(() => sandboxChildren() <= before, 10_000);
+  });
+});
+
+async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

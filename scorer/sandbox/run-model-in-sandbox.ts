@@ -104,6 +104,11 @@ export interface RunModelInSandboxOptions {
   maskPaths?: string[];
   /** Test-only: file/process/network operations the child attempts first (they must fail). */
   probes?: SandboxProbe[];
+  /**
+   * Aborting kills the child at once and makes the call reject (a platform event, e.g. the
+   * worker releasing its job at shutdown; it is not the participant's failure).
+   */
+  signal?: AbortSignal;
   projectRoot?: string;
 }
 
@@ -147,7 +152,7 @@ export async function runModelInSandbox(options: RunModelInSandboxOptions): Prom
     probes: options.probes,
   };
   const maskPaths = resolveMaskPaths(options, [bundleDir, imagesFile, runtime.entryFile]);
-  return supervise(config, runtime, limits, manifest, ids, maskPaths, options.onLog);
+  return supervise(config, runtime, limits, manifest, ids, maskPaths, options.onLog, options.signal);
 }
 
 function resolveMaskPaths(options: RunModelInSandboxOptions, needed: string[]): string[] {
@@ -212,6 +217,7 @@ async function supervise(
   ids: string[],
   maskPaths: string[],
   onLog?: (text: string) => void,
+  abortSignal?: AbortSignal,
 ): Promise<RunModelInSandboxResult> {
   checkPrlimit();
   const isolation = osIsolation();
@@ -225,6 +231,10 @@ async function supervise(
     "--core=0",
     "--fsize=0",
     "--",
+    // Every wrapper execs, so the scorer stays the sandbox's parent; if the scorer dies (even
+    // by SIGKILL) the kernel kills the sandbox too, instead of leaving it to burn CPU up to its
+    // limit with nobody waiting. (A JS watchdog cannot do this: inference may block the loop.)
+    ...(hasSetpriv() ? ["setpriv", "--pdeathsig", "KILL", "--"] : []),
     process.execPath,
     ...nodeArgs(config, runtime, limits),
     runtime.entryFile,
@@ -336,11 +346,18 @@ async function supervise(
     killedFor = "wall-clock";
     kill();
   }, limits.wallSeconds * 1000);
+  const onAbort = () => kill();
+  if (abortSignal?.aborted) kill();
+  else abortSignal?.addEventListener("abort", onAbort, { once: true });
 
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (c, s) => resolve({ code: c, signal: s }));
-  }).finally(() => clearTimeout(timer));
+  }).finally(() => {
+    clearTimeout(timer);
+    abortSignal?.removeEventListener("abort", onAbort);
+  });
+  if (abortSignal?.aborted) throw new Error("the sandbox run was cancelled (the scorer is stopping)");
   const totalSeconds = (performance.now() - started) / 1000;
   const text = log.text();
 
@@ -398,6 +415,12 @@ async function supervise(
 }
 
 /** A SIGKILL we did not send is the hard CPU limit when the run lasted about that long. */
+let setprivAvailable: boolean | undefined;
+function hasSetpriv(): boolean {
+  setprivAvailable ??= spawnSync("setpriv", ["--version"], { stdio: "ignore" }).status === 0;
+  return setprivAvailable;
+}
+
 function cpuLikelyExhausted(totalSeconds: number, limits: SandboxLimits): boolean {
   return totalSeconds * Math.max(1, limits.threads) >= limits.cpuSeconds;
 }
