@@ -8,7 +8,6 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import sharp from "sharp";
-import yauzl from "yauzl";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTRIBUTES, ATTRIBUTES_CSV_HEADER, ATTRIBUTES_CSV_NAME, DATASET_VALUES, IMAGE_BYTES, REAL_DATASET } from "../challenge/definition";
@@ -16,6 +15,7 @@ import { generateSynthetic } from "../dataset/synthetic/generate-synthetic";
 import { prepareDataset, type PrepareResult } from "../dataset/prepare-dataset";
 import { buildPaths, tensorCachePaths } from "../dataset/layout";
 import { readHiddenLabels } from "../dataset/read-hidden-labels";
+import { readZip } from "../dataset/testing/read-zip";
 
 const COUNT = 2000;
 const SEED = 3;
@@ -25,28 +25,6 @@ let work: string;
 let zipsResult: PrepareResult;
 let folderResult: PrepareResult;
 let rows: Record<string, string>[];
-
-async function readZipEntries(file: string): Promise<Map<string, Buffer>> {
-  const zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(file, { lazyEntries: true });
-  const entries = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on("entry", (entry: yauzl.Entry) => {
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return reject(err);
-        const chunks: Buffer[] = [];
-        stream.on("data", (c: Buffer) => chunks.push(c));
-        stream.on("end", () => {
-          entries.set(entry.fileName, Buffer.concat(chunks));
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on("end", () => resolve());
-    zip.on("error", reject);
-    zip.readEntry();
-  });
-  return entries;
-}
 
 async function pixelsOf(png: Buffer): Promise<Buffer> {
   return sharp(png).removeAlpha().raw().toBuffer();
@@ -104,7 +82,7 @@ describe("synthetic portraits -> prepare, both layouts", () => {
   it("never serves a test image under its Image_Index", async () => {
     const paths = buildPaths(zipsResult.buildDir);
     const hidden = await readHiddenLabels(path.join(work, "data-zips"));
-    const testNames = [...(await readZipEntries(paths.testZip)).keys()];
+    const testNames = [...(await readZip(paths.testZip)).keys()];
     const sample = fs.readFileSync(paths.sampleSubmission, "utf8");
     const testMeta = fs.readFileSync(tensorCachePaths(paths.cacheDir, "test").meta, "utf8");
     expect(testNames).toHaveLength(400);
@@ -116,7 +94,7 @@ describe("synthetic portraits -> prepare, both layouts", () => {
       expect(testMeta.includes(padded)).toBe(false);
     }
     // The train zip holds train rows only.
-    const trainZip = await readZipEntries(paths.trainZip);
+    const trainZip = await readZip(paths.trainZip);
     const trainCsv = parse(trainZip.get(ATTRIBUTES_CSV_NAME)!, { columns: true }) as Record<string, string>[];
     expect(trainCsv).toHaveLength(1600);
     const testSet = new Set(hidden.map((h) => String(h.Image_Index)));
@@ -125,8 +103,8 @@ describe("synthetic portraits -> prepare, both layouts", () => {
 
   it("keeps tensor caches equal to the PNG pixels, and test PNGs re-encoded", async () => {
     const paths = buildPaths(zipsResult.buildDir);
-    const trainZip = await readZipEntries(paths.trainZip);
-    const testZip = await readZipEntries(paths.testZip);
+    const trainZip = await readZip(paths.trainZip);
+    const testZip = await readZip(paths.testZip);
     const train = fs.readFileSync(tensorCachePaths(paths.cacheDir, "train").pixels);
     const test = fs.readFileSync(tensorCachePaths(paths.cacheDir, "test").pixels);
     const trainMeta = JSON.parse(fs.readFileSync(tensorCachePaths(paths.cacheDir, "train").meta, "utf8"));
@@ -141,7 +119,7 @@ describe("synthetic portraits -> prepare, both layouts", () => {
     const indexOf = new Map(hidden.map((h) => [h.Image_Id, h.Image_Index]));
     const sourceZips = fs.readdirSync(path.join(work, "src-zips", "Tiny_Portraits_Zipfiles"));
     const sourcePngs = new Map<string, Buffer>();
-    for (const z of sourceZips) for (const [k, v] of await readZipEntries(path.join(work, "src-zips", "Tiny_Portraits_Zipfiles", z))) sourcePngs.set(k, v);
+    for (const z of sourceZips) for (const [k, v] of await readZip(path.join(work, "src-zips", "Tiny_Portraits_Zipfiles", z))) sourcePngs.set(k, v);
     for (const i of [0, 199, 399]) {
       const id = testMeta.ids[i];
       const png = testZip.get(`Tiny_Portraits_Test/${id}.png`)!;
