@@ -91,9 +91,7 @@ class WorkerSlot {
 
 function startWorker(entry: { entry: string; tsxApi?: string }): Promise<WorkerSlot> {
   return new Promise((resolve, reject) => {
-    // A larger young generation than the worker default: rendering allocates many short-lived
-    // buffers, and fewer scavenges measured ~10-20% faster here (noisy, shared machine).
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: entry, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: entry });
     const timer = setTimeout(() => {
       cleanup();
       void worker.terminate();
