@@ -1,0 +1,115 @@
+/**
+ * `npm run baselines [-- --only NAME] [--epochs N]`: trains the organizer baselines on the
+ * current prepared dataset (the build the database's current Dataset points to), submits each
+ * through the normal upload path as an organizer-owned baseline entry, waits for the scorer and
+ * prints the public scores.
+ *
+ * Scoring: by default a worker runs inside this process too, so the command finishes on its own
+ * even when no `npm start` / `npm run scorer` is up (several workers share the queue safely);
+ * `--no-local-worker` leaves it to the running scorers.
+ *
+ * Exit codes: 0 all scored; 1 a baseline failed or was not scored; 2 nothing to train on.
+ */
+import { Command } from "commander";
+import { BASELINES, PLANNED_BASELINES, findBaseline } from "@/lib/baselines/baseline-definitions";
+import { runBaseline } from "@/lib/baselines/run-baseline";
+import type { BaselineDefinition } from "@/lib/baselines/types";
+import { waitForSubmissionScore } from "@/lib/baselines/wait-for-submission-score";
+import { ATTRIBUTES } from "@/lib/challenge/definition";
+import { buildPaths } from "@/lib/dataset/layout";
+import { closeDb, getDb } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { resolveScoringBuild } from "@/lib/scoring/resolve-scoring-build";
+import { startWorker, type Worker } from "@/scorer/worker";
+import { createBaselineProgress } from "./create-baseline-progress";
+
+const say = (msg: string) => process.stderr.write(msg + "\n");
+
+const program = new Command()
+  .name("npm run baselines --")
+  .description("train the organizer baselines on the current dataset, submit them and print their public scores")
+  .option("--only <name>", `one baseline: ${[...BASELINES.map((b) => b.name), ...PLANNED_BASELINES.map((n) => `${n} (planned)`)].join(", ")}`)
+  .option("--epochs <n>", "training epochs (default: each baseline's own)", (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--epochs must be a positive integer, got ${v}`);
+    return n;
+  })
+  .option("--seed <n>", "seed of the held-out split and the training order", (v) => Number(v) || 1, 1)
+  .option("--timeout <seconds>", "how long to wait for each score", (v) => Math.max(1, Number(v) || 600), 600)
+  .option("--no-local-worker", "do not score in this process; wait for the running scorers")
+  .showHelpAfterError();
+
+async function main(): Promise<number> {
+  program.parse();
+  const opts = program.opts<{ only?: string; epochs?: number; seed: number; timeout: number; localWorker: boolean }>();
+  let selected: readonly BaselineDefinition[] = BASELINES;
+  if (opts.only) {
+    const found = findBaseline(opts.only);
+    if (!found) {
+      say(PLANNED_BASELINES.includes(opts.only) ? `The ${opts.only} baseline is not built yet.` : `Unknown baseline ${opts.only}.`);
+      return 2;
+    }
+    selected = [found];
+  }
+
+  const config = env();
+  const db = getDb();
+  const dataset = await db.dataset.findFirst({ where: { isCurrent: true } });
+  const buildDir = dataset ? await resolveScoringBuild({ dataDir: config.dataDir, buildId: dataset.buildId }) : undefined;
+  if (!dataset || !buildDir) {
+    say("No current dataset is prepared and registered: run `npm run data -- prepare` (or `npm start`) first.");
+    return 2;
+  }
+  const cacheDir = buildPaths(buildDir).cacheDir;
+  say(`Training on dataset ${dataset.buildId} (${dataset.trainCount} train images, ${dataset.testCount} test images).`);
+
+  let worker: Worker | undefined;
+  if (opts.localWorker) worker = startWorker({ db, types: ["score-submission"], log: () => {} });
+  const results: { name: string; line: string; ok: boolean }[] = [];
+  try {
+    for (const baseline of selected) {
+      const progress = createBaselineProgress({ name: baseline.name });
+      let submissionId: string;
+      let trainLine: string;
+      try {
+        const run = await runBaseline({
+          db,
+          baseline,
+          cacheDir,
+          epochs: opts.epochs,
+          seed: opts.seed,
+          onProgress: (stage, done, total) => progress.stage(stage, done, total),
+          onEpoch: (report) => progress.epoch(report),
+        });
+        submissionId = run.submission.id;
+        trainLine = `held-out main ${run.artifact.validation.main.toFixed(4)}, trained in ${run.artifact.trainSeconds.toFixed(1)} s`;
+      } finally {
+        progress.stop();
+      }
+      say(`${baseline.name}: submitted as ${submissionId} (${trainLine}); waiting for the scorer...`);
+      const scored = await waitForSubmissionScore({ db, submissionId, timeoutMs: opts.timeout * 1000 });
+      if (scored.status !== "scored" || !scored.score) {
+        results.push({ name: baseline.name, ok: false, line: `failed: ${scored.errorMessage ?? scored.status}` });
+        continue;
+      }
+      const pub = scored.score.public as { attributes?: Record<string, { macroF1: number | null }> };
+      const perAttribute = ATTRIBUTES.map((a) => `${a} ${pub.attributes?.[a]?.macroF1?.toFixed(4) ?? "n/a"}`).join(", ");
+      results.push({ name: baseline.name, ok: true, line: `public main ${scored.score.publicMain.toFixed(4)} (macro-F1 ${perAttribute}); ${trainLine}` });
+    }
+  } finally {
+    await worker?.stop();
+  }
+  for (const r of results) process.stdout.write(`${r.name.padEnd(16)} ${r.line}\n`);
+  return results.every((r) => r.ok) && results.length === selected.length ? 0 : 1;
+}
+
+main()
+  .then(async (code) => {
+    await closeDb();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    say(error instanceof Error ? error.message : String(error));
+    await closeDb().catch(() => {});
+    process.exit(1);
+  });
