@@ -25,6 +25,8 @@ export const colourFeaturesBaseline: BaselineDefinition = {
   run: runColourFeaturesBaseline,
 };
 
+const LEARNING_RATE = 0.01;
+
 export async function runColourFeaturesBaseline(options: BaselineRunOptions): Promise<BaselineArtifact> {
   const started = performance.now();
   const { cacheDir } = options;
@@ -55,8 +57,10 @@ export async function runColourFeaturesBaseline(options: BaselineRunOptions): Pr
   let validation: ValidationReport | undefined;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     let loss = 0;
+    // Cosine decay from LEARNING_RATE to ~0: the last epochs settle instead of jittering.
+    const learningRate = LEARNING_RATE * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
     for (const attribute of ATTRIBUTES) {
-      loss += models[attribute].trainEpoch({ features: train.features, labels: labels[attribute], rows: trainRows[attribute], random });
+      loss += models[attribute].trainEpoch({ features: train.features, labels: labels[attribute], rows: trainRows[attribute], random, learningRate });
     }
     validation = evaluatePredictions({
       labels,

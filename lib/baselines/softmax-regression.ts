@@ -12,7 +12,7 @@ export interface SoftmaxRegression {
   readonly classes: number;
   readonly weights: Float32Array;
   /** One pass over `rows` (positions in `features`, labels >= 0) in a random order; returns the mean weighted loss. */
-  trainEpoch(options: { features: Float32Array; labels: Int8Array; rows: Int32Array; random: () => number }): number;
+  trainEpoch(options: { features: Float32Array; labels: Int8Array; rows: Int32Array; random: () => number; learningRate?: number }): number;
   /** Argmax class of row `row` of `features`. */
   predictRow(features: Float32Array, row: number): number;
 }
@@ -22,6 +22,7 @@ export interface CreateSoftmaxRegressionOptions {
   classes: number;
   /** Loss weight of each class (e.g. balanced: n / (k * count)). */
   classWeights: Float64Array;
+  /** Adam step size (default 0.01); trainEpoch may override it per epoch (a schedule). */
   learningRate?: number;
   l2?: number;
   batchSize?: number;
@@ -54,7 +55,8 @@ export function createSoftmaxRegression(options: CreateSoftmaxRegressionOptions)
     dim,
     classes: k,
     weights,
-    trainEpoch({ features, labels, rows, random }) {
+    trainEpoch({ features, labels, rows, random, learningRate }) {
+      const stepSize = learningRate ?? lr;
       const order = Int32Array.from(rows);
       shuffleInPlace(order, random);
       let lossSum = 0;
@@ -95,7 +97,7 @@ export function createSoftmaxRegression(options: CreateSoftmaxRegressionOptions)
           const g = grad[p] * scale + (isBias ? 0 : l2 * weights[p]);
           m[p] = b1 * m[p] + (1 - b1) * g;
           v[p] = b2 * v[p] + (1 - b2) * g * g;
-          weights[p] -= (lr * (m[p] / c1)) / (Math.sqrt(v[p] / c2) + eps);
+          weights[p] -= (stepSize * (m[p] / c1)) / (Math.sqrt(v[p] / c2) + eps);
         }
       }
       return weightSum ? lossSum / weightSum : 0;
