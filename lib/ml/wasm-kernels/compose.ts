@@ -51,8 +51,15 @@ export class Composer {
     this.temps.push(out);
     return out;
   }
+  /**
+   * Transpose, with input axes that stay adjacent and in order merged first (e.g. [1, 2, 0, 3]
+   * on NHWC is [1, 0, 2] on [N, H*W, C]): the wasm kernel is markedly faster at lower rank.
+   */
   transpose(x: TensorInfo, perm: number[]): TensorInfo {
-    return this.run("Transpose", { x }, { perm });
+    const { shape: merged, perm: mergedPerm } = mergeTransposeAxes(x.shape, perm);
+    if (merged.length === x.shape.length) return this.run("Transpose", { x }, { perm });
+    const t = this.run("Transpose", { x: this.reshape(x, merged) }, { perm: mergedPerm });
+    return this.reshape(t, perm.map((p) => x.shape[p]));
   }
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     return this.run("Reshape", { x }, { shape });
@@ -91,3 +98,18 @@ export function composite(backend: unknown, body: (c: Composer) => TensorInfo): 
 }
 
 export const sizeOf = (shape: readonly number[]) => shape.reduce((a, d) => a * d, 1);
+
+/** Merges runs of input axes that are consecutive both in the input and in the permutation. */
+export function mergeTransposeAxes(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
+  // Groups of input axes, in output order: a new group starts unless perm[i] === perm[i-1] + 1.
+  const groups: number[][] = [];
+  for (let i = 0; i < perm.length; i++) {
+    if (i > 0 && perm[i] === perm[i - 1] + 1) groups[groups.length - 1].push(perm[i]);
+    else groups.push([perm[i]]);
+  }
+  // Input order of the groups gives the merged input shape; output order gives the perm.
+  const byInput = [...groups].sort((a, b) => a[0] - b[0]);
+  const mergedShape = byInput.map((g) => g.reduce((a, axis) => a * shape[axis], 1));
+  const mergedPerm = groups.map((g) => byInput.indexOf(g));
+  return { shape: mergedShape, perm: mergedPerm };
+}
