@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
 import { describeEachEngine } from "../testing/test-db";
 import { startWorker } from "@/scorer/worker";
+import { cnnBaseline, runCnnBaseline } from "./cnn";
 import { colourFeaturesBaseline } from "./colour-features";
 import { BASELINE_OWNER_EMAIL, ensureBaselineOwner } from "./ensure-baseline-owner";
 import { priorBaseline } from "./prior";
@@ -17,13 +18,17 @@ import { waitForSubmissionScore } from "./wait-for-submission-score";
 // createSubmission and scored by an in-process worker: the real path, no shortcut.
 
 let build: SyntheticBuild;
-const artifacts = {} as Record<"prior" | "colour-features", BaselineArtifact>;
+type Name = "prior" | "colour-features" | "cnn";
+const artifacts = {} as Record<Name, BaselineArtifact>;
 const epochs: EpochReport[] = [];
 
 beforeAll(async () => {
   build = await prepareSyntheticBuild({ count: 2000, seed: 5 });
   artifacts.prior = await priorBaseline.run({ cacheDir: build.cacheDir });
   artifacts["colour-features"] = await colourFeaturesBaseline.run({ cacheDir: build.cacheDir, epochs: 8, onEpoch: (e) => epochs.push(e) });
+  // The CNN only briefly (one epoch on 256 images, ~6 s on wasm): this checks the path
+  // (training on the patched backend, bundle + manifest, sandbox scoring), not its quality.
+  artifacts.cnn = await runCnnBaseline({ cacheDir: build.cacheDir, epochs: 1, maxTrainImages: 256 });
 });
 afterAll(() => build?.cleanup());
 
@@ -38,8 +43,8 @@ describeEachEngine("baselines through the real scorer", (t) => {
     await registerDataset({ db: t.db, manifest: build.manifest });
   });
 
-  async function submitAndScore(db: Db, name: "prior" | "colour-features") {
-    const definition = name === "prior" ? priorBaseline : colourFeaturesBaseline;
+  async function submitAndScore(db: Db, name: Name) {
+    const definition = { prior: priorBaseline, "colour-features": colourFeaturesBaseline, cnn: cnnBaseline }[name];
     const artifact = artifacts[name];
     const store = createLocalDiskBlobStore({ root: uploadsDir(build.dataDir) });
     const { baseline, submission } = await submitBaseline({
@@ -55,7 +60,7 @@ describeEachEngine("baselines through the real scorer", (t) => {
     });
     const worker = startWorker({ db, dataDir: build.dataDir, store, pollMs: 20, leaseMs: 5_000, types: ["score-submission"] });
     try {
-      const scored = await waitForSubmissionScore({ db, submissionId: submission.id, timeoutMs: 30_000, pollMs: 50 });
+      const scored = await waitForSubmissionScore({ db, submissionId: submission.id, timeoutMs: 60_000, pollMs: 50 });
       return { baseline, scored };
     } finally {
       await worker.stop();
@@ -76,6 +81,14 @@ describeEachEngine("baselines through the real scorer", (t) => {
     const colourMain = colour.scored.score!.publicMain;
     console.log(`public main score: prior ${priorMain.toFixed(4)}, colour-features ${colourMain.toFixed(4)}`);
     expect(colourMain).toBeGreaterThan(priorMain);
+  });
+
+  it("scores the cnn baseline as a tfjs-layers model bundle in the sandbox", async () => {
+    expect(artifacts.cnn.kind).toBe("model");
+    const { baseline, scored } = await submitAndScore(t.db, "cnn");
+    expect(scored.errorMessage).toBeNull();
+    expect(scored).toMatchObject({ status: "scored", baselineId: baseline.id, modelFormat: "tfjs-layers" });
+    console.log(`public main score: cnn (1 epoch, 256 images) ${scored.score!.publicMain.toFixed(4)}`);
   });
 
   it("submitting again keeps one Baseline row and one owner, with a new entry", async () => {
