@@ -125,7 +125,7 @@ export async function runCnnBaseline(options: BaselineRunOptions & { maxTrainIma
       });
       lossSum += (await loss.data())[0];
       loss.dispose();
-      options.onProgress?.(`epoch ${epoch} batches`, b + 1, batches);
+      options.onProgress?.(`epoch ${epoch} images`, Math.min(order.length, (b + 1) * BATCH), order.length);
     }
     const predicted = predictRows(train.pixels, split.holdout);
     const position = new Map<number, number>();
