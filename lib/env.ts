@@ -37,6 +37,8 @@ const schema = z.object({
   SCORER_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   /** How often an idle worker looks for work. */
   SCORER_POLL_MS: z.coerce.number().int().min(10).default(250),
+  /** `0` stops `npm start` from training and submitting the quick baselines (prior, colour-features) when missing. */
+  QUICK_BASELINES_ON_START: z.enum(["0", "1"]).default("1"),
   /** `0` disables the worker `npm start` embeds in its process (run `npm run scorer` instead). */
   EMBEDDED_SCORER: z.enum(["0", "1"]).default("1"),
   /** Test-only: `1` registers the test job types (test-sleep, test-fail) in workers. */

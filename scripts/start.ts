@@ -13,6 +13,8 @@ import { ensureDefaultDataset } from "../lib/setup/ensure-default-dataset";
 import { ensureNextBuild } from "../lib/setup/ensure-next-build";
 import { closeDb } from "../lib/db/client";
 import { startEmbeddedWorker } from "../scorer/start-embedded-worker";
+import { ensureQuickBaselines } from "../lib/baselines/ensure-quick-baselines";
+import { getDb } from "../lib/db/client";
 
 const log = (msg: string) => process.stderr.write(`[start] ${msg}\n`);
 
@@ -36,6 +38,12 @@ async function main() {
   });
   log(`serving on http://localhost:${config.PORT}`);
   const worker = startEmbeddedWorker({ log });
+  // In the background: the site is already up; the embedded worker scores them as they come.
+  if (config.QUICK_BASELINES_ON_START === "1") {
+    ensureQuickBaselines({ db: getDb(), dataDir: config.dataDir, log }).catch((err: unknown) =>
+      log(`quick baselines not submitted: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
 
   // Shutdown order: stop claiming and let the job in hand finish (or release it), then
   // stop the web server, so no submission is left "running" by a restart.
