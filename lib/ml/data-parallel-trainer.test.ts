@@ -65,6 +65,27 @@ describe("DataParallelTrainer", () => {
     expect(single.losses[2]).toBeLessThan(single.losses[0]);
   });
 
+  it("updates the master model's batch-norm moving statistics from the workers", async () => {
+    const input = tf.input({ shape: SHAPE });
+    let h = tf.layers.conv2d({ filters: 4, kernelSize: 3, useBias: false }).apply(input) as tf.SymbolicTensor;
+    h = tf.layers.batchNormalization({ name: "bn" }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers.globalAveragePooling2d({}).apply(h) as tf.SymbolicTensor;
+    const a = tf.layers.dense({ units: 2, activation: "softmax" }).apply(h) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: a });
+    const trainer = await DataParallelTrainer.create(model, { workers: 2, optimizer: tf.train.adam(0.01) });
+    try {
+      const b = batch(0);
+      const r = await trainer.trainOnBatch({ ...b, targets: [b.targets[0]], sampleWeights: undefined });
+      expect(r.timing.shardMs).toHaveLength(2);
+      const movingMean = model.getLayer("bn").getWeights()[2].dataSync();
+      expect(Array.from(movingMean).some((v) => v !== 0)).toBe(true);
+      expect(Array.from(movingMean).every(Number.isFinite)).toBe(true);
+    } finally {
+      await trainer.close();
+      model.dispose();
+    }
+  });
+
   it("reports a worker failure as an error instead of hanging", async () => {
     const model = build(3);
     const trainer = await DataParallelTrainer.create(model, { workers: 1, optimizer: tf.train.sgd(0.1) });
