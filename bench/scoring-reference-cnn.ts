@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { onnx } from "onnx-proto";
 import { ATTRIBUTES, CLASSES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from "../lib/challenge/definition";
+import { saveLayersModel } from "../lib/ml/model-io";
 import type { Manifest } from "../lib/models/manifest";
 
 const CONVS = [12, 32, 64];
@@ -72,21 +73,9 @@ export async function writeReferenceCnnBundles(dir: string, options: { batchSize
   const onnxDir = path.join(dir, "onnx");
   fs.mkdirSync(tfjsDir, { recursive: true });
   fs.mkdirSync(onnxDir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = Buffer.from(artifacts.weightData as ArrayBuffer);
-      fs.writeFileSync(path.join(tfjsDir, "weights.bin"), weights);
-      const modelJson = {
-        format: "layers-model",
-        generatedBy: artifacts.generatedBy,
-        convertedBy: null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
-      };
-      fs.writeFileSync(path.join(tfjsDir, "model.json"), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.length } };
-    }),
-  );
+  // The same writer the baselines use, so the bench scores what participants and baselines submit.
+  await saveLayersModel(model, tfjsDir, { manifest: false });
+
   const tfjsManifest: Manifest = { format: "tfjs-layers", model: "model.json", input: { layout: "NHWC", ...INPUT }, outputs: outputs(), batchSize: options.batchSize, name: "reference CNN (bench)" };
   fs.writeFileSync(path.join(tfjsDir, "manifest.json"), JSON.stringify(tfjsManifest, null, 2));
 
