@@ -17,22 +17,15 @@ import { CLASSES, NA, REAL_DATASET, SUBMISSION_CSV_HEADER, type Attribute } from
 import { computeScores } from "../lib/metrics/compute-scores";
 import type { HiddenLabelRow, Prediction } from "../lib/metrics/types";
 import { parsePredictionsCsv } from "../lib/submissions/parse-predictions-csv";
+import { mulberry32 } from "../lib/random/mulberry32";
 
 const TEST_ROWS = 26_947;
 const RUNS = Number(process.argv[2] ?? 21);
 const WARMUP = 3;
 const ACCURACY = 0.85;
 
-/** Deterministic PRNG (mulberry32) so every run of the bench times the same file. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(42);
+// Deterministic, so every run of the bench times the same file.
+const random = mulberry32(42);
 
 function draw(counts: Record<string, number>): string {
   const total = Object.values(counts).reduce((s, c) => s + c, 0);

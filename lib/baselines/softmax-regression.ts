@@ -126,4 +126,3 @@ export function balancedClassWeights(options: { labels: Int8Array; rows: ArrayLi
   return counts.map((c) => (c === 0 ? 0 : Math.min(cap, n / (options.classes * c))));
 }
 
-export { createRandom };

@@ -1,3 +1,4 @@
+import { mulberry32 } from "../random/mulberry32";
 /**
  * A seeded split of row positions 0..count-1 into training and held-out rows (the validation
  * part of the train split). Deterministic for a seed, so two baselines validate on the same rows.
@@ -26,14 +27,5 @@ export function shuffleInPlace(values: Int32Array, random: () => number): void {
   }
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG every baseline draws from (shuffles, initial weights, augmentation). */
+export const createRandom = mulberry32;

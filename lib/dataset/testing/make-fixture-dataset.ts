@@ -14,6 +14,7 @@ import {
 } from "../../challenge/definition";
 import { SYNTHETIC_MARKER_FILE } from "../layout";
 import { createZipWriter } from "../zip-writer";
+import { mulberry32 } from "../../random/mulberry32";
 
 /**
  * Small source datasets in the real format (CSV + loose PNGs or zips) for tests and
@@ -65,17 +66,7 @@ export interface Fixture {
   pixelsOf(index: number): Buffer;
 }
 
-/** mulberry32: tiny seeded PRNG, good enough for fixtures. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 function pick<T>(rand: () => number, weighted: [T, number][]): T {
   const total = weighted.reduce((s, [, w]) => s + w, 0);

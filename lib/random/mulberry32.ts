@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a tiny seeded PRNG, uniform in [0, 1). Good enough for shuffles, hold-out
+ * splits, fixtures and benchmarks that must be repeatable; never for secrets (the split seed
+ * and test ids use crypto).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
