@@ -41,6 +41,27 @@ const schema = z.object({
   QUICK_BASELINES_ON_START: z.enum(["0", "1"]).default("1"),
   /** `0` disables the worker `npm start` embeds in its process (run `npm run scorer` instead). */
   EMBEDDED_SCORER: z.enum(["0", "1"]).default("1"),
+  /** `0` stops `npm start` from training the cnn baseline in the background when it is missing. */
+  CNN_BASELINE_ON_START: z.enum(["0", "1"]).default("1"),
+  /**
+   * Secret that signs session cookies (next-auth). When unset, `npm start` generates one once and
+   * keeps it in DATA_DIR/secrets, so sessions survive restarts without any set-up.
+   */
+  AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Comma-separated e-mail addresses that get the organizer role when they sign up or sign in. */
+  ORGANIZER_EMAILS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean)),
+  /** Optional OAuth sign-in: each provider is enabled when both its id and secret are set. */
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  /** Failed sign-ins allowed per e-mail address (and, times 4, per IP address) per 15 minutes. */
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Public origin of the site (next-auth's NEXTAUTH_URL); defaults to http://localhost:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
   /** Test-only: `1` registers the test job types (test-sleep, test-fail) in workers. */
   TEST_JOB_TYPES: z.enum(["0", "1"]).default("0"),
 });
