@@ -4,6 +4,7 @@ import { Prisma } from "../db/client";
 import { SubmissionKind } from "../db/enums";
 import { env } from "../env";
 import { AppError, type AppErrorDetail } from "../errors/app-error";
+import { zodDetails } from "../errors/zod-details";
 import { inspectModelBundle } from "../models/inspect-model-bundle";
 import { enqueueJob } from "../queue/enqueue-job";
 import { engineOfDb } from "../queue/database-engine";
@@ -136,8 +137,7 @@ function parseInput(options: CreateSubmissionOptions) {
     manifestJson: options.manifestJson,
   });
   if (!parsed.success) {
-    const details: AppErrorDetail[] = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
-    throw new AppError("validation", { user: "Some fields of the upload are not valid.", details });
+    throw new AppError("validation", { user: "Some fields of the upload are not valid.", details: zodDetails(parsed.error) });
   }
   if (parsed.data.kind === "csv" && parsed.data.manifestJson !== undefined) {
     throw new AppError("validation", {
