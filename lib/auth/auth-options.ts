@@ -27,6 +27,9 @@ let cached: NextAuthOptions | undefined;
 export function getAuthOptions(): NextAuthOptions {
   if (cached) return cached;
   const config = env();
+  // next-auth builds its absolute URLs (OAuth callbacks, redirects) from NEXTAUTH_URL and would
+  // otherwise assume localhost:3000.
+  process.env.NEXTAUTH_URL ??= config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const providers: NextAuthOptions["providers"] = [
     CredentialsProvider({
       id: "credentials",

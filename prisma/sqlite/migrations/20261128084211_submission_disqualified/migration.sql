@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Submission" ADD COLUMN "disqualifiedAt" DATETIME;
+ALTER TABLE "Submission" ADD COLUMN "disqualifiedReason" TEXT;
