@@ -1,0 +1,19 @@
+import { getDb } from "@/lib/db/client";
+import { handleRoute } from "@/lib/http/handle-route";
+import { exportLeaderboard } from "@/lib/leaderboard/export-leaderboard";
+import { parseLeaderboardQuery } from "@/lib/leaderboard/get-leaderboard";
+
+export const dynamic = "force-dynamic";
+
+/** Public: the leaderboard as a CSV download; same query as /api/leaderboard. */
+export const GET = handleRoute(async (request: Request) => {
+  const query = parseLeaderboardQuery(new URL(request.url).searchParams);
+  const out = await exportLeaderboard({ db: getDb(), query, format: "csv" });
+  return new Response(out.body, {
+    headers: {
+      "content-type": out.contentType,
+      "content-disposition": `attachment; filename="tiny-portraits-leaderboard-${query.board}.csv"`,
+      "cache-control": "public, max-age=2",
+    },
+  });
+});

@@ -1,0 +1,19 @@
+import { getDb } from "@/lib/db/client";
+import { handleRoute } from "@/lib/http/handle-route";
+import { exportLeaderboard } from "@/lib/leaderboard/export-leaderboard";
+import { parseLeaderboardQuery } from "@/lib/leaderboard/get-leaderboard";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Public: the leaderboard as JSON. `?board=public|private&sort=<column>&dir=asc|desc`.
+ * The private board answers 403 until it is revealed. Cached briefly: the board itself is
+ * refreshed within about a second of a new score.
+ */
+export const GET = handleRoute(async (request: Request) => {
+  const query = parseLeaderboardQuery(new URL(request.url).searchParams);
+  const out = await exportLeaderboard({ db: getDb(), query, format: "json" });
+  return new Response(out.body, {
+    headers: { "content-type": out.contentType, "cache-control": "public, max-age=2", "last-modified": out.generatedAt.toUTCString() },
+  });
+});

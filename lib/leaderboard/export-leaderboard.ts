@@ -1,0 +1,80 @@
+import { stringify } from "csv-stringify/sync";
+import type { Db } from "../db/client";
+import { leaderboardFromSnapshot, type LeaderboardQuery, type LeaderboardWithSeries } from "./get-leaderboard";
+import { getLeaderboardSnapshot, type SnapshotCacheOptions } from "./get-leaderboard-snapshot";
+import { COLUMNS, METRIC_KEYS } from "./leaderboard-columns";
+
+export type LeaderboardFormat = "json" | "csv";
+
+export interface ExportLeaderboardOptions {
+  db: Db;
+  query: LeaderboardQuery;
+  format: LeaderboardFormat;
+  now?: Date;
+  cache?: SnapshotCacheOptions;
+}
+
+export interface LeaderboardExport {
+  body: string;
+  contentType: string;
+  generatedAt: Date;
+}
+
+/**
+ * The board as the body of `/api/leaderboard` (JSON) or its CSV export. The serialised text is
+ * memoised with the snapshot, so under load the API sends a cached string instead of
+ * re-serialising a thousand rows per request.
+ */
+export async function exportLeaderboard(options: ExportLeaderboardOptions): Promise<LeaderboardExport> {
+  const now = options.now ?? new Date();
+  const cached = await getLeaderboardSnapshot({ db: options.db, now, ...options.cache });
+  const { board, sort, dir } = options.query;
+  const minute = Math.floor(now.getTime() / 60_000);
+  const body = cached.memo(`${options.format}:${board}:${sort}:${dir}:${minute}`, () => {
+    const lb = leaderboardFromSnapshot(cached, options.query, now);
+    return options.format === "csv" ? leaderboardCsv(lb) : JSON.stringify(leaderboardJson(lb));
+  });
+  return {
+    body,
+    contentType: options.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+    generatedAt: cached.snapshot.generatedAt,
+  };
+}
+
+/** The public JSON shape (dates as ISO strings). */
+export function leaderboardJson(lb: LeaderboardWithSeries) {
+  return {
+    board: lb.board,
+    sort: lb.sort,
+    dir: lb.dir,
+    generatedAt: lb.generatedAt.toISOString(),
+    phase: lb.phase && { ...lb.phase, startsAt: lb.phase.startsAt.toISOString(), endsAt: lb.phase.endsAt.toISOString() },
+    privateRevealed: lb.privateRevealed,
+    rankChangeBasis: lb.rankChangeBasis,
+    columns: COLUMNS,
+    rows: lb.rows.map((r) => ({ ...r, bestAt: r.bestAt.toISOString() })),
+    series: lb.series,
+  };
+}
+
+function leaderboardCsv(lb: LeaderboardWithSeries): string {
+  const header = ["rank", "kind", "name", ...METRIC_KEYS, ...(lb.board === "private" ? ["publicMain"] : []), "submissions", "bestAt", "rankChange"];
+  const records = lb.rows.map((r) => [
+    r.rank ?? "",
+    r.kind,
+    r.name,
+    ...METRIC_KEYS.map((k) => r.metrics[k] ?? ""),
+    ...(lb.board === "private" ? [r.publicMain ?? ""] : []),
+    r.submissions,
+    r.bestAt.toISOString(),
+    r.rankChange ?? "",
+  ]);
+  // A participant may call themselves "=HYPERLINK(...)": neutralise formula-looking names for
+  // spreadsheet users (OWASP CSV injection), the only free text in the file.
+  for (const rec of records) rec[2] = neutraliseFormula(String(rec[2]));
+  return stringify([header, ...records]);
+}
+
+function neutraliseFormula(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}

@@ -1,0 +1,90 @@
+import type { Db } from "../db/client";
+import { loadLeaderboardSnapshot, type LeaderboardSnapshot } from "./load-leaderboard-snapshot";
+import { readLeaderboardVersion } from "./read-leaderboard-version";
+
+/**
+ * The leaderboard snapshot through an in-process cache, so a burst of visitors costs one
+ * fingerprint query a second instead of a 20,000-row read per request.
+ *
+ * - A snapshot confirmed current less than maxAgeMs ago is used as is.
+ * - Older: the fingerprint (readLeaderboardVersion) is read again; unchanged, the snapshot is
+ *   confirmed; changed, a new one is loaded. One refresh at a time per database client: the
+ *   requests arriving meanwhile share it.
+ * - While a refresh runs, a snapshot confirmed less than maxAgeMs + staleMs ago is served
+ *   (stale-while-revalidate), so a reload never stalls a burst of requests. Older than that
+ *   (a quiet site), the request waits for the refresh: a new score shows within about
+ *   maxAgeMs + the refresh time, never minutes later.
+ *
+ * Each snapshot carries a memo for what is derived from it (sorted rows, JSON, CSV), dropped
+ * with it. Several web processes each keep their own cache; they all converge within maxAgeMs.
+ */
+export interface SnapshotCacheOptions {
+  /** Default 1000 ms. 0: check the fingerprint on every call (tests). */
+  maxAgeMs?: number;
+  /** Default 4000 ms. 0: never serve a stale snapshot. */
+  staleMs?: number;
+}
+
+export interface CachedSnapshot {
+  snapshot: LeaderboardSnapshot;
+  /** Computes `make()` once per key for this snapshot. */
+  memo<T>(key: string, make: () => T): T;
+}
+
+interface CacheState {
+  version?: string;
+  current?: CachedSnapshot;
+  /** performance.now() when `current` was last confirmed against the database. */
+  confirmedAt: number;
+  refreshing?: Promise<CachedSnapshot>;
+}
+
+// Keyed by client: tests and tools use several databases in one process.
+const caches = new WeakMap<Db, CacheState>();
+
+export async function getLeaderboardSnapshot(options: { db: Db; now?: Date } & SnapshotCacheOptions): Promise<CachedSnapshot> {
+  const { db } = options;
+  const maxAgeMs = options.maxAgeMs ?? 1000;
+  const staleMs = options.staleMs ?? 4000;
+  let state = caches.get(db);
+  if (!state) {
+    state = { confirmedAt: -Infinity };
+    caches.set(db, state);
+  }
+  const age = performance.now() - state.confirmedAt;
+  if (state.current && age < maxAgeMs) return state.current;
+  const refreshing = (state.refreshing ??= refresh(db, state, options.now).finally(() => {
+    state.refreshing = undefined;
+  }));
+  if (state.current && age < maxAgeMs + staleMs) return state.current;
+  return refreshing;
+}
+
+async function refresh(db: Db, state: CacheState, now?: Date): Promise<CachedSnapshot> {
+  const checkedAt = performance.now();
+  // Read before the snapshot: a change landing in between makes the next check reload again,
+  // which costs a reload but never hides the change.
+  const version = await readLeaderboardVersion({ db, now: now ?? new Date() });
+  if (state.current && version === state.version) {
+    state.confirmedAt = checkedAt;
+    return state.current;
+  }
+  const snapshot = await loadLeaderboardSnapshot({ db, now });
+  const memos = new Map<string, unknown>();
+  const current: CachedSnapshot = {
+    snapshot,
+    memo<T>(key: string, make: () => T): T {
+      if (memos.has(key)) return memos.get(key) as T;
+      const value = make();
+      // Bounded: keys are board x sort x direction x format x minute; a quiet board whose
+      // snapshot lives for hours must not grow without end.
+      if (memos.size >= 512) memos.clear();
+      memos.set(key, value);
+      return value;
+    },
+  };
+  state.version = version;
+  state.current = current;
+  state.confirmedAt = checkedAt;
+  return current;
+}

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { AppError } from "../errors/app-error";
+import { buildLeaderboardRows } from "./build-leaderboard-rows";
+import { computeScoreSeries, type ScoreSeries } from "./compute-score-series";
+import { getLeaderboardSnapshot, type CachedSnapshot, type SnapshotCacheOptions } from "./get-leaderboard-snapshot";
+import { COLUMNS, SORT_KEYS, type SortDir, type SortKey } from "./leaderboard-columns";
+import { sortLeaderboardRows } from "./sort-leaderboard-rows";
+import type { Board, Leaderboard } from "./types";
+
+/** The query of the page, the JSON API and the CSV export: `?board=public&sort=hairColorF1&dir=desc`. */
+export const leaderboardQuerySchema = z.object({
+  board: z.enum(["public", "private"], { error: 'board must be "public" or "private"' }).default("public"),
+  sort: z.enum(SORT_KEYS, { error: `sort must be one of: ${SORT_KEYS.join(", ")}` }).default("rank"),
+  dir: z.enum(["asc", "desc"], { error: 'dir must be "asc" or "desc"' }).optional(),
+});
+export type LeaderboardQueryInput = z.input<typeof leaderboardQuerySchema>;
+export interface LeaderboardQuery {
+  board: Board;
+  sort: SortKey;
+  dir: SortDir;
+}
+
+/**
+ * Parses the query parameters (the first value of a repeated one; others, like a cache-buster,
+ * are ignored). Throws a `validation` AppError naming each bad parameter.
+ */
+export function parseLeaderboardQuery(params: URLSearchParams | Record<string, string | string[] | undefined>): LeaderboardQuery {
+  const get = (k: string) => {
+    if (params instanceof URLSearchParams) return params.get(k) ?? undefined;
+    const v = params[k];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const parsed = leaderboardQuerySchema.safeParse({ board: get("board"), sort: get("sort"), dir: get("dir") });
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
+    throw new AppError("validation", { user: `Invalid leaderboard query: ${details.map((d) => d.message).join("; ")}.`, details });
+  }
+  const { board, sort } = parsed.data;
+  const dir = parsed.data.dir ?? COLUMNS.find((c) => c.key === sort)!.defaultDir;
+  return { board, sort, dir };
+}
+
+export interface GetLeaderboardOptions {
+  db: Db;
+  query: LeaderboardQuery;
+  now?: Date;
+  cache?: SnapshotCacheOptions;
+}
+
+export interface LeaderboardWithSeries extends Leaderboard {
+  series: ScoreSeries;
+}
+
+/**
+ * The board of the current dataset, sorted as asked. Private board before the reveal: a
+ * `forbidden` AppError (and the snapshot holds no private number to begin with).
+ */
+export async function getLeaderboard(options: GetLeaderboardOptions): Promise<LeaderboardWithSeries> {
+  const cached = await getLeaderboardSnapshot({ db: options.db, now: options.now, ...options.cache });
+  return leaderboardFromSnapshot(cached, options.query, options.now ?? new Date());
+}
+
+/** The sorted board from a cached snapshot, memoised per board, sort and minute. */
+export function leaderboardFromSnapshot(cached: CachedSnapshot, query: LeaderboardQuery, now: Date): LeaderboardWithSeries {
+  const { snapshot } = cached;
+  const { board, sort, dir } = query;
+  // The rank change window slides with the clock: recomputed at most once a minute.
+  const minute = Math.floor(now.getTime() / 60_000);
+  const rows = cached.memo(`rows:${board}:${minute}`, () => buildLeaderboardRows({ snapshot, board, now: new Date(minute * 60_000) }));
+  const sorted = cached.memo(`sorted:${board}:${sort}:${dir}:${minute}`, () => sortLeaderboardRows({ rows, sort, dir }));
+  const series = cached.memo("series", () => computeScoreSeries({ snapshot }));
+  return {
+    board,
+    sort,
+    dir,
+    rows: sorted,
+    phase: snapshot.phaseState.phase,
+    privateRevealed: snapshot.phaseState.privateRevealed,
+    rankChangeBasis: board === "private" ? "public" : "24h",
+    generatedAt: snapshot.generatedAt,
+    series,
+  };
+}

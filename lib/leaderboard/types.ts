@@ -1,0 +1,64 @@
+import type { LeaderboardMetrics, SortDir, SortKey } from "./leaderboard-columns";
+import type { PhaseState } from "./resolve-phase-state";
+
+export type Board = "public" | "private";
+
+/**
+ * One scored submission as the leaderboard keeps it in memory: a few numbers, no Json. The
+ * private main score is present only in snapshots taken after the private reveal.
+ */
+export interface LightEntry {
+  id: string;
+  /** Submission.createdAt in ms: ties go to the earlier submission. */
+  createdAt: number;
+  publicMain: number;
+  privateMain?: number;
+  isFinal: boolean;
+}
+
+/** A leaderboard line's owner: a participant (by user) or a baseline (by Baseline row). */
+export interface Competitor {
+  /** Internal only ("u:<userId>" / "b:<baselineId>"); never sent to a browser. */
+  key: string;
+  kind: "participant" | "baseline";
+  /** User.name (never the e-mail) or Baseline.title. */
+  name: string;
+  /** Scored + failed-by-user submissions (see the "submissions" column). */
+  submissions: number;
+  /** Scored entries, oldest first. */
+  entries: LightEntry[];
+}
+
+/** How a participant's rank moved: places up (positive) or down (negative), or "new". */
+export type RankChange = number | "new";
+
+export interface LeaderboardRow {
+  /** Official rank among participants; null for baselines (they are references, not competitors). */
+  rank: number | null;
+  kind: "participant" | "baseline";
+  name: string;
+  metrics: LeaderboardMetrics;
+  /** On the private board: the public main score of the same entry, for comparison. */
+  publicMain?: number | null;
+  submissions: number;
+  /** When the ranked submission was made. */
+  bestAt: Date;
+  /**
+   * Public board: vs the board 24 h ago. Private board: vs the public rank ("shake-up").
+   * null for baselines.
+   */
+  rankChange: RankChange | null;
+}
+
+export interface Leaderboard {
+  board: Board;
+  sort: SortKey;
+  dir: SortDir;
+  rows: LeaderboardRow[];
+  phase: PhaseState["phase"];
+  privateRevealed: boolean;
+  /** What rankChange compares with. */
+  rankChangeBasis: "24h" | "public";
+  /** When the underlying data was read from the database. */
+  generatedAt: Date;
+}
