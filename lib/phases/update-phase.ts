@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { Db, Phase } from "../db/client";
+import { isNotFound } from "../db/errors";
+import { AppError } from "../errors/app-error";
+import { zodDetails } from "../errors/zod-details";
+
+/**
+ * ISO 8601 with a time zone from JSON (the browser converts its local time, so nobody's dates
+ * shift by the server's zone), or a Date from code. Not z.coerce.date: it turns null into 1970.
+ */
+const dateField = z.union([
+  z.date(),
+  z.iso.datetime({ offset: true, error: "must be a date and time such as 2026-12-31T23:59:00Z" }).transform((s) => new Date(s)),
+]);
+
+/**
+ * What an organizer may change on a phase. Every field is optional (a partial update); the
+ * merged result is checked as a whole, so moving only the end date before the start is refused
+ * too. Shared with the organizer dashboard's phase editor.
+ */
+export const UpdatePhaseInput = z
+  .object({
+    name: z.string().trim().min(1, "must not be empty").max(80, "must be at most 80 characters").optional(),
+    startsAt: dateField.optional(),
+    endsAt: dateField.optional(),
+    // 0 is allowed on purpose: it closes submissions without ending the phase.
+    dailyLimit: z.number().int("must be a whole number").min(0, "must be 0 or more").max(1000, "must be at most 1000").optional(),
+    // At least 1: a phase where nobody may select a final submission has no private leaderboard.
+    maxFinal: z.number().int("must be a whole number").min(1, "must be at least 1").max(10, "must be at most 10").optional(),
+    privateRevealed: z.boolean().optional(),
+  })
+  .strict();
+export type UpdatePhaseInput = z.input<typeof UpdatePhaseInput>;
+
+/** Organizer: changes a phase's dates, limits or reveal state. */
+export async function updatePhase(options: { db: Db; phaseId: string; input: unknown }): Promise<Phase> {
+  const { db, phaseId } = options;
+  const parsed = UpdatePhaseInput.safeParse(options.input);
+  if (!parsed.success) {
+    throw new AppError("validation", { user: "Some phase settings are not valid.", details: zodDetails(parsed.error) });
+  }
+  const input = parsed.data;
+  const existing = await db.phase.findUnique({ where: { id: phaseId } });
+  if (!existing) throw new AppError("not-found", { user: "This phase does not exist.", internal: `phase ${phaseId}` });
+
+  const startsAt = input.startsAt ?? existing.startsAt;
+  const endsAt = input.endsAt ?? existing.endsAt;
+  if (endsAt.getTime() <= startsAt.getTime()) {
+    throw new AppError("validation", {
+      user: "Some phase settings are not valid.",
+      details: [{ field: "endsAt", message: "must be after the start" }],
+    });
+  }
+  try {
+    return await db.phase.update({ where: { id: phaseId }, data: input });
+  } catch (error) {
+    // Deleted between the read and the write.
+    if (isNotFound(error)) throw new AppError("not-found", { user: "This phase does not exist.", internal: `phase ${phaseId}` });
+    throw error;
+  }
+}
