@@ -235,3 +235,14 @@ it("parses the query and refuses bad parameters with a clear message", () => {
   expect(error.userMessage).toContain("sort must be one of");
   expect(error.details?.map((d) => d.field)).toEqual(["sort", "dir"]);
 });
+
+it("pages participants and keeps every baseline on every page, in sort order", async () => {
+  const { paginateLeaderboardRows } = await import("./paginate-leaderboard-rows");
+  const row = (name: string, kind: "participant" | "baseline") => ({ name, kind }) as import("./types").LeaderboardRow;
+  const rows = [row("B1", "baseline"), row("p1", "participant"), row("p2", "participant"), row("B2", "baseline"), row("p3", "participant"), row("p4", "participant"), row("p5", "participant"), row("B3", "baseline")];
+  const names = (page: number) => paginateLeaderboardRows({ rows, page, pageSize: 2 }).rows.map((r) => r.name);
+  expect(names(1)).toEqual(["B1", "p1", "p2", "B2", "B3"]);
+  expect(names(2)).toEqual(["B1", "B2", "p3", "p4", "B3"]);
+  expect(names(3)).toEqual(["B1", "B2", "p5", "B3"]);
+  expect(paginateLeaderboardRows({ rows, page: 99, pageSize: 2 })).toMatchObject({ page: 3, pageCount: 3, participantCount: 5 });
+});
