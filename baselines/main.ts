@@ -8,7 +8,12 @@
  * even when no `npm start` / `npm run scorer` is up (several workers share the queue safely);
  * `--no-local-worker` leaves it to the running scorers.
  *
- * Exit codes: 0 all scored; 1 a baseline failed or was not scored; 2 nothing to train on.
+ * `--no-wait` returns once the entries are submitted (the running scorers score them);
+ * `--exit-with-parent` stops training when the process that started this one goes away (the
+ * background CNN of `npm start`, lib/baselines/ensure-cnn-baseline.ts).
+ *
+ * Exit codes: 0 all scored (or submitted, with --no-wait); 1 a baseline failed or was not
+ * scored; 2 nothing to train on.
  */
 import { Command } from "commander";
 import { BASELINES, PLANNED_BASELINES, findBaseline } from "@/lib/baselines/baseline-definitions";
@@ -37,11 +42,14 @@ const program = new Command()
   .option("--seed <n>", "seed of the held-out split and the training order", (v) => Number(v) || 1, 1)
   .option("--timeout <seconds>", "how long to wait for each score", (v) => Math.max(1, Number(v) || 600), 600)
   .option("--no-local-worker", "do not score in this process; wait for the running scorers")
+  .option("--no-wait", "do not wait for the scores: stop once the entries are submitted")
+  .option("--exit-with-parent", "stop when the parent process exits (background training by npm start)")
   .showHelpAfterError();
 
 async function main(): Promise<number> {
   program.parse();
-  const opts = program.opts<{ only?: string; epochs?: number; seed: number; timeout: number; localWorker: boolean }>();
+  const opts = program.opts<{ only?: string; epochs?: number; seed: number; timeout: number; localWorker: boolean; wait: boolean; exitWithParent?: boolean }>();
+  if (opts.exitWithParent) exitWithParent();
   let selected: readonly BaselineDefinition[] = BASELINES;
   if (opts.only) {
     const found = findBaseline(opts.only);
@@ -64,7 +72,7 @@ async function main(): Promise<number> {
   say(`Training on dataset ${dataset.buildId} (${dataset.trainCount} train images, ${dataset.testCount} test images).`);
 
   let worker: Worker | undefined;
-  if (opts.localWorker) worker = startWorker({ db, types: ["score-submission"], log: () => {} });
+  if (opts.localWorker && opts.wait) worker = startWorker({ db, types: ["score-submission"], log: () => {} });
   const results: { name: string; line: string; ok: boolean }[] = [];
   try {
     for (const baseline of selected) {
@@ -80,11 +88,17 @@ async function main(): Promise<number> {
           seed: opts.seed,
           onProgress: (stage, done, total) => progress.stage(stage, done, total),
           onEpoch: (report) => progress.epoch(report),
+          onBatch: (report) => progress.batch(report),
         });
         submissionId = run.submission.id;
         trainLine = `held-out main ${run.artifact.validation.main.toFixed(4)}, trained in ${run.artifact.trainSeconds.toFixed(1)} s`;
       } finally {
         progress.stop();
+      }
+      if (!opts.wait) {
+        say(`${baseline.name}: submitted as ${submissionId} (${trainLine}); the running scorers will score it`);
+        results.push({ name: baseline.name, ok: true, line: `submitted as ${submissionId}; ${trainLine}` });
+        continue;
       }
       say(`${baseline.name}: submitted as ${submissionId} (${trainLine}); waiting for the scorer...`);
       const scored = await waitForSubmissionScore({ db, submissionId, timeoutMs: opts.timeout * 1000 });
@@ -101,6 +115,19 @@ async function main(): Promise<number> {
   }
   for (const r of results) process.stdout.write(`${r.name.padEnd(16)} ${r.line}\n`);
   return results.every((r) => r.ok) && results.length === selected.length ? 0 : 1;
+}
+
+/**
+ * Exits when this process is orphaned (Linux re-parents it, so its parent id changes): a
+ * background trainer must not outlive the `npm start` that launched it, even a killed one.
+ */
+function exitWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    say("the parent process is gone: stopping");
+    process.exit(1);
+  }, 2000).unref();
 }
 
 main()

@@ -25,6 +25,21 @@ export interface EpochReport {
   /** Mean class-weighted cross-entropy over the attributes this epoch. */
   loss: number;
   validation: ValidationReport;
+  /** Training images per second this epoch (baselines trained in batches only). */
+  imagesPerSecond?: number;
+}
+
+/** One training step of a baseline trained in batches (the CNN), for progress bars. */
+export interface BatchReport {
+  epoch: number;
+  epochs: number;
+  /** Images of this epoch done so far, and in all. */
+  images: number;
+  imagesTotal: number;
+  /** Training images per second since the epoch started (wall clock, data loading included). */
+  imagesPerSecond: number;
+  /** Mean loss over this epoch's batches so far. */
+  loss: number;
 }
 
 export interface BaselineRunOptions {
@@ -37,6 +52,8 @@ export interface BaselineRunOptions {
   /** Stage progress (feature extraction, batches): a stage name, done, total. */
   onProgress?: (stage: string, done: number, total: number) => void;
   onEpoch?: (report: EpochReport) => void;
+  /** After each training batch (baselines trained in batches only). */
+  onBatch?: (report: BatchReport) => void;
 }
 
 /** A trained baseline's submission file and what was measured while making it. */

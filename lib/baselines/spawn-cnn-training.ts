@@ -1,0 +1,70 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+
+/** A running background trainer, as ensureCnnBaseline sees it (tests inject a fake one). */
+export interface TrainingProcess {
+  pid: number;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  kill(): void;
+}
+
+export interface SpawnCnnTrainingOptions {
+  /** The project folder (where baselines/main.ts and node_modules are). */
+  root: string;
+  dataDir: string;
+  epochs?: number;
+  /** Each line the trainer prints (stdout and stderr). */
+  onLine: (line: string) => void;
+}
+
+export type SpawnCnnTraining = (options: SpawnCnnTrainingOptions) => TrainingProcess;
+
+/** Niceness of the background trainer: the lowest priority, so the site and scorer come first. */
+const NICENESS = 19;
+
+/**
+ * Starts `npm run baselines -- --only cnn --no-wait --exit-with-parent` as a child process at
+ * the lowest CPU priority. Through `nice` when it exists, so every thread of the child (the
+ * data-parallel workers included; niceness is per thread on Linux) inherits it from the start;
+ * otherwise os.setPriority on the child right after spawning. `--no-wait`: the child exits once
+ * the entry is submitted and the running scorer (npm start's embedded worker) scores it;
+ * `--exit-with-parent`: it stops when the process that started it is gone.
+ */
+export const spawnCnnTraining: SpawnCnnTraining = (options) => {
+  const tsx = path.join(options.root, "node_modules", "tsx", "dist", "cli.mjs");
+  const args = [tsx, path.join(options.root, "baselines", "main.ts"), "--only", "cnn", "--no-wait", "--exit-with-parent"];
+  if (options.epochs) args.push("--epochs", String(options.epochs));
+  const nice = ["/usr/bin/nice", "/bin/nice"].find((p) => fs.existsSync(p));
+  const [command, commandArgs] = nice ? [nice, ["-n", String(NICENESS), process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(command, commandArgs, {
+    cwd: options.root,
+    env: { ...process.env, DATA_DIR: options.dataDir },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (!nice && child.pid) {
+    try {
+      os.setPriority(child.pid, NICENESS);
+    } catch {
+      // Not permitted here: it still runs, at normal priority.
+    }
+  }
+  for (const stream of [child.stdout, child.stderr]) readline.createInterface({ input: stream }).on("line", options.onLine);
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("exit", (code) => resolve(code));
+    child.on("error", (err) => {
+      options.onLine(`could not start the trainer: ${err.message}`);
+      resolve(-1);
+    });
+  });
+  return {
+    pid: child.pid ?? -1,
+    exited,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    },
+  };
+};
