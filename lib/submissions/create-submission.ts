@@ -1,7 +1,5 @@
-import { z } from "zod";
 import type { Db, Submission, Job } from "../db/client";
 import { Prisma } from "../db/client";
-import { SubmissionKind } from "../db/enums";
 import { env } from "../env";
 import { AppError, type AppErrorDetail } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
@@ -14,20 +12,13 @@ import { resolveScoringBuild } from "../scoring/resolve-scoring-build";
 import type { BlobStore } from "../storage/blob-store";
 import { getBlobStore } from "../storage/get-blob-store";
 import { withBlobFile } from "../storage/with-blob-file";
+import { createSubmissionInputSchema, type CreateSubmissionInput } from "./create-submission-input";
 import { countQuotaSubmissions, getSubmissionQuota, utcDayStart, type SubmissionQuota } from "./get-submission-quota";
 import { formatCsvProblems, parsePredictionsCsv } from "./parse-predictions-csv";
 import { manifestKeyFor, newSubmissionFileKey } from "./submission-blob-keys";
 
-/** The form fields of an upload (the file itself travels as a stream beside them). */
-export const createSubmissionInputSchema = z.object({
-  kind: SubmissionKind,
-  /** Display only: never used in a path (blob keys are generated). */
-  fileName: z.string().trim().min(1, "a file name is required").max(255, "the file name is too long"),
-  description: z.string().trim().max(1000, "the description may be at most 1000 characters").default(""),
-  /** manifest.json text, only for a bare .onnx model upload. */
-  manifestJson: z.string().max(1024 * 1024, "the manifest may be at most 1 MB").optional(),
-});
-export type CreateSubmissionInput = z.input<typeof createSubmissionInputSchema>;
+// Re-exported: callers of the operation find its input schema beside it.
+export { createSubmissionInputSchema, type CreateSubmissionInput };
 
 export interface CreateSubmissionOptions extends CreateSubmissionInput {
   db: Db;

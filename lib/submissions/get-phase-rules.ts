@@ -1,0 +1,46 @@
+import type { Db, DbTransaction } from "../db/client";
+
+/** The default number of final submissions when no phase says otherwise (DESIGN.md section 3). */
+export const DEFAULT_MAX_FINAL = 2;
+
+export interface PhaseRules {
+  /** The phase these rules come from; null when no phase is configured. */
+  phase: { name: string; endsAt: Date } | null;
+  /** How many final submissions a participant may select. */
+  maxFinal: number;
+  /** Whether the final selection may still be changed (not after the phase has ended). */
+  selectionOpen: boolean;
+  /** Whether private scores may leave the server. */
+  privateRevealed: boolean;
+}
+
+/**
+ * The rules of the phase a participant's submissions belong to now: the phase running now
+ * (the latest-starting if they overlap), else the one that ended last, else the next one --
+ * the same phase the leaderboard shows.
+ *
+ * Private scores are revealed only when an organizer has set privateRevealed on that phase.
+ * That is deliberately stricter than "the phase has ended": a participant's own pages must
+ * never show a private number the organizers have not chosen to publish, and a deadline that
+ * passes while the organizers are still checking for cheaters must not leak anything.
+ */
+export async function getPhaseRules(options: { db: Db | DbTransaction; now?: Date }): Promise<PhaseRules> {
+  const now = options.now ?? new Date();
+  const phases = await options.db.phase.findMany({
+    select: { name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true },
+  });
+  const t = now.getTime();
+  const running = phases
+    .filter((p) => p.startsAt.getTime() <= t && t < p.endsAt.getTime())
+    .sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime())[0];
+  const ended = phases.filter((p) => p.endsAt.getTime() <= t).sort((a, b) => b.endsAt.getTime() - a.endsAt.getTime())[0];
+  const upcoming = phases.filter((p) => p.startsAt.getTime() > t).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0];
+  const phase = running ?? ended ?? upcoming;
+  if (!phase) return { phase: null, maxFinal: DEFAULT_MAX_FINAL, selectionOpen: true, privateRevealed: false };
+  return {
+    phase: { name: phase.name, endsAt: phase.endsAt },
+    maxFinal: phase.maxFinal > 0 ? phase.maxFinal : DEFAULT_MAX_FINAL,
+    selectionOpen: phase !== ended && !phase.privateRevealed,
+    privateRevealed: phase.privateRevealed,
+  };
+}

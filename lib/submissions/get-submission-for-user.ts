@@ -1,0 +1,63 @@
+import type { Db } from "../db/client";
+import type { UserRole } from "../db/enums";
+import { AppError } from "../errors/app-error";
+import type { SplitScores } from "../metrics/types";
+import { getPhaseRules } from "./get-phase-rules";
+import { SUMMARY_SELECT, toSubmissionSummary, type SubmissionDetail } from "./submission-views";
+
+export function submissionNotFound(submissionId: string): AppError {
+  return new AppError("not-found", { user: "There is no such submission.", internal: `submission ${submissionId} not found or not visible` });
+}
+
+/**
+ * One submission with its public scores, for its owner (or an organizer).
+ *
+ * Someone else's submission is "not found", exactly like a missing one, never "forbidden":
+ * a different answer would let anyone probe which ids exist. Private scores are returned only
+ * once the phase's private leaderboard is revealed (getPhaseRules); before that they are not
+ * even selected from the database.
+ */
+export async function getSubmissionForUser(options: {
+  db: Db;
+  submissionId: string;
+  user: { id: string; role: UserRole | string };
+  now?: Date;
+}): Promise<SubmissionDetail> {
+  const { db, submissionId, user } = options;
+  // cuids are ~25 characters; anything odd is simply not found (and never reaches the query).
+  if (typeof submissionId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(submissionId)) throw submissionNotFound(String(submissionId));
+  const isOrganizer = user.role === "organizer";
+  const rules = await getPhaseRules({ db, now: options.now });
+  const row = await db.submission.findFirst({
+    where: isOrganizer ? { id: submissionId } : { id: submissionId, userId: user.id },
+    select: {
+      ...SUMMARY_SELECT,
+      userId: true,
+      sha256: true,
+      startedAt: true,
+      log: true,
+      user: { select: { name: true } },
+      score: {
+        select: rules.privateRevealed
+          ? { publicMain: true, public: true, privateMain: true, private: true }
+          : { publicMain: true, public: true },
+      },
+    },
+  });
+  if (!row) throw submissionNotFound(submissionId);
+
+  const summary = toSubmissionSummary(row);
+  const score = summary.publicMain === null ? null : (row.score as { public: unknown; privateMain?: number; private?: unknown });
+  return {
+    ...summary,
+    sha256: row.sha256,
+    startedAt: row.startedAt,
+    log: row.log,
+    publicScores: score ? (score.public as SplitScores) : null,
+    privateMain: rules.privateRevealed && score?.privateMain !== undefined ? score.privateMain : null,
+    privateScores: rules.privateRevealed && score?.private !== undefined ? (score.private as SplitScores) : null,
+    privateRevealed: rules.privateRevealed,
+    isOwner: row.userId === user.id,
+    owner: { name: row.user.name },
+  };
+}
