@@ -1,0 +1,148 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ATTRIBUTES } from "../challenge/definition";
+import { buildPaths } from "../dataset/layout";
+import { readZip } from "../dataset/testing/read-zip";
+import { projectRoot } from "../db/paths";
+import { inspectModelBundle } from "../models/inspect-model-bundle";
+import { loadTestIds } from "../scoring/load-test-ids";
+import { scoreModel } from "../scoring/score-model";
+import { prepareScoringFixture, type ScoringFixture } from "../scoring/testing/scoring-fixture";
+import { parsePredictionsCsv } from "../submissions/parse-predictions-csv";
+import { buildStarterKit, STARTER_KIT_FOLDER } from "./build-starter-kit";
+import { readGuideManifest } from "./read-guide-manifest";
+import { unpackStarterKit, type UnpackedKit } from "./testing/unpack-starter-kit";
+
+// The downloadable kit, built and unzipped as a participant gets it, trains on a prepared
+// dataset's public downloads (the files a participant downloads, nothing else) and its outputs
+// go through the same checks and the same sandbox scoring as an upload.
+
+const run = promisify(execFile);
+let fixture: ScoringFixture;
+let kit: UnpackedKit;
+let publicDir: string;
+let outDir: string;
+let training: Awaited<ReturnType<UnpackedKit["train"]>>;
+
+let typecheck: Promise<unknown>;
+let mistakes: Record<"missingFolder" | "folderAbove" | "damaged", Awaited<ReturnType<UnpackedKit["train"]>>>;
+
+beforeAll(async () => {
+  fixture = await prepareScoringFixture({ count: 300, seed: 11 });
+  publicDir = buildPaths(fixture.buildDir).publicDir;
+  kit = await unpackStarterKit();
+  outDir = path.join(kit.root, "out");
+  const damaged = path.join(kit.root, "damaged");
+  fs.cpSync(publicDir, damaged, { recursive: true });
+  const damagedZip = path.join(damaged, "Tiny_Portraits_Train.zip");
+  fs.truncateSync(damagedZip, fs.statSync(damagedZip).size - 100);
+  // The child processes are independent and mostly single-threaded: run them side by side.
+  typecheck = run(path.join(kit.kitDir, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], { cwd: kit.kitDir });
+  typecheck.catch(() => {}); // awaited (and reported) by its test
+  const [trained, missingFolder, folderAbove, damagedRun] = await Promise.all([
+    // One short epoch on a handful of images: this checks the path, not the model's quality.
+    kit.train(["--data", publicDir, "--out", outDir, "--epochs", "1", "--max-train-images", "96", "--batch-size", "32"]),
+    kit.train(["--data", path.join(os.tmpdir(), "no-such-tiny-portraits-folder")]),
+    kit.train(["--data", fixture.buildDir]),
+    kit.train(["--data", damaged, "--out", path.join(kit.root, "out-damaged")]),
+  ]);
+  training = trained;
+  mistakes = { missingFolder, folderAbove, damaged: damagedRun };
+});
+afterAll(() => {
+  kit?.cleanup();
+  fixture?.cleanup();
+});
+
+describe("the starter kit zip", () => {
+  it("unzips into one folder with the kit's sources and the platform files it runs on", async () => {
+    const built = await buildStarterKit();
+    const file = path.join(kit.root, "again.zip");
+    fs.writeFileSync(file, built.bytes);
+    const names = [...(await readZip(file)).keys()];
+    expect(names.every((n) => n.startsWith(`${STARTER_KIT_FOLDER}/`))).toBe(true);
+    for (const needed of ["README.md", "package.json", "tsconfig.json", "src/train.ts", "src/platform.ts", "src/platform/ml/select-backend.ts", "src/platform/ml/wasm-kernels/conv2d-grads.ts", "pytorch/README.md", "pytorch/train_export.py"]) {
+      expect(names).toContain(`${STARTER_KIT_FOLDER}/${needed}`);
+    }
+    expect(built.platformFiles).toContain("ml/register-wasm-training-kernels.ts");
+    // Deterministic: the same sources give the same bytes (a stable ETag).
+    expect((await buildStarterKit()).sha256).toBe(built.sha256);
+  });
+
+  it("points the platform shim at the copies, and pins the platform's versions", () => {
+    const shim = fs.readFileSync(path.join(kit.kitDir, "src/platform.ts"), "utf8");
+    expect(shim).not.toContain("../../lib/");
+    expect(shim).toContain('from "./platform/ml/select-backend"');
+    const kitPackage = JSON.parse(fs.readFileSync(path.join(kit.kitDir, "package.json"), "utf8"));
+    const ours = JSON.parse(fs.readFileSync(path.join(process.cwd(), "package.json"), "utf8"));
+    for (const [name, version] of Object.entries({ ...kitPackage.dependencies, ...kitPackage.devDependencies })) {
+      expect(`${name}@${version}`).toBe(`${name}@${ours.dependencies[name] ?? ours.devDependencies[name]}`);
+    }
+  });
+
+  it("type-checks on its own with its tsconfig", async () => {
+    await expect(typecheck).resolves.toBeDefined();
+  });
+});
+
+describe("training with the kit", () => {
+  it("trains and writes a model bundle and a predictions CSV", () => {
+    expect(training.stderr).not.toContain("error");
+    expect(training.code).toBe(0);
+    expect(training.stdout).toMatch(/tfjs backend: (wasm \(SIMD on, 1 thread, training kernels patched\)|tensorflow)/);
+    expect(training.stdout).toMatch(/epoch 1\/1 {2}loss \d/);
+    expect(fs.existsSync(path.join(outDir, "tiny-portraits-model.zip"))).toBe(true);
+    expect(fs.existsSync(path.join(outDir, "predictions.csv"))).toBe(true);
+  });
+
+  it("the bundle passes the upload checks and scores in the sandbox", async () => {
+    const file = path.join(outDir, "tiny-portraits-model.zip");
+    const inspected = await inspectModelBundle({ file, maxBytes: 50 * 1024 * 1024 });
+    expect(inspected).toMatchObject({ ok: true, bundle: { format: "tfjs-layers" } });
+    if (!inspected.ok) return;
+    expect(inspected.bundle.manifest.input).toMatchObject({ layout: "NHWC", channelOrder: "RGB" });
+    for (const attr of ATTRIBUTES) expect(inspected.bundle.manifest.outputs[attr].output).toBe(attr);
+    // The README shows participants the manifest the script writes, byte for byte in JSON terms.
+    const written = JSON.parse((await readZip(file)).get("manifest.json")!.toString("utf8"));
+    expect(written).toEqual(readGuideManifest({ projectRoot: projectRoot(), guide: "tfjs" }).json);
+
+    const scored = await scoreModel({ dataDir: fixture.dataDir, buildDir: fixture.buildDir, file });
+    if (!scored.ok) throw new Error(`scoring failed (${scored.reason}): ${scored.message}\n${scored.log}`);
+    expect(scored.format).toBe("tfjs-layers");
+    expect(scored.scores.public.main).toBeGreaterThanOrEqual(0);
+  });
+
+  it("the predictions CSV is a valid submission for every test id", async () => {
+    const csv = fs.readFileSync(path.join(outDir, "predictions.csv"));
+    const expectedIds = await loadTestIds({ buildDir: fixture.buildDir });
+    const parsed = await parsePredictionsCsv({ input: csv, expectedIds, maxBytes: 20 * 1024 * 1024 });
+    expect(parsed).toMatchObject({ ok: true, rows: expectedIds.length });
+  });
+});
+
+describe("mistakes participants make", () => {
+  it("explains a missing data folder", () => {
+    const r = mistakes.missingFolder;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("There is no folder");
+    expect(r.stderr).toContain("Tiny_Portraits_Train.zip");
+    expect(r.stderr).not.toMatch(/\n\s+at /); // a sentence, not a stack trace
+  });
+
+  it("points at the right folder when given the one above the downloads", () => {
+    const r = mistakes.folderAbove;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("has no Tiny_Portraits_Train.zip");
+    expect(r.stderr).toContain(`pass --data ${publicDir}`);
+  });
+
+  it("refuses a damaged download by its checksum", () => {
+    const r = mistakes.damaged;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("does not match its SHA-256");
+  });
+});

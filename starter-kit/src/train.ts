@@ -1,0 +1,178 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createModel } from "./create-model";
+import { KitError } from "./kit-error";
+import { locateDownloads } from "./locate-downloads";
+import { ATTRIBUTES, mulberry32, selectTrainingBackend } from "./platform";
+import { predictLabels } from "./predict-labels";
+import { readTestSet } from "./read-test-set";
+import { readTrainSet } from "./read-train-set";
+import { trainModel, type EpochReport } from "./train-model";
+import { verifyChecksums } from "./verify-checksums";
+import { writeModelBundle } from "./write-model-bundle";
+import { writePredictionsCsv } from "./write-predictions-csv";
+
+/**
+ * Tiny Portraits starter kit: trains a small multitask CNN on the downloaded train split and
+ * writes the two things the challenge accepts, a model bundle (tiny-portraits-model.zip) and a
+ * predictions CSV for the test images (predictions.csv). Run `npm run train -- --help`.
+ */
+
+const USAGE = `Usage: npm run train -- [options]
+
+  --data DIR              folder with the downloads (default: data)
+  --out DIR               where the model bundle and predictions CSV go (default: out)
+  --epochs N              passes over the training images (default: 3)
+  --batch-size N          images per training step (default: 32)
+  --learning-rate X       Adam learning rate (default: 0.002)
+  --max-train-images N    train on a random subset of N images (default: all)
+  --validation F          fraction of the train images held out to validate (default: 0.1; 0: none)
+  --seed N                seed of the subset, split, shuffles and initial weights (default: 1)
+  --skip-checksums        do not check the zips against SHA256SUMS
+  --help                  this text`;
+
+interface TrainArgs {
+  data: string;
+  out: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  maxTrainImages?: number;
+  validation: number;
+  seed: number;
+  skipChecksums: boolean;
+}
+
+function parseTrainArgs(argv: string[]): TrainArgs | "help" {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        data: { type: "string", default: "data" },
+        out: { type: "string", default: "out" },
+        epochs: { type: "string", default: "3" },
+        "batch-size": { type: "string", default: "32" },
+        "learning-rate": { type: "string", default: "0.002" },
+        "max-train-images": { type: "string" },
+        validation: { type: "string", default: "0.1" },
+        seed: { type: "string", default: "1" },
+        "skip-checksums": { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }));
+  } catch (e) {
+    throw new KitError(`${(e as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return "help";
+  const whole = (flag: string, text: string, min: number) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) throw new KitError(`--${flag} expects a whole number >= ${min}, got "${text}"`);
+    return n;
+  };
+  const fraction = (flag: string, text: string, max: number) => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0 || n > max) throw new KitError(`--${flag} expects a number above 0 and at most ${max}, got "${text}"`);
+    return n;
+  };
+  const validation = Number(values.validation);
+  if (!(validation >= 0 && validation < 1)) throw new KitError(`--validation expects a fraction from 0 up to (not including) 1, got "${values.validation}"`);
+  return {
+    data: values.data,
+    out: values.out,
+    epochs: whole("epochs", values.epochs, 1),
+    batchSize: whole("batch-size", values["batch-size"], 1),
+    learningRate: fraction("learning-rate", values["learning-rate"], 1),
+    maxTrainImages: values["max-train-images"] === undefined ? undefined : whole("max-train-images", values["max-train-images"], 2),
+    validation,
+    seed: whole("seed", values.seed, 0),
+    skipChecksums: values["skip-checksums"],
+  };
+}
+
+/** One status line that rewrites itself on a terminal, and prints only when done elsewhere (logs). */
+function progressLine(text: string, done: boolean): void {
+  if (process.stdout.isTTY) process.stdout.write(`\r${text.padEnd(100)}${done ? "\n" : ""}`);
+  else if (done) console.log(text);
+}
+
+const f2 = (v: number | null | undefined) => (v === null || v === undefined ? "-" : v.toFixed(3));
+
+function describeEpoch(r: EpochReport, epochs: number): string {
+  const base = `epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)}  ${r.imagesPerSecond.toFixed(0)} images/s`;
+  if (!r.validation) return base;
+  const v = r.validation;
+  return `${base}  validation macro-F1: ${ATTRIBUTES.map((a) => `${a} ${f2(v.macroF1[a])}`).join(", ")}, main ${f2(v.main)}`;
+}
+
+async function main(): Promise<void> {
+  const args = parseTrainArgs(process.argv.slice(2));
+  if (args === "help") {
+    console.log(USAGE);
+    return;
+  }
+  const downloads = locateDownloads({ dir: args.data });
+  const { tf, description } = await selectTrainingBackend();
+  console.log(`tfjs backend: ${description}`);
+
+  if (downloads.checksums && !args.skipChecksums) {
+    const checked = await verifyChecksums({ dir: downloads.dir, checksums: downloads.checksums });
+    if (checked.length) console.log(`checksums ok: ${checked.join(", ")}`);
+  }
+
+  const train = await readTrainSet({
+    source: downloads.train,
+    maxImages: args.maxTrainImages,
+    seed: args.seed,
+    onProgress: (done, total) => done % 500 === 0 && progressLine(`reading train images ${done}/${total}`, false),
+  });
+  progressLine(`read ${train.images.length} train images`, true);
+
+  // Hold out a seeded random part of the train images to see how training generalises.
+  const random = mulberry32(args.seed + 1);
+  const order = Int32Array.from(train.images.keys()).sort((a, b) => a - b);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const held = args.validation > 0 ? Math.min(order.length - 1, Math.max(1, Math.round(order.length * args.validation))) : 0;
+  const validationRows = order.slice(0, held);
+  const trainRows = order.slice(held);
+  console.log(`training on ${trainRows.length} images${held ? `, validating on ${held}` : ""}`);
+
+  const model = createModel({ tf, seed: args.seed });
+  await trainModel({
+    tf,
+    model,
+    images: train.images,
+    labels: train.labels,
+    trainRows,
+    validationRows,
+    epochs: args.epochs,
+    batchSize: args.batchSize,
+    learningRate: args.learningRate,
+    seed: args.seed,
+    onBatch: (b) => progressLine(`epoch ${b.epoch}/${args.epochs}  ${b.images}/${b.total} images  loss ${b.loss.toFixed(4)}`, false),
+    onEpoch: (r) => progressLine(describeEpoch(r, args.epochs), true),
+  });
+
+  fs.mkdirSync(args.out, { recursive: true });
+  const bundle = path.join(args.out, "tiny-portraits-model.zip");
+  await writeModelBundle({ model, file: bundle });
+  console.log(`wrote ${bundle}: submit it as a model (it contains model.json, weights.bin and manifest.json)`);
+
+  const test = await readTestSet({ source: downloads.test, sampleSubmission: downloads.sampleSubmission });
+  const csv = path.join(args.out, "predictions.csv");
+  writePredictionsCsv({ file: csv, ids: test.ids, predicted: predictLabels({ tf, model, images: test.images }) });
+  console.log(`wrote ${csv}: predictions for the ${test.ids.length} test images, submit it as a predictions CSV`);
+}
+
+main().catch((e) => {
+  if (e instanceof KitError) {
+    console.error(`\nerror: ${e.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  throw e;
+});
