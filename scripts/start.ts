@@ -39,10 +39,22 @@ async function main() {
   log(`serving on http://localhost:${config.PORT}`);
   const worker = startEmbeddedWorker({ log });
   // In the background: the site is already up; the embedded worker scores them as they come.
-  if (config.QUICK_BASELINES_ON_START === "1") {
-    ensureQuickBaselines({ db: getDb(), dataDir: config.dataDir, log }).catch((err: unknown) =>
-      log(`quick baselines not submitted: ${err instanceof Error ? err.message : String(err)}`),
-    );
+  const quickBaselines =
+    config.QUICK_BASELINES_ON_START === "1"
+      ? ensureQuickBaselines({ db: getDb(), dataDir: config.dataDir, log }).catch((err: unknown) =>
+          log(`quick baselines not submitted: ${err instanceof Error ? err.message : String(err)}`),
+        )
+      : Promise.resolve();
+  // The CNN trains for minutes in a child process at the lowest priority, after the quick
+  // baselines (they share the cores); the child is killed when this process exits.
+  if (config.CNN_BASELINE_ON_START === "1") {
+    void quickBaselines
+      .then(async () => {
+        const { ensureCnnBaseline } = await import("../lib/baselines/ensure-cnn-baseline");
+        const cnn = await ensureCnnBaseline({ db: getDb(), dataDir: config.dataDir, root, log });
+        process.once("exit", () => cnn.stop());
+      })
+      .catch((err: unknown) => log(`cnn baseline not trained: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   // Shutdown order: stop claiming and let the job in hand finish (or release it), then
