@@ -1,0 +1,17 @@
+import { requireOrganizer } from "@/lib/auth/get-current-user";
+import { getDb } from "@/lib/db/client";
+import { handleRoute } from "@/lib/http/handle-route";
+import { readJsonBody } from "@/lib/organizer/read-json-body";
+import { reinstateSubmission } from "@/lib/organizer/reinstate-submission";
+
+export const dynamic = "force-dynamic";
+
+/** Organizer: undo a disqualification. */
+export const POST = handleRoute(async (request: Request, context: { params: Promise<{ id: string }> }) => {
+  const organizer = await requireOrganizer();
+  await readJsonBody(request);
+  const { id } = await context.params;
+  const submission = await reinstateSubmission({ db: getDb(), submissionId: id });
+  console.info(`[organizer] ${organizer.email} reinstated submission ${id}`);
+  return Response.json({ id: submission.id, disqualifiedAt: null }, { headers: { "cache-control": "no-store" } });
+});

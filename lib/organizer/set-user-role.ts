@@ -1,0 +1,33 @@
+import { z } from "zod";
+import type { Db, PublicUser } from "../db/client";
+import { UserRole } from "../db/enums";
+import { AppError } from "../errors/app-error";
+
+export const SetUserRoleInput = z.object({
+  email: z.string().trim().toLowerCase().email("must be an e-mail address"),
+  role: UserRole,
+});
+export type SetUserRoleInput = z.input<typeof SetUserRoleInput>;
+
+/**
+ * Gives an account the organizer or participant role (`npm run users -- promote|demote`).
+ * E-mails are stored lower-case (sign-up normalises them), so the lookup is too. Refuses to
+ * demote the account that owns baselines: its entries would turn into quota-limited ones.
+ */
+export async function setUserRole(options: { db: Db; input: SetUserRoleInput }): Promise<{ user: PublicUser; changed: boolean }> {
+  const { db } = options;
+  const parsed = SetUserRoleInput.safeParse(options.input);
+  if (!parsed.success) {
+    throw new AppError("validation", { user: `"${String(options.input.email)}" is not an e-mail address.` });
+  }
+  const { email, role } = parsed.data;
+  const user = await db.user.findUnique({ where: { email }, include: { _count: { select: { baselines: true } } } });
+  if (!user) throw new AppError("not-found", { user: `No account with the e-mail address ${email}. Run \`npm run users -- list\` to see the accounts.` });
+  const { _count, ...rest } = user;
+  if (user.role === role) return { user: rest, changed: false };
+  if (role === "participant" && _count.baselines > 0) {
+    throw new AppError("conflict", { user: `${email} owns the baseline models and must stay an organizer.` });
+  }
+  const updated = await db.user.update({ where: { id: user.id }, data: { role } });
+  return { user: updated, changed: true };
+}
