@@ -37,6 +37,15 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { DATA_DIR: dataDir, PORT: String(port), SYNTHETIC_COUNT: "1500", HOST: "127.0.0.1" },
+    env: {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      SYNTHETIC_COUNT: "1500",
+      HOST: "127.0.0.1",
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // The e2e organizer (e2e/helpers.ts signs it up); the CNN would only compete for the CPU here.
+      ORGANIZER_EMAILS: "organizer@e2e.test",
+      CNN_BASELINE_ON_START: "0",
+    },
   },
 });

@@ -15,6 +15,7 @@ import { closeDb } from "../lib/db/client";
 import { startEmbeddedWorker } from "../scorer/start-embedded-worker";
 import { ensureQuickBaselines } from "../lib/baselines/ensure-quick-baselines";
 import { getDb } from "../lib/db/client";
+import { ensureDefaultPhase } from "../lib/phases/ensure-default-phase";
 
 const log = (msg: string) => process.stderr.write(`[start] ${msg}\n`);
 
@@ -28,6 +29,8 @@ async function main() {
   log("database migrations applied");
 
   await ensureDefaultDataset({ log });
+  // A fresh instance opens a 90-day development phase, so the timeline and the quota have one.
+  if ((await ensureDefaultPhase({ db: getDb() })).created) log("opened the default development phase (90 days)");
   ensureNextBuild({ root, log });
 
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
