@@ -1,6 +1,4 @@
-import fs from "node:fs";
-import path from "node:path";
-import { KIT_DIR_NAME } from "./collect-starter-kit-files";
+import { GUIDES, readGuideBlock } from "./read-guide-block";
 
 /**
  * The example manifest.json of one of the kit's guides: the ```json block of its README that
@@ -8,12 +6,7 @@ import { KIT_DIR_NAME } from "./collect-starter-kit-files";
  * platform's manifest schema and score a model exported as the guide says with it, so the text
  * participants copy is the text that is known to work.
  */
-export const GUIDES = { tfjs: "README.md", pytorch: "pytorch/README.md" } as const;
-
 export function readGuideManifest(options: { projectRoot: string; guide: keyof typeof GUIDES }): { text: string; json: unknown } {
-  const file = path.join(options.projectRoot, KIT_DIR_NAME, GUIDES[options.guide]);
-  const markdown = fs.readFileSync(file, "utf8");
-  const blocks = [...markdown.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => b.includes('"format"'));
-  if (blocks.length !== 1) throw new Error(`${file}: expected one \`\`\`json block with a manifest, found ${blocks.length}`);
-  return { text: blocks[0], json: JSON.parse(blocks[0]) };
+  const text = readGuideBlock({ ...options, language: "json", containing: '"format"' });
+  return { text, json: JSON.parse(text) };
 }
