@@ -25,7 +25,8 @@ const publicFile = (name: string) => fs.readFileSync(path.join(buildPaths(build.
 async function readAll(body: ReadableStream<Uint8Array> | null): Promise<Buffer> {
   if (!body) return Buffer.alloc(0);
   const parts: Uint8Array[] = [];
-  for await (const chunk of body) parts.push(chunk);
+  const reader = body.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) parts.push(next.value);
   return Buffer.concat(parts);
 }
 
