@@ -136,33 +136,33 @@ const SHOWN: readonly ColumnInfo[] = COLUMNS;
 function BoardTable({ lb, query, rows }: { lb: LeaderboardWithSeries; query: LeaderboardQuery; rows: LeaderboardRow[] }) {
   return (
     <div className="overflow-x-auto rounded border border-stone-200 bg-white" tabIndex={0} role="region" aria-labelledby="board-title">
-      <table className="min-w-full whitespace-nowrap text-right text-sm tabular-nums" data-testid="leaderboard-table">
+      <table className="min-w-full whitespace-nowrap text-right text-sm tabular-nums [&_td]:px-3 [&_td]:py-1.5 [&_th]:px-3" data-testid="leaderboard-table">
         <thead className="border-b border-stone-300 bg-stone-100 text-xs text-stone-700">
           <tr>
             {SHOWN.slice(0, 1).map((c) => <SortHeader key={c.key} column={c} query={query} />)}
-            <th scope="col" className="px-3 py-2 text-left">Participant</th>
+            <th scope="col" className="py-2 text-left">Participant</th>
             {SHOWN.slice(1).map((c) => <SortHeader key={c.key} column={c} query={query} />)}
-            {lb.board === "private" && <th scope="col" className="px-3 py-2">Public score</th>}
-            <th scope="col" className="px-3 py-2">Change</th>
+            {lb.board === "private" && <th scope="col" className="py-2">Public score</th>}
+            <th scope="col" className="py-2">Change</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody className="divide-y divide-stone-100">
           {rows.map((r, i) => (
-            <tr key={`${r.kind}-${r.rank ?? `b${i}`}-${r.name}`} className={`border-b border-stone-100 ${r.kind === "baseline" ? "bg-sky-50" : ""}`} data-kind={r.kind}>
-              <td className="px-3 py-1.5 font-semibold">{r.rank ?? <span aria-label="no rank (baseline)">—</span>}</td>
-              <th scope="row" className="max-w-[16rem] truncate px-3 py-1.5 text-left font-medium">
+            <tr key={`${r.kind}-${r.rank ?? `b${i}`}-${r.name}`} className={r.kind === "baseline" ? "bg-sky-50" : undefined} data-kind={r.kind}>
+              <td className="font-semibold">{r.rank ?? <span aria-label="no rank (baseline)">—</span>}</td>
+              <th scope="row" className="max-w-[16rem] truncate py-1.5 text-left font-medium">
                 {r.name}
                 {r.kind === "baseline" && (
                   <span className="ml-2 rounded bg-sky-700 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white">Baseline</span>
                 )}
               </th>
               {SHOWN.slice(1).map((c) => (
-                <td key={c.key} className={`px-3 py-1.5 ${c.key === "main" ? "font-semibold" : ""}`}>
+                <td key={c.key} className={c.key === "main" ? "font-semibold" : undefined}>
                   <Cell row={r} column={c.key} />
                 </td>
               ))}
-              {lb.board === "private" && <td className="px-3 py-1.5 text-stone-600">{formatScore(r.publicMain)}</td>}
-              <td className="px-3 py-1.5"><RankChange change={r.rankChange} /></td>
+              {lb.board === "private" && <td className="text-stone-600">{formatScore(r.publicMain)}</td>}
+              <td><RankChange change={r.rankChange} /></td>
             </tr>
           ))}
         </tbody>
@@ -175,7 +175,7 @@ function SortHeader({ column, query }: { column: ColumnInfo; query: LeaderboardQ
   const active = query.sort === column.key;
   const sortState = active ? (query.dir === "asc" ? "ascending" : "descending") : undefined;
   return (
-    <th scope="col" aria-sort={sortState} className="px-3 py-2 font-semibold">
+    <th scope="col" aria-sort={sortState} className="py-2 font-semibold">
       <Link href={sortHref(query, column.key)} title={column.description} className="inline-flex items-center gap-1 rounded hover:text-stone-950 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600">
         {column.label}
         <span aria-hidden className={active ? "text-stone-900" : "text-stone-400"}>{active ? (query.dir === "asc" ? "▲" : "▼") : "↕"}</span>

@@ -1,12 +1,11 @@
-import type { LeaderboardSnapshot } from "./load-leaderboard-snapshot";
-import { selectBestPublicEntry } from "./select-ranked-entries";
+import type { Competitor } from "./types";
 
 /** Best public score so far of the leading participants, for the score-over-time chart. */
 export interface ScoreSeries {
   participants: { name: string; rank: number; points: { t: number; score: number }[] }[];
   /** Drawn as horizontal reference lines at their best public score. */
   baselines: { name: string; score: number }[];
-  /** Time range of the chart in ms (first scored entry .. snapshot time). */
+  /** Time range of the chart in ms (first plotted entry .. snapshot time). */
   start: number;
   end: number;
 }
@@ -19,34 +18,41 @@ export const DEFAULT_SERIES_PARTICIPANTS = 10;
  * page heavy); a point is added each time a participant's best improved, plus one at the
  * snapshot time so each line reaches the present.
  */
-export function computeScoreSeries(options: { snapshot: LeaderboardSnapshot; limit?: number }): ScoreSeries {
-  const { snapshot } = options;
+export function computeScoreSeries(options: {
+  competitors: readonly Competitor[];
+  /** Public scores of each leader's entries, oldest first, by competitor key. */
+  entries: ReadonlyMap<string, readonly { t: number; score: number }[]>;
+  generatedAt: Date;
+  limit?: number;
+}): ScoreSeries {
+  const end = options.generatedAt.getTime();
   const limit = options.limit ?? DEFAULT_SERIES_PARTICIPANTS;
-  const end = snapshot.generatedAt.getTime();
+  const leaders = options.competitors
+    .filter((c) => c.kind === "participant")
+    .sort((a, b) => b.best.main - a.best.main || a.best.createdAt - b.best.createdAt || (a.best.id < b.best.id ? -1 : 1))
+    .slice(0, limit);
   let start = end;
-  const ranked: { name: string; best: number; bestAt: number; id: string; entries: typeof snapshot.competitors[number]["entries"] }[] = [];
-  const baselines: ScoreSeries["baselines"] = [];
-  for (const c of snapshot.competitors) {
-    const best = selectBestPublicEntry({ entries: c.entries });
-    if (!best) continue;
-    if (c.entries[0] && c.entries[0].createdAt < start) start = c.entries[0].createdAt;
-    if (c.kind === "baseline") baselines.push({ name: c.name, score: best.publicMain });
-    else ranked.push({ name: c.name, best: best.publicMain, bestAt: best.createdAt, id: best.id, entries: c.entries });
-  }
-  ranked.sort((a, b) => b.best - a.best || a.bestAt - b.bestAt || (a.id < b.id ? -1 : 1));
-  const participants = ranked.slice(0, limit).map((p, i) => {
+  const participants = leaders.map((c, i) => {
     const points: { t: number; score: number }[] = [];
     let best = -Infinity;
-    // Entries are oldest first (the snapshot's order).
-    for (const e of p.entries) {
-      if (e.publicMain > best) {
-        best = e.publicMain;
-        points.push({ t: e.createdAt, score: best });
+    for (const e of options.entries.get(c.key) ?? []) {
+      if (e.score > best) {
+        best = e.score;
+        points.push({ t: e.t, score: best });
       }
     }
-    if (points.length > 0 && points[points.length - 1].t < end) points.push({ t: end, score: best });
-    return { name: p.name, rank: i + 1, points };
+    if (points.length > 0) {
+      start = Math.min(start, points[0].t);
+      if (points[points.length - 1].t < end) points.push({ t: end, score: best });
+    }
+    return { name: c.name, rank: i + 1, points };
   });
-  baselines.sort((a, b) => b.score - a.score);
+  const baselines = options.competitors
+    .filter((c) => c.kind === "baseline")
+    .map((c) => {
+      start = Math.min(start, c.best.createdAt);
+      return { name: c.name, score: c.best.main };
+    })
+    .sort((a, b) => b.score - a.score);
   return { participants, baselines, start, end };
 }

@@ -29,9 +29,8 @@ export async function exportLeaderboard(options: ExportLeaderboardOptions): Prom
   const now = options.now ?? new Date();
   const cached = await getLeaderboardSnapshot({ db: options.db, now, ...options.cache });
   const { board, sort, dir } = options.query;
-  const minute = Math.floor(now.getTime() / 60_000);
-  const body = cached.memo(`${options.format}:${board}:${sort}:${dir}:${minute}`, () => {
-    const lb = leaderboardFromSnapshot(cached, options.query, now);
+  const body = cached.memo(`${options.format}:${board}:${sort}:${dir}`, () => {
+    const lb = leaderboardFromSnapshot(cached, options.query);
     return options.format === "csv" ? leaderboardCsv(lb) : JSON.stringify(leaderboardJson(lb));
   });
   return {

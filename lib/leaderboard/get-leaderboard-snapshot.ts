@@ -15,6 +15,10 @@ import { readLeaderboardVersion } from "./read-leaderboard-version";
  *   (a quiet site), the request waits for the refresh: a new score shows within about
  *   maxAgeMs + the refresh time, never minutes later.
  *
+ * - A snapshot is also reloaded when older than a minute even if nothing changed: the rank
+ *   change compares with "24 h before the snapshot", and the phase may end meanwhile (that
+ *   one is also in the fingerprint, so the reveal is never late by more than maxAgeMs).
+ *
  * Each snapshot carries a memo for what is derived from it (sorted rows, JSON, CSV), dropped
  * with it. Several web processes each keep their own cache; they all converge within maxAgeMs.
  */
@@ -31,8 +35,13 @@ export interface CachedSnapshot {
   memo<T>(key: string, make: () => T): T;
 }
 
+/** Reload a snapshot this old even when the fingerprint is unchanged (the rank-change window slides). */
+const MAX_SNAPSHOT_AGE_MS = 60_000;
+
 interface CacheState {
   version?: string;
+  /** performance.now() when `current` was loaded. */
+  loadedAt: number;
   current?: CachedSnapshot;
   /** performance.now() when `current` was last confirmed against the database. */
   confirmedAt: number;
@@ -48,7 +57,7 @@ export async function getLeaderboardSnapshot(options: { db: Db; now?: Date } & S
   const staleMs = options.staleMs ?? 4000;
   let state = caches.get(db);
   if (!state) {
-    state = { confirmedAt: -Infinity };
+    state = { confirmedAt: -Infinity, loadedAt: -Infinity };
     caches.set(db, state);
   }
   const age = performance.now() - state.confirmedAt;
@@ -65,7 +74,7 @@ async function refresh(db: Db, state: CacheState, now?: Date): Promise<CachedSna
   // Read before the snapshot: a change landing in between makes the next check reload again,
   // which costs a reload but never hides the change.
   const version = await readLeaderboardVersion({ db, now: now ?? new Date() });
-  if (state.current && version === state.version) {
+  if (state.current && version === state.version && checkedAt - state.loadedAt < MAX_SNAPSHOT_AGE_MS) {
     state.confirmedAt = checkedAt;
     return state.current;
   }
@@ -76,8 +85,7 @@ async function refresh(db: Db, state: CacheState, now?: Date): Promise<CachedSna
     memo<T>(key: string, make: () => T): T {
       if (memos.has(key)) return memos.get(key) as T;
       const value = make();
-      // Bounded: keys are board x sort x direction x format x minute; a quiet board whose
-      // snapshot lives for hours must not grow without end.
+      // Bounded anyway (keys are board x sort x direction x format, about 200).
       if (memos.size >= 512) memos.clear();
       memos.set(key, value);
       return value;
@@ -86,5 +94,6 @@ async function refresh(db: Db, state: CacheState, now?: Date): Promise<CachedSna
   state.version = version;
   state.current = current;
   state.confirmedAt = checkedAt;
+  state.loadedAt = checkedAt;
   return current;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
 import { buildLeaderboardRows } from "./build-leaderboard-rows";
-import { computeScoreSeries, type ScoreSeries } from "./compute-score-series";
+import type { ScoreSeries } from "./compute-score-series";
 import { getLeaderboardSnapshot, type CachedSnapshot, type SnapshotCacheOptions } from "./get-leaderboard-snapshot";
 import { COLUMNS, SORT_KEYS, type SortDir, type SortKey } from "./leaderboard-columns";
 import { sortLeaderboardRows } from "./sort-leaderboard-rows";
@@ -58,18 +58,15 @@ export interface LeaderboardWithSeries extends Leaderboard {
  */
 export async function getLeaderboard(options: GetLeaderboardOptions): Promise<LeaderboardWithSeries> {
   const cached = await getLeaderboardSnapshot({ db: options.db, now: options.now, ...options.cache });
-  return leaderboardFromSnapshot(cached, options.query, options.now ?? new Date());
+  return leaderboardFromSnapshot(cached, options.query);
 }
 
-/** The sorted board from a cached snapshot, memoised per board, sort and minute. */
-export function leaderboardFromSnapshot(cached: CachedSnapshot, query: LeaderboardQuery, now: Date): LeaderboardWithSeries {
+/** The sorted board from a cached snapshot, memoised per board and sort with the snapshot. */
+export function leaderboardFromSnapshot(cached: CachedSnapshot, query: LeaderboardQuery): LeaderboardWithSeries {
   const { snapshot } = cached;
   const { board, sort, dir } = query;
-  // The rank change window slides with the clock: recomputed at most once a minute.
-  const minute = Math.floor(now.getTime() / 60_000);
-  const rows = cached.memo(`rows:${board}:${minute}`, () => buildLeaderboardRows({ snapshot, board, now: new Date(minute * 60_000) }));
-  const sorted = cached.memo(`sorted:${board}:${sort}:${dir}:${minute}`, () => sortLeaderboardRows({ rows, sort, dir }));
-  const series = cached.memo("series", () => computeScoreSeries({ snapshot }));
+  const rows = cached.memo(`rows:${board}`, () => buildLeaderboardRows({ snapshot, board }));
+  const sorted = cached.memo(`sorted:${board}:${sort}:${dir}`, () => sortLeaderboardRows({ rows, sort, dir }));
   return {
     board,
     sort,
@@ -79,6 +76,6 @@ export function leaderboardFromSnapshot(cached: CachedSnapshot, query: Leaderboa
     privateRevealed: snapshot.phaseState.privateRevealed,
     rankChangeBasis: board === "private" ? "public" : "24h",
     generatedAt: snapshot.generatedAt,
-    series,
+    series: snapshot.series,
   };
 }

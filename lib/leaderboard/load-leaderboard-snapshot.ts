@@ -1,30 +1,41 @@
-import type { Db } from "../db/client";
-import type { SplitScores } from "../metrics/types";
-import { metricsFromSplitScores, type LeaderboardMetrics } from "./leaderboard-columns";
+import { Prisma, type Db } from "../db/client";
+import type { Engine } from "../db/engine";
+import { engineOfDb } from "../queue/database-engine";
+import { METRIC_KEYS, type LeaderboardMetrics, type MetricKey } from "./leaderboard-columns";
+import { computeScoreSeries, DEFAULT_SERIES_PARTICIPANTS, type ScoreSeries } from "./compute-score-series";
 import { resolvePhaseState, type PhaseState } from "./resolve-phase-state";
-import { selectBestPrivateEntry, selectBestPublicEntry } from "./select-ranked-entries";
-import type { Competitor, LightEntry } from "./types";
+import type { Competitor, RankedEntry } from "./types";
 
 /**
  * Everything the boards of the current dataset are computed from, read in one go.
  *
- * Cost (the board must hold 200 requests/s with 20,000 submissions): the full metrics live in
- * Score.public / Score.private Json blobs of a few kB each. Only the main scores of all
- * entries are read (they decide who ranks where, the rank change and the score-over-time
- * chart); the Json of just the one ranked entry per competitor is read afterwards, so a board
- * of 1,000 participants parses 1,000 blobs, not 20,000. The result is cached by getLeaderboard.
+ * Cost (the board must hold 200 requests/s with 20,000 submissions): the database picks each
+ * competitor's ranked entries with window functions (ROW_NUMBER per competitor; both engines
+ * have them) and pulls the shown metrics out of the Score Json with its own JSON functions, so
+ * about one row per competitor crosses into JavaScript instead of 20,000 rows of Json blobs
+ * (Prisma materialises rows slowly: reading 20,000 flat rows alone took ~200 ms here). The
+ * result is cached by getLeaderboardSnapshot.
  *
- * Secrecy: before the reveal the private columns are not even selected, so no private number
- * exists in the web process to leak through a page, the API or a bug in a later step.
+ * Which entry ranks (the rules of DESIGN.md section 3, in SQL):
+ * - public: the best publicMain; ties to the earlier submission, then the id (a total order);
+ * - 24 h ago: the same among submissions created before the cutoff (for the rank change);
+ * - private: among the participant's final selections (at most maxFinal of them; if more are
+ *   flagged because the limit was lowered, the best by public score), or if they selected
+ *   none their best maxFinal by public score, the best privateMain; same tie rules.
+ * Only scored, not disqualified submissions of the current dataset count. Organizers' own
+ * entries that are not baselines are platform checks, not competitors; baselines are keyed by
+ * their Baseline row whoever submitted them.
+ *
+ * Secrecy: before the reveal the private query does not run, so no private number exists in
+ * the web process to leak through a page, the API or a bug in a later step.
  */
 export interface LeaderboardSnapshot {
   datasetId: string | null;
   phaseState: PhaseState;
   competitors: Competitor[];
-  /** Metrics of each competitor's best public entry, by entry id. */
-  publicMetrics: Map<string, LeaderboardMetrics>;
-  /** Metrics of each competitor's best private final entry; null before the reveal. */
-  privateMetrics: Map<string, LeaderboardMetrics> | null;
+  series: ScoreSeries;
+  /** The rank change compares with the board as it stood at this time (generatedAt - 24 h). */
+  rankChangeCutoff: Date;
   generatedAt: Date;
 }
 
@@ -33,42 +44,110 @@ export interface LoadLeaderboardSnapshotOptions {
   now?: Date;
 }
 
-// Well below SQLite's bound-parameter limit (32,766) and PostgreSQL's (65,535).
-const IN_CHUNK = 5_000;
+export const RANK_CHANGE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+// Where each metric lives in Score.public / Score.private (lib/metrics/types.ts SplitScores).
+const METRIC_PATHS: Record<Exclude<MetricKey, "main">, string[]> = {
+  genderF1: ["attributes", "Gender", "macroF1"],
+  hairColorF1: ["attributes", "Hair_Color", "macroF1"],
+  hairTypeF1: ["attributes", "Hair_Type", "macroF1"],
+  genderAccuracy: ["attributes", "Gender", "accuracy"],
+  hairColorAccuracy: ["attributes", "Hair_Color", "accuracy"],
+  hairTypeAccuracy: ["attributes", "Hair_Type", "accuracy"],
+  hairColorF1Female: ["fairness", "hairColorMacroF1Female"],
+  hairColorF1Male: ["fairness", "hairColorMacroF1Male"],
+  fairnessGap: ["fairness", "gap"],
+};
+
+/** `column.path` as a float (NULL when absent or JSON null), in the engine's JSON dialect. Paths are constants above. */
+function jsonNumber(engine: Engine, column: string, path: string[]): Prisma.Sql {
+  if (engine === "sqlite") return Prisma.raw(`json_extract(${column}, '$.${path.join(".")}')`);
+  const [last, ...rest] = [...path].reverse();
+  const chain = rest.reverse().map((p) => `->'${p}'`).join("");
+  return Prisma.raw(`(${column}${chain}->>'${last}')::float8`);
+}
+
+function metricColumns(engine: Engine, column: string): Prisma.Sql {
+  return Prisma.join(
+    Object.entries(METRIC_PATHS).map(([key, path]) => Prisma.sql`${jsonNumber(engine, column, path)} AS ${Prisma.raw(`"m_${key}"`)}`),
+    ", ",
+  );
+}
+
+const KEY = Prisma.raw(`CASE WHEN s."baselineId" IS NULL THEN 'u:' || s."userId" ELSE 'b:' || s."baselineId" END`);
+const BY_PUBLIC = Prisma.raw(`sc."publicMain" DESC, s."createdAt" ASC, s."id" ASC`);
+
+interface BestRow {
+  key: string;
+  id: string;
+  userId: string;
+  baselineId: string | null;
+  createdAt: Date | string;
+  main: number;
+  publicMain: number;
+  name: string | null;
+  role: string | null;
+  title: string | null;
+  [metric: `m_${string}`]: number | null;
+}
 
 export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOptions): Promise<LeaderboardSnapshot> {
   const { db } = options;
   const now = options.now ?? new Date();
+  const cutoff = new Date(now.getTime() - RANK_CHANGE_WINDOW_MS);
   const [dataset, phases] = await Promise.all([
     db.dataset.findFirst({ where: { isCurrent: true }, select: { id: true } }),
     db.phase.findMany({ select: { name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true } }),
   ]);
   const phaseState = resolvePhaseState({ phases, now });
   const revealed = phaseState.privateRevealed;
-  const empty: LeaderboardSnapshot = {
-    datasetId: dataset?.id ?? null,
-    phaseState,
-    competitors: [],
-    publicMetrics: new Map(),
-    privateMetrics: revealed ? new Map() : null,
-    generatedAt: now,
-  };
-  if (!dataset) return empty;
+  const emptySeries: ScoreSeries = { participants: [], baselines: [], start: now.getTime(), end: now.getTime() };
+  if (!dataset) return { datasetId: null, phaseState, competitors: [], series: emptySeries, rankChangeCutoff: cutoff, generatedAt: now };
 
-  const [submissions, counts, baselines] = await Promise.all([
-    db.submission.findMany({
-      // Disqualified entries leave the boards (they still count as entries spent).
-      where: { datasetId: dataset.id, status: "scored", disqualifiedAt: null, score: { isNot: null } },
-      select: {
-        id: true,
-        userId: true,
-        baselineId: true,
-        createdAt: true,
-        isFinal: true,
-        score: { select: { publicMain: true, privateMain: revealed } },
-      },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    }),
+  const engine = engineOfDb(db);
+  const scored = Prisma.sql`s."datasetId" = ${dataset.id} AND s."status" = 'scored' AND s."disqualifiedAt" IS NULL`;
+  // Names come with the ranked rows; an organizer's own (non-baseline) entries are dropped here.
+  const named = (inner: Prisma.Sql, metrics: Prisma.Sql | null) => Prisma.sql`
+    SELECT t.*, u."name" AS "name", u."role" AS "role", b."title" AS "title"${metrics ? Prisma.sql`, ${metrics}` : Prisma.empty}
+    FROM (${inner}) t
+    JOIN "Score" sc2 ON sc2."submissionId" = t."id"
+    LEFT JOIN "User" u ON u."id" = t."userId"
+    LEFT JOIN "Baseline" b ON b."id" = t."baselineId"
+    WHERE t."rn" = 1 AND (t."baselineId" IS NOT NULL OR u."role" IS NULL OR u."role" <> 'organizer')`;
+
+  const bestPublic = named(
+    Prisma.sql`SELECT ${KEY} AS "key", s."id", s."userId", s."baselineId", s."createdAt", sc."publicMain" AS "main", sc."publicMain" AS "publicMain",
+        ROW_NUMBER() OVER (PARTITION BY ${KEY} ORDER BY ${BY_PUBLIC}) AS "rn"
+      FROM "Submission" s JOIN "Score" sc ON sc."submissionId" = s."id" WHERE ${scored}`,
+    metricColumns(engine, `sc2."public"`),
+  );
+  const bestBefore = named(
+    Prisma.sql`SELECT ${KEY} AS "key", s."id", s."userId", s."baselineId", s."createdAt", sc."publicMain" AS "main", sc."publicMain" AS "publicMain",
+        ROW_NUMBER() OVER (PARTITION BY ${KEY} ORDER BY ${BY_PUBLIC}) AS "rn"
+      FROM "Submission" s JOIN "Score" sc ON sc."submissionId" = s."id" WHERE ${scored} AND s."createdAt" < ${cutoff}`,
+    null,
+  );
+  const maxFinal = phaseState.maxFinal;
+  const bestPrivate = named(
+    Prisma.sql`SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c."key" ORDER BY c."main" DESC, c."createdAt" ASC, c."id" ASC) AS "rn"
+      FROM (
+        SELECT e.* FROM (
+          SELECT ${KEY} AS "key", s."id", s."userId", s."baselineId", s."createdAt", sc."privateMain" AS "main", sc."publicMain" AS "publicMain",
+            CASE WHEN s."isFinal" THEN 1 ELSE 0 END AS "fin",
+            SUM(CASE WHEN s."isFinal" THEN 1 ELSE 0 END) OVER (PARTITION BY ${KEY}) AS "nFinal",
+            ROW_NUMBER() OVER (PARTITION BY ${KEY} ORDER BY ${BY_PUBLIC}) AS "pubRn",
+            ROW_NUMBER() OVER (PARTITION BY ${KEY}, CASE WHEN s."isFinal" THEN 1 ELSE 0 END ORDER BY ${BY_PUBLIC}) AS "finRn"
+          FROM "Submission" s JOIN "Score" sc ON sc."submissionId" = s."id" WHERE ${scored}
+        ) e
+        WHERE (e."nFinal" > 0 AND e."fin" = 1 AND e."finRn" <= ${maxFinal}) OR (e."nFinal" = 0 AND e."pubRn" <= ${maxFinal})
+      ) c`,
+    metricColumns(engine, `sc2."private"`),
+  );
+
+  const [publicRows, beforeRows, privateRows, counts] = await Promise.all([
+    db.$queryRaw<BestRow[]>(bestPublic),
+    db.$queryRaw<BestRow[]>(bestBefore),
+    revealed ? db.$queryRaw<BestRow[]>(bestPrivate) : Promise.resolve(null),
     // The "Entries" column: what the participant spent a submission on and got an answer for.
     // Queued/running ones are not in yet; failures on our side were refunded, so not counted.
     db.submission.groupBy({
@@ -76,80 +155,72 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
       where: { datasetId: dataset.id, OR: [{ status: "scored" }, { status: "failed", failureKind: "user" }] },
       _count: { _all: true },
     }),
-    db.baseline.findMany({ select: { id: true, title: true } }),
   ]);
-
-  const userIds = [...new Set(submissions.filter((s) => s.baselineId === null).map((s) => s.userId))];
-  const users = new Map<string, { name: string; role: string }>();
-  for (let i = 0; i < userIds.length; i += IN_CHUNK) {
-    const rows = await db.user.findMany({ where: { id: { in: userIds.slice(i, i + IN_CHUNK) } }, select: { id: true, name: true, role: true } });
-    for (const u of rows) users.set(u.id, u);
-  }
-  const baselineTitles = new Map(baselines.map((b) => [b.id, b.title]));
 
   const countByKey = new Map<string, number>();
   for (const c of counts) {
     const key = c.baselineId !== null ? `b:${c.baselineId}` : `u:${c.userId}`;
     countByKey.set(key, (countByKey.get(key) ?? 0) + c._count._all);
   }
+  const before = new Map(beforeRows.map((r) => [r.key, { id: r.id, createdAt: toMs(r.createdAt), main: Number(r.main) }]));
+  const privateByKey = new Map((privateRows ?? []).map((r) => [r.key, { ...rankedEntry(r), publicMain: Number(r.publicMain) }]));
 
-  const byKey = new Map<string, Competitor>();
-  for (const s of submissions) {
-    if (!s.score) continue;
-    let key: string;
-    let kind: Competitor["kind"];
-    let name: string;
-    if (s.baselineId !== null) {
-      key = `b:${s.baselineId}`;
-      kind = "baseline";
-      name = baselineTitles.get(s.baselineId) ?? "Baseline";
-    } else {
-      const user = users.get(s.userId);
-      // Organizers' own non-baseline entries are platform checks, not competitors.
-      if (!user || user.role === "organizer") continue;
-      key = `u:${s.userId}`;
-      kind = "participant";
-      name = user.name;
-    }
-    let c = byKey.get(key);
-    if (!c) {
-      c = { key, kind, name, submissions: countByKey.get(key) ?? 0, entries: [] };
-      byKey.set(key, c);
-    }
-    const entry: LightEntry = { id: s.id, createdAt: s.createdAt.getTime(), publicMain: s.score.publicMain, isFinal: s.isFinal };
-    if (revealed) entry.privateMain = (s.score as { privateMain?: number }).privateMain;
-    c.entries.push(entry);
-  }
-  const competitors = [...byKey.values()];
+  const competitors: Competitor[] = publicRows.map((r) => ({
+    key: r.key,
+    kind: r.baselineId !== null ? "baseline" : "participant",
+    name: (r.baselineId !== null ? r.title : r.name) ?? (r.baselineId !== null ? "Baseline" : "Participant"),
+    submissions: countByKey.get(r.key) ?? 0,
+    best: rankedEntry(r),
+    bestBefore: before.get(r.key) ?? null,
+    bestPrivate: revealed ? (privateByKey.get(r.key) ?? null) : null,
+  }));
 
-  const bestPublicIds: string[] = [];
-  const bestPrivateIds: string[] = [];
-  for (const c of competitors) {
-    const pub = selectBestPublicEntry({ entries: c.entries });
-    if (pub) bestPublicIds.push(pub.id);
-    if (revealed) {
-      const priv = selectBestPrivateEntry({ entries: c.entries, maxFinal: phaseState.maxFinal });
-      if (priv) bestPrivateIds.push(priv.id);
-    }
-  }
-
-  const mainOf = new Map<string, LightEntry>();
-  for (const c of competitors) for (const e of c.entries) mainOf.set(e.id, e);
-  const publicMetrics = await loadMetrics(db, bestPublicIds, "public", (id) => mainOf.get(id)?.publicMain ?? null);
-  const privateMetrics = revealed ? await loadMetrics(db, bestPrivateIds, "private", (id) => mainOf.get(id)?.privateMain ?? null) : null;
-
-  return { datasetId: dataset.id, phaseState, competitors, publicMetrics, privateMetrics, generatedAt: now };
+  const series = computeScoreSeries({
+    competitors,
+    entries: await leaderEntries(db, dataset.id, competitors),
+    generatedAt: now,
+  });
+  return { datasetId: dataset.id, phaseState, competitors, series, rankChangeCutoff: cutoff, generatedAt: now };
 }
 
-async function loadMetrics(db: Db, ids: string[], split: "public" | "private", mainOf: (id: string) => number | null): Promise<Map<string, LeaderboardMetrics>> {
-  const out = new Map<string, LeaderboardMetrics>();
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
-    const chunk = ids.slice(i, i + IN_CHUNK);
-    const rows =
-      split === "public"
-        ? (await db.score.findMany({ where: { submissionId: { in: chunk } }, select: { submissionId: true, public: true } })).map((r) => [r.submissionId, r.public] as const)
-        : (await db.score.findMany({ where: { submissionId: { in: chunk } }, select: { submissionId: true, private: true } })).map((r) => [r.submissionId, r.private] as const);
-    for (const [id, json] of rows) out.set(id, metricsFromSplitScores(mainOf(id), json as unknown as SplitScores | null));
+/** Every scored entry of the participants who get a line on the chart (a few hundred rows at most). */
+async function leaderEntries(db: Db, datasetId: string, competitors: Competitor[]): Promise<Map<string, { t: number; score: number }[]>> {
+  const leaders = competitors
+    .filter((c) => c.kind === "participant")
+    .sort((a, b) => b.best.main - a.best.main || a.best.createdAt - b.best.createdAt || (a.best.id < b.best.id ? -1 : 1))
+    .slice(0, DEFAULT_SERIES_PARTICIPANTS);
+  const rows = await db.submission.findMany({
+    where: { datasetId, status: "scored", disqualifiedAt: null, baselineId: null, userId: { in: leaders.map((c) => c.key.slice(2)) } },
+    select: { userId: true, createdAt: true, score: { select: { publicMain: true } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  const out = new Map<string, { t: number; score: number }[]>();
+  for (const r of rows) {
+    if (!r.score) continue;
+    const key = `u:${r.userId}`;
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push({ t: r.createdAt.getTime(), score: r.score.publicMain });
   }
   return out;
+}
+
+function rankedEntry(r: BestRow): RankedEntry {
+  const metrics = { main: Number(r.main) } as LeaderboardMetrics;
+  for (const key of METRIC_KEYS) {
+    if (key === "main") continue;
+    const v = r[`m_${key}`];
+    // PostgreSQL's ::float8 and SQLite's json_extract both give numbers; null stays null.
+    metrics[key] = v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v);
+  }
+  return { id: r.id, createdAt: toMs(r.createdAt), main: Number(r.main), metrics };
+}
+
+/** Raw queries return DateTime columns as Date; through a subquery an engine may hand back text. */
+function toMs(v: Date | string | number): number {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === "number") return v;
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new Error(`unexpected createdAt value ${JSON.stringify(v)}`);
+  return ms;
 }

@@ -1,6 +1,7 @@
 import type { LeaderboardRow } from "./types";
 
-export const LEADERBOARD_PAGE_SIZE = 100;
+// 50 rows keep the server-rendered page light (its HTML and React payload grow with every row).
+export const LEADERBOARD_PAGE_SIZE = 50;
 
 export interface LeaderboardPage {
   rows: LeaderboardRow[];

@@ -3,20 +3,18 @@ import type { PhaseState } from "./resolve-phase-state";
 
 export type Board = "public" | "private";
 
-/**
- * One scored submission as the leaderboard keeps it in memory: a few numbers, no Json. The
- * private main score is present only in snapshots taken after the private reveal.
- */
-export interface LightEntry {
+/** The one submission that stands for a competitor on a board, with its metrics on that board. */
+export interface RankedEntry {
+  /** Submission id: internal (ties and memo keys), never sent to a browser. */
   id: string;
   /** Submission.createdAt in ms: ties go to the earlier submission. */
   createdAt: number;
-  publicMain: number;
-  privateMain?: number;
-  isFinal: boolean;
+  /** Main score on the board's split. */
+  main: number;
+  metrics: LeaderboardMetrics;
 }
 
-/** A leaderboard line's owner: a participant (by user) or a baseline (by Baseline row). */
+/** A leaderboard line's owner, with its ranked entries as read by loadLeaderboardSnapshot. */
 export interface Competitor {
   /** Internal only ("u:<userId>" / "b:<baselineId>"); never sent to a browser. */
   key: string;
@@ -25,8 +23,12 @@ export interface Competitor {
   name: string;
   /** Scored + failed-by-user submissions (see the "submissions" column). */
   submissions: number;
-  /** Scored entries, oldest first. */
-  entries: LightEntry[];
+  /** Best public entry. */
+  best: RankedEntry;
+  /** Best public entry among those made before the rank-change cutoff (24 h ago); metrics not loaded. */
+  bestBefore: Pick<RankedEntry, "id" | "createdAt" | "main"> | null;
+  /** Best private entry among the finals; only after the reveal, null before. */
+  bestPrivate: (RankedEntry & { publicMain: number }) | null;
 }
 
 /** How a participant's rank moved: places up (positive) or down (negative), or "new". */

@@ -180,8 +180,8 @@ export async function seedBulkLeaderboard(options: { db: Db; participants: numbe
         });
       }
     }
-    await db.submission.createMany({ data: subs });
-    await db.score.createMany({ data: scores });
+    // One transaction per chunk: on SQLite each statement would otherwise commit (and sync) alone.
+    await db.$transaction([db.submission.createMany({ data: subs }), db.score.createMany({ data: scores })]);
     options.log?.(`seeded ${Math.min(options.submissions, start + CHUNK)} / ${options.submissions} submissions`);
   }
   return { datasetId: dataset.id };
