@@ -15,7 +15,7 @@ import { readLeaderboardVersion } from "./read-leaderboard-version";
  *   (a quiet site), the request waits for the refresh: a new score shows within about
  *   maxAgeMs + the refresh time, never minutes later.
  *
- * - A snapshot is also reloaded when older than a minute even if nothing changed: the rank
+ * - A snapshot is also reloaded when older than 5 minutes even if nothing changed: the rank
  *   change compares with "24 h before the snapshot", and the phase may end meanwhile (that
  *   one is also in the fingerprint, so the reveal is never late by more than maxAgeMs).
  *
@@ -36,7 +36,7 @@ export interface CachedSnapshot {
 }
 
 /** Reload a snapshot this old even when the fingerprint is unchanged (the rank-change window slides). */
-const MAX_SNAPSHOT_AGE_MS = 60_000;
+const MAX_SNAPSHOT_AGE_MS = 5 * 60_000;
 
 interface CacheState {
   version?: string;
