@@ -24,5 +24,6 @@ export function manifestTemplate(): string {
       Hair_Type: { output: 2, classes: [...CLASSES.Hair_Type] },
     },
   };
-  return JSON.stringify(manifest, null, 2);
+  // Arrays of numbers and names on one line each: easier to read and edit in a textarea.
+  return JSON.stringify(manifest, null, 2).replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, inner: string) => `[${inner.split(/,\s+/).join(", ")}]`);
 }

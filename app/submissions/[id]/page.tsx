@@ -1,0 +1,201 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePageUser } from "@/lib/auth/require-page-user";
+import { ATTRIBUTES, type Attribute } from "@/lib/challenge/definition";
+import { getDb } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors/app-error";
+import type { SplitScores } from "@/lib/metrics/types";
+import { formatBytes } from "@/lib/models/limits";
+import { getSubmissionForUser } from "@/lib/submissions/get-submission-for-user";
+import { isPending, type SubmissionDetail } from "@/lib/submissions/submission-views";
+import { AutoRefresh } from "../auto-refresh";
+import { formatScore, formatUtc } from "../format";
+import { StatusBadge } from "../status-badge";
+import { ConfusionMatrix } from "./confusion-matrix";
+import { RecallChart } from "./recall-chart";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Submission" };
+
+const ATTRIBUTE_TITLES: Record<Attribute, string> = { Gender: "Gender", Hair_Color: "Hair colour", Hair_Type: "Hair type" };
+
+async function load(id: string, user: { id: string; role: string }): Promise<SubmissionDetail> {
+  try {
+    return await getSubmissionForUser({ db: getDb(), submissionId: id, user });
+  } catch (error) {
+    // Someone else's submission is a plain 404, exactly like a missing one.
+    if (isAppError(error) && error.code === "not-found") notFound();
+    throw error;
+  }
+}
+
+export default async function SubmissionPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requirePageUser(`/submissions/${encodeURIComponent(id)}`);
+  const s = await load(id, user);
+  const pending = isPending(s.status);
+
+  return (
+    <div className="space-y-8">
+      <AutoRefresh active={pending} />
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/submissions" className="text-stone-600 underline hover:text-stone-900">My submissions</Link>
+      </nav>
+
+      <section aria-labelledby="title" className="space-y-3">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 id="title" className="break-all text-2xl font-bold tracking-tight">{s.fileName}</h1>
+          <StatusBadge status={s.status} />
+          {s.isFinal && <span className="rounded border border-stone-400 px-2 py-0.5 text-xs font-medium">final</span>}
+        </div>
+        {s.description && <p className="max-w-3xl whitespace-pre-wrap break-words text-stone-700">{s.description}</p>}
+        <dl className="grid max-w-3xl grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-stone-500">Submitted</dt>
+          <dd>{formatUtc(s.createdAt)}{!s.isOwner && <> by {s.owner.name}</>}</dd>
+          <dt className="text-stone-500">Kind</dt>
+          <dd>{s.kind === "csv" ? "Predictions CSV" : `Model${s.modelFormat ? ` (${s.modelFormat})` : ""}`}{s.isBaseline && ", organizers' baseline"}</dd>
+          <dt className="text-stone-500">File</dt>
+          <dd>
+            {formatBytes(s.fileSize)}
+            {s.isOwner && (
+              <>
+                {" · "}
+                <a href={`/api/submissions/${s.id}/file`} className="underline" download>Download your file</a>
+              </>
+            )}
+          </dd>
+          <dt className="text-stone-500">SHA-256</dt>
+          <dd className="break-all font-mono text-xs leading-5">{s.sha256}</dd>
+          {s.scoredAt && (
+            <>
+              <dt className="text-stone-500">Scored</dt>
+              <dd>{formatUtc(s.scoredAt)}</dd>
+            </>
+          )}
+        </dl>
+      </section>
+
+      <div aria-live="polite">
+        {pending && (
+          <p className="rounded border border-sky-300 bg-sky-50 p-3 text-sm text-sky-900">
+            {s.status === "queued" ? "Waiting for a scoring worker…" : "Being scored…"} This page updates by itself.
+          </p>
+        )}
+      </div>
+
+      {s.disqualified && (
+        <p role="note" className="rounded border border-red-400 bg-red-50 p-3 text-sm text-red-900">
+          <strong>Disqualified</strong> on {formatUtc(s.disqualified.at)}
+          {s.disqualified.reason ? <>: {s.disqualified.reason}</> : null}. It stays visible to you but is not on the leaderboards and cannot be final.
+        </p>
+      )}
+
+      {s.status === "failed" && (
+        <section aria-labelledby="failed" className="space-y-1 rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900">
+          <h2 id="failed" className="font-semibold">Scoring failed</h2>
+          <p className="whitespace-pre-wrap">{s.errorMessage ?? "No reason was recorded."}</p>
+          {s.failureKind === "system" ? (
+            <p className="text-stone-700">This was a problem on our side: it did not count against your quota.</p>
+          ) : (
+            <p className="text-stone-700">Fix the problem and submit again.</p>
+          )}
+        </section>
+      )}
+
+      {s.publicScores && <Scores title="Public test part" scores={s.publicScores} idPrefix="public" />}
+      {s.privateRevealed && s.privateScores && <Scores title="Private test part (revealed)" scores={s.privateScores} idPrefix="private" />}
+      {s.status === "scored" && !s.privateRevealed && (
+        <p className="text-sm text-stone-600">Scores on the private part of the test set stay hidden until the organizers reveal the private leaderboard.</p>
+      )}
+
+      {s.log && (
+        <section aria-labelledby="log" className="space-y-2">
+          <h2 id="log" className="text-xl font-semibold">Sandbox log</h2>
+          <pre tabIndex={0} aria-label="Sandbox log excerpt" className="max-h-96 overflow-auto rounded border border-stone-300 bg-stone-900 p-3 text-xs leading-5 text-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500">
+            {s.log}
+          </pre>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function Scores({ title, scores, idPrefix }: { title: string; scores: SplitScores; idPrefix: string }) {
+  const f = scores.fairness;
+  return (
+    <section aria-labelledby={`${idPrefix}-title`} className="space-y-6">
+      <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
+        <h2 id={`${idPrefix}-title`} className="text-xl font-semibold">{title}</h2>
+        <p className="text-sm text-stone-600">{scores.n.toLocaleString("en")} images</p>
+      </div>
+      <p className="text-sm">
+        Main score (mean macro-F1){" "}
+        <span className="ml-1 font-mono text-3xl font-bold tabular-nums" data-testid={`${idPrefix}-main`}>{formatScore(scores.main)}</span>
+      </p>
+
+      <div className="overflow-x-auto">
+        <table className="min-w-full text-left text-sm">
+          <caption className="sr-only">{title}: metrics per attribute</caption>
+          <thead className="border-b border-stone-300 text-stone-600">
+            <tr>
+              <th scope="col" className="py-2 pr-4">Attribute</th>
+              <th scope="col" className="py-2 pr-4 text-right">Accuracy</th>
+              <th scope="col" className="py-2 pr-4 text-right">Macro-F1</th>
+              <th scope="col" className="py-2 text-right">Images scored</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ATTRIBUTES.map((a) => {
+              const m = scores.attributes[a];
+              return (
+                <tr key={a} className="border-b border-stone-200">
+                  <th scope="row" className="py-2 pr-4 font-medium">{ATTRIBUTE_TITLES[a]}</th>
+                  <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.accuracy)}</td>
+                  <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.macroF1)}</td>
+                  <td className="py-2 text-right tabular-nums">{m.n.toLocaleString("en")}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <p className="mt-1 text-xs text-stone-500">Images whose true value is n/a are not scored for that attribute.</p>
+      </div>
+
+      <section aria-label="Fairness" className="space-y-1">
+        <h3 className="font-semibold">Fairness: hair colour macro-F1 by gender</h3>
+        <dl className="grid max-w-md grid-cols-3 gap-2 text-sm">
+          <div className="rounded border border-stone-200 bg-white p-2">
+            <dt className="text-stone-500">Female images</dt>
+            <dd className="font-mono text-lg tabular-nums">{formatScore(f.hairColorMacroF1Female)}</dd>
+          </div>
+          <div className="rounded border border-stone-200 bg-white p-2">
+            <dt className="text-stone-500">Male images</dt>
+            <dd className="font-mono text-lg tabular-nums">{formatScore(f.hairColorMacroF1Male)}</dd>
+          </div>
+          <div className="rounded border border-stone-200 bg-white p-2">
+            <dt className="text-stone-500">Gap (F − M)</dt>
+            <dd className="font-mono text-lg tabular-nums">{f.gap === null ? "—" : `${f.gap > 0 ? "+" : ""}${f.gap.toFixed(4)}`}</dd>
+          </div>
+        </dl>
+        <p className="text-xs text-stone-500">A gap near zero means the hair colour predictions are about as good for women as for men.</p>
+      </section>
+
+      <div className="grid gap-6 md:grid-cols-3">
+        {ATTRIBUTES.map((a) => (
+          <RecallChart
+            key={a}
+            title={ATTRIBUTE_TITLES[a]}
+            bars={scores.attributes[a].perClass.map((c) => ({ label: c.label, recall: c.recall, support: c.support }))}
+          />
+        ))}
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        {ATTRIBUTES.map((a) => (
+          <ConfusionMatrix key={a} title={ATTRIBUTE_TITLES[a]} classes={scores.attributes[a].classes} matrix={scores.attributes[a].confusion} />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageUser } from "@/lib/auth/require-page-user";
+import { getDb } from "@/lib/db/client";
+import { formatBytes } from "@/lib/models/limits";
+import { getUploadSettings } from "@/lib/submissions/get-upload-settings";
+import { manifestTemplate } from "@/lib/submissions/manifest-template";
+import { PREDICTIONS_CSV_HEADER } from "@/lib/submissions/create-submission-input";
+import { QuotaLine } from "./quota-line";
+import { SubmitForm } from "./submit-form";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Submit" };
+
+export default async function SubmitPage() {
+  const user = await requirePageUser("/submit");
+  const settings = await getUploadSettings({ db: getDb(), userId: user.id, role: user.role });
+  const outOfQuota = settings.quota.remaining !== null && settings.quota.remaining <= 0;
+  return (
+    <div className="max-w-2xl space-y-6">
+      <section aria-labelledby="title" className="space-y-2">
+        <h1 id="title" className="text-3xl font-bold tracking-tight">Submit</h1>
+        <p className="text-stone-700">
+          Upload a predictions CSV, or a trained model that we run on the hidden test images. Scoring takes seconds; you
+          will see the result on the submission&rsquo;s page and in <Link href="/submissions" className="underline">My submissions</Link>.
+        </p>
+        <QuotaLine quota={settings.quota} />
+      </section>
+
+      {settings.testCount === null ? (
+        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
+          Submissions are not open yet: the challenge dataset is being prepared. Please come back later.
+        </p>
+      ) : (
+        <SubmitForm
+          testCount={settings.testCount}
+          maxCsvBytes={settings.maxCsvBytes}
+          maxModelBytes={settings.maxModelBytes}
+          manifestTemplate={manifestTemplate()}
+          disabledReason={outOfQuota ? "You have no submissions left today. The limit resets at 00:00 UTC." : undefined}
+        />
+      )}
+
+      <section aria-labelledby="formats" className="space-y-3 text-sm text-stone-700">
+        <h2 id="formats" className="text-lg font-semibold text-stone-900">What to upload</h2>
+        <p>
+          <strong>Predictions CSV</strong> (up to {formatBytes(settings.maxCsvBytes)}): UTF-8 text with the header{" "}
+          <code className="rounded bg-stone-100 px-1">{PREDICTIONS_CSV_HEADER}</code> and one row per test image
+          {settings.testCount !== null && <> ({settings.testCount.toLocaleString("en")} rows)</>}, like{" "}
+          <code className="rounded bg-stone-100 px-1">sample_submission.csv</code>. Problems are reported with their line number
+          and nothing is scored until the whole file is right; a refused file does not use up a submission.
+        </p>
+        <p>
+          <strong>Model</strong> (up to {formatBytes(settings.maxModelBytes)}): a <code>.zip</code> with your model
+          (TensorFlow.js <code>model.json</code> + weights, or <code>model.onnx</code>) and a <code>manifest.json</code> that says how to
+          feed it images and read its outputs, or a single <code>.onnx</code> file with the manifest entered below. The model runs in a
+          sandbox on the hidden test images; its log is shown on the submission&rsquo;s page.
+        </p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,238 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useId, useRef, useState } from "react";
+import { formatBytes } from "@/lib/models/limits";
+import {
+  MAX_DESCRIPTION_CHARS,
+  PREDICTIONS_CSV_HEADER,
+  fileExtension,
+  inferSubmissionKind,
+  needsSeparateManifest,
+} from "@/lib/submissions/create-submission-input";
+import { checkUploadFile, type Problem } from "@/lib/submissions/check-upload-file";
+
+interface ServerError {
+  message: string;
+  details?: Problem[];
+}
+
+type Phase = { step: "idle" } | { step: "uploading"; fraction: number } | { step: "checking" };
+
+/**
+ * The upload form. Cheap checks run in the browser the moment a file is picked (type, size,
+ * empty, a CSV's header and row count), so an obviously wrong file never leaves the machine;
+ * everything else is the server's job, whose problems are listed line by line. The file goes
+ * up as the raw request body with XMLHttpRequest, the one browser API that reports upload
+ * progress.
+ */
+export function SubmitForm(props: {
+  testCount: number;
+  maxCsvBytes: number;
+  maxModelBytes: number;
+  manifestTemplate: string;
+  disabledReason?: string;
+}) {
+  const router = useRouter();
+  const ids = useId();
+  const [file, setFile] = useState<File | null>(null);
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [notes, setNotes] = useState<string[]>([]);
+  const [description, setDescription] = useState("");
+  const [manifest, setManifest] = useState(props.manifestTemplate);
+  const [serverError, setServerError] = useState<ServerError | null>(null);
+  const [phase, setPhase] = useState<Phase>({ step: "idle" });
+  const errorsRef = useRef<HTMLDivElement>(null);
+  const kind = file ? inferSubmissionKind(file.name) : undefined;
+  const busy = phase.step !== "idle";
+  const showManifest = file !== null && needsSeparateManifest(file.name);
+
+  async function onFileChange(event: React.ChangeEvent<HTMLInputElement>) {
+    const picked = event.target.files?.[0] ?? null;
+    setFile(picked);
+    setServerError(null);
+    setProblems([]);
+    setNotes([]);
+    if (!picked) return;
+    const result = await checkUploadFile({ file: picked, testCount: props.testCount, maxCsvBytes: props.maxCsvBytes, maxModelBytes: props.maxModelBytes });
+    setProblems(result.problems);
+    setNotes(result.notes);
+  }
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setServerError(null);
+    if (!file) {
+      setProblems([{ message: "Choose a file to upload." }]);
+      return;
+    }
+    if (problems.length > 0) {
+      errorsRef.current?.focus();
+      return;
+    }
+    let manifestHeader: string | undefined;
+    if (showManifest) {
+      try {
+        JSON.parse(manifest);
+      } catch (e) {
+        setProblems([{ message: `The manifest is not valid JSON: ${(e as Error).message}` }]);
+        return;
+      }
+      manifestHeader = base64Utf8(manifest);
+    }
+    const query = new URLSearchParams({ fileName: file.name, description });
+    if (kind) query.set("kind", kind);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/api/submissions?${query}`);
+    xhr.setRequestHeader("content-type", kind === "csv" ? "text/csv" : "application/octet-stream");
+    if (manifestHeader) xhr.setRequestHeader("x-submission-manifest", manifestHeader);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) setPhase(e.loaded >= e.total ? { step: "checking" } : { step: "uploading", fraction: e.loaded / e.total });
+    };
+    xhr.upload.onload = () => setPhase({ step: "checking" });
+    xhr.onload = () => {
+      let body: { submission?: { id: string }; error?: ServerError } = {};
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // A proxy's HTML error page: fall through to the generic message.
+      }
+      if (xhr.status === 201 && body.submission) {
+        router.push(`/submissions/${body.submission.id}`);
+        return;
+      }
+      setPhase({ step: "idle" });
+      setServerError(body.error ?? { message: `The upload failed (HTTP ${xhr.status}). Please try again.` });
+      requestAnimationFrame(() => errorsRef.current?.focus());
+    };
+    xhr.onerror = () => {
+      setPhase({ step: "idle" });
+      setServerError({ message: "The upload was interrupted (network error, or the server stopped reading an over-limit file). Please try again." });
+      requestAnimationFrame(() => errorsRef.current?.focus());
+    };
+    setPhase({ step: "uploading", fraction: 0 });
+    xhr.send(file);
+  }
+
+  const shownProblems = serverError ? serverError.details ?? [] : problems;
+  const headline = serverError
+    ? serverError.message
+    : problems.length > 0
+      ? problems.length === 1
+        ? "This file cannot be submitted:"
+        : `This file cannot be submitted (${problems.length} problems):`
+      : null;
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-5 rounded border border-stone-200 bg-white p-4 sm:p-6" aria-busy={busy}>
+      {props.disabledReason && (
+        <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">{props.disabledReason}</p>
+      )}
+
+      <div className="space-y-1">
+        <label htmlFor={`${ids}-file`} className="block text-sm font-medium">File</label>
+        <input
+          id={`${ids}-file`}
+          name="file"
+          type="file"
+          accept=".csv,.zip,.onnx,text/csv,application/zip"
+          onChange={onFileChange}
+          disabled={busy || props.disabledReason !== undefined}
+          aria-describedby={`${ids}-file-hint`}
+          aria-invalid={problems.length > 0 ? true : undefined}
+          className="block w-full text-sm file:mr-3 file:rounded file:border file:border-stone-300 file:bg-stone-100 file:px-3 file:py-2 file:font-medium hover:file:bg-stone-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-stone-500"
+        />
+        <p id={`${ids}-file-hint`} className="text-xs text-stone-500">
+          A predictions <code>.csv</code> (up to {formatBytes(props.maxCsvBytes)}), or a model as <code>.zip</code> or <code>.onnx</code> (up to{" "}
+          {formatBytes(props.maxModelBytes)}).
+        </p>
+        {file && problems.length === 0 && (
+          <p className="text-sm text-stone-700" data-testid="file-summary">
+            {kind === "csv" ? "Predictions CSV" : fileExtension(file.name) === ".zip" ? "Model bundle (zip)" : "ONNX model"}, {formatBytes(file.size)}
+            {notes.length > 0 && <> &mdash; {notes.join("; ")}</>}
+          </p>
+        )}
+      </div>
+
+      {showManifest && (
+        <div className="space-y-1">
+          <label htmlFor={`${ids}-manifest`} className="block text-sm font-medium">Manifest (manifest.json)</label>
+          <textarea
+            id={`${ids}-manifest`}
+            name="manifest"
+            value={manifest}
+            onChange={(e) => setManifest(e.target.value)}
+            rows={16}
+            spellCheck={false}
+            disabled={busy}
+            aria-describedby={`${ids}-manifest-hint`}
+            className="w-full rounded border border-stone-300 bg-white px-3 py-2 font-mono text-xs focus:outline-none focus:ring-2 focus:ring-stone-500"
+          />
+          <p id={`${ids}-manifest-hint`} className="text-xs text-stone-500">
+            A single <code>.onnx</code> file carries no manifest, so enter it here. The template assumes a PyTorch export: NCHW input of
+            pixels scaled to 0..1 and normalised with the dataset&rsquo;s channel mean and std, and three outputs in the order Gender,
+            Hair_Color, Hair_Type (an <code>output</code> may also be a name). List each output&rsquo;s classes in your model&rsquo;s order.
+          </p>
+        </div>
+      )}
+
+      <div className="space-y-1">
+        <label htmlFor={`${ids}-description`} className="block text-sm font-medium">Description <span className="font-normal text-stone-500">(optional)</span></label>
+        <textarea
+          id={`${ids}-description`}
+          name="description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          maxLength={MAX_DESCRIPTION_CHARS}
+          rows={2}
+          disabled={busy}
+          aria-describedby={`${ids}-description-hint`}
+          className="w-full rounded border border-stone-300 bg-white px-3 py-2 focus:outline-none focus:ring-2 focus:ring-stone-500"
+        />
+        <p id={`${ids}-description-hint`} className="text-xs text-stone-500">What you tried, for your own records (at most {MAX_DESCRIPTION_CHARS} characters).</p>
+      </div>
+
+      {headline && (
+        <div ref={errorsRef} tabIndex={-1} role="alert" className="space-y-2 rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900 focus:outline-none focus:ring-2 focus:ring-red-500" data-testid="upload-errors">
+          <p className="font-medium">{headline}</p>
+          {shownProblems.length > 0 && (
+            <ul className="max-h-80 list-disc space-y-1 overflow-y-auto pl-5">
+              {shownProblems.map((p, i) => (
+                <li key={i}>
+                  {p.line !== undefined && <span className="font-semibold">Line {p.line}: </span>}
+                  {p.field !== undefined && p.line === undefined && p.field !== "" && <span className="font-semibold">{p.field}: </span>}
+                  {p.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+
+      <div aria-live="polite" className="text-sm text-stone-700">
+        {phase.step === "uploading" && (
+          <div className="space-y-1">
+            <label htmlFor={`${ids}-progress`}>Uploading&hellip; {Math.round(phase.fraction * 100)}%</label>
+            <progress id={`${ids}-progress`} max={1} value={phase.fraction} className="block h-2 w-full" />
+          </div>
+        )}
+        {phase.step === "checking" && <p>Uploaded. Checking the file&hellip;</p>}
+      </div>
+
+      <button
+        type="submit"
+        disabled={busy || props.disabledReason !== undefined}
+        className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2 disabled:opacity-60 sm:w-auto"
+      >
+        {busy ? "Submitting…" : "Submit"}
+      </button>
+      <p className="text-xs text-stone-500">Expected CSV header: <code>{PREDICTIONS_CSV_HEADER}</code></p>
+    </form>
+  );
+}
+
+/** Base64 of the UTF-8 bytes (btoa alone only takes Latin-1). */
+function base64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
