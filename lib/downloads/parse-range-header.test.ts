@@ -54,9 +54,10 @@ describe("helpers", () => {
     expect(formatByteSize(2_900_000_000)).toBe("2.90 GB");
   });
 
-  it("takes the client address from the first x-forwarded-for entry", () => {
-    const headers = new Headers({ "x-forwarded-for": "203.0.113.7, 10.0.0.1", "user-agent": "curl/8" });
-    expect(readClientInfo(headers)).toEqual({ ip: "203.0.113.7", userAgent: "curl/8" });
+  it("keeps the whole x-forwarded-for chain (the last entry is our proxy's, the first the client's claim)", () => {
+    const headers = new Headers({ "x-forwarded-for": "203.0.113.7,10.0.0.1 ", "user-agent": "curl/8" });
+    expect(readClientInfo(headers)).toEqual({ ip: "203.0.113.7, 10.0.0.1", userAgent: "curl/8" });
+    expect(readClientInfo(new Headers({ "x-real-ip": "198.51.100.2" })).ip).toBe("198.51.100.2");
     expect(readClientInfo(new Headers())).toEqual({ ip: "", userAgent: "" });
   });
 });

@@ -86,7 +86,7 @@ describeEachEngine("serve-dataset-file", (t) => {
     expect(h.get("content-type")).toMatch(/^text\/csv/);
     expect(h.get("cache-control")).toContain("no-transform");
     const log = await t.db.downloadLog.findUniqueOrThrow({ where: { id: served.logId! }, include: { datasetFile: true } });
-    expect(log).toMatchObject({ userId, rangeHeader: null, ip: "203.0.113.5", userAgent: "vitest-agent" });
+    expect(log).toMatchObject({ userId, rangeHeader: null, ip: "203.0.113.5, 10.0.0.2", userAgent: "vitest-agent" });
     expect(log.datasetFile.name).toBe(SAMPLE);
     expect(Number(log.bytesServed)).toBe(body.length);
   });

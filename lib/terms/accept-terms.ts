@@ -16,7 +16,7 @@ export interface AcceptTermsOptions {
   userId: string;
   /** The version the user was shown. Must be the current one. */
   version: string;
-  /** Client IP address as the web server saw it (x-forwarded-for behind a proxy), or null. */
+  /** Client address chain (see lib/downloads/read-client-info.ts), or null. */
   ip: string | null;
   /** Tests of a version change only. */
   currentVersion?: string;
@@ -40,7 +40,7 @@ export async function acceptTerms(options: AcceptTermsOptions): Promise<{ versio
   try {
     const row = await db.termsAcceptance.upsert({
       where,
-      create: { userId, termsVersion: version, ip: ip?.slice(0, 100) ?? null },
+      create: { userId, termsVersion: version, ip: ip?.slice(0, 200) ?? null },
       update: {},
     });
     return { version: row.termsVersion, acceptedAt: row.acceptedAt };
