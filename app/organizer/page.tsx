@@ -1,0 +1,98 @@
+import type { Metadata } from "next";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
+import { getDb } from "@/lib/db/client";
+import { SubmissionStatus } from "@/lib/db/enums";
+import { getOrganizerStats } from "@/lib/organizer/get-organizer-stats";
+import { listDownloadLogs } from "@/lib/organizer/list-download-logs";
+import { listRecentSubmissions } from "@/lib/organizer/list-recent-submissions";
+import { formatDuration, formatUtc, toUtcInputValue } from "@/lib/phases/format-phase-time";
+import { getPhaseTimeline } from "@/lib/phases/get-phase-timeline";
+import { DownloadsTable } from "./downloads-table";
+import { PhaseEditor } from "./phase-editor";
+import { StatCards } from "./stat-cards";
+import { SubmissionsTable } from "./submissions-table";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Organizer", robots: { index: false } };
+
+/** Organizer dashboard. Participants get a 404 (the page does not exist for them). */
+export default async function OrganizerPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const organizer = await requirePageOrganizer("/organizer");
+  const requested = (await searchParams).status;
+  const status = SubmissionStatus.safeParse(requested);
+  const db = getDb();
+  const [stats, timeline, submissions, downloads] = await Promise.all([
+    getOrganizerStats({ db }),
+    getPhaseTimeline({ db }),
+    listRecentSubmissions({ db, query: { status: status.success ? status.data : undefined, limit: 50 } }),
+    listDownloadLogs({ db, limit: 30 }),
+  ]);
+
+  return (
+    <div className="space-y-10">
+      <header className="space-y-1">
+        <h1 className="text-3xl font-bold tracking-tight">Organizer dashboard</h1>
+        <p className="text-sm text-stone-600">Signed in as {organizer.email}. Times are UTC.</p>
+      </header>
+
+      <section aria-labelledby="overview" className="space-y-3">
+        <h2 id="overview" className="text-xl font-semibold">Overview</h2>
+        <StatCards stats={stats} />
+      </section>
+
+      <section aria-labelledby="phases" className="space-y-3">
+        <h2 id="phases" className="text-xl font-semibold">Phases</h2>
+        {timeline.phases.length === 0 && (
+          <p className="text-sm text-stone-600">No phase yet: <code>npm start</code> creates a 90-day development phase on a fresh instance.</p>
+        )}
+        {timeline.phases.map((p) => (
+          <div key={p.id} className="space-y-2">
+            <h3 className="text-sm font-medium text-stone-700">
+              {p.name} · <span className="font-normal">{p.status}</span>
+              {p.status !== "ended" && <span className="font-normal text-stone-500"> ({p.status === "upcoming" ? "starts in" : "ends in"} {formatDuration(p.msRemaining)})</span>}
+              {p.isCurrent && <span className="ml-2 rounded bg-teal-100 px-1.5 text-xs text-teal-800">current</span>}
+              {p.privateRevealed && <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">private leaderboard revealed</span>}
+            </h3>
+            <p className="text-xs text-stone-500">{formatUtc(p.startsAt)} – {formatUtc(p.endsAt)}</p>
+            <PhaseEditor
+              phase={{
+                id: p.id,
+                name: p.name,
+                startsAt: toUtcInputValue(p.startsAt),
+                endsAt: toUtcInputValue(p.endsAt),
+                dailyLimit: p.dailyLimit,
+                maxFinal: p.maxFinal,
+                privateRevealed: p.privateRevealed,
+              }}
+            />
+          </div>
+        ))}
+      </section>
+
+      <section aria-labelledby="submissions" className="space-y-3">
+        <h2 id="submissions" className="text-xl font-semibold">Latest submissions</h2>
+        <p className="text-sm text-stone-600">
+          Rescore queues a new scoring job (the old score stays until the new one lands). Disqualify takes an entry off the
+          leaderboards; its owner still sees it, with your reason.
+        </p>
+        <SubmissionsTable rows={submissions} status={status.success ? status.data : "all"} />
+      </section>
+
+      <section aria-labelledby="downloads" className="space-y-3">
+        <h2 id="downloads" className="text-xl font-semibold">Latest downloads</h2>
+        <DownloadsTable rows={downloads} />
+      </section>
+
+      <section aria-labelledby="labels" className="space-y-2">
+        <h2 id="labels" className="text-xl font-semibold">Hidden test labels</h2>
+        <p className="max-w-3xl text-sm text-stone-600">
+          The test labels with their public/private split, for your own checks. Never share this file: with it anyone could
+          score perfectly. No other page or API of the site serves it.
+        </p>
+        <a href="/api/organizer/labels" download className="inline-block rounded border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500">
+          Download test labels (CSV)
+        </a>
+      </section>
+    </div>
+  );
+}
