@@ -150,8 +150,8 @@ function BoardTable({ lb, query, rows }: { lb: LeaderboardWithSeries; query: Lea
           {rows.map((r, i) => (
             <tr key={`${r.kind}-${r.rank ?? `b${i}`}-${r.name}`} className={r.kind === "baseline" ? "bg-sky-50" : undefined} data-kind={r.kind}>
               <td className="font-semibold">{r.rank ?? <span aria-label="no rank (baseline)">—</span>}</td>
-              <th scope="row" className="max-w-[16rem] truncate py-1.5 text-left font-medium">
-                {r.name}
+              <th scope="row" className="py-1.5 text-left font-medium">
+                <span className="inline-block max-w-[14rem] truncate align-bottom" title={r.name}>{r.name}</span>
                 {r.kind === "baseline" && (
                   <span className="ml-2 rounded bg-sky-700 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white">Baseline</span>
                 )}

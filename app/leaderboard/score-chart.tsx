@@ -24,7 +24,8 @@ export function ScoreChart({ series }: { series: ScoreSeries }) {
             labelFormatter={(t) => new Date(Number(t)).toISOString().slice(0, 16).replace("T", " ") + " UTC"}
             formatter={(v) => (typeof v === "number" ? v.toFixed(4) : String(v))}
           />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {/* In rank order, not alphabetical ("#10" would follow "#1"). */}
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           {series.baselines.map((b) => (
             <ReferenceLine
               key={`b-${b.name}`}

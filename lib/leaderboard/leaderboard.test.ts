@@ -196,9 +196,13 @@ describeEachEngine("leaderboard", (t) => {
     // Due: the fingerprint changed, the new score is there.
     const lb = await getLeaderboard({ db, query: q(), now: NOW, cache: FRESH });
     expect(lb.rows.map((r) => r.name)).toEqual(["Bob", "Ann"]);
-    // A rescore (same submission count, new Score.updatedAt) is seen too.
+    // A rescore (same submission count) is seen too: the scorer updates the Score and its
+    // Submission in one transaction (lib/scoring/score-submission.ts), as here.
     const annScore = await db.score.findFirstOrThrow({ where: { submission: { userId: ann.id } } });
-    await db.score.update({ where: { id: annScore.id }, data: { publicMain: 0.9 } });
+    await db.$transaction([
+      db.score.update({ where: { id: annScore.id }, data: { publicMain: 0.9 } }),
+      db.submission.update({ where: { id: annScore.submissionId }, data: { scoredAt: new Date() } }),
+    ]);
     expect((await getLeaderboard({ db, query: q(), now: NOW, cache: FRESH })).rows.map((r) => r.name)).toEqual(["Ann", "Bob"]);
   });
 

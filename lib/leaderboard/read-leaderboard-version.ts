@@ -3,18 +3,23 @@ import { resolvePhaseState } from "./resolve-phase-state";
 
 /**
  * A cheap fingerprint of everything a board depends on: when it is unchanged, a cached board is
- * still right. Counts catch inserts and deletes, the latest updatedAt catches edits (a rescore
- * upserts Score, a failure or a final selection updates Submission, a rename updates User; all
+ * still right. Counts catch inserts and deletes, the latest updatedAt catches edits (a final
+ * selection, a disqualification or a failure updates Submission, a rename updates User; all
  * through Prisma, which sets @updatedAt), and the reveal state catches the phase end passing
- * without any write at all. A handful of aggregate queries, run at most once a second.
+ * without any write at all. Run at most once a second.
+ *
+ * Score is deliberately not read: its rows carry the full metrics Json (kB each), so even
+ * MAX(updatedAt) there scans megabytes (~0.2 s for 20,000 rows here, blocking a SQLite server).
+ * Every score is written by the scorer in the same transaction as its Submission's status and
+ * scoredAt (lib/scoring/score-submission.ts), so Submission.updatedAt moves with every score
+ * and rescore. A Score written without touching its Submission would go unnoticed here.
  */
 export async function readLeaderboardVersion(options: { db: Db; now: Date }): Promise<string> {
   const { db, now } = options;
   const agg = { _count: { _all: true }, _max: { updatedAt: true } } as const;
-  const [dataset, submissions, scores, users, baselines, phases] = await Promise.all([
+  const [dataset, submissions, users, baselines, phases] = await Promise.all([
     db.dataset.findFirst({ where: { isCurrent: true }, select: { id: true } }),
     db.submission.aggregate(agg),
-    db.score.aggregate(agg),
     db.user.aggregate(agg),
     db.baseline.aggregate(agg),
     db.phase.findMany({ select: { name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true, updatedAt: true } }),
@@ -22,5 +27,5 @@ export async function readLeaderboardVersion(options: { db: Db; now: Date }): Pr
   const stamp = (a: { _count: { _all: number }; _max: { updatedAt: Date | null } }) => `${a._count._all}@${a._max.updatedAt?.getTime() ?? 0}`;
   const phaseStamp = phases.map((p) => `${p.name}@${p.updatedAt.getTime()}`).sort().join(",");
   const revealed = resolvePhaseState({ phases, now }).privateRevealed;
-  return [dataset?.id ?? "-", stamp(submissions), stamp(scores), stamp(users), stamp(baselines), phaseStamp, revealed ? "revealed" : "hidden"].join("|");
+  return [dataset?.id ?? "-", stamp(submissions), stamp(users), stamp(baselines), phaseStamp, revealed ? "revealed" : "hidden"].join("|");
 }
