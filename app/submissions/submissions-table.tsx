@@ -64,12 +64,13 @@ export function SubmissionsTable(props: { submissions: SubmissionSummary[]; maxF
           </p>
         )}
       </div>
-      <div className="overflow-x-auto rounded border border-stone-200 bg-white">
+      {/* relative: the sr-only labels inside are positioned against this box, not the page (or they widen the page on phones). */}
+      <div className="relative overflow-x-auto rounded border border-stone-200 bg-white">
         <table className="min-w-full text-left text-sm" data-testid="submissions-table">
           <caption className="sr-only">Your submissions, newest first</caption>
           <thead className="border-b border-stone-300 bg-stone-50 text-stone-600">
             <tr>
-              <th scope="col" className="px-3 py-2">Submitted</th>
+              <th scope="col" className="hidden px-3 py-2 sm:table-cell">Submitted</th>
               <th scope="col" className="px-3 py-2">File</th>
               <th scope="col" className="px-3 py-2">Status</th>
               <th scope="col" className="px-3 py-2 text-right">Public score</th>
@@ -85,11 +86,13 @@ export function SubmissionsTable(props: { submissions: SubmissionSummary[]; maxF
               const why = s.disqualified ? "disqualified" : eligible && !checked && full && props.selectionOpen ? `limit of ${props.maxFinal} reached` : undefined;
               return (
                 <tr key={s.id} className="border-b border-stone-200 align-top last:border-0" data-testid="submission-row">
-                  <td className="whitespace-nowrap px-3 py-2 tabular-nums text-stone-600">{formatUtc(s.createdAt)}</td>
+                  <td className="hidden whitespace-nowrap px-3 py-2 tabular-nums text-stone-600 sm:table-cell">{formatUtc(s.createdAt)}</td>
                   <td className="px-3 py-2">
                     <Link href={`/submissions/${s.id}`} className="font-medium underline decoration-stone-300 underline-offset-2 hover:decoration-stone-900">
                       {s.fileName}
                     </Link>
+                    {/* On phones the date column is hidden to leave room for the score: the date goes here. */}
+                    <div className="text-xs tabular-nums text-stone-500 sm:hidden">{formatUtc(s.createdAt)}</div>
                     <div className="text-xs text-stone-500">
                       {s.kind === "csv" ? "CSV" : `model${s.modelFormat ? ` (${s.modelFormat})` : ""}`} · {formatBytes(s.fileSize)}
                       {s.isBaseline && " · baseline"}
@@ -99,8 +102,8 @@ export function SubmissionsTable(props: { submissions: SubmissionSummary[]; maxF
                   <td className="px-3 py-2">
                     <StatusBadge status={s.status} />
                     {s.status === "failed" && s.errorMessage && (
-                      <div className="mt-1 max-w-xs text-xs text-red-900">
-                        {s.errorMessage}
+                      <div className="mt-1 min-w-40 max-w-xs text-xs text-red-900">
+                        <span className="line-clamp-3" title={s.errorMessage}>{s.errorMessage}</span>
                         {s.failureKind === "system" && <span className="block text-stone-600">Our fault: it did not count against your quota.</span>}
                       </div>
                     )}

@@ -6,7 +6,7 @@
 export function ConfusionMatrix({ title, classes, matrix }: { title: string; classes: readonly string[]; matrix: number[][] }) {
   return (
     <figure className="space-y-2">
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="border-collapse text-xs tabular-nums">
           <caption className="mb-1 text-left text-sm font-semibold">{title}: confusion matrix</caption>
           <thead>

@@ -134,7 +134,7 @@ function Scores({ title, scores, idPrefix }: { title: string; scores: SplitScore
         <span className="ml-1 font-mono text-3xl font-bold tabular-nums" data-testid={`${idPrefix}-main`}>{formatScore(scores.main)}</span>
       </p>
 
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">{title}: metrics per attribute</caption>
           <thead className="border-b border-stone-300 text-stone-600">
