@@ -62,10 +62,16 @@ const CONTENT_TYPES: Record<string, string> = {
  *
  * Logging: every GET that sends a body gets a DownloadLog row *before* the first byte, with
  * bytesServed 0 and the Range header as sent; when the stream ends, is cancelled (the client
- * went away) or fails, the row is updated with the bytes actually handed to the response. So an
- * audit trail exists even if the process dies mid-download (the row then says 0 bytes: "started"),
- * and a resumed download shows as several rows whose byte counts add up. If the row cannot be
- * written, nothing is served. HEAD and 416 responses send no data and are not logged.
+ * went away) or fails, the row is updated with the bytes handed to the response. So an audit
+ * trail exists even if the process dies mid-download (the row then says 0 bytes: "started"), and
+ * a resumed download shows as several rows whose byte counts add up. For an aborted download the
+ * count can exceed what the client kept by what was in flight (a queued chunk and the socket
+ * buffers, a few MB on loopback). If the row cannot be written, nothing is served. HEAD and 416
+ * responses send no data and are not logged.
+ *
+ * Content-Length is set, but Next.js 16 drops it from route handler responses (send-response.js
+ * FORBIDDEN_HEADERS), so through `next start` a 200 goes out chunked; a 206 still carries the
+ * total size in Content-Range, which is what resuming clients use.
  */
 export async function serveDatasetFile(options: ServeDatasetFileOptions): Promise<ServedFile> {
   const { db, dataDir, userId, name, method, headers, chunkSize = DEFAULT_CHUNK } = options;
