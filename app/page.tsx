@@ -1,84 +1,82 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { getCurrentUser } from "@/lib/auth/get-current-user";
+import { IMAGE_HEIGHT, IMAGE_WIDTH } from "@/lib/challenge/definition";
+import { formatDuration } from "@/lib/phases/format-phase-time";
 import { getChallengeOverview } from "@/lib/site/get-challenge-overview";
-import { CLASSES, ATTRIBUTES, IMAGE_WIDTH, IMAGE_HEIGHT } from "@/lib/challenge/definition";
-import { LabelBars } from "./label-bars";
+import { AttributesTable } from "./_challenge/attributes-table";
+import { CallsToAction } from "./_challenge/calls-to-action";
+import { ChallengeRules } from "./_challenge/challenge-rules";
+import { DatasetSection } from "./_challenge/dataset-section";
+import { MetricExplainer } from "./_challenge/metric-explainer";
+import { PhaseTimelineList } from "./_challenge/phase-timeline";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Challenge" };
 
-const ATTRIBUTE_TITLES = { Gender: "Gender", Hair_Color: "Hair colour", Hair_Type: "Hair type" } as const;
-
 export default async function ChallengePage() {
-  const overview = await getChallengeOverview();
+  const [overview, user] = await Promise.all([getChallengeOverview(), getCurrentUser()]);
+  const current = overview.timeline.current;
   return (
-    <div className="space-y-10">
-      <section aria-labelledby="title" className="space-y-3">
-        <h1 id="title" className="text-3xl font-bold tracking-tight">The Tiny Portraits challenge</h1>
-        <p className="max-w-3xl text-stone-700">
+    <div className="space-y-12">
+      <section aria-labelledby="title" className="space-y-4">
+        <h1 id="title" className="text-3xl font-bold tracking-tight sm:text-4xl">The Tiny Portraits challenge</h1>
+        <p className="max-w-3xl text-lg text-stone-700">
           Predict the apparent gender, the hair colour and the hair type of the person in {IMAGE_WIDTH}&times;{IMAGE_HEIGHT}
           {" "}pixel portrait thumbnails. Train on your own machine &mdash; a CPU is enough &mdash; then upload a predictions CSV
           or a trained model and get scored in seconds against a hidden test split.
         </p>
+        {current && (
+          <p className="text-sm text-stone-700" data-testid="current-phase">
+            <strong>{current.name}</strong>{" "}
+            {current.status === "running" && <>is open: ends in {formatDuration(current.msRemaining)}.</>}
+            {current.status === "upcoming" && <>opens in {formatDuration(current.msRemaining)}.</>}
+            {current.status === "ended" && <>has ended.</>}{" "}
+            <a href="#timeline" className="underline">Timeline</a>
+          </p>
+        )}
+        <CallsToAction signedIn={user !== null} />
       </section>
 
       <section aria-labelledby="task" className="space-y-3">
-        <h2 id="task" className="text-xl font-semibold">Task and metric</h2>
-        <div className="overflow-x-auto">
-          <table className="min-w-full text-left text-sm">
-            <thead className="border-b border-stone-300 text-stone-600">
-              <tr><th className="py-2 pr-4">Attribute</th><th className="py-2">Classes you predict</th></tr>
-            </thead>
-            <tbody>
-              {ATTRIBUTES.map((a) => (
-                <tr key={a} className="border-b border-stone-200">
-                  <td className="py-2 pr-4 font-medium">{ATTRIBUTE_TITLES[a]}</td>
-                  <td className="py-2 font-mono">{CLASSES[a].join(", ")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <h2 id="task" className="text-2xl font-semibold">The task</h2>
         <p className="max-w-3xl text-sm text-stone-700">
-          The score is the mean of the three macro-F1 scores. Images whose true value is <code>n/a</code> (unknown) are not
-          scored for that attribute. Fairness columns show the hair colour macro-F1 on female and on male images and the gap
-          between them.
+          Every test image gets one prediction per attribute. Predict a class for every row, even when you are unsure:
+          {" "}<code>n/a</code> is never a valid prediction, it only marks labels the annotators could not tell, and those
+          rows are left out of that attribute&rsquo;s score.
         </p>
+        <AttributesTable />
+      </section>
+
+      <section aria-labelledby="metric" className="space-y-3">
+        <h2 id="metric" className="text-2xl font-semibold">How submissions are scored</h2>
+        <MetricExplainer />
+      </section>
+
+      <section aria-labelledby="timeline" className="space-y-3">
+        <h2 id="timeline" className="text-2xl font-semibold">Timeline</h2>
+        <p className="text-sm text-stone-600">All times are UTC.</p>
+        <PhaseTimelineList timeline={overview.timeline} />
+      </section>
+
+      <section aria-labelledby="rules" className="space-y-3">
+        <h2 id="rules" className="text-2xl font-semibold">Rules</h2>
+        <ChallengeRules rules={overview.rules} />
       </section>
 
       <section aria-labelledby="data" className="space-y-4">
-        <h2 id="data" className="text-xl font-semibold">The data</h2>
-        {overview ? (
-          <>
-            <p className="text-sm text-stone-700" data-testid="dataset-summary">
-              {overview.sourceKind === "synthetic" ? "Built-in synthetic portraits" : "Tiny Portraits"}:{" "}
-              <strong>{overview.counts.total.toLocaleString("en")}</strong> images &mdash;{" "}
-              {overview.counts.train.toLocaleString("en")} for training (labels published),{" "}
-              {overview.counts.test.toLocaleString("en")} in the hidden test split (half public, half private leaderboard).
-            </p>
-            <figure className="space-y-2">
-              {/* eslint-disable-next-line @next/next/no-img-element */}
-              <img
-                src={`/api/dataset/mosaic?build=${encodeURIComponent(overview.buildId)}`}
-                alt="A random sample of training portraits"
-                width={overview.mosaic.width}
-                height={overview.mosaic.height}
-                className="pixelated h-auto w-full max-w-3xl rounded border border-stone-200"
-                data-testid="mosaic"
-              />
-              <figcaption className="text-xs text-stone-500">A random sample of the training split.</figcaption>
-            </figure>
-            <div className="grid gap-6 md:grid-cols-3">
-              {ATTRIBUTES.map((a) => (
-                <LabelBars key={a} title={ATTRIBUTE_TITLES[a]} counts={overview.trainLabelCounts[a]} />
-              ))}
-            </div>
-          </>
-        ) : (
-          <p className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="dataset-missing">
-            No dataset is prepared yet. Organizers: run <code>npm run data -- prepare --source DIR</code> or restart with{" "}
-            <code>npm start</code> to build the synthetic default.
-          </p>
-        )}
+        <h2 id="data" className="text-2xl font-semibold">The data</h2>
+        <DatasetSection dataset={overview.dataset} />
+      </section>
+
+      <section aria-labelledby="start" className="space-y-3 rounded border border-stone-200 bg-white p-5">
+        <h2 id="start" className="text-xl font-semibold">Get started in five minutes</h2>
+        <ol className="list-decimal space-y-1 pl-5 text-sm text-stone-700">
+          <li>{user ? "You are signed in." : <><Link href="/sign-up" className="underline">Create an account</Link>.</>}</li>
+          <li>Accept the dataset terms and <Link href="/data" className="underline">download the data</Link>.</li>
+          <li>Train with the <Link href="/starter-kit" className="underline">starter kit</Link> (PyTorch or TypeScript, CPU only).</li>
+          <li><Link href="/submit" className="underline">Submit</Link> a CSV or a model and find yourself on the <Link href="/leaderboard" className="underline">leaderboard</Link>, next to the organizers&rsquo; baselines.</li>
+        </ol>
       </section>
     </div>
   );
