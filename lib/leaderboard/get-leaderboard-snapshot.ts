@@ -62,9 +62,17 @@ export async function getLeaderboardSnapshot(options: { db: Db; now?: Date } & S
   }
   const age = performance.now() - state.confirmedAt;
   if (state.current && age < maxAgeMs) return state.current;
-  const refreshing = (state.refreshing ??= refresh(db, state, options.now).finally(() => {
-    state.refreshing = undefined;
-  }));
+  let refreshing = state.refreshing;
+  if (!refreshing) {
+    const cache = state;
+    refreshing = state.refreshing = refresh(db, cache, options.now).finally(() => {
+      cache.refreshing = undefined;
+    });
+    // A background refresh may have no caller left to await it (stale-while-revalidate): its
+    // failure must not become an unhandled rejection. Callers that await it still get the error,
+    // and the next request simply tries again.
+    refreshing.catch(() => {});
+  }
   if (state.current && age < maxAgeMs + staleMs) return state.current;
   return refreshing;
 }

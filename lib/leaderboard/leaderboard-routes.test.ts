@@ -1,4 +1,6 @@
+import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import LeaderboardPage from "../../app/leaderboard/page";
 import { GET as getJson } from "../../app/api/leaderboard/route";
 import { GET as getCsv } from "../../app/api/leaderboard/csv/route";
 import { closeDb } from "../db/client";
@@ -6,8 +8,11 @@ import { resetEnvCache } from "../env";
 import { createTestDatabase, type TestDatabase } from "../testing/test-db";
 import { addEntry, createLeaderboardDataset, createParticipant } from "./testing/leaderboard-fixtures";
 
-/** The route handlers as Next.js calls them, against a scratch database (SQLite: the parsing and mapping are engine-independent). */
-describe("/api/leaderboard route handlers", () => {
+/**
+ * The route handlers and the page as Next.js calls them, against a scratch database (SQLite:
+ * the parsing, mapping and rendering are engine-independent).
+ */
+describe("/api/leaderboard route handlers and the /leaderboard page", () => {
   let database: TestDatabase;
   const saved = process.env.DATABASE_URL;
 
@@ -76,5 +81,30 @@ describe("/api/leaderboard route handlers", () => {
     // A formula-looking name is neutralised for spreadsheets.
     expect(lines[1]).toMatch(/^1,participant,'=cmd/);
     expect(lines.join("\n")).not.toContain("0.987654");
+  });
+
+  const renderPage = async (params: Record<string, string | undefined>) => renderToStaticMarkup(await LeaderboardPage({ searchParams: Promise.resolve(params) }));
+
+  it("renders the page without any private score before the reveal, and with the private tab after it", async () => {
+    for (const params of [{}, { board: "private" }, { sort: "hairColorF1", dir: "desc" }, { sort: "nonsense" }]) {
+      const html = await renderPage(params);
+      expect(html).toContain("Public leaderboard");
+      expect(html).not.toContain("0.987654");
+      expect(html).not.toContain("Private (final)");
+    }
+    expect(await renderPage({ board: "private" })).toContain("once the challenge phase has ended");
+    expect(await renderPage({ sort: "nonsense" })).toContain("Showing the default order");
+
+    await database.db.phase.updateMany({ data: { privateRevealed: true } });
+    // The board is cached (a second, then refreshed in the background): it must show within a
+    // few seconds, as a participant would see it.
+    let html = "";
+    for (const t0 = Date.now(); Date.now() - t0 < 5000 && !html.includes("Private leaderboard"); ) {
+      await new Promise((r) => setTimeout(r, 200));
+      html = await renderPage({ board: "private" });
+    }
+    expect(html).toContain("Private leaderboard");
+    expect(html).toContain("Private (final)");
+    expect(html).toContain("0.9877"); // 0.987654 shown to 4 digits
   });
 });
