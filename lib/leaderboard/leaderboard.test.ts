@@ -171,6 +171,14 @@ describeEachEngine("leaderboard", (t) => {
     await db.phase.update({ where: { id: phase.id }, data: { maxFinal: 1 } });
     const one = await board(q({ board: "private" }));
     expect(one.rows.find((r) => r.name === "Bob")?.metrics.main).toBe(0.555555);
+    // More finals flagged than allowed (the limit was lowered): the best by public score count.
+    const bobEntries = await db.submission.findMany({ where: { userId: bob.id } });
+    await db.submission.updateMany({ where: { id: { in: bobEntries.map((e) => e.id) } }, data: { isFinal: true } });
+    const capped = await board(q({ board: "private" }));
+    expect(capped.rows.find((r) => r.name === "Bob")?.metrics.main).toBe(0.555555); // not the 0.4-public entry's 0.999999
+    await db.phase.update({ where: { id: phase.id }, data: { maxFinal: 3 } });
+    const all = await board(q({ board: "private" }));
+    expect(all.rows.find((r) => r.name === "Bob")?.metrics.main).toBe(0.999999);
   });
 
   it("without a phase the board is public only", async () => {
