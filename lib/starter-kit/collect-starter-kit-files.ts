@@ -22,7 +22,7 @@ export const KIT_DIR_NAME = "starter-kit";
 export const PLATFORM_SHIM = "src/platform.ts";
 const LIB_PREFIX = "../../lib/";
 const COPY_PREFIX = "./platform/";
-/** Local folders of a kit checkout that are not part of the kit (installs, data, outputs). */
+/** Top-level folders of a kit checkout that are not part of the kit (an install, the data, outputs). */
 const SKIPPED_DIRS = new Set(["node_modules", "data", "out"]);
 
 export class StarterKitError extends Error {}
@@ -82,7 +82,8 @@ function listKitFiles(root: string, rel: string): string[] {
   for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
     const child = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) {
-      if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith("__pycache__")) out.push(...listKitFiles(root, child));
+      const skipped = (rel === "" && SKIPPED_DIRS.has(e.name)) || e.name === "__pycache__" || e.name === "node_modules";
+      if (!skipped) out.push(...listKitFiles(root, child));
     } else if (e.isFile()) {
       out.push(child);
     }

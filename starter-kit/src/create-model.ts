@@ -21,7 +21,9 @@ export function createModel(options: { tf: typeof tf; channels?: number[]; dense
   let h = input;
   channels.forEach((filters, i) => {
     h = tf.layers.conv2d({ filters, kernelSize: 3, strides: i === 0 ? 2 : 1, padding: "same", useBias: false, kernelInitializer: init(), name: `conv${i + 1}` }).apply(h) as tf.SymbolicTensor;
-    h = tf.layers.batchNormalization({ name: `bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    // Momentum 0.9 rather than Keras's 0.99: the moving statistics the saved model predicts with
+    // must settle within the few hundred steps of a short run.
+    h = tf.layers.batchNormalization({ momentum: 0.9, name: `bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.reLU({ name: `relu${i + 1}` }).apply(h) as tf.SymbolicTensor;
     if (i < channels.length - 1) h = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });

@@ -113,7 +113,9 @@ async function main(): Promise<void> {
     return;
   }
   const downloads = locateDownloads({ dir: args.data });
-  const { tf, description } = await selectTrainingBackend();
+  const { tf, description } = await selectTrainingBackend().catch((e: Error) => {
+    throw new KitError(`${e.message}\nRun \`npm install\` in the kit's folder (again) and retry.`);
+  });
   console.log(`tfjs backend: ${description}`);
 
   if (downloads.checksums && !args.skipChecksums) {
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
 
   // Hold out a seeded random part of the train images to see how training generalises.
   const random = mulberry32(args.seed + 1);
-  const order = Int32Array.from(train.images.keys()).sort((a, b) => a - b);
+  const order = Int32Array.from(train.images.keys());
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
