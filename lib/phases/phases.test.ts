@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Phase } from "../db/client";
+import { env } from "../env";
 import { isAppError, type AppError } from "../errors/app-error";
 import { describeEachEngine } from "../testing/test-db";
 import { DEFAULT_PHASE_NAME, ensureDefaultPhase } from "./ensure-default-phase";
@@ -99,7 +100,7 @@ describeEachEngine("phases", (t) => {
 
   it("ensureDefaultPhase takes the daily limit from DAILY_SUBMISSION_LIMIT by default", async () => {
     const { phase: created } = await ensureDefaultPhase({ db: t.db, now: NOW });
-    expect(created?.dailyLimit).toBe(5);
+    expect(created?.dailyLimit).toBe(env().DAILY_SUBMISSION_LIMIT);
   });
 
   it("getCurrentPhase and getPhaseTimeline read the rows", async () => {
@@ -131,5 +132,19 @@ describeEachEngine("phases", (t) => {
     expect(await appError(updatePhase({ db: t.db, phaseId: id, input: { startsAt: null } }))).toMatchObject({ code: "validation" });
     expect(await appError(updatePhase({ db: t.db, phaseId: "missing", input: { dailyLimit: 1 } }))).toMatchObject({ code: "not-found" });
     expect(await t.db.phase.findUnique({ where: { id } })).toMatchObject({ dailyLimit: 0, endsAt: new Date("2026-06-30T22:00:00Z") });
+  });
+});
+
+describe("phase time formatting", () => {
+  it("writes UTC times and coarse durations", async () => {
+    const { formatDuration, formatUtc, toUtcInputValue } = await import("./format-phase-time");
+    expect(formatUtc(new Date("2026-02-03T04:05:59Z"))).toBe("3 Feb 2026, 04:05 UTC");
+    expect(toUtcInputValue(new Date("2026-02-03T04:05:59Z"))).toBe("2026-02-03T04:05");
+    expect(formatDuration(90 * DAY - 60_000)).toBe("89 days, 23 hours");
+    expect(formatDuration(DAY)).toBe("1 day");
+    expect(formatDuration(5 * 3600_000 + 12 * 60_000)).toBe("5 hours, 12 minutes");
+    expect(formatDuration(60_000)).toBe("1 minute");
+    expect(formatDuration(59_000)).toBe("less than a minute");
+    expect(formatDuration(-5)).toBe("less than a minute");
   });
 });
