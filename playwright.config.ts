@@ -5,6 +5,8 @@ import { defineConfig } from "@playwright/test";
 // Every e2e run gets its own instance directory: database, prepared data, uploads.
 const dataDir = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `tp-e2e-${process.pid}`);
 const port = Number(process.env.E2E_PORT ?? 3210);
+// Test workers inherit it: the leak tests compare responses with the instance's hidden labels.
+process.env.E2E_DATA_DIR = dataDir;
 
 export default defineConfig({
   testDir: "e2e",

@@ -4,7 +4,7 @@ test.describe("challenge page (visitor)", () => {
   test("shows the task, the dataset statistics and a mosaic of training portraits", async ({ page }, testInfo) => {
     await page.goto("/");
     await expect(page.getByRole("heading", { name: "The Tiny Portraits challenge" })).toBeVisible();
-    await expect(page.getByRole("cell", { name: "Hair colour" })).toBeVisible();
+    await expect(page.getByRole("cell", { name: /^Hair colour/ })).toBeVisible();
     await expect(page.getByTestId("dataset-summary")).toContainText("Built-in synthetic portraits");
     await expect(page.getByTestId("dataset-summary")).toContainText("1,500");
 
