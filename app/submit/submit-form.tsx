@@ -212,7 +212,7 @@ export function SubmitForm(props: {
         {phase.step === "uploading" && (
           <div className="space-y-1">
             <label htmlFor={`${ids}-progress`}>Uploading&hellip; {Math.round(phase.fraction * 100)}%</label>
-            <progress id={`${ids}-progress`} max={1} value={phase.fraction} className="block h-2 w-full" />
+            <progress id={`${ids}-progress`} max={1} value={phase.fraction} className="block h-2 w-full accent-teal-600" />
           </div>
         )}
         {phase.step === "checking" && <p>Uploaded. Checking the file&hellip;</p>}
