@@ -26,10 +26,12 @@ beforeAll(async () => {
   build = await prepareSyntheticBuild({ count: 2000, seed: 5 });
   artifacts.prior = await priorBaseline.run({ cacheDir: build.cacheDir });
   artifacts["colour-features"] = await colourFeaturesBaseline.run({ cacheDir: build.cacheDir, epochs: 8, onEpoch: (e) => epochs.push(e) });
-  // The CNN only briefly (one epoch on 256 images, ~6 s on wasm): this checks the path
-  // (training on the patched backend, bundle + manifest, sandbox scoring), not its quality.
+  // The CNN only briefly (one epoch on 256 images, a few seconds): this checks the path
+  // (data-parallel training on the patched backend, offsets folded into the heads, bundle +
+  // manifest, sandbox scoring), not its quality.
   artifacts.cnn = await runCnnBaseline({ cacheDir: build.cacheDir, epochs: 1, maxTrainImages: 256 });
-});
+  // Generous: the machines are shared, and generating the portraits alone is ~10 s on a quiet one.
+}, 300_000);
 afterAll(() => build?.cleanup());
 
 it("colour-features reports every epoch and learns something on the held-out rows", () => {

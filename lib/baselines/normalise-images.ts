@@ -14,9 +14,9 @@ export interface AugmentOptions {
   random: () => number;
   /** Largest shift in pixels each way (default 4). */
   shift?: number;
-  /** Largest relative contrast change (default 0.08). */
+  /** Largest relative contrast change (default 0.05). */
   contrast?: number;
-  /** Largest brightness offset on the 0..1 scale (default 0.04). */
+  /** Largest brightness offset on the 0..1 scale (default 0.02). */
   brightness?: number;
 }
 
@@ -49,8 +49,8 @@ export function normaliseImages(options: {
       flip = r() < 0.5;
       dx = Math.round((r() * 2 - 1) * shift);
       dy = Math.round((r() * 2 - 1) * shift);
-      gain = 1 + (r() * 2 - 1) * (augment.contrast ?? 0.08);
-      offset = (r() * 2 - 1) * (augment.brightness ?? 0.04);
+      gain = 1 + (r() * 2 - 1) * (augment.contrast ?? 0.05);
+      offset = (r() * 2 - 1) * (augment.brightness ?? 0.02);
     }
     // Contrast about mid-grey, then brightness: v' = (v - 0.5) * gain + 0.5 + offset.
     for (let c = 0; c < C; c++) {

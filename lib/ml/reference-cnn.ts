@@ -30,6 +30,12 @@ export interface ReferenceCnnOptions {
    * built-in layer, so the scorer accepts the model as it is.
    */
   inputPool?: number;
+  /**
+   * How the last block's feature map becomes a vector: "global-average" (default) or "flatten",
+   * which keeps where a feature is (hair above the face, clothes below): for fixed passport
+   * framing that is information, and the map is small after the pools.
+   */
+  head?: "global-average" | "flatten";
   /** Model name (default "reference_cnn"). */
   name?: string;
 }
@@ -56,7 +62,7 @@ export function createReferenceCnn(tf: Tf, options: ReferenceCnnOptions = {}): t
     h = tf.layers.reLU({ name: `relu${i + 1}` }).apply(h) as tfType.SymbolicTensor;
     if (i < channels.length - 1) h = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(h) as tfType.SymbolicTensor;
   });
-  h = tf.layers.globalAveragePooling2d({ name: "gap" }).apply(h) as tfType.SymbolicTensor;
+  h = (options.head === "flatten" ? tf.layers.flatten({ name: "flatten" }) : tf.layers.globalAveragePooling2d({ name: "gap" })).apply(h) as tfType.SymbolicTensor;
   h = tf.layers.dense({ units: denseUnits, activation: "relu", kernelInitializer: init(), name: "shared" }).apply(h) as tfType.SymbolicTensor;
   if (dropout > 0) h = tf.layers.dropout({ rate: dropout, name: "dropout" }).apply(h) as tfType.SymbolicTensor;
   const outputs = ATTRIBUTES.map(
