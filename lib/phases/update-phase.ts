@@ -8,10 +8,8 @@ import { zodDetails } from "../errors/zod-details";
  * ISO 8601 with a time zone from JSON (the browser converts its local time, so nobody's dates
  * shift by the server's zone), or a Date from code. Not z.coerce.date: it turns null into 1970.
  */
-const dateField = z.union([
-  z.date(),
-  z.iso.datetime({ offset: true, error: "must be a date and time such as 2026-12-31T23:59:00Z" }).transform((s) => new Date(s)),
-]);
+const DATE_MESSAGE = "must be a date and time with a zone, such as 2026-12-31T23:59:00Z";
+const dateField = z.union([z.date(), z.iso.datetime({ offset: true }).transform((s) => new Date(s))], { error: DATE_MESSAGE });
 
 /**
  * What an organizer may change on a phase. Every field is optional (a partial update); the
