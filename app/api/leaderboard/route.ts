@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { handleRoute } from "@/lib/http/handle-route";
 import { exportLeaderboard } from "@/lib/leaderboard/export-leaderboard";
+import { leaderboardResponse } from "@/lib/leaderboard/leaderboard-response";
 import { parseLeaderboardQuery } from "@/lib/leaderboard/get-leaderboard";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +14,5 @@ export const dynamic = "force-dynamic";
 export const GET = handleRoute(async (request: Request) => {
   const query = parseLeaderboardQuery(new URL(request.url).searchParams);
   const out = await exportLeaderboard({ db: getDb(), query, format: "json" });
-  return new Response(out.body, {
-    headers: { "content-type": out.contentType, "cache-control": "public, max-age=2", "last-modified": out.generatedAt.toUTCString() },
-  });
+  return leaderboardResponse({ request, out });
 });

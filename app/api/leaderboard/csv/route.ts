@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { handleRoute } from "@/lib/http/handle-route";
 import { exportLeaderboard } from "@/lib/leaderboard/export-leaderboard";
+import { leaderboardResponse } from "@/lib/leaderboard/leaderboard-response";
 import { parseLeaderboardQuery } from "@/lib/leaderboard/get-leaderboard";
 
 export const dynamic = "force-dynamic";
@@ -9,11 +10,9 @@ export const dynamic = "force-dynamic";
 export const GET = handleRoute(async (request: Request) => {
   const query = parseLeaderboardQuery(new URL(request.url).searchParams);
   const out = await exportLeaderboard({ db: getDb(), query, format: "csv" });
-  return new Response(out.body, {
-    headers: {
-      "content-type": out.contentType,
-      "content-disposition": `attachment; filename="tiny-portraits-leaderboard-${query.board}.csv"`,
-      "cache-control": "public, max-age=2",
-    },
+  return leaderboardResponse({
+    request,
+    out,
+    headers: { "content-disposition": `attachment; filename="tiny-portraits-leaderboard-${query.board}.csv"` },
   });
 });
