@@ -125,6 +125,9 @@ describeEachEngine("phases", (t) => {
     const bad = await appError(updatePhase({ db: t.db, phaseId: id, input: { dailyLimit: -1, maxFinal: 0, startsAt: "tomorrow", extra: 1 } }));
     expect(bad.code).toBe("validation");
     expect(bad.details?.map((d) => d.field).sort()).toEqual(["", "dailyLimit", "maxFinal", "startsAt"]);
+    // Every problem at once: a wrong limit and the end before the start.
+    const both = await appError(updatePhase({ db: t.db, phaseId: id, input: { dailyLimit: -1, endsAt: at(-3).toISOString() } }));
+    expect(both.details?.map((d) => d.field).sort()).toEqual(["dailyLimit", "endsAt"]);
 
     // Only the end moved, but before the existing start: checked on the merged result.
     const before = await appError(updatePhase({ db: t.db, phaseId: id, input: { endsAt: at(-2).toISOString() } }));

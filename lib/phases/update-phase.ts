@@ -33,27 +33,29 @@ export type UpdatePhaseInput = z.input<typeof UpdatePhaseInput>;
 /** Organizer: changes a phase's dates, limits or reveal state. */
 export async function updatePhase(options: { db: Db; phaseId: string; input: unknown }): Promise<Phase> {
   const { db, phaseId } = options;
-  const parsed = UpdatePhaseInput.safeParse(options.input);
-  if (!parsed.success) {
-    throw new AppError("validation", { user: "Some phase settings are not valid.", details: zodDetails(parsed.error) });
-  }
-  const input = parsed.data;
   const existing = await db.phase.findUnique({ where: { id: phaseId } });
-  if (!existing) throw new AppError("not-found", { user: "This phase does not exist.", internal: `phase ${phaseId}` });
+  if (!existing) throw notFound(phaseId);
 
-  const startsAt = input.startsAt ?? existing.startsAt;
-  const endsAt = input.endsAt ?? existing.endsAt;
-  if (endsAt.getTime() <= startsAt.getTime()) {
-    throw new AppError("validation", {
-      user: "Some phase settings are not valid.",
-      details: [{ field: "endsAt", message: "must be after the start" }],
-    });
+  const parsed = UpdatePhaseInput.safeParse(options.input);
+  const details = parsed.success ? [] : zodDetails(parsed.error);
+  // The date order is checked even when other fields are wrong, so the form shows every problem at once.
+  const raw = typeof options.input === "object" && options.input !== null ? (options.input as Record<string, unknown>) : {};
+  const dateOf = (value: unknown, current: Date) => (value === undefined ? current : (dateField.safeParse(value).data ?? null));
+  const startsAt = dateOf(raw.startsAt, existing.startsAt);
+  const endsAt = dateOf(raw.endsAt, existing.endsAt);
+  if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) details.push({ field: "endsAt", message: "must be after the start" });
+  if (!parsed.success || details.length > 0) {
+    throw new AppError("validation", { user: "Some phase settings are not valid.", details });
   }
   try {
-    return await db.phase.update({ where: { id: phaseId }, data: input });
+    return await db.phase.update({ where: { id: phaseId }, data: parsed.data });
   } catch (error) {
     // Deleted between the read and the write.
-    if (isNotFound(error)) throw new AppError("not-found", { user: "This phase does not exist.", internal: `phase ${phaseId}` });
+    if (isNotFound(error)) throw notFound(phaseId);
     throw error;
   }
+}
+
+function notFound(phaseId: string): AppError {
+  return new AppError("not-found", { user: "This phase does not exist.", internal: `phase ${phaseId}` });
 }
