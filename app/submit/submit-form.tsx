@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { formatBytes } from "@/lib/models/limits";
 import {
   MAX_DESCRIPTION_CHARS,
@@ -43,6 +43,10 @@ export function SubmitForm(props: {
   const [phase, setPhase] = useState<Phase>({ step: "idle" });
   const errorsRef = useRef<HTMLDivElement>(null);
   const kind = file ? inferSubmissionKind(file.name) : undefined;
+  // The server's answer is read out and focused, so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    if (serverError) errorsRef.current?.focus();
+  }, [serverError]);
   const busy = phase.step !== "idle";
   const showManifest = file !== null && needsSeparateManifest(file.name);
 
@@ -102,12 +106,10 @@ export function SubmitForm(props: {
       }
       setPhase({ step: "idle" });
       setServerError(body.error ?? { message: `The upload failed (HTTP ${xhr.status}). Please try again.` });
-      requestAnimationFrame(() => errorsRef.current?.focus());
     };
     xhr.onerror = () => {
       setPhase({ step: "idle" });
       setServerError({ message: "The upload was interrupted (network error, or the server stopped reading an over-limit file). Please try again." });
-      requestAnimationFrame(() => errorsRef.current?.focus());
     };
     setPhase({ step: "uploading", fraction: 0 });
     xhr.send(file);
