@@ -168,6 +168,22 @@ describeEachEngine("submissions routes", (t) => {
     expect((await fileRoute.GET(new Request("http://localhost"), params(submission.id))).status).toBe(401);
   });
 
+  it("answers 429 with Retry-After once the day's quota is used, before reading the body", async () => {
+    const now = Date.now();
+    const phase = await t.db.phase.create({ data: { name: "p", startsAt: new Date(now - 60_000), endsAt: new Date(now + 3_600_000), dailyLimit: 1 } });
+    try {
+      expect((await upload("fileName=a.csv", { body: predictionsCsv({ fixture }) })).status).toBe(201);
+      const { body, seen } = countingBody([Buffer.from(predictionsCsv({ fixture }))]);
+      const res = await upload("fileName=b.csv", { body });
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await res.json()).error.code).toBe("quota-exceeded");
+      expect(seen.bytes).toBe(0);
+    } finally {
+      await t.db.phase.delete({ where: { id: phase.id } });
+    }
+  });
+
   it("refuses unknown file types, cross-site posts, and a malformed manifest header", async () => {
     expect((await upload("fileName=preds.xlsx", { body: "x" })).status).toBe(400);
     expect((await upload("fileName=preds.csv", { body: "x", headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
