@@ -9,7 +9,8 @@ export interface RecallBar {
 
 /** Per-class recall of one attribute as bars (0..1). Classes absent from the truth have no bar. */
 export function RecallChart({ title, bars }: { title: string; bars: RecallBar[] }) {
-  const data = bars.map((b) => ({ ...b, value: b.recall ?? 0 }));
+  // A class with no true examples has no recall: no bar, and "n/a" under its name.
+  const data = bars.map((b) => ({ ...b, value: b.recall, name: b.recall === null ? `${b.label} (n/a)` : b.label }));
   return (
     <figure className="space-y-1">
       <figcaption className="text-sm font-semibold">{title}: recall per class</figcaption>
@@ -17,7 +18,7 @@ export function RecallChart({ title, bars }: { title: string; bars: RecallBar[] 
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 18, right: 8, bottom: 0, left: -18 }}>
             <CartesianGrid vertical={false} stroke="#e7e5e4" />
-            <XAxis dataKey="label" tick={{ fontSize: 12 }} interval={0} />
+            <XAxis dataKey="name" tick={{ fontSize: 12 }} interval={0} />
             <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fontSize: 11 }} />
             <Tooltip
               formatter={(_v, _n, item) => {
@@ -25,7 +26,8 @@ export function RecallChart({ title, bars }: { title: string; bars: RecallBar[] 
                 return [p.recall === null ? "no true examples" : `${p.recall.toFixed(3)} (${p.support} true examples)`, "recall"];
               }}
             />
-            <Bar dataKey="value" isAnimationActive={false}>
+            {/* minPointSize: a zero recall still gets a sliver and its "0.00" label, unlike a class with no examples. */}
+            <Bar dataKey="value" isAnimationActive={false} minPointSize={(v) => (v === 0 ? 2 : 0)}>
               {data.map((d) => (
                 <Cell key={d.label} fill={d.recall === null ? "#d6d3d1" : "#0d9488"} />
               ))}
