@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
-import { getLeaderboard, parseLeaderboardQuery, type LeaderboardQuery, type LeaderboardWithSeries } from "@/lib/leaderboard/get-leaderboard";
-import { COLUMNS, type ColumnInfo, type MetricKey } from "@/lib/leaderboard/leaderboard-columns";
+import { leaderboardFromSnapshot, parseLeaderboardQuery, type LeaderboardQuery, type LeaderboardWithSeries } from "@/lib/leaderboard/get-leaderboard";
+import { getLeaderboardSnapshot } from "@/lib/leaderboard/get-leaderboard-snapshot";
 import { paginateLeaderboardRows } from "@/lib/leaderboard/paginate-leaderboard-rows";
-import type { LeaderboardRow } from "@/lib/leaderboard/types";
-import { formatScore, formatSigned, formatUtc, leaderboardHref, sortHref } from "./leaderboard-format";
+import { boardTableHtml } from "./board-table-html";
+import { formatScore, formatUtc, leaderboardHref } from "./leaderboard-format";
 import { ScoreChart } from "./score-chart";
 
 export const dynamic = "force-dynamic";
@@ -26,18 +26,23 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     if (!isAppError(error)) throw error;
     notice = `${error.userMessage} Showing the default order.`;
   }
+  const cached = await getLeaderboardSnapshot({ db: getDb() });
   let lb: LeaderboardWithSeries;
   try {
-    lb = await getLeaderboard({ db: getDb(), query });
+    lb = leaderboardFromSnapshot(cached, query);
   } catch (error) {
     // The private board before the reveal: say so and show the public one.
     if (!isAppError(error) || error.code !== "forbidden") throw error;
     notice = error.userMessage;
     query = { ...query, board: "public" };
-    lb = await getLeaderboard({ db: getDb(), query });
+    lb = leaderboardFromSnapshot(cached, query);
   }
-  const rawPage = Array.isArray(params.page) ? params.page[0] : params.page;
-  const page = paginateLeaderboardRows({ rows: lb.rows, page: Number(rawPage ?? 1) });
+  const rawPage = Number((Array.isArray(params.page) ? params.page[0] : params.page) ?? 1);
+  const page = paginateLeaderboardRows({ rows: lb.rows, page: rawPage });
+  // Built once per snapshot, board, sort and page: see board-table-html.ts for why.
+  const tableHtml = cached.memo(`html:${query.board}:${query.sort}:${query.dir}:${page.page}`, () =>
+    boardTableHtml({ board: lb.board, query, rows: page.rows }),
+  );
   const apiQuery = leaderboardHref(query).replace("/leaderboard", "");
 
   return (
@@ -91,7 +96,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           </p>
         ) : (
           <>
-            <BoardTable lb={lb} query={query} rows={page.rows} />
+            <div dangerouslySetInnerHTML={{ __html: tableHtml }} />
             <p className="text-xs text-stone-500">
               {page.participantCount.toLocaleString("en")} participants. Entries: scored submissions plus those refused because of
               the file (failures on our side are not counted). {lb.board === "public" ? "Rank change: since 24 hours ago." : "Rank change: private rank against public rank."}{" "}
@@ -127,95 +132,6 @@ function PhaseLine({ lb }: { lb: LeaderboardWithSeries }) {
     <p className="text-sm text-stone-600" data-testid="phase-line">
       Phase <strong>{p.name}</strong>: {status}. {lb.privateRevealed ? "The private leaderboard is revealed." : "The private leaderboard is revealed when the phase ends."}
     </p>
-  );
-}
-
-// The table is wide on purpose (every metric is sortable): it scrolls sideways on a phone.
-const SHOWN: readonly ColumnInfo[] = COLUMNS;
-
-function BoardTable({ lb, query, rows }: { lb: LeaderboardWithSeries; query: LeaderboardQuery; rows: LeaderboardRow[] }) {
-  return (
-    <div className="overflow-x-auto rounded border border-stone-200 bg-white" tabIndex={0} role="region" aria-labelledby="board-title">
-      <table className="min-w-full whitespace-nowrap text-right text-sm tabular-nums [&_td]:px-3 [&_td]:py-1.5 [&_th]:px-3" data-testid="leaderboard-table">
-        <thead className="border-b border-stone-300 bg-stone-100 text-xs text-stone-700">
-          <tr>
-            {SHOWN.slice(0, 1).map((c) => <SortHeader key={c.key} column={c} query={query} />)}
-            <th scope="col" className="py-2 text-left">Participant</th>
-            {SHOWN.slice(1).map((c) => <SortHeader key={c.key} column={c} query={query} />)}
-            {lb.board === "private" && <th scope="col" className="py-2">Public score</th>}
-            <th scope="col" className="py-2">Change</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-100">
-          {rows.map((r, i) => (
-            <tr key={`${r.kind}-${r.rank ?? `b${i}`}-${r.name}`} className={r.kind === "baseline" ? "bg-sky-50" : undefined} data-kind={r.kind}>
-              <td className="font-semibold">{r.rank ?? <span aria-label="no rank (baseline)">—</span>}</td>
-              <th scope="row" className="py-1.5 text-left font-medium">
-                <span className="inline-block max-w-[14rem] truncate align-bottom" title={r.name}>{r.name}</span>
-                {r.kind === "baseline" && (
-                  <span className="ml-2 rounded bg-sky-700 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white">Baseline</span>
-                )}
-              </th>
-              {SHOWN.slice(1).map((c) => (
-                <td key={c.key} className={c.key === "main" ? "font-semibold" : undefined}>
-                  <Cell row={r} column={c.key} />
-                </td>
-              ))}
-              {lb.board === "private" && <td className="text-stone-600">{formatScore(r.publicMain)}</td>}
-              <td><RankChange change={r.rankChange} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function SortHeader({ column, query }: { column: ColumnInfo; query: LeaderboardQuery }) {
-  const active = query.sort === column.key;
-  const sortState = active ? (query.dir === "asc" ? "ascending" : "descending") : undefined;
-  return (
-    <th scope="col" aria-sort={sortState} className="py-2 font-semibold">
-      <Link href={sortHref(query, column.key)} title={column.description} className="inline-flex items-center gap-1 rounded hover:text-stone-950 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600">
-        {column.label}
-        <span aria-hidden className={active ? "text-stone-900" : "text-stone-400"}>{active ? (query.dir === "asc" ? "▲" : "▼") : "↕"}</span>
-        <span className="sr-only">{active ? `, sorted ${sortState}; activate to reverse` : ", activate to sort"}</span>
-      </Link>
-    </th>
-  );
-}
-
-function Cell({ row, column }: { row: LeaderboardRow; column: ColumnInfo["key"] }) {
-  switch (column) {
-    case "submissions":
-      return <>{row.submissions}</>;
-    case "bestAt":
-      return <time dateTime={row.bestAt.toISOString()}>{formatUtc(row.bestAt).slice(0, 16)}</time>;
-    case "fairnessGap":
-      return <Missing value={row.metrics.fairnessGap} text={formatSigned(row.metrics.fairnessGap)} />;
-    case "rank":
-      return null;
-    default: {
-      const v = row.metrics[column as MetricKey];
-      return <Missing value={v} text={formatScore(v, column === "main" ? 4 : 3)} />;
-    }
-  }
-}
-
-function Missing({ value, text }: { value: number | null; text: string }) {
-  return value === null ? <span title="not measurable for this entry" aria-label="not available">—</span> : <>{text}</>;
-}
-
-function RankChange({ change }: { change: LeaderboardRow["rankChange"] }) {
-  if (change === null) return null;
-  if (change === "new") return <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900">new</span>;
-  if (change === 0) return <span className="text-stone-400"><span aria-hidden>=</span><span className="sr-only">no change</span></span>;
-  const up = change > 0;
-  return (
-    <span className={up ? "text-emerald-700" : "text-red-700"}>
-      <span aria-hidden>{up ? "▲" : "▼"}{Math.abs(change)}</span>
-      <span className="sr-only">{up ? "up" : "down"} {Math.abs(change)} {Math.abs(change) === 1 ? "place" : "places"}</span>
-    </span>
   );
 }
 

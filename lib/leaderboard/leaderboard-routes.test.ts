@@ -25,6 +25,8 @@ describe("/api/leaderboard route handlers and the /leaderboard page", () => {
     const ann = await createParticipant({ db: database.db, name: "=cmd|' /C calc'!A0" });
     const now = Date.now();
     await addEntry({ db: database.db, datasetId, userId: ann.id, createdAt: new Date(now - 1000), publicMain: 0.5, privateMain: 0.987654 });
+    const eve = await createParticipant({ db: database.db, name: '<img src=x onerror="alert(1)">' });
+    await addEntry({ db: database.db, datasetId, userId: eve.id, createdAt: new Date(now - 2000), publicMain: 0.4 });
     await database.db.phase.create({ data: { name: "Main", startsAt: new Date(now - 3_600_000), endsAt: new Date(now + 3_600_000), dailyLimit: 5 } });
   });
   afterAll(async () => {
@@ -69,7 +71,7 @@ describe("/api/leaderboard route handlers and the /leaderboard page", () => {
     expect(res.headers.get("content-type")).toContain("application/json");
     const body = (await res.json()) as { rows: { name: string; rank: number }[]; columns: unknown[]; phase: { status: string }; sort: string; generatedAt: string };
     expect(body).toMatchObject({ sort: "hairColorF1", phase: { status: "running" } });
-    expect(body.rows).toHaveLength(1);
+    expect(body.rows).toHaveLength(2);
     expect(body.columns.length).toBeGreaterThan(5);
     expect(JSON.stringify(body)).not.toContain("0.987654");
 
@@ -100,18 +102,23 @@ describe("/api/leaderboard route handlers and the /leaderboard page", () => {
       expect(html).not.toContain("Private (final)");
     }
     expect(await renderPage({ board: "private" })).toContain("once the challenge phase has ended");
+    // The table is a cached HTML string (board-table-html.ts): names must come out escaped.
+    const html = await renderPage({});
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+    expect(html).not.toContain("<img src=x");
+    expect(html).toMatch(/<th scope="col" aria-sort="ascending"[^>]*><a href="\/leaderboard\?dir=desc"/);
     expect(await renderPage({ sort: "nonsense" })).toContain("Showing the default order");
 
     await database.db.phase.updateMany({ data: { privateRevealed: true } });
     // The board is cached (a second, then refreshed in the background): it must show within a
     // few seconds, as a participant would see it.
-    let html = "";
-    for (const t0 = Date.now(); Date.now() - t0 < 5000 && !html.includes("Private leaderboard"); ) {
+    let revealed = "";
+    for (const t0 = Date.now(); Date.now() - t0 < 5000 && !revealed.includes("Private leaderboard"); ) {
       await new Promise((r) => setTimeout(r, 200));
-      html = await renderPage({ board: "private" });
+      revealed = await renderPage({ board: "private" });
     }
-    expect(html).toContain("Private leaderboard");
-    expect(html).toContain("Private (final)");
-    expect(html).toContain("0.9877"); // 0.987654 shown to 4 digits
+    expect(revealed).toContain("Private leaderboard");
+    expect(revealed).toContain("Private (final)");
+    expect(revealed).toContain("0.9877"); // 0.987654 shown to 4 digits
   });
 });
