@@ -258,11 +258,17 @@ async function main() {
           // Warm-up: the first requests load the route's code and the snapshot.
           await load(server.base + target, 50, 2);
           say(`${engine}: ${target} at ${RATE} requests/s for ${DURATION} s`);
-          rows.push({ engine, target, ...(await load(server.base + target, RATE, DURATION)) });
+          const row: ResultRow = { engine, target, ...(await load(server.base + target, RATE, DURATION)) };
+          rows.push(row);
+          say(`  ${row.reqPerSec.toFixed(0)} requests/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.errors} errors`);
         }
         const fresh = await freshness(scratch.db, server.base, datasetId);
         notes.push(`${engine}: a new best score showed on /api/leaderboard ${fresh.toFixed(0)} ms after it was written`);
         notes.push(...(await benchDownloads(server, scratch)));
+      } catch (error) {
+        // Keep what was measured on the other engine: report and go on.
+        notes.push(`${engine}: FAILED: ${error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1) : String(error)}`);
+        say(`${engine} failed: ${String(error)}`);
       } finally {
         await server?.stop();
         await scratch.drop();

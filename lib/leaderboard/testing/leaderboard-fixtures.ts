@@ -180,8 +180,15 @@ export async function seedBulkLeaderboard(options: { db: Db; participants: numbe
         });
       }
     }
-    // One transaction per chunk: on SQLite each statement would otherwise commit (and sync) alone.
-    await db.$transaction([db.submission.createMany({ data: subs }), db.score.createMany({ data: scores })]);
+    // One transaction per chunk: on SQLite each statement would otherwise commit (and sync)
+    // alone. A generous timeout: on a loaded machine a chunk of Json-heavy rows takes seconds.
+    await db.$transaction(
+      async (tx) => {
+        await tx.submission.createMany({ data: subs });
+        await tx.score.createMany({ data: scores });
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
     options.log?.(`seeded ${Math.min(options.submissions, start + CHUNK)} / ${options.submissions} submissions`);
   }
   return { datasetId: dataset.id };
