@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { CLASSES, ATTRIBUTES, type Attribute } from "../../challenge/definition";
-import type { Db } from "../../db/client";
+import type { Db, Prisma } from "../../db/client";
 import type { AttributeMetrics, SplitScores } from "../../metrics/types";
 import { mulberry32 } from "../../random/mulberry32";
 
@@ -143,8 +143,8 @@ export async function seedBulkLeaderboard(options: { db: Db; participants: numbe
   const skill = users.map(() => 0.35 + 0.45 * rand());
   const CHUNK = 1000;
   for (let start = 0; start < options.submissions; start += CHUNK) {
-    const subs = [];
-    const scores = [];
+    const subs: Prisma.SubmissionCreateManyInput[] = [];
+    const scores: Prisma.ScoreCreateManyInput[] = [];
     for (let i = start; i < Math.min(options.submissions, start + CHUNK); i++) {
       const id = `s${run}${i}`;
       const baseline = i < baselineIds.length ? i : -1;
