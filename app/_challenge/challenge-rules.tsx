@@ -20,7 +20,7 @@ export function ChallengeRules({ rules }: { rules: ChallengeOverview["rules"] })
         <strong>Final submissions.</strong> Select up to {maxFinal} of your submissions for the private leaderboard on{" "}
         <Link href="/submissions" className="underline">My submissions</Link>. If you select none, your {maxFinal === 1 ? "best submission" : `best ${maxFinal === 2 ? "two" : maxFinal}`}{" "}
         by public score {maxFinal === 1 ? "counts" : "count"}. Your private result is the best of them.
-        {rules.privateRevealed ? " The private leaderboard has been revealed." : " The organizers reveal the private leaderboard after the end."}
+        {rules.privateRevealed ? " The private leaderboard has been revealed." : " The private leaderboard is revealed when the phase ends."}
       </li>
       <li>
         <strong>Predictions or a model.</strong> Upload a CSV with one row per test image, or a trained model (ONNX or

@@ -1,5 +1,6 @@
 import type { Db, DbTransaction, Phase } from "../db/client";
 import { pickCurrentPhase } from "./get-current-phase";
+import { isPrivateRevealed } from "./is-private-revealed";
 import { phaseStatusAt, type PhaseStatus } from "./phase-status";
 
 export interface PhaseTimelineEntry {
@@ -40,7 +41,7 @@ export function buildPhaseTimeline(options: { phases: readonly Phase[]; now: Dat
         endsAt: phase.endsAt,
         dailyLimit: phase.dailyLimit,
         maxFinal: phase.maxFinal,
-        privateRevealed: phase.privateRevealed,
+        privateRevealed: isPrivateRevealed(phase, now),
         status,
         msRemaining: Math.max(0, target.getTime() - now.getTime()),
         isCurrent: phase.id === current?.id,

@@ -66,10 +66,11 @@ describe("phase timeline (pure)", () => {
     expect(atStart.phases[0]).toMatchObject({ status: "running", msRemaining: 5 * DAY });
   });
 
-  it("reveals private scores only when an organizer said so, not when the phase ended", () => {
-    expect(isPrivateRevealed(null)).toBe(false);
-    expect(isPrivateRevealed(phase("a", -30, -10))).toBe(false);
-    expect(isPrivateRevealed(phase("a", -30, -10, { privateRevealed: true }))).toBe(true);
+  it("reveals private scores when the phase has ended or an organizer revealed them early", () => {
+    expect(isPrivateRevealed(null, NOW)).toBe(false);
+    expect(isPrivateRevealed(phase("a", -30, 10), NOW)).toBe(false);
+    expect(isPrivateRevealed(phase("a", -30, -10), NOW)).toBe(true);
+    expect(isPrivateRevealed(phase("a", -30, 10, { privateRevealed: true }), NOW)).toBe(true);
   });
 });
 

@@ -55,7 +55,7 @@ export async function getChallengeOverview(options: { now?: Date } = {}): Promis
     rules: {
       dailyLimit,
       maxFinal: current?.maxFinal ?? DEFAULT_MAX_FINAL,
-      privateRevealed: isPrivateRevealed(current),
+      privateRevealed: isPrivateRevealed(current, options.now),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Db, DbTransaction } from "../db/client";
+import { isPrivateRevealed } from "../phases/is-private-revealed";
 
 /** The default number of final submissions when no phase says otherwise (DESIGN.md section 3). */
 export const DEFAULT_MAX_FINAL = 2;
@@ -19,10 +20,8 @@ export interface PhaseRules {
  * (the latest-starting if they overlap), else the one that ended last, else the next one --
  * the same phase the leaderboard shows.
  *
- * Private scores are revealed only when an organizer has set privateRevealed on that phase.
- * That is deliberately stricter than "the phase has ended": a participant's own pages must
- * never show a private number the organizers have not chosen to publish, and a deadline that
- * passes while the organizers are still checking for cheaters must not leak anything.
+ * Private scores are revealed by the one rule of lib/phases/is-private-revealed.ts (phase ended,
+ * or an organizer revealed them early), the same as the leaderboard's.
  */
 export async function getPhaseRules(options: { db: Db | DbTransaction; now?: Date }): Promise<PhaseRules> {
   const now = options.now ?? new Date();
@@ -41,6 +40,6 @@ export async function getPhaseRules(options: { db: Db | DbTransaction; now?: Dat
     phase: { name: phase.name, endsAt: phase.endsAt },
     maxFinal: phase.maxFinal > 0 ? phase.maxFinal : DEFAULT_MAX_FINAL,
     selectionOpen: phase !== ended && !phase.privateRevealed,
-    privateRevealed: phase.privateRevealed,
+    privateRevealed: isPrivateRevealed(phase, now),
   };
 }

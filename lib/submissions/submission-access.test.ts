@@ -133,16 +133,22 @@ describeEachEngine("submission access", (t) => {
       expect(detail).toMatchObject({ publicMain: 0.7, publicScores: { marker: "public" }, privateMain: null, privateScores: null, privateRevealed: false });
       expect(JSON.stringify(detail)).not.toMatch(new RegExp(`${PRIVATE_MARKER}|${PRIVATE_MAIN}`));
 
-      // Phase ended, not yet revealed by the organizers.
+      // Phase running, not revealed.
       const phase = await t.db.phase.create({
-        data: { name: "p1", startsAt: new Date(Date.now() - 7_200_000), endsAt: new Date(Date.now() - 3_600_000), dailyLimit: 5 },
+        data: { name: "p1", startsAt: new Date(Date.now() - 7_200_000), endsAt: new Date(Date.now() + 3_600_000), dailyLimit: 5 },
       });
       detail = await get();
       expect(JSON.stringify(detail)).not.toMatch(new RegExp(`${PRIVATE_MARKER}|${PRIVATE_MAIN}`));
 
+      // Revealed early by an organizer.
       await t.db.phase.update({ where: { id: phase.id }, data: { privateRevealed: true } });
       detail = await get();
       expect(detail).toMatchObject({ privateRevealed: true, privateMain: PRIVATE_MAIN, privateScores: { marker: PRIVATE_MARKER } });
+
+      // Or simply ended.
+      await t.db.phase.update({ where: { id: phase.id }, data: { privateRevealed: false, endsAt: new Date(Date.now() - 1000) } });
+      detail = await get();
+      expect(detail).toMatchObject({ privateRevealed: true, privateMain: PRIVATE_MAIN });
     });
   });
 

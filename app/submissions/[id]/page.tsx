@@ -106,7 +106,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       {s.publicScores && <Scores title="Public test part" scores={s.publicScores} idPrefix="public" />}
       {s.privateRevealed && s.privateScores && <Scores title="Private test part (revealed)" scores={s.privateScores} idPrefix="private" />}
       {s.status === "scored" && !s.privateRevealed && (
-        <p className="text-sm text-stone-600">Scores on the private part of the test set stay hidden until the organizers reveal the private leaderboard.</p>
+        <p className="text-sm text-stone-600">Scores on the private part of the test set stay hidden until the phase ends (or the organizers reveal the private leaderboard earlier).</p>
       )}
 
       {s.log && (
