@@ -1,22 +1,21 @@
 import type { LeaderboardExport } from "./export-leaderboard";
 
 /**
- * The HTTP response of a leaderboard export: the precompressed body when the client accepts
- * gzip (Next.js leaves a response that already has a Content-Encoding alone), the plain one
- * otherwise. Public and briefly cacheable: the board changes at most about once a second.
+ * The HTTP response of a leaderboard export. Public and briefly cacheable: the board changes at
+ * most about once a second.
+ *
+ * Compression is left to the server: precompressing the memoised body once per snapshot would
+ * save next start a gzip per request, but Next.js 16 drops a route handler's own
+ * Content-Encoding header and compresses the bytes again (clients then receive gzip inside
+ * gzip), so the export is sent plain and kept small instead (numbers rounded in the JSON).
  */
 export function leaderboardResponse(options: { request: Request; out: LeaderboardExport; headers?: Record<string, string> }): Response {
-  const { request, out } = options;
+  const { out } = options;
   const headers = new Headers({
     "content-type": out.contentType,
     "cache-control": "public, max-age=2",
     "last-modified": out.generatedAt.toUTCString(),
-    vary: "accept-encoding",
     ...options.headers,
   });
-  if (/\bgzip\b/.test(request.headers.get("accept-encoding") ?? "")) {
-    headers.set("content-encoding", "gzip");
-    return new Response(new Uint8Array(out.gzipped()), { headers });
-  }
   return new Response(out.body, { headers });
 }
