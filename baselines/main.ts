@@ -15,10 +15,12 @@
  * Exit codes: 0 all scored (or submitted, with --no-wait); 1 a baseline failed or was not
  * scored; 2 nothing to train on.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { Command } from "commander";
 import { BASELINES, PLANNED_BASELINES, findBaseline } from "@/lib/baselines/baseline-definitions";
 import { runBaseline } from "@/lib/baselines/run-baseline";
-import type { BaselineDefinition } from "@/lib/baselines/types";
+import type { BaselineArtifact, BaselineDefinition } from "@/lib/baselines/types";
 import { waitForSubmissionScore } from "@/lib/baselines/wait-for-submission-score";
 import { ATTRIBUTES } from "@/lib/challenge/definition";
 import { buildPaths } from "@/lib/dataset/layout";
@@ -42,13 +44,14 @@ const program = new Command()
   .option("--seed <n>", "seed of the held-out split and the training order", (v) => Number(v) || 1, 1)
   .option("--timeout <seconds>", "how long to wait for each score", (v) => Math.max(1, Number(v) || 600), 600)
   .option("--no-local-worker", "do not score in this process; wait for the running scorers")
+  .option("--out <dir>", "also write each trained baseline's file (predictions CSV or model zip) into this folder, before submitting")
   .option("--no-wait", "do not wait for the scores: stop once the entries are submitted")
   .option("--exit-with-parent", "stop when the parent process exits (background training by npm start)")
   .showHelpAfterError();
 
 async function main(): Promise<number> {
   program.parse();
-  const opts = program.opts<{ only?: string; epochs?: number; seed: number; timeout: number; localWorker: boolean; wait: boolean; exitWithParent?: boolean }>();
+  const opts = program.opts<{ only?: string; epochs?: number; seed: number; timeout: number; localWorker: boolean; wait: boolean; exitWithParent?: boolean; out?: string }>();
   if (opts.exitWithParent) exitWithParent();
   let selected: readonly BaselineDefinition[] = BASELINES;
   if (opts.only) {
@@ -89,6 +92,7 @@ async function main(): Promise<number> {
           onProgress: (stage, done, total) => progress.stage(stage, done, total),
           onEpoch: (report) => progress.epoch(report),
           onBatch: (report) => progress.batch(report),
+          onArtifact: opts.out ? (artifact) => writeArtifact(opts.out!, artifact) : undefined,
         });
         submissionId = run.submission.id;
         trainLine = `held-out main ${run.artifact.validation.main.toFixed(4)}, trained in ${run.artifact.trainSeconds.toFixed(1)} s`;
@@ -115,6 +119,14 @@ async function main(): Promise<number> {
   }
   for (const r of results) process.stdout.write(`${r.name.padEnd(16)} ${r.line}\n`);
   return results.every((r) => r.ok) && results.length === selected.length ? 0 : 1;
+}
+
+/** Keeps a trained file on disk: a submission that fails (database down, schema behind) must not cost the training. */
+function writeArtifact(dir: string, artifact: BaselineArtifact): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, artifact.fileName);
+  fs.writeFileSync(file, artifact.bytes);
+  say(`wrote ${file} (${artifact.bytes.length} bytes)`);
 }
 
 /**

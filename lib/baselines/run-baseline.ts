@@ -8,6 +8,8 @@ export interface RunBaselineOptions extends BaselineRunOptions {
   baseline: BaselineDefinition;
   dataDir?: string;
   store?: BlobStore;
+  /** Called with the trained file before it is submitted (e.g. to keep a copy on disk). */
+  onArtifact?: (artifact: BaselineArtifact) => void;
 }
 
 export interface RunBaselineResult extends SubmitBaselineResult {
@@ -18,6 +20,7 @@ export interface RunBaselineResult extends SubmitBaselineResult {
 export async function runBaseline(options: RunBaselineOptions): Promise<RunBaselineResult> {
   const { baseline, db } = options;
   const artifact = await baseline.run(options);
+  options.onArtifact?.(artifact);
   const f1 = artifact.validation.main.toFixed(4);
   const result = await submitBaseline({
     db,
