@@ -219,18 +219,9 @@ async function freshness(db: Db, base: string, datasetId: string): Promise<numbe
   }
 }
 
-// ------------------------------------------------------------------------------- downloads
-
-/**
- * DOWNLOAD THROUGHPUT: to be added (issue 4: "download throughput and server memory while
- * streaming the train archive"). It needs a prepared dataset in DATA_DIR, a signed-in
- * participant who accepted the terms, and the download route; then stream the train archive
- * a few times (and with Range requests), measuring MB/s and sampling the server's RSS
- * (`ps -o rss= -p <pid>`) to show it stays flat. Return rows for the table below.
- */
-async function benchDownloads(_server: { base: string; child: ChildProcess }, _scratch: Scratch): Promise<string[]> {
-  return [];
-}
+// Download throughput and server memory while streaming the train archive are measured by
+// bench/downloads.ts (`npm run bench:downloads`): it needs a prepared dataset and a signed-in
+// participant, none of which this benchmark's seeded database has.
 
 // ------------------------------------------------------------------------------- main
 
@@ -268,7 +259,6 @@ async function main() {
         }
         const fresh = await freshness(scratch.db, server.base, datasetId);
         notes.push(`${engine}: a new best score showed on /api/leaderboard ${fresh.toFixed(0)} ms after it was written`);
-        notes.push(...(await benchDownloads(server, scratch)));
       } catch (error) {
         // Keep what was measured on the other engine: report and go on.
         notes.push(`${engine}: FAILED: ${error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1) : String(error)}`);

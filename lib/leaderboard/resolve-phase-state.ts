@@ -1,4 +1,7 @@
 import type { Phase } from "../db/client";
+import { pickCurrentPhase } from "../phases/get-current-phase";
+import { isPrivateRevealed } from "../phases/is-private-revealed";
+import { phaseStatusAt, type PhaseStatus } from "../phases/phase-status";
 
 /** What the leaderboard needs to know about the challenge timeline. */
 export interface PhaseState {
@@ -7,7 +10,7 @@ export interface PhaseState {
     name: string;
     startsAt: Date;
     endsAt: Date;
-    status: "upcoming" | "running" | "ended";
+    status: PhaseStatus;
     maxFinal: number;
   } | null;
   /** May the private board (and any private number) leave the server? */
@@ -18,26 +21,18 @@ export interface PhaseState {
 export const DEFAULT_MAX_FINAL = 2;
 
 /**
- * Which phase the leaderboard belongs to, and whether private scores are revealed.
- *
- * The phase: the one running now (the latest-starting if they overlap); else the one that
- * ended last (the board after the challenge); else the next upcoming one. The private board is
- * revealed when that phase has ended (DESIGN.md section 3: "only public scores are shown until
- * the phase ends") or when an organizer set privateRevealed early. No phase row: never revealed.
+ * Which phase the leaderboard belongs to and whether private scores are revealed, by the same
+ * rules as the rest of the site (lib/phases: pickCurrentPhase, isPrivateRevealed): revealed
+ * when that phase has ended or an organizer revealed it early; no phase row, never.
  */
 export function resolvePhaseState(options: { phases: readonly Pick<Phase, "name" | "startsAt" | "endsAt" | "maxFinal" | "privateRevealed">[]; now: Date }): PhaseState {
-  const now = options.now.getTime();
-  const byStart = [...options.phases].sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime());
-  const running = byStart.find((p) => p.startsAt.getTime() <= now && now < p.endsAt.getTime());
-  const ended = [...options.phases].filter((p) => p.endsAt.getTime() <= now).sort((a, b) => b.endsAt.getTime() - a.endsAt.getTime())[0];
-  const upcoming = [...byStart].reverse().find((p) => p.startsAt.getTime() > now);
-  const p = running ?? ended ?? upcoming;
+  const { now } = options;
+  const p = pickCurrentPhase({ phases: options.phases, now });
   if (!p) return { phase: null, privateRevealed: false, maxFinal: DEFAULT_MAX_FINAL };
-  const status = p === running ? "running" : p === ended ? "ended" : "upcoming";
   const maxFinal = p.maxFinal > 0 ? p.maxFinal : DEFAULT_MAX_FINAL;
   return {
-    phase: { name: p.name, startsAt: p.startsAt, endsAt: p.endsAt, status, maxFinal },
-    privateRevealed: p.privateRevealed || status === "ended",
+    phase: { name: p.name, startsAt: p.startsAt, endsAt: p.endsAt, status: phaseStatusAt({ phase: p, now }), maxFinal },
+    privateRevealed: isPrivateRevealed(p, now),
     maxFinal,
   };
 }
