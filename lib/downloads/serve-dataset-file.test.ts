@@ -4,13 +4,13 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildPaths } from "../dataset/layout";
 import { registerDataset } from "../dataset-records/register-dataset";
-import { isAppError } from "../errors/app-error";
 import { acceptTerms } from "../terms/accept-terms";
 import { CURRENT_TERMS } from "../terms/terms-document";
 import { describeEachEngine } from "../testing/test-db";
 import { listDatasetFiles } from "./list-dataset-files";
 import { serveDatasetFile, type ServeDatasetFileOptions } from "./serve-dataset-file";
 import { prepareFixtureBuild, type FixtureBuild } from "./testing/prepare-fixture-build";
+import { appErrorCodeOf } from "../testing/app-error-of";
 
 let build: FixtureBuild;
 beforeAll(async () => {
@@ -30,15 +30,6 @@ async function readAll(body: ReadableStream<Uint8Array> | null): Promise<Buffer>
   return Buffer.concat(parts);
 }
 
-async function errorCode(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    return error.code;
-  }
-}
 
 describeEachEngine("serve-dataset-file", (t) => {
   let userId: string;
@@ -66,9 +57,9 @@ describeEachEngine("serve-dataset-file", (t) => {
   it("refuses users without the current terms: none accepted, or an older version", async () => {
     const other = await t.db.user.create({ data: { email: `dl-${randomBytes(6).toString("hex")}@example.org`, name: "No Terms" } });
     const none = serveDatasetFile({ db: t.db, dataDir: build.dataDir, userId: other.id, name: SAMPLE, method: "GET", headers: new Headers() });
-    expect(await errorCode(none)).toBe("forbidden");
+    expect(await appErrorCodeOf(none)).toBe("forbidden");
     // userId accepted CURRENT_TERMS; once the terms move on, that is not enough.
-    expect(await errorCode(serve(SAMPLE, {}, { currentTermsVersion: "2099-01-01" }))).toBe("forbidden");
+    expect(await appErrorCodeOf(serve(SAMPLE, {}, { currentTermsVersion: "2099-01-01" }))).toBe("forbidden");
     expect(await t.db.downloadLog.count({ where: { userId: other.id } })).toBe(0);
   });
 
@@ -165,7 +156,7 @@ describeEachEngine("serve-dataset-file", (t) => {
       "SAMPLE_SUBMISSION.CSV",
       "sample_submission.csv\u0000",
     ];
-    for (const name of names) expect(await errorCode(serve(name)), JSON.stringify(name)).toBe("not-found");
+    for (const name of names) expect(await appErrorCodeOf(serve(name)), JSON.stringify(name)).toBe("not-found");
   });
 
   it("never serves a path even if one was registered as a file name, nor files of other datasets", async () => {
@@ -173,7 +164,7 @@ describeEachEngine("serve-dataset-file", (t) => {
     const planted = "../hidden/test-labels.csv";
     const row = await t.db.datasetFile.create({ data: { datasetId: current.id, name: planted, kind: "readme", sizeBytes: BigInt(10), sha256: "0".repeat(64) } });
     try {
-      expect(await errorCode(serve(planted))).toBe("not-found");
+      expect(await appErrorCodeOf(serve(planted))).toBe("not-found");
     } finally {
       await t.db.datasetFile.delete({ where: { id: row.id } });
     }
@@ -182,7 +173,7 @@ describeEachEngine("serve-dataset-file", (t) => {
       data: { ...current, id: undefined, buildId: `old-${randomBytes(4).toString("hex")}`, isCurrent: false, status: "retired", labelStats: current.labelStats ?? {} },
     });
     await t.db.datasetFile.create({ data: { datasetId: old.id, name: "old_only.csv", kind: "readme", sizeBytes: BigInt(1), sha256: "0".repeat(64) } });
-    expect(await errorCode(serve("old_only.csv"))).toBe("not-found");
+    expect(await appErrorCodeOf(serve("old_only.csv"))).toBe("not-found");
   });
 
   it("the hidden labels are not the content of any downloadable file", async () => {
@@ -212,7 +203,7 @@ describeEachEngine("serve-dataset-file", (t) => {
     const file = await t.db.datasetFile.findFirstOrThrow({ where: { name: SAMPLE, dataset: { isCurrent: true } } });
     await t.db.datasetFile.update({ where: { id: file.id }, data: { sizeBytes: file.sizeBytes + BigInt(1) } });
     try {
-      expect(await errorCode(serve(SAMPLE))).toBe("unavailable");
+      expect(await appErrorCodeOf(serve(SAMPLE))).toBe("unavailable");
     } finally {
       await t.db.datasetFile.update({ where: { id: file.id }, data: { sizeBytes: file.sizeBytes } });
     }

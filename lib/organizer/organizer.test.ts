@@ -1,6 +1,5 @@
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import type { Dataset } from "../db/client";
-import { isAppError, type AppError } from "../errors/app-error";
 import { describeEachEngine } from "../testing/test-db";
 import { disqualifySubmission } from "./disqualify-submission";
 import { getOrganizerStats } from "./get-organizer-stats";
@@ -9,15 +8,8 @@ import { listRecentSubmissions } from "./list-recent-submissions";
 import { reinstateSubmission } from "./reinstate-submission";
 import { rescoreSubmission } from "./rescore-submission";
 import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "./testing/organizer-fixtures";
+import { appError } from "../testing/app-error-of";
 
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isAppError(error)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 describeEachEngine("organizer operations", (t) => {
   let dataset: Dataset;

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Phase } from "../db/client";
 import { env } from "../env";
-import { isAppError, type AppError } from "../errors/app-error";
 import { describeEachEngine } from "../testing/test-db";
 import { DEFAULT_PHASE_NAME, ensureDefaultPhase } from "./ensure-default-phase";
 import { getCurrentPhase, pickCurrentPhase } from "./get-current-phase";
 import { buildPhaseTimeline, getPhaseTimeline } from "./get-phase-timeline";
 import { isPrivateRevealed } from "./is-private-revealed";
 import { updatePhase } from "./update-phase";
+import { appError } from "../testing/app-error-of";
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date("2026-06-15T12:00:00Z");
@@ -28,14 +28,6 @@ function phase(id: string, startDays: number, endDays: number, extra: Partial<Ph
   };
 }
 
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isAppError(error)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 describe("phase timeline (pure)", () => {
   it("prefers the running phase, then the next upcoming, then the last ended", () => {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { AppError, isAppError } from "../errors/app-error";
+import { isAppError } from "../errors/app-error";
 import { BARE_ONNX_NEEDS_MANIFEST } from "../models/inspect-model-bundle";
 import { makeManifest, writeOnnxBundle, zipFolder } from "../models/testing/model-fixtures";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
@@ -12,6 +12,7 @@ import { describeEachEngine } from "../testing/test-db";
 import { createSubmission, type CreateSubmissionOptions } from "./create-submission";
 import { getSubmissionQuota } from "./get-submission-quota";
 import { manifestKeyFor } from "./submission-blob-keys";
+import { appError } from "../testing/app-error-of";
 
 let fixture: ScoringFixture;
 let onnxZip: Buffer;
@@ -32,15 +33,6 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The AppError an operation rejected with (fails the test if it resolved or threw something else). */
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isAppError(error)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 /** Files under the uploads folder, partial ones included: refusals must leave none. */
 function storedFiles(): string[] {

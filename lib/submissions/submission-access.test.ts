@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AppError, isAppError } from "../errors/app-error";
 import { parseManifest } from "../models/manifest";
 import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../scoring/testing/scoring-fixture";
 import { uploadsDir } from "../storage/local-disk-blob-store";
@@ -13,6 +12,7 @@ import { listUserSubmissions } from "./list-user-submissions";
 import { manifestTemplate } from "./manifest-template";
 import { openSubmissionFile } from "./open-submission-file";
 import { selectFinalSubmissions } from "./select-final-submissions";
+import { appError } from "../testing/app-error-of";
 
 let fixture: ScoringFixture;
 beforeAll(async () => {
@@ -20,14 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.cleanup());
 
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isAppError(error)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 // Numbers that must never appear in anything a participant gets before the reveal.
 const PRIVATE_MAIN = 0.123456789;

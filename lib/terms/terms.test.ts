@@ -6,18 +6,10 @@ import { acceptTerms, acceptTermsInputSchema } from "./accept-terms";
 import { assertTermsAccepted } from "./assert-terms-accepted";
 import { getTermsStatus } from "./get-terms-status";
 import { CURRENT_TERMS } from "./terms-document";
+import { appErrorCodeOf } from "../testing/app-error-of";
 
 const NEXT_VERSION = "2099-01-01";
 
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    return error.code;
-  }
-}
 
 it("the terms text carries the licence restrictions of the dataset", () => {
   const text = JSON.stringify(CURRENT_TERMS).toLowerCase();
@@ -41,7 +33,7 @@ describeEachEngine("dataset terms", (t) => {
     const user = await newUser();
     const status = await getTermsStatus({ db: t.db, userId: user.id });
     expect(status).toMatchObject({ currentVersion: CURRENT_TERMS.version, acceptedCurrent: false, acceptedAt: null, previousVersion: null });
-    expect(await codeOf(assertTermsAccepted({ db: t.db, userId: user.id }))).toBe("forbidden");
+    expect(await appErrorCodeOf(assertTermsAccepted({ db: t.db, userId: user.id }))).toBe("forbidden");
   });
 
   it("lets a user in after accepting the current version, with time and IP recorded; accepting again changes nothing", async () => {
@@ -66,7 +58,7 @@ describeEachEngine("dataset terms", (t) => {
 
   it("only the current version can be accepted", async () => {
     const user = await newUser();
-    expect(await codeOf(acceptTerms({ db: t.db, userId: user.id, version: "2020-01-01", ip: null }))).toBe("validation");
+    expect(await appErrorCodeOf(acceptTerms({ db: t.db, userId: user.id, version: "2020-01-01", ip: null }))).toBe("validation");
     expect(await t.db.termsAcceptance.count({ where: { userId: user.id } })).toBe(0);
   });
 
@@ -81,7 +73,7 @@ describeEachEngine("dataset terms", (t) => {
     expect(isAppError(error) && error.code).toBe("forbidden");
     expect(isAppError(error) && error.userMessage).toMatch(/changed.*\/terms/);
     // Accepting the old text again does not help; accepting the new one does.
-    expect(await codeOf(acceptTerms({ db: t.db, userId: user.id, version: CURRENT_TERMS.version, ip: null, currentVersion: NEXT_VERSION }))).toBe("validation");
+    expect(await appErrorCodeOf(acceptTerms({ db: t.db, userId: user.id, version: CURRENT_TERMS.version, ip: null, currentVersion: NEXT_VERSION }))).toBe("validation");
     await acceptTerms({ db: t.db, userId: user.id, version: NEXT_VERSION, ip: null, currentVersion: NEXT_VERSION });
     await expect(assertTermsAccepted({ db: t.db, userId: user.id, currentVersion: NEXT_VERSION })).resolves.toBeUndefined();
     expect(await t.db.termsAcceptance.count({ where: { userId: user.id } })).toBe(2);
