@@ -89,7 +89,7 @@ export async function ensureCnnBaseline(options: EnsureCnnBaselineOptions): Prom
       onLine: (line) => {
         tail.push(line);
         if (tail.length > 8) tail.shift();
-        if (/ epoch \d+\/\d+ loss /.test(line) || /submitted as/.test(line)) log(`cnn baseline: ${line.replace(/\s+/g, " ").trim()}`);
+        if (/ epoch \d+\/\d+ loss /.test(line) || /^\S+: submitted as/.test(line)) log(`cnn baseline: ${line.replace(/\s+/g, " ").trim()}`);
       },
     });
   } catch (err) {

@@ -35,8 +35,9 @@ const NICENESS = 19;
  * `--exit-with-parent`: it stops when the process that started it is gone.
  */
 export const spawnCnnTraining: SpawnCnnTraining = (options) => {
-  const tsx = path.join(options.root, "node_modules", "tsx", "dist", "cli.mjs");
-  const args = [tsx, path.join(options.root, "baselines", "main.ts"), "--only", "cnn", "--no-wait", "--exit-with-parent"];
+  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild, which would
+  // neither get our signals directly nor see this process as its parent.
+  const args = ["--import", "tsx", path.join(options.root, "baselines", "main.ts"), "--only", "cnn", "--no-wait", "--exit-with-parent"];
   if (options.epochs) args.push("--epochs", String(options.epochs));
   const nice = ["/usr/bin/nice", "/bin/nice"].find((p) => fs.existsSync(p));
   const [command, commandArgs] = nice ? [nice, ["-n", String(NICENESS), process.execPath, ...args]] : [process.execPath, args];
