@@ -10,6 +10,8 @@
  *   - patched wasm (lib/ml/register-wasm-training-kernels.ts), one thread, model.trainOnBatch,
  *   - patched wasm, data parallel over worker threads (lib/ml/data-parallel-trainer.ts),
  *   - tfjs-node, when installed,
+ *   - the `cnn` baseline's own model (lib/baselines/cnn.ts: 3x pooled input, 7.5 MFLOP) data
+ *     parallel at its batch of 128 (`--skip-baseline` leaves it out; not part of the ratios),
  * then the ratios to cpu, against the targets: patched wasm >= 20x cpu and >= 60 images/s.
  * Before that, each replaced kernel on the reference CNN's own shapes: stock wasm vs patched.
  * The load average is printed: other processes on the machine skew wall-clock figures, so each
@@ -19,7 +21,8 @@ import os from "node:os";
 import fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { DataParallelTrainer } from "../lib/ml/data-parallel-trainer";
-import { countConvFlops, createReferenceCnn } from "../lib/ml/reference-cnn";
+import { countConvFlops, createReferenceCnn, type ReferenceCnnOptions } from "../lib/ml/reference-cnn";
+import { CNN_BASELINE_MODEL } from "../lib/baselines/cnn";
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from "../lib/ml/register-wasm-training-kernels";
 import { selectTrainingBackend, tfjsNodeAvailable } from "../lib/ml/select-backend";
 import { IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from "../lib/challenge/definition";
@@ -110,13 +113,13 @@ async function benchLayers(name: string, batch: number, steps: number, warmup: n
   }
 }
 
-async function benchDataParallel(workers: number, batch: number, steps: number, warmup: number, trainFlops: number): Promise<Row> {
-  const model = createReferenceCnn(tf, { seed: 7 });
+async function benchDataParallel(workers: number, batch: number, steps: number, warmup: number, trainFlops: number, variant?: { name: string; model: ReferenceCnnOptions }): Promise<Row> {
+  const model = createReferenceCnn(tf, { seed: 7, ...variant?.model });
   const trainer = await DataParallelTrainer.create(model, { workers, optimizer: tf.train.adam(1e-3) });
   try {
     const { x, targets } = randomBatch(batch);
     const step = () => trainer.trainOnBatch({ x, shape: [batch, ...SHAPE], targets });
-    return await timeSteps(`patched wasm, data parallel, ${workers} workers`, batch, steps, warmup, trainFlops, step, trainer.workerBackends[0]);
+    return await timeSteps(`${variant?.name ?? "patched wasm"}, data parallel, ${workers} workers`, batch, steps, warmup, trainFlops, step, trainer.workerBackends[0]);
   } finally {
     await trainer.close();
     model.dispose();
@@ -238,6 +241,13 @@ async function main() {
   } else {
     rows.push({ name: "tfjs-node", batch: 0, steps: 0, note: "not installed" });
     log(`  ${"tfjs-node".padEnd(44)} not installed (its install script downloads libtensorflow)`);
+  }
+  if (!flag("skip-baseline") && WORKERS > 0) {
+    const baseline = createReferenceCnn(tf, CNN_BASELINE_MODEL);
+    const baselineFlops = countConvFlops(baseline).total;
+    baseline.dispose();
+    const row = await benchDataParallel(WORKERS, 128, STEPS, WARMUP, 3 * baselineFlops, { name: `cnn baseline model (${(baselineFlops / 1e6).toFixed(1)} MFLOP)`, model: CNN_BASELINE_MODEL });
+    report(row);
   }
   log(`load average at end: ${load()}`);
 
