@@ -24,20 +24,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import pg from "pg";
 import { IMAGE_BYTES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH, REAL_DATASET } from "../lib/challenge/definition";
 import { prepareDataset } from "../lib/dataset/prepare-dataset";
 import { readPreparedDataset } from "../lib/dataset/read-prepared-dataset";
 import { readHiddenLabels } from "../lib/dataset/read-hidden-labels";
 import { makeFixtureDataset } from "../lib/dataset/testing/make-fixture-dataset";
 import { registerDataset } from "../lib/dataset-records/register-dataset";
-import { createDb, type Db } from "../lib/db/client";
-import { pgConnectionFields, pgUrl, type Engine } from "../lib/db/engine";
-import { migrateDatabase } from "../lib/db/migrate-database";
+import type { Db } from "../lib/db/client";
+import type { Engine } from "../lib/db/engine";
 import { loadTestIds } from "../lib/scoring/load-test-ids";
 import { predictionsCsv } from "../lib/scoring/testing/scoring-fixture";
 import { createLocalDiskBlobStore, uploadsDir } from "../lib/storage/local-disk-blob-store";
 import { createSubmission } from "../lib/submissions/create-submission";
+import { createScratchDatabase, type ScratchDatabase } from "./create-scratch-database";
 import { localPostgresAdminUrl } from "../lib/testing/postgres";
 import { runModelInSandbox, type RunModelInSandboxResult } from "../scorer/sandbox/run-model-in-sandbox";
 import { spawnWorkerProcess } from "../scorer/testing/spawn-worker-process";
@@ -83,52 +82,11 @@ async function preparedDataDir(): Promise<string> {
   return dataDir;
 }
 
-interface BenchDb {
-  engine: Engine;
-  url: string;
-  db: Db;
-  drop(): Promise<void>;
-}
+type BenchDb = ScratchDatabase;
 
 async function createBenchDb(engine: Engine): Promise<BenchDb | undefined> {
-  const name = `tp_bench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  if (engine === "sqlite") {
-    const file = path.join(BASE, `${name}.sqlite`);
-    const url = `file:${file}`;
-    await migrateDatabase({ databaseUrl: url });
-    const db = createDb(url);
-    return {
-      engine,
-      url,
-      db,
-      async drop() {
-        await db.$disconnect();
-        for (const s of ["", "-wal", "-shm"]) fs.rmSync(file + s, { force: true });
-      },
-    };
-  }
-  const admin = await localPostgresAdminUrl();
-  if (!admin) return undefined;
-  const f = pgConnectionFields(admin);
-  const client = new pg.Client({ host: f.host, port: f.port, user: f.user, password: f.password, database: f.database });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = pgUrl({ ...f, database: name });
-  await migrateDatabase({ databaseUrl: url });
-  const db = createDb(url);
-  return {
-    engine,
-    url,
-    db,
-    async drop() {
-      await db.$disconnect();
-      const c = new pg.Client({ host: f.host, port: f.port, user: f.user, password: f.password, database: f.database });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const postgresAdminUrl = engine === "postgres" ? (await localPostgresAdminUrl()) ?? undefined : undefined;
+  return createScratchDatabase({ engine, dir: BASE, postgresAdminUrl, prefix: "tp_bench" });
 }
 
 async function seed(db: Db, dataDir: string) {

@@ -30,12 +30,11 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { createDb, type Db } from "../lib/db/client";
-import { engineOf, isLocalDatabase, pgConnectionFields, pgUrl, redactUrl, type Engine } from "../lib/db/engine";
-import { migrateDatabase } from "../lib/db/migrate-database";
+import type { Db } from "../lib/db/client";
+import { engineOf, type Engine } from "../lib/db/engine";
 import { loadLeaderboardSnapshot } from "../lib/leaderboard/load-leaderboard-snapshot";
 import { addEntry, createParticipant, seedBulkLeaderboard } from "../lib/leaderboard/testing/leaderboard-fixtures";
+import { createScratchDatabase, type ScratchDatabase } from "./create-scratch-database";
 import { ensureNextBuild } from "../lib/setup/ensure-next-build";
 
 function arg(name: string, fallback: string): string {
@@ -67,47 +66,13 @@ interface ResultRow {
 
 // ------------------------------------------------------------------------------- databases
 
-interface Scratch {
-  engine: Engine;
-  url: string;
-  db: Db;
-  drop(): Promise<void>;
-}
+type Scratch = ScratchDatabase;
 
+/** SQLite in a temp folder; PostgreSQL on the local server of DATABASE_URL when it is a postgres:// url. */
 async function scratchDatabase(engine: Engine, tmp: string): Promise<Scratch | undefined> {
-  if (engine === "sqlite") {
-    const file = path.join(tmp, "bench.sqlite");
-    const url = `file:${file}`;
-    await migrateDatabase({ databaseUrl: url });
-    const db = createDb(url);
-    return { engine, url, db, drop: async () => db.$disconnect() };
-  }
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl || engineOf(serverUrl) !== "postgres") return undefined;
-  // Scripts refuse non-local databases: a benchmark must never load a shared server.
-  if (!isLocalDatabase(serverUrl)) throw new Error(`Refusing to benchmark against ${redactUrl(serverUrl)}: only local PostgreSQL servers`);
-  const f = pgConnectionFields(serverUrl);
-  const admin = () => new pg.Client({ host: f.host, port: f.port, user: f.user, password: f.password, database: f.database });
-  const name = `tp_bench_web_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  const c = admin();
-  await c.connect();
-  await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  await c.end();
-  const url = pgUrl({ ...f, database: name });
-  await migrateDatabase({ databaseUrl: url });
-  const db = createDb(url);
-  return {
-    engine,
-    url,
-    db,
-    async drop() {
-      await db.$disconnect();
-      const d = admin();
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      await d.end();
-    },
-  };
+  const postgresAdminUrl = serverUrl && engineOf(serverUrl) === "postgres" ? serverUrl : undefined;
+  return createScratchDatabase({ engine, dir: tmp, postgresAdminUrl, prefix: "tp_bench_web" });
 }
 
 async function seed(db: Db): Promise<{ datasetId: string }> {
