@@ -147,6 +147,12 @@ test("a visitor reads the challenge and the leaderboard, and reaches nothing pri
   await expect(table.locator('tr[data-kind="baseline"]').first()).toContainText("Baseline");
   await shot(page, "leaderboard", info);
   await page.setViewportSize({ width: 390, height: 844 });
+  // The wide table scrolls inside its own region; the page itself never scrolls sideways.
+  for (const url of ["/leaderboard", "/", "/data", "/starter-kit", "/sign-up"]) {
+    await page.goto(url);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(390);
+  }
+  await page.goto("/leaderboard");
   await shot(page, "leaderboard-phone", info);
 
   const api = await request.get("/api/leaderboard");

@@ -63,7 +63,7 @@ export function boardTableHtml(options: { board: Board; query: LeaderboardQuery;
   const out: string[] = [];
   // The table is wide on purpose (every metric is sortable): it scrolls sideways on a phone.
   out.push(
-    '<div class="overflow-x-auto rounded border border-stone-200 bg-white" tabindex="0" role="region" aria-labelledby="board-title">',
+    '<div class="relative overflow-x-auto rounded border border-stone-200 bg-white" tabindex="0" role="region" aria-labelledby="board-title">',
     '<table class="min-w-full whitespace-nowrap text-right text-sm tabular-nums [&_td]:px-3 [&_td]:py-1.5 [&_th]:px-3" data-testid="leaderboard-table">',
     '<thead class="border-b border-stone-300 bg-stone-100 text-xs text-stone-700"><tr>',
     sortHeader(rankColumn, query),
