@@ -36,8 +36,7 @@ import { loadTestIds } from "../lib/scoring/load-test-ids";
 import { predictionsCsv } from "../lib/scoring/testing/scoring-fixture";
 import { createLocalDiskBlobStore, uploadsDir } from "../lib/storage/local-disk-blob-store";
 import { createSubmission } from "../lib/submissions/create-submission";
-import { createScratchDatabase, type ScratchDatabase } from "./create-scratch-database";
-import { localPostgresAdminUrl } from "../lib/testing/postgres";
+import { createTestDatabase, postgresAvailable, type TestDatabase } from "../lib/testing/create-test-database";
 import { runModelInSandbox, type RunModelInSandboxResult } from "../scorer/sandbox/run-model-in-sandbox";
 import { spawnWorkerProcess } from "../scorer/testing/spawn-worker-process";
 import { startWorker } from "../scorer/worker";
@@ -82,11 +81,12 @@ async function preparedDataDir(): Promise<string> {
   return dataDir;
 }
 
-type BenchDb = ScratchDatabase;
+type BenchDb = TestDatabase;
 
+/** A fresh migrated database (the tests' own factory); undefined when PostgreSQL is not reachable. */
 async function createBenchDb(engine: Engine): Promise<BenchDb | undefined> {
-  const postgresAdminUrl = engine === "postgres" ? (await localPostgresAdminUrl()) ?? undefined : undefined;
-  return createScratchDatabase({ engine, dir: BASE, postgresAdminUrl, prefix: "tp_bench" });
+  if (engine === "postgres" && !(await postgresAvailable())) return undefined;
+  return createTestDatabase({ engine });
 }
 
 async function seed(db: Db, dataDir: string) {

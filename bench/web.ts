@@ -5,9 +5,9 @@
  *   npx tsx bench/web.ts [--participants 1000] [--submissions 20000] [--rate 200] [--duration 15]
  *                        [--engines sqlite,postgres]
  *
- * 1. Seeds a scratch database per engine: SQLite in a temp folder; PostgreSQL as a scratch
- *    database on the server of DATABASE_URL (local only; created and dropped here, the named
- *    database itself is never written) when DATABASE_URL is a postgres:// url. 1,000
+ * 1. Seeds a scratch database per engine (the tests' createTestDatabase: a fresh SQLite file, and
+ *    a fresh database on the local PostgreSQL server when DATABASE_URL is a postgres:// url;
+ *    dropped afterwards). 1,000
  *    participants, 20,000 submissions (5% failed, the rest scored with full metrics Json),
  *    three baselines, a running phase, and one sentinel entry whose private scores are checked
  *    never to appear in any response.
@@ -34,7 +34,7 @@ import type { Db } from "../lib/db/client";
 import { engineOf, type Engine } from "../lib/db/engine";
 import { loadLeaderboardSnapshot } from "../lib/leaderboard/load-leaderboard-snapshot";
 import { addEntry, createParticipant, seedBulkLeaderboard } from "../lib/leaderboard/testing/leaderboard-fixtures";
-import { createScratchDatabase, type ScratchDatabase } from "./create-scratch-database";
+import { createTestDatabase, postgresAvailable, type TestDatabase } from "../lib/testing/create-test-database";
 import { ensureNextBuild } from "../lib/setup/ensure-next-build";
 
 function arg(name: string, fallback: string): string {
@@ -66,13 +66,13 @@ interface ResultRow {
 
 // ------------------------------------------------------------------------------- databases
 
-type Scratch = ScratchDatabase;
+type Scratch = TestDatabase;
 
-/** SQLite in a temp folder; PostgreSQL on the local server of DATABASE_URL when it is a postgres:// url. */
-async function scratchDatabase(engine: Engine, tmp: string): Promise<Scratch | undefined> {
+/** SQLite in a temp file; PostgreSQL (the local server) only when DATABASE_URL asks for it. */
+async function scratchDatabase(engine: Engine): Promise<Scratch | undefined> {
   const serverUrl = process.env.DATABASE_URL;
-  const postgresAdminUrl = serverUrl && engineOf(serverUrl) === "postgres" ? serverUrl : undefined;
-  return createScratchDatabase({ engine, dir: tmp, postgresAdminUrl, prefix: "tp_bench_web" });
+  if (engine === "postgres" && !(serverUrl && engineOf(serverUrl) === "postgres" && (await postgresAvailable()))) return undefined;
+  return createTestDatabase({ engine });
 }
 
 async function seed(db: Db): Promise<{ datasetId: string }> {
@@ -198,7 +198,7 @@ async function main() {
   const notes: string[] = [];
   try {
     for (const engine of engines) {
-      const scratch = await scratchDatabase(engine, tmp);
+      const scratch = await scratchDatabase(engine);
       if (!scratch) {
         say(`${engine}: skipped (set DATABASE_URL=postgres://... of a local server to include it)`);
         continue;
