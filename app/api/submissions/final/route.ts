@@ -1,7 +1,7 @@
 import { requireUser } from "@/lib/auth/get-current-user";
 import { getDb } from "@/lib/db/client";
 import { handleRoute } from "@/lib/http/handle-route";
-import { readJsonBody } from "@/lib/submissions/read-json-body";
+import { readJsonBody } from "@/lib/http/read-json-body";
 import { selectFinalSubmissions, type SelectFinalSubmissionsInput } from "@/lib/submissions/select-final-submissions";
 
 export const dynamic = "force-dynamic";
