@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { EXPORTED_LABELS_HEADER } from "./layout";
+import { formatExportedLabels } from "./format-exported-labels";
 import { readHiddenLabels } from "./read-hidden-labels";
 
 /**
@@ -12,9 +12,7 @@ import { readHiddenLabels } from "./read-hidden-labels";
 export async function exportLabels(options: { dataDir: string; outPath: string }): Promise<{ rows: number; path: string }> {
   const rows = await readHiddenLabels(options.dataDir);
   const out = path.resolve(options.outPath);
-  const text =
-    [EXPORTED_LABELS_HEADER.join(","), ...rows.map((r) => [r.Image_Id, r.Split, r.Gender, r.Hair_Color, r.Hair_Type].join(","))].join("\n") +
-    "\n";
+  const text = formatExportedLabels(rows);
   await fs.mkdir(path.dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   await fs.writeFile(tmp, text, { mode: 0o600 });

@@ -1,5 +1,5 @@
 import { isDatasetError } from "../dataset/dataset-error";
-import { EXPORTED_LABELS_HEADER } from "../dataset/layout";
+import { formatExportedLabels } from "../dataset/format-exported-labels";
 import { readHiddenLabels } from "../dataset/read-hidden-labels";
 import { AppError } from "../errors/app-error";
 
@@ -20,6 +20,5 @@ export async function getHiddenLabelsCsv(options: { dataDir: string }): Promise<
     }
     throw error;
   }
-  const lines = rows.map((r) => [r.Image_Id, r.Split, r.Gender, r.Hair_Color, r.Hair_Type].join(","));
-  return { csv: [EXPORTED_LABELS_HEADER.join(","), ...lines].join("\n") + "\n", rows: rows.length };
+  return { csv: formatExportedLabels(rows), rows: rows.length };
 }
