@@ -56,11 +56,11 @@ describeEachEngine("users CLI", (t) => {
   it("runs as `npm run users` on the database of DATABASE_URL", async () => {
     if (t.engine !== "sqlite") return; // one process start is enough to prove the wiring
     const user = await createFixtureUser({ db: t.db });
-    const root = path.resolve(__dirname, "../..");
+    const root = path.resolve(__dirname, "..");
     const env = { ...process.env, DATABASE_URL: t.url };
-    const promote = await execFileAsync(process.execPath, ["--import", "tsx", "lib/cli/users.ts", "promote", user.email], { cwd: root, env });
+    const promote = await execFileAsync(process.execPath, ["--import", "tsx", "cli/users.ts", "promote", user.email], { cwd: root, env });
     expect(promote.stderr).toContain(`${user.email} is now an organizer`);
-    const failed = await execFileAsync(process.execPath, ["--import", "tsx", "lib/cli/users.ts", "demote", "ghost@example.test"], { cwd: root, env }).catch((e: { code: number; stderr: string }) => e);
+    const failed = await execFileAsync(process.execPath, ["--import", "tsx", "cli/users.ts", "demote", "ghost@example.test"], { cwd: root, env }).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toContain("No account with the e-mail address ghost@example.test");
   });
