@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { registerDataset } from "../dataset-records/register-dataset";
-import type { Db } from "../db/client";
-import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
-import { describeEachEngine } from "../testing/test-db";
+import { registerDataset } from "../lib/dataset-records/register-dataset";
+import type { Db } from "../lib/db/client";
+import { createLocalDiskBlobStore, uploadsDir } from "../lib/storage/local-disk-blob-store";
+import { describeEachEngine } from "../test-support/test-db";
 import { startWorker } from "@/scorer/worker";
-import { cnnBaseline, runCnnBaseline } from "./cnn";
-import { colourFeaturesBaseline } from "./colour-features";
-import { BASELINE_OWNER_EMAIL, ensureBaselineOwner } from "./ensure-baseline-owner";
-import { priorBaseline } from "./prior";
-import { submitBaseline } from "./submit-baseline";
-import { prepareSyntheticBuild, type SyntheticBuild } from "./testing/prepare-synthetic-build";
-import type { BaselineArtifact, EpochReport } from "./types";
-import { waitForSubmissionScore } from "./wait-for-submission-score";
+import { cnnBaseline, runCnnBaseline } from "../lib/baselines/cnn";
+import { colourFeaturesBaseline } from "../lib/baselines/colour-features";
+import { BASELINE_OWNER_EMAIL, ensureBaselineOwner } from "../lib/baselines/ensure-baseline-owner";
+import { priorBaseline } from "../lib/baselines/prior";
+import { submitBaseline } from "../lib/baselines/submit-baseline";
+import { prepareSyntheticBuild, type SyntheticBuild } from "../test-support/baselines/prepare-synthetic-build";
+import type { BaselineArtifact, EpochReport } from "../lib/baselines/types";
+import { waitForSubmissionScore } from "../lib/baselines/wait-for-submission-score";
 
 // Each baseline trained briefly on 2,000 real synthetic portraits (the generator, not a
 // fixture of repeated pictures, so there is something to learn), then submitted through

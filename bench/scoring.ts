@@ -28,17 +28,17 @@ import { IMAGE_BYTES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH, REAL_DATASET } 
 import { prepareDataset } from "../lib/dataset/prepare-dataset";
 import { readPreparedDataset } from "../lib/dataset/read-prepared-dataset";
 import { readHiddenLabels } from "../lib/dataset/read-hidden-labels";
-import { makeFixtureDataset } from "../lib/dataset/testing/make-fixture-dataset";
+import { makeFixtureDataset } from "../test-support/dataset/make-fixture-dataset";
 import { registerDataset } from "../lib/dataset-records/register-dataset";
 import type { Db } from "../lib/db/client";
 import type { Engine } from "../lib/db/engine";
 import { loadTestIds } from "../lib/scoring/load-test-ids";
-import { predictionsCsv } from "../lib/scoring/testing/scoring-fixture";
+import { predictionsCsv } from "../test-support/scoring/scoring-fixture";
 import { createLocalDiskBlobStore, uploadsDir } from "../lib/storage/local-disk-blob-store";
 import { createSubmission } from "../lib/submissions/create-submission";
-import { createTestDatabase, postgresAvailable, type TestDatabase } from "../lib/testing/create-test-database";
+import { createTestDatabase, postgresAvailable, type TestDatabase } from "../test-support/create-test-database";
 import { runModelInSandbox, type RunModelInSandboxResult } from "../scorer/sandbox/run-model-in-sandbox";
-import { spawnWorkerProcess } from "../scorer/testing/spawn-worker-process";
+import { spawnWorkerProcess } from "../test-support/scorer/spawn-worker-process";
 import { startWorker } from "../scorer/worker";
 import { referenceCnnFlops, writeReferenceCnnBundles } from "./scoring-reference-cnn";
 

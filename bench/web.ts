@@ -33,8 +33,8 @@ import path from "node:path";
 import type { Db } from "../lib/db/client";
 import { engineOf, type Engine } from "../lib/db/engine";
 import { loadLeaderboardSnapshot } from "../lib/leaderboard/load-leaderboard-snapshot";
-import { addEntry, createParticipant, seedBulkLeaderboard } from "../lib/leaderboard/testing/leaderboard-fixtures";
-import { createTestDatabase, postgresAvailable, type TestDatabase } from "../lib/testing/create-test-database";
+import { addEntry, createParticipant, seedBulkLeaderboard } from "../test-support/leaderboard/leaderboard-fixtures";
+import { createTestDatabase, postgresAvailable, type TestDatabase } from "../test-support/create-test-database";
 import { ensureNextBuild } from "../lib/setup/ensure-next-build";
 
 function arg(name: string, fallback: string): string {

@@ -9,15 +9,15 @@
  */
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { env } from "../env";
-import { closeDb, getDb } from "../db/client";
-import { migrateDatabase } from "../db/migrate-database";
-import { isDatasetError } from "../dataset/dataset-error";
-import { exportLabels } from "../dataset/export-labels";
-import { formatDatasetInfo, getDatasetInfo } from "../dataset/dataset-info";
-import { generateSynthetic } from "../dataset/synthetic/generate-synthetic";
-import { prepareAndRegisterDataset } from "../setup/prepare-and-register-dataset";
-import { createStageProgress } from "./progress";
+import { env } from "../lib/env";
+import { closeDb, getDb } from "../lib/db/client";
+import { migrateDatabase } from "../lib/db/migrate-database";
+import { isDatasetError } from "../lib/dataset/dataset-error";
+import { exportLabels } from "../lib/dataset/export-labels";
+import { formatDatasetInfo, getDatasetInfo } from "../lib/dataset/dataset-info";
+import { generateSynthetic } from "../lib/dataset/synthetic/generate-synthetic";
+import { prepareAndRegisterDataset } from "../lib/setup/prepare-and-register-dataset";
+import { createStageProgress } from "../lib/terminal/progress";
 
 const say = (msg: string) => process.stderr.write(msg + "\n");
 

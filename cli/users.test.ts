@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { describeEachEngine } from "../testing/test-db";
-import { createFixtureUser } from "./testing/organizer-fixtures";
-import { runUsersCommand } from "./run-users-command";
+import { describeEachEngine } from "../test-support/test-db";
+import { createFixtureUser } from "../test-support/organizer/organizer-fixtures";
+import { runUsersCommand } from "../lib/organizer/run-users-command";
 
 const execFileAsync = promisify(execFile);
 

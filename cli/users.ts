@@ -2,10 +2,10 @@
  * Organizer CLI for accounts: `npm run users -- list | promote EMAIL | demote EMAIL`.
  * The list goes to stdout, messages to stderr; an unknown e-mail exits 1 and changes nothing.
  */
-import { closeDb, getDb } from "../db/client";
-import { migrateDatabase } from "../db/migrate-database";
-import { env } from "../env";
-import { runUsersCommand } from "../organizer/run-users-command";
+import { closeDb, getDb } from "../lib/db/client";
+import { migrateDatabase } from "../lib/db/migrate-database";
+import { env } from "../lib/env";
+import { runUsersCommand } from "../lib/organizer/run-users-command";
 
 async function main(): Promise<number> {
   const config = env();

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { makeManifest, writeLayersBundle, writeOnnxBundle, zipFolder } from "../lib/models/testing/model-fixtures";
+import { makeManifest, writeLayersBundle, writeOnnxBundle, zipFolder } from "../test-support/models/model-fixtures";
 import { PASSWORD, sha256, signUpThroughPage, uniqueEmail } from "./helpers";
 
 // One participant's way from sign-up to the leaderboard, then what a second participant and a

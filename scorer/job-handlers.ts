@@ -1,4 +1,4 @@
-import type { JobHandler, JobPayload, JobTypeName } from "./job-types";
+import type { JobHandler, JobPayload, JobTypeName } from "../lib/queue/job-types";
 
 /**
  * Handlers by job type name, imported on first use. Only workers import this file (the web
@@ -8,9 +8,9 @@ import type { JobHandler, JobPayload, JobTypeName } from "./job-types";
 type Loaders = { [T in JobTypeName]: () => Promise<JobHandler<JobPayload<T>>> };
 
 const LOADERS: Loaders = {
-  "score-submission": async () => (await import("../scoring/score-submission")).scoreSubmissionHandler,
-  "test-sleep": async () => (await import("./testing/test-job-handlers")).testSleepHandler,
-  "test-fail": async () => (await import("./testing/test-job-handlers")).testFailHandler,
+  "score-submission": async () => (await import("./handlers/score-submission")).scoreSubmissionHandler,
+  "test-sleep": async () => (await import("./handlers/test-job-handlers")).testSleepHandler,
+  "test-fail": async () => (await import("./handlers/test-job-handlers")).testFailHandler,
 };
 
 const loaded = new Map<JobTypeName, Promise<JobHandler<unknown>>>();

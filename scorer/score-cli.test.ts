@@ -3,8 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeManifest, writeOnnxBundle, zipFolder } from "@/lib/models/testing/model-fixtures";
-import { predictionsCsv, prepareScoringFixture, type ScoringFixture } from "@/lib/scoring/testing/scoring-fixture";
+import { makeManifest, writeOnnxBundle, zipFolder } from "@/test-support/models/model-fixtures";
+import { predictionsCsv, prepareScoringFixture, type ScoringFixture } from "@/test-support/scoring/scoring-fixture";
 
 // `npm run score`: the organizer's local scorer, as a real process.
 

@@ -15,7 +15,7 @@ import { buildPaths } from "@/lib/dataset/layout";
 import { engineOf, sqliteFilePath } from "@/lib/db/engine";
 import { env } from "@/lib/env";
 import { scoreCsv } from "@/lib/scoring/score-csv";
-import { sandboxMaskPaths, scoreModel } from "@/lib/scoring/score-model";
+import { sandboxMaskPaths, scoreModel } from "@/scorer/handlers/score-model";
 import { uploadsDir } from "@/lib/storage/local-disk-blob-store";
 import { formatCsvProblems } from "@/lib/submissions/parse-predictions-csv";
 import os from "node:os";

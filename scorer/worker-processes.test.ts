@@ -3,11 +3,11 @@ import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { enqueueJob } from "@/lib/queue/enqueue-job";
 import { parseJobPayload } from "@/lib/queue/job-types";
-import { TEST_COMPLETION_PREFIX } from "@/lib/queue/testing/test-job-handlers";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "@/lib/scoring/testing/scoring-fixture";
+import { TEST_COMPLETION_PREFIX } from "@/scorer/handlers/test-job-handlers";
+import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "@/test-support/scoring/scoring-fixture";
 import { createSubmission } from "@/lib/submissions/create-submission";
-import { describeEachEngine } from "@/lib/testing/test-db";
-import { spawnWorkerProcess, type WorkerProcess } from "./testing/spawn-worker-process";
+import { describeEachEngine } from "@/test-support/test-db";
+import { spawnWorkerProcess, type WorkerProcess } from "../test-support/scorer/spawn-worker-process";
 
 // Separate worker processes sharing one database (the same SQLite file, or one PostgreSQL
 // database): no job is lost or done twice, a killed worker's job is reclaimed, SIGTERM is

@@ -5,13 +5,13 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { computeScores } from "@/lib/metrics/compute-scores";
 import { parsePredictionsCsv } from "@/lib/submissions/parse-predictions-csv";
-import { makeManifest, writeOnnxBundle, zipFolder } from "@/lib/models/testing/model-fixtures";
+import { makeManifest, writeOnnxBundle, zipFolder } from "@/test-support/models/model-fixtures";
 import { enqueueJob } from "@/lib/queue/enqueue-job";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "@/lib/scoring/testing/scoring-fixture";
+import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "@/test-support/scoring/scoring-fixture";
 import { createLocalDiskBlobStore, uploadsDir } from "@/lib/storage/local-disk-blob-store";
 import { createSubmission } from "@/lib/submissions/create-submission";
 import { getSubmissionQuota } from "@/lib/submissions/get-submission-quota";
-import { describeEachEngine } from "@/lib/testing/test-db";
+import { describeEachEngine } from "@/test-support/test-db";
 import type { Db } from "@/lib/db/client";
 import { startWorker, type WorkerEvent } from "./worker";
 

@@ -14,7 +14,7 @@ import {
   type JobResult,
   type JobTypeName,
 } from "@/lib/queue/job-types";
-import { loadJobHandler } from "@/lib/queue/load-job-handler";
+import { loadJobHandler } from "@/scorer/job-handlers";
 import { releaseJob } from "@/lib/queue/release-job";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import { getBlobStore } from "@/lib/storage/get-blob-store";

@@ -14,14 +14,14 @@
  * SQLite uses an in-memory one; PostgreSQL creates a temporary database on the local
  * server and drops it again (see PrismaPgMigrationSafe in lib/db/adapters.ts for why the
  * stock adapter-pg shadow handling is replaced). Set MIGRATION_POSTGRES_URL to use another
- * server than the local one found by lib/testing/postgres.ts.
+ * server than the local one found by test-support/postgres.ts.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { ENGINES, type Engine } from "../lib/db/engine";
 import { migrationsDir, projectRoot } from "../lib/db/paths";
 import { runPrismaCli } from "../lib/db/prisma-cli";
-import { localPostgresAdminUrl } from "../lib/testing/postgres";
+import { localPostgresAdminUrl } from "../test-support/postgres";
 import { generateClients, schemaPath, writeSchemas } from "../prisma/generate";
 
 const LOCK_PROVIDER: Record<Engine, string> = { sqlite: "sqlite", postgres: "postgresql" };

@@ -1,4 +1,4 @@
-import { isAppError, type AppError } from "../errors/app-error";
+import { isAppError, type AppError } from "../lib/errors/app-error";
 
 /** The AppError an operation rejected with (fails the test if it resolved or threw something else). */
 export async function appError(promise: Promise<unknown>): Promise<AppError> {

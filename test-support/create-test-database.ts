@@ -11,7 +11,7 @@
  * Safety: only local databases are ever created or dropped here.
  *
  * No vitest here, so benchmarks can use it too; test files usually want describeEachEngine
- * (lib/testing/test-db.ts), which runs a suite on SQLite and, when reachable, PostgreSQL, each
+ * (test-support/test-db.ts), which runs a suite on SQLite and, when reachable, PostgreSQL, each
  * with its own database.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -20,9 +20,9 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { createDb, type Db } from "../db/client";
-import { isLocalDatabase, pgConnectionFields, pgUrl, redactUrl, type Engine } from "../db/engine";
-import { committedMigrations, migrateDatabase } from "../db/migrate-database";
+import { createDb, type Db } from "../lib/db/client";
+import { isLocalDatabase, pgConnectionFields, pgUrl, redactUrl, type Engine } from "../lib/db/engine";
+import { committedMigrations, migrateDatabase } from "../lib/db/migrate-database";
 import { localPostgresAdminUrl, postgresAvailable } from "./postgres";
 
 export { postgresAvailable };

@@ -6,7 +6,7 @@
  */
 import net from "node:net";
 import pg from "pg";
-import { isLocalDatabase, pgConnectionFields, redactUrl } from "../db/engine";
+import { isLocalDatabase, pgConnectionFields, redactUrl } from "../lib/db/engine";
 
 const HOST = "127.0.0.1";
 const PORT = 5432;

@@ -1,11 +1,11 @@
 /**
  * Test files' databases: describeEachEngine runs a vitest suite on SQLite and, when reachable,
  * PostgreSQL, each with its own fresh database from createTestDatabase
- * (lib/testing/create-test-database.ts, re-exported here for the tests that call it directly).
+ * (test-support/create-test-database.ts, re-exported here for the tests that call it directly).
  */
 import { afterAll, beforeAll, describe } from "vitest";
-import type { Db } from "../db/client";
-import { ENGINES, type Engine } from "../db/engine";
+import type { Db } from "../lib/db/client";
+import { ENGINES, type Engine } from "../lib/db/engine";
 import { createTestDatabase, postgresAvailable, type TestDatabase } from "./create-test-database";
 
 export * from "./create-test-database";

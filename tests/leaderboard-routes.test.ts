@@ -1,12 +1,12 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import LeaderboardPage from "../../app/leaderboard/page";
-import { GET as getJson } from "../../app/api/leaderboard/route";
-import { GET as getCsv } from "../../app/api/leaderboard/csv/route";
-import { closeDb } from "../db/client";
-import { resetEnvCache } from "../env";
-import { createTestDatabase, type TestDatabase } from "../testing/test-db";
-import { addEntry, createLeaderboardDataset, createParticipant } from "./testing/leaderboard-fixtures";
+import LeaderboardPage from "../app/leaderboard/page";
+import { GET as getJson } from "../app/api/leaderboard/route";
+import { GET as getCsv } from "../app/api/leaderboard/csv/route";
+import { closeDb } from "../lib/db/client";
+import { resetEnvCache } from "../lib/env";
+import { createTestDatabase, type TestDatabase } from "../test-support/test-db";
+import { addEntry, createLeaderboardDataset, createParticipant } from "../test-support/leaderboard/leaderboard-fixtures";
 
 /**
  * The route handlers and the page as Next.js calls them, against a scratch database (SQLite:

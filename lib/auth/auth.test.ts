@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, it } from "vitest";
 import { AppError } from "../errors/app-error";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { findOrCreateOAuthUser } from "./find-or-create-oauth-user";
 import { verifyPassword } from "./password";
 import { safeCallbackUrl } from "./safe-callback-url";

@@ -3,13 +3,13 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { registerDataset } from "../dataset-records/register-dataset";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { cnnTrainingLockPath, readCnnTrainingLock } from "./cnn-training-lock";
 import { ensureCnnBaseline } from "./ensure-cnn-baseline";
 import { priorBaseline } from "./prior";
 import type { SpawnCnnTrainingOptions, TrainingProcess } from "./spawn-cnn-training";
 import { submitBaseline } from "./submit-baseline";
-import { prepareSyntheticBuild, type SyntheticBuild } from "./testing/prepare-synthetic-build";
+import { prepareSyntheticBuild, type SyntheticBuild } from "../../test-support/baselines/prepare-synthetic-build";
 
 // The start-up logic of the background CNN without training anything: the trainer is a fake
 // process the test drives (prints lines, exits), liveness of pids is a set the test controls.

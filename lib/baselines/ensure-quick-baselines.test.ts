@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { registerDataset } from "../dataset-records/register-dataset";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { ensureQuickBaselines } from "./ensure-quick-baselines";
-import { prepareSyntheticBuild, type SyntheticBuild } from "./testing/prepare-synthetic-build";
+import { prepareSyntheticBuild, type SyntheticBuild } from "../../test-support/baselines/prepare-synthetic-build";
 
 let build: SyntheticBuild;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { IMAGES_DIR_NAME, ZIPS_DIR_NAME, imageFileName } from "../challenge/definition";
 import { openImageSource } from "./open-image-source";
-import { makeFixtureDataset } from "./testing/make-fixture-dataset";
+import { makeFixtureDataset } from "../../test-support/dataset/make-fixture-dataset";
 import { createZipWriter } from "./zip-writer";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "image-source-"));

@@ -6,7 +6,7 @@ import { decodePortrait } from "./decode-portrait";
 import { decodeRgbPng, parsePngHeader } from "./decode-rgb-png";
 import { encodeRgbPng } from "./encode-rgb-png";
 import { createPngWorkerPool } from "./png-worker-pool";
-import { fixturePixels } from "./testing/make-fixture-dataset";
+import { fixturePixels } from "../../test-support/dataset/make-fixture-dataset";
 
 const W = IMAGE_WIDTH;
 const H = IMAGE_HEIGHT;

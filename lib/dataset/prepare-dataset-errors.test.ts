@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTRIBUTES_CSV_NAME, IMAGES_DIR_NAME, imageFileName, zipFileName } from "../challenge/definition";
 import { DatasetError, type DatasetErrorCode } from "./dataset-error";
 import { prepareDataset } from "./prepare-dataset";
-import { fixtureLabels, makeFixtureDataset, type FixtureOptions } from "./testing/make-fixture-dataset";
-import { snapshotDataset, type DatasetSnapshot } from "./testing/snapshot-dataset";
+import { fixtureLabels, makeFixtureDataset, type FixtureOptions } from "../../test-support/dataset/make-fixture-dataset";
+import { snapshotDataset, type DatasetSnapshot } from "../../test-support/dataset/snapshot-dataset";
 
 const COUNT = 40;
 const SEED = "errors-seed";

@@ -32,9 +32,9 @@ import { readHiddenLabels } from "./read-hidden-labels";
 import { readPreparedDataset } from "./read-prepared-dataset";
 import { readTrainLabels } from "./read-train-labels";
 import { stratumKey } from "./split-dataset";
-import { fixtureLabels, makeFixtureDataset, type Fixture } from "./testing/make-fixture-dataset";
-import { readZip } from "./testing/read-zip";
-import { snapshotDataset } from "./testing/snapshot-dataset";
+import { fixtureLabels, makeFixtureDataset, type Fixture } from "../../test-support/dataset/make-fixture-dataset";
+import { readZip } from "../../test-support/dataset/read-zip";
+import { snapshotDataset } from "../../test-support/dataset/snapshot-dataset";
 
 const COUNT = 300;
 const SEED = "round-trip-seed";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { REAL_DATASET, type LabelRow } from "../challenge/definition";
 import { IMAGE_ID_PATTERN, deriveImageId } from "./derive-image-id";
 import { allocateLargestRemainder, splitDataset, stratumKey } from "./split-dataset";
-import { fixtureLabels, mulberry32 } from "./testing/make-fixture-dataset";
+import { fixtureLabels, mulberry32 } from "../../test-support/dataset/make-fixture-dataset";
 
 function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
   const m = new Map<string, number>();

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import yauzl from "yauzl";
 import { afterAll, describe, expect, it } from "vitest";
-import { readZip } from "./testing/read-zip";
+import { readZip } from "../../test-support/dataset/read-zip";
 import { createZipWriter } from "./zip-writer";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "zip-writer-"));

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { Prisma } from "./client";
 import { isUniqueViolation } from "./errors";
 

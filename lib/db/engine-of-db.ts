@@ -1,5 +1,5 @@
-import type { Db, DbTransaction } from "../db/client";
-import type { Engine } from "../db/engine";
+import type { Db, DbTransaction } from "./client";
+import type { Engine } from "./engine";
 
 /**
  * Which engine a client talks to, for the few statements that differ (row locks, SKIP LOCKED).

@@ -1,10 +1,10 @@
 /**
  * The migrations themselves, on an empty database of each engine, through the real CLI.
- * (Other test files get pre-migrated copies from lib/testing/test-db.ts.)
+ * (Other test files get pre-migrated copies from test-support/test-db.ts.)
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, POSTGRES_SKIP_REASON, postgresAvailable, type TestDatabase } from "../testing/test-db";
+import { createTestDatabase, POSTGRES_SKIP_REASON, postgresAvailable, type TestDatabase } from "../../test-support/test-db";
 import { ENGINES } from "./engine";
 import { migrateDatabase, parseAppliedMigrations } from "./migrate-database";
 import { migrationsDir } from "./paths";

@@ -11,8 +11,8 @@ import { readHiddenLabels } from "../dataset/read-hidden-labels";
 import { AppError } from "../errors/app-error";
 import { acceptTerms } from "../terms/accept-terms";
 import { CURRENT_TERMS } from "../terms/terms-document";
-import { describeEachEngine } from "../testing/test-db";
-import { prepareFixtureBuild, type FixtureBuild } from "./testing/prepare-fixture-build";
+import { describeEachEngine } from "../../test-support/test-db";
+import { prepareFixtureBuild, type FixtureBuild } from "../../test-support/downloads/prepare-fixture-build";
 
 const state = vi.hoisted(() => ({ user: null as CurrentUser | null, db: null as Db | null, dataDir: "" }));
 

@@ -6,11 +6,11 @@ import { buildPaths } from "../dataset/layout";
 import { registerDataset } from "../dataset-records/register-dataset";
 import { acceptTerms } from "../terms/accept-terms";
 import { CURRENT_TERMS } from "../terms/terms-document";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { listDatasetFiles } from "./list-dataset-files";
 import { serveDatasetFile, type ServeDatasetFileOptions } from "./serve-dataset-file";
-import { prepareFixtureBuild, type FixtureBuild } from "./testing/prepare-fixture-build";
-import { appErrorCodeOf } from "../testing/app-error-of";
+import { prepareFixtureBuild, type FixtureBuild } from "../../test-support/downloads/prepare-fixture-build";
+import { appErrorCodeOf } from "../../test-support/app-error-of";
 
 let build: FixtureBuild;
 beforeAll(async () => {

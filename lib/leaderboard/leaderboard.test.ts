@@ -1,10 +1,10 @@
 import { beforeEach, expect, it } from "vitest";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { isAppError } from "../errors/app-error";
 import { exportLeaderboard } from "./export-leaderboard";
 import { getLeaderboard, parseLeaderboardQuery, type LeaderboardQuery } from "./get-leaderboard";
 import { loadLeaderboardSnapshot } from "./load-leaderboard-snapshot";
-import { addEntry, createLeaderboardBaseline, createLeaderboardDataset, createParticipant } from "./testing/leaderboard-fixtures";
+import { addEntry, createLeaderboardBaseline, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
 
 const HOUR = 3_600_000;
 const NOW = new Date("2026-06-15T12:00:00Z");
@@ -205,7 +205,7 @@ describeEachEngine("leaderboard", (t) => {
     const lb = await getLeaderboard({ db, query: q(), now: NOW, cache: FRESH });
     expect(lb.rows.map((r) => r.name)).toEqual(["Bob", "Ann"]);
     // A rescore (same submission count) is seen too: the scorer updates the Score and its
-    // Submission in one transaction (lib/scoring/score-submission.ts), as here.
+    // Submission in one transaction (scorer/handlers/score-submission.ts), as here.
     const annScore = await db.score.findFirstOrThrow({ where: { submission: { userId: ann.id } } });
     await db.$transaction([
       db.score.update({ where: { id: annScore.id }, data: { publicMain: 0.9 } }),

@@ -1,6 +1,6 @@
 import { Prisma, type Db } from "../db/client";
 import type { Engine } from "../db/engine";
-import { engineOfDb } from "../queue/database-engine";
+import { engineOfDb } from "../db/engine-of-db";
 import { METRIC_KEYS, type LeaderboardMetrics, type MetricKey } from "./leaderboard-columns";
 import { computeScoreSeries, DEFAULT_SERIES_PARTICIPANTS, type ScoreSeries } from "./compute-score-series";
 import { resolvePhaseState, type PhaseState } from "./resolve-phase-state";

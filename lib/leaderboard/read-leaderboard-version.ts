@@ -11,7 +11,7 @@ import { resolvePhaseState } from "./resolve-phase-state";
  * Score is deliberately not read: its rows carry the full metrics Json (kB each), so even
  * MAX(updatedAt) there scans megabytes (~0.2 s for 20,000 rows here, blocking a SQLite server).
  * Every score is written by the scorer in the same transaction as its Submission's status and
- * scoredAt (lib/scoring/score-submission.ts), so Submission.updatedAt moves with every score
+ * scoredAt (scorer/handlers/score-submission.ts), so Submission.updatedAt moves with every score
  * and rescore. A Score written without touching its Submission would go unnoticed here.
  */
 export async function readLeaderboardVersion(options: { db: Db; now: Date }): Promise<string> {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { DataParallelTrainer } from "./data-parallel-trainer";
 import { selectTrainingBackend } from "./select-backend";
-import { randomArray, relativeError } from "./testing/compare-backends";
+import { randomArray, relativeError } from "../../test-support/ml/compare-backends";
 import { flattenWeights } from "./train-step";
 
 /**

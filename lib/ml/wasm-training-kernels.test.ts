@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmTrainingKernels, wasmTrainingKernelsRegistered, WASM_TRAINING_KERNELS } from "./register-wasm-training-kernels";
 import { selectTrainingBackend } from "./select-backend";
-import { compareKernel, host, type HostTensor } from "./testing/compare-backends";
+import { compareKernel, host, type HostTensor } from "../../test-support/ml/compare-backends";
 
 /**
  * Each wasm training kernel against the cpu backend's kernel of the same name, on a spread of

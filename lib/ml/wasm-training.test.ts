@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from "./register-wasm-training-kernels";
 import { selectTrainingBackend } from "./select-backend";
-import { randomArray, relativeError } from "./testing/compare-backends";
+import { randomArray, relativeError } from "../../test-support/ml/compare-backends";
 
 /**
  * Gradient check of whole training steps: the same small CNN (strided and padded convs, batch

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractModelBundle } from "./extract-model-bundle";
 import { BARE_ONNX_NEEDS_MANIFEST, inspectModelBundle } from "./inspect-model-bundle";
 import type { ModelBundleLimits } from "./limits";
-import { craftZip, type CraftEntry } from "./testing/craft-zip";
+import { craftZip, type CraftEntry } from "../../test-support/models/craft-zip";
 import {
   buildOnnxModel,
   makeManifest,
@@ -16,7 +16,7 @@ import {
   writeOnnxBundle,
   zipFolder,
   type OnnxFault,
-} from "./testing/model-fixtures";
+} from "../../test-support/models/model-fixtures";
 
 /**
  * The upload fault corpus: every hostile or broken bundle is refused before extraction or

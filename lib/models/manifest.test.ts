@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseManifest, validateManifest } from "./manifest";
-import { makeManifest } from "./testing/model-fixtures";
+import { makeManifest } from "../../test-support/models/model-fixtures";
 
 describe("parseManifest", () => {
   it("accepts a complete manifest and defaults channelOrder to RGB", () => {

@@ -1,14 +1,14 @@
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import type { Dataset } from "../db/client";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { disqualifySubmission } from "./disqualify-submission";
 import { getOrganizerStats } from "./get-organizer-stats";
 import { listDownloadLogs } from "./list-download-logs";
 import { listRecentSubmissions } from "./list-recent-submissions";
 import { reinstateSubmission } from "./reinstate-submission";
 import { rescoreSubmission } from "./rescore-submission";
-import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "./testing/organizer-fixtures";
-import { appError } from "../testing/app-error-of";
+import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../../test-support/organizer/organizer-fixtures";
+import { appError } from "../../test-support/app-error-of";
 
 
 describeEachEngine("organizer operations", (t) => {

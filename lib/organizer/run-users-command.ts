@@ -18,7 +18,7 @@ export interface RunUsersCommandOptions {
 
 /**
  * The users CLI (`npm run users -- list | promote EMAIL | demote EMAIL`) as a function that
- * returns the exit code: lib/cli/users.ts runs it on the real database, tests on their own.
+ * returns the exit code: cli/users.ts runs it on the real database, tests on their own.
  */
 export async function runUsersCommand(options: RunUsersCommandOptions): Promise<number> {
   const { db, out, err } = options;

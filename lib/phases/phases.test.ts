@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Phase } from "../db/client";
 import { env } from "../env";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { DEFAULT_PHASE_NAME, ensureDefaultPhase } from "./ensure-default-phase";
 import { getCurrentPhase, pickCurrentPhase } from "./get-current-phase";
 import { buildPhaseTimeline, getPhaseTimeline } from "./get-phase-timeline";
 import { isPrivateRevealed } from "./is-private-revealed";
 import { updatePhase } from "./update-phase";
-import { appError } from "../testing/app-error-of";
+import { appError } from "../../test-support/app-error-of";
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date("2026-06-15T12:00:00Z");

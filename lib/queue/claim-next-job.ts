@@ -1,5 +1,5 @@
 import { Prisma, type Db, type Job } from "../db/client";
-import { engineOfDb } from "./database-engine";
+import { engineOfDb } from "../db/engine-of-db";
 
 export interface ClaimNextJobOptions {
   db: Db;

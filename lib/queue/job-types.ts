@@ -5,7 +5,7 @@ import type { BlobStore } from "../storage/blob-store";
 
 /**
  * The kinds of work the scorer does, by name. Each has a payload schema (checked when a job is
- * enqueued and again when it is run) and a handler (load-job-handler.ts), which only workers
+ * enqueued and again when it is run) and a handler (scorer/job-handlers.ts), which only workers
  * import: the web server enqueues `score-submission` without bundling the sandbox or tfjs.
  *
  * Idempotency: a job's effects are committed by completeJob in the same transaction that marks

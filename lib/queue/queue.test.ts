@@ -1,5 +1,5 @@
 import { beforeEach, expect, it } from "vitest";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { claimNextJob } from "./claim-next-job";
 import { completeJob } from "./complete-job";
 import { enqueueJob } from "./enqueue-job";

@@ -5,7 +5,7 @@ import { getDb } from "../db/client";
 import { readPreparedDataset } from "../dataset/read-prepared-dataset";
 import { registerDataset } from "../dataset-records/register-dataset";
 import { generateSynthetic } from "../dataset/synthetic/generate-synthetic";
-import { createStageProgress } from "../cli/progress";
+import { createStageProgress } from "../terminal/progress";
 import { prepareAndRegisterDataset } from "./prepare-and-register-dataset";
 
 /** Seed of the built-in synthetic dataset: every fresh instance gets the same portraits. */

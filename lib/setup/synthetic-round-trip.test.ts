@@ -15,7 +15,7 @@ import { generateSynthetic } from "../dataset/synthetic/generate-synthetic";
 import { prepareDataset, type PrepareResult } from "../dataset/prepare-dataset";
 import { buildPaths, tensorCachePaths } from "../dataset/layout";
 import { readHiddenLabels } from "../dataset/read-hidden-labels";
-import { readZip } from "../dataset/testing/read-zip";
+import { readZip } from "../../test-support/dataset/read-zip";
 
 const COUNT = 2000;
 const SEED = 3;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { closeDb } from "../db/client";
 import { resetEnvCache } from "../env";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 
 vi.mock("server-only", () => ({}));
 const { getChallengeOverview } = await import("./get-challenge-overview");

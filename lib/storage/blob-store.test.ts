@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { afterAll, describe, expect, it } from "vitest";
 import { isAppError } from "../errors/app-error";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { assertBlobKey, newBlobKey, type BlobStore } from "./blob-store";
 import { createDatabaseBlobStore } from "./database-blob-store";
 import { createLocalDiskBlobStore } from "./local-disk-blob-store";

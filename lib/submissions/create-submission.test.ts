@@ -5,14 +5,14 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { isAppError } from "../errors/app-error";
 import { BARE_ONNX_NEEDS_MANIFEST } from "../models/inspect-model-bundle";
-import { makeManifest, writeOnnxBundle, zipFolder } from "../models/testing/model-fixtures";
+import { makeManifest, writeOnnxBundle, zipFolder } from "../../test-support/models/model-fixtures";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../scoring/testing/scoring-fixture";
-import { describeEachEngine } from "../testing/test-db";
+import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
+import { describeEachEngine } from "../../test-support/test-db";
 import { createSubmission, type CreateSubmissionOptions } from "./create-submission";
 import { getSubmissionQuota } from "./get-submission-quota";
 import { manifestKeyFor } from "./submission-blob-keys";
-import { appError } from "../testing/app-error-of";
+import { appError } from "../../test-support/app-error-of";
 
 let fixture: ScoringFixture;
 let onnxZip: Buffer;

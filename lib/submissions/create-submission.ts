@@ -5,7 +5,7 @@ import { AppError, type AppErrorDetail } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
 import { inspectModelBundle } from "../models/inspect-model-bundle";
 import { enqueueJob } from "../queue/enqueue-job";
-import { engineOfDb } from "../queue/database-engine";
+import { engineOfDb } from "../db/engine-of-db";
 import { QUEUE_TRANSACTION_OPTIONS } from "../queue/complete-job";
 import { loadTestIds } from "../scoring/load-test-ids";
 import { resolveScoringBuild } from "../scoring/resolve-scoring-build";

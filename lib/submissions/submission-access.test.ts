@@ -2,9 +2,9 @@ import fs from "node:fs";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseManifest } from "../models/manifest";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../scoring/testing/scoring-fixture";
+import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
 import { uploadsDir } from "../storage/local-disk-blob-store";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { contentDisposition } from "./content-disposition";
 import { createSubmission } from "./create-submission";
 import { getSubmissionForUser } from "./get-submission-for-user";
@@ -12,7 +12,7 @@ import { listUserSubmissions } from "./list-user-submissions";
 import { manifestTemplate } from "./manifest-template";
 import { openSubmissionFile } from "./open-submission-file";
 import { selectFinalSubmissions } from "./select-final-submissions";
-import { appError } from "../testing/app-error-of";
+import { appError } from "../../test-support/app-error-of";
 
 let fixture: ScoringFixture;
 beforeAll(async () => {

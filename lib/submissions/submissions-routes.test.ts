@@ -9,9 +9,9 @@ import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { AppError } from "../errors/app-error";
 import type { Db } from "../db/client";
 import { resetEnvCache } from "../env";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../scoring/testing/scoring-fixture";
+import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
 import { uploadsDir } from "../storage/local-disk-blob-store";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 
 const session = vi.hoisted(() => ({ user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" }, db: null as unknown }));
 

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { expect, it } from "vitest";
 import { isAppError } from "../errors/app-error";
-import { describeEachEngine } from "../testing/test-db";
+import { describeEachEngine } from "../../test-support/test-db";
 import { acceptTerms, acceptTermsInputSchema } from "./accept-terms";
 import { assertTermsAccepted } from "./assert-terms-accepted";
 import { getTermsStatus } from "./get-terms-status";
 import { CURRENT_TERMS } from "./terms-document";
-import { appErrorCodeOf } from "../testing/app-error-of";
+import { appErrorCodeOf } from "../../test-support/app-error-of";
 
 const NEXT_VERSION = "2099-01-01";
 

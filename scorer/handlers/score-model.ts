@@ -2,12 +2,12 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { runModelInSandbox, type SandboxLimits, type SandboxStats } from "@/scorer/sandbox/run-model-in-sandbox";
-import { buildPaths } from "../dataset/layout";
-import { computeScores } from "../metrics/compute-scores";
-import type { Scores } from "../metrics/types";
-import { extractModelBundle } from "../models/extract-model-bundle";
-import type { ModelFormat } from "../models/manifest";
-import { loadHiddenLabels } from "./load-hidden-labels";
+import { buildPaths } from "../../lib/dataset/layout";
+import { computeScores } from "../../lib/metrics/compute-scores";
+import type { Scores } from "../../lib/metrics/types";
+import { extractModelBundle } from "../../lib/models/extract-model-bundle";
+import type { ModelFormat } from "../../lib/models/manifest";
+import { loadHiddenLabels } from "../../lib/scoring/load-hidden-labels";
 
 export type ScoreModelResult =
   | { ok: true; scores: Scores; format: ModelFormat; log: string; stats: SandboxStats }

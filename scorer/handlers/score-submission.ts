@@ -1,20 +1,20 @@
 import { text } from "node:stream/consumers";
 import path from "node:path";
-import type { DbTransaction, Submission } from "../db/client";
-import { sqliteFilePath, engineOf } from "../db/engine";
-import { env } from "../env";
-import { isAppError } from "../errors/app-error";
-import type { Scores } from "../metrics/types";
-import type { JobContext, JobHandler, JobPayload, JobResult } from "../queue/job-types";
-import type { BlobStore } from "../storage/blob-store";
-import { uploadsDir } from "../storage/local-disk-blob-store";
-import { withBlobFile } from "../storage/with-blob-file";
-import { formatCsvProblems } from "../submissions/parse-predictions-csv";
-import { manifestKeyFor } from "../submissions/submission-blob-keys";
-import { resolveScoringBuild } from "./resolve-scoring-build";
-import { scoreCsv } from "./score-csv";
+import type { DbTransaction, Submission } from "../../lib/db/client";
+import { sqliteFilePath, engineOf } from "../../lib/db/engine";
+import { env } from "../../lib/env";
+import { isAppError } from "../../lib/errors/app-error";
+import type { Scores } from "../../lib/metrics/types";
+import type { JobContext, JobHandler, JobPayload, JobResult } from "../../lib/queue/job-types";
+import type { BlobStore } from "../../lib/storage/blob-store";
+import { uploadsDir } from "../../lib/storage/local-disk-blob-store";
+import { withBlobFile } from "../../lib/storage/with-blob-file";
+import { formatCsvProblems } from "../../lib/submissions/parse-predictions-csv";
+import { manifestKeyFor } from "../../lib/submissions/submission-blob-keys";
+import { resolveScoringBuild } from "../../lib/scoring/resolve-scoring-build";
+import { scoreCsv } from "../../lib/scoring/score-csv";
 import { sandboxMaskPaths, scoreModel } from "./score-model";
-import { buildPaths } from "../dataset/layout";
+import { buildPaths } from "../../lib/dataset/layout";
 import os from "node:os";
 
 /**

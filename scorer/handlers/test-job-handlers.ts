@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { JobHandler, JobPayload } from "../job-types";
+import type { JobHandler, JobPayload } from "../../lib/queue/job-types";
 
 /**
  * Handlers of the test-only job types (registered in workers only with TEST_JOB_TYPES=1).

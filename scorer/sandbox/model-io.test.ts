@@ -10,9 +10,9 @@ import { parseManifest } from "@/lib/models/manifest";
 import { preprocessImages } from "@/lib/models/preprocess-images";
 import { loadTfjsPredictor } from "@/scorer/sandbox/tfjs-runner";
 import type { SandboxConfig } from "@/scorer/sandbox/protocol";
-import { buildLayersManifest, loadLayersModel, readModelArtifacts, saveLayersModel } from "./model-io";
-import { countConvFlops, createReferenceCnn } from "./reference-cnn";
-import { selectTrainingBackend } from "./select-backend";
+import { buildLayersManifest, loadLayersModel, readModelArtifacts, saveLayersModel } from "../../lib/ml/model-io";
+import { countConvFlops, createReferenceCnn } from "../../lib/ml/reference-cnn";
+import { selectTrainingBackend } from "../../lib/ml/select-backend";
 
 let dir: string;
 

@@ -16,7 +16,7 @@ import {
   writeOnnxBundle,
   writeTestCache,
   type OnnxFault,
-} from "@/lib/models/testing/model-fixtures";
+} from "@/test-support/models/model-fixtures";
 import { runModelInSandbox, type RunModelInSandboxResult } from "./run-model-in-sandbox";
 
 /**

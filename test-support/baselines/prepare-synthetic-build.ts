@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildPaths } from "../../dataset/layout";
-import type { PrepareResult } from "../../dataset/prepare-dataset";
-import { prepareDataset } from "../../dataset/prepare-dataset";
-import { generateSynthetic } from "../../dataset/synthetic/generate-synthetic";
+import { buildPaths } from "../../lib/dataset/layout";
+import type { PrepareResult } from "../../lib/dataset/prepare-dataset";
+import { prepareDataset } from "../../lib/dataset/prepare-dataset";
+import { generateSynthetic } from "../../lib/dataset/synthetic/generate-synthetic";
 
 /**
  * Test-only: synthetic portraits (the real generator, so the baselines have something to learn)

@@ -2,16 +2,16 @@
  * Measures prepareDataset on a fixture source: images/s overall and per stage, peak RSS, and
  * the time to load the test tensor cache. Run:
  *
- *   npx tsx lib/dataset/testing/bench-prepare.ts --count 3000 --layout zips [--dir /tmp/x] [--distinct 500] [--decoder sharp]
+ *   npx tsx test-support/dataset/bench-prepare.ts --count 3000 --layout zips [--dir /tmp/x] [--distinct 500] [--decoder sharp]
  *
  * The fixture is kept in --dir/source-<count>-<layout> and reused by later runs.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadTensorCache } from "../load-tensor-cache";
-import { buildPaths } from "../layout";
-import { prepareDataset } from "../prepare-dataset";
+import { loadTensorCache } from "../../lib/dataset/load-tensor-cache";
+import { buildPaths } from "../../lib/dataset/layout";
+import { prepareDataset } from "../../lib/dataset/prepare-dataset";
 import { makeFixtureDataset } from "./make-fixture-dataset";
 
 function arg(name: string, fallback: string): string {

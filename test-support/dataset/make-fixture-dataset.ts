@@ -11,10 +11,10 @@ import {
   imageFileName,
   zipFileName,
   type LabelRow,
-} from "../../challenge/definition";
-import { SYNTHETIC_MARKER_FILE } from "../layout";
-import { createZipWriter } from "../zip-writer";
-import { mulberry32 } from "../../random/mulberry32";
+} from "../../lib/challenge/definition";
+import { SYNTHETIC_MARKER_FILE } from "../../lib/dataset/layout";
+import { createZipWriter } from "../../lib/dataset/zip-writer";
+import { mulberry32 } from "../../lib/random/mulberry32";
 
 /**
  * Small source datasets in the real format (CSV + loose PNGs or zips) for tests and

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { buildsDir, currentLinkPath, datasetRoot } from "../layout";
+import { buildsDir, currentLinkPath, datasetRoot } from "../../lib/dataset/layout";
 
 export interface DatasetSnapshot {
   /** Target of the `current` symlink, or null. */

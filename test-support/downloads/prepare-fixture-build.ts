@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { prepareDataset, type PrepareResult } from "../../dataset/prepare-dataset";
-import { makeFixtureDataset, type Fixture } from "../../dataset/testing/make-fixture-dataset";
+import { prepareDataset, type PrepareResult } from "../../lib/dataset/prepare-dataset";
+import { makeFixtureDataset, type Fixture } from "../dataset/make-fixture-dataset";
 
 export interface FixtureBuild extends PrepareResult {
   dataDir: string;

@@ -4,10 +4,10 @@
  * rank. Also used by bench/web.ts to seed 20,000 entries.
  */
 import { randomBytes } from "node:crypto";
-import { CLASSES, ATTRIBUTES, type Attribute } from "../../challenge/definition";
-import type { Db, Prisma } from "../../db/client";
-import type { AttributeMetrics, SplitScores } from "../../metrics/types";
-import { mulberry32 } from "../../random/mulberry32";
+import { CLASSES, ATTRIBUTES, type Attribute } from "../../lib/challenge/definition";
+import type { Db, Prisma } from "../../lib/db/client";
+import type { AttributeMetrics, SplitScores } from "../../lib/metrics/types";
+import { mulberry32 } from "../../lib/random/mulberry32";
 
 const tag = () => randomBytes(6).toString("hex");
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { onnx } from "onnx-proto";
 import { ATTRIBUTES, CLASSES, IMAGE_BYTES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH, type Attribute } from "@/lib/challenge/definition";
-import type { Manifest } from "../manifest";
+import type { Manifest } from "../../lib/models/manifest";
 import { craftZip } from "./craft-zip";
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Db, Submission } from "../../db/client";
+import type { Db, Submission } from "../../lib/db/client";
 
 /** Test-only rows for the organizer operations: no files, random ids, so suites never collide. */
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
-import type { WorkerEvent } from "../worker";
+import type { WorkerEvent } from "../../scorer/worker";
 
 /**
  * Starts `scorer/main.ts --events` as a separate Node process (node --import tsx, one process:

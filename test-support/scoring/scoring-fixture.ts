@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CLASSES, NA, SUBMISSION_CSV_HEADER } from "../../challenge/definition";
-import { prepareDataset } from "../../dataset/prepare-dataset";
-import { readHiddenLabels, type HiddenLabelRow } from "../../dataset/read-hidden-labels";
-import { makeFixtureDataset } from "../../dataset/testing/make-fixture-dataset";
-import { registerDataset } from "../../dataset-records/register-dataset";
-import type { Db, User } from "../../db/client";
-import type { DatasetManifest } from "../../dataset/dataset-manifest";
-import { loadTestIds } from "../load-test-ids";
+import { CLASSES, NA, SUBMISSION_CSV_HEADER } from "../../lib/challenge/definition";
+import { prepareDataset } from "../../lib/dataset/prepare-dataset";
+import { readHiddenLabels, type HiddenLabelRow } from "../../lib/dataset/read-hidden-labels";
+import { makeFixtureDataset } from "../dataset/make-fixture-dataset";
+import { registerDataset } from "../../lib/dataset-records/register-dataset";
+import type { Db, User } from "../../lib/db/client";
+import type { DatasetManifest } from "../../lib/dataset/dataset-manifest";
+import { loadTestIds } from "../../lib/scoring/load-test-ids";
 
 /**
  * Test-only: a small prepared dataset in a temp DATA_DIR (prepared once per test file, then

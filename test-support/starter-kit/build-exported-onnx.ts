@@ -1,7 +1,7 @@
 import { onnx } from "onnx-proto";
-import { ATTRIBUTES, CLASSES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from "../../challenge/definition";
-import type { Manifest } from "../../models/manifest";
-import { mulberry32 } from "../../random/mulberry32";
+import { ATTRIBUTES, CLASSES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from "../../lib/challenge/definition";
+import type { Manifest } from "../../lib/models/manifest";
+import { mulberry32 } from "../../lib/random/mulberry32";
 
 /**
  * Test-only: the ONNX graph `torch.onnx.export` writes for a small CNN with the pytorch guide's

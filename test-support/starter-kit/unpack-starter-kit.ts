@@ -3,9 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { readZip } from "../../dataset/testing/read-zip";
-import { projectRoot } from "../../db/paths";
-import { buildStarterKit, STARTER_KIT_FOLDER } from "../build-starter-kit";
+import { readZip } from "../dataset/read-zip";
+import { projectRoot } from "../../lib/db/paths";
+import { buildStarterKit, STARTER_KIT_FOLDER } from "../../lib/starter-kit/build-starter-kit";
 
 const run = promisify(execFile);
 

@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/starter-kit/route";
-import { buildStarterKit, STARTER_KIT_FILE_NAME } from "./build-starter-kit";
-import { collectStarterKitFiles, StarterKitError } from "./collect-starter-kit-files";
+import { buildStarterKit, STARTER_KIT_FILE_NAME } from "../../lib/starter-kit/build-starter-kit";
+import { collectStarterKitFiles, StarterKitError } from "../../lib/starter-kit/collect-starter-kit-files";
 
 // The collector's refusals on a made-up project (a kit that would only break after a
 // participant's `npm install`), and the public route.

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { locateDownloads } from "@/starter-kit/src/locate-downloads";
 import { readTestSet } from "@/starter-kit/src/read-test-set";
 import { readTrainSet } from "@/starter-kit/src/read-train-set";
-import { ATTRIBUTES, CLASSES, NA } from "../challenge/definition";
-import { buildPaths } from "../dataset/layout";
-import { loadTensorCache } from "../dataset/load-tensor-cache";
-import { readTrainLabels } from "../dataset/read-train-labels";
-import { readZip } from "../dataset/testing/read-zip";
-import { prepareScoringFixture, type ScoringFixture } from "../scoring/testing/scoring-fixture";
+import { ATTRIBUTES, CLASSES, NA } from "../../lib/challenge/definition";
+import { buildPaths } from "../../lib/dataset/layout";
+import { loadTensorCache } from "../../lib/dataset/load-tensor-cache";
+import { readTrainLabels } from "../../lib/dataset/read-train-labels";
+import { readZip } from "../../test-support/dataset/read-zip";
+import { prepareScoringFixture, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
 
 // The kit's readers (imported from starter-kit/src, which in this repository runs on lib/)
 // read the downloads as zips and as extracted folders, and get exactly the pixels and labels

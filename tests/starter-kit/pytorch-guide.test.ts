@@ -4,17 +4,17 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ATTRIBUTES, IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "../challenge/definition";
-import { createZipWriter } from "../dataset/zip-writer";
-import { projectRoot } from "../db/paths";
-import { inspectModelBundle } from "../models/inspect-model-bundle";
-import { validateManifest, type Manifest } from "../models/manifest";
-import { preprocessImages } from "../models/preprocess-images";
-import { scoreModel } from "../scoring/score-model";
-import { prepareScoringFixture, type ScoringFixture } from "../scoring/testing/scoring-fixture";
-import { readGuideManifest } from "./read-guide-manifest";
-import { buildExportedOnnx } from "./testing/build-exported-onnx";
-import { pythonAvailable, readPythonExample, type PythonExample } from "./testing/read-python-example";
+import { ATTRIBUTES, IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "../../lib/challenge/definition";
+import { createZipWriter } from "../../lib/dataset/zip-writer";
+import { projectRoot } from "../../lib/db/paths";
+import { inspectModelBundle } from "../../lib/models/inspect-model-bundle";
+import { validateManifest, type Manifest } from "../../lib/models/manifest";
+import { preprocessImages } from "../../lib/models/preprocess-images";
+import { scoreModel } from "../../scorer/handlers/score-model";
+import { prepareScoringFixture, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
+import { readGuideManifest } from "../../lib/starter-kit/read-guide-manifest";
+import { buildExportedOnnx } from "../../test-support/starter-kit/build-exported-onnx";
+import { pythonAvailable, readPythonExample, type PythonExample } from "../../test-support/starter-kit/read-python-example";
 
 // PyTorch cannot be installed here, so the guide is tested on what it promises: its manifest is
 // valid and identical in the README and the example script, the export call in both names the

@@ -4,18 +4,18 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ATTRIBUTES } from "../challenge/definition";
-import { buildPaths } from "../dataset/layout";
-import { readZip } from "../dataset/testing/read-zip";
-import { projectRoot } from "../db/paths";
-import { inspectModelBundle } from "../models/inspect-model-bundle";
-import { loadTestIds } from "../scoring/load-test-ids";
-import { scoreModel } from "../scoring/score-model";
-import { prepareScoringFixture, type ScoringFixture } from "../scoring/testing/scoring-fixture";
-import { parsePredictionsCsv } from "../submissions/parse-predictions-csv";
-import { buildStarterKit, STARTER_KIT_FOLDER } from "./build-starter-kit";
-import { readGuideManifest } from "./read-guide-manifest";
-import { unpackStarterKit, type UnpackedKit } from "./testing/unpack-starter-kit";
+import { ATTRIBUTES } from "../../lib/challenge/definition";
+import { buildPaths } from "../../lib/dataset/layout";
+import { readZip } from "../../test-support/dataset/read-zip";
+import { projectRoot } from "../../lib/db/paths";
+import { inspectModelBundle } from "../../lib/models/inspect-model-bundle";
+import { loadTestIds } from "../../lib/scoring/load-test-ids";
+import { scoreModel } from "../../scorer/handlers/score-model";
+import { prepareScoringFixture, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
+import { parsePredictionsCsv } from "../../lib/submissions/parse-predictions-csv";
+import { buildStarterKit, STARTER_KIT_FOLDER } from "../../lib/starter-kit/build-starter-kit";
+import { readGuideManifest } from "../../lib/starter-kit/read-guide-manifest";
+import { unpackStarterKit, type UnpackedKit } from "../../test-support/starter-kit/unpack-starter-kit";
 
 // The downloadable kit, built and unzipped as a participant gets it, trains on a prepared
 // dataset's public downloads (the files a participant downloads, nothing else) and its outputs
