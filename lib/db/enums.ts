@@ -40,3 +40,7 @@ export type ModelFormat = z.infer<typeof ModelFormat>;
 
 export const JobStatus = z.enum(["queued", "running", "done", "failed"]);
 export type JobStatus = z.infer<typeof JobStatus>;
+
+/** How participants see public scores while a phase runs (Phase.scoreVisibility; lib/phases/score-policy.ts). */
+export const ScoreVisibility = z.enum(["rounded", "ladder"]);
+export type ScoreVisibility = z.infer<typeof ScoreVisibility>;
