@@ -1,5 +1,5 @@
 /**
- * Download benchmark (issue 4, DESIGN.md section 8): the train archive streamed through the real
+ * Download benchmark (issue 4): the train archive streamed through the real
  * gated route of `npm start`, against reading the same file straight from disk, with the web
  * server's memory sampled all along.
  *

@@ -1,7 +1,7 @@
 /**
  * CSV submission cost, end to end minus I/O: parse + validate a predictions CSV for a test split
  * of the real size, then score it on both parts. Target: under 100 ms together, since this sits on
- * the upload-to-leaderboard path of every CSV submission (DESIGN.md section 8).
+ * the upload-to-leaderboard path of every CSV submission.
  *
  *   npx tsx bench/scoring-csv.ts [runs]
  *

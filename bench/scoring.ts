@@ -1,5 +1,5 @@
 /**
- * Scoring benchmark (issue 3, DESIGN.md section 8):
+ * Scoring benchmark (issue 3):
  *
  *   npx tsx bench/scoring.ts [--count 134734] [--runs 30] [--jobs 60] [--images 2048]
  *                            [--only csv,latency,throughput,model] [--engines sqlite,postgres]

@@ -1,5 +1,5 @@
 /**
- * Web benchmark (issue 4, DESIGN.md section 8): the leaderboard under load against the real
+ * Web benchmark (issue 4): the leaderboard under load against the real
  * production server.
  *
  *   npx tsx bench/web.ts [--participants 1000] [--submissions 20000] [--rate 200] [--duration 15]

@@ -67,7 +67,7 @@ export interface LabelRow {
 export const TEST_FRACTION = 0.2;
 export const PUBLIC_FRACTION_OF_TEST = 0.5;
 
-/** Label counts of the real dataset (DESIGN.md section 2), the synthetic generator's target. */
+/** Label counts of the real dataset (docs/dataset.md), the synthetic generator's target. */
 export const REAL_DATASET = {
   total: 134_734,
   maxIndex: 202_598,

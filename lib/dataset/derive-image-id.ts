@@ -4,8 +4,8 @@ import crypto from "node:crypto";
  * Opaque test ids and keyed ranks, both HMAC-SHA256 keyed with the server-side split seed.
  *
  * `Image_Index` is the CelebA file number and CelebA's attributes are public, so a test image
- * served under anything derivable from its index would hand out its labels (DESIGN.md
- * section 2). An HMAC with a secret key is a pseudo-random function: without the seed, an id
+ * served under anything derivable from its index would hand out its labels (docs/dataset.md).
+ * An HMAC with a secret key is a pseudo-random function: without the seed, an id
  * says nothing about the index, and sorting by id is a uniformly random order.
  * Each use has its own message prefix so the ids, the split and the public/private choice are
  * independent draws.

@@ -3,7 +3,7 @@ import zlib from "node:zlib";
 /**
  * Encodes HWC RGB bytes as a minimal PNG: IHDR, one IDAT, IEND, nothing else. Used for the
  * test images, which must reach participants with no byte or metadata of the original file
- * (DESIGN.md section 2: the original bytes could be matched against CelebA).
+ * (docs/dataset.md: the original bytes could be matched against CelebA).
  *
  * Written here rather than with sharp so the output is byte-identical on every run (the test
  * zip's SHA256SUMS) and cheap. Settings measured on 300 synthetic portraits (noise, JPEG

@@ -88,7 +88,7 @@ const MAX_REPORTED_SKIPPED = 1000;
 const MAX_REPORTED_NAMES = 10;
 
 /**
- * Prepares the challenge dataset from a source folder (DESIGN.md sections 2-3, layout.ts for
+ * Prepares the challenge dataset from a source folder (docs/dataset.md, docs/challenge.md; layout.ts for
  * the output contract):
  *
  *  1. read and validate the CSV (labels only, small), list the images by name (no decoding);

@@ -24,7 +24,7 @@ export function stratumKey(row: SplitInputRow): string {
 }
 
 /**
- * Splits rows into train / public test / private test (DESIGN.md section 3), deterministically
+ * Splits rows into train / public test / private test (docs/challenge.md), deterministically
  * from the seed and the rows alone.
  *
  * - Stratified on (Gender, Hair_Color, Hair_Type): exactly round(testFraction * N) rows go to

@@ -47,7 +47,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * Serves one file of the current dataset to a participant (DESIGN.md sections 2 and 5):
+ * Serves one file of the current dataset to a participant (docs/dataset.md: why downloads are gated):
  *
  * - only to users who accepted the current terms (403 otherwise; the route answers 401 for
  *   anonymous requests before calling this);

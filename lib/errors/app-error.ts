@@ -1,6 +1,6 @@
 /**
  * The one error type operations throw for anything a caller should show to a user, and the one
- * table from its code to an HTTP status (DESIGN.md section 9).
+ * table from its code to an HTTP status.
  *
  * - `user` is a plain sentence for the participant; it is the only text that reaches a browser.
  * - `internal` is for logs (paths, ids, exception text); it never reaches a browser.

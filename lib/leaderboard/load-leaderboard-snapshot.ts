@@ -4,6 +4,8 @@ import { engineOfDb } from "../db/engine-of-db";
 import { METRIC_KEYS, type LeaderboardMetrics, type MetricKey } from "./leaderboard-columns";
 import { computeScoreSeries, DEFAULT_SERIES_PARTICIPANTS, type ScoreSeries } from "./compute-score-series";
 import { resolvePhaseState, type PhaseState } from "./resolve-phase-state";
+import { SCORE_POLICY_SELECT, scorePolicyAt } from "../phases/score-policy";
+import { applyScorePolicy, applyScorePolicyToSeriesEntries, type PublicEntry } from "./apply-score-policy";
 import type { Competitor, RankedEntry } from "./types";
 
 /**
@@ -16,7 +18,7 @@ import type { Competitor, RankedEntry } from "./types";
  * (Prisma materialises rows slowly: reading 20,000 flat rows alone took ~200 ms here). The
  * result is cached by getLeaderboardSnapshot.
  *
- * Which entry ranks (the rules of DESIGN.md section 3, in SQL):
+ * Which entry ranks (the rules of docs/challenge.md, in SQL):
  * - public: the best publicMain; ties to the earlier submission, then the id (a total order);
  * - 24 h ago: the same among submissions created before the cutoff (for the rank change);
  * - private: among the participant's final selections (at most maxFinal of them; if more are
@@ -97,9 +99,11 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
   const cutoff = new Date(now.getTime() - RANK_CHANGE_WINDOW_MS);
   const [dataset, phases] = await Promise.all([
     db.dataset.findFirst({ where: { isCurrent: true }, select: { id: true } }),
-    db.phase.findMany({ select: { name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true } }),
+    db.phase.findMany({ select: { name: true, maxFinal: true, ...SCORE_POLICY_SELECT } }),
   ]);
   const phaseState = resolvePhaseState({ phases, now });
+  // Participants see public scores rounded or laddered until the reveal (lib/phases/score-policy.ts).
+  const policy = scorePolicyAt({ phases, now });
   const revealed = phaseState.privateRevealed;
   const emptySeries: ScoreSeries = { participants: [], baselines: [], start: now.getTime(), end: now.getTime() };
   if (!dataset) return { datasetId: null, phaseState, competitors: [], series: emptySeries, rankChangeCutoff: cutoff, generatedAt: now };
@@ -165,7 +169,7 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
   const before = new Map(beforeRows.map((r) => [r.key, { id: r.id, createdAt: toMs(r.createdAt), main: Number(r.main) }]));
   const privateByKey = new Map((privateRows ?? []).map((r) => [r.key, { ...rankedEntry(r), publicMain: Number(r.publicMain) }]));
 
-  const competitors: Competitor[] = publicRows.map((r) => ({
+  const exactCompetitors: Competitor[] = publicRows.map((r) => ({
     key: r.key,
     kind: r.baselineId !== null ? "baseline" : "participant",
     name: (r.baselineId !== null ? r.title : r.name) ?? (r.baselineId !== null ? "Baseline" : "Participant"),
@@ -174,13 +178,29 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
     bestBefore: before.get(r.key) ?? null,
     bestPrivate: revealed ? (privateByKey.get(r.key) ?? null) : null,
   }));
+  const competitors = applyScorePolicy({
+    policy,
+    competitors: exactCompetitors,
+    entries: policy.kind === "ladder" ? await participantEntries(db, dataset.id) : undefined,
+    cutoff: cutoff.getTime(),
+  });
 
   const series = computeScoreSeries({
     competitors,
-    entries: await leaderEntries(db, dataset.id, competitors),
+    entries: applyScorePolicyToSeriesEntries({ policy, entries: await leaderEntries(db, dataset.id, competitors) }),
     generatedAt: now,
   });
   return { datasetId: dataset.id, phaseState, competitors, series, rankChangeCutoff: cutoff, generatedAt: now };
+}
+
+/** Every ranked participant entry, oldest first (the Ladder replays each participant's history). */
+async function participantEntries(db: Db, datasetId: string): Promise<PublicEntry[]> {
+  const rows = await db.submission.findMany({
+    where: { datasetId, status: "scored", disqualifiedAt: null, baselineId: null },
+    select: { id: true, userId: true, createdAt: true, score: { select: { publicMain: true } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return rows.flatMap((r) => (r.score ? [{ id: r.id, key: `u:${r.userId}`, createdAt: r.createdAt.getTime(), main: r.score.publicMain }] : []));
 }
 
 /** Every scored entry of the participants who get a line on the chart (a few hundred rows at most). */

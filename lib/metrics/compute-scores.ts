@@ -5,7 +5,7 @@ import type { FairnessScores, HiddenLabelRow, Prediction, Scores, SplitScores } 
 /*
  * Scores one submission on both test parts in a single pass.
  *
- * Speed matters (the brief: 26,947 rows in a few ms, every submission, every rescore): labels
+ * Speed matters (26,947 test rows in a few ms, for every submission and every rescore): labels
  * are turned into class indices once per row and counted into flat Int32Array confusion
  * matrices; every metric is then derived from the matrices, never from the rows again.
  *

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ATTRIBUTES, CLASSES, type Attribute } from "@/lib/challenge/definition";
 
 /**
- * `manifest.json` of a model submission (DESIGN.md section 4): how to feed the model our
+ * `manifest.json` of a model submission (docs/challenge.md): how to feed the model our
  * 108x84 RGB images and how to read the three attribute predictions out of its outputs.
  *
  * Pixels reach the model as `(pixel * scale - mean[c]) / std[c]`, where `pixel` is the

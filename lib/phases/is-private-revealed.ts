@@ -1,7 +1,7 @@
 import type { Phase } from "../db/client";
 
 /**
- * Whether private scores may leave the server: once the phase has ended (DESIGN.md section 3:
+ * Whether private scores may leave the server: once the phase has ended (docs/challenge.md:
  * "only public scores are shown until the phase ends"; issue 4: "after the phase ends, the
  * private leaderboard"), or earlier when an organizer reveals them. Organizers who want to
  * review final selections first extend the end date. No phase: never.

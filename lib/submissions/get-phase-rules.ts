@@ -1,7 +1,7 @@
 import type { Db, DbTransaction } from "../db/client";
 import { isPrivateRevealed } from "../phases/is-private-revealed";
 
-/** The default number of final submissions when no phase says otherwise (DESIGN.md section 3). */
+/** The default number of final submissions when no phase says otherwise (docs/challenge.md). */
 export const DEFAULT_MAX_FINAL = 2;
 
 export interface PhaseRules {

@@ -21,7 +21,7 @@ export interface SelectFinalSubmissionsResult {
 
 /**
  * Sets the user's final selection for the private leaderboard to exactly `submissionIds`
- * (DESIGN.md section 3: up to Phase.maxFinal, default 2; with none selected the best ones by
+ * (docs/challenge.md: up to Phase.maxFinal, default 2; with none selected the best ones by
  * public score stand in). Only the user's own scored, non-disqualified submissions qualify;
  * anything else is a validation error naming each refused id. Someone else's id is reported
  * like an unknown one, so the answer reveals nothing about other people's submissions.

@@ -1,5 +1,5 @@
 /**
- * The dataset terms every participant accepts before any download (DESIGN.md section 2).
+ * The dataset terms every participant accepts before any download (docs/dataset.md: licence).
  *
  * Versioned: `version` is stored with each acceptance (TermsAcceptance.termsVersion). Any change
  * to the meaning of the text needs a new version string, which makes every participant accept

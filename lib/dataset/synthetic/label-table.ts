@@ -1,6 +1,6 @@
 /**
  * The joint distribution of (Gender, Hair_Color, Hair_Type) that the synthetic labels are drawn
- * from, built so that the published facts of the real dataset (DESIGN.md section 2) hold.
+ * from, built so that the published facts of the real dataset (docs/dataset.md) hold.
  *
  * How the 2 x 6 x 4 = 48 cells are derived:
  *
@@ -33,7 +33,7 @@ export type GenderValue = (typeof GENDER_VALUES)[number];
 export type ColorValue = (typeof COLOR_VALUES)[number];
 export type TypeValue = (typeof TYPE_VALUES)[number];
 
-/** Cross-counts published in DESIGN.md section 2 (CelebA-derived facts, not in definition.ts). */
+/** Published cross-counts of the real dataset, docs/dataset.md (CelebA-derived facts, not in definition.ts). */
 export const REAL_CROSS_COUNTS = {
   blond: { female: 19_614, male: 916 },
   baldColor: { female: 8, male: 1_817 },
