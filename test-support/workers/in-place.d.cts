@@ -1,0 +1,2 @@
+declare const inPlace: { dirname: string };
+export = inPlace;
