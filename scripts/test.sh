@@ -1,8 +1,27 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`): type check, unit/integration tests on SQLite
 # and PostgreSQL, then the end-to-end suite in real Chromium against `npm start`.
+# Needs nothing installed by hand first: scripts/test-prerequisites.sh finds (or, as root
+# with apt, installs) Chromium and says whether PostgreSQL is there, before anything slow runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+started=$SECONDS
+summary() {
+  local status=$?
+  local elapsed=$((SECONDS - started))
+  if [ "${POSTGRES_SKIPPED:-0}" = 1 ]; then
+    echo "== note: the PostgreSQL half of the database tests was SKIPPED (no usable server; see the PostgreSQL line above)"
+  fi
+  local verdict="passed"
+  [ "$status" = 0 ] || verdict="FAILED (exit $status)"
+  printf '== npm test %s in %dm%02ds\n' "$verdict" $((elapsed / 60)) $((elapsed % 60))
+}
+
+# shellcheck source=scripts/test-prerequisites.sh
+source scripts/test-prerequisites.sh # exits with its one line when something is missing
+trap summary EXIT
+
 echo "== typecheck"
 npx tsc --noEmit
 echo "== unit and integration tests"
