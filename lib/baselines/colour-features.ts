@@ -3,7 +3,7 @@ import { readTensorCacheBatches, readTensorCacheMeta } from "../dataset/load-ten
 import { readTrainLabels } from "../dataset/read-train-labels";
 import { encodeTrainLabels } from "./encode-train-labels";
 import { evaluatePredictions } from "./evaluate-predictions";
-import { COLOUR_FEATURE_COUNT, extractColourFeatures } from "./extract-colour-features";
+import { COLOUR_FEATURE_COUNT, describeColourFeatures, extractColourFeatures } from "./extract-colour-features";
 import { formatPredictionsCsv } from "./format-predictions-csv";
 import { balancedClassWeights, createSoftmaxRegression, type SoftmaxRegression } from "./softmax-regression";
 import { createRandom, splitHoldout } from "./split-holdout";
@@ -19,8 +19,7 @@ import type { BaselineArtifact, BaselineDefinition, BaselineRunOptions, ClassPre
 export const colourFeaturesBaseline: BaselineDefinition = {
   name: "colour-features",
   title: "Colour features + logistic regression",
-  description:
-    "Mean/std colour, saturation and edge statistics of fixed regions (hair band, sides, face, chin, clothes) and a coarse hair colour histogram, fed to a class-weighted logistic regression per attribute.",
+  description: `${describeColourFeatures()}, standardised and fed to a class-weighted logistic regression per attribute (Adam, cosine decay).`,
   defaultEpochs: 30,
   run: runColourFeaturesBaseline,
 };

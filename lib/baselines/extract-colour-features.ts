@@ -37,6 +37,24 @@ const BINS = 4;
 export const COLOUR_FEATURE_COUNT = REGIONS.length * STATS_PER_REGION + BINS * BINS * BINS;
 
 /**
+ * The features in words, for the colour-features baseline's leaderboard description. Derived from
+ * the region table and the histogram size above (the defaults), so the text follows them.
+ */
+export function describeColourFeatures(
+  options: { regions?: readonly Pick<Region, "name">[]; hairRegions?: readonly string[]; bins?: number } = {},
+): string {
+  const regions = options.regions ?? REGIONS;
+  const hairRegions = options.hairRegions ?? HAIR_REGIONS;
+  const bins = options.bins ?? BINS;
+  const count = regions.length * STATS_PER_REGION + bins ** 3;
+  return (
+    `Mean and std of R, G and B, mean saturation and value, and horizontal and vertical luminance differences (texture) ` +
+    `in ${regions.length} fixed regions (${regions.map((r) => r.name).join(", ")}), plus a ${bins}x${bins}x${bins} RGB histogram ` +
+    `of the hair regions (${hairRegions.join(", ")}): ${count} features`
+  );
+}
+
+/**
  * Features of `count` images in `pixels` (count x IMAGE_BYTES) into `out` at row `outRow`
  * onwards (out has COLOUR_FEATURE_COUNT floats per row).
  */

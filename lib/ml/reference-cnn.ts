@@ -26,8 +26,8 @@ export interface ReferenceCnnOptions {
   inputShape?: [number, number, number];
   /**
    * Average-pool the input by this factor before the first conv (default 1: none). A factor of
-   * 2 makes every layer 4x cheaper (the cnn baseline trains in minutes this way); it is a
-   * built-in layer, so the scorer accepts the model as it is.
+   * p makes every layer about p^2 times cheaper (the cnn baseline uses 3 and trains in minutes);
+   * it is a built-in layer, so the scorer accepts the model as it is.
    */
   inputPool?: number;
   /**
