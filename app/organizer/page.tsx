@@ -63,6 +63,8 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
                 dailyLimit: p.dailyLimit,
                 maxFinal: p.maxFinal,
                 privateRevealed: p.privateRevealed,
+                scoreVisibility: p.scoreVisibility === "ladder" ? "ladder" : "rounded",
+                ladderStep: p.ladderStep,
               }}
             />
           </div>

@@ -12,6 +12,8 @@ export interface PhaseEditorValues {
   dailyLimit: number;
   maxFinal: number;
   privateRevealed: boolean;
+  scoreVisibility: "rounded" | "ladder";
+  ladderStep: number;
 }
 
 /**
@@ -42,6 +44,8 @@ export function PhaseEditor({ phase }: { phase: PhaseEditorValues }) {
       dailyLimit: Number(form.get("dailyLimit")),
       maxFinal: Number(form.get("maxFinal")),
       privateRevealed: form.get("privateRevealed") === "on",
+      scoreVisibility: String(form.get("scoreVisibility") ?? ""),
+      ladderStep: Number(form.get("ladderStep")),
     };
     if (body.privateRevealed && !phase.privateRevealed && !window.confirm("Reveal the private leaderboard to everyone now?")) return;
     setSending(true);
@@ -92,6 +96,20 @@ export function PhaseEditor({ phase }: { phase: PhaseEditorValues }) {
           <input id={id("maxFinal")} name="maxFinal" type="number" min={1} max={10} step={1} defaultValue={phase.maxFinal} className={input("maxFinal")} aria-invalid={!!errors.maxFinal || undefined} aria-describedby={describedBy("maxFinal")} />
           {fieldError("maxFinal")}
         </div>
+      </div>
+      <div className="space-y-1">
+        <label htmlFor={id("scoreVisibility")} className="block text-sm font-medium">Public scores until the reveal</label>
+        <select id={id("scoreVisibility")} name="scoreVisibility" defaultValue={phase.scoreVisibility} className={input("scoreVisibility")} aria-invalid={!!errors.scoreVisibility || undefined} aria-describedby={describedBy("scoreVisibility")}>
+          <option value="rounded">Rounded to the step</option>
+          <option value="ladder">Ladder: only improvements by more than the step</option>
+        </select>
+        {fieldError("scoreVisibility")}
+      </div>
+      <div className="space-y-1">
+        <label htmlFor={id("ladderStep")} className="block text-sm font-medium">Step</label>
+        <input id={id("ladderStep")} name="ladderStep" type="number" min={0.00001} max={0.1} step="any" defaultValue={phase.ladderStep} className={input("ladderStep")} aria-invalid={!!errors.ladderStep || undefined} aria-describedby={describedBy("ladderStep")} />
+        {fieldError("ladderStep")}
+        <p className="text-xs text-stone-500">0.0001 = 4 decimals. The Ladder (Blum &amp; Hardt 2015) shows a new score only when it beats the participant&apos;s best shown score by more than the step: small probes of the hidden labels show nothing.</p>
       </div>
       <div className="flex items-start gap-2 sm:col-span-2 lg:col-span-3">
         <input id={id("privateRevealed")} name="privateRevealed" type="checkbox" defaultChecked={phase.privateRevealed} className="mt-1 h-4 w-4" />

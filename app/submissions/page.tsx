@@ -17,7 +17,7 @@ export default async function MySubmissionsPage() {
   const user = await requirePageUser("/submissions");
   const db = getDb();
   const [submissions, quota, rules] = await Promise.all([
-    listUserSubmissions({ db, userId: user.id }),
+    listUserSubmissions({ db, userId: user.id, role: user.role }),
     getSubmissionQuota({ db, userId: user.id, role: user.role }),
     getPhaseRules({ db }),
   ]);

@@ -11,6 +11,9 @@ export interface PhaseTimelineEntry {
   dailyLimit: number;
   maxFinal: number;
   privateRevealed: boolean;
+  /** How participants see public scores until the reveal, and the rounding / Ladder step. */
+  scoreVisibility: string;
+  ladderStep: number;
   status: PhaseStatus;
   /** Upcoming: until it starts. Running: until it ends. Ended: 0. Milliseconds. */
   msRemaining: number;
@@ -42,6 +45,8 @@ export function buildPhaseTimeline(options: { phases: readonly Phase[]; now: Dat
         dailyLimit: phase.dailyLimit,
         maxFinal: phase.maxFinal,
         privateRevealed: isPrivateRevealed(phase, now),
+        scoreVisibility: phase.scoreVisibility,
+        ladderStep: phase.ladderStep,
         status,
         msRemaining: Math.max(0, target.getTime() - now.getTime()),
         isCurrent: phase.id === current?.id,

@@ -22,6 +22,8 @@ function phase(id: string, startDays: number, endDays: number, extra: Partial<Ph
     dailyLimit: 5,
     maxFinal: 2,
     privateRevealed: false,
+    scoreVisibility: "rounded",
+    ladderStep: 0.0001,
     createdAt: NOW,
     updatedAt: NOW,
     ...extra,
@@ -128,6 +130,18 @@ describeEachEngine("phases", (t) => {
     expect(await appError(updatePhase({ db: t.db, phaseId: id, input: { startsAt: null } }))).toMatchObject({ code: "validation" });
     expect(await appError(updatePhase({ db: t.db, phaseId: "missing", input: { dailyLimit: 1 } }))).toMatchObject({ code: "not-found" });
     expect(await t.db.phase.findUnique({ where: { id } })).toMatchObject({ dailyLimit: 0, endsAt: new Date("2026-06-30T22:00:00Z") });
+  });
+});
+
+describeEachEngine("phase score visibility", (t) => {
+  it("updatePhase sets rounded or the Ladder and its step, and refuses other values", async () => {
+    await t.db.phase.deleteMany();
+    const { phase: p } = await ensureDefaultPhase({ db: t.db, now: NOW });
+    expect(p).toMatchObject({ scoreVisibility: "rounded", ladderStep: 0.0001 });
+    expect(await updatePhase({ db: t.db, phaseId: p!.id, input: { scoreVisibility: "ladder", ladderStep: 0.005 } })).toMatchObject({ scoreVisibility: "ladder", ladderStep: 0.005 });
+    const bad = await appError(updatePhase({ db: t.db, phaseId: p!.id, input: { scoreVisibility: "exact", ladderStep: 0 } }));
+    expect(bad.details?.map((d) => d.field).sort()).toEqual(["ladderStep", "scoreVisibility"]);
+    expect(await appError(updatePhase({ db: t.db, phaseId: p!.id, input: { ladderStep: "0.01" } }))).toMatchObject({ code: "validation" });
   });
 });
 

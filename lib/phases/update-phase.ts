@@ -3,6 +3,7 @@ import type { Db, Phase } from "../db/client";
 import { isNotFound } from "../db/errors";
 import { AppError } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
+import { ScoreVisibility } from "../db/enums";
 
 /**
  * ISO 8601 with a time zone from JSON (the browser converts its local time, so nobody's dates
@@ -26,11 +27,15 @@ export const UpdatePhaseInput = z
     // At least 1: a phase where nobody may select a final submission has no private leaderboard.
     maxFinal: z.number().int("must be a whole number").min(1, "must be at least 1").max(10, "must be at most 10").optional(),
     privateRevealed: z.boolean().optional(),
+    // How participants see public scores until the reveal (lib/phases/score-policy.ts).
+    scoreVisibility: ScoreVisibility.optional(),
+    // Finer than 0.00001 says nothing more on a few thousand images; above 0.1 the board is useless.
+    ladderStep: z.number("must be a number").min(0.00001, "must be at least 0.00001").max(0.1, "must be at most 0.1").optional(),
   })
   .strict();
 export type UpdatePhaseInput = z.input<typeof UpdatePhaseInput>;
 
-/** Organizer: changes a phase's dates, limits or reveal state. */
+/** Organizer: changes a phase's dates, limits, score visibility (rounded or the Ladder, and its step) or reveal state. */
 export async function updatePhase(options: { db: Db; phaseId: string; input: unknown }): Promise<Phase> {
   const { db, phaseId } = options;
   const existing = await db.phase.findUnique({ where: { id: phaseId } });

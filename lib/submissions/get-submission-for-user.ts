@@ -3,6 +3,8 @@ import type { UserRole } from "../db/enums";
 import { AppError } from "../errors/app-error";
 import type { SplitScores } from "../metrics/types";
 import { getPhaseRules } from "./get-phase-rules";
+import { getShownPublicScores, shownMainOf } from "./get-shown-public-scores";
+import { toPublicScoresView } from "./public-scores-view";
 import { SUMMARY_SELECT, toSubmissionSummary, type SubmissionDetail } from "./submission-views";
 
 export function submissionNotFound(submissionId: string): AppError {
@@ -10,7 +12,8 @@ export function submissionNotFound(submissionId: string): AppError {
 }
 
 /**
- * One submission with its public scores, for its owner (or an organizer).
+ * One submission with its public scores, for its owner (or an organizer), as the phase's score
+ * policy lets them be seen (lib/phases/score-policy.ts; organizers see everything).
  *
  * Someone else's submission is "not found", exactly like a missing one, never "forbidden":
  * a different answer would let anyone probe which ids exist. Private scores are returned only
@@ -27,7 +30,10 @@ export async function getSubmissionForUser(options: {
   // cuids are ~25 characters; anything odd is simply not found (and never reaches the query).
   if (typeof submissionId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(submissionId)) throw submissionNotFound(String(submissionId));
   const isOrganizer = user.role === "organizer";
-  const rules = await getPhaseRules({ db, now: options.now });
+  const [rules, shown] = await Promise.all([
+    getPhaseRules({ db, now: options.now }),
+    getShownPublicScores({ db, userId: user.id, role: user.role, now: options.now }),
+  ]);
   const row = await db.submission.findFirst({
     where: isOrganizer ? { id: submissionId } : { id: submissionId, userId: user.id },
     select: {
@@ -53,7 +59,10 @@ export async function getSubmissionForUser(options: {
     sha256: row.sha256,
     startedAt: row.startedAt,
     log: row.log,
-    publicScores: score ? (score.public as SplitScores) : null,
+    // What the owner may see of the hidden public split (see toPublicScoresView): never the
+    // per-class metrics or confusion matrices before the reveal, which would be a label oracle.
+    publicMain: shownMainOf(shown, row.id, summary.publicMain),
+    publicScores: score ? toPublicScoresView({ scores: score.public as SplitScores, policy: shown.policy, shown: shown.byId.get(row.id) }) : null,
     privateMain: rules.privateRevealed && score?.privateMain !== undefined ? score.privateMain : null,
     privateScores: rules.privateRevealed && score?.private !== undefined ? (score.private as SplitScores) : null,
     privateRevealed: rules.privateRevealed,

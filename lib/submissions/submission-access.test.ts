@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { computeScores } from "../metrics/compute-scores";
+import type { Prediction, SplitScores } from "../metrics/types";
 import { parseManifest } from "../models/manifest";
 import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
 import { uploadsDir } from "../storage/local-disk-blob-store";
@@ -20,6 +22,13 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.cleanup());
 
+
+// Real-shaped public scores (the view reads their attributes), from the scorer's own metrics.
+let PUBLIC_SCORES: SplitScores;
+beforeAll(() => {
+  const predictions = new Map(fixture.labels.map((l) => [l.Image_Id, { Gender: "female", Hair_Color: "black", Hair_Type: "wavy" } as Prediction]));
+  PUBLIC_SCORES = computeScores({ labels: fixture.labels, predictions }).public;
+});
 
 // Numbers that must never appear in anything a participant gets before the reveal.
 const PRIVATE_MAIN = 0.123456789;
@@ -58,7 +67,7 @@ describeEachEngine("submission access", (t) => {
                 create: {
                   publicMain: options.publicMain ?? 0.5,
                   privateMain: PRIVATE_MAIN,
-                  public: { main: options.publicMain ?? 0.5, marker: "public" },
+                  public: JSON.parse(JSON.stringify({ ...PUBLIC_SCORES, main: options.publicMain ?? 0.5, marker: "public" })),
                   private: { main: PRIVATE_MAIN, marker: PRIVATE_MARKER },
                   durationMs: 1,
                 },
@@ -74,7 +83,7 @@ describeEachEngine("submission access", (t) => {
       const old = await makeSubmission({ userId: a.id, publicMain: 0.4, createdAt: new Date("2026-01-01T00:00:00Z") });
       const recent = await makeSubmission({ userId: a.id, status: "failed", createdAt: new Date("2026-01-02T00:00:00Z") });
       await makeSubmission({ userId: b.id });
-      const list = await listUserSubmissions({ db: t.db, userId: a.id });
+      const list = await listUserSubmissions({ db: t.db, userId: a.id, role: "participant" });
       expect(list.map((s) => s.id)).toEqual([recent.id, old.id]);
       expect(list[1]).toMatchObject({ status: "scored", publicMain: 0.4 });
       expect(list[0]).toMatchObject({ status: "failed", publicMain: null, errorMessage: "the sandbox ran out of memory", failureKind: "system" });
@@ -122,7 +131,7 @@ describeEachEngine("submission access", (t) => {
 
       // No phase at all.
       let detail = await get();
-      expect(detail).toMatchObject({ publicMain: 0.7, publicScores: { marker: "public" }, privateMain: null, privateScores: null, privateRevealed: false });
+      expect(detail).toMatchObject({ publicMain: 0.7, publicScores: { main: 0.7, detailWithheld: true }, privateMain: null, privateScores: null, privateRevealed: false });
       expect(JSON.stringify(detail)).not.toMatch(new RegExp(`${PRIVATE_MARKER}|${PRIVATE_MAIN}`));
 
       // Phase running, not revealed.

@@ -5,6 +5,7 @@
  */
 import type { SubmissionKind, SubmissionStatus, FailureKind } from "../db/enums";
 import type { SplitScores } from "../metrics/types";
+import type { PublicScoresView } from "./public-scores-view";
 
 export interface SubmissionSummary {
   id: string;
@@ -32,7 +33,8 @@ export interface SubmissionDetail extends SubmissionSummary {
   startedAt: Date | null;
   /** Excerpt of the sandbox log (model submissions). */
   log: string | null;
-  publicScores: SplitScores | null;
+  /** As the viewer may see them now: rounded or laddered, per-class detail withheld until the reveal. */
+  publicScores: PublicScoresView | null;
   /** Only when the private leaderboard is revealed; otherwise null whatever the scorer wrote. */
   privateMain: number | null;
   privateScores: SplitScores | null;

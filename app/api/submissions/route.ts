@@ -50,7 +50,7 @@ export const GET = handleRoute(async () => {
   const user = await requireUser();
   const db = getDb();
   const [submissions, quota] = await Promise.all([
-    listUserSubmissions({ db, userId: user.id }),
+    listUserSubmissions({ db, userId: user.id, role: user.role }),
     getSubmissionQuota({ db, userId: user.id, role: user.role }),
   ]);
   return Response.json({ submissions, quota }, { headers: { "cache-control": "no-store" } });

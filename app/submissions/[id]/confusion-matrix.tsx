@@ -3,7 +3,18 @@
  * each cell shaded by its share of the row (so rare classes are as readable as common ones)
  * and labelled with its count. A real table, so screen readers announce row and column.
  */
-export function ConfusionMatrix({ title, classes, matrix }: { title: string; classes: readonly string[]; matrix: number[][] }) {
+export function ConfusionMatrix({ title, classes, matrix }: { title: string; classes: readonly string[]; matrix: number[][] | null }) {
+  // Withheld until the private reveal: one crafted CSV would read single images' labels from it.
+  if (matrix === null) {
+    return (
+      <figure className="space-y-2" data-testid="confusion-withheld">
+        <figcaption className="text-sm font-semibold">{title}: confusion matrix</figcaption>
+        <div className="flex min-h-32 items-center justify-center rounded border border-dashed border-stone-300 bg-stone-50 p-4 text-center text-sm text-stone-600">
+          Withheld until the private reveal ({classes.join(", ")})
+        </div>
+      </figure>
+    );
+  }
   return (
     <figure className="space-y-2">
       <div className="relative overflow-x-auto">

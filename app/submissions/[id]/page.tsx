@@ -2,12 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/require-page-user";
-import { ATTRIBUTES, type Attribute } from "@/lib/challenge/definition";
+import { ATTRIBUTES, CLASSES, type Attribute } from "@/lib/challenge/definition";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
-import type { SplitScores } from "@/lib/metrics/types";
 import { formatBytes } from "@/lib/models/limits";
+import { EXACT_SCORES } from "@/lib/phases/score-policy";
 import { getSubmissionForUser } from "@/lib/submissions/get-submission-for-user";
+import { toPublicScoresView, type PublicScoresView } from "@/lib/submissions/public-scores-view";
 import { isPending, type SubmissionDetail } from "@/lib/submissions/submission-views";
 import { AutoRefresh } from "../auto-refresh";
 import { formatScore, formatUtc } from "../format";
@@ -104,7 +105,9 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       )}
 
       {s.publicScores && <Scores title="Public test part" scores={s.publicScores} idPrefix="public" />}
-      {s.privateRevealed && s.privateScores && <Scores title="Private test part (revealed)" scores={s.privateScores} idPrefix="private" />}
+      {s.privateRevealed && s.privateScores && (
+        <Scores title="Private test part (revealed)" scores={toPublicScoresView({ scores: s.privateScores, policy: EXACT_SCORES, shown: undefined })} idPrefix="private" />
+      )}
       {s.status === "scored" && !s.privateRevealed && (
         <p className="text-sm text-stone-600">Scores on the private part of the test set stay hidden until the phase ends (or the organizers reveal the private leaderboard earlier).</p>
       )}
@@ -121,8 +124,9 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   );
 }
 
-function Scores({ title, scores, idPrefix }: { title: string; scores: SplitScores; idPrefix: string }) {
+function Scores({ title, scores, idPrefix }: { title: string; scores: PublicScoresView; idPrefix: string }) {
   const f = scores.fairness;
+  const withheldNote = "Withheld until the private reveal";
   return (
     <section aria-labelledby={`${idPrefix}-title`} className="space-y-6">
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
@@ -133,67 +137,90 @@ function Scores({ title, scores, idPrefix }: { title: string; scores: SplitScore
         Main score (mean macro-F1){" "}
         <span className="ml-1 font-mono text-3xl font-bold tabular-nums" data-testid={`${idPrefix}-main`}>{formatScore(scores.main)}</span>
       </p>
+      {scores.policy === "ladder" && (
+        <p className="max-w-3xl text-sm text-stone-700" data-testid={`${idPrefix}-ladder`}>
+          {scores.fresh
+            ? <>This phase shows scores by the Ladder: a new score appears only when it beats your best shown score by more than {scores.step}, rounded to {scores.step}.</>
+            : <>This submission did not beat your best shown score by more than {scores.step}: the score above repeats your best so far (the Ladder).</>}
+        </p>
+      )}
+      {scores.policy === "rounded" && (
+        <p className="max-w-3xl text-xs text-stone-500">Scores on the public part are rounded to {scores.step}; per-class recall and confusion matrices are shown once the private leaderboard is revealed, so that no submission can read single images&apos; hidden labels.</p>
+      )}
 
-      <div className="relative overflow-x-auto">
-        <table className="min-w-full text-left text-sm">
-          <caption className="sr-only">{title}: metrics per attribute</caption>
-          <thead className="border-b border-stone-300 text-stone-600">
-            <tr>
-              <th scope="col" className="py-2 pr-4">Attribute</th>
-              <th scope="col" className="py-2 pr-4 text-right">Accuracy</th>
-              <th scope="col" className="py-2 pr-4 text-right">Macro-F1</th>
-              <th scope="col" className="py-2 text-right">Images scored</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ATTRIBUTES.map((a) => {
-              const m = scores.attributes[a];
-              return (
-                <tr key={a} className="border-b border-stone-200">
-                  <th scope="row" className="py-2 pr-4 font-medium">{ATTRIBUTE_TITLES[a]}</th>
-                  <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.accuracy)}</td>
-                  <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.macroF1)}</td>
-                  <td className="py-2 text-right tabular-nums">{m.n.toLocaleString("en")}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        <p className="mt-1 text-xs text-stone-500">Images whose true value is n/a are not scored for that attribute.</p>
-      </div>
+      {scores.attributes ? (
+        <div className="relative overflow-x-auto">
+          <table className="min-w-full text-left text-sm">
+            <caption className="sr-only">{title}: metrics per attribute</caption>
+            <thead className="border-b border-stone-300 text-stone-600">
+              <tr>
+                <th scope="col" className="py-2 pr-4">Attribute</th>
+                <th scope="col" className="py-2 pr-4 text-right">Accuracy</th>
+                <th scope="col" className="py-2 pr-4 text-right">Macro-F1</th>
+                <th scope="col" className="py-2 text-right">Images scored</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ATTRIBUTES.map((a) => {
+                const m = scores.attributes![a];
+                return (
+                  <tr key={a} className="border-b border-stone-200">
+                    <th scope="row" className="py-2 pr-4 font-medium">{ATTRIBUTE_TITLES[a]}</th>
+                    <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.accuracy)}</td>
+                    <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.macroF1)}</td>
+                    <td className="py-2 text-right tabular-nums">{m.n.toLocaleString("en")}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <p className="mt-1 text-xs text-stone-500">Images whose true value is n/a are not scored for that attribute.</p>
+        </div>
+      ) : (
+        <p className="rounded border border-dashed border-stone-300 p-3 text-sm text-stone-600" data-testid={`${idPrefix}-attributes-withheld`}>
+          Metrics per attribute: {withheldNote.toLowerCase()} (the Ladder shows only the main score).
+        </p>
+      )}
 
       <section aria-label="Fairness" className="space-y-1">
         <h3 className="font-semibold">Fairness: hair colour macro-F1 by gender</h3>
-        <dl className="grid max-w-md grid-cols-3 gap-2 text-sm">
-          <div className="rounded border border-stone-200 bg-white p-2">
-            <dt className="text-stone-500">Female images</dt>
-            <dd className="font-mono text-lg tabular-nums">{formatScore(f.hairColorMacroF1Female)}</dd>
-          </div>
-          <div className="rounded border border-stone-200 bg-white p-2">
-            <dt className="text-stone-500">Male images</dt>
-            <dd className="font-mono text-lg tabular-nums">{formatScore(f.hairColorMacroF1Male)}</dd>
-          </div>
-          <div className="rounded border border-stone-200 bg-white p-2">
-            <dt className="text-stone-500">Gap (F − M)</dt>
-            <dd className="font-mono text-lg tabular-nums">{f.gap === null ? "—" : `${f.gap > 0 ? "+" : ""}${f.gap.toFixed(4)}`}</dd>
-          </div>
-        </dl>
+        {f ? (
+          <dl className="grid max-w-md grid-cols-3 gap-2 text-sm">
+            <div className="rounded border border-stone-200 bg-white p-2">
+              <dt className="text-stone-500">Female images</dt>
+              <dd className="font-mono text-lg tabular-nums">{formatScore(f.hairColorMacroF1Female)}</dd>
+            </div>
+            <div className="rounded border border-stone-200 bg-white p-2">
+              <dt className="text-stone-500">Male images</dt>
+              <dd className="font-mono text-lg tabular-nums">{formatScore(f.hairColorMacroF1Male)}</dd>
+            </div>
+            <div className="rounded border border-stone-200 bg-white p-2">
+              <dt className="text-stone-500">Gap (F − M)</dt>
+              <dd className="font-mono text-lg tabular-nums">{f.gap === null ? "—" : `${f.gap > 0 ? "+" : ""}${f.gap.toFixed(4)}`}</dd>
+            </div>
+          </dl>
+        ) : (
+          <p className="text-sm text-stone-600">{withheldNote}.</p>
+        )}
         <p className="text-xs text-stone-500">A gap near zero means the hair colour predictions are about as good for women as for men.</p>
       </section>
 
       <div className="grid gap-6 md:grid-cols-3">
-        {ATTRIBUTES.map((a) => (
-          <RecallChart
-            key={a}
-            title={ATTRIBUTE_TITLES[a]}
-            bars={scores.attributes[a].perClass.map((c) => ({ label: c.label, recall: c.recall, support: c.support }))}
-          />
-        ))}
+        {ATTRIBUTES.map((a) => {
+          const perClass = scores.attributes?.[a].perClass ?? null;
+          return (
+            <RecallChart
+              key={a}
+              title={ATTRIBUTE_TITLES[a]}
+              bars={perClass ? perClass.map((c) => ({ label: c.label, recall: c.recall, support: c.support })) : null}
+            />
+          );
+        })}
       </div>
 
       <div className="grid gap-6 lg:grid-cols-3">
         {ATTRIBUTES.map((a) => (
-          <ConfusionMatrix key={a} title={ATTRIBUTE_TITLES[a]} classes={scores.attributes[a].classes} matrix={scores.attributes[a].confusion} />
+          <ConfusionMatrix key={a} title={ATTRIBUTE_TITLES[a]} classes={CLASSES[a]} matrix={scores.attributes?.[a].confusion ?? null} />
         ))}
       </div>
     </section>

@@ -7,8 +7,22 @@ export interface RecallBar {
   support: number;
 }
 
-/** Per-class recall of one attribute as bars (0..1). Classes absent from the truth have no bar. */
-export function RecallChart({ title, bars }: { title: string; bars: RecallBar[] }) {
+/**
+ * Per-class recall of one attribute as bars (0..1). Classes absent from the truth have no bar.
+ * `bars` null: the hidden split's per-class numbers are withheld until the private reveal (they
+ * would say single images' labels); the frame stays so the page keeps its shape.
+ */
+export function RecallChart({ title, bars }: { title: string; bars: RecallBar[] | null }) {
+  if (bars === null) {
+    return (
+      <figure className="space-y-1" data-testid="recall-withheld">
+        <figcaption className="text-sm font-semibold">{title}: recall per class</figcaption>
+        <div className="flex h-52 w-full items-center justify-center rounded border border-dashed border-stone-300 bg-stone-50 p-4 text-center text-sm text-stone-600">
+          Withheld until the private reveal
+        </div>
+      </figure>
+    );
+  }
   // A class with no true examples has no recall: no bar, and "n/a" under its name.
   const data = bars.map((b) => ({ ...b, value: b.recall, name: b.recall === null ? `${b.label} (n/a)` : b.label }));
   return (

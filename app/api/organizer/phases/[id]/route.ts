@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 /**
  * Organizer: change a phase. Body: any of `{ name, startsAt, endsAt, dailyLimit, maxFinal,
- * privateRevealed }` (dates as ISO 8601 with a zone); see UpdatePhaseInput.
+ * privateRevealed, scoreVisibility: "rounded" | "ladder", ladderStep }` (dates as ISO 8601 with a zone); see UpdatePhaseInput.
  */
 export const PATCH = handleRoute(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const organizer = await requireOrganizer();
