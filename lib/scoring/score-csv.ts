@@ -6,7 +6,7 @@ import { loadTestIds } from "./load-test-ids";
 
 export type ScoreCsvResult =
   | { ok: true; scores: Scores; rows: number }
-  | { ok: false; errors: CsvProblem[]; truncated: number };
+  | { ok: false; errors: CsvProblem[]; unchecked?: CsvProblem };
 
 /**
  * Validates a predictions CSV against a build's test ids and scores it on both hidden parts.

@@ -16,6 +16,7 @@ import { createSubmissionInputSchema, type CreateSubmissionInput } from "./creat
 import { countQuotaSubmissions, getSubmissionQuota, utcDayStart, type SubmissionQuota } from "./get-submission-quota";
 import { formatCsvProblems, parsePredictionsCsv } from "./parse-predictions-csv";
 import { manifestKeyFor, newSubmissionFileKey } from "./submission-blob-keys";
+import { assertTermsAccepted } from "../terms/assert-terms-accepted";
 
 // Re-exported: callers of the operation find its input schema beside it.
 export { createSubmissionInputSchema, type CreateSubmissionInput };
@@ -54,8 +55,21 @@ export async function createSubmission(options: CreateSubmissionOptions): Promis
   const dataDir = options.dataDir ?? env().dataDir;
   const store = options.store ?? getBlobStore({ db, dataDir });
 
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true, emailVerifiedAt: true } });
   if (!user) throw new AppError("unauthorized", { user: "Please sign in again.", internal: `user ${userId} not found` });
+  // A leaderboard entry needs a proved address (one person, reachable) and the current terms.
+  // Organizers are exempt: their role was given to a proved address or by the CLI, and the
+  // baselines' owner has no mailbox.
+  if (user.role !== "organizer") {
+    if (!user.emailVerifiedAt) {
+      throw new AppError("forbidden", {
+        user: "Confirm your e-mail address before submitting: open the link we sent you, or ask for a new one on the Submit page.",
+        internal: `unverified address of ${userId}`,
+        details: [{ field: "email", message: "not confirmed" }],
+      });
+    }
+    await assertTermsAccepted({ db, userId });
+  }
 
   const dataset = await db.dataset.findFirst({ where: { isCurrent: true }, select: { id: true, buildId: true } });
   const buildDir = dataset ? await resolveScoringBuild({ dataDir, buildId: dataset.buildId }) : undefined;
@@ -144,10 +158,12 @@ async function validateCsv(options: { store: BlobStore; key: string; buildDir: s
   const result = await parsePredictionsCsv({ input: await options.store.openBlob(options.key), expectedIds, maxBytes: options.maxBytes });
   if (result.ok) return;
   const details: AppErrorDetail[] = result.errors.map((e) => (e.line === undefined ? { message: e.message } : { line: e.line, message: e.message }));
-  if (result.truncated > 0) details.push({ message: `... and ${result.truncated.toLocaleString("en-US")} more problems` });
-  const count = result.errors.length + result.truncated;
+  if (result.unchecked) details.push(result.unchecked);
+  const count = result.errors.length;
+  // When checking stopped early there may be more: "at least".
+  const counted = `${result.unchecked ? "at least " : ""}${count === 1 ? "1 problem" : `${count.toLocaleString("en-US")} problems`}`;
   throw new AppError("validation", {
-    user: `The predictions file was not accepted: ${count === 1 ? "1 problem" : `${count.toLocaleString("en-US")} problems`} to fix. Nothing was scored.`,
+    user: `The predictions file was not accepted: ${counted} to fix. Nothing was scored.`,
     internal: formatCsvProblems(result).slice(0, 5).join("; "),
     details,
   });

@@ -160,7 +160,7 @@ describe("parsePredictionsCsv: the malformed corpus", () => {
     const errors = errorsOf(await run(row(1, "tp-999999999999,male,bald,bald")));
     expect(errors[0]).toEqual({ line: 3, message: 'Image_Id "tp-999999999999" is not in the test set.' });
     // ...and the id it replaced is then missing.
-    expect(errors[1].message).toMatch(/^1 of the 3 test images have no prediction \(for example tp-111111111111\)/);
+    expect(errors[1].message).toMatch(/^1 of the 3 test images has no prediction \(for example tp-111111111111\)/);
     expect(errors).toHaveLength(2);
   });
 
@@ -262,27 +262,74 @@ describe("parsePredictionsCsv: the malformed corpus", () => {
     const bytes = Buffer.from(row(0, "tp-0a1b2c3d4e5f,female,brün €,wavy"));
     for (const size of [1, 2, 3]) {
       const e = errorsOf(await run(streamOf(bytes, size)));
-      expect(e).toEqual([{ line: 2, message: expect.stringMatching(/^Hair_Color "brün €" is not a valid label/) }]);
+      expect(e).toEqual([{ line: 2, message: expect.stringMatching(/^Hair_Color "brün €" contains the non-ASCII character U\+00FC/) }]);
     }
   });
 
-  it(`stops listing after ${MAX_REPORTED_ERRORS} errors and counts the rest`, async () => {
+  it(`stops after ${MAX_REPORTED_ERRORS} problems and says the rest was not checked`, async () => {
     const ids = Array.from({ length: 120 }, (_, i) => `tp-${String(i).padStart(12, "0")}`);
     const csv = [HEADER, ...ids.map((id) => `${id},female,red,wavy`)].join("\n");
     const r = await run(csv, { ids });
     const errors = errorsOf(r);
     expect(errors).toHaveLength(MAX_REPORTED_ERRORS);
     expect(errors[49]).toMatchObject({ line: 51 });
-    expect(r.ok === false && r.truncated).toBe(70);
-    expect(formatCsvProblems(r as Extract<ParsePredictionsResult, { ok: false }>).at(-1)).toBe("... and 70 more errors.");
+    // No missing-ids summary: the ids after line 51 were never read.
+    expect(r.ok === false && r.unchecked).toEqual({
+      message: "Checking stopped after 50 problems, at line 51: the rest of the file was not checked. Fix these and upload it again.",
+    });
+    expect(formatCsvProblems(r as Extract<ParsePredictionsResult, { ok: false }>).at(-1)).toMatch(/^Checking stopped after 50 problems/);
   });
 
-  it("keeps the missing-ids summary even when the list is full", async () => {
+  it("keeps the missing-ids summary when the whole file was read", async () => {
     const ids = Array.from({ length: 80 }, (_, i) => `tp-${String(i).padStart(12, "0")}`);
-    const csv = [HEADER, ...ids.slice(0, 60).map((id) => `${id},female,red,wavy`)].join("\n");
+    const csv = [HEADER, ...ids.slice(0, 30).map((id) => `${id},female,red,wavy`)].join("\n");
     const r = await run(csv, { ids });
     const errors = errorsOf(r);
-    expect(errors).toHaveLength(MAX_REPORTED_ERRORS + 1);
-    expect(errors.at(-1)!.message).toMatch(/^20 of the 80 test images have no prediction/);
+    expect(errors).toHaveLength(31);
+    expect(errors.at(-1)!.message).toMatch(/^50 of the 80 test images have no prediction/);
+    expect(r.ok === false && r.unchecked).toBeUndefined();
+  });
+
+  it("uses the singular for one missing image and one expected row", async () => {
+    const errors = errorsOf(await run([HEADER, ROWS[0], ROWS[1]].join("\n")));
+    expect(errors).toEqual([{ message: expect.stringMatching(/^1 of the 3 test images has no prediction \(for example tp-222222222222\)/) }]);
+    const one = errorsOf(await run(HEADER + "\n", { ids: [IDS[0]] }));
+    expect(one[0].message).toMatch(/expected 1 row, one per test image/);
   });
 });
+
+describe("parsePredictionsCsv: labels by ASCII rules only", () => {
+  const row = (values: string) => [HEADER, values, ROWS[1], ROWS[2]].join("\n");
+
+  it("refuses a Kelvin sign that Unicode lower-casing would turn into k, naming the line and the character", () =>
+    expectOnly(row("tp-0a1b2c3d4e5f,female,blac\u212a,wavy"), 2, /^Hair_Color "blac\u212a" contains the non-ASCII character U\+212A; labels are plain ASCII/));
+
+  it("refuses a no-break space that String.trim would drop", () =>
+    expectOnly(row("tp-0a1b2c3d4e5f,\u00a0female,black,wavy"), 2, /^Gender .* contains the non-ASCII character U\+00A0/));
+
+  it("still accepts ASCII upper case and ASCII blanks", async () => {
+    expect((await run(row("tp-0a1b2c3d4e5f, FEMALE\t,BLACK,Wavy "))).ok).toBe(true);
+  });
+});
+
+describe("parsePredictionsCsv: quoting details of the splitter", () => {
+  it('reads "" as a quote inside a quoted value and allows blanks around quotes', async () => {
+    const errors = errorsOf(await run([HEADER, ROWS[0], ROWS[1], 'tp-222222222222, "fe""male" ,blond,straight'].join("\n")));
+    expect(errors).toEqual([{ line: 4, message: expect.stringMatching(/^Gender "fe\\"male" is not a valid label/) }]);
+  });
+
+  it("counts a CRLF inside a quoted value once, whatever the chunk boundaries", async () => {
+    const csv = Buffer.from(`${HEADER}\r\n"tp-0a1b2c3d4e5f\r\n",female,black,wavy\r\n${ROWS[1]}\r\n"tp-222222222222",female,purple,straight\r\n`);
+    for (const size of [1, 2, 3, 7, 64]) {
+      expect(errorsOf(await run(streamOf(csv, size))), `chunks of ${size}`).toEqual([{ line: 5, message: expect.stringMatching(/^Hair_Color "purple"/) }]);
+    }
+  });
+
+  it("refuses a runaway quoted value at the line where it opens", async () => {
+    const csv = `${HEADER}\n${ROWS[0]}\ntp-111111111111,"male,bald,bald\n` + `${ROWS[2]}\n`.repeat(400);
+    const r = await run(csv);
+    expect(errorsOf(r)).toEqual([{ line: 3, message: expect.stringMatching(/longer than 10,000 characters/) }]);
+    expect(r.ok === false && r.unchecked?.message).toMatch(/^Checking stopped at line 3: the rest of the file was not checked/);
+  });
+});
+

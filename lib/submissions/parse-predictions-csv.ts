@@ -1,7 +1,7 @@
-import { CsvError, parse, type Parser } from "csv-parse";
 import { CLASSES, NA, SUBMISSION_CSV_HEADER, type Attribute } from "../challenge/definition";
 import type { Prediction } from "../metrics/types";
 import { ByteChecker, SNIFF_BYTES, sniffFileType } from "./check-csv-bytes";
+import { CsvRecordSplitter, type SplitError } from "./parse-predictions-csv-splitter";
 
 /*
  * Validates a participant's predictions CSV against the test ids, streaming.
@@ -10,7 +10,9 @@ import { ByteChecker, SNIFF_BYTES, sniffFileType } from "./check-csv-bytes";
  * - UTF-8 with or without BOM (Excel's "CSV UTF-8" writes one), LF, CRLF or CR line ends,
  *   a missing final newline, blank lines anywhere (editors add them; they carry nothing).
  * - Values may be quoted; whitespace around a value is trimmed, inside quotes too.
- * - Labels are case-insensitive and normalised to lower case ("Female" is clearly female).
+ * - Labels are case-insensitive and normalised to lower case ("Female" is clearly female), by
+ *   ASCII rules only: Unicode case folding would turn "blac\u212A" (Kelvin sign) into "black",
+ *   so a label with any non-ASCII character is refused with its line instead.
  * - The header must name exactly Image_Id, Gender, Hair_Color, Hair_Type, in any order and any
  *   letter case: column order is bookkeeping, not a prediction.
  * - Image_Id is matched exactly; failing that, case-insensitively (a spreadsheet may have
@@ -20,9 +22,25 @@ import { ByteChecker, SNIFF_BYTES, sniffFileType } from "./check-csv-bytes";
  * counting blank lines and the lines inside multi-line quoted values) and a plain explanation.
  * Any error rejects the whole file: nothing is ever half-scored. Errors are returned as data;
  * only programming bugs throw.
+ *
+ * Bounded work: checking stops after MAX_REPORTED_ERRORS problems, or once the file has more
+ * lines than the test set can explain (MAX_LINES_PER_TEST_IMAGE per image plus EXTRA_LINES), and
+ * the result says where it stopped and that the rest was not checked. No step costs more than a
+ * few microseconds per character or record, and the event loop gets a turn every
+ * YIELD_AFTER_MS, so a hostile 20 MB file neither runs long nor stalls a web server.
  */
 
 export const MAX_REPORTED_ERRORS = 50;
+/**
+ * Lines allowed per test image (header and blank lines included) before reading stops: 2, since
+ * Python's csv module on Windows without newline="" writes "\r\r\n", a blank line after each row.
+ */
+export const MAX_LINES_PER_TEST_IMAGE = 2;
+export const EXTRA_LINES = 1000;
+/** Text is split in pieces of this many bytes, so stopping and yielding happen between pieces. */
+const PIECE_BYTES = 64 * 1024;
+/** Longest stretch of synchronous work before the event loop gets a turn (a web server shares it). */
+const YIELD_AFTER_MS = 10;
 /** How many missing ids the "missing" message lists as examples. */
 const MISSING_EXAMPLES = 5;
 /** A valid row is ~40 characters; a far longer one means a stray quote swallowed lines. */
@@ -40,8 +58,11 @@ export type ParsePredictionsResult =
    * frozen objects. `rows` is the number of data rows (equal to the number of test ids).
    */
   | { ok: true; predictions: Map<string, Prediction>; rows: number }
-  /** `errors` lists at most MAX_REPORTED_ERRORS line errors (+ the missing-ids summary); `truncated` counts the rest. */
-  | { ok: false; errors: CsvProblem[]; truncated: number };
+  /**
+   * `errors` lists at most MAX_REPORTED_ERRORS problems (+ the missing-ids summary). `unchecked`
+   * is set when reading stopped before the end of the file: where and why the rest was not checked.
+   */
+  | { ok: false; errors: CsvProblem[]; unchecked?: CsvProblem };
 
 /** A Buffer, or any byte stream (Node Readable, async generator; wrap a web stream with Readable.fromWeb). */
 export type PredictionsCsvInput = Uint8Array | AsyncIterable<Uint8Array | string>;
@@ -62,7 +83,6 @@ const HEADER_TEXT = SUBMISSION_CSV_HEADER.join(",");
 // Module-local copies for the per-row path: imported bindings become property getters once
 // compiled to CommonJS or bundled, and a getter call per row is measurable at 27k rows.
 const COLUMN_COUNT = SUBMISSION_CSV_HEADER.length;
-const QUOTE = 0x22;
 
 /**
  * Reads and validates a predictions CSV. On success every expected id has exactly one
@@ -80,47 +100,33 @@ export async function parsePredictionsCsv(options: ParsePredictionsCsvOptions): 
   }
 
   const rows = new RowValidator(ids);
+  const splitter = new CsvRecordSplitter((record, line) => rows.onRecord(record, line), MAX_RECORD_CHARS);
   const bytes = new ByteChecker();
-  const parser = parse({
-    bom: true,
-    trim: true,
-    relax_column_count: true, // we report column counts ourselves, with the line
-    skip_empty_lines: false, // blank lines come through as [""] so our line count stays exact
-    max_record_size: MAX_RECORD_CHARS,
-    // No on_record/info: csv-parse builds a context object per record for them, which
-    // doubled the parse time (bench/scoring-csv.ts). We count lines ourselves instead.
-  });
-  let bug: unknown;
-  parser.on("data", (record: string[]) => {
-    // A throw here would surface inside csv-parse or as an uncaught exception; keep it for later.
-    if (bug !== undefined) return;
-    try {
-      rows.onRecord(record);
-    } catch (err) {
-      bug = err;
-    }
-  });
-  parser.on("error", () => {}); // errors are awaited through write/end callbacks below
+  // The byte checker has vouched for the UTF-8; a leading BOM is dropped by the decoder.
+  const decoder = new TextDecoder("utf-8");
+  const pacer = new Pacer();
 
   let total = 0;
   let head: Uint8Array | undefined = new Uint8Array(0);
   let fatal: CsvProblem | undefined;
-  let parseError: unknown;
 
+  /** Checks and splits one chunk, piece by piece; false once reading should stop. */
   const feed = async (chunk: Uint8Array): Promise<boolean> => {
     const problem = bytes.check(chunk);
     if (problem) {
       fatal = problem;
       return false;
     }
-    // Only a quoted value can hold a line break; until a quote shows up, skip looking for one.
-    if (!rows.quotesSeen && chunk.indexOf(QUOTE) !== -1) rows.quotesSeen = true;
-    parseError = await write(parser, chunk);
-    return parseError === undefined;
+    for (let at = 0; at < chunk.length; at += PIECE_BYTES) {
+      if (!splitter.push(decoder.decode(chunk.subarray(at, at + PIECE_BYTES), { stream: true }))) return false;
+      await pacer.maybeYield();
+    }
+    return true;
   };
 
+  const iterator = chunks(input);
   try {
-    for await (const raw of chunks(input)) {
+    for await (const raw of iterator) {
       total += raw.length;
       if (total > maxBytes) {
         fatal = { message: tooLargeMessage(total, maxBytes, false) };
@@ -141,49 +147,66 @@ export async function parsePredictionsCsv(options: ParsePredictionsCsvOptions): 
       }
       if (!(await feed(chunk))) break;
     }
-    if (fatal === undefined && parseError === undefined) {
+    if (fatal === undefined && splitter.active) {
       if (head !== undefined && head.length > 0) {
         const sniffed = sniffFileType(head);
         if (sniffed) fatal = { line: 1, message: sniffed };
         else await feed(head);
       }
-      if (fatal === undefined && parseError === undefined) {
+      if (fatal === undefined && splitter.active) {
         const problem = bytes.finish();
         if (problem) fatal = problem;
-        else parseError = await end(parser);
+        else {
+          splitter.push(decoder.decode());
+          splitter.end();
+        }
       }
     }
-    // Records parsed before an error may still be queued for delivery: let them arrive first.
-    if (parseError !== undefined) await new Promise((resolve) => setImmediate(resolve));
   } finally {
-    if (!parser.destroyed) parser.destroy();
+    // Stops and destroys a stream read only in part (a for-await break does the same).
+    await iterator.return(undefined);
   }
 
-  if (bug !== undefined) throw bug;
   // File-level problems (size, encoding, binary) make row messages noise: report them alone.
   if (fatal) return fail([fatal]);
-  if (parseError !== undefined) {
-    if (!(parseError instanceof CsvError)) throw parseError;
-    rows.errors.add(rows.lineOfParseError(parseError), parseErrorMessage(parseError));
-    return rows.result({ complete: false, totalBytes: total });
+  if (splitter.error !== undefined) {
+    rows.errors.add(splitter.error.line, splitErrorMessage(splitter.error));
+    return rows.result({ complete: false, totalBytes: total, stoppedAt: splitter.error.line });
   }
+  if (splitter.stopped) return rows.result({ complete: false, totalBytes: total, stoppedAt: rows.stoppedAt });
   return rows.result({ complete: true, totalBytes: total });
 }
 
+/**
+ * Gives the event loop a turn after YIELD_AFTER_MS of work. setImmediate, not a resolved
+ * promise: timers and sockets only run once the current macrotask ends.
+ */
+class Pacer {
+  private since = performance.now();
+
+  async maybeYield(): Promise<void> {
+    if (performance.now() - this.since < YIELD_AFTER_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.since = performance.now();
+  }
+}
+
 /** Turns a failed result into readable lines (CLI output, logs, plain-text e-mails). */
-export function formatCsvProblems(result: { errors: CsvProblem[]; truncated: number }): string[] {
-  const lines = result.errors.map((e) => (e.line === undefined ? e.message : `Line ${e.line}: ${e.message}`));
-  if (result.truncated > 0) lines.push(`... and ${result.truncated.toLocaleString("en-US")} more errors.`);
-  return lines;
+export function formatCsvProblems(result: { errors: CsvProblem[]; unchecked?: CsvProblem }): string[] {
+  const all = result.unchecked ? [...result.errors, result.unchecked] : result.errors;
+  return all.map((e) => (e.line === undefined ? e.message : `Line ${e.line}: ${e.message}`));
 }
 
 class ErrorList {
   readonly items: CsvProblem[] = [];
-  truncated = 0;
 
+  /** Keeps at most MAX_REPORTED_ERRORS (a row with several problems may reach the cap midway). */
   add(line: number | undefined, message: string): void {
     if (this.items.length < MAX_REPORTED_ERRORS) this.items.push(line === undefined ? { message } : { line, message });
-    else this.truncated++;
+  }
+
+  get full(): boolean {
+    return this.items.length >= MAX_REPORTED_ERRORS;
   }
 }
 
@@ -237,50 +260,56 @@ class RowValidator {
   /** PREDICTION_TABLE index per test id, -1 until a fully valid row gives one. */
   private readonly predicted: Int16Array;
   private seenIds = 0;
-  /** Physical line where the next record starts. */
-  private line = 1;
-  /**
-   * csv-parse's own line counter minus ours. Inside a quoted value it counts CR and LF as a
-   * line each, so every CRLF there adds one; its error positions are corrected by this.
-   */
-  private drift = 0;
+  /** Records read (header, rows and blank lines), against the line limit. */
+  private records = 0;
+  private readonly maxRecords: number;
+  /** Why and where reading stopped early, once it has. */
+  stoppedAt: number | undefined;
+  private stopReason: "problems" | "lines" | undefined;
   private sawRecord = false;
   private columns: Record<(typeof SUBMISSION_CSV_HEADER)[number], number> | undefined;
   private headerFailed = false;
   private dataRows = 0;
   /** Where the next row's id is expected if the file follows the test set's order. */
   private nextPosition = 0;
-  /** Set before csv-parse sees the first chunk holding a `"`. */
-  quotesSeen = false;
-
   constructor(private readonly ids: IdIndex) {
     this.firstLine = new Int32Array(ids.list.length);
     this.predicted = new Int16Array(ids.list.length).fill(-1);
+    this.maxRecords = ids.list.length * MAX_LINES_PER_TEST_IMAGE + EXTRA_LINES;
   }
 
-  onRecord(record: string[]): void {
-    const start = this.line;
-    if (this.quotesSeen) {
-      const breaks = lineBreaksIn(record);
-      this.line = start + breaks.lines + 1;
-      this.drift += breaks.crlf;
-    } else {
-      this.line = start + 1;
+  /** One record starting on physical line `line`; false when reading should stop. */
+  onRecord(record: string[], line: number): boolean {
+    if (++this.records > this.maxRecords) {
+      this.stoppedAt = line;
+      this.stopReason = "lines";
+      this.errors.add(
+        line,
+        `The file has more lines than the ${plural(this.ids.list.length, "test image")} can explain ` +
+          `(one header line and one row per image, with at most ${fmt(this.maxRecords)} lines in all counting blank ones).`,
+      );
+      return false;
     }
-
-    if (record.length === 1 && record[0].trim() === "") return; // blank line
+    if (record.length === 1 && asciiTrim(record[0]) === "") return true; // blank line
     if (!this.sawRecord) {
       this.sawRecord = true;
-      this.readHeader(record, start);
-      return;
+      this.readHeader(record, line);
+    } else {
+      // Without known columns, row messages would be guesses.
+      if (this.headerFailed) return false;
+      this.dataRows++;
+      this.checkRow(record, line);
     }
-    if (this.headerFailed) return; // without known columns, row messages would be guesses
-    this.dataRows++;
-    this.checkRow(record, start);
+    if (this.errors.full) {
+      this.stoppedAt = line;
+      this.stopReason = "problems";
+      return false;
+    }
+    return true;
   }
 
   private readHeader(record: string[], line: number): void {
-    const names = record.map((s) => s.trim().replace(/^\uFEFF/, ""));
+    const names = record.map((s) => asciiTrim(s.replace(/^\uFEFF/, "")));
     const reject = (message: string) => {
       this.errors.add(line, message);
       this.headerFailed = true;
@@ -302,7 +331,7 @@ class RowValidator {
     const extra: string[] = [];
     const repeated: string[] = [];
     names.forEach((name, i) => {
-      const h = canonical.get(name.toLowerCase());
+      const h = canonical.get(asciiLower(name));
       if (h === undefined) extra.push(name === "" ? `an unnamed one (column ${i + 1})` : `${show(name)} (column ${i + 1})`);
       else if (columns[h] !== undefined) repeated.push(h);
       else columns[h] = i;
@@ -312,7 +341,7 @@ class RowValidator {
     const problems: string[] = [];
     if (missing.length > 0) problems.push(`it is missing ${listNames(missing)}`);
     if (extra.length > 0) {
-      const pandas = names.some((n) => n === "" || /^unnamed: ?\d+$/i.test(n) || n.toLowerCase() === "index");
+      const pandas = names.some((n) => n === "" || /^unnamed: ?\d+$/i.test(n) || asciiLower(n) === "index");
       problems.push(
         `it has ${extra.length === 1 ? "an extra column" : "extra columns"}: ${extra.join(", ")}` +
           (pandas ? " (pandas writes its row index as an extra column: save with to_csv(path, index=False))" : ""),
@@ -327,7 +356,7 @@ class RowValidator {
 
   private checkRow(record: string[], line: number): void {
     const columns = this.columns!;
-    const idRaw = record.length > columns.Image_Id ? record[columns.Image_Id].trim() : "";
+    const idRaw = record.length > columns.Image_Id ? asciiTrim(record[columns.Image_Id]) : "";
     const pos = idRaw === "" ? undefined : this.position(idRaw);
 
     if (record.length !== COLUMN_COUNT) {
@@ -384,18 +413,11 @@ class RowValidator {
     }
     // Built only on a miss: the common, well-formed file never pays for it.
     const ids = this.ids;
-    ids.lowerCase ??= new Map(ids.list.map((id, i) => [id.toLowerCase(), i]));
-    return ids.lowerCase.get(raw.toLowerCase());
+    ids.lowerCase ??= new Map(ids.list.map((id, i) => [asciiLower(id), i]));
+    return ids.lowerCase.get(asciiLower(raw));
   }
 
-  /** csv-parse reports where it noticed the problem; an unclosed quote is best shown where it opened. */
-  lineOfParseError(err: CsvError): number {
-    if (err.code === "CSV_QUOTE_NOT_CLOSED" || err.code === "CSV_MAX_RECORD_SIZE") return this.line;
-    const reported = (err as CsvError & { lines?: number }).lines;
-    return typeof reported === "number" ? Math.max(this.line, reported - this.drift) : this.line;
-  }
-
-  result(options: { complete: boolean; totalBytes: number }): ParsePredictionsResult {
+  result(options: { complete: boolean; totalBytes: number; stoppedAt?: number }): ParsePredictionsResult {
     const { errors } = this;
     const expected = this.ids.list.length;
     if (options.complete && !this.headerFailed) {
@@ -407,12 +429,20 @@ class RowValidator {
             : `The file contains only blank lines. It must start with the header ${HEADER_TEXT} and have one row per test image.`,
         );
       } else if (this.dataRows === 0) {
-        errors.add(undefined, `The file has the header but no rows: expected ${fmt(expected)} rows, one per test image.`);
+        errors.add(undefined, `The file has the header but no rows: expected ${plural(expected, "row")}, one per test image.`);
       } else {
         this.reportMissing();
       }
     }
-    if (errors.items.length > 0) return { ok: false, errors: errors.items, truncated: errors.truncated };
+    if (errors.items.length > 0) {
+      const stop = options.complete || this.headerFailed ? undefined : options.stoppedAt;
+      if (stop === undefined) return { ok: false, errors: errors.items };
+      const why =
+        this.stopReason === "problems"
+          ? `Checking stopped after ${plural(errors.items.length, "problem")}, at line ${fmt(stop)}`
+          : `Checking stopped at line ${fmt(stop)}`;
+      return { ok: false, errors: errors.items, unchecked: { message: `${why}: the rest of the file was not checked. Fix these and upload it again.` } };
+    }
 
     // Valid: every id has a prediction. The map follows the test set's order, not the file's.
     const predictions = new Map<string, Prediction>();
@@ -428,7 +458,7 @@ class RowValidator {
       if (this.firstLine[i] === 0) examples.push(this.ids.list[i]);
     }
     let message =
-      `${fmt(count)} of the ${fmt(this.ids.list.length)} test images have no prediction ` +
+      `${fmt(count)} of the ${plural(this.ids.list.length, "test image")} ${count === 1 ? "has" : "have"} no prediction ` +
       `(for example ${examples.join(", ")}${count > examples.length ? ", ..." : ""}); ` +
       `the file must have exactly one row per test image.`;
     if (this.seenIds === 0) {
@@ -442,20 +472,28 @@ class RowValidator {
 
 /**
  * Index of a value in a class list, or -1. Direct comparison first (the usual, already lower
- * case value costs no allocation or hashing), then trimmed and lower-cased.
+ * case value costs no allocation or hashing), then trimmed and lower-cased by ASCII rules.
  */
 function classOf(classes: readonly string[], raw: string): number {
   for (let i = 0; i < classes.length; i++) if (raw === classes[i]) return i;
-  const value = raw.trim().toLowerCase();
+  const value = asciiLower(asciiTrim(raw));
   for (let i = 0; i < classes.length; i++) if (value === classes[i]) return i;
   return -1;
 }
 
 function badLabelMessage(attr: Attribute, raw: string): string {
-  const value = raw.trim();
+  const value = asciiTrim(raw);
   const allowed = CLASSES[attr].join(", ");
   if (value === "") return `${attr} is empty; expected one of ${allowed}.`;
-  const lower = value.toLowerCase();
+  const foreign = NON_ASCII.exec(value);
+  if (foreign) {
+    const code = foreign[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    return (
+      `${attr} ${show(value)} contains the non-ASCII character U+${code}; labels are plain ASCII letters, ` +
+      `one of ${allowed} (a look-alike such as the Kelvin sign K is not accepted).`
+    );
+  }
+  const lower = asciiLower(value);
   if (UNKNOWN_SPELLINGS.has(lower)) {
     return (
       `${attr} is ${show(value)}, but n/a is not a valid prediction: give every test image one of ${allowed}. ` +
@@ -476,20 +514,16 @@ function unknownIdMessage(id: string): string {
   return `Image_Id ${show(id)} is not in the test set.${hint}`;
 }
 
-function parseErrorMessage(err: CsvError): string {
-  const rest = " The rest of the file was not checked.";
-  switch (err.code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      return `A quoted value starts on this line and its closing " is missing, so it runs to the end of the file.${rest}`;
-    case "CSV_MAX_RECORD_SIZE":
-      return `This row is longer than ${fmt(MAX_RECORD_CHARS)} characters; a row should be about 40. Most likely a " opens a quoted value that swallows the following lines.${rest}`;
-    case "CSV_INVALID_CLOSING_QUOTE":
-    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
-      return `A quoted value is followed by other characters before the next comma (like "male"x). Quote whole values only.${rest}`;
-    case "INVALID_OPENING_QUOTE":
-      return `A " appears in the middle of an unquoted value. Remove it, or quote the whole value.${rest}`;
-    default:
-      return `The line cannot be read as CSV (${err.message}).${rest}`;
+function splitErrorMessage(error: SplitError): string {
+  switch (error.code) {
+    case "quote-not-closed":
+      return `A quoted value starts on this line and its closing " is missing, so it runs to the end of the file.`;
+    case "record-too-long":
+      return `This row is longer than ${fmt(MAX_RECORD_CHARS)} characters; a row should be about 40. Most likely a " opens a quoted value that swallows the following lines.`;
+    case "text-after-closing-quote":
+      return `A quoted value is followed by other characters before the next comma (like "male"x). Quote whole values only.`;
+    case "quote-in-unquoted-value":
+      return `A " appears in the middle of an unquoted value. Remove it, or quote the whole value.`;
   }
 }
 
@@ -517,30 +551,31 @@ function fmt(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Line breaks inside the values of a record (CRLF, LF and CR each count once), and how many were CRLF. */
-function lineBreaksIn(record: string[]): { lines: number; crlf: number } {
-  let lines = 0;
-  let crlf = 0;
-  for (const field of record) {
-    if (field.indexOf("\n") === -1 && field.indexOf("\r") === -1) continue;
-    for (let i = 0; i < field.length; i++) {
-      const c = field.charCodeAt(i);
-      if (c === 10) lines++;
-      else if (c === 13) {
-        lines++;
-        if (field.charCodeAt(i + 1) === 10) {
-          crlf++;
-          i++;
-        }
-      }
-    }
-  }
-  return lines === 0 ? NO_BREAKS : { lines, crlf };
+const NON_ASCII = /[^\x00-\x7f]/u;
+const ASCII_BLANK = /^[ \t\r\n\f\v]+|[ \t\r\n\f\v]+$/g;
+
+/**
+ * Trims ASCII whitespace only. String.prototype.trim also drops Unicode blanks (no-break space,
+ * U+2000..), which would make a label with invisible characters pass as a clean one.
+ */
+function asciiTrim(value: string): string {
+  const n = value.length;
+  if (n === 0 || (value.charCodeAt(0) > 0x20 && value.charCodeAt(n - 1) > 0x20)) return value;
+  return value.replace(ASCII_BLANK, "");
 }
-const NO_BREAKS = Object.freeze({ lines: 0, crlf: 0 });
+
+/** Lower-cases A-Z only: toLowerCase maps the Kelvin sign U+212A to "k" and the like. */
+function asciiLower(value: string): string {
+  return value.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** "1 test image", "400 test images". */
+function plural(n: number, noun: string): string {
+  return `${fmt(n)} ${noun}${n === 1 ? "" : "s"}`;
+}
 
 function fail(errors: CsvProblem[]): ParsePredictionsResult {
-  return { ok: false, errors, truncated: 0 };
+  return { ok: false, errors };
 }
 
 async function* chunks(input: PredictionsCsvInput): AsyncGenerator<Uint8Array> {
@@ -557,19 +592,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a, 0);
   out.set(b, a.length);
   return out;
-}
-
-/** Resolves with csv-parse's error for this chunk, if any (errors are data here, not events). */
-function write(parser: Parser, chunk: Uint8Array): Promise<unknown> {
-  return new Promise((resolve) => {
-    parser.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), (err) => resolve(err ?? undefined));
-  });
-}
-
-function end(parser: Parser): Promise<unknown> {
-  return new Promise((resolve) => {
-    parser.once("error", (err) => resolve(err));
-    parser.once("end", () => resolve(undefined));
-    parser.end();
-  });
 }
