@@ -1,8 +1,7 @@
 import os from "node:os";
-import { Worker } from "node:worker_threads";
-import zlib from "node:zlib";
-import { decodeRgbPngWith } from "./decode-rgb-png";
-import { encodeRgbPngWith } from "./encode-rgb-png";
+import type { Worker } from "node:worker_threads";
+import { startWorkerThread } from "../workers/start-worker-thread";
+import { runPngBatch, type PngBatchRequest as BatchRequest, type PngBatchResult as BatchResult } from "./run-png-batch";
 
 /**
  * Worker threads that decode and encode the portrait PNGs, so the prepare uses every core
@@ -12,97 +11,24 @@ import { encodeRgbPngWith } from "./encode-rgb-png";
  * Work goes in batches (one message carries many images in one transferred buffer): per
  * image, a message round trip costs about as much as decoding an 84x108 PNG.
  *
- * The workers run the very functions the main thread would (decodeRgbPngWith,
- * encodeRgbPngWith, runBatch), taken from their source text: no separate worker file to
- * compile, so it works the same under tsx, vitest and plain node. Those functions are
- * therefore kept self-contained. If a worker cannot start or dies, its batches run on the
- * main thread instead: slower, never different (same code, same bytes).
+ * The workers run png-worker.ts, started through lib/workers like every other thread of the
+ * project; they run the very function the main thread would (runPngBatch). The pool is
+ * returned at once and the threads start in the background (the first batch waits for them).
+ * If a worker cannot start or dies, its batches run on the main thread instead: slower, never
+ * different (same code, same bytes).
  */
 export interface PngWorkerPool {
   /** Pixels of plain 8-bit RGB PNGs; `undefined` where the fast decoder refused the file. */
   decodeMany(pngs: readonly Buffer[]): Promise<(Buffer | undefined)[]>;
   /** PNGs of `count` consecutive images of width x height x 3 bytes in `pixels`. */
   encodeMany(pixels: Uint8Array, count: number, width: number, height: number): Promise<Buffer[]>;
-  /** Live workers (0: everything runs on the main thread). */
+  /** Live workers (0: everything runs on the main thread). Final once a batch has completed. */
   readonly workerCount: number;
   close(): Promise<void>;
 }
 
-interface BatchRequest {
-  op: "decode" | "encode";
-  /** Inputs back to back; item i is data[offsets[i], offsets[i + 1]). */
-  data: Uint8Array;
-  offsets: Int32Array;
-  width?: number;
-  height?: number;
-}
-
-interface BatchResult {
-  data: Uint8Array;
-  offsets: Int32Array;
-  /** 1 where the item failed (its slice is empty). */
-  failed: Uint8Array;
-}
-
-/**
- * Runs one batch. Self-contained (see above): gets zlib and the two codecs as arguments.
- */
-export function runBatch(
-  z: typeof zlib,
-  decode: typeof decodeRgbPngWith,
-  encode: typeof encodeRgbPngWith,
-  req: BatchRequest,
-): BatchResult {
-  const count = req.offsets.length - 1;
-  const outputs: (Buffer | undefined)[] = [];
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    const input = Buffer.from(req.data.buffer, req.data.byteOffset + req.offsets[i], req.offsets[i + 1] - req.offsets[i]);
-    let out: Buffer | undefined;
-    try {
-      out = req.op === "decode" ? decode(z, input).pixels : encode(z, input, req.width!, req.height!);
-    } catch {
-      out = undefined;
-    }
-    outputs.push(out);
-    total += out ? out.length : 0;
-  }
-  const data = new Uint8Array(total);
-  const offsets = new Int32Array(count + 1);
-  const failed = new Uint8Array(count);
-  let pos = 0;
-  for (let i = 0; i < count; i++) {
-    const out = outputs[i];
-    offsets[i] = pos;
-    if (out) {
-      data.set(out, pos);
-      pos += out.length;
-    } else {
-      failed[i] = 1;
-    }
-  }
-  offsets[count] = pos;
-  return { data, offsets, failed };
-}
-
-const WORKER_SOURCE = `
-"use strict";
-const { parentPort } = require("node:worker_threads");
-const zlib = require("node:zlib");
-// esbuild (used by tsx and vitest) may wrap functions in __name() to keep their names.
-var __name = (fn) => fn;
-const decode = (${decodeRgbPngWith.toString()});
-const encode = (${encodeRgbPngWith.toString()});
-const runBatch = (${runBatch.toString()});
-parentPort.on("message", (m) => {
-  try {
-    const r = runBatch(zlib, decode, encode, m.req);
-    parentPort.postMessage({ id: m.id, ok: true, result: r }, [r.data.buffer, r.offsets.buffer, r.failed.buffer]);
-  } catch (err) {
-    parentPort.postMessage({ id: m.id, ok: false, message: String((err && err.message) || err) });
-  }
-});
-`;
+/** The worker entry, relative to the project folder. */
+export const PNG_WORKER_ENTRY = "lib/dataset/png-worker.ts";
 
 interface Task {
   resolve: (r: BatchResult) => void;
@@ -116,7 +42,7 @@ interface PoolWorker {
 }
 
 function runHere(req: BatchRequest): BatchResult {
-  return runBatch(zlib, decodeRgbPngWith, encodeRgbPngWith, req);
+  return runPngBatch(req);
 }
 
 export function createPngWorkerPool(size = Math.max(1, os.availableParallelism?.() ?? os.cpus().length)): PngWorkerPool {
@@ -138,40 +64,41 @@ export function createPngWorkerPool(size = Math.max(1, os.availableParallelism?.
     pw.pending.clear();
   };
 
-  for (let i = 0; i < size; i++) {
-    try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
-      const pw: PoolWorker = { worker, pending: new Map() };
-      worker.unref(); // never keeps the process alive
-      worker.on("message", (m: { id: number; ok: boolean; result?: BatchResult; message?: string }) => {
-        const task = pw.pending.get(m.id);
-        if (!task) return;
-        pw.pending.delete(m.id);
-        if (m.ok) task.resolve(m.result!);
-        else task.reject(new Error(m.message));
-      });
-      worker.on("error", () => retire(pw));
-      worker.on("exit", () => retire(pw));
-      workers.push(pw);
-    } catch {
-      break; // no workers (e.g. a permission model without --allow-worker): main thread only
+  const attach = (worker: Worker) => {
+    const pw: PoolWorker = { worker, pending: new Map() };
+    worker.unref(); // never keeps the process alive
+    worker.on("message", (m: { id: number; ok: boolean; result?: BatchResult; message?: string }) => {
+      const task = pw.pending.get(m.id);
+      if (!task) return;
+      pw.pending.delete(m.id);
+      if (m.ok) task.resolve(m.result!);
+      else task.reject(new Error(m.message));
+    });
+    worker.on("error", () => retire(pw));
+    worker.on("exit", () => retire(pw));
+    workers.push(pw);
+  };
+
+  let closed = false;
+  // Never rejects: a worker that cannot start (no project folder, a permission model without
+  // --allow-worker) only means its share runs on the main thread.
+  const starting = Promise.allSettled(Array.from({ length: size }, () => startWorkerThread({ entry: PNG_WORKER_ENTRY }))).then((started) => {
+    for (const s of started) {
+      if (s.status !== "fulfilled") continue;
+      if (closed) void s.value.terminate();
+      else attach(s.value);
     }
-  }
+  });
 
   /**
    * `rebuild` makes the request again from the caller's data: the one sent was moved to the
    * worker, and a fail-over to the main thread needs a fresh one. The request's buffers must
    * be owned by it alone (they are transferred).
    */
-  function submit(rebuild: () => BatchRequest): Promise<BatchResult> {
+  async function submit(rebuild: () => BatchRequest): Promise<BatchResult> {
+    await starting;
     const req = rebuild();
-    if (workers.length === 0) {
-      try {
-        return Promise.resolve(runHere(req));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
+    if (workers.length === 0) return runHere(req);
     let pw = workers[0];
     for (const w of workers) if (w.pending.size < pw.pending.size) pw = w;
     const id = nextId++;
@@ -230,6 +157,8 @@ export function createPngWorkerPool(size = Math.max(1, os.availableParallelism?.
       return workers.length;
     },
     async close() {
+      closed = true;
+      await starting;
       const all = workers.splice(0);
       await Promise.all(all.map((pw) => pw.worker.terminate()));
     },

@@ -1,8 +1,7 @@
-import { createRequire } from "node:module";
 import os from "node:os";
-import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
+import { startWorkerThread } from "../workers/start-worker-thread";
 import { assignFlatWeights, flattenWeights, shardLossAndGrads, type ShardBatch, type ShardResult } from "./train-step";
 
 /**
@@ -27,7 +26,7 @@ export interface DataParallelOptions {
   workers?: number;
   /** Optimizer applied in the main thread to the master model's weights. */
   optimizer: tf.Optimizer;
-  /** execArgv of the worker threads (default: the parent's). */
+  /** execArgv of the worker threads (default: the parent's, without TypeScript loaders). */
   execArgv?: string[];
 }
 
@@ -50,18 +49,8 @@ type ToWorker =
   | { t: "step"; weights: Float32Array; shard: ShardBatch };
 type FromWorker = { t: "ready"; backend: string } | { t: "result"; result: ShardResult; ms: number } | { t: "error"; message: string };
 
-/**
- * Starts the worker script. From TypeScript sources (tsx, vitest) the worker is a tiny CommonJS
- * bootstrap that registers tsx's require hook and then loads the .ts worker: Node 20 does not
- * apply the parent's `--import` loader to worker threads.
- */
-function startWorker(execArgv?: string[]): Worker {
-  const ext = path.extname(__filename);
-  const file = path.join(__dirname, `data-parallel-worker${ext || ".js"}`);
-  if (ext !== ".ts") return new Worker(file, { execArgv });
-  const tsxCjs = createRequire(__filename).resolve("tsx/cjs");
-  return new Worker(`require(${JSON.stringify(tsxCjs)}); require(${JSON.stringify(file)});`, { eval: true, execArgv });
-}
+/** The worker entry, relative to the project folder (started through lib/workers). */
+export const DATA_PARALLEL_WORKER_ENTRY = "lib/ml/data-parallel-worker.ts";
 
 class WorkerHandle {
   private pending?: { resolve: (m: FromWorker) => void; reject: (e: Error) => void };
@@ -108,11 +97,10 @@ export class DataParallelTrainer {
     const handles: WorkerHandle[] = [];
     const backends: string[] = [];
     try {
-      for (let i = 0; i < count; i++) {
-        const worker = startWorker(options.execArgv);
-        const h = new WorkerHandle(worker);
-        handles.push(h);
-      }
+      const started = await Promise.allSettled(Array.from({ length: count }, () => startWorkerThread({ entry: DATA_PARALLEL_WORKER_ENTRY, execArgv: options.execArgv })));
+      for (const s of started) if (s.status === "fulfilled") handles.push(new WorkerHandle(s.value));
+      const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failed) throw failed.reason;
       const ready = await Promise.all(handles.map((h) => h.request({ t: "init", topology, weights })));
       for (const m of ready) backends.push(m.t === "ready" ? m.backend : "?");
     } catch (e) {

@@ -76,6 +76,15 @@ interface Manifest {
 const inFlight = new Map<string, Promise<WorkerBundle>>();
 
 export function bundleWorkerEntry(options: BundleWorkerEntryOptions): Promise<WorkerBundle> {
+  try {
+    return bundleOnce(options);
+  } catch (e) {
+    // No project folder, no cache folder: callers fall back the same way as on a failed build.
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+function bundleOnce(options: BundleWorkerEntryOptions): Promise<WorkerBundle> {
   const root = path.resolve(options.root ?? projectRoot());
   const entry = path.resolve(root, options.entry);
   const settings = {

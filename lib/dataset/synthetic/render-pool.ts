@@ -1,50 +1,19 @@
 /**
- * Renders chunks on worker threads, or in the calling thread when workers cannot start.
- *
- * Starting a worker on a TypeScript file: `new Worker(url)` and `execArgv: ['--import', 'tsx']`
- * both fail on Node 20 ("Unknown file extension .ts", tested under tsx and under vitest),
- * because loader hooks are not inherited by workers there. What works in both is a small
- * CommonJS bootstrap evaluated as the worker's code that registers tsx's CommonJS hook through
- * its API and then requires the .ts entry. If this module has been compiled to .js the entry is
- * required directly. Anything else (a bundler that moved the files, tsx missing) makes the
- * worker fail to start, and the pool falls back to rendering in the calling thread.
+ * Renders chunks on worker threads (render-worker.ts, started through lib/workers like every
+ * other thread of the project), or in the calling thread when workers cannot start (no project
+ * folder to bundle the entry from, a permission model without --allow-worker).
  */
-import { Worker } from "node:worker_threads";
-import { createRequire } from "node:module";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import type { Worker } from "node:worker_threads";
+import { startWorkerThread } from "../../workers/start-worker-thread";
 import { renderChunk, type ChunkResult, type ChunkTask } from "./render-chunk";
 
 export type RenderMode = "workers" | "in-thread";
 
-const BOOTSTRAP = `
-const { workerData } = require("node:worker_threads");
-if (workerData.tsxApi) require(workerData.tsxApi).register();
-require(workerData.entry);
-`;
+/** The worker entry, relative to the project folder. */
+export const RENDER_WORKER_ENTRY = "lib/dataset/synthetic/render-worker.ts";
 
 /** How long a worker may take to load before we give up on workers. */
 const START_TIMEOUT_MS = 30_000;
-
-function moduleDir(): string {
-  if (typeof __dirname === "string") return __dirname;
-  return path.dirname(fileURLToPath(import.meta.url));
-}
-
-function findWorkerEntry(): { entry: string; tsxApi?: string } | undefined {
-  const dir = moduleDir();
-  const js = path.join(dir, "render-worker.js");
-  if (existsSync(js)) return { entry: js };
-  const ts = path.join(dir, "render-worker.ts");
-  if (!existsSync(ts)) return undefined;
-  try {
-    const req = typeof require === "function" ? require : createRequire(import.meta.url);
-    return { entry: ts, tsxApi: req.resolve("tsx/cjs/api") };
-  } catch {
-    return undefined;
-  }
-}
 
 interface Pending {
   resolve: (r: ChunkResult) => void;
@@ -89,9 +58,9 @@ class WorkerSlot {
   }
 }
 
-function startWorker(entry: { entry: string; tsxApi?: string }): Promise<WorkerSlot> {
+async function startWorker(): Promise<WorkerSlot> {
+  const worker = await startWorkerThread({ entry: RENDER_WORKER_ENTRY });
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: entry });
     const timer = setTimeout(() => {
       cleanup();
       void worker.terminate();
@@ -135,17 +104,12 @@ export interface RenderPool {
 /** Starts `workers` render workers (0 = render in the calling thread). */
 export async function createRenderPool(options: { workers: number }): Promise<RenderPool> {
   if (options.workers > 0) {
-    const entry = findWorkerEntry();
-    let reason = "render-worker entry or tsx not found";
-    if (entry) {
-      const started = await Promise.allSettled(Array.from({ length: options.workers }, () => startWorker(entry)));
-      const slots = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-      const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
-      if (!failed) return workerPool(slots);
-      await Promise.all(slots.map((s) => s.worker.terminate()));
-      reason = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
-    }
-    return inThreadPool(reason);
+    const started = await Promise.allSettled(Array.from({ length: options.workers }, () => startWorker()));
+    const slots = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (!failed) return workerPool(slots);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+    return inThreadPool(failed.reason instanceof Error ? failed.reason.message : String(failed.reason));
   }
   return inThreadPool("workers: 0 requested");
 }

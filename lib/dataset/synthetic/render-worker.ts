@@ -1,6 +1,7 @@
 /**
  * Worker-thread entry: renders the chunks the main thread sends and transfers the PNG bytes
- * back. Loaded through render-pool.ts, which registers tsx first when running from source.
+ * back. Started by render-pool.ts through lib/workers (bundled, so it runs the same under tsx,
+ * vitest and the production server).
  */
 import { parentPort } from "node:worker_threads";
 import { renderChunk, type ChunkTask } from "./render-chunk";
