@@ -4,7 +4,7 @@ import path from "node:path";
 import type * as tfType from "@tensorflow/tfjs";
 import { ATTRIBUTES, CLASSES, IMAGE_BYTES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH, REAL_DATASET, type Attribute } from "../challenge/definition";
 import { readTrainLabels } from "../dataset/read-train-labels";
-import { createZipWriter } from "../dataset/zip-writer";
+import { createZipWriter } from "../zip/create-zip-writer";
 import { DataParallelTrainer, type TrainBatch } from "../ml/data-parallel-trainer";
 import { saveLayersModel } from "../ml/model-io";
 import { createReferenceCnn, type ReferenceCnnOptions } from "../ml/reference-cnn";

@@ -1,5 +1,5 @@
 import { decodePortraits, type DecodedPortrait } from "./decode-portrait";
-import type { ImageSource } from "./open-image-source";
+import type { ImageSource } from "./image-source";
 import type { PngWorkerPool } from "./png-worker-pool";
 import { runOrdered } from "./run-ordered";
 

@@ -57,9 +57,6 @@ export const EXPORTED_LABELS_HEADER = ["Image_Id", "Split", "Gender", "Hair_Colo
 
 export type TensorCacheName = "train" | "test";
 
-/** Fixed timestamp of every zip entry, so the same inputs always give byte-identical zips. */
-export const ZIP_ENTRY_DATE = { year: 2000, month: 1, day: 1 } as const;
-
 export function datasetRoot(dataDir: string): string {
   return path.join(dataDir, DATASET_DIR_NAME);
 }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { IMAGES_DIR_NAME, ZIPS_DIR_NAME, imageFileName } from "../challenge/definition";
 import { openImageSource } from "./open-image-source";
 import { makeFixtureDataset } from "../../test-support/dataset/make-fixture-dataset";
-import { createZipWriter } from "./zip-writer";
+import { createZipWriter } from "../zip/create-zip-writer";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "image-source-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

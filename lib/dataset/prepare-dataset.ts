@@ -43,14 +43,15 @@ import {
   tensorCachePaths,
   trainLabelsPath,
 } from "./layout";
-import { openImageSource, type ImageSource } from "./open-image-source";
+import type { ImageSource } from "./image-source";
+import { openImageSource } from "./open-image-source";
 import { createPngWorkerPool, type PngWorkerPool } from "./png-worker-pool";
 import { readAttributesCsv, type AttributeRow } from "./read-attributes-csv";
 import { forEachDecodedImage } from "./decode-source-images";
 import { splitDataset, type DatasetSplit } from "./split-dataset";
 import { createTensorCacheWriter } from "./tensor-cache-writer";
 import { writeTestZip } from "./write-test-zip";
-import { createZipWriter } from "./zip-writer";
+import { createZipWriter } from "../zip/create-zip-writer";
 
 export type PrepareStage = "read-csv" | "list-images" | "validate" | "images" | "test-zip" | "finalize";
 

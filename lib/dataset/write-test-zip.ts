@@ -3,7 +3,7 @@ import { IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "../challenge/definition"
 import { TEST_IMAGES_DIR_NAME } from "./layout";
 import { createPngWorkerPool, type PngWorkerPool } from "./png-worker-pool";
 import { runOrdered } from "./run-ordered";
-import { createZipWriter } from "./zip-writer";
+import { createZipWriter } from "../zip/create-zip-writer";
 
 /** Images per read + worker message. */
 const BATCH = 32;

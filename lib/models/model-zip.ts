@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import yauzl from "yauzl";
+import { forEachZipEntry, openZipEntryStream, openZipFile, zipEntryName, zipEntryRawName, type ZipEntry, type ZipFile } from "../zip/open-zip-file";
 import { formatBytes, type ModelBundleLimits } from "./limits";
 import { MANIFEST_FILE_NAME } from "./manifest";
 
@@ -23,7 +23,7 @@ export interface ZipFileEntry {
 }
 
 interface ListedEntry extends ZipFileEntry {
-  raw: yauzl.Entry;
+  raw: ZipEntry;
 }
 
 export type OpenModelZipResult = { ok: true; zip: ModelZip } | { ok: false; errors: string[] };
@@ -37,14 +37,9 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 const UNIX_HOST = 3;
 
-// yauzl 3 exports this helper; @types/yauzl (2.x) does not declare it.
-const getFileNameLowLevel = (yauzl as unknown as {
-  getFileNameLowLevel(flags: number, raw: Buffer, extra: { id: number; data: Buffer }[], strict: boolean): string;
-}).getFileNameLowLevel;
-
 export class ModelZip {
   private constructor(
-    private readonly zip: yauzl.ZipFile,
+    private readonly zip: ZipFile,
     /** Files under the bundle root, by root-relative name. */
     readonly files: ReadonlyMap<string, ZipFileEntry>,
     /** "" or the single top-level folder holding manifest.json (zips made of a folder). */
@@ -53,15 +48,9 @@ export class ModelZip {
   ) {}
 
   static async open(file: string, limits: ModelBundleLimits): Promise<OpenModelZipResult> {
-    let zip: yauzl.ZipFile;
+    let zip: ZipFile;
     try {
-      zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-        yauzl.open(
-          file,
-          { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
-          (err, z) => (err || !z ? reject(err) : resolve(z)),
-        ),
-      );
+      zip = await openZipFile(file);
     } catch (e) {
       return { ok: false, errors: [`not a readable zip file (${(e as Error).message})`] };
     }
@@ -72,16 +61,10 @@ export class ModelZip {
     const errors: string[] = [];
     const listed: ListedEntry[] = [];
     try {
-      await new Promise<void>((resolve, reject) => {
-        zip.on("entry", (entry: yauzl.Entry) => {
-          const e = checkEntry(entry, limits);
-          if (typeof e === "string") errors.push(e);
-          else if (e) listed.push(e);
-          zip.readEntry();
-        });
-        zip.on("end", resolve);
-        zip.on("error", reject);
-        zip.readEntry();
+      await forEachZipEntry(zip, (entry) => {
+        const e = checkEntry(entry, limits);
+        if (typeof e === "string") errors.push(e);
+        else if (e) listed.push(e);
       });
     } catch (e) {
       zip.close();
@@ -156,9 +139,7 @@ export class ModelZip {
   }
 
   private openStream(entry: ListedEntry): Promise<Readable> {
-    return new Promise((resolve, reject) =>
-      this.zip.openReadStream(entry.raw, (err, s) => (err || !s ? reject(err) : resolve(s))),
-    );
+    return openZipEntryStream(this.zip, entry.raw);
   }
 }
 
@@ -187,13 +168,13 @@ function byteCap(name: string, max: number): Transform {
 }
 
 /** A validated entry, undefined for folders, or a message naming the entry. */
-function checkEntry(entry: yauzl.Entry, limits: ModelBundleLimits): ListedEntry | string | undefined {
-  const rawName = entry.fileName as unknown as Buffer;
+function checkEntry(entry: ZipEntry, limits: ModelBundleLimits): ListedEntry | string | undefined {
   let name: string;
   try {
-    name = getFileNameLowLevel(entry.generalPurposeBitFlag, rawName, entry.extraFields, true);
+    // strict: backslashes stay, so nameProblem refuses them.
+    name = zipEntryName(entry, { strict: true });
   } catch {
-    name = rawName.toString("latin1");
+    name = zipEntryRawName(entry).toString("latin1");
   }
   const shown = JSON.stringify(name);
   const problem = nameProblem(name);

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createZipWriter } from "../dataset/zip-writer";
+import { createZipWriter } from "../zip/create-zip-writer";
 import { projectRoot as findProjectRoot } from "../db/paths";
 import { collectStarterKitFiles } from "./collect-starter-kit-files";
 

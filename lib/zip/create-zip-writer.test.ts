@@ -2,13 +2,15 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import yauzl from "yauzl";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { readZip } from "../../test-support/dataset/read-zip";
-import { createZipWriter } from "./zip-writer";
+import { createZipWriter } from "./create-zip-writer";
+import { openZipFile } from "./open-zip-file";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "zip-writer-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+afterEach(() => vi.useRealTimers());
 
 describe("createZipWriter", () => {
   it("writes stored and deflated entries that yauzl reads back, with the sha256 of the file", async () => {
@@ -30,12 +32,14 @@ describe("createZipWriter", () => {
 
   it("is byte-identical for the same entries (fixed timestamps)", async () => {
     const hashes: string[] = [];
-    for (const name of ["b1.zip", "b2.zip"]) {
+    // Two clocks far apart (and on different DOS two-second ticks): a clock-based timestamp would differ.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    for (const [name, now] of [["b1.zip", new Date(2024, 0, 1, 10, 0, 0)], ["b2.zip", new Date(2031, 6, 9, 17, 33, 5)]] as const) {
+      vi.setSystemTime(now);
       const w = await createZipWriter(path.join(tmp, name));
       await w.add("x.txt", Buffer.from("hello"), { compress: true });
       await w.add("y.bin", Buffer.from([1, 2, 3]));
       hashes.push((await w.finish()).sha256);
-      await new Promise((r) => setTimeout(r, 1100)); // a clock-based timestamp would differ now
     }
     expect(hashes[0]).toBe(hashes[1]);
   });
@@ -46,9 +50,7 @@ describe("createZipWriter", () => {
     const n = 70_000;
     for (let i = 0; i < n; i++) await w.add(`f/${i}.bin`, Buffer.from([i & 255]));
     expect((await w.finish()).entries).toBe(n);
-    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.open(file, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z!))),
-    );
+    const zip = await openZipFile(file);
     expect(zip.entryCount).toBe(n);
     zip.close();
     // The classic end record holds the 0xffff marker that sends readers to the ZIP64 record.

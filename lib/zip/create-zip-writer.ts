@@ -2,12 +2,12 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import zlib from "node:zlib";
 import { promisify } from "node:util";
-import { ZIP_ENTRY_DATE } from "./layout";
 
 const deflateRaw = promisify(zlib.deflateRaw);
 
 /**
- * A streaming, deterministic zip writer for the dataset downloads.
+ * A streaming, deterministic zip writer: the dataset downloads, the synthetic source archives,
+ * the starter kit, the baselines' model bundles.
  *
  * Why not yazl: for the train zip (~108k entries) yazl rescans its entry list from the start
  * on every entry (quadratic: billions of steps) and keeps every added buffer referenced until
@@ -36,6 +36,9 @@ interface CentralEntry {
   method: number;
   offset: number;
 }
+
+/** Fixed timestamp of every entry, so the same inputs always give byte-identical zips. */
+export const ZIP_ENTRY_DATE = { year: 2000, month: 1, day: 1 } as const;
 
 const FLUSH_BYTES = 4 * 1024 * 1024;
 const U32_MAX = 0xffffffff;
@@ -97,14 +100,7 @@ export async function createZipWriter(filePath: string): Promise<ZipWriter> {
       const header = Buffer.alloc(30);
       header.writeUInt32LE(0x04034b50, 0);
       header.writeUInt16LE(entry.offset >= U32_MAX ? 45 : 20, 4); // version needed
-      header.writeUInt16LE(isAscii(nameBytes) ? 0 : 0x800, 6); // flags: bit 11 = UTF-8 name
-      header.writeUInt16LE(entry.method, 8);
-      header.writeUInt16LE(DOS_TIME, 10);
-      header.writeUInt16LE(DOS_DATE, 12);
-      header.writeUInt32LE(entry.crc, 14);
-      header.writeUInt32LE(entry.compressedSize, 18);
-      header.writeUInt32LE(entry.size, 22);
-      header.writeUInt16LE(nameBytes.length, 26);
+      writeSharedFields(header, 6, entry);
       header.writeUInt16LE(0, 28);
       push(header);
       push(nameBytes);
@@ -127,14 +123,7 @@ export async function createZipWriter(filePath: string): Promise<ZipWriter> {
         h.writeUInt32LE(0x02014b50, 0);
         h.writeUInt16LE(VERSION_MADE_BY, 4);
         h.writeUInt16LE(zip64 ? 45 : 20, 6);
-        h.writeUInt16LE(isAscii(e.name) ? 0 : 0x800, 8);
-        h.writeUInt16LE(e.method, 10);
-        h.writeUInt16LE(DOS_TIME, 12);
-        h.writeUInt16LE(DOS_DATE, 14);
-        h.writeUInt32LE(e.crc, 16);
-        h.writeUInt32LE(e.compressedSize, 20);
-        h.writeUInt32LE(e.size, 24);
-        h.writeUInt16LE(e.name.length, 28);
+        writeSharedFields(h, 8, e);
         h.writeUInt16LE(extra.length, 30);
         h.writeUInt16LE(0, 32); // comment length
         h.writeUInt16LE(0, 34); // disk number start
@@ -194,6 +183,21 @@ export async function createZipWriter(filePath: string): Promise<ZipWriter> {
       }
     },
   };
+}
+
+/**
+ * The fields the local header and the central directory header share, in the same order
+ * (flags, method, time, date, CRC, sizes, name length): at 6 in the first, at 8 in the second.
+ */
+function writeSharedFields(header: Buffer, at: number, e: CentralEntry): void {
+  header.writeUInt16LE(isAscii(e.name) ? 0 : 0x800, at); // flags: bit 11 = UTF-8 name
+  header.writeUInt16LE(e.method, at + 2);
+  header.writeUInt16LE(DOS_TIME, at + 4);
+  header.writeUInt16LE(DOS_DATE, at + 6);
+  header.writeUInt32LE(e.crc, at + 8);
+  header.writeUInt32LE(e.compressedSize, at + 12);
+  header.writeUInt32LE(e.size, at + 16);
+  header.writeUInt16LE(e.name.length, at + 20);
 }
 
 /** The chunks' bytes after the first `skip` (for a partial writev). */

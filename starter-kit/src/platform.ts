@@ -5,6 +5,7 @@
  *     the platform's convolution-gradient kernels (stock wasm cannot train a CNN, and the
  *     pure-JS cpu backend is far too slow);
  *   - the challenge definition: attributes, class names, image size.
+ *   - the zip writer and reader the platform uses for the downloads and the model bundles.
  * In the platform's repository these paths point into its lib/ folder; in the downloaded kit
  * they point at copies of those files under src/platform/.
  */
@@ -32,3 +33,5 @@ export {
 export { IMAGES_DIR_NAME } from "../../lib/challenge/definition";
 export { mulberry32 } from "../../lib/random/mulberry32";
 export { attributeMetricsFromConfusion } from "../../lib/metrics/compute-attribute-metrics";
+export { createZipWriter } from "../../lib/zip/create-zip-writer";
+export { forEachZipEntry, openZipFile, readZipEntryBytes, zipEntryName } from "../../lib/zip/open-zip-file";

@@ -1,4 +1,4 @@
-import yauzl from "yauzl";
+import { forEachZipEntry, openZipFile, readZipEntryBytes, zipEntryName } from "./platform";
 
 /**
  * Calls `onEntry` with the name and bytes of every file of a zip whose name passes `match`, in
@@ -10,29 +10,12 @@ export async function readZipEntries(options: {
   match: (name: string) => boolean;
   onEntry: (name: string, bytes: Buffer) => void | Promise<void>;
 }): Promise<void> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(options.file, { lazyEntries: true, autoClose: false }, (err, z) => (err || !z ? reject(err ?? new Error("no zip")) : resolve(z))),
-  );
+  const zip = await openZipFile(options.file);
   try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on("error", reject);
-      zip.on("end", resolve);
-      zip.on("entry", (entry: yauzl.Entry) => {
-        if (entry.fileName.endsWith("/") || !options.match(entry.fileName)) {
-          zip.readEntry();
-          return;
-        }
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err ?? new Error(`cannot read ${entry.fileName}`));
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("error", reject);
-          stream.on("end", () => {
-            Promise.resolve(options.onEntry(entry.fileName, Buffer.concat(chunks))).then(() => zip.readEntry(), reject);
-          });
-        });
-      });
-      zip.readEntry();
+    await forEachZipEntry(zip, async (entry) => {
+      const name = zipEntryName(entry, { strict: false });
+      if (name.endsWith("/") || !options.match(name)) return;
+      await options.onEntry(name, await readZipEntryBytes(zip, entry));
     });
   } finally {
     zip.close();

@@ -13,7 +13,7 @@ import {
   type LabelRow,
 } from "../../lib/challenge/definition";
 import { SYNTHETIC_MARKER_FILE } from "../../lib/dataset/layout";
-import { createZipWriter } from "../../lib/dataset/zip-writer";
+import { createZipWriter } from "../../lib/zip/create-zip-writer";
 import { mulberry32 } from "../../lib/random/mulberry32";
 
 /**

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTRIBUTES, IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "../../lib/challenge/definition";
-import { createZipWriter } from "../../lib/dataset/zip-writer";
+import { createZipWriter } from "../../lib/zip/create-zip-writer";
 import { projectRoot } from "../../lib/db/paths";
 import { inspectModelBundle } from "../../lib/models/inspect-model-bundle";
 import { validateManifest, type Manifest } from "../../lib/models/manifest";

@@ -3,39 +3,15 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import yauzl from "yauzl";
 import { ATTRIBUTES_CSV_HEADER, DATASET_VALUES, IMAGE_HEIGHT, IMAGE_WIDTH, imageFileName, zipFileName } from "../../challenge/definition";
 import { generateSynthetic, type GenerateSyntheticResult } from "./generate-synthetic";
 import { renderPortrait } from "./render-portrait";
 import { sampleLabels } from "./sample-labels";
 import { ZipSeriesWriter } from "./write-zips";
+import { readZip } from "../../../test-support/dataset/read-zip";
 
 const COUNT = 2000;
 const SEED = 4;
-
-/** Reads every entry of a zip into memory (test sizes only). */
-function readZip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e);
-          const parts: Buffer[] = [];
-          stream.on("data", (d: Buffer) => parts.push(d));
-          stream.on("end", () => {
-            out.set(entry.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
-}
 
 /** Chunk types of a PNG file, in order. */
 function pngChunks(png: Buffer): string[] {

@@ -91,7 +91,7 @@ export async function generateSynthetic(options: GenerateSyntheticOptions): Prom
       onProgress?.(result.start + n, count);
     }
   } catch (e) {
-    zips?.abort();
+    await zips?.abort();
     throw e;
   } finally {
     await pool.close();
