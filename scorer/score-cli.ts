@@ -85,7 +85,7 @@ async function main(): Promise<number> {
     throw new RefusedError(`${opts.model} ${result.reason === "bundle" ? "was refused" : "failed"}: ${result.message}${tail}`);
   }
   const s = result.stats;
-  say(`${s.images} images with ${s.backend} in ${s.seconds.toFixed(2)} s (${Math.round(s.imagesPerSecond)} images/s), isolation ${s.isolation.namespaces}`);
+  say(`${s.images} images with ${s.backend} in ${s.seconds.toFixed(2)} s (${Math.round(s.imagesPerSecond)} images/s), isolation ${s.isolation}`);
   print({ kind: "model", format: result.format, file, buildId: dataset.buildId, ms: performance.now() - started, stats: s, scores: result.scores });
   return 0;
 }

@@ -154,8 +154,7 @@ async function scoreModelSubmission(ctx: JobContext<Payload>, submission: Submis
   const s = result.stats;
   const summary =
     `[scorer] ${s.images} images with ${s.backend} in ${s.seconds.toFixed(2)} s (${Math.round(s.imagesPerSecond)} images/s); ` +
-    `model load ${s.loadSeconds.toFixed(2)} s, total ${s.totalSeconds.toFixed(2)} s; isolation: ${s.isolation.namespaces}` +
-    `${s.isolation.network ? ", no network" : ""}\n`;
+    `model load ${s.loadSeconds.toFixed(2)} s, total ${s.totalSeconds.toFixed(2)} s; isolation: ${s.isolation}\n`;
   return scored(submission, result.scores, timing, summary + result.log, result.format);
 }
 

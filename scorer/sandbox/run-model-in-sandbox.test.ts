@@ -173,14 +173,14 @@ describe("runModelInSandbox: the walls", () => {
         [`write:${written}`]: "ERR_ACCESS_DENIED",
         [`write:${path.join(dir, "model.onnx")}`]: "ERR_ACCESS_DENIED",
         "spawn:/bin/cat": "ERR_ACCESS_DENIED",
-        [`connect:${port}`]: r2.stats.isolation.network ? "ENETUNREACH" : "ok",
+        // The sandbox's own network namespace: under bubblewrap its loopback is up but empty, under
+        // unshare it is down. Where the OS gives no namespaces at all the stats say so.
+        [`connect:${port}`]: r2.stats.isolation.includes("no namespaces are available") ? "ok" : expect.stringMatching(/^(ECONNREFUSED|ENETUNREACH)$/),
       });
       expect(fs.existsSync(written)).toBe(false);
       expect(r2.log).not.toContain("SECRET-LABELS");
       expect(fs.readFileSync(hiddenFile, "utf8")).toBe(HIDDEN_SECRET);
-      if (process.getuid?.() === 0) {
-        expect(r2.stats.isolation).toEqual({ namespaces: "root", network: true, maskedPaths: [fs.realpathSync(path.dirname(hiddenFile))] });
-      }
+      if (process.getuid?.() === 0 && r2.stats.isolation !== "full") throw new Error(`as root the sandbox must be fully isolated; got ${r2.stats.isolation}`);
     } finally {
       server.close();
     }

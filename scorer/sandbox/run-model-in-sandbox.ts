@@ -3,7 +3,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import {
-  ATTRIBUTES,
   IMAGE_BYTES,
   IMAGE_CHANNELS,
   IMAGE_HEIGHT,
@@ -13,36 +12,36 @@ import {
   type HairTypeLabel,
 } from "@/lib/challenge/definition";
 import { DEFAULT_MODEL_BUNDLE_LIMITS } from "@/lib/models/limits";
-import { MANIFEST_FILE_NAME, parseManifest, type Manifest } from "@/lib/models/manifest";
+import { MANIFEST_FILE_NAME, parseManifest } from "@/lib/models/manifest";
+import { buildSandboxCommand, MASK_FAILED_EXIT, type SandboxCommand, type SandboxWalls } from "./build-sandbox-command";
 import { prepareSandboxRuntime, type SandboxRuntime } from "./build-sandbox-entry";
-import { MASK_FAILED_EXIT, osIsolation } from "./os-isolation";
-import {
-  OUT_OF_MEMORY_PATTERN,
-  type ChildMessage,
-  type SandboxBackend,
-  type SandboxConfig,
-  type SandboxFailureReason,
-  type SandboxProbe,
-} from "./protocol";
+import { CappedLog } from "./capped-log";
+import { classifySandboxExit, type SandboxExit } from "./classify-sandbox-exit";
+import { detectSandboxWalls } from "./detect-sandbox-walls";
+import type { SandboxBackend, SandboxConfig, SandboxFailureReason, SandboxProbe } from "./protocol";
+import { SandboxResultReader, type ProbeOutcome } from "./read-sandbox-results";
+
+export type { ProbeOutcome } from "./read-sandbox-results";
 
 /**
  * Runs a participant's model on the test images in a separate, locked-down process and returns
  * its predictions. The walls (see docs/decisions/0003-model-sandbox.md):
  *
+ * - OS walls (build-sandbox-command.ts, detect-sandbox-walls.ts): under bubblewrap a filesystem
+ *   built from nothing but the system's /usr, Node, the runtime files, the bundle and test.u8;
+ *   new PID, network, IPC and UTS namespaces; as root the child then drops to uid 65534 with no
+ *   capabilities and no-new-privs. Where the OS cannot give that, `stats.isolation` says so.
  * - Node permission model: the child may read its own bundled script, the trusted runtime files
- *   (tfjs wasm binaries, onnxruntime-node), the model bundle and test.u8. Nothing else: not the
- *   project folder, not DATA_DIR, not the hidden labels. No writes, no child processes.
+ *   (tfjs wasm binaries, onnxruntime-node), the model bundle and test.u8. No writes, no child
+ *   processes.
  * - rlimits via prlimit: RLIMIT_DATA caps memory (RLIMIT_AS cannot: V8 and wasm reserve ~10 GB
  *   of address space up front), RLIMIT_CPU caps CPU seconds (SIGXCPU), core dumps and file
  *   writes (RLIMIT_FSIZE=0) are off even for native code.
- * - OS namespaces (os-isolation.ts), for native code the permission model cannot see: no
- *   network interfaces, and the secret folders (the `hidden/` folder beside the test cache, plus
- *   `maskPaths`) covered by an empty tmpfs. As root, or in a user namespace where allowed; if
- *   neither works the run goes ahead and `stats.isolation` says so.
  * - A wall-clock timer in this process that SIGKILLs the child's process group.
  * - The environment is emptied (no secrets from ours), the working folder is the bundle.
- * - Results come back on a separate pipe as JSON lines, size-capped and validated here: exactly
- *   one prediction per test image, class indices in range. stdout/stderr are only a capped log.
+ * - Results come back on a separate pipe (read-sandbox-results.ts), size-capped and validated
+ *   here: exactly one prediction per test image, class indices in range. stdout/stderr are only
+ *   a capped log.
  */
 
 export interface SandboxLimits {
@@ -75,13 +74,11 @@ export interface SandboxStats {
   /** Seconds from spawn until the child was ready to load the model (process + runtime start). */
   startupSeconds: number;
   totalSeconds: number;
-  /** Which OS walls held for this run (the permission model and rlimits always apply). */
-  isolation: { namespaces: "root" | "user-namespace" | "none"; network: boolean; maskedPaths: string[] };
-}
-
-export interface ProbeOutcome {
-  probe: SandboxProbe;
-  outcome: string;
+  /**
+   * "full" when every OS wall held (bubblewrap as root), otherwise "partial: <why>". The
+   * permission model and the rlimits always apply.
+   */
+  isolation: string;
 }
 
 export type RunModelInSandboxResult =
@@ -91,19 +88,22 @@ export type RunModelInSandboxResult =
 export interface RunModelInSandboxOptions {
   /** An extracted bundle (extractModelBundle): manifest.json plus the model files. */
   bundleDir: string;
-  /** `<build>/cache`, holding test.u8 and test.json. Only test.u8 is opened by the child. */
+  /** `<build>/cache`, holding test.u8 and test.json. Only test.u8 is visible to the child. */
   testCacheDir: string;
   limits?: Partial<SandboxLimits>;
   /** Receives the child's output as it arrives (capped like the returned log). */
   onLog?: (text: string) => void;
   /**
-   * Folders to hide from the child even from native code (empty tmpfs over them). The `hidden/`
-   * folder next to `testCacheDir` is always added when it exists. Must not contain the bundle or
-   * the test cache.
+   * Folders to hide from the child even from native code. Under bubblewrap nothing of the host
+   * is visible unless bound, so these matter only where a system folder would show them, or with
+   * the older unshare wrapper (empty tmpfs over them). The `hidden/` folder next to
+   * `testCacheDir` is always added when it exists. Must not contain the bundle or the test cache.
    */
   maskPaths?: string[];
   /** Test-only: file/process/network operations the child attempts first (they must fail). */
   probes?: SandboxProbe[];
+  /** Called once the child has loaded the model, with the pid of the wrapper process we started. */
+  onReady?: (info: { pid: number }) => void;
   /**
    * Aborting kills the child at once and makes the call reject (a platform event, e.g. the
    * worker releasing its job at shutdown; it is not the participant's failure).
@@ -119,10 +119,6 @@ const testCacheSchema = z.object({
   channels: z.literal(IMAGE_CHANNELS),
   ids: z.array(z.string().min(1)),
 });
-
-const LOG_HEAD_BYTES = 48 * 1024;
-const LOG_TAIL_BYTES = 16 * 1024;
-const MAX_RESULT_LINE = 1024 * 1024;
 
 export async function runModelInSandbox(options: RunModelInSandboxOptions): Promise<RunModelInSandboxResult> {
   const limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
@@ -151,8 +147,106 @@ export async function runModelInSandbox(options: RunModelInSandboxOptions): Prom
     },
     probes: options.probes,
   };
-  const maskPaths = resolveMaskPaths(options, [bundleDir, imagesFile, runtime.entryFile]);
-  return supervise(config, runtime, limits, manifest, ids, maskPaths, options.onLog, options.signal);
+  checkPrlimit();
+  const walls = detectSandboxWalls();
+  const readOnlyPaths = sandboxReadOnlyPaths(config, runtime);
+  const maskPaths = resolveMaskPaths(options, readOnlyPaths);
+  const command = buildSandboxCommand({
+    walls,
+    command: nodeCommand(config, runtime, limits),
+    readOnlyPaths,
+    maskPaths,
+    cwd: bundleDir,
+    limits,
+  });
+
+  const outcome = await superviseSandbox({
+    command,
+    cwd: bundleDir,
+    count: ids.length,
+    classCounts: [manifest.outputs.Gender.classes.length, manifest.outputs.Hair_Color.classes.length, manifest.outputs.Hair_Type.classes.length],
+    wallSeconds: limits.wallSeconds,
+    onLog: options.onLog,
+    onReady: options.onReady,
+    signal: options.signal,
+  });
+  const { reader, log } = outcome;
+  const verdict = classifySandboxExit({
+    exit: outcome.exit,
+    signalsAsExitCodes: walls.wrapper === "bubblewrap",
+    killedFor: outcome.killedFor,
+    setupFailure: setupFailure(walls, outcome.exit, reader, log),
+    violation: reader.violation,
+    childError: reader.childError,
+    done: reader.done !== undefined,
+    filledCount: reader.filledCount,
+    count: ids.length,
+    limits,
+    totalSeconds: outcome.totalSeconds,
+    logTail: log.tail(),
+  });
+  const text = log.text();
+  if (verdict.kind === "platform-error") throw new Error(verdict.message);
+  if (verdict.kind === "failed") return { ok: false, reason: verdict.reason, message: verdict.message, log: text, probes: reader.probes };
+
+  const predictions = new Map<string, ImagePrediction>();
+  const idx = reader.indices;
+  for (let i = 0; i < ids.length; i++) {
+    predictions.set(ids[i], {
+      Gender: manifest.outputs.Gender.classes[idx[i * 3]] as GenderLabel,
+      Hair_Color: manifest.outputs.Hair_Color.classes[idx[i * 3 + 1]] as HairColorLabel,
+      Hair_Type: manifest.outputs.Hair_Type.classes[idx[i * 3 + 2]] as HairTypeLabel,
+    });
+  }
+  const seconds = reader.done!.seconds;
+  const ready = reader.ready;
+  return {
+    ok: true,
+    predictions,
+    log: text,
+    probes: reader.probes,
+    stats: {
+      images: ids.length,
+      seconds,
+      imagesPerSecond: seconds > 0 ? ids.length / seconds : Infinity,
+      backend: ready?.backend ?? config.backend,
+      loadSeconds: ready?.loadSeconds ?? 0,
+      startupSeconds: ready ? Math.max(0, (reader.readyAt - outcome.started) / 1000 - ready.loadSeconds) : 0,
+      totalSeconds: outcome.totalSeconds,
+      isolation: walls.isolation,
+    },
+  };
+}
+
+/**
+ * Everything of the host the child may see, read-only: Node itself, the bundled child script,
+ * the runtime files of its backend, the model bundle and test.u8. The same list becomes both the
+ * bubblewrap binds and Node's `--allow-fs-read` grants.
+ */
+export function sandboxReadOnlyPaths(config: SandboxConfig, runtime: SandboxRuntime): string[] {
+  const paths = [process.execPath, runtime.entryFile, config.bundleDir, config.imagesFile, ...backendPaths(config, runtime)];
+  return [...new Set(paths.map((p) => fs.realpathSync(p)))];
+}
+
+function backendPaths(config: SandboxConfig, runtime: SandboxRuntime): string[] {
+  if (config.backend === "onnxruntime") return runtime.ortDirs;
+  if (config.backend === "tfjs-wasm") return runtime.wasmFiles;
+  // tfjs-node pulls in its own tfjs packages: grant node_modules (never the project root).
+  return [runtime.tfjsNode!.nodeModulesDir];
+}
+
+/** The Node command line of the child, under the permission model. */
+export function nodeCommand(config: SandboxConfig, runtime: SandboxRuntime, limits: SandboxLimits): string[] {
+  const reads = [runtime.entryFile, config.bundleDir, config.imagesFile, ...backendPaths(config, runtime)];
+  // No eval/new Function: neither tfjs, its wasm glue nor onnxruntime needs them, and nothing in
+  // a model should ever become code.
+  const args = ["--experimental-permission", "--no-warnings", "--disallow-code-generation-from-strings"];
+  if (config.backend === "tfjs-wasm") args.push("--allow-worker");
+  else args.push("--allow-addons");
+  for (const r of reads) args.push(`--allow-fs-read=${fs.realpathSync(r)}`);
+  // The JS heap gets part of the data limit; the rest is for tensors (malloc, wasm memory).
+  args.push(`--max-old-space-size=${Math.max(96, Math.min(2048, Math.floor(limits.memoryMb / 2)))}`);
+  return [process.execPath, ...args, runtime.entryFile, JSON.stringify(config)];
 }
 
 function resolveMaskPaths(options: RunModelInSandboxOptions, needed: string[]): string[] {
@@ -187,85 +281,51 @@ function checkPrlimit(): void {
   if (r.status !== 0) throw new Error("the model sandbox needs prlimit (util-linux) on the PATH to cap memory and CPU");
 }
 
-function nodeArgs(config: SandboxConfig, runtime: SandboxRuntime, limits: SandboxLimits): string[] {
-  const reads = [runtime.entryFile, config.bundleDir, config.imagesFile];
-  // No eval/new Function: neither tfjs, its wasm glue nor onnxruntime needs them, and nothing in
-  // a model should ever become code.
-  const args = ["--experimental-permission", "--no-warnings", "--disallow-code-generation-from-strings"];
-  if (config.backend === "onnxruntime") {
-    reads.push(...runtime.ortDirs);
-    args.push("--allow-addons");
-  } else if (config.backend === "tfjs-wasm") {
-    reads.push(...runtime.wasmFiles);
-    args.push("--allow-worker");
-  } else {
-    // tfjs-node pulls in its own tfjs packages: grant node_modules (never the project root).
-    reads.push(runtime.tfjsNode!.nodeModulesDir);
-    args.push("--allow-addons");
-  }
-  for (const r of reads) args.push(`--allow-fs-read=${fs.realpathSync(r)}`);
-  // The JS heap gets part of the data limit; the rest is for tensors (malloc, wasm memory).
-  args.push(`--max-old-space-size=${Math.max(96, Math.min(2048, Math.floor(limits.memoryMb / 2)))}`);
-  return args;
+/**
+ * The wrappers failed before the model was touched (nothing came back on the result channel):
+ * the unshare mask script's own exit code, or bubblewrap/setpriv/prlimit complaining on the
+ * first line of the output, before Node could print anything.
+ */
+function setupFailure(walls: SandboxWalls, exit: SandboxExit, reader: SandboxResultReader, log: CappedLog): string | undefined {
+  if (exit.code === 0 || reader.ready || reader.probes.length > 0 || reader.childError) return undefined;
+  const start = log.start();
+  if (walls.wrapper === "unshare" && exit.code === MASK_FAILED_EXIT) return start.slice(0, 500);
+  if (/^(bwrap|setpriv|prlimit|unshare): /.test(start)) return start.split("\n")[0].slice(0, 500);
+  return undefined;
 }
 
-async function supervise(
-  config: SandboxConfig,
-  runtime: SandboxRuntime,
-  limits: SandboxLimits,
-  manifest: Manifest,
-  ids: string[],
-  maskPaths: string[],
-  onLog?: (text: string) => void,
-  abortSignal?: AbortSignal,
-): Promise<RunModelInSandboxResult> {
-  checkPrlimit();
-  const isolation = osIsolation();
-  const masked = isolation.kind === "none" ? [] : maskPaths;
-  const cpu = Math.max(1, Math.ceil(limits.cpuSeconds));
-  const inner = [
-    "prlimit",
-    `--data=${Math.floor(limits.memoryMb * 1024 * 1024)}`,
-    // Soft limit: SIGXCPU (terminates Node); hard limit a second later: SIGKILL.
-    `--cpu=${cpu}:${cpu + 1}`,
-    "--core=0",
-    "--fsize=0",
-    "--",
-    // Every wrapper execs, so the scorer stays the sandbox's parent; if the scorer dies (even
-    // by SIGKILL) the kernel kills the sandbox too, instead of leaving it to burn CPU up to its
-    // limit with nobody waiting. (A JS watchdog cannot do this: inference may block the loop.)
-    ...(hasSetpriv() ? ["setpriv", "--pdeathsig", "KILL", "--"] : []),
-    process.execPath,
-    ...nodeArgs(config, runtime, limits),
-    runtime.entryFile,
-    JSON.stringify(config),
-  ];
-  const command = isolation.wrap(inner, masked);
+interface SuperviseOptions {
+  command: SandboxCommand;
+  cwd: string;
+  count: number;
+  classCounts: readonly [number, number, number];
+  wallSeconds: number;
+  onLog?: (text: string) => void;
+  onReady?: (info: { pid: number }) => void;
+  signal?: AbortSignal;
+}
 
+interface SuperviseOutcome {
+  exit: SandboxExit;
+  reader: SandboxResultReader;
+  log: CappedLog;
+  killedFor?: "wall-clock";
+  /** performance.now() at spawn. */
+  started: number;
+  totalSeconds: number;
+}
+
+/** Starts the sandbox, feeds its result pipe to the reader, enforces the wall clock and abort. */
+async function superviseSandbox(options: SuperviseOptions): Promise<SuperviseOutcome> {
   const started = performance.now();
-  const child = spawn(command[0], command.slice(1), {
-    cwd: config.bundleDir,
-    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" } as unknown as NodeJS.ProcessEnv,
+  const child = spawn(options.command.argv[0], options.command.argv.slice(1), {
+    cwd: options.cwd,
+    // spawn merges nothing into `env`: the child gets exactly these variables. (Next's typing of
+    // ProcessEnv requires NODE_ENV, which the child must not get.)
+    env: options.command.env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe", "pipe"],
     detached: true,
   });
-
-  const log = new CappedLog(onLog);
-  child.stdout!.on("data", (b: Buffer) => log.add(b));
-  child.stderr!.on("data", (b: Buffer) => log.add(b));
-
-  const count = ids.length;
-  const filled = new Uint8Array(count);
-  const idx = new Uint8Array(count * 3);
-  let filledCount = 0;
-  const probes: ProbeOutcome[] = [];
-  let ready: Extract<ChildMessage, { t: "ready" }> | undefined;
-  let readyAt = 0;
-  let done: Extract<ChildMessage, { t: "done" }> | undefined;
-  let childError: Extract<ChildMessage, { t: "error" }> | undefined;
-  let protocolError: { reason: SandboxFailureReason; message: string } | undefined;
-  let killedFor: "wall-clock" | undefined;
-
   const kill = () => {
     try {
       process.kill(-child.pid!, "SIGKILL");
@@ -273,200 +333,35 @@ async function supervise(
       child.kill("SIGKILL");
     }
   };
-  const violate = (reason: SandboxFailureReason, message: string) => {
-    protocolError ??= { reason, message };
-    kill();
-  };
 
-  const maxResultBytes = count * 64 + 1024 * 1024;
-  let resultBytes = 0;
-  let pending = "";
-  const results = child.stdio[3] as NodeJS.ReadableStream;
-  results.on("data", (b: Buffer) => {
-    if (protocolError) return;
-    resultBytes += b.length;
-    if (resultBytes > maxResultBytes) return violate("crashed", "the sandbox sent more result data than the predictions can need");
-    pending += b.toString("utf8");
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      handle(line);
-    }
-    if (pending.length > MAX_RESULT_LINE) violate("crashed", "the sandbox sent an over-long result line");
+  const log = new CappedLog(options.onLog);
+  child.stdout!.on("data", (b: Buffer) => log.add(b));
+  child.stderr!.on("data", (b: Buffer) => log.add(b));
+  const reader = new SandboxResultReader({
+    count: options.count,
+    classCounts: options.classCounts,
+    onViolation: kill,
+    onReady: () => child.pid && options.onReady?.({ pid: child.pid }),
   });
+  (child.stdio[3] as NodeJS.ReadableStream).on("data", (b: Buffer) => reader.push(b));
 
-  const handle = (line: string) => {
-    let msg: ChildMessage;
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      return violate("crashed", "the sandbox sent a malformed result line");
-    }
-    switch (msg.t) {
-      case "probe":
-        probes.push({ probe: msg.probe, outcome: String(msg.outcome) });
-        return;
-      case "ready":
-        ready = msg;
-        readyAt = performance.now();
-        return;
-      case "preds": {
-        const { start, n, idx: got } = msg;
-        if (!Number.isInteger(start) || !Number.isInteger(n) || n < 1 || start < 0 || start + n > count || !Array.isArray(got) || got.length !== n * 3) {
-          return violate("invalid-output", `the sandbox returned a malformed batch (start ${start}, ${n} images) for ${count} test images`);
-        }
-        for (let i = 0; i < n; i++) {
-          if (filled[start + i]) return violate("invalid-output", `the sandbox returned image ${start + i} twice`);
-          for (let a = 0; a < 3; a++) {
-            const k = got[i * 3 + a];
-            const classes = manifest.outputs[ATTRIBUTES[a]].classes.length;
-            if (!Number.isInteger(k) || k < 0 || k >= classes) {
-              return violate("invalid-output", `the sandbox returned class index ${k} for ${ATTRIBUTES[a]} of image ${start + i}; valid indices are 0..${classes - 1}`);
-            }
-            idx[(start + i) * 3 + a] = k;
-          }
-          filled[start + i] = 1;
-          filledCount++;
-        }
-        return;
-      }
-      case "done":
-        done = msg;
-        return;
-      case "error":
-        childError = { t: "error", reason: msg.reason, message: String(msg.message).slice(0, 4000) };
-        return;
-      default:
-        return violate("crashed", "the sandbox sent an unknown message");
-    }
-  };
-
+  let killedFor: "wall-clock" | undefined;
   const timer = setTimeout(() => {
     killedFor = "wall-clock";
     kill();
-  }, limits.wallSeconds * 1000);
+  }, options.wallSeconds * 1000);
+  const abortSignal = options.signal;
   const onAbort = () => kill();
   if (abortSignal?.aborted) kill();
   else abortSignal?.addEventListener("abort", onAbort, { once: true });
 
-  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+  const exit = await new Promise<SandboxExit>((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (c, s) => resolve({ code: c, signal: s }));
+    child.on("close", (code, signal) => resolve({ code, signal }));
   }).finally(() => {
     clearTimeout(timer);
     abortSignal?.removeEventListener("abort", onAbort);
   });
   if (abortSignal?.aborted) throw new Error("the sandbox run was cancelled (the scorer is stopping)");
-  const totalSeconds = (performance.now() - started) / 1000;
-  const text = log.text();
-
-  const fail = (reason: SandboxFailureReason, message: string): RunModelInSandboxResult => ({ ok: false, reason, message, log: text, probes });
-
-  if (killedFor === "wall-clock") {
-    return fail("wall-clock", `the model did not finish within ${limits.wallSeconds} s (${filledCount} of ${count} images done); it was stopped`);
-  }
-  if (protocolError) return fail(protocolError.reason, protocolError.message);
-  if (code === MASK_FAILED_EXIT && !ready && probes.length === 0) {
-    // Our set-up failed before the model was touched: a platform problem, not the participant's.
-    throw new Error(`the sandbox could not mask ${masked.join(", ")}: ${text.slice(0, 500)}`);
-  }
-  if (signal === "SIGXCPU" || (signal === "SIGKILL" && !killedFor && cpuLikelyExhausted(totalSeconds, limits))) {
-    return fail("cpu", `the model used more than ${cpu} s of CPU time (${filledCount} of ${count} images done); it was stopped`);
-  }
-  if (childError) {
-    if (childError.reason === "memory") return fail("memory", `the model ran out of memory (limit ${limits.memoryMb} MB): ${childError.message}`);
-    return fail(childError.reason, childError.message);
-  }
-  if (code !== 0 || signal) {
-    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    if (OUT_OF_MEMORY_PATTERN.test(log.tail())) return fail("memory", `the model ran out of memory (limit ${limits.memoryMb} MB); the sandbox ${how}`);
-    return fail("crashed", `the sandbox ${how} while running the model`);
-  }
-  if (!done || filledCount !== count) {
-    return fail("invalid-output", `the sandbox returned predictions for ${filledCount} of ${count} test images`);
-  }
-
-  const predictions = new Map<string, ImagePrediction>();
-  for (let i = 0; i < count; i++) {
-    predictions.set(ids[i], {
-      Gender: manifest.outputs.Gender.classes[idx[i * 3]] as GenderLabel,
-      Hair_Color: manifest.outputs.Hair_Color.classes[idx[i * 3 + 1]] as HairColorLabel,
-      Hair_Type: manifest.outputs.Hair_Type.classes[idx[i * 3 + 2]] as HairTypeLabel,
-    });
-  }
-  const seconds = done.seconds;
-  return {
-    ok: true,
-    predictions,
-    log: text,
-    probes,
-    stats: {
-      images: count,
-      seconds,
-      imagesPerSecond: seconds > 0 ? count / seconds : Infinity,
-      backend: ready?.backend ?? config.backend,
-      loadSeconds: ready?.loadSeconds ?? 0,
-      startupSeconds: ready ? Math.max(0, (readyAt - started) / 1000 - ready.loadSeconds) : 0,
-      totalSeconds,
-      isolation: { namespaces: isolation.kind, network: isolation.kind !== "none", maskedPaths: masked },
-    },
-  };
-}
-
-/** A SIGKILL we did not send is the hard CPU limit when the run lasted about that long. */
-let setprivAvailable: boolean | undefined;
-function hasSetpriv(): boolean {
-  setprivAvailable ??= spawnSync("setpriv", ["--version"], { stdio: "ignore" }).status === 0;
-  return setprivAvailable;
-}
-
-function cpuLikelyExhausted(totalSeconds: number, limits: SandboxLimits): boolean {
-  return totalSeconds * Math.max(1, limits.threads) >= limits.cpuSeconds;
-}
-
-/** Keeps the first and last part of a noisy child's output, and says how much was dropped. */
-class CappedLog {
-  private head = "";
-  private tailBuf = "";
-  private dropped = 0;
-  private notified = false;
-  constructor(private readonly onLog?: (text: string) => void) {}
-
-  add(chunk: Buffer): void {
-    // onnxruntime colours its messages; keep the log plain text.
-    // eslint-disable-next-line no-control-regex
-    const s = chunk.toString("utf8").replace(/\u001b\[[0-9;]*m/g, "");
-    if (this.head.length < LOG_HEAD_BYTES) {
-      const take = s.slice(0, LOG_HEAD_BYTES - this.head.length);
-      this.head += take;
-      this.onLog?.(take);
-      if (take.length === s.length) return;
-      this.pushTail(s.slice(take.length));
-    } else {
-      this.pushTail(s);
-    }
-    if (!this.notified) {
-      this.notified = true;
-      this.onLog?.("\n[log truncated: the rest is kept only as a tail]\n");
-    }
-  }
-
-  private pushTail(s: string): void {
-    this.tailBuf += s;
-    if (this.tailBuf.length > LOG_TAIL_BYTES) {
-      this.dropped += this.tailBuf.length - LOG_TAIL_BYTES;
-      this.tailBuf = this.tailBuf.slice(-LOG_TAIL_BYTES);
-    }
-  }
-
-  tail(): string {
-    return (this.head + this.tailBuf).slice(-LOG_TAIL_BYTES);
-  }
-
-  text(): string {
-    if (!this.tailBuf) return this.head;
-    const gap = this.dropped ? `\n[... ${this.dropped} characters dropped ...]\n` : "";
-    return this.head + gap + this.tailBuf;
-  }
+  return { exit, reader, log, killedFor, started, totalSeconds: (performance.now() - started) / 1000 };
 }
