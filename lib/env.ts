@@ -62,11 +62,39 @@ const schema = z.object({
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Public origin of the site (next-auth's NEXTAUTH_URL); defaults to http://localhost:PORT. */
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Outgoing mail (address verification, password resets, notices): an SMTP URL such as
+   * smtps://user:pass@smtp.example.org:465. Unset: every message is written to DATA_DIR/outbox
+   * as an .eml file and its link printed in the server log.
+   */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  /** The sender of outgoing mail, e.g. "Tiny Portraits <challenge@example.org>". */
+  MAIL_FROM: z.string().min(3).default("Tiny Portraits <no-reply@tiny-portraits.local>"),
+  /**
+   * Reverse proxies in front of the web server that append to X-Forwarded-For. 0: the client is
+   * the socket's peer and the header is ignored; n: the n-th entry from the right is the client.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Comma-separated e-mail domains sign-up accepts (empty: all, except the blocked ones). */
+  SIGNUP_ALLOWED_DOMAINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean)),
+  /** Comma-separated e-mail domains sign-up refuses (e.g. throw-away mail services). */
+  SIGNUP_BLOCKED_DOMAINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean)),
+  /** Sign-ups per client address per hour. */
+  SIGNUP_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  /** Sign-ups per hour for the whole site (a flood from many addresses). */
+  SIGNUP_GLOBAL_PER_HOUR: z.coerce.number().int().min(1).default(200),
   /** Test-only: `1` registers the test job types (test-sleep, test-fail) in workers. */
   TEST_JOB_TYPES: z.enum(["0", "1"]).default("0"),
 });
 
-export type Env = z.infer<typeof schema> & { dataDir: string; databaseUrl: string };
+/** publicUrl: PUBLIC_URL without a trailing slash, or http://localhost:PORT; links in e-mails start with it. */
+export type Env = z.infer<typeof schema> & { dataDir: string; databaseUrl: string; publicUrl: string };
 
 let cached: Env | undefined;
 
@@ -80,7 +108,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   const dataDir = path.resolve(parsed.data.DATA_DIR);
   const databaseUrl = parsed.data.DATABASE_URL ?? `file:${path.join(dataDir, "db.sqlite")}`;
-  return { ...parsed.data, dataDir, databaseUrl };
+  const publicUrl = (parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, "");
+  return { ...parsed.data, dataDir, databaseUrl, publicUrl };
 }
 
 export function env(): Env {

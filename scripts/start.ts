@@ -16,6 +16,7 @@ import { startEmbeddedWorker } from "../scorer/start-embedded-worker";
 import { ensureQuickBaselines } from "../lib/baselines/ensure-quick-baselines";
 import { getDb } from "../lib/db/client";
 import { ensureDefaultPhase } from "../lib/phases/ensure-default-phase";
+import { findUnverifiedOrganizerEmails } from "../lib/auth/find-unverified-organizer-emails";
 
 const log = (msg: string) => process.stderr.write(`[start] ${msg}\n`);
 
@@ -33,11 +34,14 @@ async function main() {
   if ((await ensureDefaultPhase({ db: getDb() })).created) log("opened the default development phase (90 days)");
   ensureNextBuild({ root, log });
 
-  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const server = spawn(process.execPath, [nextBin, "start", "-p", String(config.PORT), "-H", config.HOST], {
+  for (const line of await findUnverifiedOrganizerEmails({ db: getDb() })) log(`warning: ${line}`);
+
+  // Our own HTTP server around Next.js (not `next start`): it hands the socket address to the
+  // app, the only client address that cannot be forged (lib/http/client-address.ts).
+  const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve-web.ts")], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, DATA_DIR: config.dataDir, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, DATA_DIR: config.dataDir, PORT: String(config.PORT), HOST: config.HOST, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
   log(`serving on http://localhost:${config.PORT}`);
   const worker = startEmbeddedWorker({ log });

@@ -53,6 +53,9 @@ export function SignInForm(props: { callbackUrl: string; providers: { id: string
         </div>
       )}
       <p className="text-sm text-stone-600">
+        <Link className="underline" href="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p className="text-sm text-stone-600">
         New here? <Link className="underline" href={`/sign-up?callbackUrl=${encodeURIComponent(props.callbackUrl)}`}>Create an account</Link>
       </p>
     </div>

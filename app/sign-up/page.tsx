@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/get-current-user";
 import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
+import { PASSWORD_MIN_SCORE } from "@/lib/auth/check-password-strength";
 import { SignUpForm } from "./sign-up-form";
 
 export const metadata: Metadata = { title: "Create an account" };
@@ -17,7 +18,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
           You need an account to download the data and to submit. Your name appears on the leaderboard; your e-mail address never does.
         </p>
       </div>
-      <SignUpForm callbackUrl={callbackUrl} />
+      <SignUpForm callbackUrl={callbackUrl} minScore={PASSWORD_MIN_SCORE} />
     </div>
   );
 }

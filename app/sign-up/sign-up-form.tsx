@@ -1,15 +1,16 @@
 "use client";
-import { signIn } from "next-auth/react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { signUpInputSchema } from "@/lib/auth/account-schemas";
+import { PASSWORD_MIN_LENGTH, signUpInputSchema } from "@/lib/auth/account-schemas";
 import { signUpAction } from "./actions";
 import { FormField } from "../sign-in/form-field";
 
-export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
-  const router = useRouter();
+/** Shown under the password field: the server checks it against common passwords (zxcvbn). */
+const PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters and hard to guess: common passwords, names and keyboard patterns are refused (a strength of 3 out of 4 is needed). A few unrelated words work well.`;
+
+export function SignUpForm({ callbackUrl, minScore }: { callbackUrl: string; minScore: number }) {
   const [pending, setPending] = useState(false);
+  const [sentTo, setSentTo] = useState<string>();
   const [message, setMessage] = useState<string>();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
 
@@ -36,14 +37,23 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       setFieldErrors(result.fieldErrors ?? {});
       return;
     }
-    const signedIn = await signIn("credentials", { email: parsed.data.email, password: input.password, redirect: false });
-    if (!signedIn?.ok) {
-      setPending(false);
-      setMessage("Your account was created, but signing in failed. Please sign in.");
-      return;
-    }
-    router.push(callbackUrl);
-    router.refresh();
+    // No sign-in here: whether it worked would tell whether the address already had an account.
+    setPending(false);
+    setSentTo(result.email);
+  }
+
+  if (sentTo) {
+    return (
+      <div role="status" className="space-y-3 rounded border border-teal-300 bg-teal-50 p-4 text-sm" data-testid="sign-up-sent">
+        <p className="font-medium">Check your inbox.</p>
+        <p>
+          We sent a link to <strong>{sentTo}</strong>. Open it to confirm your address, then sign in. The link works for 24 hours.
+        </p>
+        <p>
+          <Link className="underline" href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}>Go to sign-in</Link>
+        </p>
+      </div>
+    );
   }
 
   return (
@@ -53,7 +63,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       )}
       <FormField name="name" label="Name on the leaderboard" autoComplete="nickname" error={fieldErrors.name} />
       <FormField name="email" label="E-mail" type="email" autoComplete="email" error={fieldErrors.email} />
-      <FormField name="password" label="Password" type="password" autoComplete="new-password" error={fieldErrors.password} hint="At least 10 characters." />
+      <FormField name="password" label="Password" type="password" autoComplete="new-password" error={fieldErrors.password} hint={PASSWORD_HINT.replace("3 out of 4", `${minScore} out of 4`)} />
       <button type="submit" disabled={pending} className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2 disabled:opacity-60">
         {pending ? "Creating your account…" : "Create account"}
       </button>

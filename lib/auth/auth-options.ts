@@ -7,22 +7,35 @@ import { getDb } from "../db/client";
 import { env } from "../env";
 import { INTERNAL_ERROR_MESSAGE, isAppError } from "../errors/app-error";
 import { getInstanceSecret } from "../setup/instance-secret";
+import { formatClientAddress, readClientAddress, throttleKeyOf } from "../http/client-address";
+import { createSession, SESSION_ABSOLUTE_MS } from "./create-session";
+import { endSession } from "./end-sessions";
 import { findOrCreateOAuthUser } from "./find-or-create-oauth-user";
 import { verifyCredentials } from "./verify-credentials";
 
-/** The client address a proxy reports, if any (see sign-in-rate-limit.ts for why only then). */
-function forwardedIp(headers: Record<string, unknown> | undefined): string | null {
-  const value = headers?.["x-forwarded-for"] ?? headers?.["x-real-ip"];
-  return typeof value === "string" ? value.split(",")[0].trim() || null : null;
+/** What authorize() hands to the jwt callback besides the user: for the session row. */
+interface SignedInUser {
+  id: string;
+  email: string;
+  name: string;
+  client?: string;
+  userAgent?: string;
+}
+
+/** Google says whether the address is verified; GitHub only hands out verified addresses. */
+function providerVerifiesEmail(provider: string, profile: unknown): boolean {
+  if (provider === "github") return true;
+  return (profile as { email_verified?: boolean } | undefined)?.email_verified === true;
 }
 
 let cached: NextAuthOptions | undefined;
 
 /**
  * next-auth configuration: e-mail + password always; GitHub and Google when their client id and
- * secret are set. Sessions are signed JWT cookies holding only the user id: role and name are
- * read from the database on each request (getCurrentUser), so a promotion or a deleted account
- * takes effect at once.
+ * secret are set. A sign-in creates a server-side Session row; the JWT cookie carries only its
+ * random token (`sid`). getCurrentUser checks the row on every request, so signing out (which
+ * deletes it), "sign out everywhere" and a password change end a session at once, copied cookies
+ * included; role and name are read from the database, so a promotion takes effect at once.
  */
 export function getAuthOptions(): NextAuthOptions {
   if (cached) return cached;
@@ -37,13 +50,16 @@ export function getAuthOptions(): NextAuthOptions {
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
         try {
+          const client = readClientAddress((req?.headers ?? {}) as Record<string, unknown>);
           const user = await verifyCredentials({
             db: getDb(),
             email: credentials?.email,
             password: credentials?.password,
-            ip: forwardedIp(req?.headers as Record<string, unknown> | undefined),
+            client: throttleKeyOf(client),
           });
-          return { id: user.id, email: user.email, name: user.name };
+          const userAgent = (req?.headers as Record<string, unknown> | undefined)?.["user-agent"];
+          const signedIn: SignedInUser = { id: user.id, email: user.email, name: user.name, client: formatClientAddress(client), userAgent: typeof userAgent === "string" ? userAgent : "" };
+          return signedIn;
         } catch (error) {
           // next-auth hands the message of an error thrown here to the sign-in form as is: only
           // ever the user-facing text.
@@ -63,26 +79,39 @@ export function getAuthOptions(): NextAuthOptions {
   cached = {
     providers,
     secret: getInstanceSecret({ dataDir: config.dataDir, name: "auth-secret", override: config.AUTH_SECRET }),
-    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    // The cookie lives as long as a session can; the Session row decides when it really ends.
+    session: { strategy: "jwt", maxAge: SESSION_ABSOLUTE_MS / 1000 },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     callbacks: {
       async signIn({ account, profile }) {
         if (!account || account.provider === "credentials") return true;
-        // Google says whether the address is verified; GitHub only returns verified primary addresses.
-        const verified = account.provider !== "google" || (profile as { email_verified?: boolean } | undefined)?.email_verified === true;
-        return verified;
+        return providerVerifiesEmail(account.provider, profile);
       },
-      async jwt({ token, user, account }) {
+      async jwt({ token, user, account, profile }) {
+        if (!user) return token; // an existing session: its cookie stays as it is
+        let userId = user.id;
         if (account && account.provider !== "credentials") {
-          const ours = await findOrCreateOAuthUser({ db: getDb(), email: token.email, name: token.name });
-          token.uid = ours.id;
-        } else if (user) {
-          token.uid = user.id;
+          const ours = await findOrCreateOAuthUser({
+            db: getDb(),
+            email: (profile as { email?: string } | undefined)?.email ?? user.email,
+            emailVerified: providerVerifiesEmail(account.provider, profile),
+            name: user.name,
+          });
+          userId = ours.id;
         }
-        return token;
+        const signedIn = user as Partial<SignedInUser>;
+        const sid = await createSession({ db: getDb(), userId, ip: signedIn.client, userAgent: signedIn.userAgent });
+        // Only the session token: no name, address or user id in the cookie.
+        return { sid };
       },
-      async session({ session, token }) {
-        return { ...session, userId: typeof token.uid === "string" ? token.uid : undefined };
+      async session({ session }) {
+        // What /api/auth/session shows to the page's scripts: never the session token.
+        return { expires: session.expires } as typeof session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        await endSession({ db: getDb(), token: (token as { sid?: unknown } | null)?.sid });
       },
     },
   };

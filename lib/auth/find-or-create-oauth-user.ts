@@ -1,37 +1,63 @@
+import { randomBytes } from "node:crypto";
 import type { Db, PublicUser } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { AppError } from "../errors/app-error";
 import { displayNameSchema, emailSchema } from "./account-schemas";
+import { displayNameKey, isReservedDisplayName } from "./display-name-key";
+import { endAllSessions } from "./end-sessions";
 import { isOrganizerEmail } from "./organizer-emails";
 
 /**
- * The account of someone signing in with an OAuth provider, matched by verified e-mail address
- * (so an e-mail account and a GitHub login of the same address are one participant), created
- * on first sign-in without a password.
+ * The account of someone signing in with an OAuth provider. Only a provider that vouches for the
+ * address (`emailVerified`) is matched to an account by e-mail: anyone can type an address into
+ * our sign-up form, nobody can make GitHub or Google verify it. Linking confirms the account's
+ * address, and when it was not confirmed before, the password someone set without proving the
+ * address is removed and their sessions end. New accounts are created without a password.
  */
 export async function findOrCreateOAuthUser(options: {
   db: Db;
   email: string | null | undefined;
+  emailVerified: boolean;
   name: string | null | undefined;
   organizerEmails?: readonly string[];
+  now?: Date;
 }): Promise<PublicUser> {
+  const { db } = options;
+  const now = options.now ?? new Date();
   const email = emailSchema.safeParse(options.email ?? "");
-  if (!email.success) throw new AppError("unauthorized", { user: "Your provider did not share a verified e-mail address." });
-  const role = isOrganizerEmail(email.data, options.organizerEmails) ? "organizer" : "participant";
-  const existing = await options.db.user.findUnique({ where: { email: email.data } });
+  if (!email.success || !options.emailVerified) {
+    throw new AppError("unauthorized", { user: "Your provider did not share a verified e-mail address." });
+  }
+  const organizer = isOrganizerEmail(email.data, options.organizerEmails);
+  const existing = await db.user.findUnique({ where: { email: email.data } });
   if (existing) {
-    return role === "organizer" && existing.role !== "organizer"
-      ? options.db.user.update({ where: { id: existing.id }, data: { role } })
-      : existing;
-  }
-  const name = displayNameSchema.safeParse(options.name ?? "");
-  try {
-    return await options.db.user.create({
-      data: { email: email.data, name: name.success ? name.data : email.data.split("@")[0].slice(0, 60), role },
+    const unproved = existing.emailVerifiedAt === null;
+    const updated = await db.user.update({
+      where: { id: existing.id },
+      data: {
+        emailVerifiedAt: existing.emailVerifiedAt ?? now,
+        ...(unproved ? { passwordHash: null } : {}),
+        ...(organizer ? { role: "organizer" } : {}),
+      },
     });
-  } catch (error) {
-    // Two first sign-ins at once: the other request created it.
-    if (isUniqueViolation(error)) return options.db.user.findUniqueOrThrow({ where: { email: email.data } });
-    throw error;
+    if (unproved) await endAllSessions({ db, userId: existing.id });
+    return updated;
   }
+  const wanted = displayNameSchema.safeParse(options.name ?? "");
+  const base = wanted.success && !isReservedDisplayName(wanted.data) ? wanted.data : email.data.split("@")[0].slice(0, 50);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    // A taken (or reserved) name gets a short random suffix; the user can rename later.
+    const name = attempt === 0 && !isReservedDisplayName(base) ? base : `${base.slice(0, 50)}-${randomBytes(2).toString("hex")}`;
+    try {
+      return await db.user.create({
+        data: { email: email.data, name, nameKey: displayNameKey(name), emailVerifiedAt: now, role: organizer ? "organizer" : "participant" },
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Two first sign-ins at once: the other request created it.
+      const created = await db.user.findUnique({ where: { email: email.data } });
+      if (created) return created;
+    }
+  }
+  throw new AppError("conflict", { user: "Could not find a free display name. Please try again." });
 }

@@ -1,30 +1,32 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
 import { cache } from "react";
 import { getDb } from "../db/client";
-import type { UserRole } from "../db/enums";
+import { env } from "../env";
 import { AppError } from "../errors/app-error";
-import { getAuthOptions } from "./auth-options";
+import { getInstanceSecret } from "../setup/instance-secret";
+import { SESSION_COOKIE_NAMES, readSessionCookie } from "./read-session-cookie";
+import { resolveSession, type SessionUser } from "./resolve-session";
 
-export interface CurrentUser {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-}
+export type CurrentUser = SessionUser;
+
+/** The session token of this request's cookie, or null (for "sign out everywhere else"). */
+export const getSessionToken = cache(async (): Promise<string | null> => {
+  const store = await cookies();
+  const cookie = SESSION_COOKIE_NAMES.map((name) => store.get(name)?.value).find(Boolean);
+  const config = env();
+  return readSessionCookie({ cookie, secret: getInstanceSecret({ dataDir: config.dataDir, name: "auth-secret", override: config.AUTH_SECRET }) });
+});
 
 /**
- * The signed-in user of this request (pages, route handlers, server actions), or null. Read
- * from the database once per request (React cache), so a deleted account is signed out at once.
+ * The signed-in user of this request (pages, route handlers, server actions), or null. The
+ * cookie only names a server-side session (lib/auth/resolve-session.ts): a session that was
+ * signed out, ended everywhere or expired is no session, whatever the cookie says. Role, name
+ * and whether the address is confirmed are read from the database once per request (React cache).
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = (await getServerSession(getAuthOptions())) as { userId?: string } | null;
-  if (!session?.userId) return null;
-  const user = await getDb().user.findUnique({
-    where: { id: session.userId },
-    select: { id: true, email: true, name: true, role: true },
-  });
-  return user ? { ...user, role: user.role as UserRole } : null;
+  const token = await getSessionToken();
+  return token ? resolveSession({ db: getDb(), token }) : null;
 });
 
 /** For route handlers and actions: the user, or AppError "unauthorized" (401). */

@@ -44,3 +44,7 @@ export type JobStatus = z.infer<typeof JobStatus>;
 /** How participants see public scores while a phase runs (Phase.scoreVisibility; lib/phases/score-policy.ts). */
 export const ScoreVisibility = z.enum(["rounded", "ladder"]);
 export type ScoreVisibility = z.infer<typeof ScoreVisibility>;
+
+/** What a link sent by e-mail does (EmailToken.kind; lib/auth/create-email-token.ts). */
+export const EmailTokenKind = z.enum(["verify-email", "reset-password"]);
+export type EmailTokenKind = z.infer<typeof EmailTokenKind>;

@@ -1,27 +1,17 @@
+import { formatClientAddress, readClientAddress, type HeaderSource } from "../http/client-address";
+
 /** Who is asking, for the audit trail (DownloadLog, TermsAcceptance). */
 export interface ClientInfo {
-  /** The client address chain, "" when unknown. */
+  /** The client address ("203.0.113.7", or "203.0.113.7 via 10.0.0.2" behind a proxy), "" when unknown. */
   ip: string;
   userAgent: string;
 }
 
 /**
- * The client's address and user agent from request headers, for the audit trail.
- *
- * `ip` is the whole X-Forwarded-For chain as it reached us ("203.0.113.7" or
- * "203.0.113.7, 10.0.0.1"), not only its first entry: the first entry is whatever the client
- * chose to send, while the last is the one added by our own reverse proxy (nginx's
- * $proxy_add_x_forwarded_for appends), so keeping the chain keeps the address we can trust
- * without knowing how many proxies a deployment has. Without a proxy, Next.js fills the header
- * from the socket when the client did not send one. Values are capped: they are stored, not trusted.
+ * The client's address and user agent, for the audit trail. The address is the one
+ * lib/http/client-address.ts trusts under TRUST_PROXY_HOPS (never an X-Forwarded-For entry the
+ * client wrote itself), with the socket address kept beside it when a proxy relayed the request.
  */
-export function readClientInfo(headers: Pick<Headers, "get">): ClientInfo {
-  const forwarded = headers
-    .get("x-forwarded-for")
-    ?.split(",")
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .join(", ");
-  const ip = forwarded || headers.get("x-real-ip")?.trim() || "";
-  return { ip: ip.slice(0, 200), userAgent: (headers.get("user-agent") ?? "").slice(0, 500) };
+export function readClientInfo(headers: HeaderSource & Pick<Headers, "get">): ClientInfo {
+  return { ip: formatClientAddress(readClientAddress(headers)).slice(0, 200), userAgent: (headers.get("user-agent") ?? "").slice(0, 500) };
 }

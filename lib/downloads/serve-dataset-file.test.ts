@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { SOCKET_ADDRESS_HEADER, socketAddressStamp } from "../http/client-address";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildPaths } from "../dataset/layout";
 import { registerDataset } from "../dataset-records/register-dataset";
@@ -64,7 +65,8 @@ describeEachEngine("serve-dataset-file", (t) => {
   });
 
   it("serves a whole file with its headers and logs it with the bytes served", async () => {
-    const served = await serve(SAMPLE, { "x-forwarded-for": "203.0.113.5, 10.0.0.2", "user-agent": "vitest-agent" });
+    // The forged X-Forwarded-For entry is not what gets logged: the socket's address is.
+    const served = await serve(SAMPLE, { "x-forwarded-for": "203.0.113.5", [SOCKET_ADDRESS_HEADER]: socketAddressStamp("10.0.0.2"), "user-agent": "vitest-agent" });
     expect(served.status).toBe(200);
     const body = await readAll(served.body);
     await served.finished;
@@ -77,7 +79,7 @@ describeEachEngine("serve-dataset-file", (t) => {
     expect(h.get("content-type")).toMatch(/^text\/csv/);
     expect(h.get("cache-control")).toContain("no-transform");
     const log = await t.db.downloadLog.findUniqueOrThrow({ where: { id: served.logId! }, include: { datasetFile: true } });
-    expect(log).toMatchObject({ userId, rangeHeader: null, ip: "203.0.113.5, 10.0.0.2", userAgent: "vitest-agent" });
+    expect(log).toMatchObject({ userId, rangeHeader: null, ip: "10.0.0.2", userAgent: "vitest-agent" });
     expect(log.datasetFile.name).toBe(SAMPLE);
     expect(Number(log.bytesServed)).toBe(body.length);
   });
