@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 import { getDb } from "@/lib/db/client";
+import { isMailDelivered } from "@/lib/mail/send-mail";
 import { SubmissionStatus } from "@/lib/db/enums";
 import { getOrganizerStats } from "@/lib/organizer/get-organizer-stats";
 import { listDownloadLogs } from "@/lib/organizer/list-download-logs";
@@ -33,6 +34,12 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
       <header className="space-y-1">
         <h1 className="text-3xl font-bold tracking-tight">Organizer dashboard</h1>
         <p className="text-sm text-stone-600">Signed in as {organizer.email}. Times are UTC.</p>
+        {!isMailDelivered() && (
+          <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="mail-not-delivered">
+            E-mail is not being delivered: SMTP_URL is not set, so confirmation and password-reset mails are only written to the
+            instance&rsquo;s outbox folder (DATA_DIR/outbox) and their links printed in the server log.
+          </p>
+        )}
       </header>
 
       <section aria-labelledby="overview" className="space-y-3">

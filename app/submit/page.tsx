@@ -6,15 +6,20 @@ import { formatBytes } from "@/lib/models/limits";
 import { getUploadSettings } from "@/lib/submissions/get-upload-settings";
 import { manifestTemplate } from "@/lib/submissions/manifest-template";
 import { PREDICTIONS_CSV_HEADER } from "@/lib/submissions/create-submission-input";
+import { getTermsStatus } from "@/lib/terms/get-terms-status";
+import { resendVerificationAction } from "../verify-email/actions";
 import { QuotaLine } from "./quota-line";
 import { SubmitForm } from "./submit-form";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Submit" };
 
-export default async function SubmitPage() {
+export default async function SubmitPage({ searchParams }: { searchParams: Promise<{ resent?: string }> }) {
   const user = await requirePageUser("/submit");
+  const resent = Boolean((await searchParams).resent);
   const settings = await getUploadSettings({ db: getDb(), userId: user.id, role: user.role });
+  // Uploads need a confirmed address and the current terms (lib/submissions/create-submission.ts checks again).
+  const terms = user.role === "organizer" ? null : await getTermsStatus({ db: getDb(), userId: user.id });
   const outOfQuota = settings.quota.remaining !== null && settings.quota.remaining <= 0;
   return (
     <div className="max-w-2xl space-y-6">
@@ -27,7 +32,19 @@ export default async function SubmitPage() {
         <QuotaLine quota={settings.quota} />
       </section>
 
-      {settings.testCount === null ? (
+      {user.role !== "organizer" && !user.emailVerified ? (
+        <div role="status" className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="submit-needs-verification">
+          <p>Confirm your e-mail address before submitting: open the link we sent to <strong>{user.email}</strong>.</p>
+          <form action={resendVerificationAction}>
+            <input type="hidden" name="back" value="/submit" />
+            <button type="submit" className="underline">{resent ? "Sent. Send the link again" : "Send the link again"}</button>
+          </form>
+        </div>
+      ) : user.role !== "organizer" && !terms?.acceptedCurrent ? (
+        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="submit-needs-terms">
+          Accept the current <Link href="/terms?next=/submit" className="underline">dataset terms</Link> before submitting.
+        </p>
+      ) : settings.testCount === null ? (
         <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
           Submissions are not open yet: the challenge dataset is being prepared. Please come back later.
         </p>

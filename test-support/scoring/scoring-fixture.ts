@@ -10,6 +10,7 @@ import { registerDataset } from "../../lib/dataset-records/register-dataset";
 import type { Db, User } from "../../lib/db/client";
 import type { DatasetManifest } from "../../lib/dataset/dataset-manifest";
 import { loadTestIds } from "../../lib/scoring/load-test-ids";
+import { CURRENT_TERMS } from "../../lib/terms/terms-document";
 
 /**
  * Test-only: a small prepared dataset in a temp DATA_DIR (prepared once per test file, then
@@ -47,9 +48,18 @@ export async function registerFixtureDataset(options: { db: Db; fixture: Scoring
   return registerDataset({ db: options.db, manifest: options.fixture.manifest });
 }
 
-export async function createTestUser(options: { db: Db; role?: "participant" | "organizer" }): Promise<Omit<User, "passwordHash">> {
+/** A user who may submit: a confirmed address and the current terms accepted (`eligible: false` for neither). */
+export async function createTestUser(options: { db: Db; role?: "participant" | "organizer"; eligible?: boolean }): Promise<Omit<User, "passwordHash">> {
   const tag = randomBytes(6).toString("hex");
-  return options.db.user.create({ data: { email: `user-${tag}@example.test`, name: `User ${tag}`, role: options.role ?? "participant" } });
+  const eligible = options.eligible ?? true;
+  return options.db.user.create({
+    data: {
+      email: `user-${tag}@example.test`,
+      name: `User ${tag}`,
+      role: options.role ?? "participant",
+      ...(eligible ? { emailVerifiedAt: new Date(), termsAcceptances: { create: { termsVersion: CURRENT_TERMS.version } } } : {}),
+    },
+  });
 }
 
 /**
