@@ -82,7 +82,7 @@ export async function ensureCnnBaseline(options: EnsureCnnBaselineOptions): Prom
   const tail: string[] = [];
   let child;
   try {
-    child = spawnTraining({
+    child = await spawnTraining({
       root: options.root,
       dataDir,
       epochs: options.epochs,

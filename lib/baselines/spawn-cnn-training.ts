@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import readline from "node:readline";
+import { spawnWorkerProcess } from "../workers/spawn-worker-process";
 
 /** A running background trainer, as ensureCnnBaseline sees it (tests inject a fake one). */
 export interface TrainingProcess {
@@ -21,30 +20,40 @@ export interface SpawnCnnTrainingOptions {
   onLine: (line: string) => void;
 }
 
-export type SpawnCnnTraining = (options: SpawnCnnTrainingOptions) => TrainingProcess;
+export type SpawnCnnTraining = (options: SpawnCnnTrainingOptions) => TrainingProcess | Promise<TrainingProcess>;
+
+/**
+ * The trainer's entry, relative to the project folder: the `npm run baselines` CLI itself, so
+ * the background CNN is trained, submitted and printed exactly as by hand. (A path, not an
+ * import: lib/ does not depend on the CLI's code, only starts it.)
+ */
+export const CNN_TRAINING_ENTRY = "baselines/main.ts";
 
 /** Niceness of the background trainer: the lowest priority, so the site and scorer come first. */
 const NICENESS = 19;
 
 /**
  * Starts `npm run baselines -- --only cnn --no-wait --exit-with-parent` as a child process at
- * the lowest CPU priority. Through `nice` when it exists, so every thread of the child (the
- * data-parallel workers included; niceness is per thread on Linux) inherits it from the start;
- * otherwise os.setPriority on the child right after spawning. `--no-wait`: the child exits once
- * the entry is submitted and the running scorer (npm start's embedded worker) scores it;
- * `--exit-with-parent`: it stops when the process that started it is gone.
+ * the lowest CPU priority, through lib/workers (plain `node` on the CLI's bundle: no tsx in
+ * between, so the child gets our signals directly and sees this process as its parent). Through
+ * `nice` when it exists, so every thread of the child (the data-parallel workers included;
+ * niceness is per thread on Linux) inherits it from the start; otherwise os.setPriority on the
+ * child right after spawning. `--no-wait`: the child exits once the entry is submitted and the
+ * running scorer (npm start's embedded worker) scores it; `--exit-with-parent`: it stops when
+ * the process that started it is gone.
  */
-export const spawnCnnTraining: SpawnCnnTraining = (options) => {
-  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild, which would
-  // neither get our signals directly nor see this process as its parent.
-  const args = ["--import", "tsx", path.join(options.root, "baselines", "main.ts"), "--only", "cnn", "--no-wait", "--exit-with-parent"];
+export const spawnCnnTraining: SpawnCnnTraining = async (options) => {
+  const args = ["--only", "cnn", "--no-wait", "--exit-with-parent"];
   if (options.epochs) args.push("--epochs", String(options.epochs));
   const nice = ["/usr/bin/nice", "/bin/nice"].find((p) => fs.existsSync(p));
-  const [command, commandArgs] = nice ? [nice, ["-n", String(NICENESS), process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(command, commandArgs, {
+  const child = await spawnWorkerProcess({
+    entry: CNN_TRAINING_ENTRY,
+    root: options.root,
+    args,
     cwd: options.root,
     env: { ...process.env, DATA_DIR: options.dataDir },
     stdio: ["ignore", "pipe", "pipe"],
+    wrap: nice ? (command) => [nice, "-n", String(NICENESS), ...command] : undefined,
   });
   if (!nice && child.pid) {
     try {
@@ -53,7 +62,7 @@ export const spawnCnnTraining: SpawnCnnTraining = (options) => {
       // Not permitted here: it still runs, at normal priority.
     }
   }
-  for (const stream of [child.stdout, child.stderr]) readline.createInterface({ input: stream }).on("line", options.onLine);
+  for (const stream of [child.stdout!, child.stderr!]) readline.createInterface({ input: stream }).on("line", options.onLine);
   const exited = new Promise<number | null>((resolve) => {
     child.on("exit", (code) => resolve(code));
     child.on("error", (err) => {

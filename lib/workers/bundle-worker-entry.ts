@@ -194,7 +194,8 @@ function projectJavaScriptInPlace(root: string): Plugin {
     name: "project-javascript-in-place",
     setup(b) {
       b.onResolve({ filter: /^\.\.?\// }, async (args) => {
-        if (args.pluginData === "inner") return undefined;
+        // Inside packages (thousands of imports when they are bundled): nothing of ours.
+        if (args.pluginData === "inner" || args.resolveDir.split(path.sep).includes("node_modules")) return undefined;
         const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: "inner" });
         if (r.errors.length > 0 || !r.path) return undefined;
         const rel = path.relative(root, r.path);
