@@ -1,14 +1,19 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
+import { bundleWorkerEntry } from "@/lib/workers/bundle-worker-entry";
 
 /**
- * The sandbox child runs as one bundled JavaScript file in a private temp folder, so Node's
- * permission model can grant it exactly that file plus a few trusted runtime files, instead of
- * the project folder (which holds DATA_DIR, and with it the hidden labels, by default).
- * tfjs is bundled in; onnxruntime-node (a native addon) and tfjs-node stay outside and are
- * granted by package folder. Built once per process with esbuild (a dependency of tsx).
+ * The sandbox child runs as one bundled JavaScript file, so Node's permission model can grant
+ * it exactly that file plus a few trusted runtime files, instead of the project folder (which
+ * holds DATA_DIR, and with it the hidden labels, by default). The bundle comes from lib/workers
+ * like every other thread or process of the project, with dependencies bundled in (the child
+ * may not read node_modules): tfjs is in it; onnxruntime-node (a native addon) and tfjs-node
+ * stay outside and are granted by package folder.
+ *
+ * The bundle lives in lib/workers' cache (node_modules/.cache/tp-workers), never under DATA_DIR:
+ * the scorer masks the uploads and database folders (DATA_DIR itself with the default SQLite
+ * file), and a bundle inside a masked folder is refused by run-model-in-sandbox.ts.
  */
 
 export interface SandboxRuntime {
@@ -24,37 +29,24 @@ export interface SandboxRuntime {
   tfjsNode?: { module: string; nodeModulesDir: string };
 }
 
-let cached: Promise<SandboxRuntime> | undefined;
+/** The child's entry, relative to the project folder. */
+export const SANDBOX_ENTRY = "scorer/sandbox/sandbox-entry.ts";
 
-export function prepareSandboxRuntime(projectRoot = findProjectRoot()): Promise<SandboxRuntime> {
-  cached ??= build(projectRoot).catch((e) => {
-    cached = undefined;
-    throw e;
-  });
-  return cached;
-}
-
-async function build(projectRoot: string): Promise<SandboxRuntime> {
-  const esbuild = await import("esbuild");
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "tp-sandbox-"));
-  fs.chmodSync(outDir, 0o755);
-  process.once("exit", () => fs.rmSync(outDir, { recursive: true, force: true }));
-  const entryFile = path.join(outDir, "sandbox-entry.cjs");
-  await esbuild.build({
-    absWorkingDir: projectRoot,
-    entryPoints: [path.join(projectRoot, "scorer/sandbox/sandbox-entry.ts")],
-    outfile: entryFile,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
+/**
+ * The runtime of one sandbox run. Not kept for the life of the process: each call checks the
+ * bundle against its sources (stats only, a few ms) and gets a current file, so a bundle that
+ * another process replaced or pruned is rebuilt rather than missing.
+ */
+export async function prepareSandboxRuntime(projectRoot = findProjectRoot()): Promise<SandboxRuntime> {
+  const bundle = await bundleWorkerEntry({
+    entry: SANDBOX_ENTRY,
+    root: projectRoot,
+    bundlePackages: true,
+    external: ["onnxruntime-node", "@tensorflow/tfjs-node"],
     // ESM builds of tfjs: one copy of tfjs-core for core, layers, converter, wasm and chained ops.
     mainFields: ["module", "main"],
-    external: ["onnxruntime-node", "@tensorflow/tfjs-node"],
-    alias: { "@": projectRoot },
-    logLevel: "silent",
-    legalComments: "none",
   });
+  const entryFile = bundle.file;
 
   const req = createRequire(path.join(projectRoot, "package.json"));
   const wasmDir = path.join(packageDir(req.resolve("@tensorflow/tfjs-backend-wasm")), "dist");
@@ -91,7 +83,7 @@ function packageDir(file: string): string {
 export function findProjectRoot(start = process.cwd()): string {
   let dir = path.resolve(start);
   for (;;) {
-    if (fs.existsSync(path.join(dir, "scorer/sandbox/sandbox-entry.ts"))) return dir;
+    if (fs.existsSync(path.join(dir, SANDBOX_ENTRY))) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`cannot find scorer/sandbox/sandbox-entry.ts in ${start} or above: run from the project folder`);
     dir = parent;
