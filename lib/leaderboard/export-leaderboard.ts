@@ -81,9 +81,25 @@ function leaderboardCsv(lb: LeaderboardWithSeries): string {
   // A participant may call themselves "=HYPERLINK(...)": neutralise formula-looking names for
   // spreadsheet users (OWASP CSV injection), the only free text in the file.
   for (const rec of records) rec[2] = neutraliseFormula(String(rec[2]));
-  return stringify([header, ...records]);
+  // Quoted when they hold a separator of another locale too (`;` in much of Europe, tab), so a
+  // spreadsheet that honours quotes keeps the name in one cell.
+  return stringify([header, ...records], { quoted_match: /[;\t|]/ });
 }
 
-function neutraliseFormula(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+/**
+ * A name that cannot start a formula wherever a spreadsheet may start a cell: at its start and
+ * after any separator a locale or import dialog may use (`,` `;` tab `|`), because a program
+ * that ignores the quotes and splits `Hax;=1+1;@SUM(1+1)` on `;` would see `=1+1` as a cell.
+ * A `'` in front makes such a cell text.
+ */
+export function neutraliseFormula(s: string): string {
+  let out = "";
+  let cellStart = true;
+  for (const c of s) {
+    // A tab both starts a formula-like cell and separates cells: "\t=1" needs two markers.
+    if (cellStart && "=+-@\t\r".includes(c)) out += "'";
+    out += c;
+    cellStart = ",;\t|\r\n".includes(c);
+  }
+  return out;
 }
