@@ -7,6 +7,10 @@ export const metadata: Metadata = {
   description: "Predict gender, hair colour and hair type from 84x108 portrait thumbnails.",
 };
 
+// Every page is rendered per request: the Content-Security-Policy's script nonce (proxy.ts) is
+// new each time, and a page prerendered at build time would carry scripts without it.
+export const dynamic = "force-dynamic";
+
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
