@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Dataset } from "../db/client";
-import { closeDb } from "../db/client";
-import { resetEnvCache } from "../env";
-import { prepareScoringFixture, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
-import { describeEachEngine } from "../../test-support/test-db";
-import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../../test-support/organizer/organizer-fixtures";
+import type { Dataset } from "../lib/db/client";
+import { closeDb } from "../lib/db/client";
+import { resetEnvCache } from "../lib/env";
+import { prepareScoringFixture, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import { describeEachEngine } from "../test-support/test-db";
+import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../test-support/organizer/organizer-fixtures";
 
 // Route modules are Next.js code: "server-only" throws outside a react-server bundle.
 vi.mock("server-only", () => ({}));

@@ -4,15 +4,15 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import type { CurrentUser } from "../auth/get-current-user";
-import type { Db } from "../db/client";
-import { registerDataset } from "../dataset-records/register-dataset";
-import { readHiddenLabels } from "../dataset/read-hidden-labels";
-import { AppError } from "../errors/app-error";
-import { acceptTerms } from "../terms/accept-terms";
-import { CURRENT_TERMS } from "../terms/terms-document";
-import { describeEachEngine } from "../../test-support/test-db";
-import { prepareFixtureBuild, type FixtureBuild } from "../../test-support/downloads/prepare-fixture-build";
+import type { CurrentUser } from "../lib/auth/get-current-user";
+import type { Db } from "../lib/db/client";
+import { registerDataset } from "../lib/dataset-records/register-dataset";
+import { readHiddenLabels } from "../lib/dataset/read-hidden-labels";
+import { AppError } from "../lib/errors/app-error";
+import { acceptTerms } from "../lib/terms/accept-terms";
+import { CURRENT_TERMS } from "../lib/terms/terms-document";
+import { describeEachEngine } from "../test-support/test-db";
+import { prepareFixtureBuild, type FixtureBuild } from "../test-support/downloads/prepare-fixture-build";
 
 const state = vi.hoisted(() => ({ user: null as CurrentUser | null, db: null as Db | null, dataDir: "" }));
 

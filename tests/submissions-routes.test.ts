@@ -6,12 +6,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
-import { AppError } from "../errors/app-error";
-import type { Db } from "../db/client";
-import { resetEnvCache } from "../env";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
-import { uploadsDir } from "../storage/local-disk-blob-store";
-import { describeEachEngine } from "../../test-support/test-db";
+import { AppError } from "../lib/errors/app-error";
+import type { Db } from "../lib/db/client";
+import { resetEnvCache } from "../lib/env";
+import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import { uploadsDir } from "../lib/storage/local-disk-blob-store";
+import { describeEachEngine } from "../test-support/test-db";
 
 const session = vi.hoisted(() => ({ user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" }, db: null as unknown }));
 
