@@ -66,7 +66,7 @@ export default async function ChallengePage() {
 
       <section aria-labelledby="data" className="space-y-4">
         <h2 id="data" className="text-2xl font-semibold">The data</h2>
-        <DatasetSection dataset={overview.dataset} />
+        <DatasetSection dataset={overview.dataset} userId={user?.id ?? null} />
       </section>
 
       <section aria-labelledby="start" className="space-y-3 rounded border border-stone-200 bg-white p-5">

@@ -89,6 +89,12 @@ const schema = z.object({
   SIGNUP_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(5),
   /** Sign-ups per hour for the whole site (a flood from many addresses). */
   SIGNUP_GLOBAL_PER_HOUR: z.coerce.number().int().min(1).default(200),
+  /**
+   * The sample mosaic on the challenge page: `synthetic` (portraits drawn by the synthetic
+   * generator, never the real images), `after-terms` (real training portraits, only for users
+   * who accepted the current terms) or `off`.
+   */
+  PUBLIC_MOSAIC: z.enum(["synthetic", "after-terms", "off"]).default("synthetic"),
   /** Test-only: `1` registers the test job types (test-sleep, test-fail) in workers. */
   TEST_JOB_TYPES: z.enum(["0", "1"]).default("0"),
 });

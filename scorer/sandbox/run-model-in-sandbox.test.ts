@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   CANONICAL_CLASSES,
   expectedLabels,
@@ -17,6 +17,7 @@ import {
   writeTestCache,
   type OnnxFault,
 } from "@/test-support/models/model-fixtures";
+import { procStatus, sandboxNodePid } from "@/test-support/sandbox/process-tree";
 import { runModelInSandbox, type RunModelInSandboxResult } from "./run-model-in-sandbox";
 
 /**
@@ -188,46 +189,55 @@ describe("runModelInSandbox: the walls", () => {
 });
 
 describe("runModelInSandbox: the child never outlives its run", () => {
-  const sandboxChildren = () => {
-    const out = spawnSync("pgrep", ["-f", "sandbox-entry.cjs"], { encoding: "utf8" });
-    return out.stdout.split("\n").filter(Boolean).length;
-  };
-
   it("kills the child at once when the run is aborted, and rejects", async () => {
     const dir = bundleDir();
     writeOnnxBundle(dir, { manifest: makeManifest("onnx", { batchSize: 64 }), heads: "separate", fault: "loop-forever" });
     const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 1500);
-    await expect(
-      runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits: { ...fast, wallSeconds: 60 }, signal: controller.signal }),
-    ).rejects.toThrow(/cancelled/);
-    expect(Date.now() - started).toBeLessThan(15_000);
+    let nodePid: number | undefined;
+    const run = runModelInSandbox({
+      bundleDir: dir,
+      testCacheDir: cacheDir,
+      limits: { ...fast, wallSeconds: 60 },
+      signal: controller.signal,
+      // Loaded and deep in the endless loop: abort now.
+      onReady: ({ pid }) => {
+        nodePid = sandboxNodePid(pid);
+        controller.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(nodePid).toBeGreaterThan(0);
+    expect(alive(nodePid!)).toBe(false);
   });
 
   it("exits when its parent dies by SIGKILL (parent-death signal), instead of running to its CPU limit", async () => {
     const dir = bundleDir();
     writeOnnxBundle(dir, { manifest: makeManifest("onnx", { batchSize: 64 }), heads: "separate", fault: "loop-forever" });
-    const before = sandboxChildren();
-    // A parent process that starts a run and is then killed without any chance to clean up.
+    // A parent process that starts a run, says when the model is loaded (deep in the endless
+    // loop: native code, no more writes that would fail on a dead pipe), and is then killed
+    // without any chance to clean up.
     const script = `const { runModelInSandbox } = require(${JSON.stringify(path.resolve(__dirname, "run-model-in-sandbox.ts"))});
-      runModelInSandbox({ bundleDir: ${JSON.stringify(dir)}, testCacheDir: ${JSON.stringify(cacheDir)}, limits: { wallSeconds: 120, cpuSeconds: 120, memoryMb: 1024, threads: 1 } });
+      runModelInSandbox({ bundleDir: ${JSON.stringify(dir)}, testCacheDir: ${JSON.stringify(cacheDir)}, limits: { wallSeconds: 120, cpuSeconds: 120, memoryMb: 1024, threads: 1 },
+        onReady: () => console.log("READY") });
       setInterval(() => {}, 1000);`;
-    const parent = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: path.resolve(__dirname, "../.."), stdio: "ignore" });
-    await waitFor(() => sandboxChildren() > before, 30_000);
-    // Let it load the model and report ready, so it is deep in the endless loop (native code,
-    // no more writes that would fail on a dead pipe) when the parent dies.
-    await new Promise((r) => setTimeout(r, 4000));
-    expect(sandboxChildren()).toBeGreaterThan(before);
-    parent.kill("SIGKILL");
-    await waitFor(() => sandboxChildren() <= before, 10_000);
+    const parent = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: path.resolve(__dirname, "../.."), stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        parent.stdout.on("data", (b: Buffer) => b.toString().includes("READY") && resolve());
+        parent.on("exit", (code) => reject(new Error(`the parent exited (${code}) before the model was loaded`)));
+      });
+      const nodePid = sandboxNodePid(parent.pid!);
+      expect(nodePid).toBeGreaterThan(0);
+      parent.kill("SIGKILL");
+      await vi.waitFor(() => expect(alive(nodePid!)).toBe(false), { timeout: 10_000, interval: 100 });
+    } finally {
+      parent.kill("SIGKILL");
+    }
   });
 });
 
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** True while the process exists and is not a zombie waiting to be reaped. */
+function alive(pid: number): boolean {
+  const status = procStatus(pid);
+  return status.State !== undefined && !status.State.startsWith("Z");
 }

@@ -12,7 +12,7 @@ import {
   type HairTypeLabel,
 } from "@/lib/challenge/definition";
 import { DEFAULT_MODEL_BUNDLE_LIMITS } from "@/lib/models/limits";
-import { MANIFEST_FILE_NAME, parseManifest } from "@/lib/models/manifest";
+import { MANIFEST_FILE_NAME, parseManifest, type Manifest } from "@/lib/models/manifest";
 import { buildSandboxCommand, MASK_FAILED_EXIT, type SandboxCommand, type SandboxWalls } from "./build-sandbox-command";
 import { prepareSandboxRuntime, type SandboxRuntime } from "./build-sandbox-entry";
 import { CappedLog } from "./capped-log";
@@ -121,48 +121,14 @@ const testCacheSchema = z.object({
 });
 
 export async function runModelInSandbox(options: RunModelInSandboxOptions): Promise<RunModelInSandboxResult> {
-  const limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
-  const bundleDir = fs.realpathSync(options.bundleDir);
-  const parsed = parseManifest(fs.readFileSync(path.join(bundleDir, MANIFEST_FILE_NAME), "utf8"));
-  if (!parsed.ok) return { ok: false, reason: "model-error", message: parsed.errors.join("\n"), log: "", probes: [] };
-  const manifest = parsed.manifest;
-  const { ids, imagesFile } = readTestCache(options.testCacheDir);
-
-  const runtime = await prepareSandboxRuntime(options.projectRoot);
-  const backend: SandboxBackend = manifest.format === "onnx" ? "onnxruntime" : runtime.tfjsNode ? "tfjs-node" : "tfjs-wasm";
-  const config: SandboxConfig = {
-    bundleDir,
-    manifest,
-    imagesFile,
-    count: ids.length,
-    threads: Math.max(1, Math.floor(limits.threads)),
-    backend,
-    wasmDir: runtime.wasmDir,
-    ortModule: runtime.ortModule,
-    tfjsNodeModule: runtime.tfjsNode?.module,
-    checkLimits: {
-      maxNodes: DEFAULT_MODEL_BUNDLE_LIMITS.maxNodes,
-      maxDepth: DEFAULT_MODEL_BUNDLE_LIMITS.maxDepth,
-      maxTensorBytes: DEFAULT_MODEL_BUNDLE_LIMITS.maxTensorBytes,
-    },
-    probes: options.probes,
-  };
-  checkPrlimit();
-  const walls = detectSandboxWalls();
-  const readOnlyPaths = sandboxReadOnlyPaths(config, runtime);
-  const maskPaths = resolveMaskPaths(options, readOnlyPaths);
-  const command = buildSandboxCommand({
-    walls,
-    command: nodeCommand(config, runtime, limits),
-    readOnlyPaths,
-    maskPaths,
-    cwd: bundleDir,
-    limits,
-  });
+  const planned = await planSandboxRun(options);
+  if (!planned.ok) return { ok: false, reason: "model-error", message: planned.message, log: "", probes: [] };
+  const { config, runtime, manifest, ids, walls, limits } = planned.plan;
+  const command = planned.plan.commandFor(nodeCommand(config, runtime, limits));
 
   const outcome = await superviseSandbox({
     command,
-    cwd: bundleDir,
+    cwd: config.bundleDir,
     count: ids.length,
     classCounts: [manifest.outputs.Gender.classes.length, manifest.outputs.Hair_Color.classes.length, manifest.outputs.Hair_Type.classes.length],
     wallSeconds: limits.wallSeconds,
@@ -216,6 +182,58 @@ export async function runModelInSandbox(options: RunModelInSandboxOptions): Prom
       isolation: walls.isolation,
     },
   };
+}
+
+export interface SandboxRunPlan {
+  config: SandboxConfig;
+  runtime: SandboxRuntime;
+  manifest: Manifest;
+  ids: string[];
+  walls: SandboxWalls;
+  limits: SandboxLimits;
+  /**
+   * The full command line that runs `inner` in this run's sandbox: same walls, same mounts, same
+   * limits. The scorer passes the Node child; the escape tests pass a shell (plus the script
+   * itself in `extraReadOnlyPaths`) to act as native code that took over the child.
+   */
+  commandFor(inner: string[], extraReadOnlyPaths?: string[]): SandboxCommand;
+}
+
+/** Everything about a run that is decided before the child starts. */
+export async function planSandboxRun(options: RunModelInSandboxOptions): Promise<{ ok: true; plan: SandboxRunPlan } | { ok: false; message: string }> {
+  const limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
+  const bundleDir = fs.realpathSync(options.bundleDir);
+  const parsed = parseManifest(fs.readFileSync(path.join(bundleDir, MANIFEST_FILE_NAME), "utf8"));
+  if (!parsed.ok) return { ok: false, message: parsed.errors.join("\n") };
+  const manifest = parsed.manifest;
+  const { ids, imagesFile } = readTestCache(options.testCacheDir);
+
+  const runtime = await prepareSandboxRuntime(options.projectRoot);
+  const backend: SandboxBackend = manifest.format === "onnx" ? "onnxruntime" : runtime.tfjsNode ? "tfjs-node" : "tfjs-wasm";
+  const config: SandboxConfig = {
+    bundleDir,
+    manifest,
+    imagesFile,
+    count: ids.length,
+    threads: Math.max(1, Math.floor(limits.threads)),
+    backend,
+    wasmDir: runtime.wasmDir,
+    ortModule: runtime.ortModule,
+    tfjsNodeModule: runtime.tfjsNode?.module,
+    checkLimits: {
+      maxNodes: DEFAULT_MODEL_BUNDLE_LIMITS.maxNodes,
+      maxDepth: DEFAULT_MODEL_BUNDLE_LIMITS.maxDepth,
+      maxTensorBytes: DEFAULT_MODEL_BUNDLE_LIMITS.maxTensorBytes,
+    },
+    probes: options.probes,
+  };
+  checkPrlimit();
+  const walls = detectSandboxWalls();
+  const readOnlyPaths = sandboxReadOnlyPaths(config, runtime);
+  const maskPaths = resolveMaskPaths(options, readOnlyPaths);
+  const commandFor = (inner: string[], extraReadOnlyPaths: string[] = []) =>
+    buildSandboxCommand({ walls, command: inner, readOnlyPaths: [...readOnlyPaths, ...extraReadOnlyPaths], maskPaths, cwd: bundleDir, limits });
+  return { ok: true, plan: { config, runtime, manifest, ids, walls, limits, commandFor } };
 }
 
 /**
