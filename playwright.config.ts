@@ -47,6 +47,8 @@ export default defineConfig({
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       // The e2e organizer (e2e/helpers.ts signs it up); the CNN would only compete for the CPU here.
       ORGANIZER_EMAILS: "organizer@e2e.test",
+      // Every account of the suite signs up from 127.0.0.1.
+      SIGNUP_PER_CLIENT_PER_HOUR: "100",
       CNN_BASELINE_ON_START: "0",
     },
   },

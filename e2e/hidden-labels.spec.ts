@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { signUpThroughPage, uniqueEmail } from "./helpers";
+import { signUpThroughPage, uniqueEmail, verifyEmailThroughOutbox } from "./helpers";
 
 // The hidden test labels live under DATA_DIR/dataset/builds/<id>/hidden/. No URL may serve them,
 // whoever asks, except the organizers' labels export.
@@ -49,8 +49,14 @@ test("no URL serves the hidden labels to a visitor or a participant who accepted
   await check((url) => page.request.get(url), "participant");
 });
 
-test("the organizers' export is the one place the labels come from", async ({ page }) => {
-  await signUpThroughPage(page, { name: "E2E Organizer", email: `organizer@e2e.test` });
+test("the organizers' export is the one place the labels come from, for a proved ORGANIZER_EMAILS address only", async ({ page }) => {
+  // Signing up with the listed address is not enough: until the mailbox's owner confirms it,
+  // the account is a participant (the break: anyone could claim the organizer role this way).
+  await signUpThroughPage(page, { name: "E2E Boss", email: `organizer@e2e.test`, verify: false });
+  expect((await page.request.get("/api/organizer/labels")).status()).toBe(403);
+  expect((await page.goto("/organizer"))?.status()).toBe(404);
+  await verifyEmailThroughOutbox(page, "organizer@e2e.test");
+  await page.goto("/");
   await expect(page.getByRole("link", { name: "Organizer" })).toBeVisible();
   const res = await page.request.get("/api/organizer/labels");
   expect(res.status()).toBe(200);

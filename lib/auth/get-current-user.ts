@@ -8,7 +8,8 @@ import { getInstanceSecret } from "../setup/instance-secret";
 import { SESSION_COOKIE_NAMES, readSessionCookie } from "./read-session-cookie";
 import { resolveSession, type SessionUser } from "./resolve-session";
 
-export type CurrentUser = SessionUser;
+/** `emailVerified` is optional for callers that build a user by hand (tests): absent counts as not confirmed. */
+export type CurrentUser = Omit<SessionUser, "emailVerified"> & { emailVerified?: boolean };
 
 /** The session token of this request's cookie, or null (for "sign out everywhere else"). */
 export const getSessionToken = cache(async (): Promise<string | null> => {
