@@ -32,22 +32,30 @@ export function pickSample(count: number, k: number, key: string): number[] {
 export async function renderMosaic(options: { trainCachePath: string; count: number; key: string }): Promise<Buffer> {
   const { trainCachePath, count, key } = options;
   const positions = pickSample(count, MOSAIC_COLUMNS * MOSAIC_ROWS, key);
-  const canvas = Buffer.alloc(MOSAIC_WIDTH * MOSAIC_HEIGHT * IMAGE_CHANNELS, 245);
   const file = await fs.open(trainCachePath, "r");
   try {
     const image = Buffer.alloc(IMAGE_BYTES);
-    for (let i = 0; i < positions.length; i++) {
+    return await composeMosaic(positions.length, async (i) => {
       const { bytesRead } = await file.read(image, 0, IMAGE_BYTES, positions[i] * IMAGE_BYTES);
       if (bytesRead !== IMAGE_BYTES) throw new Error(`train cache is truncated at image ${positions[i]}`);
-      const x0 = (i % MOSAIC_COLUMNS) * (IMAGE_WIDTH + MOSAIC_GAP);
-      const y0 = Math.floor(i / MOSAIC_COLUMNS) * (IMAGE_HEIGHT + MOSAIC_GAP);
-      const rowBytes = IMAGE_WIDTH * IMAGE_CHANNELS;
-      for (let y = 0; y < IMAGE_HEIGHT; y++) {
-        image.copy(canvas, ((y0 + y) * MOSAIC_WIDTH + x0) * IMAGE_CHANNELS, y * rowBytes, (y + 1) * rowBytes);
-      }
-    }
+      return image;
+    });
   } finally {
     await file.close();
+  }
+}
+
+/** Tiles `count` portraits (raw RGB, IMAGE_BYTES each, in reading order) into the mosaic, as WebP. */
+export async function composeMosaic(count: number, imageAt: (i: number) => Promise<Uint8Array> | Uint8Array): Promise<Buffer> {
+  const canvas = Buffer.alloc(MOSAIC_WIDTH * MOSAIC_HEIGHT * IMAGE_CHANNELS, 245);
+  const rowBytes = IMAGE_WIDTH * IMAGE_CHANNELS;
+  for (let i = 0; i < Math.min(count, MOSAIC_COLUMNS * MOSAIC_ROWS); i++) {
+    const image = Buffer.from((await imageAt(i)).buffer, 0, IMAGE_BYTES);
+    const x0 = (i % MOSAIC_COLUMNS) * (IMAGE_WIDTH + MOSAIC_GAP);
+    const y0 = Math.floor(i / MOSAIC_COLUMNS) * (IMAGE_HEIGHT + MOSAIC_GAP);
+    for (let y = 0; y < IMAGE_HEIGHT; y++) {
+      image.copy(canvas, ((y0 + y) * MOSAIC_WIDTH + x0) * IMAGE_CHANNELS, y * rowBytes, (y + 1) * rowBytes);
+    }
   }
   return sharp(canvas, { raw: { width: MOSAIC_WIDTH, height: MOSAIC_HEIGHT, channels: IMAGE_CHANNELS } })
     // WebP keeps the page light (a lossless PNG of 72 noisy portraits is ~1.5 MB).

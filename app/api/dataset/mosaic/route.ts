@@ -1,16 +1,22 @@
-import { getMosaicImage } from "@/lib/site/get-mosaic-image";
+import { getCurrentUser } from "@/lib/auth/get-current-user";
+import { getDb } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { handleRoute } from "@/lib/http/handle-route";
+import { getPublicMosaic } from "@/lib/mosaic/get-public-mosaic";
 
 export const dynamic = "force-dynamic";
 
-/** Public: a fixed random sample of training portraits, like the dataset README's mosaic. */
-export async function GET() {
-  const mosaic = await getMosaicImage();
-  if (!mosaic) return new Response("No dataset is prepared yet.", { status: 404 });
+/** The challenge page's sample mosaic, as PUBLIC_MOSAIC allows (lib/mosaic/get-public-mosaic.ts). */
+export const GET = handleRoute(async () => {
+  const config = env();
+  const user = config.PUBLIC_MOSAIC === "after-terms" ? await getCurrentUser() : null;
+  const mosaic = await getPublicMosaic({ db: getDb(), dataDir: config.dataDir, mode: config.PUBLIC_MOSAIC, userId: user?.id ?? null });
   return new Response(new Uint8Array(mosaic.image), {
     headers: {
       "content-type": "image/webp",
-      "cache-control": "public, max-age=300",
-      etag: `"${mosaic.buildId}"`,
+      // Gated by the terms: only the viewer's own browser may keep it.
+      "cache-control": mosaic.public ? "public, max-age=300" : "private, max-age=300",
+      etag: mosaic.etag,
     },
   });
-}
+});
