@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 /** Folders and files whose change makes a production build stale. */
 const SOURCES = ["app", "lib", "public", "proxy.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
 const SKIP = new Set(["node_modules", ".next", "generated"]);
+const isBuildDir = (name: string) => name.startsWith(".next");
 
 function fingerprint(root: string): string {
   const hash = crypto.createHash("sha256");
@@ -19,7 +20,7 @@ function fingerprint(root: string): string {
     }
     if (st.isDirectory()) {
       for (const name of fs.readdirSync(abs).sort()) {
-        if (SKIP.has(name) || name.endsWith(".test.ts")) continue;
+        if (SKIP.has(name) || isBuildDir(name) || name.endsWith(".test.ts")) continue;
         walk(path.join(rel, name));
       }
     } else {
@@ -37,9 +38,11 @@ function fingerprint(root: string): string {
  */
 export function ensureNextBuild(options: { root: string; log: (msg: string) => void }): void {
   const { root, log } = options;
-  const stamp = path.join(root, ".next", "tiny-portraits-source-hash");
+  // NEXT_DIST_DIR (next.config.ts): a test's own build beside the one `npm start` serves.
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  const stamp = path.join(root, distDir, "tiny-portraits-source-hash");
   const current = fingerprint(root);
-  const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && readOrEmpty(stamp) === current;
+  const built = fs.existsSync(path.join(root, distDir, "BUILD_ID")) && readOrEmpty(stamp) === current;
   if (built) return;
   log("Building the web app (first start or sources changed; about a minute)...");
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
