@@ -3,7 +3,8 @@ import { SiteHeader } from "./site-header";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: { default: "Tiny Portraits challenge", template: "%s · Tiny Portraits" },
+  // The template applies to child segments only: app/page.tsx sets its whole title itself.
+  title: { default: "Tiny Portraits", template: "%s · Tiny Portraits" },
   description: "Predict gender, hair colour and hair type from 84x108 portrait thumbnails.",
 };
 

@@ -12,7 +12,7 @@ import { MetricExplainer } from "./_challenge/metric-explainer";
 import { PhaseTimelineList } from "./_challenge/phase-timeline";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Challenge" };
+export const metadata: Metadata = { title: { absolute: "Challenge · Tiny Portraits" } };
 
 export default async function ChallengePage() {
   const [overview, user] = await Promise.all([getChallengeOverview(), getCurrentUser()]);

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
+import { getCurrentUser } from "@/lib/auth/get-current-user";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { ATTRIBUTES, CLASSES, type Attribute } from "@/lib/challenge/definition";
 import { getDb } from "@/lib/db/client";
@@ -17,7 +19,17 @@ import { ConfusionMatrix } from "./confusion-matrix";
 import { RecallChart } from "./recall-chart";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Submission" };
+
+/** The page and its title read the submission once per request (React cache). */
+const loadOnce = cache(load);
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { id } = await params;
+  const user = await getCurrentUser();
+  // Signed out, missing or someone else's: the page itself redirects or answers 404.
+  const s = user ? await loadOnce(id, user).catch(() => null) : null;
+  return { title: s ? `Submission ${s.fileName}` : "Submission" };
+}
 
 const ATTRIBUTE_TITLES: Record<Attribute, string> = { Gender: "Gender", Hair_Color: "Hair colour", Hair_Type: "Hair type" };
 
@@ -34,7 +46,7 @@ async function load(id: string, user: { id: string; role: string }): Promise<Sub
 export default async function SubmissionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requirePageUser(`/submissions/${encodeURIComponent(id)}`);
-  const s = await load(id, user);
+  const s = await loadOnce(id, user);
   const pending = isPending(s.status);
 
   return (

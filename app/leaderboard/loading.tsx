@@ -1,0 +1,5 @@
+import { PageSkeleton } from "../page-skeleton";
+
+export default function Loading() {
+  return <PageSkeleton title="Leaderboard" what="the leaderboard" rows={8} />;
+}
