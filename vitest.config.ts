@@ -1,13 +1,39 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({
+/** Every folder that holds tests (e2e/ is Playwright's). */
+const ALL = ["lib", "scorer", "baselines", "scripts", "cli", "tests", "test-support"].map((dir) => `${dir}/**/*.test.ts`);
+
+/**
+ * Tests that start model sandboxes, train networks, spawn worker processes or build the starter
+ * kit: each takes seconds to minutes of CPU. They form their own project so the quick ones can be
+ * run alone while working (`npx vitest run --project fast`); `npm test` runs both.
+ */
+const SLOW = [
+  "scorer/sandbox/**/*.test.ts",
+  "scorer/worker-processes.test.ts",
+  "scorer/score-cli.test.ts",
+  "lib/ml/**/*.test.ts",
+  "baselines/**/*.test.ts",
+  "tests/starter-kit/**/*.test.ts",
+  "lib/setup/synthetic-round-trip.test.ts",
+  "lib/dataset/prepare-dataset*.test.ts",
+];
+
+const shared = {
   resolve: { alias: { "@": path.resolve(__dirname) } },
+};
+
+export default defineConfig({
+  ...shared,
   test: {
-    include: ["lib/**/*.test.ts", "scorer/**/*.test.ts", "baselines/**/*.test.ts", "scripts/**/*.test.ts", "cli/**/*.test.ts", "tests/**/*.test.ts", "test-support/**/*.test.ts"],
     environment: "node",
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    projects: [
+      { ...shared, test: { name: "fast", include: ALL, exclude: SLOW, environment: "node", testTimeout: 120_000, hookTimeout: 120_000, pool: "forks" } },
+      { ...shared, test: { name: "slow", include: SLOW, environment: "node", testTimeout: 180_000, hookTimeout: 180_000, pool: "forks" } },
+    ],
   },
 });
