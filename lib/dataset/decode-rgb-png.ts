@@ -1,4 +1,5 @@
 import zlib from "node:zlib";
+import { PNG_SIGNATURE, unfilterRows } from "./png-format";
 
 /**
  * A small PNG decoder for the one format the dataset uses: 8-bit RGB, not interlaced.
@@ -13,8 +14,10 @@ import zlib from "node:zlib";
  * identical pixels.
  */
 
-export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const IHDR = 0x49484452;
+const IDAT = 0x49444154;
+const IEND = 0x49454e44;
+const PLTE = 0x504c5445;
 
 export interface PngHeader {
   width: number;
@@ -48,20 +51,7 @@ export function isPlainRgb8(header: PngHeader): boolean {
  * (bad CRC, unknown critical chunk, truncated data, missing IEND), so the caller can fall back.
  */
 export function decodeRgbPng(bytes: Buffer): { width: number; height: number; pixels: Buffer } {
-  return decodeRgbPngWith(zlib, bytes);
-}
-
-/**
- * The decoder itself. Self-contained on purpose (no reference to anything outside its body
- * but its arguments and globals): the worker pool runs it from its source text, which works
- * the same under tsx, vitest and plain node (see png-worker-pool.ts). Keep it that way.
- */
-export function decodeRgbPngWith(z: typeof zlib, bytes: Buffer): { width: number; height: number; pixels: Buffer } {
-  const IHDR = 0x49484452;
-  const IDAT = 0x49444154;
-  const IEND = 0x49454e44;
-  const PLTE = 0x504c5445;
-  if (bytes.length < 33 || bytes.readUInt32BE(0) !== 0x89504e47 || bytes.readUInt32BE(4) !== 0x0d0a1a0a) throw new Error("not a PNG");
+  if (bytes.length < 33 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error("not a PNG");
   if (bytes.readUInt32BE(8) !== 13 || bytes.readUInt32BE(12) !== IHDR) throw new Error("no IHDR");
   const width = bytes.readUInt32BE(16);
   const height = bytes.readUInt32BE(20);
@@ -78,7 +68,7 @@ export function decodeRgbPngWith(z: typeof zlib, bytes: Buffer): { width: number
     const type = bytes.readUInt32BE(pos + 4);
     const end = pos + 12 + length;
     if (end > bytes.length) throw new Error("truncated chunk");
-    if (z.crc32(bytes.subarray(pos + 4, pos + 8 + length)) !== bytes.readUInt32BE(pos + 8 + length)) {
+    if (zlib.crc32(bytes.subarray(pos + 4, pos + 8 + length)) !== bytes.readUInt32BE(pos + 8 + length)) {
       throw new Error("chunk CRC mismatch");
     }
     if (type === IDAT) idat.push(bytes.subarray(pos + 8, pos + 8 + length));
@@ -92,72 +82,13 @@ export function decodeRgbPngWith(z: typeof zlib, bytes: Buffer): { width: number
     pos = end;
   }
   if (!ended || idat.length === 0) throw new Error("truncated PNG (no IEND)");
-  const bpp = 3;
-  const stride = width * bpp;
-  const expected = height * (stride + 1);
+  const expected = height * (width * 3 + 1);
   // One output chunk of the exact size (the default 16 KB chunks would mean several buffers
   // and a concat per image); maxOutputLength stops a malicious stream from inflating further.
-  const data = z.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), {
+  const data = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), {
     chunkSize: expected + 1,
     maxOutputLength: expected + 1,
   });
   if (data.length !== expected) throw new Error("image data has the wrong length");
-  const out = Buffer.allocUnsafe(height * stride);
-
-  // Reverse the row filters (PNG spec section 9), one specialised loop per filter type.
-  for (let y = 0; y < height; y++) {
-    const filter = data[y * (stride + 1)];
-    const s = y * (stride + 1) + 1;
-    const o = y * stride;
-    const u = o - stride; // row above in `out`
-    switch (filter) {
-      case 0:
-        data.copy(out, o, s, s + stride);
-        break;
-      case 1:
-        for (let x = 0; x < bpp; x++) out[o + x] = data[s + x];
-        for (let x = bpp; x < stride; x++) out[o + x] = (data[s + x] + out[o + x - bpp]) & 255;
-        break;
-      case 2:
-        if (y === 0) data.copy(out, o, s, s + stride);
-        else for (let x = 0; x < stride; x++) out[o + x] = (data[s + x] + out[u + x]) & 255;
-        break;
-      case 3:
-        if (y === 0) {
-          for (let x = 0; x < bpp; x++) out[o + x] = data[s + x];
-          for (let x = bpp; x < stride; x++) out[o + x] = (data[s + x] + (out[o + x - bpp] >> 1)) & 255;
-        } else {
-          for (let x = 0; x < bpp; x++) out[o + x] = (data[s + x] + (out[u + x] >> 1)) & 255;
-          for (let x = bpp; x < stride; x++) out[o + x] = (data[s + x] + ((out[o + x - bpp] + out[u + x]) >> 1)) & 255;
-        }
-        break;
-      case 4:
-        if (y === 0) {
-          // Paeth with no row above is Sub.
-          for (let x = 0; x < bpp; x++) out[o + x] = data[s + x];
-          for (let x = bpp; x < stride; x++) out[o + x] = (data[s + x] + out[o + x - bpp]) & 255;
-        } else {
-          for (let x = 0; x < bpp; x++) out[o + x] = (data[s + x] + out[u + x]) & 255;
-          for (let x = bpp; x < stride; x++) {
-            const a = out[o + x - bpp];
-            const b = out[u + x];
-            const c = out[u + x - bpp];
-            // Branch-free Paeth predictor, as in encodeRgbPngWith (same choice, ties included).
-            let pa = b - c;
-            pa = (pa ^ (pa >> 31)) - (pa >> 31);
-            let pb = a - c;
-            pb = (pb ^ (pb >> 31)) - (pb >> 31);
-            let pc = a + b - c - c;
-            pc = (pc ^ (pc >> 31)) - (pc >> 31);
-            const notA = ((pb - pa) >> 31) | ((pc - pa) >> 31);
-            const cOverB = (pc - pb) >> 31;
-            out[o + x] = (data[s + x] + ((a & ~notA) | (((b & ~cOverB) | (c & cOverB)) & notA))) & 255;
-          }
-        }
-        break;
-      default:
-        throw new Error(`invalid row filter ${filter}`);
-    }
-  }
-  return { width, height, pixels: out };
+  return { width, height, pixels: unfilterRows(data, width, height) };
 }

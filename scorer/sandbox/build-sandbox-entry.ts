@@ -56,8 +56,8 @@ export async function prepareSandboxRuntime(projectRoot = findProjectRoot()): Pr
   const commonDir = packageDir(createRequire(path.join(ortDir, "package.json")).resolve("onnxruntime-common"));
   let tfjsNode: SandboxRuntime["tfjsNode"];
   try {
-    const module = req.resolve("@tensorflow/tfjs-node");
-    tfjsNode = { module, nodeModulesDir: path.dirname(path.dirname(packageDir(module))) };
+    const mainModule = req.resolve("@tensorflow/tfjs-node");
+    tfjsNode = { module: mainModule, nodeModulesDir: path.dirname(path.dirname(packageDir(mainModule))) };
   } catch {
     tfjsNode = undefined;
   }
