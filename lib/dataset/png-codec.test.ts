@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "../challenge/definition";
 import { decodePortrait } from "./decode-portrait";
 import { decodeRgbPng, parsePngHeader } from "./decode-rgb-png";
-import { encodeRgbPng } from "./encode-rgb-png";
+import { DEFAULT_PNG_FILTER, encodeRgbPng } from "./encode-rgb-png";
 import { createPngWorkerPool } from "./png-worker-pool";
 import { fixturePixels } from "../../test-support/dataset/make-fixture-dataset";
 
@@ -55,6 +55,23 @@ describe("PNG decoding", () => {
     const px = fixturePixels(5);
     const png = splitIdat(await sharp(px, raw).png().toBuffer(), 1000);
     expect(decodeRgbPng(png).pixels.equals(px)).toBe(true);
+  });
+
+  it("each row filter round-trips through both decoders and is written on every row", async () => {
+    const px = fixturePixels(11);
+    const sizes: Record<string, number> = {};
+    for (const [filter, type] of [["paeth", 4], ["average", 3]] as const) {
+      const png = encodeRgbPng(px, W, H, { filter });
+      expect(decodeRgbPng(png).pixels.equals(px)).toBe(true);
+      expect((await sharpPixels(png)).equals(px)).toBe(true);
+      const rows = zlib.inflateSync(png.subarray(41, png.length - 12 - 4)); // IDAT data
+      const types = new Set(Array.from({ length: H }, (_, y) => rows[y * (W * 3 + 1)]));
+      // Paeth's first row is Sub (no row above); Average is Average everywhere.
+      expect([...types].sort()).toEqual(filter === "paeth" ? [1, 4] : [3]);
+      sizes[filter] = png.length;
+    }
+    expect(encodeRgbPng(px, W, H).equals(encodeRgbPng(px, W, H, { filter: DEFAULT_PNG_FILTER }))).toBe(true);
+    expect(sizes.paeth).not.toBe(sizes.average);
   });
 
   it("the encoder round-trips, writes no metadata, and is deterministic", async () => {

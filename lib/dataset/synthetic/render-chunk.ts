@@ -3,7 +3,7 @@
  * hand the whole chunk back with a single zero-copy transfer.
  */
 import { IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "../../challenge/definition";
-import { encodePng } from "./encode-png";
+import { encodeRgbPng } from "../encode-rgb-png";
 import { renderPortrait } from "./render-portrait";
 
 export interface ChunkTask {
@@ -32,7 +32,7 @@ export function renderChunk(task: ChunkTask): ChunkResult {
   let total = 0;
   for (let i = 0; i < n; i++) {
     renderPortrait({ seed: task.seed, ordinal: task.start + i, gender: task.gender[i], color: task.color[i], type: task.type[i], out: pixels });
-    const png = encodePng(pixels, IMAGE_WIDTH, IMAGE_HEIGHT);
+    const png = encodeRgbPng(pixels, IMAGE_WIDTH, IMAGE_HEIGHT);
     pngs.push(png);
     offsets[i] = total;
     total += png.length;
