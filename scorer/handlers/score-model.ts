@@ -2,6 +2,7 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { runModelInSandbox, type SandboxLimits, type SandboxStats } from "@/scorer/sandbox/run-model-in-sandbox";
+import { sanitiseHostPaths } from "@/scorer/sandbox/sanitise-host-paths";
 import { buildPaths } from "../../lib/dataset/layout";
 import { computeScores } from "../../lib/metrics/compute-scores";
 import type { Scores } from "../../lib/metrics/types";
@@ -50,7 +51,8 @@ export async function scoreModel(options: {
       manifestJson: options.manifestJson,
       destDir: path.join(work, "bundle"),
     });
-    if (!extracted.ok) return { ok: false, reason: "bundle", message: extracted.errors.join("\n"), log: "" };
+    // Extraction errors may name the temp folder (EEXIST, ENOSPC): the participant sees file names only.
+    if (!extracted.ok) return { ok: false, reason: "bundle", message: sanitiseHostPaths(extracted.errors.join("\n"), [{ path: work, as: "" }]), log: "" };
     const run = await runModelInSandbox({
       bundleDir: extracted.dir,
       testCacheDir: buildPaths(options.buildDir).cacheDir,

@@ -135,6 +135,22 @@ describe("runModelInSandbox: misbehaving models", () => {
     expect(!r.ok && r.message).toMatch(/ran out of memory \(limit 768 MB\)/);
   });
 
+  it("never names a host path in what the participant reads, even when the model fails to load", async () => {
+    const dir = bundleDir();
+    const manifest = writeOnnxBundle(dir, { manifest: makeManifest("onnx"), heads: "sliced" });
+    // A bundle whose model file is missing (extraction would refuse it; here the sandbox meets it).
+    fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify({ ...manifest, model: "gone/model.onnx" }));
+    const r = await runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits: fast });
+    expect(r).toMatchObject({ ok: false, reason: "model-error" });
+    if (r.ok) return;
+    expect(r.message).toMatch(/the model could not be loaded: ENOENT: no such file or directory, open 'gone\/model\.onnx'/);
+    for (const text of [r.message, r.log]) {
+      expect(text).not.toContain(fs.realpathSync(dir));
+      expect(text).not.toContain(os.tmpdir());
+      expect(text).not.toMatch(/\/proc\/\d+/);
+    }
+  });
+
   it("refuses custom ops inside the sandbox too (defence in depth)", async () => {
     const r = await runFault("custom-domain");
     expect(r).toMatchObject({ ok: false, reason: "model-error" });

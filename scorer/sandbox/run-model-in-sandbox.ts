@@ -20,6 +20,7 @@ import { classifySandboxExit, type SandboxExit } from "./classify-sandbox-exit";
 import { detectSandboxWalls } from "./detect-sandbox-walls";
 import type { SandboxBackend, SandboxConfig, SandboxFailureReason, SandboxProbe } from "./protocol";
 import { SandboxResultReader, type ProbeOutcome } from "./read-sandbox-results";
+import { sanitiseHostPaths } from "./sanitise-host-paths";
 
 export type { ProbeOutcome } from "./read-sandbox-results";
 
@@ -151,9 +152,14 @@ export async function runModelInSandbox(options: RunModelInSandboxOptions): Prom
     totalSeconds: outcome.totalSeconds,
     logTail: log.tail(),
   });
-  const text = log.text();
   if (verdict.kind === "platform-error") throw new Error(verdict.message);
-  if (verdict.kind === "failed") return { ok: false, reason: verdict.reason, message: verdict.message, log: text, probes: reader.probes };
+  // The participant reads both: no host paths in them (the bundle's temp folder, /proc/<pid>/...).
+  const hostPaths = [
+    { path: config.bundleDir, as: "" },
+    { path: config.imagesFile, as: "test.u8" },
+  ];
+  const text = sanitiseHostPaths(log.text(), hostPaths);
+  if (verdict.kind === "failed") return { ok: false, reason: verdict.reason, message: sanitiseHostPaths(verdict.message, hostPaths), log: text, probes: reader.probes };
 
   const predictions = new Map<string, ImagePrediction>();
   const idx = reader.indices;
