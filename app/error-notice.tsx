@@ -18,7 +18,9 @@ export function ErrorNotice({ error, retry, what }: { error: unknown; retry: () 
   const digest = errorDigest(error);
   return (
     <>
-      <h1 id="title" className="text-3xl font-bold tracking-tight">Something went wrong</h1>
+      <h1 id="title" className="text-3xl font-bold tracking-tight">
+        Something went wrong
+      </h1>
       <p className="mt-3 max-w-prose text-stone-700">
         {what} could not be shown. Trying again often helps; if it keeps failing, tell the organizers
         {digest ? " the reference below" : " what you were doing"}.
@@ -29,10 +31,17 @@ export function ErrorNotice({ error, retry, what }: { error: unknown; retry: () 
         </p>
       )}
       <div className="mt-6 flex flex-wrap gap-3">
-        <button type="button" onClick={() => retry()} className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500">
+        <button
+          type="button"
+          onClick={() => retry()}
+          className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500"
+        >
           Try again
         </button>
-        <Link href="/" className="rounded border border-stone-300 bg-white px-4 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500">
+        <Link
+          href="/"
+          className="rounded border border-stone-300 bg-white px-4 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500"
+        >
           Back to the challenge
         </Link>
       </div>

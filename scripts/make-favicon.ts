@@ -12,7 +12,14 @@ const SIZES = [16, 32, 48];
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, "..");
   const svg = fs.readFileSync(path.join(root, "app", "icon.svg"));
-  const pngs = await Promise.all(SIZES.map((size) => sharp(svg, { density: 72 * (size / 32) * 4 }).resize(size, size).png().toBuffer()));
+  const pngs = await Promise.all(
+    SIZES.map((size) =>
+      sharp(svg, { density: 72 * (size / 32) * 4 })
+        .resize(size, size)
+        .png()
+        .toBuffer(),
+    ),
+  );
   // ICONDIR (6 bytes), one 16-byte ICONDIRENTRY per image, then the PNGs.
   const header = Buffer.alloc(6 + 16 * pngs.length);
   header.writeUInt16LE(0, 0); // reserved
