@@ -60,6 +60,8 @@ const schema = z.object({
   GOOGLE_CLIENT_SECRET: z.string().optional(),
   /** Failed sign-ins allowed per e-mail address (and, times 4, per IP address) per 15 minutes. */
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Requests a minute one personal API token may make (lib/auth/resolve-api-token.ts). */
+  API_TOKEN_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Public origin of the site (next-auth's NEXTAUTH_URL); defaults to http://localhost:PORT. */
   PUBLIC_URL: z.string().url().optional(),
   /**

@@ -8,6 +8,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { stampSocketAddress } from "../lib/http/client-address";
+import { restoreDeclaredContentLength } from "../lib/http/declared-content-length";
 
 const root = path.resolve(__dirname, "..");
 const port = Number(process.env.PORT ?? 3000);
@@ -19,6 +20,8 @@ async function main() {
   const handle = app.getRequestHandler();
   const server = http.createServer((request, response) => {
     stampSocketAddress(request);
+    // Downloads declare their length; Next.js would send them chunked without it.
+    restoreDeclaredContentLength(response);
     handle(request, response).catch((error: unknown) => {
       console.error("[web] request failed", error);
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { buildDir, buildPaths } from "../dataset/layout";
 import { AppError } from "../errors/app-error";
 import { assertTermsAccepted } from "../terms/assert-terms-accepted";
+import { DECLARED_LENGTH_HEADER } from "../http/declared-content-length";
 import { ifRangeAllowsPartial, parseRangeHeader } from "./parse-range-header";
 import { readClientInfo } from "./read-client-info";
 
@@ -69,9 +70,9 @@ const CONTENT_TYPES: Record<string, string> = {
  * buffers, a few MB on loopback). If the row cannot be written, nothing is served. HEAD and 416
  * responses send no data and are not logged.
  *
- * Content-Length is set, but Next.js 16 drops it from route handler responses (send-response.js
- * FORBIDDEN_HEADERS), so through `next start` a 200 goes out chunked; a 206 still carries the
- * total size in Content-Range, which is what resuming clients use.
+ * Content-Length is set, and declared again under DECLARED_LENGTH_HEADER: Next.js 16 drops the
+ * former from route handler responses, and `npm start`'s web server turns the latter back into
+ * Content-Length (lib/http/declared-content-length.ts), so 200, 206 and HEAD carry the size.
  */
 export async function serveDatasetFile(options: ServeDatasetFileOptions): Promise<ServedFile> {
   const { db, dataDir, userId, name, method, headers, chunkSize = DEFAULT_CHUNK } = options;
@@ -113,12 +114,14 @@ export async function serveDatasetFile(options: ServeDatasetFileOptions): Promis
     if (range.kind === "unsatisfiable") {
       responseHeaders.set("content-range", `bytes */${size}`);
       responseHeaders.set("content-length", "0");
+      responseHeaders.set(DECLARED_LENGTH_HEADER, "0");
       return { status: 416, headers: responseHeaders, body: null, logId: null, finished: Promise.resolve() };
     }
     const start = range.kind === "partial" ? range.start : 0;
     const end = range.kind === "partial" ? range.end : size - 1;
     const status = range.kind === "partial" ? 206 : 200;
     responseHeaders.set("content-length", String(end + 1 - start));
+    responseHeaders.set(DECLARED_LENGTH_HEADER, String(end + 1 - start));
     if (range.kind === "partial") responseHeaders.set("content-range", `bytes ${start}-${end}/${size}`);
     if (method === "HEAD") return { status, headers: responseHeaders, body: null, logId: null, finished: Promise.resolve() };
 

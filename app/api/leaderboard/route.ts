@@ -1,3 +1,4 @@
+import { getApiTokenUser } from "@/lib/auth/require-api-user";
 import { getDb } from "@/lib/db/client";
 import { handleRoute } from "@/lib/http/handle-route";
 import { exportLeaderboard } from "@/lib/leaderboard/export-leaderboard";
@@ -12,6 +13,8 @@ export const dynamic = "force-dynamic";
  * refreshed within about a second of a new score.
  */
 export const GET = handleRoute(async (request: Request) => {
+  // Public; a personal API token is still checked (a revoked one is refused, each use counts).
+  await getApiTokenUser(request, "read");
   const query = parseLeaderboardQuery(new URL(request.url).searchParams);
   const out = await exportLeaderboard({ db: getDb(), query, format: "json" });
   return leaderboardResponse({ request, out });

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
-import { requireUser } from "@/lib/auth/get-current-user";
+import { requireApiUser } from "@/lib/auth/require-api-user";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors/app-error";
@@ -21,7 +21,7 @@ export const dynamic = "force-dynamic";
  * 201 with the new submission; 400 with line-numbered details; 413; 429 with Retry-After.
  */
 export const POST = handleRoute(async (request: Request) => {
-  const user = await requireUser();
+  const user = await requireApiUser(request, "submit");
   // The session cookie is SameSite=Lax already; this also refuses cross-site requests from
   // browsers that send it anyway (Fetch Metadata). curl and scripts send no such header.
   if (request.headers.get("sec-fetch-site") === "cross-site") {
@@ -46,8 +46,8 @@ export const POST = handleRoute(async (request: Request) => {
 });
 
 /** The signed-in user's submissions (newest first) and today's quota, for polling. */
-export const GET = handleRoute(async () => {
-  const user = await requireUser();
+export const GET = handleRoute(async (request: Request) => {
+  const user = await requireApiUser(request, "read");
   const db = getDb();
   const [submissions, quota] = await Promise.all([
     listUserSubmissions({ db, userId: user.id, role: user.role }),

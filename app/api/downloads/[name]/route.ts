@@ -1,4 +1,4 @@
-import { requireUser } from "@/lib/auth/get-current-user";
+import { requireApiUser } from "@/lib/auth/require-api-user";
 import { getDb } from "@/lib/db/client";
 import { serveDatasetFile } from "@/lib/downloads/serve-dataset-file";
 import { env } from "@/lib/env";
@@ -15,7 +15,7 @@ type Context = { params: Promise<{ name: string }> };
  */
 function serve(method: "GET" | "HEAD") {
   return handleRoute(async (request: Request, context: Context) => {
-    const user = await requireUser();
+    const user = await requireApiUser(request, "read");
     const { name } = await context.params;
     const file = await serveDatasetFile({ db: getDb(), dataDir: env().dataDir, userId: user.id, name, method, headers: request.headers });
     return new Response(file.body, { status: file.status, headers: file.headers });
