@@ -15,6 +15,7 @@ import {
   type JobTypeName,
 } from "@/lib/queue/job-types";
 import { loadJobHandler } from "@/scorer/job-handlers";
+import { sweepTempFolders } from "@/scorer/sandbox/temp-folders";
 import { releaseJob } from "@/lib/queue/release-job";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import { getBlobStore } from "@/lib/storage/get-blob-store";
@@ -95,6 +96,11 @@ export function startWorker(options: StartWorkerOptions): Worker {
   const onExternalAbort = () => stopping.abort();
   if (options.signal?.aborted) stopping.abort();
   else options.signal?.addEventListener("abort", onExternalAbort, { once: true });
+
+  // Bundles left in the temp folder by a scorer that was killed mid-run (owner process gone).
+  sweepTempFolders()
+    .then((removed) => removed.length > 0 && log(`removed ${removed.length} temp folder(s) left by stopped scorers`))
+    .catch((error) => log(`temp folder sweep failed: ${(error as Error).message}`));
 
   // Load the handlers now rather than on the first job, whose latency would include it.
   for (const type of types) loadJobHandler(type).catch((error) => log(`cannot load the ${type} handler: ${(error as Error).message}`));

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { runModelInSandbox, type SandboxLimits, type SandboxStats } from "@/scorer/sandbox/run-model-in-sandbox";
 import { sanitiseHostPaths } from "@/scorer/sandbox/sanitise-host-paths";
+import { makeOwnedTempDir } from "@/scorer/sandbox/temp-folders";
 import { buildPaths } from "../../lib/dataset/layout";
 import { computeScores } from "../../lib/metrics/compute-scores";
 import type { Scores } from "../../lib/metrics/types";
@@ -44,7 +45,8 @@ export async function scoreModel(options: {
   /** Aborting stops the sandbox and rejects (the job is released, not failed). */
   signal?: AbortSignal;
 }): Promise<ScoreModelResult> {
-  const work = await fsp.mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), "tp-model-"));
+  // Owned by this process: if it is killed, the next worker start removes the folder.
+  const work = await makeOwnedTempDir("tp-model-", options.tmpDir ?? os.tmpdir());
   try {
     const extracted = await extractModelBundle({
       file: options.file,
