@@ -36,6 +36,8 @@ export function isReservedDisplayName(name: string, extra: readonly string[] = [
   const squashed = key.replace(/[^\p{L}\p{N}]+/gu, "");
   return (
     words.some((w) => RESERVED_NAME_WORDS.includes(w)) ||
+    // Deleted accounts show as "deleted-<id>" (lib/account/delete-account.ts).
+    words.some((w) => w === "deleted" || w.startsWith("deleted-")) ||
     RESERVED_NAME_WORDS.some((w) => squashed === w.replace(/-/g, "")) ||
     extra.some((e) => displayNameKey(e) === key)
   );
