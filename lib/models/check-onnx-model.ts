@@ -57,9 +57,11 @@ export function checkOnnxModel(options: {
   const localFunctions = new Set(model.functions.map((f) => `${f.domain}\u0000${f.name}`));
   const localDomains = new Set(model.functions.map((f) => f.domain));
 
-  for (const o of model.opsetImports) {
-    if (!ONNX_ALLOWED_DOMAINS.has(o.domain) && !localDomains.has(o.domain)) {
-      errors.push(`${file}: imports the custom operator domain "${o.domain}"; only onnxruntime's standard domains (ai.onnx, ai.onnx.ml, com.microsoft) are allowed`);
+  // Functions import opsets of their own: a custom domain there is as foreign as in the model's.
+  const imported = new Set([...model.opsetImports, ...model.functions.flatMap((f) => f.opsetImports)].map((o) => o.domain));
+  for (const domain of imported) {
+    if (!ONNX_ALLOWED_DOMAINS.has(domain) && !localDomains.has(domain)) {
+      errors.push(`${file}: imports the custom operator domain "${domain}"; only onnxruntime's standard domains (ai.onnx, ai.onnx.ml, com.microsoft) are allowed`);
     }
   }
 
@@ -85,6 +87,7 @@ export function checkOnnxModel(options: {
   for (const f of model.functions) {
     tensors.push(...f.attributeTensors);
     visitNodes(f.nodes);
+    for (const g of f.subgraphs) visitGraph(g);
   }
   for (const [domain, ops] of customDomainOps) {
     errors.push(`${file}: uses custom operator(s) ${[...ops].join(", ")} from domain "${domain}"; custom ops are not supported (only onnxruntime's standard domains)`);

@@ -4,6 +4,14 @@
  * storage of every tensor. We do not use a general protobuf library here because this runs on
  * untrusted bytes in the web server and the scorer: this reader never allocates tensor data
  * (it keeps offsets only), never recurses deeper than `maxDepth`, and stops at `maxNodes`.
+ *
+ * Strict where a lax reader and onnxruntime's protobuf could disagree, since a field we skip but
+ * onnxruntime reads is a field we never checked: a tag must be a varint of at most 5 bytes with
+ * a value below 2^32 and a field number in 1..2^29-1 (protobuf C++ keeps only the low 32 bits of
+ * a tag, so a 5-byte tag with bit 32 set reads as, say, field 13 there and as a huge unknown
+ * field to a 64-bit reader); group wire types (3, 4) and the undefined ones (6, 7) are refused;
+ * a singular message field seen twice (which protobuf would merge) is refused; and training_info
+ * graphs, which the scorer never runs, are refused rather than walked.
  */
 
 export class OnnxParseError extends Error {}
@@ -46,10 +54,24 @@ class Reader {
   }
 
   tag(): { field: number; wire: number } {
+    const start = this.pos;
     const t = this.varint();
+    if (this.pos - start > 5 || t < 0 || t >= 2 ** 32) {
+      this.pos = start;
+      this.fail("protobuf tag longer than 32 bits (onnxruntime would read it as another field)");
+    }
+    // Below 2^32, the field number is at most 2^29 - 1, protobuf's largest.
     const field = Math.floor(t / 8);
-    if (field < 1) this.fail("invalid field number 0");
-    return { field, wire: t % 8 };
+    const wire = t % 8;
+    if (field < 1) {
+      this.pos = start;
+      this.fail("invalid protobuf field number 0");
+    }
+    if (wire !== WIRE_VARINT && wire !== WIRE_I64 && wire !== WIRE_LEN && wire !== WIRE_I32) {
+      this.pos = start;
+      this.fail(`unsupported protobuf wire type ${wire}`);
+    }
+    return { field, wire };
   }
 
   /** Start/end offsets of a length-delimited field (no copy). */
@@ -145,7 +167,11 @@ export interface OnnxFunctionInfo {
   name: string;
   domain: string;
   nodes: OnnxNodeInfo[];
+  /** Tensors in the nodes' attributes and in the function's attribute defaults. */
   attributeTensors: OnnxTensorInfo[];
+  /** Subgraphs in the function's attribute defaults. */
+  subgraphs: OnnxGraphInfo[];
+  opsetImports: { domain: string; version: number }[];
 }
 
 export interface OnnxModelInfo {
@@ -187,6 +213,7 @@ export function parseOnnxModel(bytes: Uint8Array, limits: OnnxParseLimits): Onnx
       if (model.graph) r.fail("more than one main graph");
       model.graph = readGraph(r.sub(), budget, 1);
     } else if (field === 25 && wire === WIRE_LEN) model.functions.push(readFunction(r.sub(), budget));
+    else if (field === 20) r.fail("training_info is not accepted (the scorer runs inference only; export without it)");
     else r.skip(wire);
   }
   model.nodeCount = budget.nodes;
@@ -224,12 +251,15 @@ function readGraph(r: Reader, budget: Budget, depth: number): OnnxGraphInfo {
 }
 
 function readFunction(r: Reader, budget: Budget): OnnxFunctionInfo {
-  const f: OnnxFunctionInfo = { name: "", domain: "", nodes: [], attributeTensors: [] };
+  const f: OnnxFunctionInfo = { name: "", domain: "", nodes: [], attributeTensors: [], subgraphs: [], opsetImports: [] };
   while (r.more()) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === WIRE_LEN) f.name = r.string();
     else if (field === 10 && wire === WIRE_LEN) f.domain = r.string();
     else if (field === 7 && wire === WIRE_LEN) f.nodes.push(readNode(r.sub(), budget, 1, f.attributeTensors));
+    else if (field === 9 && wire === WIRE_LEN) f.opsetImports.push(readOpset(r.sub()));
+    // attribute_proto: default attribute values, which may hold tensors and graphs too.
+    else if (field === 11 && wire === WIRE_LEN) readAttribute(r.sub(), budget, 1, f.subgraphs, f.attributeTensors);
     else r.skip(wire);
   }
   return f;
@@ -256,11 +286,18 @@ function readAttribute(
   subgraphs: OnnxGraphInfo[],
   tensors: OnnxTensorInfo[],
 ): void {
+  const singular = new Set<number>();
   while (r.more()) {
     const { field, wire } = r.tag();
     if (wire !== WIRE_LEN) {
       r.skip(wire);
       continue;
+    }
+    // protobuf merges two copies of a singular message field (two `g`s become one graph with
+    // both node lists): refuse rather than check something onnxruntime does not run.
+    if (field === 5 || field === 6 || field === 22) {
+      if (singular.has(field)) r.fail(`attribute field ${field} appears twice`);
+      singular.add(field);
     }
     // 5: t, 10: tensors, 6: g, 11: graphs, 22: sparse_tensor, 23: sparse_tensors
     if (field === 5 || field === 10) tensors.push(readTensor(r.sub()));
