@@ -62,3 +62,23 @@ export function formatList(lines: readonly string[], max = MAX_LISTED_PROBLEMS):
 export function isDatasetError(err: unknown, code?: DatasetErrorCode): err is DatasetError {
   return err instanceof DatasetError && (code === undefined || err.code === code);
 }
+
+/** The strict prepare's refusal: every problem listed by line, and how to go on. */
+export function invalidRowsError(problems: readonly DatasetProblem[]): DatasetError {
+  const sorted = [...problems].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || a.message.localeCompare(b.message));
+  const n = sorted.length;
+  return new DatasetError(
+    "invalid-rows",
+    `the source has ${n} problem${n === 1 ? "" : "s"}; nothing was changed. Fix ${n === 1 ? "it" : "them"}, or prepare with --skip-bad-rows to leave the bad rows out:\n${formatList(sorted.map((p) => p.message))}`,
+    sorted,
+  );
+}
+
+/** How many names a warning shows before "... (N more)". */
+export const MAX_LISTED_NAMES = 10;
+
+/** Names for a one-line warning: `a, b, c` or the first ten and `, ... (N more)`. */
+export function listNames(names: readonly string[], max = MAX_LISTED_NAMES): string {
+  const more = names.length > max ? `, ... (${names.length - max} more)` : "";
+  return names.slice(0, max).join(", ") + more;
+}

@@ -82,22 +82,24 @@ export const datasetManifestSchema = z.object({
 });
 export type DatasetManifest = z.infer<typeof datasetManifestSchema>;
 
-/** cache/train.json: the rows of train.u8, in order. */
-export const trainCacheMetaSchema = z.object({
+/** What both tensor caches' metadata say: how many images, of which shape. */
+const tensorCacheShape = {
   count: z.number().int().nonnegative(),
   height: z.number().int().positive(),
   width: z.number().int().positive(),
   channels: z.number().int().positive(),
+};
+
+/** cache/train.json: the rows of train.u8, in order. */
+export const trainCacheMetaSchema = z.object({
+  ...tensorCacheShape,
   indices: z.array(z.number().int().nonnegative()),
 });
 export type TrainCacheMeta = z.infer<typeof trainCacheMetaSchema>;
 
 /** cache/test.json: only opaque ids, because the model sandbox may read it. */
 export const testCacheMetaSchema = z.object({
-  count: z.number().int().nonnegative(),
-  height: z.number().int().positive(),
-  width: z.number().int().positive(),
-  channels: z.number().int().positive(),
+  ...tensorCacheShape,
   ids: z.array(z.string()),
 });
 export type TestCacheMeta = z.infer<typeof testCacheMetaSchema>;

@@ -1,6 +1,6 @@
 import { imageFileName } from "../challenge/definition";
 import type { ZipEntryLocation } from "../zip/read-zip-entry-at";
-import type { DatasetProblem } from "./dataset-error";
+import { listNames, type DatasetProblem } from "./dataset-error";
 
 /**
  * The images of a dataset source, found by name before any is decoded (openImageSource picks
@@ -28,13 +28,10 @@ export interface ImageSource {
 
 /** An 84x108 PNG is at most ~30 KB; anything far larger is not a portrait and must not be buffered. */
 export const MAX_IMAGE_FILE_BYTES = 4 * 1024 * 1024;
-const MAX_LISTED_NAMES = 10;
 
 export function ignoredWarning(ignored: string[], where: string): string[] {
   if (ignored.length === 0) return [];
-  const shown = ignored.slice(0, MAX_LISTED_NAMES).join(", ");
-  const more = ignored.length > MAX_LISTED_NAMES ? `, ... (${ignored.length - MAX_LISTED_NAMES} more)` : "";
-  return [`${ignored.length} file(s) in ${where} are not named like Tiny_Portrait_000000.png and were ignored: ${shown}${more}`];
+  return [`${ignored.length} file(s) in ${where} are not named like Tiny_Portrait_000000.png and were ignored: ${listNames(ignored)}`];
 }
 
 export function duplicateProblem(index: number, first: string, second: string): DatasetProblem {
