@@ -1,7 +1,7 @@
 import { ATTRIBUTES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from "@/lib/challenge/definition";
 import { ONNX_ALLOWED_DOMAINS, ONNX_DEFAULT_DOMAIN_OPS, ONNX_ML_DOMAIN_OPS } from "./known-ops";
 import { formatBytes, type ModelBundleLimits } from "./limits";
-import type { Manifest } from "./manifest";
+import { MAX_BATCH_SIZE, type Manifest } from "./manifest";
 import {
   onnxElementBytes,
   OnnxParseError,
@@ -173,6 +173,12 @@ export function inputShapeProblem(dims: (number | string | null)[] | null, layou
   for (let i = 0; i < 3; i++) {
     const d = dims[i + 1];
     if (typeof d === "number" && d > 0 && d !== expected[i]) return `has shape ${shown}; expected ${want}`;
+  }
+  // A fixed batch is fed as is (zero-padded), so it must be one the sandbox can hold: the same
+  // bound as the manifest's batchSize. 1e6 images would be 109 GB of float32 input.
+  const batch = dims[0];
+  if (typeof batch === "number" && batch > MAX_BATCH_SIZE) {
+    return `has a fixed batch dimension of ${batch}; export it with a dynamic batch axis (dynamic_axes in torch.onnx.export) or a fixed batch of at most ${MAX_BATCH_SIZE}`;
   }
   return undefined;
 }

@@ -286,3 +286,41 @@ describe("inspectModelBundle: model problems", () => {
     });
   });
 });
+
+describe("inspectModelBundle: model names and batch sizes the sandbox cannot use", () => {
+  const bare = (model: string) => {
+    const manifest = { ...onnxManifest(), model };
+    return inspectModelBundle({ file: upload(buildOnnxModel({ manifest, heads: "sliced" }), "model.onnx"), maxBytes: MAX, manifestJson: JSON.stringify(manifest) });
+  };
+
+  it.each(["manifest.json", "MANIFEST.JSON", "sub/model.onnx", "../model.onnx", "..\\model.onnx", "model.json", ".onnx\u0000"])(
+    "a bare .onnx whose manifest names it %j is refused at inspection, not at extraction",
+    async (model) => {
+      expect(await errorsOf(bare(model))).toBe(
+        `manifest.json: model: ${JSON.stringify(model)} cannot name a single uploaded .onnx file; use a plain file name ending in ".onnx", like "model.onnx"`,
+      );
+    },
+  );
+
+  it("a zip whose manifest names itself as the model", async () => {
+    const manifest = { ...onnxManifest(), model: "manifest.json" };
+    expect(await errorsOf(inspectZip([{ name: "manifest.json", data: JSON.stringify(manifest) }, onnxFiles()[1]]))).toMatch(
+      /^manifest\.json: model: "manifest\.json" is the manifest itself; name the model file/,
+    );
+  });
+
+  it("a bare .onnx with a plain name is still extracted beside the manifest", async () => {
+    expect(await bare("my-model.onnx")).toMatchObject({ ok: true });
+  });
+
+  it("a fixed batch of 1,000,000 is refused at upload; dynamic, 1 and 512 are accepted", async () => {
+    const withBatch = (fixedBatch?: number) => {
+      const manifest = onnxManifest();
+      return inspectZip([{ name: "manifest.json", data: JSON.stringify(manifest) }, { name: "model.onnx", data: buildOnnxModel({ manifest, heads: "sliced", fixedBatch }) }]);
+    };
+    expect(await errorsOf(withBatch(1_000_000))).toMatch(
+      /^model\.onnx: input "pixels" has a fixed batch dimension of 1000000; export it with a dynamic batch axis .* or a fixed batch of at most 512$/,
+    );
+    for (const ok of [undefined, 1, 512]) expect((await withBatch(ok)).ok, `batch ${ok}`).toBe(true);
+  });
+});

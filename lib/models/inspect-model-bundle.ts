@@ -82,7 +82,7 @@ export async function openModelUpload(
     if (parsed.manifest.format !== "onnx") {
       return { ok: false, errors: [`manifest.json: format: a single uploaded file must be an ONNX model ("onnx"), not "${parsed.manifest.format}"; upload tfjs models as a zip`] };
     }
-    const nameProblem = modelPathProblem(parsed.manifest.model);
+    const nameProblem = bareModelNameProblem(parsed.manifest.model);
     if (nameProblem) return { ok: false, errors: [nameProblem] };
     return { ok: true, upload: { kind: "onnx", file: options.file, size, manifest: parsed.manifest } };
   }
@@ -160,8 +160,22 @@ async function inspectOpened(upload: OpenedUpload, limits: ModelBundleLimits): P
   return { ok: true, bundle: { format: manifest.format, manifest, entries } };
 }
 
-/** The manifest's `model` must be a plain relative path inside the bundle. */
+/**
+ * A bare .onnx is stored under the manifest's `model` name beside manifest.json, so that name
+ * must be a plain file name ending in .onnx: not a path, and not the manifest's own name (which
+ * failed later, at extraction, with EEXIST and a temp path).
+ */
+function bareModelNameProblem(model: string): string | undefined {
+  const plain = !/[/\\\u0000-\u001f\u007f]/.test(model) && model !== "." && model !== "..";
+  if (plain && model.toLowerCase().endsWith(".onnx")) return undefined;
+  return `manifest.json: model: ${JSON.stringify(model)} cannot name a single uploaded .onnx file; use a plain file name ending in ".onnx", like "model.onnx"`;
+}
+
+/** The manifest's `model` must be a plain relative path inside the bundle, other than the manifest. */
 function modelPathProblem(model: string): string | undefined {
+  if (model.toLowerCase() === MANIFEST_FILE_NAME) {
+    return `manifest.json: model: "${model}" is the manifest itself; name the model file, like "model.onnx" or "model.json"`;
+  }
   const resolved = resolveWeightPath(".", model);
   if (!resolved || resolved !== model) {
     return `manifest.json: model: "${model}" must be a plain relative path inside the bundle, like "model.onnx" or "model.json"`;
