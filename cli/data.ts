@@ -8,7 +8,7 @@
  * with the message and changes nothing.
  */
 import path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { env } from "../lib/env";
 import { closeDb, getDb } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate-database";
@@ -18,14 +18,9 @@ import { formatDatasetInfo, getDatasetInfo } from "../lib/dataset/dataset-info";
 import { generateSynthetic } from "../lib/dataset/synthetic/generate-synthetic";
 import { prepareAndRegisterDataset } from "../lib/setup/prepare-and-register-dataset";
 import { createStageProgress } from "../lib/terminal/progress";
+import { parsePositiveInt } from "../lib/terminal/parse-positive-int";
 
 const say = (msg: string) => process.stderr.write(msg + "\n");
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive whole number");
-  return n;
-}
 
 const program = new Command()
   .name("npm run data --")
@@ -36,8 +31,8 @@ program
   .command("generate")
   .description("write a synthetic dataset in the real layout (CSV + folder of PNGs, or 2,048-image zips)")
   .requiredOption("--out <dir>", "output folder (created; must not already hold a dataset)")
-  .requiredOption("--count <n>", "number of portraits", positiveInt)
-  .option("--seed <n>", "generator seed (same seed and count give identical files)", positiveInt, 1)
+  .requiredOption("--count <n>", "number of portraits", parsePositiveInt)
+  .option("--seed <n>", "generator seed (same seed and count give identical files)", parsePositiveInt, 1)
   .option("--zips", "write Tiny_Portraits_Zipfiles/*.zip instead of Tiny_Portraits_Images/")
   .action(async (opts: { out: string; count: number; seed: number; zips?: boolean }) => {
     const progress = createStageProgress();

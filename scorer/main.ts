@@ -10,26 +10,21 @@
  * Log lines go to stderr. With --events, one JSON line per job event goes to stdout (tests and
  * benchmarks count those).
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { closeDb, getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { createWorkerId } from "./create-worker-id";
 import { startWorker } from "./worker";
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive whole number");
-  return n;
-}
+import { parsePositiveInt } from "@/lib/terminal/parse-positive-int";
 
 const program = new Command()
   .name("npm run scorer --")
   .description("Tiny Portraits scorer worker: claims scoring jobs from the database queue and runs them")
-  .option("--concurrency <n>", "jobs run at once by this process (default SCORER_CONCURRENCY, 1)", positiveInt)
-  .option("--lease-ms <ms>", "lease of a claimed job; renewed every third of it (default SCORER_LEASE_MS)", positiveInt)
-  .option("--poll-ms <ms>", "how often an idle worker looks for work (default SCORER_POLL_MS)", positiveInt)
-  .option("--grace-ms <ms>", "on SIGTERM, how long jobs in hand may finish before being released", positiveInt, 20_000)
-  .option("--retry-base-ms <ms>", "back-off before the second attempt after a system failure (doubles each time)", positiveInt, 5000)
+  .option("--concurrency <n>", "jobs run at once by this process (default SCORER_CONCURRENCY, 1)", parsePositiveInt)
+  .option("--lease-ms <ms>", "lease of a claimed job; renewed every third of it (default SCORER_LEASE_MS)", parsePositiveInt)
+  .option("--poll-ms <ms>", "how often an idle worker looks for work (default SCORER_POLL_MS)", parsePositiveInt)
+  .option("--grace-ms <ms>", "on SIGTERM, how long jobs in hand may finish before being released", parsePositiveInt, 20_000)
+  .option("--retry-base-ms <ms>", "back-off before the second attempt after a system failure (doubles each time)", parsePositiveInt, 5000)
   .option("--events", "print one JSON line per job event on stdout")
   .showHelpAfterError();
 

@@ -153,17 +153,21 @@ async function createSqliteTestDatabase(empty: boolean): Promise<TestDatabase> {
     fs.copyFileSync(await sqliteTemplateFile(), file);
   }
   const url = `file:${file}`;
-  const db = createDb(url);
+  return testDatabase("sqlite", url, createDb(url), () => removeSqliteFiles(file));
+}
+
+/** The handle a test gets: `drop` disconnects, then removes the database (once, however often it is called). */
+function testDatabase(engine: Engine, url: string, db: Db, remove: () => void | Promise<void>): TestDatabase {
   let dropped = false;
   return {
-    engine: "sqlite",
+    engine,
     url,
     db,
     async drop() {
       if (dropped) return;
       dropped = true;
       await db.$disconnect();
-      removeSqliteFiles(file);
+      await remove();
     },
   };
 }
@@ -274,23 +278,13 @@ async function createPostgresTestDatabase(empty: boolean): Promise<TestDatabase>
   }
   const url = urlForDatabase(adminUrl, name);
   assertLocalDatabase(url);
-  const db = createDb(url, { poolSize: 4 });
-  let dropped = false;
-  return {
-    engine: "postgres",
-    url,
-    db,
-    async drop() {
-      if (dropped) return;
-      dropped = true;
-      await db.$disconnect();
-      const admin = await adminClient();
-      try {
-        // FORCE: a test that leaked a connection must not leave its database behind.
-        await admin.client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      } finally {
-        await admin.client.end().catch(() => {});
-      }
-    },
-  };
+  return testDatabase("postgres", url, createDb(url, { poolSize: 4 }), async () => {
+    const admin = await adminClient();
+    try {
+      // FORCE: a test that leaked a connection must not leave its database behind.
+      await admin.client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    } finally {
+      await admin.client.end().catch(() => {});
+    }
+  });
 }

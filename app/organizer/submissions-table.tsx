@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { OrganizerSubmissionRow } from "@/lib/organizer/list-recent-submissions";
 import { formatUtc } from "@/lib/phases/format-phase-time";
+import { DataTable, type DataTableColumn } from "../data-table";
 import { SubmissionActions } from "./submission-actions";
 
 const STATUS_STYLE: Record<string, string> = {
@@ -11,6 +12,16 @@ const STATUS_STYLE: Record<string, string> = {
 };
 
 export const STATUS_FILTERS = ["all", "queued", "running", "scored", "failed"] as const;
+
+const COLUMNS: DataTableColumn[] = [
+  { label: "Submitted" },
+  { label: "By" },
+  { label: "File" },
+  { label: "Status" },
+  { label: "Public", className: "text-right" },
+  { label: "Private", className: "text-right" },
+  { label: "Actions" },
+];
 
 const score = (v: number | null) => (v === null ? "—" : v.toFixed(4));
 
@@ -33,54 +44,38 @@ export function SubmissionsTable({ rows, status }: { rows: OrganizerSubmissionRo
       {rows.length === 0 ? (
         <p className="text-sm text-stone-600">No submissions{status === "all" ? " yet" : ` with status ${status}`}.</p>
       ) : (
-        <div className="overflow-x-auto rounded border border-stone-200 bg-white">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">Latest submissions of all participants and baselines, newest first</caption>
-            <thead className="border-b border-stone-300 bg-stone-50 text-xs text-stone-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">Submitted</th>
-                <th scope="col" className="px-3 py-2">By</th>
-                <th scope="col" className="px-3 py-2">File</th>
-                <th scope="col" className="px-3 py-2">Status</th>
-                <th scope="col" className="px-3 py-2 text-right">Public</th>
-                <th scope="col" className="px-3 py-2 text-right">Private</th>
-                <th scope="col" className="px-3 py-2">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id} className={`border-b border-stone-100 align-top ${r.disqualifiedAt ? "bg-red-50/40" : ""}`} data-testid="organizer-submission-row" data-submission-id={r.id}>
-                  <td className="whitespace-nowrap px-3 py-2 text-xs text-stone-600">{formatUtc(r.createdAt)}</td>
-                  <td className="px-3 py-2">
-                    <div className="font-medium">{r.user.name}</div>
-                    <div className="text-xs text-stone-500">{r.user.email}</div>
-                    {r.baselineTitle && <span className="mt-1 inline-block rounded bg-violet-100 px-1.5 text-xs text-violet-800">baseline: {r.baselineTitle}</span>}
-                  </td>
-                  <td className="max-w-[14rem] px-3 py-2">
-                    <div className="truncate font-mono text-xs" title={r.fileName}>{r.kind} · {r.fileName}</div>
-                    {r.description && <div className="truncate text-xs text-stone-500" title={r.description}>{r.description}</div>}
-                    {r.isFinal && <span className="text-xs font-medium text-teal-800">final pick</span>}
-                  </td>
-                  <td className="px-3 py-2">
-                    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[r.status] ?? ""}`}>{r.status}</span>
-                    {r.failureKind && <div className="text-xs text-stone-500">{r.failureKind === "system" ? "our fault, not counted" : "their file"}</div>}
-                    {r.errorMessage && <div className="max-w-[16rem] truncate text-xs text-red-700" title={r.errorMessage}>{r.errorMessage}</div>}
-                    {r.disqualifiedAt && (
-                      <div className="max-w-[16rem] text-xs text-red-800">
-                        <strong>Disqualified</strong> {formatUtc(r.disqualifiedAt)}: {r.disqualifiedReason}
-                      </div>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{score(r.publicMain)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums text-stone-500">{score(r.privateMain)}</td>
-                  <td className="px-3 py-2">
-                    <SubmissionActions id={r.id} scoringPending={r.scoringPending} disqualified={r.disqualifiedAt !== null} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Latest submissions of all participants and baselines, newest first" columns={COLUMNS} smallHeader>
+          {rows.map((r) => (
+            <tr key={r.id} className={`border-b border-stone-100 align-top ${r.disqualifiedAt ? "bg-red-50/40" : ""}`} data-testid="organizer-submission-row" data-submission-id={r.id}>
+              <td className="whitespace-nowrap px-3 py-2 text-xs text-stone-600">{formatUtc(r.createdAt)}</td>
+              <td className="px-3 py-2">
+                <div className="font-medium">{r.user.name}</div>
+                <div className="text-xs text-stone-500">{r.user.email}</div>
+                {r.baselineTitle && <span className="mt-1 inline-block rounded bg-violet-100 px-1.5 text-xs text-violet-800">baseline: {r.baselineTitle}</span>}
+              </td>
+              <td className="max-w-[14rem] px-3 py-2">
+                <div className="truncate font-mono text-xs" title={r.fileName}>{r.kind} · {r.fileName}</div>
+                {r.description && <div className="truncate text-xs text-stone-500" title={r.description}>{r.description}</div>}
+                {r.isFinal && <span className="text-xs font-medium text-teal-800">final pick</span>}
+              </td>
+              <td className="px-3 py-2">
+                <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[r.status] ?? ""}`}>{r.status}</span>
+                {r.failureKind && <div className="text-xs text-stone-500">{r.failureKind === "system" ? "our fault, not counted" : "their file"}</div>}
+                {r.errorMessage && <div className="max-w-[16rem] truncate text-xs text-red-700" title={r.errorMessage}>{r.errorMessage}</div>}
+                {r.disqualifiedAt && (
+                  <div className="max-w-[16rem] text-xs text-red-800">
+                    <strong>Disqualified</strong> {formatUtc(r.disqualifiedAt)}: {r.disqualifiedReason}
+                  </div>
+                )}
+              </td>
+              <td className="px-3 py-2 text-right tabular-nums">{score(r.publicMain)}</td>
+              <td className="px-3 py-2 text-right tabular-nums text-stone-500">{score(r.privateMain)}</td>
+              <td className="px-3 py-2">
+                <SubmissionActions id={r.id} scoringPending={r.scoringPending} disqualified={r.disqualifiedAt !== null} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );

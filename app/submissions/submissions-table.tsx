@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatBytes } from "@/lib/models/limits";
 import type { SubmissionSummary } from "@/lib/submissions/submission-views";
+import { DataTable } from "../data-table";
 import { formatScore, formatUtc } from "./format";
 import { StatusBadge } from "./status-badge";
 
@@ -64,72 +65,76 @@ export function SubmissionsTable(props: { submissions: SubmissionSummary[]; maxF
           </p>
         )}
       </div>
-      {/* relative: the sr-only labels inside are positioned against this box, not the page (or they widen the page on phones). */}
-      <div className="relative overflow-x-auto rounded border border-stone-200 bg-white">
-        <table className="min-w-full text-left text-sm" data-testid="submissions-table">
-          <caption className="sr-only">Your submissions, newest first</caption>
-          <thead className="border-b border-stone-300 bg-stone-50 text-stone-600">
-            <tr>
-              <th scope="col" className="hidden px-3 py-2 sm:table-cell">Submitted</th>
-              <th scope="col" className="px-3 py-2">File</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="px-3 py-2 text-right">Public score</th>
-              <th scope="col" className="px-3 py-2">Final <span className="font-normal">({selected.size}/{props.maxFinal})</span></th>
+      <DataTable
+        caption="Your submissions, newest first"
+        testId="submissions-table"
+        columns={[
+          { label: "Submitted", className: "hidden sm:table-cell" },
+          { label: "File" },
+          { label: "Status" },
+          { label: "Public score", className: "text-right" },
+          {
+            label: (
+              <>
+                Final{" "}
+                <span className="font-normal">
+                  ({selected.size}/{props.maxFinal})
+                </span>
+              </>
+            ),
+          },
+        ]}
+      >
+        {props.submissions.map((s) => {
+          const eligible = s.status === "scored" && s.disqualified === null;
+          const checked = selected.has(s.id);
+          const disabled = saving || !props.selectionOpen || (!checked && (!eligible || full));
+          // Said only where it helps; an unscored row is simply not tickable yet.
+          const why = s.disqualified ? "disqualified" : eligible && !checked && full && props.selectionOpen ? `limit of ${props.maxFinal} reached` : undefined;
+          return (
+            <tr key={s.id} className="border-b border-stone-200 align-top last:border-0" data-testid="submission-row">
+              <td className="hidden whitespace-nowrap px-3 py-2 tabular-nums text-stone-600 sm:table-cell">{formatUtc(s.createdAt)}</td>
+              <td className="px-3 py-2">
+                <Link href={`/submissions/${s.id}`} className="font-medium underline decoration-stone-300 underline-offset-2 hover:decoration-stone-900">
+                  {s.fileName}
+                </Link>
+                {/* On phones the date column is hidden to leave room for the score: the date goes here. */}
+                <div className="text-xs tabular-nums text-stone-500 sm:hidden">{formatUtc(s.createdAt)}</div>
+                <div className="text-xs text-stone-500">
+                  {s.kind === "csv" ? "CSV" : `model${s.modelFormat ? ` (${s.modelFormat})` : ""}`} · {formatBytes(s.fileSize)}
+                  {s.isBaseline && " · baseline"}
+                </div>
+                {s.description && <div className="mt-1 max-w-xs break-words text-xs text-stone-700">{s.description}</div>}
+              </td>
+              <td className="px-3 py-2">
+                <StatusBadge status={s.status} />
+                {s.status === "failed" && s.errorMessage && (
+                  <div className="mt-1 min-w-40 max-w-xs text-xs text-red-900">
+                    <span className="line-clamp-3" title={s.errorMessage}>{s.errorMessage}</span>
+                    {s.failureKind === "system" && <span className="block text-stone-600">Our fault: it did not count against your quota.</span>}
+                  </div>
+                )}
+                {s.disqualified && <div className="mt-1 max-w-xs text-xs font-medium text-red-900">Disqualified{s.disqualified.reason ? `: ${s.disqualified.reason}` : ""}</div>}
+              </td>
+              <td className="px-3 py-2 text-right font-mono tabular-nums">{formatScore(s.publicMain)}</td>
+              <td className="px-3 py-2">
+                <label className="inline-flex items-center gap-2">
+                  <input
+                    type="checkbox"
+                    checked={checked}
+                    disabled={disabled}
+                    onChange={(e) => void toggle(s.id, e.target.checked)}
+                    aria-describedby="final-help"
+                    className="h-4 w-4 accent-stone-900"
+                  />
+                  <span className="sr-only">Final: {s.fileName}, submitted {formatUtc(s.createdAt)}</span>
+                  {why && <span className="text-xs text-stone-500">{why}</span>}
+                </label>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {props.submissions.map((s) => {
-              const eligible = s.status === "scored" && s.disqualified === null;
-              const checked = selected.has(s.id);
-              const disabled = saving || !props.selectionOpen || (!checked && (!eligible || full));
-              // Said only where it helps; an unscored row is simply not tickable yet.
-              const why = s.disqualified ? "disqualified" : eligible && !checked && full && props.selectionOpen ? `limit of ${props.maxFinal} reached` : undefined;
-              return (
-                <tr key={s.id} className="border-b border-stone-200 align-top last:border-0" data-testid="submission-row">
-                  <td className="hidden whitespace-nowrap px-3 py-2 tabular-nums text-stone-600 sm:table-cell">{formatUtc(s.createdAt)}</td>
-                  <td className="px-3 py-2">
-                    <Link href={`/submissions/${s.id}`} className="font-medium underline decoration-stone-300 underline-offset-2 hover:decoration-stone-900">
-                      {s.fileName}
-                    </Link>
-                    {/* On phones the date column is hidden to leave room for the score: the date goes here. */}
-                    <div className="text-xs tabular-nums text-stone-500 sm:hidden">{formatUtc(s.createdAt)}</div>
-                    <div className="text-xs text-stone-500">
-                      {s.kind === "csv" ? "CSV" : `model${s.modelFormat ? ` (${s.modelFormat})` : ""}`} · {formatBytes(s.fileSize)}
-                      {s.isBaseline && " · baseline"}
-                    </div>
-                    {s.description && <div className="mt-1 max-w-xs break-words text-xs text-stone-700">{s.description}</div>}
-                  </td>
-                  <td className="px-3 py-2">
-                    <StatusBadge status={s.status} />
-                    {s.status === "failed" && s.errorMessage && (
-                      <div className="mt-1 min-w-40 max-w-xs text-xs text-red-900">
-                        <span className="line-clamp-3" title={s.errorMessage}>{s.errorMessage}</span>
-                        {s.failureKind === "system" && <span className="block text-stone-600">Our fault: it did not count against your quota.</span>}
-                      </div>
-                    )}
-                    {s.disqualified && <div className="mt-1 max-w-xs text-xs font-medium text-red-900">Disqualified{s.disqualified.reason ? `: ${s.disqualified.reason}` : ""}</div>}
-                  </td>
-                  <td className="px-3 py-2 text-right font-mono tabular-nums">{formatScore(s.publicMain)}</td>
-                  <td className="px-3 py-2">
-                    <label className="inline-flex items-center gap-2">
-                      <input
-                        type="checkbox"
-                        checked={checked}
-                        disabled={disabled}
-                        onChange={(e) => void toggle(s.id, e.target.checked)}
-                        aria-describedby="final-help"
-                        className="h-4 w-4 accent-stone-900"
-                      />
-                      <span className="sr-only">Final: {s.fileName}, submitted {formatUtc(s.createdAt)}</span>
-                      {why && <span className="text-xs text-stone-500">{why}</span>}
-                    </label>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </div>
   );
 }

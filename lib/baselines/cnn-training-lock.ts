@@ -20,13 +20,8 @@ export function cnnTrainingLockPath(dataDir: string): string {
 
 /** The lock's content, or undefined when there is none; an unreadable lock reads as pid 0 (stale). */
 export function readCnnTrainingLock(file: string): CnnTrainingLock | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+  const text = unlessErrno("ENOENT", () => fs.readFileSync(file, "utf8"));
+  if (text === undefined) return undefined;
   try {
     const parsed = JSON.parse(text) as Partial<CnnTrainingLock>;
     if (Number.isInteger(parsed.pid) && (parsed.pid as number) > 0) return { pid: parsed.pid as number, datasetId: String(parsed.datasetId ?? ""), startedAt: String(parsed.startedAt ?? "") };
@@ -39,19 +34,24 @@ export function readCnnTrainingLock(file: string): CnnTrainingLock | undefined {
 /** Creates the lock if there is none; false when another one exists. */
 export function acquireCnnTrainingLock(file: string, lock: CnnTrainingLock): boolean {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  let fd: number;
-  try {
-    fd = fs.openSync(file, "wx");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
-  }
+  const fd = unlessErrno("EEXIST", () => fs.openSync(file, "wx"));
+  if (fd === undefined) return false;
   try {
     fs.writeSync(fd, JSON.stringify(lock));
   } finally {
     fs.closeSync(fd);
   }
   return true;
+}
+
+/** `fn()`, or undefined when it fails with errno `code` (no lock file, a lock already there); other errors are thrown. */
+function unlessErrno<T>(code: string, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === code) return undefined;
+    throw err;
+  }
 }
 
 /** Points the held lock at another pid (the spawned trainer), atomically. */

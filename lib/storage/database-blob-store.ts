@@ -1,17 +1,9 @@
-import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { AppError } from "../errors/app-error";
-import {
-  assertBlobKey,
-  blobNotFoundError,
-  putBlobChunks,
-  tooLargeError,
-  type BlobStore,
-  type PutBlobOptions,
-  type StoredBlob,
-} from "./blob-store";
+import { assertBlobKey, blobNotFoundError, type BlobStore, type PutBlobOptions, type StoredBlob } from "./blob-store";
+import { consumeBlobChunks } from "./consume-blob-chunks";
 
 /**
  * Blobs as rows of the Blob table, for deployments where web nodes and workers share the
@@ -30,18 +22,7 @@ export function createDatabaseBlobStore(options: { db: Db }): BlobStore {
     async putBlob(put: PutBlobOptions): Promise<StoredBlob> {
       assertBlobKey(put.key);
       const chunks: Uint8Array[] = [];
-      const hash = createHash("sha256");
-      let size = 0;
-      for await (const chunk of putBlobChunks(put)) {
-        size += chunk.length;
-        if (size > put.maxBytes) {
-          (put.stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
-          throw tooLargeError(put.maxBytes);
-        }
-        hash.update(chunk);
-        chunks.push(chunk);
-      }
-      const sha256 = hash.digest("hex");
+      const { size, sha256 } = await consumeBlobChunks(put, (chunk) => void chunks.push(chunk));
       try {
         await db.blob.create({ data: { key: put.key, size, sha256, bytes: Buffer.concat(chunks, size) } });
       } catch (error) {

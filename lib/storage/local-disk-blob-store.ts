@@ -1,18 +1,11 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { AppError } from "../errors/app-error";
-import {
-  assertBlobKey,
-  blobNotFoundError,
-  putBlobChunks,
-  tooLargeError,
-  type BlobStore,
-  type PutBlobOptions,
-  type StoredBlob,
-} from "./blob-store";
+import { assertBlobKey, blobNotFoundError, type BlobStore, type PutBlobOptions, type StoredBlob } from "./blob-store";
+import { consumeBlobChunks } from "./consume-blob-chunks";
 
 /** Folder under DATA_DIR that holds uploads. The model sandbox masks it (scorer). */
 export const UPLOADS_DIR_NAME = "uploads";
@@ -46,20 +39,13 @@ export function createLocalDiskBlobStore(options: { root: string }): BlobStore {
       const target = fileOf(put.key);
       await fsp.mkdir(partialDir, { recursive: true });
       const partial = path.join(partialDir, `${randomBytes(12).toString("hex")}.part`);
-      const hash = createHash("sha256");
-      let size = 0;
+      let stored: { size: number; sha256: string };
       const file = await fsp.open(partial, "wx", 0o600);
       try {
         try {
-          for await (const chunk of putBlobChunks(put)) {
-            size += chunk.length;
-            if (size > put.maxBytes) {
-              destroySource(put);
-              throw tooLargeError(put.maxBytes);
-            }
-            hash.update(chunk);
+          stored = await consumeBlobChunks(put, async (chunk) => {
             await file.write(chunk);
-          }
+          });
           await file.sync();
         } finally {
           await file.close();
@@ -76,7 +62,7 @@ export function createLocalDiskBlobStore(options: { root: string }): BlobStore {
       } finally {
         await fsp.rm(partial, { force: true });
       }
-      return { key: put.key, size, sha256: hash.digest("hex") };
+      return { key: put.key, ...stored };
     },
 
     async openBlob(key: string): Promise<Readable> {
@@ -109,10 +95,4 @@ export function createLocalDiskBlobStore(options: { root: string }): BlobStore {
       return fs.existsSync(file) ? file : undefined;
     },
   };
-}
-
-/** Stop reading the source: for an HTTP upload this aborts the request instead of draining it. */
-function destroySource(put: PutBlobOptions): void {
-  const s = put.stream as unknown as { destroy?: () => void } | undefined;
-  if (s && typeof s.destroy === "function") s.destroy();
 }

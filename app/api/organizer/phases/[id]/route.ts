@@ -1,7 +1,7 @@
 import { requireOrganizer } from "@/lib/auth/get-current-user";
 import { getDb } from "@/lib/db/client";
 import { handleRoute } from "@/lib/http/handle-route";
-import { readJsonBody } from "@/lib/organizer/read-json-body";
+import { readOrganizerActionBody } from "@/lib/organizer/read-organizer-action-body";
 import { updatePhase } from "@/lib/phases/update-phase";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
  */
 export const PATCH = handleRoute(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const organizer = await requireOrganizer();
-  const input = await readJsonBody(request);
+  const input = await readOrganizerActionBody(request);
   const { id } = await context.params;
   const phase = await updatePhase({ db: getDb(), phaseId: id, input });
   console.info(`[organizer] ${organizer.email} updated phase ${id}`);

@@ -2,14 +2,14 @@ import { requireOrganizer } from "@/lib/auth/get-current-user";
 import { getDb } from "@/lib/db/client";
 import { handleRoute } from "@/lib/http/handle-route";
 import { disqualifySubmission } from "@/lib/organizer/disqualify-submission";
-import { readJsonBody } from "@/lib/organizer/read-json-body";
+import { readOrganizerActionBody } from "@/lib/organizer/read-organizer-action-body";
 
 export const dynamic = "force-dynamic";
 
 /** Organizer: take a submission off the leaderboards. Body `{ reason }` (shown to its owner). */
 export const POST = handleRoute(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const organizer = await requireOrganizer();
-  const input = await readJsonBody(request);
+  const input = await readOrganizerActionBody(request);
   const { id } = await context.params;
   const submission = await disqualifySubmission({ db: getDb(), submissionId: id, input });
   // No audit column yet: the log says who did it.

@@ -1,7 +1,7 @@
 import { requireOrganizer } from "@/lib/auth/get-current-user";
 import { getDb } from "@/lib/db/client";
 import { handleRoute } from "@/lib/http/handle-route";
-import { readJsonBody } from "@/lib/organizer/read-json-body";
+import { readOrganizerActionBody } from "@/lib/organizer/read-organizer-action-body";
 import { reinstateSubmission } from "@/lib/organizer/reinstate-submission";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 /** Organizer: undo a disqualification. */
 export const POST = handleRoute(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const organizer = await requireOrganizer();
-  await readJsonBody(request);
+  await readOrganizerActionBody(request);
   const { id } = await context.params;
   const submission = await reinstateSubmission({ db: getDb(), submissionId: id });
   console.info(`[organizer] ${organizer.email} reinstated submission ${id}`);

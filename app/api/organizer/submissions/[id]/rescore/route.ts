@@ -1,7 +1,7 @@
 import { requireOrganizer } from "@/lib/auth/get-current-user";
 import { getDb } from "@/lib/db/client";
 import { handleRoute } from "@/lib/http/handle-route";
-import { readJsonBody } from "@/lib/organizer/read-json-body";
+import { readOrganizerActionBody } from "@/lib/organizer/read-organizer-action-body";
 import { rescoreSubmission } from "@/lib/organizer/rescore-submission";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 /** Organizer: queue the submission for scoring again. 202; a pending job is returned, not doubled. */
 export const POST = handleRoute(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   await requireOrganizer();
-  await readJsonBody(request);
+  await readOrganizerActionBody(request);
   const { id } = await context.params;
   const { job, alreadyPending } = await rescoreSubmission({ db: getDb(), submissionId: id });
   return Response.json(
