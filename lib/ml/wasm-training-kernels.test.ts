@@ -197,7 +197,7 @@ describe("FusedBatchNorm matches the cpu backend", () => {
 describe("no leaked intermediates", () => {
   it("every replaced kernel leaves the backend with as many data buffers as before", async () => {
     await tf.setBackend("wasm");
-    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const backend = tf.backend();
     const before = backend.numDataIds();
     tf.tidy(() => {
       const x = tf.randomNormal([2, 9, 8, 4]) as tf.Tensor4D;
@@ -230,7 +230,7 @@ describe("no leaked intermediates", () => {
 describe("Identity / Cast alias instead of copying", () => {
   it("share the input's data, stay correct after the input is disposed, and convert other dtypes", async () => {
     await tf.setBackend("wasm");
-    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const backend = tf.backend();
     const x = tf.tensor([1.5, -2, 3], [3]);
     const before = backend.numDataIds();
     const y = tf.engine().runKernel("Identity", { x }) as tf.Tensor;

@@ -53,10 +53,12 @@ async function train(backend: "cpu" | "wasm", initial: Float32Array[], optimizer
 
   // Gradients of the first batch w.r.t. every trainable weight (BN in training mode).
   const { x: x0, ys: ys0 } = batch(0);
+  // A LayerVariable's read() returns its backing tf.Variable, typed as the Tensor it extends.
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { grads } = tf.variableGrads(() => {
     const out = model.apply(x0, { training: true }) as tf.Tensor[];
     return tf.add(tf.losses.softmaxCrossEntropy(ys0[0], tf.log(out[0])), tf.losses.softmaxCrossEntropy(ys0[1], tf.log(out[1]))) as tf.Scalar;
-  }, model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
+  }, variables);
   const gradArrays = Object.values(grads).map((g) => g.dataSync() as Float32Array);
   tf.dispose([x0, ...ys0, ...Object.values(grads)]);
 

@@ -1,6 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { composite, type KernelArgs, runStock, type TensorInfo } from "./compose";
+import { readKernelAttrs } from "./read-kernel-attrs";
 
 /**
  * Identity, and Cast to the same dtype, as an alias of the input's data (one more reference)
@@ -19,7 +20,7 @@ export function identity(args: KernelArgs): TensorInfo {
 
 export function cast(args: KernelArgs): TensorInfo {
   const x = args.inputs.x as TensorInfo;
-  const { dtype } = args.attrs as unknown as { dtype: string };
+  const { dtype } = readKernelAttrs<{ dtype: string }>(args.attrs);
   if (dtype === "bool" && (x.dtype === "float32" || x.dtype === "int32")) {
     // The stock kernel copies numbers into a Uint8Array (2 -> 2, -1 -> 255); bool means x != 0.
     return composite(args.backend, (c) => c.run("NotEqual", { a: x, b: c.run("Fill", {}, { shape: [], value: 0, dtype: x.dtype }) }));

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { readKernelAttrs } from "./read-kernel-attrs";
 
 /**
  * Gradient of FusedBatchNorm, y = (x - mean) * scale * rstd + offset with rstd = 1/sqrt(var + eps),
@@ -21,7 +22,7 @@ export const batchNormGradient: tf.GradConfig = {
   gradFunc: (dyIn, saved, attrs) => {
     const dy = dyIn as tf.Tensor;
     const [x, mean, variance, scale] = saved;
-    const { varianceEpsilon } = attrs as unknown as { varianceEpsilon: number };
+    const { varianceEpsilon } = readKernelAttrs<{ varianceEpsilon: number }>(attrs);
     const axes = tf.broadcast_util.getReductionAxes(mean.shape, x.shape);
     const reduce = (t: tf.Tensor) => (axes.length ? tf.sum(t, axes) : t);
     const rstd = tf.rsqrt(tf.add(variance, varianceEpsilon));

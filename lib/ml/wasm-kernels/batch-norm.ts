@@ -1,5 +1,6 @@
 import type * as tf from "@tensorflow/tfjs";
 import { composite, type KernelArgs, runStock, sizeOf, type TensorInfo } from "./compose";
+import { readKernelAttrs } from "./read-kernel-attrs";
 
 /**
  * FusedBatchNorm (inference-style normalisation with given mean/variance, also used by
@@ -13,7 +14,7 @@ import { composite, type KernelArgs, runStock, sizeOf, type TensorInfo } from ".
  */
 export function fusedBatchNorm(args: KernelArgs): TensorInfo {
   const { x, mean, variance, offset, scale } = args.inputs as Record<string, TensorInfo | undefined> & { x: TensorInfo; mean: TensorInfo; variance: TensorInfo };
-  const { varianceEpsilon } = args.attrs as unknown as { varianceEpsilon: number };
+  const { varianceEpsilon } = readKernelAttrs<{ varianceEpsilon: number }>(args.attrs);
   const C = x.shape[x.shape.length - 1];
   const perChannel = (t?: TensorInfo) => !t || (sizeOf(t.shape) === C && t.shape[t.shape.length - 1] === C);
   if (x.dtype !== "float32" || x.shape.length < 2 || sizeOf(x.shape) < 4096 || ![mean, variance, offset, scale].every(perChannel)) {
@@ -22,7 +23,7 @@ export function fusedBatchNorm(args: KernelArgs): TensorInfo {
   return composite(args.backend, (c) => {
     const vec = (t: TensorInfo) => c.run("Identity", { x: c.reshape(t, [C]) }); // own rank-1 data (see channel-broadcast.ts)
     const x4 = c.reshape(x, [1, sizeOf(x.shape) / C, 1, C]);
-    const common = { strides: [1, 1], pad: "valid", dilations: [1, 1], dataFormat: "NHWC", activation: "linear" } as unknown as tf.NamedAttrMap;
+    const common = { strides: [1, 1], pad: "valid", dilations: [1, 1], dataFormat: "NHWC", activation: "linear" };
     const negMean = c.run("Neg", { x: vec(mean) });
     const t = c.run("FusedDepthwiseConv2D", { x: x4, filter: c.fill([1, 1, C, 1], 1), bias: negMean }, common);
     const rstd = c.run("Rsqrt", { x: c.run("Add", { a: vec(variance), b: c.fill([], varianceEpsilon) }) });

@@ -100,8 +100,8 @@ function channelKernel(op: Op) {
       if (bias && bias.dataId === p.small.dataId) bias = c.run("Identity", { x: bias });
       const common = { strides: [1, 1], pad: "valid", dilations: [1, 1], dataFormat: "NHWC" };
       const y = bias
-        ? c.run("FusedDepthwiseConv2D", { x, filter, bias }, { ...common, activation: "linear" } as unknown as tf.NamedAttrMap)
-        : c.run("DepthwiseConv2dNative", { x, filter }, common as unknown as tf.NamedAttrMap);
+        ? c.run("FusedDepthwiseConv2D", { x, filter, bias }, { ...common, activation: "linear" })
+        : c.run("DepthwiseConv2dNative", { x, filter }, common);
       const out = op === "SquaredDifference" ? c.run("Square", { x: y }) : y;
       return c.reshape(out, p.full.shape);
     });

@@ -72,7 +72,7 @@ export class Composer {
   }
   /** Stride-1 Conv2D with explicit padding (and optional dilation). */
   conv2d(x: TensorInfo, filter: TensorInfo, pad: Pads4, dilations: [number, number] = [1, 1]): TensorInfo {
-    return this.run("Conv2D", { x, filter }, { strides: [1, 1], pad, dilations, dataFormat: "NHWC" } as unknown as Attrs);
+    return this.run("Conv2D", { x, filter }, { strides: [1, 1], pad, dilations, dataFormat: "NHWC" });
   }
 
   /** Disposes the intermediates except `result`. */

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Composer, composite, type KernelArgs, type TensorInfo } from "./compose";
+import { readKernelAttrs } from "./read-kernel-attrs";
 
 /**
  * Conv2D gradients as forward convolutions (XNNPACK, SIMD) plus layout kernels.
@@ -37,7 +38,7 @@ function convInfoOf(xShape: number[], filterShape: number[], attrs: { strides: [
 export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const backend = args.backend;
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const attrs = readKernelAttrs<tf.Conv2DBackpropFilterAttrs>(args.attrs);
   const info = convInfoOf(x.shape, attrs.filterShape, attrs, "Conv2DBackpropFilter");
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: ho, outWidth: wo, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   const pt = info.padInfo.top;
@@ -80,7 +81,7 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
 export function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const backend = args.backend;
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const attrs = readKernelAttrs<tf.Conv2DBackpropInputAttrs>(args.attrs);
   const info = convInfoOf(attrs.inputShape, filter.shape, attrs, "Conv2DBackpropInput");
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: ho, outWidth: wo, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   if (dy.shape[1] !== ho || dy.shape[2] !== wo) throw new Error(`Conv2DBackpropInput: dy shape ${dy.shape} does not match the forward output [${n},${ho},${wo},${co}]`);

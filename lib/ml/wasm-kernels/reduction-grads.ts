@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { readKernelAttrs } from "./read-kernel-attrs";
 
 /**
  * Gradients of Mean and Sum without `tf.ones(x.shape)`.
@@ -18,7 +19,7 @@ function reductionGrad(kernelName: "Mean" | "Sum"): tf.GradConfig {
     inputsToSave: ["x"],
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
-      const { axis } = attrs as unknown as { axis: number | number[] };
+      const { axis } = readKernelAttrs<{ axis: number | number[] }>(attrs);
       const axes = tf.util.parseAxisParam(axis, x.shape);
       const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
       const reps = x.shape.map((d, i) => (axes.includes(i) ? d : 1));

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { composite, type KernelArgs, runStock, sizeOf, type TensorInfo } from "./compose";
+import { readKernelAttrs } from "./read-kernel-attrs";
 
 /**
  * Sum and Mean over LEADING axes (e.g. [0, 1, 2] of NHWC: bias and batch-norm gradients, batch
@@ -16,7 +17,7 @@ type Op = "Sum" | "Mean";
 function reduceKernel(op: Op) {
   return (args: KernelArgs): TensorInfo => {
     const x = args.inputs.x as TensorInfo;
-    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const { axis, keepDims } = readKernelAttrs<{ axis: number | number[]; keepDims: boolean }>(args.attrs);
     const rank = x.shape.length;
     if (x.dtype !== "float32" || rank < 2) return runStock(op, args);
     const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((p, q) => p - q);

@@ -1,6 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { type KernelArgs, runStock, sizeOf, type TensorInfo } from "./compose";
+import { readKernelAttrs } from "./read-kernel-attrs";
 
 /**
  * Tile as block copies (a JS kernel: no wasm kernel composes into a tile more cheaply).
@@ -15,7 +16,7 @@ import { type KernelArgs, runStock, sizeOf, type TensorInfo } from "./compose";
 export function tile(args: KernelArgs): TensorInfo {
   const backend = args.backend as BackendWasm;
   const x = args.inputs.x as TensorInfo;
-  const { reps } = args.attrs as unknown as { reps: number[] };
+  const { reps } = readKernelAttrs<{ reps: number[] }>(args.attrs);
   if (x.dtype === "string" || reps.length !== x.shape.length) return runStock("Tile", args);
   const shape = x.shape;
   const rank = shape.length;
