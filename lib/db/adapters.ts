@@ -104,11 +104,18 @@ class PgClientNameAsText extends pg.Client {
     for (const field of msg.fields) {
       if (field.dataTypeID === PG_NAME_OID || field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
     }
-    (pg.Client.prototype as unknown as { _handleRowDescription(m: unknown): void })._handleRowDescription.call(this, msg);
+    pgHandleRowDescription.call(this, msg);
   }
 }
-if (typeof (pg.Client.prototype as unknown as Record<string, unknown>)._handleRowDescription !== "function") {
-  throw new Error("pg.Client no longer has _handleRowDescription: update PgClientNameAsText in lib/db/adapters.ts");
+const pgHandleRowDescription = stockRowDescriptionHandler();
+
+function stockRowDescriptionHandler(): (this: pg.Client, msg: unknown) => void {
+  // @types/pg does not declare pg's internal handlers, hence the cast; the check makes it safe.
+  const handler = (pg.Client.prototype as unknown as { _handleRowDescription?: unknown })._handleRowDescription;
+  if (typeof handler !== "function") {
+    throw new Error("pg.Client no longer has _handleRowDescription: update PgClientNameAsText in lib/db/adapters.ts");
+  }
+  return handler as (this: pg.Client, msg: unknown) => void;
 }
 
 export interface PgAdapterOptions {
@@ -157,7 +164,8 @@ function runScriptAsOneQuery(adapter: PgDriverAdapter): PgDriverAdapter {
     try {
       await pool.query(script);
     } catch (error) {
-      // onError is adapter-pg's own mapping to a DriverAdapterError (protected, hence the cast).
+      // onError is adapter-pg's own mapping to a DriverAdapterError; it is protected, and this
+      // adapter object comes from connect() (no subclass of ours to expose it), hence the cast.
       (adapter as unknown as { onError(e: unknown): never }).onError(error);
     }
   };

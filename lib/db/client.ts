@@ -77,32 +77,36 @@ export interface CreateDbOptions {
  * application uses getDb(). The caller owns it and must `$disconnect()` it.
  */
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
-  if (engineOf(databaseUrl) === "sqlite") return createSqliteClient(databaseUrl) as unknown as Db;
+  if (engineOf(databaseUrl) === "sqlite") return createSqliteClient(databaseUrl);
   const client = new PostgresPrismaClient({
     ...clientOptions,
     adapter: pgAdapterFactory(databaseUrl, { max: options.poolSize }),
   });
-  // Same models, same query API; only the nominal class differs (see the file comment).
+  // Same models, same query API, but the two generated PrismaClient classes are not assignable
+  // to each other (each declares its own private and generic members), so the PostgreSQL client
+  // takes the SQLite client's type (see the file comment).
   return client as unknown as Db;
 }
 
 // Kept on globalThis so Next.js dev-mode module reloading does not open a new pool per edit.
-const globalForDb = globalThis as unknown as { __tinyPortraitsDb?: { url: string; db: Db } };
+declare global {
+  var __tinyPortraitsDb: { url: string; db: Db } | undefined;
+}
 
 /** The process-wide client for DATABASE_URL (or the default SQLite file under DATA_DIR). */
 export function getDb(): Db {
   const url = env().databaseUrl;
-  const cached = globalForDb.__tinyPortraitsDb;
+  const cached = globalThis.__tinyPortraitsDb;
   if (cached && cached.url === url) return cached.db;
   if (cached) void cached.db.$disconnect();
   const db = createDb(url);
-  globalForDb.__tinyPortraitsDb = { url, db };
+  globalThis.__tinyPortraitsDb = { url, db };
   return db;
 }
 
 /** Disconnects the process-wide client (graceful shutdown, end of a CLI). */
 export async function closeDb(): Promise<void> {
-  const cached = globalForDb.__tinyPortraitsDb;
-  globalForDb.__tinyPortraitsDb = undefined;
+  const cached = globalThis.__tinyPortraitsDb;
+  globalThis.__tinyPortraitsDb = undefined;
   if (cached) await cached.db.$disconnect();
 }

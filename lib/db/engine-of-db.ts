@@ -7,7 +7,8 @@ import type { Engine } from "./engine";
  * clients for other databases than the process default.
  */
 export function engineOfDb(db: Db | DbTransaction): Engine {
-  // Prisma keeps the schema's provider on every client and transaction client.
+  // Prisma keeps the schema's provider on every client and transaction client, in an internal
+  // field its generated types do not declare (hence the cast; an unknown value throws below).
   const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
   if (provider === "sqlite") return "sqlite";
   if (provider === "postgresql" || provider === "postgres") return "postgres";

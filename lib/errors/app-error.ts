@@ -77,7 +77,7 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   if (error instanceof AppError) return true;
   if (!(error instanceof Error) || error.name !== "AppError") return false;
-  const { code, userMessage } = error as unknown as { code?: unknown; userMessage?: unknown };
+  const { code, userMessage } = error as Error & { code?: unknown; userMessage?: unknown };
   return typeof code === "string" && (APP_ERROR_CODES as readonly string[]).includes(code) && typeof userMessage === "string";
 }
 

@@ -23,19 +23,21 @@ export interface TrainCatalogue {
 
 // One build at a time in memory (~10 MB of label rows for the real 107,787 train images);
 // a new build replaces it. Kept on globalThis so dev-mode module reloads do not pile up copies.
-const holder = globalThis as unknown as { __tinyPortraitsCatalogue?: { buildDir: string; catalogue: Promise<TrainCatalogue> } };
+declare global {
+  var __tinyPortraitsCatalogue: { buildDir: string; catalogue: Promise<TrainCatalogue> } | undefined;
+}
 
 /** The current build's train catalogue, or null when nothing is prepared. Cached per build. */
 export async function loadTrainCatalogue(options: { dataDir: string }): Promise<TrainCatalogue | null> {
   const dataset = await readPreparedDataset(options.dataDir);
   if (!dataset) return null;
-  const cached = holder.__tinyPortraitsCatalogue;
+  const cached = globalThis.__tinyPortraitsCatalogue;
   if (cached?.buildDir === dataset.buildDir) return cached.catalogue;
   const catalogue = readCatalogue(dataset.buildDir, dataset.buildId);
-  holder.__tinyPortraitsCatalogue = { buildDir: dataset.buildDir, catalogue };
+  globalThis.__tinyPortraitsCatalogue = { buildDir: dataset.buildDir, catalogue };
   // A failed read must not stay cached.
   catalogue.catch(() => {
-    if (holder.__tinyPortraitsCatalogue?.catalogue === catalogue) holder.__tinyPortraitsCatalogue = undefined;
+    if (globalThis.__tinyPortraitsCatalogue?.catalogue === catalogue) globalThis.__tinyPortraitsCatalogue = undefined;
   });
   return catalogue;
 }

@@ -51,8 +51,10 @@ interface CacheState {
 // Keyed by client: tests and tools use several databases in one process. Kept on globalThis
 // because Next.js bundles each route separately, so the page and the API would otherwise each
 // hold (and refresh) their own copy of this module's state.
-const globalForCache = globalThis as unknown as { __tinyPortraitsLeaderboardCaches?: WeakMap<Db, CacheState> };
-const caches = (globalForCache.__tinyPortraitsLeaderboardCaches ??= new WeakMap<Db, CacheState>());
+declare global {
+  var __tinyPortraitsLeaderboardCaches: WeakMap<Db, CacheState> | undefined;
+}
+const caches = (globalThis.__tinyPortraitsLeaderboardCaches ??= new WeakMap<Db, CacheState>());
 
 export async function getLeaderboardSnapshot(options: { db: Db; now?: Date } & SnapshotCacheOptions): Promise<CachedSnapshot> {
   const { db } = options;
