@@ -91,7 +91,8 @@ describeEachEngine("scorer worker", (t) => {
     const scored = await t.db.submission.findUniqueOrThrow({ where: { id: submission.id }, include: { score: true } });
     expect(scored).toMatchObject({ status: "scored", errorMessage: null, startedAt: expect.any(Date), scoredAt: expect.any(Date) });
     const parsed = await parsePredictionsCsv({ input: Buffer.from(csv), expectedIds: fixture.testIds, maxBytes: 1e7 });
-    const expected = computeScores({ labels: fixture.labels, predictions: (parsed as unknown as { predictions: Map<string, never> }).predictions });
+    if (!parsed.ok) throw new Error(`the fixture's own CSV does not parse: ${JSON.stringify(parsed.errors)}`);
+    const expected = computeScores({ labels: fixture.labels, predictions: parsed.predictions });
     expect(scored.score).toMatchObject({ publicMain: 1, privateMain: 1, public: JSON.parse(JSON.stringify(expected.public)), private: JSON.parse(JSON.stringify(expected.private)) });
     expect(await t.db.job.findFirstOrThrow()).toMatchObject({ status: "done", attempts: 1 });
   });
