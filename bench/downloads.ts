@@ -120,6 +120,8 @@ async function timeStream(read: () => Promise<AsyncIterable<Uint8Array>>, sample
 async function httpBody(url: string, headers: Record<string, string>, expectStatus: number): Promise<AsyncIterable<Uint8Array>> {
   const res = await fetch(url, { headers });
   if (res.status !== expectStatus || !res.body) throw new Error(`${url}: HTTP ${res.status}, expected ${expectStatus}`);
+  // Node's fetch body is async-iterable, but the DOM lib this project compiles with (no
+  // dom.asynciterable) does not declare ReadableStream's async iterator, hence the cast.
   return res.body as unknown as AsyncIterable<Uint8Array>;
 }
 

@@ -167,8 +167,9 @@ export async function runCnnBaseline(options: CnnRunOptions): Promise<BaselineAr
   }
 }
 
-/** tfjs's Adam reads its (protected) learningRate on every step, so a schedule can set it. */
+/** tfjs's Adam reads its learningRate on every step, so a schedule can set it. */
 function setLearningRate(optimizer: tfType.Optimizer, rate: number): void {
+  // tfjs declares learningRate protected (no setter), hence the cast.
   (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
 
