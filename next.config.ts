@@ -8,9 +8,6 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // The dev overlay and telemetry must never reach the network on these machines.
   devIndicators: false,
-  // `npm test` runs `tsc --noEmit` over the whole tree; repeating it inside every
-  // `npm start` build would only make first starts slower.
-  typescript: { ignoreBuildErrors: true },
   // Fixed security headers on every response, static files and API routes included. The
   // Content-Security-Policy varies per request (its script nonce) and is set in proxy.ts.
   async headers() {
