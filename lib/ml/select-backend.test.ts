@@ -1,8 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { createRequire } from "node:module";
-import path from "node:path";
+import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
+import { spawnWorkerProcess } from "../workers/spawn-worker-process";
 import { selectTrainingBackend, tfjsNodeAvailable } from "./select-backend";
 
 describe("selectTrainingBackend", () => {
@@ -26,22 +25,11 @@ describe("selectTrainingBackend", () => {
     expect(back.backend).toBe(tfjsNodeAvailable() ? "tensorflow" : "wasm");
   });
 
-  it("throws a clear error instead of silently using cpu when wasm cannot start (fresh process)", () => {
-    const tsxCjs = createRequire(__filename).resolve("tsx/cjs");
-    const module = path.join(__dirname, "select-backend.ts");
-    const script = `
-      require(${JSON.stringify(tsxCjs)});
-      const { selectTrainingBackend } = require(${JSON.stringify(module)});
-      (async () => {
-        const out = {};
-        try { await selectTrainingBackend({ backend: "wasm", wasmDir: "/nonexistent/wasm" }); out.strict = "started"; }
-        catch (e) { out.strict = e.message; }
-        const b = await selectTrainingBackend({ backend: "wasm", wasmDir: "/nonexistent/wasm", allowCpu: true }).catch((e) => ({ backend: "error: " + e.message }));
-        out.fallback = b.backend;
-        out.reason = b.fallbackReason;
-        process.stdout.write("RESULT" + JSON.stringify(out) + "\\n");
-      })();`;
-    const stdout = execFileSync(process.execPath, ["-e", script], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 60_000 });
+  it("throws a clear error instead of silently using cpu when wasm cannot start (fresh process)", async () => {
+    const child = await spawnWorkerProcess({ entry: "test-support/workers/select-backend-without-wasm.ts", stdio: ["ignore", "pipe", "ignore"] });
+    let stdout = "";
+    child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
+    await once(child, "exit");
     const result = JSON.parse(/RESULT(.*)/.exec(stdout)![1]);
     expect(result.strict).toMatch(/wasm backend could not start.*Refusing to fall back to the pure-JS cpu backend.*allowCpu/);
     expect(result.fallback).toBe("cpu");
