@@ -15,6 +15,7 @@ import {
   type JobTypeName,
 } from "@/lib/queue/job-types";
 import { loadJobHandler } from "@/scorer/job-handlers";
+import { detectSandboxWalls } from "@/scorer/sandbox/detect-sandbox-walls";
 import { sweepTempFolders } from "@/scorer/sandbox/temp-folders";
 import { releaseJob } from "@/lib/queue/release-job";
 import type { BlobStore } from "@/lib/storage/blob-store";
@@ -97,6 +98,11 @@ export function startWorker(options: StartWorkerOptions): Worker {
   if (options.signal?.aborted) stopping.abort();
   else options.signal?.addEventListener("abort", onExternalAbort, { once: true });
 
+  if (types.includes("score-submission")) {
+    // Says at once when model runs will be less isolated than they should (bubblewrap missing).
+    const isolation = detectSandboxWalls().isolation;
+    log(isolation === "full" ? "model sandbox: full isolation (bubblewrap)" : `WARNING model sandbox isolation is ${isolation}`);
+  }
   // Bundles left in the temp folder by a scorer that was killed mid-run (owner process gone).
   sweepTempFolders()
     .then((removed) => removed.length > 0 && log(`removed ${removed.length} temp folder(s) left by stopped scorers`))

@@ -50,6 +50,16 @@ fi
 export CHROMIUM_PATH="$chromium_path"
 echo "== Chromium: $CHROMIUM_PATH"
 
+# bubblewrap: the model sandbox's OS walls (scorer/sandbox/detect-sandbox-walls.ts). Without it
+# models still run, less isolated, and the sandbox escape tests fail; as root with apt, install it.
+if ! command -v bwrap >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "== installing Debian's bubblewrap for the model sandbox (apt-get install bubblewrap)"
+  apt-get -o DPkg::Lock::Timeout=600 update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq bubblewrap >/dev/null \
+    || echo "npm test: installing bubblewrap failed (see above); the sandbox escape tests will fail" >&2
+fi
+command -v bwrap >/dev/null 2>&1 || echo "== bubblewrap: not installed; model runs are only partly isolated and the sandbox escape tests will fail (run \`sudo apt-get install -y bubblewrap\`)"
+
 postgres_port_open() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
 
 # A cluster that is installed but down (a fresh container, a reboot) is started rather than
