@@ -197,6 +197,21 @@ describe("parseOnnxModel refuses what a lax reader would skip", () => {
     expect(errorsOf(bytes)).toMatch(/subgraphs nested deeper than 32 levels/);
   });
 
+  it("field, tensor and rank bombs: counts are bounded, not just bytes", () => {
+    const small = { maxNodes: 1000, maxDepth: 32 };
+    // 100,000 two-byte unknown fields: bounded time.
+    expect(() => parseOnnxModel(Buffer.alloc(200_000, Buffer.from([30 << 3, 0])), small)).toThrow(/more than 40000 protobuf fields/);
+    // 50,000 empty initializers: bounded memory (100 MB of these ran the web server out of memory).
+    const inits = Buffer.alloc(100_000, Buffer.from([(5 << 3) | 2, 0]));
+    expect(() => parseOnnxModel(lenField(tagOf(7, 2), inits), small)).toThrow(/more than 4000 tensors and value infos/);
+    // One tensor declaring a million packed dims.
+    const tensor = lenField(tagOf(1, 2), Buffer.alloc(1_000_000, 1));
+    expect(() => parseOnnxModel(lenField(tagOf(7, 2), lenField(tagOf(5, 2), tensor)), LIMITS)).toThrow(/a tensor with more than 64 dimensions/);
+    // A declared input shape with 65 dims.
+    const shape = model({ input: [{ name: "x", type: { tensorType: { elemType: FLOAT, shape: { dim: Array.from({ length: 65 }, () => ({ dimValue: 1 })) } } } }] });
+    expect(() => parseOnnxModel(shape, LIMITS)).toThrow(/a declared shape with more than 64 dimensions/);
+  });
+
   it("a node-count bomb", () => {
     const bytes = model({ node: Array.from({ length: 1001 }, () => ({ opType: "Identity" })) });
     expect(() => parseOnnxModel(bytes, { maxNodes: 1000, maxDepth: 32 })).toThrow(/more than 1000 nodes/);
