@@ -3,7 +3,7 @@ import zlib from "node:zlib";
 /**
  * Test-only zip writer with full control over what a hostile zip can contain: any entry name
  * (traversal, absolute, backslashes), unix modes (symlinks), and declared sizes that lie.
- * yazl refuses to write most of these, which is exactly why we need our own.
+ * Zip writers (ours included) refuse to write most of these, which is exactly why tests need this one.
  */
 export interface CraftEntry {
   name: string;

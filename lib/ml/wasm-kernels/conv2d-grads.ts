@@ -10,9 +10,10 @@ import { readKernelAttrs } from "./read-kernel-attrs";
  * Channels: W is [Kh, Kw, Ci, Co], x is [N, H, W, Ci], dy is [N, Ho, Wo, Co] (NHWC only).
  */
 
-function convInfoOf(xShape: number[], filterShape: number[], attrs: { strides: [number, number] | number; pad: unknown; dataFormat: string; dimRoundingMode?: "floor" | "round" | "ceil" }, kernel: string) {
+/** The forward convolution's sizes under the short names of the notation above (both gradients use them). */
+function convGeometry(xShape: number[], filterShape: number[], attrs: { strides: [number, number] | number; pad: unknown; dataFormat: string; dimRoundingMode?: "floor" | "round" | "ceil" }, kernel: string) {
   if (attrs.dataFormat !== "NHWC") throw new Error(`${kernel} on wasm supports only dataFormat NHWC (channelsLast), got ${attrs.dataFormat}`);
-  return tf.backend_util.computeConv2DInfo(
+  const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
     attrs.strides,
@@ -22,6 +23,21 @@ function convInfoOf(xShape: number[], filterShape: number[], attrs: { strides: [
     false,
     "channelsLast",
   );
+  return {
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    ci: info.inChannels,
+    co: info.outChannels,
+    ho: info.outHeight,
+    wo: info.outWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    pt: info.padInfo.top,
+    pl: info.padInfo.left,
+  };
 }
 
 /**
@@ -39,10 +55,7 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const backend = args.backend;
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const attrs = readKernelAttrs<tf.Conv2DBackpropFilterAttrs>(args.attrs);
-  const info = convInfoOf(x.shape, attrs.filterShape, attrs, "Conv2DBackpropFilter");
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: ho, outWidth: wo, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
-  const pt = info.padInfo.top;
-  const pl = info.padInfo.left;
+  const { n, h, w, ci, ho, wo, sh, sw, kh, kw, pt, pl } = convGeometry(x.shape, attrs.filterShape, attrs, "Conv2DBackpropFilter");
   let pb = kh + sh * (ho - 1) - h - pt;
   let pr = kw + sw * (wo - 1) - w - pl;
   return composite(backend, (c) => {
@@ -82,11 +95,8 @@ export function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const backend = args.backend;
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const attrs = readKernelAttrs<tf.Conv2DBackpropInputAttrs>(args.attrs);
-  const info = convInfoOf(attrs.inputShape, filter.shape, attrs, "Conv2DBackpropInput");
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: ho, outWidth: wo, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+  const { n, h, w, ci, co, ho, wo, sh, sw, kh, kw, pt, pl } = convGeometry(attrs.inputShape, filter.shape, attrs, "Conv2DBackpropInput");
   if (dy.shape[1] !== ho || dy.shape[2] !== wo) throw new Error(`Conv2DBackpropInput: dy shape ${dy.shape} does not match the forward output [${n},${ho},${wo},${co}]`);
-  const pt = info.padInfo.top;
-  const pl = info.padInfo.left;
 
   return composite(backend, (c) => {
     if (sh === 1 && sw === 1) {
