@@ -73,3 +73,24 @@ describe("openZipFile", () => {
     await expect(openZipFile(write("not.zip", Buffer.from("hello, not a zip")))).rejects.toThrow(/end of central directory/i);
   });
 });
+
+describe("one zip reader and one zip writer", () => {
+  it("nothing but lib/zip/open-zip-file.ts imports yauzl, and nothing imports yazl", () => {
+    const root = path.resolve(__dirname, "../..");
+    const importers: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (/\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(entry.name) && /(from\s+|require\(\s*|import\(\s*)["']ya(u)?zl["']/.test(fs.readFileSync(full, "utf8"))) {
+          importers.push(path.relative(root, full));
+        }
+      }
+    };
+    for (const top of ["app", "lib", "scorer", "baselines", "cli", "scripts", "bench", "e2e", "tests", "test-support", "starter-kit"]) {
+      if (fs.existsSync(path.join(root, top))) walk(path.join(root, top));
+    }
+    expect(importers).toEqual(["lib/zip/open-zip-file.ts"]);
+  });
+});
