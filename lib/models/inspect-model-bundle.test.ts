@@ -324,3 +324,12 @@ describe("inspectModelBundle: model names and batch sizes the sandbox cannot use
     for (const ok of [undefined, 1, 512]) expect((await withBatch(ok)).ok, `batch ${ok}`).toBe(true);
   });
 });
+
+describe("inspectModelBundle: oversized manifests", () => {
+  it("refuses a 5 MB manifest.json in a zip, and a 5 MB manifest sent with a bare .onnx, before parsing them", async () => {
+    const big = JSON.stringify({ ...onnxManifest(), padding: "x".repeat(5_000_000) });
+    expect(await errorsOf(inspectZip([{ name: "manifest.json", data: big, compress: false }, onnxFiles()[1]]))).toMatch(/"manifest\.json" is .*; at most 64\.0 KB can be read/);
+    const bare = inspectModelBundle({ file: upload(onnxFiles()[1].data as Buffer, "model.onnx"), maxBytes: MAX, manifestJson: big });
+    expect(await errorsOf(bare)).toMatch(/^manifest\.json: 5,000,\d+ characters; a manifest is about 1 KB and may be at most 64 KB$/);
+  });
+});

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { checkOnnxModel } from "./check-onnx-model";
 import { checkTfjsModel, resolveWeightPath } from "./check-tfjs-model";
 import { formatBytes, resolveLimits, type ModelBundleLimits } from "./limits";
-import { MANIFEST_FILE_NAME, parseManifest, type Manifest, type ModelFormat } from "./manifest";
+import { MANIFEST_FILE_NAME, MAX_MANIFEST_BYTES, parseManifest, type Manifest, type ModelFormat } from "./manifest";
 import { ModelZip, ZipLimitError } from "./model-zip";
 
 /**
@@ -101,7 +101,7 @@ export async function openModelUpload(
   if (options.manifestJson !== undefined) return fail(["a zip carries its own manifest.json; do not send another one"]);
   let text: string;
   try {
-    text = (await zip.readFile(MANIFEST_FILE_NAME, limits.maxJsonBytes)).toString("utf8");
+    text = (await zip.readFile(MANIFEST_FILE_NAME, Math.min(limits.maxJsonBytes, MAX_MANIFEST_BYTES))).toString("utf8");
   } catch (e) {
     return fail([e instanceof ZipLimitError ? e.message : `manifest.json: ${(e as Error).message}`]);
   }

@@ -114,7 +114,13 @@ export function formatJsonPath(path: readonly PropertyKey[]): string {
 export type ParseManifestResult = { ok: true; manifest: Manifest } | { ok: false; errors: string[] };
 
 /** Parses manifest text; every error names the JSON path and what was expected there. */
+/** A manifest is about 1 KB; more is not a manifest, and parsing 20 MB of JSON would stall the web server. */
+export const MAX_MANIFEST_BYTES = 64 * 1024;
+
 export function parseManifest(text: string, source = MANIFEST_FILE_NAME): ParseManifestResult {
+  if (text.length > MAX_MANIFEST_BYTES) {
+    return { ok: false, errors: [`${source}: ${text.length.toLocaleString("en-US")} characters; a manifest is about 1 KB and may be at most ${MAX_MANIFEST_BYTES / 1024} KB`] };
+  }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ""));
