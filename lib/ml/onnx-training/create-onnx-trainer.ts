@@ -1,0 +1,219 @@
+import * as ort from "onnxruntime-node";
+import { mulberry32 } from "../../random/mulberry32";
+import { applyAdam, createAdam, type AdamOptions } from "./adam-optimizer";
+import { buildInferenceGraph, INFERENCE_INPUT } from "./build-inference-graph";
+import { buildTrainingGraph } from "./build-training-graph";
+import { initParameters, type NetworkState } from "./init-parameters";
+import { describeNetwork, type NetworkLayout, type NetworkSpec } from "./network-spec";
+
+/**
+ * The ONNX training engine: each step runs the whole forward + backward pass as one ONNX graph
+ * in onnxruntime-node (build-training-graph.ts) with the current weights as inputs, then updates
+ * the weights with Adam and the batch-norm running statistics in JavaScript. One session per
+ * batch size (static shapes), created on first use; onnxruntime's own intra-op threads use the
+ * cores, so no worker threads are needed.
+ */
+
+export interface OnnxTrainerOptions {
+  spec: NetworkSpec;
+  /** Seed of the initial weights and of the dropout masks. */
+  seed?: number;
+  /** Start from these weights instead of fresh ones (they are copied). */
+  state?: NetworkState;
+  /** onnxruntime intra-op threads (default 2: the machines we train on have two cores). */
+  threads?: number;
+  adam?: AdamOptions;
+  /** Running statistics: running = m * running + (1 - m) * batch (default 0.99, Keras's). */
+  batchNormMomentum?: number;
+}
+
+export interface HeadBatch {
+  /** Class index per image; a negative value (n/a) ignores the image for this head. */
+  labels: ArrayLike<number>;
+  /** Per-class weight of the loss (default 1 for every class). */
+  classWeights?: ArrayLike<number>;
+}
+
+export interface OnnxTrainBatch {
+  /** NHWC images, normalised as the model expects. */
+  x: Float32Array;
+  count: number;
+  /** Per head, in the spec's order. */
+  heads: HeadBatch[];
+  learningRate: number;
+  /** Loss = sum over images of classWeight * CE / normaliser (default: the batch size). */
+  normaliser?: number;
+}
+
+export interface OnnxStepResult {
+  loss: number;
+  losses: number[];
+  /** Wall-clock ms of the graph run and of the JavaScript side (feeds, Adam, statistics). */
+  timing: { runMs: number; jsMs: number };
+}
+
+export interface OnnxGradients {
+  loss: number;
+  losses: number[];
+  gradients: Map<string, Float32Array>;
+  batchMean: Map<string, Float32Array>;
+  batchVar: Map<string, Float32Array>;
+}
+
+export interface OnnxTrainer {
+  readonly spec: NetworkSpec;
+  readonly layout: NetworkLayout;
+  /** The live weights and running statistics (mutated by each step). */
+  readonly state: NetworkState;
+  /** Loss and gradients of one batch without updating anything (tests, gradient checks). */
+  computeGradients(batch: Omit<OnnxTrainBatch, "learningRate">, options?: { dropoutMasks?: Map<string, Float32Array> }): Promise<OnnxGradients>;
+  step(batch: OnnxTrainBatch): Promise<OnnxStepResult>;
+  /** Softmax probabilities per head ([count, classes] row-major), inference mode. */
+  predict(x: Float32Array, count: number): Promise<Float32Array[]>;
+  /** The inference model (ONNX bytes) of the current weights. */
+  exportOnnx(): Uint8Array;
+  close(): Promise<void>;
+}
+
+const sessionOptions = (threads: number): ort.InferenceSession.SessionOptions => ({
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  executionMode: "sequential",
+  graphOptimizationLevel: "all",
+  logSeverityLevel: 3,
+});
+
+export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<OnnxTrainer> {
+  const { spec } = options;
+  const layout = describeNetwork(spec);
+  const threads = options.threads ?? 2;
+  const momentum = options.batchNormMomentum ?? 0.99;
+  const state = options.state ? copyState(options.state) : initParameters({ spec, seed: options.seed });
+  const adam = createAdam(options.adam);
+  const dropoutRandom = mulberry32(((options.seed ?? 1) * 7919 + 17) >>> 0);
+  const sessions = new Map<number, Promise<ort.InferenceSession>>();
+  let inference: { session: Promise<ort.InferenceSession>; version: number } | undefined;
+  let version = 0;
+  const [H, W, C] = spec.input;
+  const perImage = H * W * C;
+
+  const sessionFor = (n: number) => {
+    let s = sessions.get(n);
+    if (!s) {
+      s = ort.InferenceSession.create(buildTrainingGraph({ spec, batchSize: n }).bytes, sessionOptions(threads));
+      sessions.set(n, s);
+    }
+    return s;
+  };
+
+  const feedsFor = (batch: Omit<OnnxTrainBatch, "learningRate">, masks?: Map<string, Float32Array>): Record<string, ort.Tensor> => {
+    const n = batch.count;
+    if (batch.x.length !== n * perImage) throw new Error(`x has ${batch.x.length} values, expected ${n} x ${H}x${W}x${C}`);
+    if (batch.heads.length !== spec.heads.length) throw new Error(`${batch.heads.length} heads given, the network has ${spec.heads.length}`);
+    const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor("float32", batch.x, [n, H, W, C]) };
+    for (const p of layout.parameters) feeds[p.name] = new ort.Tensor("float32", state.parameters.get(p.name)!, p.shape);
+    for (const d of layout.dropouts) {
+      let mask = masks?.get(d.name);
+      if (!mask) {
+        mask = new Float32Array(n * d.size);
+        const keep = 1 / (1 - d.rate);
+        for (let i = 0; i < mask.length; i++) mask[i] = dropoutRandom() >= d.rate ? keep : 0;
+      }
+      feeds[`${d.name}.mask`] = new ort.Tensor("float32", mask, [n, d.size]);
+    }
+    const normaliser = batch.normaliser ?? n;
+    spec.heads.forEach((head, k) => {
+      const { labels, classWeights } = batch.heads[k];
+      const targets = new Float32Array(n * head.classes);
+      const weights = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const y = labels[i];
+        if (y < 0) continue;
+        if (y >= head.classes || !Number.isInteger(y)) throw new Error(`${head.name}: label ${y} out of range`);
+        targets[i * head.classes + y] = 1;
+        weights[i] = (classWeights ? classWeights[y] : 1) / normaliser;
+      }
+      feeds[`${head.name}.targets`] = new ort.Tensor("float32", targets, [n, head.classes]);
+      feeds[`${head.name}.weights`] = new ort.Tensor("float32", weights, [n]);
+    });
+    return feeds;
+  };
+
+  const run = async (batch: Omit<OnnxTrainBatch, "learningRate">, masks?: Map<string, Float32Array>) => {
+    const t0 = performance.now();
+    const session = await sessionFor(batch.count);
+    const feeds = feedsFor(batch, masks);
+    const t1 = performance.now();
+    const out = await session.run(feeds);
+    const t2 = performance.now();
+    const f = (name: string) => out[name].data as Float32Array;
+    const result: OnnxGradients = {
+      loss: f("loss")[0],
+      losses: spec.heads.map((h) => f(`${h.name}.loss`)[0]),
+      gradients: new Map(layout.parameters.map((p) => [p.name, f(`${p.name}.grad`)])),
+      batchMean: new Map(layout.batchNorms.map((b) => [b.name, f(`${b.name}.mean`)])),
+      batchVar: new Map(layout.batchNorms.map((b) => [b.name, f(`${b.name}.var`)])),
+    };
+    return { result, runMs: t2 - t1, feedMs: t1 - t0, rows: batch.count };
+  };
+
+  return {
+    spec,
+    layout,
+    state,
+    async computeGradients(batch, opts) {
+      return (await run(batch, opts?.dropoutMasks)).result;
+    },
+    async step(batch) {
+      const { result, runMs, feedMs } = await run(batch);
+      const t0 = performance.now();
+      if (!Number.isFinite(result.loss)) throw new Error(`training diverged: loss ${result.loss}`);
+      applyAdam({ state: adam, parameters: state.parameters, gradients: result.gradients, learningRate: batch.learningRate });
+      // Running statistics with the unbiased batch variance (PyTorch's convention).
+      for (const b of layout.batchNorms) {
+        const [h, w] = spatialOf(layout, spec, b.name);
+        const m = batch.count * h * w;
+        const unbias = m > 1 ? m / (m - 1) : 1;
+        const rm = state.runningMean.get(b.name)!;
+        const rv = state.runningVar.get(b.name)!;
+        const bm = result.batchMean.get(b.name)!;
+        const bv = result.batchVar.get(b.name)!;
+        for (let c = 0; c < rm.length; c++) {
+          rm[c] = momentum * rm[c] + (1 - momentum) * bm[c];
+          rv[c] = momentum * rv[c] + (1 - momentum) * bv[c] * unbias;
+        }
+      }
+      version++;
+      return { loss: result.loss, losses: result.losses, timing: { runMs, jsMs: feedMs + performance.now() - t0 } };
+    },
+    async predict(x, count) {
+      if (!inference || inference.version !== version) {
+        inference = { session: ort.InferenceSession.create(buildInferenceGraph({ spec, state }), sessionOptions(threads)), version };
+      }
+      const session = await inference.session;
+      const out = await session.run({ [INFERENCE_INPUT]: new ort.Tensor("float32", x.subarray(0, count * perImage), [count, H, W, C]) });
+      return spec.heads.map((h) => Float32Array.from(out[h.name].data as Float32Array));
+    },
+    exportOnnx() {
+      return buildInferenceGraph({ spec, state });
+    },
+    async close() {
+      const all = [...sessions.values(), ...(inference ? [inference.session] : [])];
+      sessions.clear();
+      inference = undefined;
+      await Promise.all(all.map(async (s) => (await s).release()));
+    },
+  };
+}
+
+function copyState(state: NetworkState): NetworkState {
+  const copy = (m: Map<string, Float32Array>) => new Map([...m].map(([k, v]) => [k, Float32Array.from(v)] as const));
+  return { parameters: copy(state.parameters), runningMean: copy(state.runningMean), runningVar: copy(state.runningVar) };
+}
+
+/** Spatial size [h, w] of the map a batch norm normalises. */
+function spatialOf(layout: NetworkLayout, spec: NetworkSpec, bn: string): [number, number] {
+  const i = spec.layers.findIndex((l) => l.kind === "batchNorm" && l.name === bn);
+  const shape = layout.shapes[i];
+  return [shape[1] ?? 1, shape[2] ?? 1];
+}
