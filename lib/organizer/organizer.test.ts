@@ -97,6 +97,17 @@ describeEachEngine("organizer operations", (t) => {
     expect(stats.oldestQueuedAgeMs).toBe(60_000);
     expect(stats.submissionsToday).toBe(2);
     expect(stats.participants).toBeGreaterThanOrEqual(2);
+    expect(stats.modelSandbox).toBeNull();
+  });
+
+  it("shows how isolated the latest scored model run was, from its log's summary line", async () => {
+    const user = await createFixtureUser({ db: t.db });
+    const model = (log: string, scoredAt: Date) =>
+      createFixtureSubmission({ db: t.db, userId: user.id, datasetId: dataset.id, status: "scored", extra: { kind: "model", log, scoredAt } });
+    await model("[scorer] 400 images with onnxruntime in 0.10 s (4000 images/s); model load 0.05 s, total 0.4 s; isolation: full\n", new Date(Date.now() - 60_000));
+    const partial = "partial: bubblewrap is not installed (as root: apt-get install -y bubblewrap); the model runs as uid 0";
+    await model(`[scorer] 400 images with onnxruntime in 0.10 s (4000 images/s); model load 0.05 s, total 0.4 s; isolation: ${partial}\nmodel output`, new Date());
+    expect((await getOrganizerStats({ db: t.db })).modelSandbox).toMatchObject({ isolation: partial });
   });
 
   it("lists download logs newest first with the file and bytes", async () => {
