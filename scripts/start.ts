@@ -58,7 +58,8 @@ async function main() {
     void quickBaselines
       .then(async () => {
         const { ensureCnnBaseline } = await import("../lib/baselines/ensure-cnn-baseline");
-        const cnn = await ensureCnnBaseline({ db: getDb(), dataDir: config.dataDir, root, log });
+        const { spawnCnnTraining } = await import("../baselines/spawn-cnn-training");
+        const cnn = await ensureCnnBaseline({ db: getDb(), dataDir: config.dataDir, root, log, spawnTraining: spawnCnnTraining });
         process.once("exit", () => cnn.stop());
       })
       .catch((err: unknown) => log(`cnn baseline not trained: ${err instanceof Error ? err.message : String(err)}`));

@@ -7,7 +7,7 @@ import { describeEachEngine } from "../../test-support/test-db";
 import { cnnTrainingLockPath, readCnnTrainingLock } from "./cnn-training-lock";
 import { ensureCnnBaseline } from "./ensure-cnn-baseline";
 import { priorBaseline } from "./prior";
-import type { SpawnCnnTrainingOptions, TrainingProcess } from "./spawn-cnn-training";
+import type { SpawnCnnTrainingOptions, TrainingProcess } from "./training-process";
 import { submitBaseline } from "./submit-baseline";
 import { prepareSyntheticBuild, type SyntheticBuild } from "../../test-support/baselines/prepare-synthetic-build";
 

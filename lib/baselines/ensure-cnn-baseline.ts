@@ -9,7 +9,7 @@ import {
   releaseCnnTrainingLock,
   updateCnnTrainingLock,
 } from "./cnn-training-lock";
-import { spawnCnnTraining, type SpawnCnnTraining } from "./spawn-cnn-training";
+import type { SpawnCnnTraining } from "./training-process";
 
 export type EnsureCnnBaselineStatus = "no-dataset" | "present" | "already-training" | "started";
 
@@ -30,8 +30,8 @@ export interface EnsureCnnBaselineOptions {
   root: string;
   log: (msg: string) => void;
   epochs?: number;
-  /** Injected by tests: the default spawns the CLI at low priority (spawn-cnn-training.ts). */
-  spawnTraining?: SpawnCnnTraining;
+  /** Starts the trainer: `npm start` passes baselines/spawn-cnn-training.ts (the CLI at low priority), tests a fake. */
+  spawnTraining: SpawnCnnTraining;
   isProcessAlive?: (pid: number) => boolean;
   /** How often a trainer started by another process is checked on (default 5 s). */
   watchMs?: number;
@@ -50,7 +50,7 @@ export interface EnsureCnnBaselineOptions {
 export async function ensureCnnBaseline(options: EnsureCnnBaselineOptions): Promise<EnsureCnnBaselineResult> {
   const { db, dataDir, log } = options;
   const isAlive = options.isProcessAlive ?? isTrainingProcessAlive;
-  const spawnTraining = options.spawnTraining ?? spawnCnnTraining;
+  const { spawnTraining } = options;
   const lockFile = cnnTrainingLockPath(dataDir);
   const idle = (status: EnsureCnnBaselineStatus): EnsureCnnBaselineResult => ({ status, done: Promise.resolve(), stop() {} });
 

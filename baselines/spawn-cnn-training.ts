@@ -1,31 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import readline from "node:readline";
-import { spawnWorkerProcess } from "../workers/spawn-worker-process";
-
-/** A running background trainer, as ensureCnnBaseline sees it (tests inject a fake one). */
-export interface TrainingProcess {
-  pid: number;
-  /** Resolves with the exit code (null when killed by a signal). */
-  exited: Promise<number | null>;
-  kill(): void;
-}
-
-export interface SpawnCnnTrainingOptions {
-  /** The project folder (where baselines/main.ts and node_modules are). */
-  root: string;
-  dataDir: string;
-  epochs?: number;
-  /** Each line the trainer prints (stdout and stderr). */
-  onLine: (line: string) => void;
-}
-
-export type SpawnCnnTraining = (options: SpawnCnnTrainingOptions) => TrainingProcess | Promise<TrainingProcess>;
+import type { SpawnCnnTraining } from "../lib/baselines/training-process";
+import { spawnWorkerProcess } from "../lib/workers/spawn-worker-process";
 
 /**
  * The trainer's entry, relative to the project folder: the `npm run baselines` CLI itself, so
- * the background CNN is trained, submitted and printed exactly as by hand. (A path, not an
- * import: lib/ does not depend on the CLI's code, only starts it.)
+ * the background CNN is trained, submitted and printed exactly as by hand.
  */
 export const CNN_TRAINING_ENTRY = "baselines/main.ts";
 
