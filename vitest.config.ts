@@ -18,6 +18,7 @@ const SLOW = [
   "tests/starter-kit/**/*.test.ts",
   "lib/setup/synthetic-round-trip.test.ts",
   "lib/dataset/prepare-dataset*.test.ts",
+  "tests/cli-clients.test.ts",
 ];
 
 const shared = {

@@ -22,7 +22,7 @@ export async function SiteHeader() {
         <span className="ml-auto flex items-center gap-4">
           {user ? (
             <>
-              <span className="text-sm text-stone-700" data-testid="signed-in-as">{user.name}</span>
+              <Link href="/account" className={linkClass} title="Your account" data-testid="signed-in-as">{user.name}</Link>
               <SignOutButton />
             </>
           ) : (

@@ -140,7 +140,7 @@ describeEachEngine("submissions routes", (t) => {
     expect(quota).toMatchObject({ used: 1, remaining: 4 });
     expect(res.headers.get("location")).toBe(`/submissions/${submission.id}`);
 
-    const list = await (await uploadRoute.GET()).json();
+    const list = await (await uploadRoute.GET(new Request("http://test/api/submissions"))).json();
     expect(list.submissions.map((s: { id: string }) => s.id)).toEqual([submission.id]);
 
     const detail = await detailRoute.GET(new Request("http://localhost"), params(submission.id));
@@ -159,12 +159,12 @@ describeEachEngine("submissions routes", (t) => {
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe("not-found");
     }
-    expect((await (await uploadRoute.GET()).json()).submissions).toEqual([]);
+    expect((await (await uploadRoute.GET(new Request("http://test/api/submissions"))).json()).submissions).toEqual([]);
     const final = await finalRoute.PUT(new Request("http://localhost", { method: "PUT", body: JSON.stringify({ submissionIds: [submission.id] }) }));
     expect(final.status).toBe(400);
 
     session.user = null;
-    expect((await uploadRoute.GET()).status).toBe(401);
+    expect((await uploadRoute.GET(new Request("http://test/api/submissions"))).status).toBe(401);
     expect((await fileRoute.GET(new Request("http://localhost"), params(submission.id))).status).toBe(401);
   });
 

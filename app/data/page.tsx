@@ -97,7 +97,8 @@ shasum -a 256 -c ${CHECKSUMS_NAME}      # macOS`}</code></pre>
           Every file should say <code className="font-mono">OK</code>. On Windows, compare the output of{" "}
           <code className="font-mono">Get-FileHash -Algorithm SHA256 FILE</code> in PowerShell with the table above. A browser resumes an
           interrupted download by itself; so do <code className="font-mono">wget -c</code> and <code className="font-mono">curl -C -</code>{" "}
-          when given your session cookie.
+          with a personal API token, and the command-line clients download, resume and check every file for you: see{" "}
+          <Link href="/cli" className="underline">API &amp; CLI</Link>.
         </p>
       </section>
 

@@ -88,6 +88,10 @@ npm run train            # or: npm run train -- --epochs 1 --max-train-images 50
           The kit&apos;s <code>README.md</code> describes every manifest field; <code>pytorch/README.md</code> explains the export step
           by step.
         </p>
+        <p className="max-w-3xl text-sm text-stone-700">
+          Or from a terminal: the kit&apos;s <code>cli/tp.mjs</code> (Node) and <code>cli/tp.py</code> (Python) download the data, submit
+          and print your scores with a personal API token; see <Link href="/cli" className="text-teal-800 underline hover:text-teal-950">API &amp; CLI</Link>.
+        </p>
       </section>
     </div>
   );

@@ -44,8 +44,8 @@ describeEachEngine("personal API tokens", (t) => {
     expect(await appError(resolve(read.token, "submit"))).toMatchObject({ code: "forbidden" });
     expect((await resolve(submit.token, "submit")).id).toBe(user.id);
     expect(await appError(resolve(submit.token, "read"))).toMatchObject({ code: "forbidden" });
-    expect(await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "none", scopes: [] } })).code).toBe("validation");
-    expect(await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "admin", scopes: ["admin"] } })).code).toBe("validation");
+    expect((await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "none", scopes: [] } }))).code).toBe("validation");
+    expect((await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "admin", scopes: ["admin"] } }))).code).toBe("validation");
   });
 
   it("refuses revoked, expired, forged and malformed tokens; nobody revokes another's token", async () => {
@@ -59,16 +59,16 @@ describeEachEngine("personal API tokens", (t) => {
     expect(expired.message).toContain("expired");
 
     const revocable = await createApiToken({ db: t.db, userId: user.id, input: { name: "to revoke", scopes: ["read"] } });
-    expect(await appError(revokeApiToken({ db: t.db, userId: other.id, tokenId: revocable.id })).code).toBe("not-found");
+    expect((await appError(revokeApiToken({ db: t.db, userId: other.id, tokenId: revocable.id }))).code).toBe("not-found");
     expect((await resolve(revocable.token, "read")).id).toBe(user.id);
     await revokeApiToken({ db: t.db, userId: user.id, tokenId: revocable.id });
-    expect(await appError(resolve(revocable.token, "read")).code).toBe("unauthorized");
+    expect((await appError(resolve(revocable.token, "read"))).code).toBe("unauthorized");
 
     const forged = `tp_${randomBytes(32).toString("base64url")}`;
-    expect(await appError(resolve(forged, "read")).code).toBe("unauthorized");
+    expect((await appError(resolve(forged, "read"))).code).toBe("unauthorized");
     // A session token or a link token is not an API token, even with a valid hash somewhere.
-    expect(await appError(resolve(revocable.token.slice(3), "read")).code).toBe("unauthorized");
-    expect(await appError(resolve("tp_short", "read")).code).toBe("unauthorized");
+    expect((await appError(resolve(revocable.token.slice(3), "read"))).code).toBe("unauthorized");
+    expect((await appError(resolve("tp_short", "read"))).code).toBe("unauthorized");
   });
 
   it("records the last use at most once a minute", async () => {
@@ -103,6 +103,6 @@ describeEachEngine("personal API tokens", (t) => {
   it("caps how many tokens one account holds", async () => {
     const user = await newUser();
     for (let i = 0; i < MAX_API_TOKENS_PER_USER; i++) await createApiToken({ db: t.db, userId: user.id, input: { name: `t${i}`, scopes: ["read"] } });
-    expect(await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "one more", scopes: ["read"] } })).code).toBe("conflict");
+    expect((await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "one more", scopes: ["read"] } }))).code).toBe("conflict");
   });
 });

@@ -1,0 +1,52 @@
+"use client";
+import { useActionState, type ReactNode } from "react";
+import type { AccountActionState } from "./actions";
+
+/**
+ * A form bound to one account action: shows its answer (or error) under the fields, and a new
+ * API token once, with a copy button. Works as a plain form when JavaScript is off too.
+ */
+export function ActionForm(props: {
+  action: (state: AccountActionState, formData: FormData) => Promise<AccountActionState>;
+  submitLabel: string;
+  children?: ReactNode;
+  danger?: boolean;
+  testId?: string;
+  className?: string;
+}) {
+  const [state, formAction, pending] = useActionState(props.action, {});
+  return (
+    <form action={formAction} className={props.className ?? "space-y-3"} data-testid={props.testId}>
+      {props.children}
+      <button
+        type="submit"
+        disabled={pending}
+        className={`min-h-6 rounded px-3 py-1.5 text-sm font-medium text-white focus:outline-none focus:ring-2 focus:ring-stone-500 disabled:opacity-60 ${props.danger ? "bg-red-700 hover:bg-red-800" : "bg-stone-900 hover:bg-stone-700"}`}
+      >
+        {pending ? "Working…" : props.submitLabel}
+      </button>
+      <div aria-live="polite">
+        {state.ok && <p className="text-sm text-teal-800" role="status">{state.ok}</p>}
+        {state.error && <p className="text-sm text-red-700" role="alert">{state.error}</p>}
+        {state.token && <NewToken name={state.token.name} value={state.token.value} />}
+      </div>
+    </form>
+  );
+}
+
+function NewToken(props: { name: string; value: string }) {
+  return (
+    <div className="mt-2 space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="new-token">
+      <p className="font-medium">Your new token “{props.name}”. Copy it now: it is shown only this once.</p>
+      <div className="flex flex-wrap items-center gap-2">
+        <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs" data-testid="new-token-value">{props.value}</code>
+        <button type="button" className="min-h-6 rounded border border-stone-400 px-2 py-1 text-xs" onClick={() => void navigator.clipboard?.writeText(props.value)}>
+          Copy
+        </button>
+      </div>
+      <p className="text-stone-700">
+        Use it with the CLI: <code className="font-mono text-xs">node tp.mjs login --token {props.value.slice(0, 11)}…</code> (see <a className="underline" href="/cli">API &amp; CLI</a>).
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,284 @@
+/*
+ * The participant CLIs (starter-kit/cli/tp.mjs and tp.py) as participants run them: child
+ * processes talking real HTTP, with a personal API token, to a server that runs the real route
+ * handlers, token resolution, database, blob store and an in-process scoring worker. The server
+ * is a small Node HTTP server rather than `next start` (which would need a production build of
+ * the whole app): it passes responses on the way Next.js 16 does (dropping Content-Length) and
+ * uses the same hooks as scripts/serve-web.ts, so the Content-Length checks below test our fix.
+ * e2e/account.spec.ts covers the same against `npm start`.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Db } from "../lib/db/client";
+import { resetEnvCache } from "../lib/env";
+import { stampSocketAddress } from "../lib/http/client-address";
+import { restoreDeclaredContentLength } from "../lib/http/declared-content-length";
+import { createApiToken } from "../lib/auth/create-api-token";
+import { buildStarterKit, STARTER_KIT_FOLDER } from "../lib/starter-kit/build-starter-kit";
+import { startWorker, type Worker } from "../scorer/worker";
+import { createTestDatabase, type TestDatabase } from "../test-support/test-db";
+import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+
+const state = vi.hoisted(() => ({ db: null as unknown }));
+vi.mock("server-only", () => ({}));
+// No browser here: no session cookie in any request, so only a token can authenticate.
+vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined }), headers: async () => new Headers() }));
+vi.mock("@/lib/db/client", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: () => state.db as Db }));
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "..");
+const NODE_CLI = path.join(ROOT, "starter-kit", "cli", "tp.mjs");
+const PY_CLI = path.join(ROOT, "starter-kit", "cli", "tp.py");
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+let routes: { pattern: RegExp; method: string; handler: Handler; param?: string }[];
+
+let fixture: ScoringFixture;
+let database: TestDatabase;
+let worker: Worker;
+let server: http.Server;
+let baseUrl: string;
+let tmp: string;
+const savedEnv = { ...process.env };
+
+/** Next.js's send-response: status, headers minus content-length/-encoding/transfer-encoding, body (none for HEAD). */
+async function sendLikeNext(request: http.IncomingMessage, response: http.ServerResponse, answer: Response) {
+  response.statusCode = answer.status;
+  answer.headers.forEach((value, name) => {
+    if (!["content-length", "content-encoding", "transfer-encoding"].includes(name)) response.appendHeader(name, value);
+  });
+  if (answer.body && request.method !== "HEAD") {
+    for await (const chunk of Readable.fromWeb(answer.body as NodeWebReadableStream<Uint8Array>)) {
+      if (!response.write(chunk)) await new Promise((resolve) => response.once("drain", resolve));
+    }
+  }
+  response.end();
+}
+
+async function dispatch(request: http.IncomingMessage, response: http.ServerResponse) {
+  const url = new URL(request.url ?? "/", baseUrl);
+  const method = request.method === "HEAD" ? "GET" : (request.method ?? "GET");
+  for (const route of routes) {
+    const match = route.pattern.exec(url.pathname);
+    if (!match || route.method !== method) continue;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) if (typeof value === "string") headers.set(name, value);
+    const hasBody = request.method === "POST" || request.method === "PUT";
+    const webRequest = new Request(url, {
+      method: request.method,
+      headers,
+      ...(hasBody ? { body: Readable.toWeb(request) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    } as RequestInit);
+    const params = route.param ? { [route.param]: decodeURIComponent(match[1]) } : {};
+    const handler = request.method === "HEAD" && route.pattern.source.includes("downloads\\/([^/]+)") ? headRoute : route.handler;
+    return sendLikeNext(request, response, await handler(webRequest, { params: Promise.resolve(params) }));
+  }
+  response.writeHead(404).end();
+}
+let headRoute: Handler;
+
+beforeAll(async () => {
+  fixture = await prepareScoringFixture({ count: 160 });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-cli-"));
+  process.env.DATA_DIR = fixture.dataDir;
+  process.env.BLOB_STORE = "disk";
+  process.env.API_TOKEN_REQUESTS_PER_MINUTE = "1000";
+  resetEnvCache();
+  database = await createTestDatabase({ engine: "sqlite" });
+  state.db = database.db;
+  await registerFixtureDataset({ db: database.db, fixture });
+
+  const downloadName = await import("@/app/api/downloads/[name]/route");
+  headRoute = downloadName.HEAD as Handler;
+  routes = [
+    { pattern: /^\/api\/downloads$/, method: "GET", handler: (await import("@/app/api/downloads/route")).GET as Handler },
+    { pattern: /^\/api\/downloads\/([^/]+)$/, method: "GET", handler: downloadName.GET as Handler, param: "name" },
+    { pattern: /^\/api\/submissions$/, method: "POST", handler: (await import("@/app/api/submissions/route")).POST as Handler },
+    { pattern: /^\/api\/submissions$/, method: "GET", handler: (await import("@/app/api/submissions/route")).GET as Handler },
+    { pattern: /^\/api\/submissions\/final$/, method: "PUT", handler: (await import("@/app/api/submissions/final/route")).PUT as Handler },
+    { pattern: /^\/api\/submissions\/([^/]+)$/, method: "GET", handler: (await import("@/app/api/submissions/[id]/route")).GET as Handler, param: "id" },
+    { pattern: /^\/api\/leaderboard$/, method: "GET", handler: (await import("@/app/api/leaderboard/route")).GET as Handler },
+    { pattern: /^\/api\/account\/export$/, method: "GET", handler: (await import("@/app/api/account/export/route")).GET as Handler },
+    { pattern: /^\/api\/organizer\/labels$/, method: "GET", handler: (await import("@/app/api/organizer/labels/route")).GET as Handler },
+  ];
+  server = http.createServer((request, response) => {
+    // The same two hooks as scripts/serve-web.ts.
+    stampSocketAddress(request);
+    restoreDeclaredContentLength(response);
+    dispatch(request, response).catch((error: unknown) => {
+      console.error(error);
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  worker = startWorker({ db: database.db, dataDir: fixture.dataDir, pollMs: 50 });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await new Promise((resolve) => server?.close(resolve));
+  await database?.drop();
+  fixture?.cleanup();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  process.env = savedEnv;
+  resetEnvCache();
+});
+
+async function cli(kind: "node" | "python", args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, script] = kind === "node" ? [process.execPath, NODE_CLI] : ["/usr/bin/python3", PY_CLI];
+  try {
+    const { stdout, stderr } = await run(command, [script, ...args], { env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") } as NodeJS.ProcessEnv, cwd: home, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+describe.each(["node", "python"] as const)("the %s CLI", (kind) => {
+  let home: string;
+  let token: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    home = fs.mkdtempSync(path.join(tmp, `${kind}-`));
+    const user = await createTestUser({ db: database.db });
+    userId = user.id;
+    token = (await createApiToken({ db: database.db, userId, input: { name: `${kind} cli`, scopes: ["read", "submit"] } })).token;
+  });
+
+  it("logs in: the token is checked, then stored readable by the owner only", async () => {
+    const refused = await cli(kind, ["login", "--url", baseUrl, "--token", `tp_${"x".repeat(43)}`], home);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("not valid");
+    const result = await cli(kind, ["login", "--url", baseUrl, "--token", token], home);
+    expect(result.code, result.stderr).toBe(0);
+    const file = path.join(home, ".config", "tiny-portraits", "credentials.json");
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ url: baseUrl, token });
+  });
+
+  it("downloads every file with checked SHA-256, and resumes a cut download with Range", async () => {
+    const dir = path.join(home, "data");
+    const first = await cli(kind, ["download", "--dir", dir], home);
+    expect(first.code, first.stderr).toBe(0);
+    const listing = fixture.manifest.downloads;
+    for (const file of listing) {
+      expect(fs.statSync(path.join(dir, file.name)).size).toBe(file.sizeBytes);
+      expect(first.stdout).toContain(`${file.name}: `);
+    }
+    expect(first.stdout.match(/SHA-256 OK/g)?.length).toBe(listing.length);
+
+    // Cut the biggest file in half, as an interrupted download leaves it.
+    const biggest = [...listing].sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
+    const full = path.join(dir, biggest.name);
+    const half = Math.floor(biggest.sizeBytes / 2);
+    fs.writeFileSync(`${full}.part`, fs.readFileSync(full).subarray(0, half));
+    fs.rmSync(full);
+    const second = await cli(kind, ["download", "--dir", dir], home);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain(`${biggest.name}: resuming at`);
+    expect(second.stdout).toContain(`${listing.find((f) => f !== biggest)!.name}: already here, checksum OK`);
+    expect(fs.statSync(full).size).toBe(biggest.sizeBytes);
+    const resumed = await database.db.downloadLog.findFirst({ where: { userId, rangeHeader: `bytes=${half}-` } });
+    expect(resumed && Number(resumed.bytesServed)).toBe(biggest.sizeBytes - half);
+
+    // A corrupted partial file is caught by the checksum, removed, and reported.
+    fs.writeFileSync(`${full}.part`, Buffer.alloc(half, 7));
+    fs.rmSync(full);
+    const corrupt = await cli(kind, ["download", "--dir", dir], home);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stderr).toContain("SHA-256 mismatch");
+    expect(fs.existsSync(`${full}.part`)).toBe(false);
+  });
+
+  it("submits a CSV and prints its scores; a refused CSV prints its line numbers; lists and picks finals", async () => {
+    const good = path.join(home, "predictions.csv");
+    fs.writeFileSync(good, predictionsCsv({ fixture, mode: "truth" }));
+    const submitted = await cli(kind, ["submit", good, "--description", `${kind} run`, "--wait"], home);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    expect(submitted.stdout).toMatch(/Submitted predictions\.csv as \S+/);
+    expect(submitted.stdout).toMatch(/scored/);
+    expect(submitted.stdout).toMatch(/public score \(mean macro-F1\): 1\b/);
+    const id = /as (\S+)/.exec(submitted.stdout)![1];
+
+    const lines = predictionsCsv({ fixture, mode: "constant" }).split("\n");
+    lines[3] = lines[3].replace(/,[^,]+$/, ",curly-ish");
+    const bad = path.join(home, "bad.csv");
+    fs.writeFileSync(bad, lines.join("\n"));
+    const refused = await cli(kind, ["submit", bad], home);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/line 4: .*curly-ish/);
+
+    const list = await cli(kind, ["submissions"], home);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain(id);
+    expect(list.stdout).toContain("predictions.csv");
+
+    const final = await cli(kind, ["final", id], home);
+    expect(final.code, final.stderr).toBe(0);
+    expect(final.stdout).toContain(`Final submissions: ${id}`);
+    expect((await database.db.submission.findUniqueOrThrow({ where: { id } })).isFinal).toBe(true);
+
+    const board = await cli(kind, ["leaderboard"], home);
+    expect(board.code, board.stderr).toBe(0);
+    expect(board.stdout).toMatch(/rank\s+name\s+score/);
+  });
+});
+
+describe("tokens over HTTP", () => {
+  it("a read-only token cannot submit; a token never opens the account or organizer routes", async () => {
+    const user = await createTestUser({ db: database.db, role: "organizer" });
+    const { token } = await createApiToken({ db: database.db, userId: user.id, input: { name: "read", scopes: ["read"] } });
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${baseUrl}/api/submissions`, { headers: auth })).status).toBe(200);
+    const upload = await fetch(`${baseUrl}/api/submissions?fileName=p.csv&kind=csv`, { method: "POST", headers: auth, body: "x" });
+    expect(upload.status).toBe(403);
+    expect(((await upload.json()) as { error: { message: string } }).error.message).toContain('"submit" scope');
+    expect((await fetch(`${baseUrl}/api/account/export`, { headers: auth })).status).toBe(401);
+    expect((await fetch(`${baseUrl}/api/organizer/labels`, { headers: auth })).status).toBe(401);
+    expect((await fetch(`${baseUrl}/api/leaderboard`, { headers: { authorization: "Bearer tp_revoked-or-made-up-token-000000" } })).status).toBe(401);
+    expect((await fetch(`${baseUrl}/api/leaderboard`)).status).toBe(200);
+  });
+
+  it("downloads carry Content-Length on 200, 206 and HEAD (what curl -sI shows)", async () => {
+    const user = await createTestUser({ db: database.db });
+    const { token } = await createApiToken({ db: database.db, userId: user.id, input: { name: "curl", scopes: ["read"] } });
+    const auth = { authorization: `Bearer ${token}` };
+    const file = [...fixture.manifest.downloads].sort((a, b) => b.sizeBytes - a.sizeBytes)[0];
+    const url = `${baseUrl}/api/downloads/${file.name}`;
+    const head = await fetch(url, { method: "HEAD", headers: auth });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(String(file.sizeBytes));
+    expect(head.headers.get("accept-ranges")).toBe("bytes");
+    expect(head.headers.get("x-tiny-portraits-content-length")).toBeNull();
+    const whole = await fetch(url, { headers: auth });
+    expect(whole.headers.get("content-length")).toBe(String(file.sizeBytes));
+    expect(whole.headers.get("transfer-encoding")).toBeNull();
+    expect((await whole.arrayBuffer()).byteLength).toBe(file.sizeBytes);
+    const part = await fetch(url, { headers: { ...auth, range: "bytes=10-109" } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-length")).toBe("100");
+    expect(part.headers.get("content-range")).toBe(`bytes 10-109/${file.sizeBytes}`);
+    expect((await part.arrayBuffer()).byteLength).toBe(100);
+    const headPart = await fetch(url, { method: "HEAD", headers: { ...auth, range: "bytes=-5" } });
+    expect(headPart.status).toBe(206);
+    expect(headPart.headers.get("content-length")).toBe("5");
+  });
+
+  it("the starter kit zip holds both clients", async () => {
+    const kit = await buildStarterKit();
+    expect(kit.entries).toEqual(expect.arrayContaining(["cli/tp.mjs", "cli/tp.py"]));
+    expect(kit.bytes.includes(Buffer.from(`${STARTER_KIT_FOLDER}/cli/tp.py`))).toBe(true);
+  });
+});
