@@ -16,6 +16,7 @@ const SLOW = [
   "lib/ml/**/*.test.ts",
   "baselines/**/*.test.ts",
   "tests/starter-kit/**/*.test.ts",
+  "tests/onnx-training/**/*.test.ts",
   "lib/setup/synthetic-round-trip.test.ts",
   "lib/dataset/prepare-dataset*.test.ts",
   "tests/cli-clients.test.ts",

@@ -60,6 +60,12 @@ export interface OnnxGradients {
   batchVar: Map<string, Float32Array>;
 }
 
+export interface OnnxPredictor {
+  /** Softmax probabilities per head ([count, classes] row-major), inference mode. */
+  predict(x: Float32Array, count: number): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
 export interface OnnxTrainer {
   readonly spec: NetworkSpec;
   readonly layout: NetworkLayout;
@@ -68,8 +74,8 @@ export interface OnnxTrainer {
   /** Loss and gradients of one batch without updating anything (tests, gradient checks). */
   computeGradients(batch: Omit<OnnxTrainBatch, "learningRate">, options?: { dropoutMasks?: Map<string, Float32Array> }): Promise<OnnxGradients>;
   step(batch: OnnxTrainBatch): Promise<OnnxStepResult>;
-  /** Softmax probabilities per head ([count, classes] row-major), inference mode. */
-  predict(x: Float32Array, count: number): Promise<Float32Array[]>;
+  /** An inference session of the weights as they are now (later steps do not change it). */
+  createPredictor(): Promise<OnnxPredictor>;
   /** The inference model (ONNX bytes) of the current weights. */
   exportOnnx(): Uint8Array;
   close(): Promise<void>;
@@ -92,8 +98,6 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   const adam = createAdam(options.adam);
   const dropoutRandom = mulberry32(((options.seed ?? 1) * 7919 + 17) >>> 0);
   const sessions = new Map<number, Promise<ort.InferenceSession>>();
-  let inference: { session: Promise<ort.InferenceSession>; version: number } | undefined;
-  let version = 0;
   const [H, W, C] = spec.input;
   const perImage = H * W * C;
 
@@ -183,24 +187,24 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
           rv[c] = momentum * rv[c] + (1 - momentum) * bv[c] * unbias;
         }
       }
-      version++;
       return { loss: result.loss, losses: result.losses, timing: { runMs, jsMs: feedMs + performance.now() - t0 } };
     },
-    async predict(x, count) {
-      if (!inference || inference.version !== version) {
-        inference = { session: ort.InferenceSession.create(buildInferenceGraph({ spec, state }), sessionOptions(threads)), version };
-      }
-      const session = await inference.session;
-      const out = await session.run({ [INFERENCE_INPUT]: new ort.Tensor("float32", x.subarray(0, count * perImage), [count, H, W, C]) });
-      return spec.heads.map((h) => Float32Array.from(out[h.name].data as Float32Array));
+    async createPredictor() {
+      const session = await ort.InferenceSession.create(buildInferenceGraph({ spec, state }), sessionOptions(threads));
+      return {
+        async predict(x, count) {
+          const out = await session.run({ [INFERENCE_INPUT]: new ort.Tensor("float32", x.subarray(0, count * perImage), [count, H, W, C]) });
+          return spec.heads.map((h) => Float32Array.from(out[h.name].data as Float32Array));
+        },
+        close: () => session.release(),
+      };
     },
     exportOnnx() {
       return buildInferenceGraph({ spec, state });
     },
     async close() {
-      const all = [...sessions.values(), ...(inference ? [inference.session] : [])];
+      const all = [...sessions.values()];
       sessions.clear();
-      inference = undefined;
       await Promise.all(all.map(async (s) => (await s).release()));
     },
   };
