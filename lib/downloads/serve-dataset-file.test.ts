@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import fsp from "node:fs/promises";
 import path from "node:path";
 import { SOCKET_ADDRESS_HEADER, socketAddressStamp } from "../http/client-address";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { buildPaths } from "../dataset/layout";
 import { registerDataset } from "../dataset-records/register-dataset";
 import { acceptTerms } from "../terms/accept-terms";
@@ -22,6 +23,14 @@ afterAll(() => build?.cleanup());
 const SAMPLE = "sample_submission.csv";
 const TRAIN = "Tiny_Portraits_Train.zip";
 const publicFile = (name: string) => fs.readFileSync(path.join(buildPaths(build.buildDir).publicDir, name));
+
+/** Counts FileHandle reads (the served file's chunks): FileHandle's class is not exported, so its prototype comes from a handle. */
+async function spyOnFileHandleReads() {
+  const probe = await fsp.open(__filename);
+  const prototype = Object.getPrototypeOf(probe) as fsp.FileHandle;
+  await probe.close();
+  return vi.spyOn(prototype, "read");
+}
 
 async function readAll(body: ReadableStream<Uint8Array> | null): Promise<Buffer> {
   if (!body) return Buffer.alloc(0);
@@ -189,16 +198,26 @@ describeEachEngine("serve-dataset-file", (t) => {
 
   it("streams in constant memory: reads ahead at most one chunk, and an abandoned download logs what was sent", async () => {
     const chunkSize = 1024;
-    const served = await serve(TRAIN, {}, { chunkSize });
-    const reader = served.body!.getReader();
-    const first = await reader.read();
-    expect(first.value?.length).toBe(chunkSize);
-    await new Promise((r) => setTimeout(r, 50)); // give the stream every chance to read further ahead
-    await reader.cancel();
-    await served.finished;
-    const log = await t.db.downloadLog.findUniqueOrThrow({ where: { id: served.logId! } });
-    expect(Number(log.bytesServed)).toBeGreaterThanOrEqual(chunkSize);
-    expect(Number(log.bytesServed)).toBeLessThanOrEqual(2 * chunkSize);
+    const fileReads = await spyOnFileHandleReads();
+    try {
+      const served = await serve(TRAIN, {}, { chunkSize });
+      const reader = served.body!.getReader();
+      const first = await reader.read();
+      expect(first.value?.length).toBe(chunkSize);
+      // Taking the first chunk frees the one-chunk queue, so the stream reads exactly one more.
+      // Once that read has returned, every continuation it schedules runs before the next
+      // macrotask: a stream that read further ahead would have started its third read by then.
+      await vi.waitFor(() => expect(fileReads).toHaveBeenCalledTimes(2));
+      await fileReads.mock.results[1].value;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(fileReads).toHaveBeenCalledTimes(2);
+      await reader.cancel();
+      await served.finished;
+      const log = await t.db.downloadLog.findUniqueOrThrow({ where: { id: served.logId! } });
+      expect(Number(log.bytesServed)).toBe(2 * chunkSize);
+    } finally {
+      fileReads.mockRestore();
+    }
   });
 
   it("says 'unavailable' (not a crash) when the file on disk does not match its row", async () => {
