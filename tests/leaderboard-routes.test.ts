@@ -1,5 +1,5 @@
 import { renderToStaticMarkup } from "react-dom/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import LeaderboardPage from "../app/leaderboard/page";
 import { GET as getJson } from "../app/api/leaderboard/route";
 import { GET as getCsv } from "../app/api/leaderboard/csv/route";
@@ -7,6 +7,9 @@ import { closeDb } from "../lib/db/client";
 import { resetEnvCache } from "../lib/env";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db";
 import { addEntry, createLeaderboardDataset, createParticipant } from "../test-support/leaderboard/leaderboard-fixtures";
+
+// Route modules are Next.js code: "server-only" throws outside a react-server bundle.
+vi.mock("server-only", () => ({}));
 
 /**
  * The route handlers and the page as Next.js calls them, against a scratch database (SQLite:
@@ -106,12 +109,14 @@ describe("/api/leaderboard route handlers and the /leaderboard page", () => {
     await database.db.phase.updateMany({ data: { privateRevealed: true } });
     // The board is cached (a second, then refreshed in the background): it must show within a
     // few seconds, as a participant would see it.
-    let revealed = "";
-    for (const t0 = Date.now(); Date.now() - t0 < 5000 && !revealed.includes("Private leaderboard"); ) {
-      await new Promise((r) => setTimeout(r, 200));
-      revealed = await renderPage({ board: "private" });
-    }
-    expect(revealed).toContain("Private leaderboard");
+    const revealed = await vi.waitFor(
+      async () => {
+        const html = await renderPage({ board: "private" });
+        expect(html).toContain("Private leaderboard");
+        return html;
+      },
+      { timeout: 5000, interval: 200 },
+    );
     expect(revealed).toContain("Private (final)");
     expect(revealed).toContain("0.9877"); // 0.987654 shown to 4 digits
   });
