@@ -91,7 +91,10 @@ describe("training on patched wasm matches the cpu backend", () => {
     const cpu = await train("cpu", initial, () => tf.train.sgd(0.05), 4);
     const wasm = await train("wasm", initial, () => tf.train.sgd(0.05), 4);
     await tf.setBackend("wasm");
+    expect(cpu.grads.length).toBeGreaterThan(0);
     expect(wasm.grads.length).toBe(cpu.grads.length);
+    expect(wasm.weights.length).toBe(cpu.weights.length);
+    expect(wasm.losses).toHaveLength(4);
     cpu.grads.forEach((g, i) => expect(relativeError(wasm.grads[i], g), `gradient ${i}`).toBeLessThanOrEqual(1e-4));
     cpu.weights.forEach((w, i) => expect(relativeError(wasm.weights[i], w), `weight ${i}`).toBeLessThanOrEqual(1e-4));
     wasm.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i])).toBeLessThanOrEqual(1e-4 * Math.abs(cpu.losses[i])));
@@ -106,6 +109,8 @@ describe("training on patched wasm matches the cpu backend", () => {
     await tf.setBackend("wasm");
     // Adam divides by sqrt(v): a weight's step is ~lr whatever its gradient's scale, so compare
     // absolute differences to the total step size (4 * lr).
+    expect(cpu.weights.length).toBeGreaterThan(0);
+    expect(wasm.weights.length).toBe(cpu.weights.length);
     let worst = 0;
     cpu.weights.forEach((w, i) => {
       for (let j = 0; j < w.length; j++) worst = Math.max(worst, Math.abs(wasm.weights[i][j] - w[j]));
@@ -131,6 +136,8 @@ describe("replacement gradients match tfjs-core's own", () => {
     const stock = grads();
     registerWasmTrainingKernels();
     const ours = grads();
+    expect(ours).toHaveLength(3);
+    expect(stock).toHaveLength(3);
     stock.forEach((g, i) => expect(relativeError(ours[i], g), `input ${i}`).toBeLessThanOrEqual(1e-5));
     await tf.setBackend("wasm");
   });

@@ -80,7 +80,8 @@ describe("local disk blob store", () => {
     const root = path.join(tmp, "uploads-2");
     const store = createLocalDiskBlobStore({ root });
     const { stream } = counted(100, 1024);
-    await store.putBlob({ key: "a/b/c", stream, maxBytes: 10 }).catch(() => {});
+    const refused = await store.putBlob({ key: "a/b/c", stream, maxBytes: 10 }).catch((e: unknown) => e);
+    expect(isAppError(refused) && refused.code).toBe("too-large");
     expect(fs.readdirSync(path.join(root, ".partial"))).toEqual([]);
     await store.putBlob({ key: "a/b/d", buffer: Buffer.from("x"), maxBytes: 10 });
     expect(store.localPath("a/b/d")).toBe(path.join(root, "a", "b", "d"));
