@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { registerDataset } from "../dataset-records/register-dataset";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
 import { describeEachEngine } from "../../test-support/test-db";
@@ -50,6 +50,8 @@ function fakeSpawner(nextPid: () => number) {
 
 describeEachEngine("ensureCnnBaseline (npm start, background CNN)", (t) => {
   const live = new Set<number>();
+  /** How often each pid's liveness was checked: the watcher's polls, observable. */
+  const aliveChecks = new Map<number, number>();
   let pid = 70_000;
   let logs: string[];
   const lockFile = () => cnnTrainingLockPath(build.dataDir);
@@ -61,13 +63,17 @@ describeEachEngine("ensureCnnBaseline (npm start, background CNN)", (t) => {
       epochs: 3,
       log: (m) => logs.push(m),
       spawnTraining,
-      isProcessAlive: (p) => live.has(p),
+      isProcessAlive: (p) => {
+        aliveChecks.set(p, (aliveChecks.get(p) ?? 0) + 1);
+        return live.has(p);
+      },
       watchMs: 10,
     });
 
   beforeEach(() => {
     logs = [];
     live.clear();
+    aliveChecks.clear();
     fs.rmSync(lockFile(), { force: true });
   });
 
@@ -134,7 +140,8 @@ describeEachEngine("ensureCnnBaseline (npm start, background CNN)", (t) => {
     const result = await run(spawnTraining);
     expect(result.status).toBe("already-training");
     expect(result.pid).toBe(5151);
-    await new Promise((r) => setTimeout(r, 50));
+    // One check by ensureCnnBaseline, then the watcher's: two polls saw it alive and started nothing.
+    await vi.waitFor(() => expect(aliveChecks.get(5151)).toBeGreaterThanOrEqual(3));
     expect(spawned).toHaveLength(0);
     live.delete(5151); // it died (a killed start's orphan) without submitting
     await expect.poll(() => spawned.length, { timeout: 2000, interval: 10 }).toBe(1);
