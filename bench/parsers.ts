@@ -105,11 +105,11 @@ async function onnxRows(): Promise<Row[]> {
   // Valid: the fixture model plus a 100 MB initializer (raw_data is skipped, never copied).
   const base = buildOnnxModel({ manifest, heads: "sliced" });
   const decoded = onnx.ModelProto.decode(base);
-  decoded.graph!.initializer.push(onnx.TensorProto.create({ name: "big", dims: [SIZE / 4], dataType: onnx.TensorProto.DataType.FLOAT, rawData: Buffer.alloc(SIZE) }));
+  decoded.graph!.initializer!.push(onnx.TensorProto.create({ name: "big", dims: [SIZE / 4], dataType: onnx.TensorProto.DataType.FLOAT, rawData: Buffer.alloc(SIZE) }));
   const valid = Buffer.from(onnx.ModelProto.encode(decoded).finish());
   // Many ordinary nodes: a large but honest graph.
   const manyNodes = onnx.ModelProto.decode(base);
-  for (let i = 0; i < 20_000; i++) manyNodes.graph!.node.push(onnx.NodeProto.create({ opType: "Identity", input: [`a${i}`], output: [`b${i}`], name: `n${i}` }));
+  for (let i = 0; i < 20_000; i++) manyNodes.graph!.node!.push(onnx.NodeProto.create({ opType: "Identity", input: [`a${i}`], output: [`b${i}`], name: `n${i}` }));
   const nodes = Buffer.from(onnx.ModelProto.encode(manyNodes).finish());
 
   const emptyInits = lenField(7, Buffer.alloc(SIZE, Buffer.from([(5 << 3) | 2, 0])));

@@ -119,12 +119,12 @@ describe("parseOnnxModel agrees with protobufjs on valid models", () => {
     expect(ours.opsetImports).toEqual(theirs.opsetImport.map((o) => ({ domain: o.domain ?? "", version: Number(o.version) })));
     expect(ourOps(ours)).toEqual(protobufjsOps(theirs));
     expect(ours.nodeCount).toBe(protobufjsOps(theirs).length);
-    expect(ours.graph!.inputs.map((i) => i.name)).toEqual(theirs.graph!.input.map((i) => i.name));
+    expect(ours.graph!.inputs.map((i) => i.name)).toEqual(theirs.graph!.input!.map((i) => i.name));
     expect(ours.graph!.outputs.map((o) => [o.name, o.dims])).toEqual(
-      theirs.graph!.output.map((o) => [o.name, o.type?.tensorType?.shape ? o.type.tensorType.shape.dim!.map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? Number(d.dimValue) : null)) : null]),
+      theirs.graph!.output!.map((o) => [o.name, o.type?.tensorType?.shape ? o.type.tensorType.shape.dim!.map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? Number(d.dimValue) : null)) : null]),
     );
     expect(ours.graph!.initializers.map((t) => [t.name, t.dims, t.dataType, t.external])).toEqual(
-      theirs.graph!.initializer.map((t) => [t.name, t.dims.map(Number), t.dataType, t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || t.externalData.length > 0]),
+      theirs.graph!.initializer!.map((t) => [t.name, (t.dims ?? []).map(Number), t.dataType, t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData ?? []).length > 0]),
     );
     expect(check(bytes).ok).toBe(true);
   });
@@ -149,7 +149,7 @@ describe("parseOnnxModel refuses what a lax reader would skip", () => {
   it("a 5-byte tag with bit 32 set: protobufjs (like onnxruntime) reads it as field 13, external data; we refuse it", () => {
     const bytes = hiddenExternalData();
     const theirs = onnx.ModelProto.decode(bytes);
-    expect(theirs.graph!.initializer[0].externalData).toEqual([expect.objectContaining({ key: "location", value: "data.bin" })]);
+    expect(theirs.graph!.initializer![0].externalData).toEqual([expect.objectContaining({ key: "location", value: "data.bin" })]);
     expect(() => parseOnnxModel(bytes, LIMITS)).toThrow(/protobuf tag longer than 32 bits/);
     expect(errorsOf(bytes)).toMatch(/^model\.onnx: not a valid ONNX model \(protobuf tag longer than 32 bits .* at byte \d+\)$/);
   });
