@@ -32,8 +32,11 @@ const after = (argv: string[], flag: string, n = 1) => argv.flatMap((a, i) => (a
 
 describe("buildSandboxCommand", () => {
   it("as root: bubblewrap namespaces, then setpriv drops to uid 65534 with no capabilities, then prlimit, then the command", () => {
-    const { argv, env } = buildSandboxCommand(options({}));
+    const { argv, env, stdin } = buildSandboxCommand(options({}));
     expect(argv[0]).toBe("bwrap");
+    // The seccomp filter travels on standard input, where bubblewrap reads it.
+    expect(after(argv, "--seccomp")).toEqual(process.arch === "x64" ? ["0"] : []);
+    expect(stdin?.length ?? 0).toBe(process.arch === "x64" ? expect.any(Number) : 0);
     for (const ns of ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"]) expect(argv).toContain(ns);
     // No user namespace as root: it would map the sandbox user to host root.
     expect(argv).not.toContain("--unshare-user");

@@ -2,13 +2,15 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { cpuLimitSeconds } from "./classify-sandbox-exit";
+import { seccompProgram } from "./seccomp-filter";
 
 /**
  * The command line that starts something inside the sandbox: the OS wrapper (bubblewrap, or the
  * older unshare + masks), the privilege drop, the rlimits, then `command`. The scorer starts
  * Node this way; the escape tests start a shell through the very same function.
  *
- * Under bubblewrap the child's filesystem is built from nothing: the system's `/usr` (programs
+ * Under bubblewrap a seccomp filter (seccomp-filter.ts) refuses namespaces, mounts, ptrace and
+ * other kernel interfaces a model never needs, and the child's filesystem is built from nothing: the system's `/usr` (programs
  * and shared libraries, no data of ours) and the dynamic loader's cache, read-only; its own
  * `/proc`, a minimal `/dev`; empty tmpfs `/tmp` and HOME; and each of `readOnlyPaths`
  * (Node, the bundled child script, the runtime packages, the model bundle, test.u8) bound
@@ -46,6 +48,11 @@ export interface BuildSandboxCommandOptions {
 export interface SandboxCommand {
   argv: string[];
   env: Record<string, string>;
+  /**
+   * To be written to the command's standard input (then closed): bubblewrap reads the seccomp
+   * filter from there (`--seccomp 0`) before it starts the command.
+   */
+  stdin?: Buffer;
 }
 
 export const SANDBOX_HOME = "/home/sandbox";
@@ -96,9 +103,11 @@ export function buildSandboxCommand(options: BuildSandboxCommandOptions): Sandbo
           "--",
         ]
       : [];
+    const seccomp = seccompProgram();
     const argv = [
       "bwrap",
       ...bubblewrapNamespaces(walls.asRoot),
+      ...(seccomp ? ["--seccomp", "0"] : []),
       // If the scorer dies, even by SIGKILL, the kernel kills the whole sandbox (a JS watchdog
       // cannot do this: inference may block the event loop).
       "--die-with-parent",
@@ -111,7 +120,7 @@ export function buildSandboxCommand(options: BuildSandboxCommandOptions): Sandbo
       ...limited,
       ...options.command,
     ];
-    return { argv, env };
+    return { argv, env, stdin: seccomp };
   }
 
   // Every wrapper execs, so the scorer stays the sandbox's parent and the parent-death signal

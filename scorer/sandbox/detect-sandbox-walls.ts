@@ -39,8 +39,8 @@ function probeWalls(): SandboxWalls {
   const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), "tp-isolation-probe-"));
   try {
     const works = (walls: SandboxWalls) => {
-      const { argv, env } = buildSandboxCommand({ walls, command: ["true"], readOnlyPaths: [], maskPaths: [probeDir], cwd: "/", limits: { memoryMb: 256, cpuSeconds: 5 } });
-      const r = spawnSync(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"], env: env as NodeJS.ProcessEnv, timeout: 10_000, encoding: "utf8" });
+      const { argv, env, stdin } = buildSandboxCommand({ walls, command: ["true"], readOnlyPaths: [], maskPaths: [probeDir], cwd: "/", limits: { memoryMb: 256, cpuSeconds: 5 } });
+      const r = spawnSync(argv[0], argv.slice(1), { stdio: ["pipe", "ignore", "pipe"], input: stdin ?? "", env: env as NodeJS.ProcessEnv, timeout: 10_000, encoding: "utf8" });
       return { ok: r.status === 0, why: (r.error?.message ?? r.stderr ?? "").trim().split("\n")[0] };
     };
     let bubblewrapProblem = BUBBLEWRAP_MISSING;

@@ -347,9 +347,12 @@ async function superviseSandbox(options: SuperviseOptions): Promise<SuperviseOut
     // spawn merges nothing into `env`: the child gets exactly these variables. (Next's typing of
     // ProcessEnv requires NODE_ENV, which the child must not get.)
     env: options.command.env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe", "pipe"],
+    stdio: [options.command.stdin ? "pipe" : "ignore", "pipe", "pipe", "pipe"],
     detached: true,
   });
+  // An error here (the wrapper died before reading) shows up as its exit status instead.
+  child.stdin?.on("error", () => undefined);
+  child.stdin?.end(options.command.stdin);
   const kill = () => {
     try {
       process.kill(-child.pid!, "SIGKILL");

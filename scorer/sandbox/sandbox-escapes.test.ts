@@ -51,7 +51,10 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 const ESCAPES = String.raw`
 try() { name=$1; shift; out=$("$@" 2>&1); if [ $? -eq 0 ]; then r=ok; else r=denied; fi; printf '%s\t%s\t%s\n' "$name" "$r" "$(printf %s "$out" | tr '\n\t' '  ' | cut -c1-3000)"; }
 try id-u id -u
-try capeff grep -E '^(CapEff|NoNewPrivs)' /proc/self/status
+try capeff grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status
+try new-user-namespace unshare -Ur true
+try new-mount-namespace unshare -m true
+try ptrace-pid1 cat /proc/1/mem
 try proc-list sh -c 'for p in /proc/[0-9]*; do printf "%s=%s " "\${p#/proc/}" "$(cat $p/comm)"; done'
 try read-labels cat "$HIDDEN"
 try read-labels-host-proc cat "/proc/$HOSTPID/root$HIDDEN"
@@ -85,8 +88,9 @@ describe.skipIf(skipWhy)("the sandbox against native code (a shell under the exa
     const script = path.join(dataDir, "work", "escape.sh");
     fs.writeFileSync(script, ESCAPES);
     fs.chmodSync(script, 0o644);
-    const { argv, env } = planned.plan.commandFor(["/bin/sh", script], [script]);
+    const { argv, env, stdin } = planned.plan.commandFor(["/bin/sh", script], [script]);
     const r = spawnSync(argv[0], argv.slice(1), {
+      input: stdin,
       cwd: bundle,
       env: { ...env, HIDDEN: hiddenFile, DATA: dataDir, BUNDLE: fs.realpathSync(bundle), OUTSIDE: outside, IMAGES: planned.plan.config.imagesFile, HOSTPID: String(process.pid) } as Record<string, string> as NodeJS.ProcessEnv,
       encoding: "utf8",
@@ -109,6 +113,15 @@ describe.skipIf(skipWhy)("the sandbox against native code (a shell under the exa
     expect(results["id-u"].output).not.toBe("0");
     expect(results.capeff.output).toMatch(/CapEff:\s+0000000000000000/);
     expect(results.capeff.output).toMatch(/NoNewPrivs:\s+1/);
+    // The seccomp filter (x86_64): no new namespaces at all, so nothing to umount or nsenter from.
+    if (process.arch === "x64") {
+      expect(results.capeff.output).toMatch(/Seccomp:\s+2/);
+      for (const name of ["new-user-namespace", "new-mount-namespace"]) {
+        denied(name);
+        expect(results[name].output).toMatch(/Operation not permitted/);
+      }
+    }
+    denied("ptrace-pid1");
 
     // Its own PID namespace: only the sandbox's init, the shell and what it started.
     const procs = results["proc-list"].output.trim().split(" ").map((e: string) => e.split("="));
@@ -176,6 +189,7 @@ describe.skipIf(skipWhy)("the sandbox against native code (a shell under the exa
     expect(seen!.status.CapEff).toBe("0000000000000000");
     expect(seen!.status.CapPrm).toBe("0000000000000000");
     expect(seen!.status.NoNewPrivs).toBe("1");
+    if (process.arch === "x64") expect(seen!.status.Seccomp).toBe("2");
     // onnxruntime's telemetry is off: no /tmp/mat-debug-<pid>.log, no ~/.cache/Microsoft/...,
     // no file open for writing (only the pipes to the scorer), /etc/machine-id not even there.
     expect(seen!.tmp).toEqual([]);
