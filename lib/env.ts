@@ -29,8 +29,19 @@ const schema = z.object({
   MAX_CSV_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   /** Largest model upload accepted (matches the model bundle's total-size limit). */
   MAX_MODEL_BYTES: z.coerce.number().int().min(1024).default(300 * 1024 * 1024),
-  /** Where uploads are kept: `disk` (${DATA_DIR}/uploads) or `database` (the Blob table, for several machines without a shared disk). */
-  BLOB_STORE: z.enum(["disk", "database"]).default("disk"),
+  /**
+   * Where uploads are kept: `disk` (${DATA_DIR}/uploads), `database` (the Blob table, for several
+   * machines without a shared disk; small files) or `s3` (an S3-compatible bucket: S3_BUCKET...).
+   */
+  BLOB_STORE: z.enum(["disk", "database", "s3"]).default("disk"),
+  /** BLOB_STORE=s3: the bucket (created beforehand). */
+  S3_BUCKET: z.string().min(3).optional(),
+  /** BLOB_STORE=s3: a self-hosted server's URL (SeaweedFS, Garage, ...); unset means AWS itself. */
+  S3_ENDPOINT: z.string().url().optional(),
+  /** BLOB_STORE=s3: `1` puts the bucket in the path; default `1` when S3_ENDPOINT is set, else `0`. */
+  S3_FORCE_PATH_STYLE: z.enum(["0", "1"]).optional(),
+  /** BLOB_STORE=s3: the region (AWS_REGION is read too); self-hosted servers mostly ignore it. */
+  S3_REGION: z.string().min(1).optional(),
   /** Jobs one scorer process runs at once (`npm run scorer -- --concurrency N` overrides it). */
   SCORER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** A claimed job's lease; heartbeats renew it every third of it. A dead worker's job is reclaimed after this. */
