@@ -4,6 +4,7 @@
  *   prepare        validate a source folder and make it the served dataset
  *   export-labels  write the hidden test labels (organizers only: keep the file private)
  *   info           counts per split and per label
+ *   move-uploads   copy the uploads to another blob store (disk, database, s3), verified
  * Messages and progress go to stderr, results to stdout; a bad input exits non-zero
  * with the message and changes nothing.
  */
@@ -19,6 +20,9 @@ import { generateSynthetic } from "../lib/dataset/synthetic/generate-synthetic";
 import { prepareAndRegisterDataset } from "../lib/setup/prepare-and-register-dataset";
 import { createStageProgress } from "../lib/terminal/progress";
 import { parsePositiveInt } from "../lib/terminal/parse-positive-int";
+import { BLOB_STORE_KINDS, type BlobStoreKind } from "../lib/storage/blob-store";
+import { getBlobStore } from "../lib/storage/get-blob-store";
+import { moveUploads } from "../lib/storage/move-uploads";
 
 const say = (msg: string) => process.stderr.write(msg + "\n");
 
@@ -102,6 +106,34 @@ program
       return;
     }
     process.stdout.write(formatDatasetInfo(info) + "\n");
+  });
+
+program
+  .command("move-uploads")
+  .description("copy every upload from the configured blob store (BLOB_STORE) to another one, verified by size and SHA-256; run again to resume")
+  .requiredOption("--to <store>", `target store: ${BLOB_STORE_KINDS.join(" | ")} (s3 reads S3_BUCKET, S3_ENDPOINT, AWS_* credentials)`)
+  .option("--from <store>", "source store (default: BLOB_STORE)")
+  .option("--delete-source", "remove each upload from the source once the target holds it verified")
+  .action(async (opts: { to: string; from?: string; deleteSource?: boolean }) => {
+    const config = env();
+    const isKind = (v: string): v is BlobStoreKind => (BLOB_STORE_KINDS as readonly string[]).includes(v);
+    const fromKind = opts.from ?? config.BLOB_STORE;
+    if (!isKind(opts.to) || !isKind(fromKind)) throw new Error(`stores are ${BLOB_STORE_KINDS.join(", ")}`);
+    await migrateDatabase({ databaseUrl: config.databaseUrl });
+    const db = getDb();
+    const result = await moveUploads({
+      db,
+      from: getBlobStore({ db, kind: fromKind }),
+      to: getBlobStore({ db, kind: opts.to }),
+      deleteSource: opts.deleteSource,
+      log: say,
+    });
+    say(
+      `${result.copied} copied (${(result.bytes / 1024 / 1024).toFixed(1)} MiB), ${result.alreadyThere} already in ${opts.to}` +
+        `${result.deletedFromSource ? `, ${result.deletedFromSource} removed from ${fromKind}` : ""}`,
+    );
+    for (const key of result.missing) say(`warning: ${key} is in neither store (its submission cannot be rescored)`);
+    say(`now set BLOB_STORE=${opts.to} on every web node and scorer, and restart them`);
   });
 
 program
