@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { enqueueJob } from "@/lib/queue/enqueue-job";
 import { parseJobPayload } from "@/lib/queue/job-types";
 import { TEST_COMPLETION_PREFIX } from "@/scorer/handlers/test-job-handlers";
@@ -23,14 +23,6 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
 });
 afterAll(() => fixture?.cleanup());
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describeEachEngine("scorer worker processes", (t) => {
   const spawnWorker = (args: string[] = []) => {
@@ -62,7 +54,10 @@ describeEachEngine("scorer worker processes", (t) => {
     await t.db.job.updateMany({ data: { runAfter: new Date() } });
 
     const released = Date.now();
-    await waitUntil(async () => (await t.db.job.count({ where: { status: "done" } })) === 200, 90_000, "200 jobs done");
+    // Every worker reports each job it completed (after its commit).
+    const completedCount = () => workers.reduce((n, w) => n + w.events.filter((e) => e.type === "completed").length, 0);
+    await vi.waitFor(() => expect(completedCount(), "jobs completed").toBe(200), { timeout: 90_000, interval: 20 });
+    expect(await t.db.job.count({ where: { status: "done" } })).toBe(200);
     const drainMs = Date.now() - released;
     for (const w of workers) w.child.kill("SIGTERM");
     expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0, 0, 0]);
