@@ -39,7 +39,11 @@ afterAll(() => {
 async function runWorkerUntil(db: Db, until: (events: WorkerEvent[]) => boolean, timeoutMs = 60_000): Promise<WorkerEvent[]> {
   const events: WorkerEvent[] = [];
   let resolveDone!: () => void;
-  const reached = new Promise<void>((r) => (resolveDone = r));
+  let rejectDone!: (error: Error) => void;
+  const reached = new Promise<void>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
   const worker = startWorker({
     db,
     dataDir: fixture.dataDir,
@@ -53,10 +57,13 @@ async function runWorkerUntil(db: Db, until: (events: WorkerEvent[]) => boolean,
       if (until(events)) resolveDone();
     },
   });
-  const timer = setTimeout(resolveDone, timeoutMs);
-  await reached;
-  clearTimeout(timer);
-  await worker.stop();
+  const timer = setTimeout(() => rejectDone(new Error(`the worker did not get there within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`)), timeoutMs);
+  try {
+    await reached;
+  } finally {
+    clearTimeout(timer);
+    await worker.stop();
+  }
   return events;
 }
 
