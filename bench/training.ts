@@ -1,6 +1,22 @@
 /**
- * Training benchmark: `npx tsx bench/training.ts [--batch 64] [--steps 4] [--workers 2]
- *   [--cpu-batch 8] [--skip-cpu] [--skip-kernels] [--json out.json]`.
+ * Training benchmark: `npx tsx bench/training.ts [--rounds 3] [--steps 4] [--warmup 2]
+ *   [--paths onnxruntime,wasm,pytorch] [--models reference,baseline] [--json out.json]`.
+ *
+ * Trains the reference CNN (batch 64) and the cnn baseline's model (batch 128) on random data
+ * with Adam and three softmax heads on each training path, in the same run:
+ *   - `onnxruntime`: the ONNX training engine (lib/ml/onnx-training: one step graph in
+ *     onnxruntime-node, 2 intra-op threads, Adam in JavaScript),
+ *   - `wasm`: tfjs wasm with our kernels, data parallel over 2 worker threads (the old path),
+ *   - `pytorch`: PyTorch on the CPU with 2 threads (bench/training-pytorch.py), when
+ *     /usr/bin/python3 has torch.
+ * The paths are interleaved (A B C A B C ...) round by round, so a change in the machine's load
+ * hits every path alike; the ratios are taken per round and their median printed, in images/s
+ * and in images per CPU-second (the cost, whatever the load). `--json FILE` writes every row
+ * ({ model, path, round, batch, imagesPerSecond, bestImagesPerSecond, imagesPerCpuSecond,
+ * loadAverage }) and the summary.
+ *
+ * `--legacy [--batch 64] [--steps 4] [--workers 2] [--cpu-batch 8] [--skip-cpu] [--skip-kernels]`:
+ * the tfjs-only benchmark of docs/decisions/0004, described below.
  *
  * Trains the reference CNN (lib/ml/reference-cnn.ts, ~40 MFLOP per image forward) on random
  * data and prints images/s and achieved GFLOP/s (a training step ~ 3x the forward FLOPs:
@@ -26,6 +42,7 @@ import { CNN_BASELINE_MODEL } from "../lib/baselines/cnn";
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from "../lib/ml/register-wasm-training-kernels";
 import { selectTrainingBackend, tfjsNodeAvailable } from "../lib/ml/select-backend";
 import { IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from "../lib/challenge/definition";
+import { compareTrainingPaths } from "./training-compare";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -33,6 +50,22 @@ const option = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
+async function compareMain() {
+  await compareTrainingPaths({
+    rounds: option("rounds", 3),
+    steps: option("steps", 4),
+    warmup: option("warmup", 2),
+    paths: listOption("paths"),
+    models: listOption("models"),
+    jsonOut,
+  });
+}
+
+function listOption(name: string): string[] | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1].split(",") : undefined;
+}
+
 const jsonOut = (() => {
   const i = args.indexOf("--json");
   return i >= 0 ? args[i + 1] : undefined;
@@ -190,7 +223,7 @@ async function kernelTable(model: tf.LayersModel, batch: number) {
   return rows;
 }
 
-async function main() {
+async function legacyMain() {
   log(`Training benchmark, reference CNN, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`);
   log(`load average at start: ${load()}`);
   const wasm = await selectTrainingBackend();
@@ -266,7 +299,7 @@ async function main() {
   if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ load: os.loadavg(), flops, kernels, rows }, null, 2));
 }
 
-main().catch((e) => {
+(flag("legacy") ? legacyMain() : compareMain()).catch((e) => {
   console.error(e);
   process.exit(1);
 });
