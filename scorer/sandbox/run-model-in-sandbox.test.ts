@@ -64,6 +64,14 @@ describe("runModelInSandbox: correct models", () => {
     expectExact(await runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits: fast }));
   });
 
+  it("runs a bundle extracted under umask 077 (the child is another uid)", async () => {
+    const dir = bundleDir();
+    writeOnnxBundle(dir, { manifest: makeManifest("onnx"), heads: "sliced" });
+    for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o600);
+    fs.chmodSync(dir, 0o700);
+    expectExact(await runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits: fast }));
+  });
+
   it("runs a tfjs-layers NHWC model on the wasm backend in worker threads", async () => {
     const dir = bundleDir();
     await writeLayersBundle(dir, makeManifest("tfjs-layers", { classes: PERMUTED_CLASSES, batchSize: 16 }));

@@ -13,7 +13,7 @@ import {
 } from "@/lib/challenge/definition";
 import { DEFAULT_MODEL_BUNDLE_LIMITS } from "@/lib/models/limits";
 import { MANIFEST_FILE_NAME, parseManifest, type Manifest } from "@/lib/models/manifest";
-import { buildSandboxCommand, MASK_FAILED_EXIT, type SandboxCommand, type SandboxWalls } from "./build-sandbox-command";
+import { buildSandboxCommand, MASK_FAILED_EXIT, SANDBOX_UID, type SandboxCommand, type SandboxWalls } from "./build-sandbox-command";
 import { prepareSandboxRuntime, type SandboxRuntime } from "./build-sandbox-entry";
 import { CappedLog } from "./capped-log";
 import { classifySandboxExit, type SandboxExit } from "./classify-sandbox-exit";
@@ -236,6 +236,12 @@ export async function planSandboxRun(options: RunModelInSandboxOptions): Promise
   checkPrlimit();
   const walls = detectSandboxWalls();
   const readOnlyPaths = sandboxReadOnlyPaths(config, runtime);
+  if (walls.wrapper === "bubblewrap" && walls.asRoot) {
+    // The child runs as uid 65534: the extracted bundle (ours, possibly written under umask 077)
+    // is opened up to it; anything else it needs must already be readable.
+    makeWorldReadable(bundleDir);
+    for (const p of readOnlyPaths) if (p !== bundleDir) assertWorldReadable(p);
+  }
   const maskPaths = resolveMaskPaths(options, readOnlyPaths);
   const commandFor = (inner: string[], extraReadOnlyPaths: string[] = []) =>
     buildSandboxCommand({ walls, command: inner, readOnlyPaths: [...readOnlyPaths, ...extraReadOnlyPaths], maskPaths, cwd: bundleDir, limits });
@@ -288,6 +294,25 @@ function resolveMaskPaths(options: RunModelInSandboxOptions, needed: string[]): 
     if (!out.includes(real)) out.push(real);
   }
   return out;
+}
+
+/** Folders 0755 and files 0644 throughout the extracted bundle (symlinks were refused at extraction). */
+function makeWorldReadable(dir: string): void {
+  fs.chmodSync(dir, 0o755);
+  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) makeWorldReadable(p);
+    else if (d.isFile()) fs.chmodSync(p, 0o644);
+  }
+}
+
+/** A platform fault, named, rather than the participant's model failing to load. */
+function assertWorldReadable(p: string): void {
+  const mode = fs.statSync(p).mode;
+  const needed = fs.statSync(p).isDirectory() ? 0o005 : 0o004;
+  if ((mode & needed) !== needed) {
+    throw new Error(`the sandbox runs models as uid ${SANDBOX_UID}, which cannot read ${p} (mode ${(mode & 0o777).toString(8)}): make it readable by others (chmod o+r${needed === 0o005 ? "x" : ""})`);
+  }
 }
 
 function readTestCache(dir: string): { ids: string[]; imagesFile: string } {
