@@ -12,7 +12,13 @@ export interface DataTableColumn {
  * sr-only labels inside are positioned against this box, not the page (or they widen the page
  * on phones). The body rows are the caller's.
  */
-export function DataTable(props: { caption: string; columns: DataTableColumn[]; children: ReactNode; smallHeader?: boolean; testId?: string }) {
+export function DataTable(props: {
+  caption: string;
+  columns: DataTableColumn[];
+  children: ReactNode;
+  smallHeader?: boolean;
+  testId?: string;
+}) {
   return (
     <div className="relative overflow-x-auto rounded border border-stone-200 bg-white">
       <table className="min-w-full text-left text-sm" data-testid={props.testId}>

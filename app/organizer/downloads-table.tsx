@@ -33,7 +33,10 @@ export function DownloadsTable({ rows }: { rows: DownloadLogRow[] }) {
           <td className="whitespace-nowrap px-3 py-2 text-xs text-stone-600">{formatUtc(r.createdAt)}</td>
           <td className="px-3 py-2 text-xs">{r.user.email}</td>
           <td className="px-3 py-2 font-mono text-xs">{r.fileName}</td>
-          <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums" title={`${r.bytesServed.toLocaleString("en")} of ${r.fileSize.toLocaleString("en")} bytes`}>
+          <td
+            className="whitespace-nowrap px-3 py-2 text-right tabular-nums"
+            title={`${r.bytesServed.toLocaleString("en")} of ${r.fileSize.toLocaleString("en")} bytes`}
+          >
             {formatBytes(r.bytesServed)} <span className="text-xs text-stone-500">of {formatBytes(r.fileSize)}</span>
           </td>
           <td className="px-3 py-2 font-mono text-xs text-stone-500">{r.rangeHeader ?? "—"}</td>

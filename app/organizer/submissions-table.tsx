@@ -46,22 +46,43 @@ export function SubmissionsTable({ rows, status }: { rows: OrganizerSubmissionRo
       ) : (
         <DataTable caption="Latest submissions of all participants and baselines, newest first" columns={COLUMNS} smallHeader>
           {rows.map((r) => (
-            <tr key={r.id} className={`border-b border-stone-100 align-top ${r.disqualifiedAt ? "bg-red-50/40" : ""}`} data-testid="organizer-submission-row" data-submission-id={r.id}>
+            <tr
+              key={r.id}
+              className={`border-b border-stone-100 align-top ${r.disqualifiedAt ? "bg-red-50/40" : ""}`}
+              data-testid="organizer-submission-row"
+              data-submission-id={r.id}
+            >
               <td className="whitespace-nowrap px-3 py-2 text-xs text-stone-600">{formatUtc(r.createdAt)}</td>
               <td className="px-3 py-2">
                 <div className="font-medium">{r.user.name}</div>
                 <div className="text-xs text-stone-500">{r.user.email}</div>
-                {r.baselineTitle && <span className="mt-1 inline-block rounded bg-violet-100 px-1.5 text-xs text-violet-800">baseline: {r.baselineTitle}</span>}
+                {r.baselineTitle && (
+                  <span className="mt-1 inline-block rounded bg-violet-100 px-1.5 text-xs text-violet-800">
+                    baseline: {r.baselineTitle}
+                  </span>
+                )}
               </td>
               <td className="max-w-[14rem] px-3 py-2">
-                <div className="truncate font-mono text-xs" title={r.fileName}>{r.kind} · {r.fileName}</div>
-                {r.description && <div className="truncate text-xs text-stone-500" title={r.description}>{r.description}</div>}
+                <div className="truncate font-mono text-xs" title={r.fileName}>
+                  {r.kind} · {r.fileName}
+                </div>
+                {r.description && (
+                  <div className="truncate text-xs text-stone-500" title={r.description}>
+                    {r.description}
+                  </div>
+                )}
                 {r.isFinal && <span className="text-xs font-medium text-teal-800">final pick</span>}
               </td>
               <td className="px-3 py-2">
                 <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[r.status] ?? ""}`}>{r.status}</span>
-                {r.failureKind && <div className="text-xs text-stone-500">{r.failureKind === "system" ? "our fault, not counted" : "their file"}</div>}
-                {r.errorMessage && <div className="max-w-[16rem] truncate text-xs text-red-700" title={r.errorMessage}>{r.errorMessage}</div>}
+                {r.failureKind && (
+                  <div className="text-xs text-stone-500">{r.failureKind === "system" ? "our fault, not counted" : "their file"}</div>
+                )}
+                {r.errorMessage && (
+                  <div className="max-w-[16rem] truncate text-xs text-red-700" title={r.errorMessage}>
+                    {r.errorMessage}
+                  </div>
+                )}
                 {r.disqualifiedAt && (
                   <div className="max-w-[16rem] text-xs text-red-800">
                     <strong>Disqualified</strong> {formatUtc(r.disqualifiedAt)}: {r.disqualifiedReason}

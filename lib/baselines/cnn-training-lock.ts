@@ -24,7 +24,8 @@ export function readCnnTrainingLock(file: string): CnnTrainingLock | undefined {
   if (text === undefined) return undefined;
   try {
     const parsed = JSON.parse(text) as Partial<CnnTrainingLock>;
-    if (Number.isInteger(parsed.pid) && (parsed.pid as number) > 0) return { pid: parsed.pid as number, datasetId: String(parsed.datasetId ?? ""), startedAt: String(parsed.startedAt ?? "") };
+    if (Number.isInteger(parsed.pid) && (parsed.pid as number) > 0)
+      return { pid: parsed.pid as number, datasetId: String(parsed.datasetId ?? ""), startedAt: String(parsed.startedAt ?? "") };
   } catch {
     // A half-written lock (crash between create and write) is as stale as a dead pid.
   }

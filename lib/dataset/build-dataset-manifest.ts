@@ -105,7 +105,12 @@ export function buildDatasetManifest(options: {
       skipped: [...skipped]
         .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity))
         .slice(0, MAX_REPORTED_SKIPPED)
-        .map((p) => ({ code: p.code, message: p.message, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.imageIndex !== undefined ? { imageIndex: p.imageIndex } : {}) })),
+        .map((p) => ({
+          code: p.code,
+          message: p.message,
+          ...(p.line !== undefined ? { line: p.line } : {}),
+          ...(p.imageIndex !== undefined ? { imageIndex: p.imageIndex } : {}),
+        })),
       skippedCount: skipped.length,
     },
     timings: options.timings,

@@ -46,7 +46,12 @@ describe("the CSVs of a build", () => {
   it("SHA256SUMS in sha256sum's format", () => {
     const data = Buffer.from("hello");
     expect(sha256Hex(data)).toBe(crypto.createHash("sha256").update(data).digest("hex"));
-    expect(formatChecksums([{ name: "a.zip", sha256: "00ff" }, { name: "b.csv", sha256: "aa11" }]).toString()).toBe("00ff  a.zip\naa11  b.csv\n");
+    expect(
+      formatChecksums([
+        { name: "a.zip", sha256: "00ff" },
+        { name: "b.csv", sha256: "aa11" },
+      ]).toString(),
+    ).toBe("00ff  a.zip\naa11  b.csv\n");
   });
 });
 
@@ -76,7 +81,12 @@ describe("buildDatasetManifest", () => {
     expect(m.counts).toEqual({ total: 3, train: 1, test: 2, public: 1, private: 1 });
     expect(m.labelCounts.public.Hair_Color["n/a"]).toBe(1);
     expect(m.labelCounts.private.Hair_Color.black).toBe(1);
-    expect(m.downloads.map((d) => [d.kind, d.sizeBytes])).toEqual([["train-zip", 10], ["test-zip", 20], ["sample-submission", 30], ["checksums", 40]]);
+    expect(m.downloads.map((d) => [d.kind, d.sizeBytes])).toEqual([
+      ["train-zip", 10],
+      ["test-zip", 20],
+      ["sample-submission", 30],
+      ["checksums", 40],
+    ]);
     expect(m.downloads[0].description).toMatch(/^1 training portraits/);
     expect(m.downloads[1].description).toMatch(/^2 test portraits/);
     expect(m.timings).toEqual({ images: 5, total: 9 });

@@ -17,7 +17,10 @@ function zipOf(name: string, entries: Parameters<typeof craftZip>[0]): string {
 }
 
 async function errorOf(p: Promise<unknown>): Promise<DatasetError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DatasetError);
   return err as DatasetError;
 }
@@ -42,7 +45,10 @@ describe("listZipImages", () => {
 
   it("refuses the whole zip for one entry that points outside the folder", async () => {
     for (const evil of ["../x.png", "/etc/passwd", "C:/x.png", "a\\..\\..\\x.png"]) {
-      const zipPath = zipOf("evil.zip", [{ name: imageFileName(1), data: "png" }, { name: evil, data: "x" }]);
+      const zipPath = zipOf("evil.zip", [
+        { name: imageFileName(1), data: "png" },
+        { name: evil, data: "x" },
+      ]);
       const err = await errorOf(listZipImages({ zipPath, shownName: "Z/evil.zip" }));
       expect(err.code).toBe("path-traversal");
       expect(err.message).toContain("Z/evil.zip is refused");

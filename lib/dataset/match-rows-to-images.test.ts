@@ -14,11 +14,22 @@ describe("matchRowsToImages", () => {
       ...Array.from({ length: 12 }, (_, i) => [100 + i, file(`${100 + i}.png`)] as [number, ImageRef]),
     ]);
     const { problems, warnings } = matchRowsToImages({
-      csv: { lineByIndex: new Map([[1, 2], [4, 3], [7, 4]]) },
+      csv: {
+        lineByIndex: new Map([
+          [1, 2],
+          [4, 3],
+          [7, 4],
+        ]),
+      },
       source: { images },
     });
     expect(problems).toEqual([
-      { code: "missing-image", line: 3, imageIndex: 4, message: `Tiny_Portraits_Attributes.csv line 3: no image ${imageFileName(4)} for Image_Index 4` },
+      {
+        code: "missing-image",
+        line: 3,
+        imageIndex: 4,
+        message: `Tiny_Portraits_Attributes.csv line 3: no image ${imageFileName(4)} for Image_Index 4`,
+      },
       { code: "duplicate-image", imageIndex: 7, message: "twice", line: 4 },
     ]);
     expect(warnings).toEqual([
@@ -27,6 +38,9 @@ describe("matchRowsToImages", () => {
   });
 
   it("has nothing to say when every row has its image and every image its row", () => {
-    expect(matchRowsToImages({ csv: { lineByIndex: new Map([[1, 2]]) }, source: { images: new Map([[1, file("a.png")]]) } })).toEqual({ problems: [], warnings: [] });
+    expect(matchRowsToImages({ csv: { lineByIndex: new Map([[1, 2]]) }, source: { images: new Map([[1, file("a.png")]]) } })).toEqual({
+      problems: [],
+      warnings: [],
+    });
   });
 });

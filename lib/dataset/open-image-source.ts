@@ -20,7 +20,10 @@ export async function openImageSource(
   const zipsDir = path.join(sourceDir, ZIPS_DIR_NAME);
   const hasFolder = isDirectory(imagesDir);
   const zipNames = isDirectory(zipsDir)
-    ? fs.readdirSync(zipsDir).filter((n) => n.toLowerCase().endsWith(".zip")).sort()
+    ? fs
+        .readdirSync(zipsDir)
+        .filter((n) => n.toLowerCase().endsWith(".zip"))
+        .sort()
     : [];
 
   if (hasFolder) {

@@ -23,7 +23,11 @@ const MAX_ZIP_LOADS = 3;
  * yauzl's per-entry read streams cost more CPU than decoding the PNG. The zips stay open (one
  * fd each) until close().
  */
-export async function openZipImageSource(options: { zipsDir: string; zipNames: string[]; maxZipBytesInMemory?: number }): Promise<ImageSource> {
+export async function openZipImageSource(options: {
+  zipsDir: string;
+  zipNames: string[];
+  maxZipBytesInMemory?: number;
+}): Promise<ImageSource> {
   const { zipsDir, zipNames, maxZipBytesInMemory = MAX_ZIP_IN_MEMORY } = options;
   const files: fsp.FileHandle[] = [];
   const images = new Map<number, ImageRef>();

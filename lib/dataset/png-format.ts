@@ -101,7 +101,8 @@ export function unfilterRows(data: Buffer, width: number, height: number): Buffe
           for (let x = BPP; x < stride; x++) out[o + x] = (data[s + x] + out[o + x - BPP]) & 255;
         } else {
           for (let x = 0; x < BPP; x++) out[o + x] = (data[s + x] + out[u + x]) & 255;
-          for (let x = BPP; x < stride; x++) out[o + x] = (data[s + x] + paethPredictor(out[o + x - BPP], out[u + x], out[u + x - BPP])) & 255;
+          for (let x = BPP; x < stride; x++)
+            out[o + x] = (data[s + x] + paethPredictor(out[o + x - BPP], out[u + x], out[u + x - BPP])) & 255;
         }
         break;
       default:

@@ -197,6 +197,9 @@ async function prepareLocked(options: PrepareDatasetOptions & { sourceDir: strin
 }
 
 function newBuildId(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `${stamp}-${crypto.randomBytes(3).toString("hex")}`;
 }

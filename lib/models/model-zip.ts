@@ -2,7 +2,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { forEachZipEntry, openZipEntryStream, openZipFile, zipEntryName, zipEntryRawName, type ZipEntry, type ZipFile } from "../zip/open-zip-file";
+import {
+  forEachZipEntry,
+  openZipEntryStream,
+  openZipFile,
+  zipEntryName,
+  zipEntryRawName,
+  type ZipEntry,
+  type ZipFile,
+} from "../zip/open-zip-file";
 import { formatBytes, type ModelBundleLimits } from "./limits";
 import { MANIFEST_FILE_NAME } from "./manifest";
 
@@ -94,7 +102,8 @@ export class ModelZip {
   /** Reads one file into memory, refusing more than `maxBytes` (checked on the real bytes too). */
   async readFile(name: string, maxBytes: number): Promise<Buffer> {
     const entry = this.listed(name);
-    if (entry.size > maxBytes) throw new ZipLimitError(`"${name}" is ${formatBytes(entry.size)}; at most ${formatBytes(maxBytes)} can be read`);
+    if (entry.size > maxBytes)
+      throw new ZipLimitError(`"${name}" is ${formatBytes(entry.size)}; at most ${formatBytes(maxBytes)} can be read`);
     const chunks: Buffer[] = [];
     await pipeline(await this.openStream(entry), byteCap(name, Math.min(entry.size, maxBytes)), async function* (src) {
       for await (const c of src) chunks.push(c as Buffer);
@@ -112,7 +121,8 @@ export class ModelZip {
       const target = path.resolve(base, ...name.split("/"));
       const rel = path.relative(base, target);
       // Names were validated already; this is the belt to those braces.
-      if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) throw new ZipLimitError(`refusing to write outside the bundle folder: "${name}"`);
+      if (!rel || rel.startsWith("..") || path.isAbsolute(rel))
+        throw new ZipLimitError(`refusing to write outside the bundle folder: "${name}"`);
       fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
       const entry = this.listed(name);
       const budget = this.limits.maxTotalBytes - written;
@@ -150,7 +160,9 @@ function asSizeError(e: unknown, name: string, declared: number): Error {
   if (e instanceof ZipLimitError) return e;
   const msg = (e as Error).message ?? String(e);
   if (/too many bytes|not enough bytes/.test(msg)) {
-    return new ZipLimitError(`"${name}" inflates to ${/not enough/.test(msg) ? "fewer" : "more"} bytes than its declared size (${formatBytes(declared)}); the zip is corrupt or a zip bomb`);
+    return new ZipLimitError(
+      `"${name}" inflates to ${/not enough/.test(msg) ? "fewer" : "more"} bytes than its declared size (${formatBytes(declared)}); the zip is corrupt or a zip bomb`,
+    );
   }
   return new ZipLimitError(`"${name}" could not be read from the zip (${msg})`);
 }
@@ -161,7 +173,12 @@ function byteCap(name: string, max: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       seen += chunk.length;
-      if (seen > max) cb(new ZipLimitError(`"${name}" inflates to more bytes than its declared size (${formatBytes(max)}); the zip is corrupt or a zip bomb`));
+      if (seen > max)
+        cb(
+          new ZipLimitError(
+            `"${name}" inflates to more bytes than its declared size (${formatBytes(max)}); the zip is corrupt or a zip bomb`,
+          ),
+        );
       else cb(null, chunk);
     },
   });
@@ -185,7 +202,8 @@ function checkEntry(entry: ZipEntry, limits: ModelBundleLimits): ListedEntry | s
   const type = madeByUnix ? mode & S_IFMT : 0;
   const isDir = name.endsWith("/");
   if (type === S_IFLNK) return `entry ${shown} is a symbolic link; links are not allowed in a model bundle`;
-  if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) return `entry ${shown} is not a regular file or folder (unix mode ${mode.toString(8)})`;
+  if (type !== 0 && type !== S_IFREG && type !== S_IFDIR)
+    return `entry ${shown} is not a regular file or folder (unix mode ${mode.toString(8)})`;
   if (type === S_IFDIR && !isDir) return `entry ${shown} is marked as a folder but its name does not end with "/"`;
   if (entry.isEncrypted()) return `entry ${shown} is encrypted; upload an unencrypted zip`;
   if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
@@ -225,7 +243,8 @@ function checkDuplicates(entries: ListedEntry[]): string[] {
     // Case-insensitive: the bundle may be extracted on a case-insensitive file system one day.
     const key = e.name.toLowerCase();
     const prev = seen.get(key);
-    if (prev !== undefined) errors.push(`entry ${JSON.stringify(e.name)} appears more than once${prev !== e.name ? ` (as ${JSON.stringify(prev)})` : ""}`);
+    if (prev !== undefined)
+      errors.push(`entry ${JSON.stringify(e.name)} appears more than once${prev !== e.name ? ` (as ${JSON.stringify(prev)})` : ""}`);
     else seen.set(key, e.name);
   }
   for (const e of entries) {

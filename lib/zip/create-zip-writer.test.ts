@@ -34,7 +34,10 @@ describe("createZipWriter", () => {
     const hashes: string[] = [];
     // Two clocks far apart (and on different DOS two-second ticks): a clock-based timestamp would differ.
     vi.useFakeTimers({ toFake: ["Date"] });
-    for (const [name, now] of [["b1.zip", new Date(2024, 0, 1, 10, 0, 0)], ["b2.zip", new Date(2031, 6, 9, 17, 33, 5)]] as const) {
+    for (const [name, now] of [
+      ["b1.zip", new Date(2024, 0, 1, 10, 0, 0)],
+      ["b2.zip", new Date(2031, 6, 9, 17, 33, 5)],
+    ] as const) {
       vi.setSystemTime(now);
       const w = await createZipWriter(path.join(tmp, name));
       await w.add("x.txt", Buffer.from("hello"), { compress: true });

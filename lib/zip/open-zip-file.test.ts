@@ -16,12 +16,23 @@ function write(name: string, data: Buffer): string {
 
 describe("openZipFile", () => {
   it("hands hostile names to the caller instead of failing inside yauzl", async () => {
-    const file = write("hostile.zip", craftZip([{ name: "../evil.txt", data: "x" }, { name: "win\\path.txt", data: "y" }, { name: "ok/é.txt", data: "z" }]));
+    const file = write(
+      "hostile.zip",
+      craftZip([
+        { name: "../evil.txt", data: "x" },
+        { name: "win\\path.txt", data: "y" },
+        { name: "ok/é.txt", data: "z" },
+      ]),
+    );
     const zip = await openZipFile(file);
     const names: { strict: string; loose: string; raw: string }[] = [];
     try {
       await forEachZipEntry(zip, (entry) => {
-        names.push({ strict: zipEntryName(entry, { strict: true }), loose: zipEntryName(entry, { strict: false }), raw: zipEntryRawName(entry).toString("utf8") });
+        names.push({
+          strict: zipEntryName(entry, { strict: true }),
+          loose: zipEntryName(entry, { strict: false }),
+          raw: zipEntryRawName(entry).toString("utf8"),
+        });
       });
     } finally {
       zip.close();
@@ -34,8 +45,20 @@ describe("openZipFile", () => {
   });
 
   it("stops listing at the first entry whose callback throws or rejects", async () => {
-    const file = write("three.zip", craftZip([{ name: "a", data: "1" }, { name: "b", data: "2" }, { name: "c", data: "3" }]));
-    for (const fail of [() => { throw new Error("stop"); }, () => Promise.reject(new Error("stop"))]) {
+    const file = write(
+      "three.zip",
+      craftZip([
+        { name: "a", data: "1" },
+        { name: "b", data: "2" },
+        { name: "c", data: "3" },
+      ]),
+    );
+    for (const fail of [
+      () => {
+        throw new Error("stop");
+      },
+      () => Promise.reject(new Error("stop")),
+    ]) {
       const zip = await openZipFile(file);
       const seen: string[] = [];
       await expect(
@@ -50,7 +73,13 @@ describe("openZipFile", () => {
   });
 
   it("reads entries one at a time, after the previous callback settled", async () => {
-    const file = write("order.zip", craftZip([{ name: "a", data: "first" }, { name: "b", data: "second", compress: false }]));
+    const file = write(
+      "order.zip",
+      craftZip([
+        { name: "a", data: "first" },
+        { name: "b", data: "second", compress: false },
+      ]),
+    );
     const zip = await openZipFile(file);
     const events: string[] = [];
     await forEachZipEntry(zip, async (entry) => {
@@ -83,7 +112,10 @@ describe("one zip reader and one zip writer", () => {
         if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
-        else if (/\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(entry.name) && /(from\s+|require\(\s*|import\(\s*)["']ya(u)?zl["']/.test(fs.readFileSync(full, "utf8"))) {
+        else if (
+          /\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(entry.name) &&
+          /(from\s+|require\(\s*|import\(\s*)["']ya(u)?zl["']/.test(fs.readFileSync(full, "utf8"))
+        ) {
           importers.push(path.relative(root, full));
         }
       }

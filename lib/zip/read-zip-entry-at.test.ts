@@ -39,7 +39,10 @@ describe("readZipEntryAt and sliceZipEntry", () => {
       await handle.close();
     }
     const whole = fs.readFileSync(file);
-    for (const [name, data] of [["a.png", stored], ["dir/b.csv", deflated]] as const) {
+    for (const [name, data] of [
+      ["a.png", stored],
+      ["dir/b.csv", deflated],
+    ] as const) {
       const e = at.get(name)!;
       expect(sliceZipEntry(whole, e.offset, e, { maxBytes: 1e6 }).equals(data)).toBe(true);
     }

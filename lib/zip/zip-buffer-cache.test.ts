@@ -35,9 +35,9 @@ describe("ZipBufferCache", () => {
   it("evicts the least recently used file to stay within the budget", async () => {
     const cache = new ZipBufferCache(files([400, 400, 400]), { maxZipBytes: 1000, budgetBytes: 900, maxLoads: 10 });
     const zero = cache.get(0)!;
-    cache.get(1);
+    void cache.get(1);
     expect(cache.get(0)).toBe(zero); // 0 is now the most recently used
-    cache.get(2); // evicts 1, not 0
+    void cache.get(2); // evicts 1, not 0
     expect(cache.heldBytes).toBe(800);
     expect(cache.get(0)).toBe(zero);
     const again = cache.get(1)!; // reloaded: evicts 2

@@ -11,8 +11,14 @@ import { readKernelAttrs } from "./read-kernel-attrs";
  */
 
 /** The forward convolution's sizes under the short names of the notation above (both gradients use them). */
-function convGeometry(xShape: number[], filterShape: number[], attrs: { strides: [number, number] | number; pad: unknown; dataFormat: string; dimRoundingMode?: "floor" | "round" | "ceil" }, kernel: string) {
-  if (attrs.dataFormat !== "NHWC") throw new Error(`${kernel} on wasm supports only dataFormat NHWC (channelsLast), got ${attrs.dataFormat}`);
+function convGeometry(
+  xShape: number[],
+  filterShape: number[],
+  attrs: { strides: [number, number] | number; pad: unknown; dataFormat: string; dimRoundingMode?: "floor" | "round" | "ceil" },
+  kernel: string,
+) {
+  if (attrs.dataFormat !== "NHWC")
+    throw new Error(`${kernel} on wasm supports only dataFormat NHWC (channelsLast), got ${attrs.dataFormat}`);
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -70,7 +76,17 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
     }
     const xt = c.transpose(xin, [3, 1, 2, 0]); // [Ci, H, W, N]
     const dyt = c.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Co]
-    const g = c.conv2d(xt, dyt, [[0, 0], [pt, pb], [pl, pr], [0, 0]], [sh, sw]); // [Ci, Kh, Kw, Co]
+    const g = c.conv2d(
+      xt,
+      dyt,
+      [
+        [0, 0],
+        [pt, pb],
+        [pl, pr],
+        [0, 0],
+      ],
+      [sh, sw],
+    ); // [Ci, Kh, Kw, Co]
     return c.transpose(g, [1, 2, 0, 3]); // [Kh, Kw, Ci, Co]
   });
 }
@@ -96,7 +112,8 @@ export function conv2DBackpropInput(args: KernelArgs): TensorInfo {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const attrs = readKernelAttrs<tf.Conv2DBackpropInputAttrs>(args.attrs);
   const { n, h, w, ci, co, ho, wo, sh, sw, kh, kw, pt, pl } = convGeometry(attrs.inputShape, filter.shape, attrs, "Conv2DBackpropInput");
-  if (dy.shape[1] !== ho || dy.shape[2] !== wo) throw new Error(`Conv2DBackpropInput: dy shape ${dy.shape} does not match the forward output [${n},${ho},${wo},${co}]`);
+  if (dy.shape[1] !== ho || dy.shape[2] !== wo)
+    throw new Error(`Conv2DBackpropInput: dy shape ${dy.shape} does not match the forward output [${n},${ho},${wo},${co}]`);
 
   return composite(backend, (c) => {
     if (sh === 1 && sw === 1) {
@@ -117,7 +134,19 @@ export function conv2DBackpropInput(args: KernelArgs): TensorInfo {
     //   -> reshape [Mh, Mw, sh*sw*Ci, Co] -> reverse taps (t = M-1-m) -> swap in/out channels.
     let wp = filter;
     if (sh * mh !== kh || sw * mw !== kw) {
-      wp = c.run("PadV2", { x: filter }, { paddings: [[0, sh * mh - kh], [0, sw * mw - kw], [0, 0], [0, 0]], constantValue: 0 });
+      wp = c.run(
+        "PadV2",
+        { x: filter },
+        {
+          paddings: [
+            [0, sh * mh - kh],
+            [0, sw * mw - kw],
+            [0, 0],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
     }
     const w5 = c.reshape(wp, [mh, sh, mw, sw, ci * co]);
     const wph = c.transpose(w5, [0, 2, 1, 3, 4]);
@@ -155,6 +184,10 @@ function convWithPads(c: Composer, x: TensorInfo, f: TensorInfo, top: number, bo
     const b = [0, Math.max(-top, 0), Math.max(-left, 0), 0];
     input = c.slice(x, b, [n, hh - b[1] - Math.max(-bottom, 0), ww - b[2] - Math.max(-right, 0), ch]);
   }
-  return c.conv2d(input, f, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
+  return c.conv2d(input, f, [
+    [0, 0],
+    [Math.max(top, 0), Math.max(bottom, 0)],
+    [Math.max(left, 0), Math.max(right, 0)],
+    [0, 0],
+  ]);
 }
-
