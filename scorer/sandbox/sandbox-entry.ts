@@ -7,8 +7,9 @@ import type { BatchRunner, Tf } from "./tfjs-runner";
 
 /**
  * The sandbox child. Bundled into one file by build-sandbox-entry.ts and started by
- * run-model-in-sandbox.ts under Node's permission model, rlimits and (as root) a network-less
- * namespace. It reads the model bundle and test.u8, nothing else, and writes class indices as
+ * run-model-in-sandbox.ts under Node's permission model, rlimits and bubblewrap (its own
+ * filesystem, namespaces and an unprivileged uid). It reads the model bundle and test.u8,
+ * nothing else, and writes class indices as
  * JSON lines on fd 3. Worker threads of the tfjs wasm backend run this same file.
  */
 
