@@ -27,8 +27,8 @@ beforeAll(async () => {
   artifacts.prior = await priorBaseline.run({ cacheDir: build.cacheDir });
   artifacts["colour-features"] = await colourFeaturesBaseline.run({ cacheDir: build.cacheDir, epochs: 8, onEpoch: (e) => epochs.push(e) });
   // The CNN only briefly (one epoch on 256 images, a few seconds): this checks the path
-  // (data-parallel training on the patched backend, offsets folded into the heads, bundle +
-  // manifest, sandbox scoring), not its quality.
+  // (the ONNX training engine, offsets folded into the heads, ONNX bundle + manifest, sandbox
+  // scoring), not its quality.
   artifacts.cnn = await runCnnBaseline({ cacheDir: build.cacheDir, epochs: 1, maxTrainImages: 256 });
   // Generous: the machines are shared, and generating the portraits alone is ~10 s on a quiet one.
 }, 300_000);
@@ -85,11 +85,11 @@ describeEachEngine("baselines through the real scorer", (t) => {
     expect(colourMain).toBeGreaterThan(priorMain);
   });
 
-  it("scores the cnn baseline as a tfjs-layers model bundle in the sandbox", async () => {
+  it("scores the cnn baseline as an ONNX model bundle in the sandbox", async () => {
     expect(artifacts.cnn.kind).toBe("model");
     const { baseline, scored } = await submitAndScore(t.db, "cnn");
     expect(scored.errorMessage).toBeNull();
-    expect(scored).toMatchObject({ status: "scored", baselineId: baseline.id, modelFormat: "tfjs-layers" });
+    expect(scored).toMatchObject({ status: "scored", baselineId: baseline.id, modelFormat: "onnx" });
     console.log(`public main score: cnn (1 epoch, 256 images) ${scored.score!.publicMain.toFixed(4)}`);
   });
 
