@@ -10,9 +10,9 @@ import { listNames, type DatasetProblem } from "./dataset-error";
 export type SourceLayout = "images-folder" | "zips";
 
 /** Where one PNG lives. `problem` marks a file we found but must not use (duplicate, oversized). */
-export type ImageRef =
-  | { kind: "file"; relPath: string; problem?: DatasetProblem }
-  | { kind: "zip"; zip: number; entry: ZipEntryLocation; entryName: string; problem?: DatasetProblem };
+export type ImageRef = FileImageRef | ZipImageRef;
+export type FileImageRef = { kind: "file"; relPath: string; problem?: DatasetProblem };
+export type ZipImageRef = { kind: "zip"; zip: number; entry: ZipEntryLocation; entryName: string; problem?: DatasetProblem };
 
 export interface ImageSource {
   layout: SourceLayout;
@@ -29,7 +29,39 @@ export interface ImageSource {
 /** An 84x108 PNG is at most ~30 KB; anything far larger is not a portrait and must not be buffered. */
 export const MAX_IMAGE_FILE_BYTES = 4 * 1024 * 1024;
 
-export function ignoredWarning(ignored: string[], where: string): string[] {
+/**
+ * An ImageSource over refs of one kind (a layout holds only its own): `describe` and `read` get
+ * the image's ref; an index without one is described by its file name and cannot be read.
+ * Files under `where` that are not portraits (`ignored`) make one warning.
+ */
+export function imageSourceOf<R extends ImageRef>(parts: {
+  layout: SourceLayout;
+  images: Map<number, R>;
+  ignored: string[];
+  where: string;
+  describe: (ref: R, index: number) => string;
+  read: (ref: R) => Promise<Buffer> | Buffer;
+  close: () => Promise<void>;
+}): ImageSource {
+  const { images } = parts;
+  return {
+    layout: parts.layout,
+    images,
+    warnings: ignoredWarning(parts.ignored, parts.where),
+    describe: (index) => {
+      const ref = images.get(index);
+      return ref ? parts.describe(ref, index) : imageFileName(index);
+    },
+    readImage: async (index) => {
+      const ref = images.get(index);
+      if (!ref) throw new Error(`no image for Image_Index ${index}`);
+      return parts.read(ref);
+    },
+    close: parts.close,
+  };
+}
+
+function ignoredWarning(ignored: string[], where: string): string[] {
   if (ignored.length === 0) return [];
   return [`${ignored.length} file(s) in ${where} are not named like Tiny_Portrait_000000.png and were ignored: ${listNames(ignored)}`];
 }

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { IMAGES_DIR_NAME, imageFileName, parseImageFileName } from "../challenge/definition";
-import { MAX_IMAGE_FILE_BYTES, duplicateProblem, ignoredWarning, type ImageRef, type ImageSource } from "./image-source";
+import { IMAGES_DIR_NAME, parseImageFileName } from "../challenge/definition";
+import { MAX_IMAGE_FILE_BYTES, duplicateProblem, imageSourceOf, type FileImageRef, type ImageSource } from "./image-source";
 
 /** How deep we look for PNGs under Tiny_Portraits_Images/ (people unzip into nested folders). */
 const MAX_FOLDER_DEPTH = 3;
@@ -13,7 +13,7 @@ const MAX_FOLDER_DEPTH = 3;
  * warning (dot files silently skipped).
  */
 export async function openFolderImageSource(imagesDir: string): Promise<ImageSource> {
-  const images = new Map<number, ImageRef>();
+  const images = new Map<number, FileImageRef>();
   const ignored: string[] = [];
 
   async function walk(rel: string, depth: number): Promise<void> {
@@ -31,7 +31,7 @@ export async function openFolderImageSource(imagesDir: string): Promise<ImageSou
         continue;
       }
       const existing = images.get(index);
-      if (existing?.kind === "file") {
+      if (existing) {
         existing.problem ??= duplicateProblem(index, `${IMAGES_DIR_NAME}/${existing.relPath}`, `${IMAGES_DIR_NAME}/${relPath}`);
         continue;
       }
@@ -40,21 +40,15 @@ export async function openFolderImageSource(imagesDir: string): Promise<ImageSou
   }
   await walk("", 0);
 
-  return {
+  return imageSourceOf({
     layout: "images-folder",
     images,
-    warnings: ignoredWarning(ignored, `${IMAGES_DIR_NAME}/`),
-    describe: (index) => {
-      const ref = images.get(index);
-      return ref?.kind === "file" ? `${IMAGES_DIR_NAME}/${ref.relPath}` : imageFileName(index);
-    },
-    readImage: async (index) => {
-      const ref = images.get(index);
-      if (ref?.kind !== "file") throw new Error(`no image for Image_Index ${index}`);
-      return readSmallFile(path.join(imagesDir, ref.relPath));
-    },
+    ignored,
+    where: `${IMAGES_DIR_NAME}/`,
+    describe: (ref) => `${IMAGES_DIR_NAME}/${ref.relPath}`,
+    read: (ref) => readSmallFile(path.join(imagesDir, ref.relPath)),
     close: async () => {},
-  };
+  });
 }
 
 /**

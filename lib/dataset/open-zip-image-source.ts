@@ -3,7 +3,7 @@ import path from "node:path";
 import { ZIPS_DIR_NAME, imageFileName } from "../challenge/definition";
 import { readZipEntryAt, sliceZipEntry } from "../zip/read-zip-entry-at";
 import { ZipBufferCache } from "../zip/zip-buffer-cache";
-import { MAX_IMAGE_FILE_BYTES, duplicateProblem, ignoredWarning, type ImageRef, type ImageSource } from "./image-source";
+import { MAX_IMAGE_FILE_BYTES, duplicateProblem, imageSourceOf, type ImageSource, type ZipImageRef } from "./image-source";
 import { listZipImages } from "./list-zip-images";
 
 /** Zips up to this size are read whole (the published ones are ~30 MB). */
@@ -30,7 +30,7 @@ export async function openZipImageSource(options: {
 }): Promise<ImageSource> {
   const { zipsDir, zipNames, maxZipBytesInMemory = MAX_ZIP_IN_MEMORY } = options;
   const files: fsp.FileHandle[] = [];
-  const images = new Map<number, ImageRef>();
+  const images = new Map<number, ZipImageRef>();
   const ignored: string[] = [];
   const closeAll = async () => {
     await Promise.all(files.map((f) => f.close().catch(() => {})));
@@ -44,11 +44,10 @@ export async function openZipImageSource(options: {
       for (const { index, entryName, location } of listed.images) {
         const existing = images.get(index);
         if (existing) {
-          const there = existing.kind === "zip" ? `${zipNames[existing.zip]}:${existing.entryName}` : "";
-          existing.problem ??= duplicateProblem(index, there, `${zipName}:${entryName}`);
+          existing.problem ??= duplicateProblem(index, `${zipNames[existing.zip]}:${existing.entryName}`, `${zipName}:${entryName}`);
           continue;
         }
-        const ref: ImageRef = { kind: "zip", zip: z, entry: location, entryName };
+        const ref: ZipImageRef = { kind: "zip", zip: z, entry: location, entryName };
         if (location.size > MAX_IMAGE_FILE_BYTES) {
           ref.problem = {
             code: "image-too-large",
@@ -71,21 +70,17 @@ export async function openZipImageSource(options: {
   );
   const limit = { maxBytes: MAX_IMAGE_FILE_BYTES };
 
-  return {
+  return imageSourceOf({
     layout: "zips",
     images,
-    warnings: ignoredWarning(ignored, `${ZIPS_DIR_NAME}/`),
-    describe: (index) => {
-      const ref = images.get(index);
-      return ref?.kind === "zip" ? `${imageFileName(index)} (in ${zipNames[ref.zip]})` : imageFileName(index);
-    },
-    readImage: async (index) => {
-      const ref = images.get(index);
-      if (ref?.kind !== "zip") throw new Error(`no image for Image_Index ${index}`);
+    ignored,
+    where: `${ZIPS_DIR_NAME}/`,
+    describe: (ref, index) => `${imageFileName(index)} (in ${zipNames[ref.zip]})`,
+    read: async (ref) => {
       const whole = await zipBuffers.get(ref.zip);
       if (whole) return sliceZipEntry(whole, ref.entry.offset, ref.entry, limit);
       return readZipEntryAt(files[ref.zip], ref.entry, limit);
     },
     close: closeAll,
-  };
+  });
 }
