@@ -27,7 +27,7 @@ import { startWorker, type Worker } from "../scorer/worker";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db";
 import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
 
-const state = vi.hoisted(() => ({ db: null as unknown }));
+const state = vi.hoisted((): { db: Db | null } => ({ db: null }));
 vi.mock("server-only", () => ({}));
 // No browser here: no session cookie in any request, so only a token can authenticate.
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined }), headers: async () => new Headers() }));
@@ -76,7 +76,7 @@ async function dispatch(request: http.IncomingMessage, response: http.ServerResp
       method: request.method,
       headers,
       ...(hasBody ? { body: Readable.toWeb(request) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
-    } as RequestInit);
+    });
     const params = route.param ? { [route.param]: decodeURIComponent(match[1]) } : {};
     const handler = request.method === "HEAD" && route.pattern.source.includes("downloads\\/([^/]+)") ? headRoute : route.handler;
     return sendLikeNext(request, response, await handler(webRequest, { params: Promise.resolve(params) }));
@@ -99,15 +99,15 @@ beforeAll(async () => {
   const downloadName = await import("@/app/api/downloads/[name]/route");
   headRoute = downloadName.HEAD as Handler;
   routes = [
-    { pattern: /^\/api\/downloads$/, method: "GET", handler: (await import("@/app/api/downloads/route")).GET as Handler },
+    { pattern: /^\/api\/downloads$/, method: "GET", handler: (await import("@/app/api/downloads/route")).GET },
     { pattern: /^\/api\/downloads\/([^/]+)$/, method: "GET", handler: downloadName.GET as Handler, param: "name" },
-    { pattern: /^\/api\/submissions$/, method: "POST", handler: (await import("@/app/api/submissions/route")).POST as Handler },
-    { pattern: /^\/api\/submissions$/, method: "GET", handler: (await import("@/app/api/submissions/route")).GET as Handler },
-    { pattern: /^\/api\/submissions\/final$/, method: "PUT", handler: (await import("@/app/api/submissions/final/route")).PUT as Handler },
+    { pattern: /^\/api\/submissions$/, method: "POST", handler: (await import("@/app/api/submissions/route")).POST },
+    { pattern: /^\/api\/submissions$/, method: "GET", handler: (await import("@/app/api/submissions/route")).GET },
+    { pattern: /^\/api\/submissions\/final$/, method: "PUT", handler: (await import("@/app/api/submissions/final/route")).PUT },
     { pattern: /^\/api\/submissions\/([^/]+)$/, method: "GET", handler: (await import("@/app/api/submissions/[id]/route")).GET as Handler, param: "id" },
-    { pattern: /^\/api\/leaderboard$/, method: "GET", handler: (await import("@/app/api/leaderboard/route")).GET as Handler },
-    { pattern: /^\/api\/account\/export$/, method: "GET", handler: (await import("@/app/api/account/export/route")).GET as Handler },
-    { pattern: /^\/api\/organizer\/labels$/, method: "GET", handler: (await import("@/app/api/organizer/labels/route")).GET as Handler },
+    { pattern: /^\/api\/leaderboard$/, method: "GET", handler: (await import("@/app/api/leaderboard/route")).GET },
+    { pattern: /^\/api\/account\/export$/, method: "GET", handler: (await import("@/app/api/account/export/route")).GET },
+    { pattern: /^\/api\/organizer\/labels$/, method: "GET", handler: (await import("@/app/api/organizer/labels/route")).GET },
   ];
   server = http.createServer((request, response) => {
     // The same two hooks as scripts/serve-web.ts.
@@ -134,10 +134,18 @@ afterAll(async () => {
   resetEnvCache();
 });
 
+/** The child's environment: its own home and config folder, no TP_URL / TP_TOKEN from ours. */
+function cliEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") };
+  delete env.TP_URL;
+  delete env.TP_TOKEN;
+  return env;
+}
+
 async function cli(kind: "node" | "python", args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const [command, script] = kind === "node" ? [process.execPath, NODE_CLI] : ["/usr/bin/python3", PY_CLI];
   try {
-    const { stdout, stderr } = await run(command, [script, ...args], { env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") } as NodeJS.ProcessEnv, cwd: home, timeout: 120_000 });
+    const { stdout, stderr } = await run(command, [script, ...args], { env: cliEnv(home), cwd: home, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
