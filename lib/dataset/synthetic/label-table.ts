@@ -82,34 +82,39 @@ export function buildJointCounts(): Float64Array {
   for (let g = 0; g < NG; g++)
     for (let c = 0; c < NC; c++) for (let t = 0; t < NT; t++) table[cellIndex(g, c, t)] = COLOR_BY_TYPE[c][t] > 0 ? 1 : 0;
 
-  // Rescale to each margin in turn until all three hold (converges in well under 200 rounds).
+  // Iterative proportional fitting: rescale to each two-way margin in turn until all three hold
+  // (converges in well under 200 rounds); the misses are measured on the last one.
+  const byGenderColor = (g: number, c: number, t: number) => cellIndex(g, c, t);
+  const byGenderType = (g: number, t: number, c: number) => cellIndex(g, c, t);
+  const byColorType = (c: number, t: number, g: number) => cellIndex(g, c, t);
   for (let round = 0; round < 500; round++) {
-    let worst = 0;
-    for (let g = 0; g < NG; g++)
-      for (let c = 0; c < NC; c++) {
-        let s = 0;
-        for (let t = 0; t < NT; t++) s += table[cellIndex(g, c, t)];
-        const f = s > 0 ? GENDER_BY_COLOR[g][c] / s : 0;
-        for (let t = 0; t < NT; t++) table[cellIndex(g, c, t)] *= f;
-      }
-    for (let g = 0; g < NG; g++)
-      for (let t = 0; t < NT; t++) {
-        let s = 0;
-        for (let c = 0; c < NC; c++) s += table[cellIndex(g, c, t)];
-        const f = s > 0 ? GENDER_BY_TYPE[g][t] / s : 0;
-        for (let c = 0; c < NC; c++) table[cellIndex(g, c, t)] *= f;
-      }
-    for (let c = 0; c < NC; c++)
-      for (let t = 0; t < NT; t++) {
-        let s = 0;
-        for (let g = 0; g < NG; g++) s += table[cellIndex(g, c, t)];
-        worst = Math.max(worst, Math.abs(s - COLOR_BY_TYPE[c][t]));
-        const f = s > 0 ? COLOR_BY_TYPE[c][t] / s : 0;
-        for (let g = 0; g < NG; g++) table[cellIndex(g, c, t)] *= f;
-      }
-    if (worst < 1e-6) break;
+    fitMargin(table, [NG, NC, NT], byGenderColor, GENDER_BY_COLOR);
+    fitMargin(table, [NG, NT, NC], byGenderType, GENDER_BY_TYPE);
+    if (fitMargin(table, [NC, NT, NG], byColorType, COLOR_BY_TYPE) < 1e-6) break;
   }
   return table;
+}
+
+/**
+ * Scales the cells of each (a, b) line of `table` (cell(a, b, i) for i < ni) so that they sum to
+ * margin[a][b]; returns the largest |sum - margin| seen before scaling.
+ */
+function fitMargin(
+  table: Float64Array,
+  [na, nb, ni]: [number, number, number],
+  cell: (a: number, b: number, i: number) => number,
+  margin: readonly (readonly number[])[],
+): number {
+  let worst = 0;
+  for (let a = 0; a < na; a++)
+    for (let b = 0; b < nb; b++) {
+      let s = 0;
+      for (let i = 0; i < ni; i++) s += table[cell(a, b, i)];
+      worst = Math.max(worst, Math.abs(s - margin[a][b]));
+      const f = s > 0 ? margin[a][b] / s : 0;
+      for (let i = 0; i < ni; i++) table[cell(a, b, i)] *= f;
+    }
+  return worst;
 }
 
 /** Cumulative probabilities over the 48 cells, for sampling with one uniform number. */
