@@ -108,6 +108,13 @@ const schema = z.object({
    * who accepted the current terms) or `off`.
    */
   PUBLIC_MOSAIC: z.enum(["synthetic", "after-terms", "off"]).default("synthetic"),
+  /**
+   * Bearer token that protects /metrics (web server and SCORER_METRICS_PORT). Unset: /metrics
+   * answers only clients on this machine that no proxy relayed.
+   */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** `npm run scorer` only: serve this process's metrics at http://127.0.0.1:PORT/metrics (0.0.0.0 with METRICS_TOKEN). */
+  SCORER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Test-only: `1` registers the test job types (test-sleep, test-fail) in workers. */
   TEST_JOB_TYPES: z.enum(["0", "1"]).default("0"),
 });

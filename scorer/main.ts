@@ -7,8 +7,9 @@
  * them back to the queue, then exit 0. A second signal exits at once; the leases of the jobs
  * still in hand then expire and other workers reclaim them.
  *
- * Log lines go to stderr. With --events, one JSON line per job event goes to stdout (tests and
- * benchmarks count those).
+ * Log lines go to stderr as JSON (lib/observability/logger.ts). With --events, one JSON line per
+ * job event goes to stdout (tests and benchmarks count those). With SCORER_METRICS_PORT, this
+ * process's job and sandbox metrics are served at http://127.0.0.1:PORT/metrics.
  */
 import { Command } from "commander";
 import { closeDb, getDb } from "@/lib/db/client";
@@ -16,6 +17,8 @@ import { env } from "@/lib/env";
 import { createWorkerId } from "./create-worker-id";
 import { startWorker } from "./worker";
 import { parsePositiveInt } from "@/lib/terminal/parse-positive-int";
+import { componentLogger } from "@/lib/observability/logger";
+import { startMetricsServer } from "@/lib/observability/serve-metrics";
 
 const program = new Command()
   .name("npm run scorer --")
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
   }>();
   const config = env();
   const workerId = createWorkerId();
-  const say = (msg: string) => process.stderr.write(`[scorer ${workerId}] ${msg}\n`);
+  const logger = componentLogger("scorer", { workerId });
+  const say = (msg: string) => logger.info(msg);
 
   const controller = new AbortController();
   let signals = 0;
@@ -65,12 +69,17 @@ async function main(): Promise<void> {
     shutdownGraceMs: opts.graceMs,
     retryDelayMs: (attempts) => Math.min(5 * 60_000, opts.retryBaseMs * 2 ** Math.max(0, attempts - 1)),
     signal: controller.signal,
-    log: say,
+    logger,
     onEvent: opts.events ? (event) => process.stdout.write(JSON.stringify({ workerId, ...event }) + "\n") : undefined,
   });
+  const metricsServer = config.SCORER_METRICS_PORT
+    ? await startMetricsServer({ port: config.SCORER_METRICS_PORT, token: config.METRICS_TOKEN })
+    : undefined;
+  if (metricsServer) say(`metrics on port ${metricsServer.port}/metrics`);
   say(`started: concurrency ${opts.concurrency ?? config.SCORER_CONCURRENCY}, data ${config.dataDir}`);
   if (opts.events) process.stdout.write(JSON.stringify({ workerId, type: "started" }) + "\n");
   await worker.done;
+  await metricsServer?.close();
   await closeDb();
   say("stopped");
   // Exit explicitly: a job released after the grace period may still hold timers or pipes.
@@ -78,6 +87,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  process.stderr.write(`[scorer] ${error instanceof Error ? error.message : String(error)}\n`);
+  componentLogger("scorer").error({ err: error }, "could not start");
   process.exit(1);
 });

@@ -17,7 +17,6 @@ export function startEmbeddedWorker(options: { log?: (message: string) => void }
     concurrency: config.SCORER_CONCURRENCY,
     leaseMs: config.SCORER_LEASE_MS,
     pollMs: config.SCORER_POLL_MS,
-    log: options.log,
   });
   options.log?.(`embedded scorer ${worker.workerId} started (concurrency ${config.SCORER_CONCURRENCY})`);
   return worker;

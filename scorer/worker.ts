@@ -20,7 +20,12 @@ import { sweepTempFolders } from "@/scorer/sandbox/temp-folders";
 import { releaseJob } from "@/lib/queue/release-job";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import { getBlobStore } from "@/lib/storage/get-blob-store";
+import { engineOfDb } from "@/lib/db/engine-of-db";
+import { engineOf } from "@/lib/db/engine";
+import { componentLogger, type Logger } from "@/lib/observability/logger";
+import { metrics } from "@/lib/observability/metrics";
 import { createWorkerId } from "./create-worker-id";
+import { listenForJobs } from "./listen-for-jobs";
 
 /**
  * A scorer worker: `concurrency` loops that each claim a job, run its handler while renewing
@@ -60,8 +65,16 @@ export interface StartWorkerOptions {
   retryDelayMs?: (attempts: number) => number;
   /** After a stop, how long jobs in hand may still finish before they are released. */
   shutdownGraceMs?: number;
+  /** Structured logger (default: the process logger with component "scorer" and the worker id). */
+  logger?: Logger;
+  /** Plain-text sink instead of the logger (tests, and CLIs that want the worker quiet). */
   log?: (message: string) => void;
   onEvent?: (event: WorkerEvent) => void;
+  /**
+   * PostgreSQL url to LISTEN on for new jobs (idle loops wake at once; the poll stays as the
+   * fallback). Default: DATABASE_URL when it and `db` are PostgreSQL; `false` turns it off.
+   */
+  wakeUrl?: string | false;
 }
 
 export interface Worker {
@@ -84,14 +97,31 @@ export function startWorker(options: StartWorkerOptions): Worker {
   const types = options.types ?? runnableJobTypes();
   const retryDelayMs = options.retryDelayMs ?? ((n: number) => defaultRetryDelayMs(n));
   const shutdownGraceMs = options.shutdownGraceMs ?? 20_000;
-  const log = options.log ?? (() => {});
+  const given = options.logger ?? componentLogger("scorer");
+  const baseLogger = given.bindings().workerId === undefined ? given.child({ workerId }) : given;
+  // A job's lines carry its id, type and the web request that enqueued it.
+  const jobLogger = (job: Job) => baseLogger.child({ jobId: job.id, jobType: job.type, ...(job.requestId ? { requestId: job.requestId } : {}) });
+  type Say = (message: string, level?: "info" | "warn" | "error") => void;
+  const sayTo = (target: Logger): Say =>
+    options.log ? (message) => options.log!(message) : (message, level = "info") => target[level](message);
+  const log = sayTo(baseLogger);
+  const m = metrics();
   const emit = (event: WorkerEvent) => {
+    recordMetrics(event);
     try {
       options.onEvent?.(event);
     } catch {
       // An observer's bug must not take the worker down.
     }
   };
+
+  function recordMetrics(event: WorkerEvent): void {
+    if (event.type === "completed") m.jobDuration.observe({ type: event.jobType, outcome: "completed" }, event.ms / 1000);
+    else if (event.type === "failed") {
+      m.jobDuration.observe({ type: event.jobType, outcome: event.final ? "failed" : "retried" }, event.ms / 1000);
+      m.jobFailures.inc({ type: event.jobType, kind: event.kind, final: String(event.final) });
+    } else if (event.type === "lost" || event.type === "released") m.jobsLost.inc({ type: event.jobType, why: event.type });
+  }
 
   const stopping = new AbortController();
   const onExternalAbort = () => stopping.abort();
@@ -101,7 +131,8 @@ export function startWorker(options: StartWorkerOptions): Worker {
   if (types.includes("score-submission")) {
     // Says at once when model runs will be less isolated than they should (bubblewrap missing).
     const isolation = detectSandboxWalls().isolation;
-    log(isolation === "full" ? "model sandbox: full isolation (bubblewrap)" : `WARNING model sandbox isolation is ${isolation}`);
+    if (isolation === "full") log("model sandbox: full isolation (bubblewrap)");
+    else log(`WARNING model sandbox isolation is ${isolation}`, "warn");
   }
   // Bundles left in the temp folder by a scorer that was killed mid-run (owner process gone).
   sweepTempFolders()
@@ -120,13 +151,13 @@ export function startWorker(options: StartWorkerOptions): Worker {
         busy = job !== null;
       } catch (error) {
         // Database unreachable or locked for too long: keep the worker alive and try again.
-        log(`claim failed: ${(error as Error).message}`);
+        log(`claim failed: ${(error as Error).message}`, "error");
         emit({ type: "error", message: (error as Error).message });
         await pause(Math.max(pollMs, 1000));
         continue;
       }
       if (!job) {
-        await pause(pollMs);
+        await idle(pollMs);
         continue;
       }
       try {
@@ -134,7 +165,7 @@ export function startWorker(options: StartWorkerOptions): Worker {
       } catch (error) {
         // Recording the outcome failed (database trouble). The lease will expire and the job
         // will be reclaimed, so nothing is lost; back off a little.
-        log(`job ${job.id}: recording the outcome failed: ${(error as Error).message}`);
+        sayTo(jobLogger(job))(`recording the outcome failed: ${(error as Error).message}`, "error");
         emit({ type: "error", message: (error as Error).message });
         await pause(Math.max(pollMs, 1000));
       }
@@ -145,8 +176,34 @@ export function startWorker(options: StartWorkerOptions): Worker {
     return sleep(ms, undefined, { signal: stopping.signal }).catch(() => {});
   }
 
+  // Idle loops wait for the poll interval, a stop, or a wake-up from a NOTIFY (PostgreSQL).
+  const idleWaiters = new Set<() => void>();
+  function idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        idleWaiters.delete(finish);
+        stopping.signal.removeEventListener("abort", finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      idleWaiters.add(finish);
+      stopping.signal.addEventListener("abort", finish, { once: true });
+    });
+  }
+  const wakeUrl =
+    options.wakeUrl !== undefined
+      ? options.wakeUrl
+      : engineOfDb(db) === "postgres" && engineOf(config.databaseUrl) === "postgres"
+        ? config.databaseUrl
+        : false;
+  const listener = wakeUrl
+    ? listenForJobs({ url: wakeUrl, onJob: () => [...idleWaiters].forEach((wake) => wake()), log: (message) => log(message, "warn") })
+    : undefined;
+
   async function runJob(job: Job): Promise<void> {
     const started = performance.now();
+    const say = sayTo(jobLogger(job));
     emit({ type: "claimed", jobId: job.id, jobType: job.type, attempts: job.attempts });
 
     const giveUp = async (internal: string) => {
@@ -156,7 +213,7 @@ export function startWorker(options: StartWorkerOptions): Worker {
       return r;
     };
     if (!isJobTypeName(job.type)) {
-      log(`job ${job.id}: unknown type ${job.type}`);
+      say(`unknown type ${job.type}`, "error");
       await giveUp(`unknown job type ${job.type}`);
       return;
     }
@@ -199,7 +256,7 @@ export function startWorker(options: StartWorkerOptions): Worker {
             jobAbort.abort(new Error("lease lost"));
           }
         })
-        .catch((error) => log(`job ${job.id}: heartbeat failed: ${(error as Error).message}`));
+        .catch((error) => say(`heartbeat failed: ${(error as Error).message}`, "warn"));
     }, Math.max(50, Math.floor(leaseMs / 3)));
 
     const running: Promise<JobResult> = handler
@@ -211,7 +268,7 @@ export function startWorker(options: StartWorkerOptions): Worker {
         dataDir,
         store,
         signal: jobAbort.signal,
-        log: (m) => log(`job ${job.id}: ${m}`),
+        log: options.log ? (line) => options.log!(`job ${job.id}: ${line}`) : (line) => say(line),
       })
       .catch((error: unknown) => ({
         ok: false as const,
@@ -261,7 +318,7 @@ export function startWorker(options: StartWorkerOptions): Worker {
       }
       const ms = performance.now() - started;
       emit(completed ? { type: "completed", jobId: job.id, jobType: job.type, attempts: job.attempts, ms } : { type: "lost", jobId: job.id, jobType: job.type });
-      if (completed) log(`job ${job.id} (${job.type}) done in ${Math.round(ms)} ms`);
+      if (completed) say(`job ${job.id} (${job.type}) done in ${Math.round(ms)} ms`);
       return;
     }
     await recordFailure(job, handler, payload, started, result);
@@ -297,7 +354,7 @@ export function startWorker(options: StartWorkerOptions): Worker {
     }
     const ms = performance.now() - started;
     emit({ type: "failed", jobId: job.id, jobType: job.type, attempts: job.attempts, final: recorded.final, kind: result.kind, ms });
-    log(
+    sayTo(jobLogger(job))(
       `job ${job.id} (${job.type}) ${recorded.final ? "failed" : "will be retried"} after attempt ${job.attempts}: ${result.kind}` +
         `${result.message ? `: ${result.message.split("\n")[0]}` : ""}${result.internal ? ` [${result.internal.split("\n")[0]}]` : ""}`,
     );
@@ -323,8 +380,9 @@ export function startWorker(options: StartWorkerOptions): Worker {
     };
   }
 
-  const done = Promise.all(Array.from({ length: concurrency }, () => loop())).then(() => {
+  const done = Promise.all(Array.from({ length: concurrency }, () => loop())).then(async () => {
     options.signal?.removeEventListener("abort", onExternalAbort);
+    await listener?.close();
   });
 
   return {

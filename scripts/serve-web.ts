@@ -9,26 +9,48 @@ import path from "node:path";
 import next from "next";
 import { stampSocketAddress } from "../lib/http/client-address";
 import { restoreDeclaredContentLength } from "../lib/http/declared-content-length";
+import { getDb } from "../lib/db/client";
+import { env } from "../lib/env";
+import { countJobsByState } from "../lib/observability/count-jobs-by-state";
+import { componentLogger } from "../lib/observability/logger";
+import { setQueueDepthSource } from "../lib/observability/metrics";
+import { recordHttpRequest } from "../lib/observability/record-http-request";
+import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestId } from "../lib/observability/request-context";
+import { isMetricsPath, parentMetrics, serveMetrics } from "../lib/observability/serve-metrics";
 
 const root = path.resolve(__dirname, "..");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
+const log = componentLogger("web");
 
 async function main() {
   const app = next({ dev: false, dir: root, hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // /metrics: queue depth read at scrape time, plus the embedded worker's metrics from the
+  // parent process (npm start) over IPC.
+  setQueueDepthSource(() => countJobsByState({ db: getDb() }));
+  const metricsToken = env().METRICS_TOKEN;
   const server = http.createServer((request, response) => {
+    if (isMetricsPath(request.url)) {
+      void serveMetrics(request, response, { token: metricsToken, others: () => parentMetrics() });
+      return;
+    }
+    // One id per request, in the response, in the jobs it enqueues, in the log lines about it.
+    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
+    request.headers[REQUEST_ID_HEADER] = requestId;
+    response.setHeader("X-Request-Id", requestId);
+    recordHttpRequest(request, response, log.child({ requestId }));
     stampSocketAddress(request);
     // Downloads declare their length; Next.js would send them chunked without it.
     restoreDeclaredContentLength(response);
-    handle(request, response).catch((error: unknown) => {
-      console.error("[web] request failed", error);
+    runWithRequestId(requestId, () => handle(request, response)).catch((error: unknown) => {
+      log.error({ requestId, err: error }, "request failed");
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
       response.end("Internal Server Error");
     });
   });
-  server.listen(port, hostname, () => process.stderr.write(`[web] listening on ${hostname}:${port}\n`));
+  server.listen(port, hostname, () => log.info(`listening on ${hostname}:${port}`));
   const stop = () => {
     server.close();
     void app.close().finally(() => process.exit(0));
@@ -41,6 +63,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error("[web] could not start", error);
+  log.error({ err: error }, "could not start");
   process.exit(1);
 });

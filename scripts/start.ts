@@ -17,8 +17,11 @@ import { ensureQuickBaselines } from "../lib/baselines/ensure-quick-baselines";
 import { getDb } from "../lib/db/client";
 import { ensureDefaultPhase } from "../lib/phases/ensure-default-phase";
 import { findUnverifiedOrganizerEmails } from "../lib/auth/find-unverified-organizer-emails";
+import { componentLogger } from "../lib/observability/logger";
+import { answerMetricsRequests } from "../lib/observability/serve-metrics";
 
-const log = (msg: string) => process.stderr.write(`[start] ${msg}\n`);
+const logger = componentLogger("start");
+const log = (msg: string) => logger.info(msg);
 
 async function main() {
   const root = path.resolve(__dirname, "..");
@@ -34,15 +37,18 @@ async function main() {
   if ((await ensureDefaultPhase({ db: getDb() })).created) log("opened the default development phase (90 days)");
   ensureNextBuild({ root, log });
 
-  for (const line of await findUnverifiedOrganizerEmails({ db: getDb() })) log(`warning: ${line}`);
+  for (const line of await findUnverifiedOrganizerEmails({ db: getDb() })) logger.warn(line);
 
   // Our own HTTP server around Next.js (not `next start`): it hands the socket address to the
   // app, the only client address that cannot be forged (lib/http/client-address.ts).
   const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "serve-web.ts")], {
     cwd: root,
-    stdio: "inherit",
+    // An IPC channel besides the inherited output: the web server's /metrics asks this process
+    // for the embedded worker's metrics through it.
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
     env: { ...process.env, DATA_DIR: config.dataDir, PORT: String(config.PORT), HOST: config.HOST, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
+  answerMetricsRequests(server);
   log(`serving on http://localhost:${config.PORT}`);
   const worker = startEmbeddedWorker({ log });
   // In the background: the site is already up; the embedded worker scores them as they come.

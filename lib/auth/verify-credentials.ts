@@ -5,6 +5,7 @@ import { formatWait } from "./consume-attempt";
 import { earnsOrganizerRole } from "./organizer-emails";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { checkSignInThrottle, clearSignInFailures, recordSignInFailure } from "./sign-in-rate-limit";
+import { metrics } from "../observability/metrics";
 
 /**
  * The e-mail + password check behind sign-in. Returns the user, or throws AppError:
@@ -30,6 +31,7 @@ export async function verifyCredentials(options: {
 
   const throttle = await checkSignInThrottle({ db, email, client });
   if (throttle.retryAfterSeconds !== null) {
+    metrics().signInFailures.inc({ reason: "throttled" });
     throw new AppError("quota-exceeded", {
       user: `Too many failed sign-in attempts. Try again in ${formatWait(throttle.retryAfterSeconds)}.`,
       retryAfterSeconds: throttle.retryAfterSeconds,
@@ -40,6 +42,7 @@ export async function verifyCredentials(options: {
   const ok = await verifyPassword({ hash: user?.passwordHash ?? (await dummyPasswordHash()), password });
   if (!user || !user.passwordHash || !ok) {
     await recordSignInFailure({ db, email, client });
+    metrics().signInFailures.inc({ reason: "bad-credentials" });
     throw new AppError("unauthorized", { user: "That e-mail address and password do not match an account." });
   }
   await clearSignInFailures({ db, email, client });

@@ -1,5 +1,7 @@
 import type { Db, DbTransaction, Job } from "../db/client";
+import { engineOfDb } from "../db/engine-of-db";
 import { isUniqueViolation } from "../db/errors";
+import { currentRequestId } from "../observability/request-context";
 import { parseJobPayload, type JobPayload, type JobTypeName } from "./job-types";
 
 export interface EnqueueJobOptions<T extends JobTypeName> {
@@ -12,7 +14,12 @@ export interface EnqueueJobOptions<T extends JobTypeName> {
   idempotencyKey?: string;
   maxAttempts?: number;
   runAfter?: Date;
+  /** The web request enqueueing it; default: the request being handled (lib/observability/request-context). */
+  requestId?: string;
 }
+
+/** PostgreSQL channel idle workers LISTEN on (scorer/worker.ts); the payload is empty. */
+export const JOB_CHANNEL = "tp_jobs";
 
 /**
  * Adds a job to the queue. The payload is checked against the type's schema here, so a bad job
@@ -27,7 +34,7 @@ export async function enqueueJob<T extends JobTypeName>(options: EnqueueJobOptio
   }
   const now = new Date();
   try {
-    return await db.job.create({
+    const job = await db.job.create({
       data: {
         type,
         payload,
@@ -36,8 +43,14 @@ export async function enqueueJob<T extends JobTypeName>(options: EnqueueJobOptio
         maxAttempts: options.maxAttempts ?? 3,
         runAfter: options.runAfter ?? now,
         createdAt: now,
+        requestId: options.requestId ?? currentRequestId(),
       },
     });
+    // Wakes idle workers at once instead of at their next poll. Inside the caller's transaction
+    // PostgreSQL delivers it on commit (and drops it on rollback), so a worker never wakes to a
+    // job it cannot see yet. SQLite has no such thing: workers there poll.
+    if (engineOfDb(db) === "postgres") await db.$executeRawUnsafe(`NOTIFY ${JOB_CHANNEL}`);
+    return job;
   } catch (error) {
     // Two enqueues raced on the same key: the other one won, return its job. (Inside a
     // PostgreSQL transaction the failed insert aborts the transaction; callers that enqueue in

@@ -16,6 +16,7 @@ import { scoreCsv } from "../../lib/scoring/score-csv";
 import { sandboxMaskPaths, scoreModel } from "./score-model";
 import { buildPaths } from "../../lib/dataset/layout";
 import os from "node:os";
+import { recordSandboxRun } from "../../lib/observability/record-sandbox-run";
 
 /**
  * The `score-submission` job: scores one submission on both hidden parts and records the
@@ -147,6 +148,7 @@ async function scoreModelSubmission(ctx: JobContext<Payload>, submission: Submis
   const result = await withBlobFile({ store: ctx.store, key: submission.fileKey, tmpDir }, (file) =>
     scoreModel({ dataDir: ctx.dataDir, buildDir, file, manifestJson, maskPaths, tmpDir, signal: ctx.signal }),
   );
+  recordSandboxRun(result.ok ? { outcome: "ok", images: result.stats.images, imagesPerSecond: result.stats.imagesPerSecond } : { outcome: result.reason });
   if (!result.ok) {
     const prefix = result.reason === "bundle" ? "The model was refused: " : "The model run failed: ";
     return { ok: false, kind: "user", message: prefix + result.message, log: result.log };
