@@ -103,7 +103,7 @@ describeEachEngine("submissions routes", (t) => {
     const { body, seen } = countingBody([Buffer.alloc(1024, "a")]);
     const res = await upload("fileName=big.csv", { body, headers: { "content-length": String(MAX_CSV_BYTES + 1) } });
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toMatchObject({ code: "too-large", message: expect.stringContaining("limit for a predictions CSV is 64.0 KB") });
+    expect((await res.json()).error).toMatchObject({ code: "too-large", message: expect.stringContaining("limit for a predictions CSV is 65.5 kB") });
     expect(seen.pulls).toBe(0);
     expect(await t.db.submission.count()).toBe(0);
   });

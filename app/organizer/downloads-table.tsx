@@ -1,18 +1,7 @@
 import type { DownloadLogRow } from "@/lib/organizer/list-download-logs";
 import { formatUtc } from "@/lib/phases/format-phase-time";
+import { formatBytes } from "@/lib/format/format-bytes";
 import { DataTable, type DataTableColumn } from "../data-table";
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
 
 const COLUMNS: DataTableColumn[] = [
   { label: "When" },

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { formatBytes } from "@/lib/models/limits";
+import { formatBytes } from "@/lib/format/format-bytes";
 import type { SubmissionSummary } from "@/lib/submissions/submission-views";
 import { DataTable } from "../data-table";
 import { formatScore, formatUtc } from "./format";

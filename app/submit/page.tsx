@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { getDb } from "@/lib/db/client";
-import { formatBytes } from "@/lib/models/limits";
+import { formatBytes } from "@/lib/format/format-bytes";
 import { getUploadSettings } from "@/lib/submissions/get-upload-settings";
 import { manifestTemplate } from "@/lib/submissions/manifest-template";
 import { PREDICTIONS_CSV_HEADER } from "@/lib/submissions/create-submission-input";

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
-import { formatBytes } from "@/lib/models/limits";
+import { formatBytes } from "@/lib/format/format-bytes";
 import {
   MAX_DESCRIPTION_CHARS,
   PREDICTIONS_CSV_HEADER,

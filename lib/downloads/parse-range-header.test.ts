@@ -52,7 +52,7 @@ describe("helpers", () => {
     expect(formatByteSize(269)).toBe("269 B");
     expect(formatByteSize(10_237)).toBe("10.2 kB");
     expect(formatByteSize(18_276_863)).toBe("18.3 MB");
-    expect(formatByteSize(2_900_000_000)).toBe("2.90 GB");
+    expect(formatByteSize(2_900_000_000)).toBe("2.9 GB");
   });
 
   it("records the socket address, not the client's own X-Forwarded-For claim", () => {

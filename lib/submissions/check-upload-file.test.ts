@@ -13,7 +13,7 @@ describe("checkUploadFile (the submit form's browser checks)", () => {
   it("refuses wrong types, empty and oversized files before any upload", async () => {
     expect((await check("p.xlsx", "x")).problems[0].message).toMatch(/Only .csv, .zip and .onnx .*this is a .xlsx file.*CSV UTF-8/);
     expect((await check("p.csv", "")).problems).toEqual([{ message: "The file is empty." }]);
-    expect((await check("p.csv", "x".repeat(1001))).problems[0].message).toMatch(/limit for a predictions CSV is 1000 bytes/);
+    expect((await check("p.csv", "x".repeat(1001))).problems[0].message).toMatch(/limit for a predictions CSV is 1\.0 kB/);
     expect((await check("m.zip", "not a zip")).problems[0].message).toMatch(/not a zip/);
     expect((await check("m.onnx", "PK\u0003\u0004...")).problems[0].message).toMatch(/rename it to .zip/);
     expect((await check("m.onnx", "\u0008\u0007onnx")).problems).toEqual([]);

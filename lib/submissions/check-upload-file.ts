@@ -4,7 +4,7 @@
  * The server repeats every one of them and does the rest; these only spare a participant an
  * upload that is bound to be refused. Pure: Blob APIs only, so Node tests can run it too.
  */
-import { formatBytes } from "../models/limits";
+import { formatBytes } from "../format/format-bytes";
 import { SUBMISSION_CSV_HEADER } from "../challenge/definition";
 import { fileExtension, inferSubmissionKind, PREDICTIONS_CSV_HEADER } from "./create-submission-input";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
-import { formatBytes } from "../models/limits";
+import { formatBytes } from "../format/format-bytes";
 import { inferSubmissionKind, MAX_MANIFEST_BYTES, type CreateSubmissionInput } from "./create-submission-input";
 
 /**

@@ -7,7 +7,7 @@ import { requirePageUser } from "@/lib/auth/require-page-user";
 import { ATTRIBUTES, CLASSES, type Attribute } from "@/lib/challenge/definition";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
-import { formatBytes } from "@/lib/models/limits";
+import { formatBytes } from "@/lib/format/format-bytes";
 import { EXACT_SCORES } from "@/lib/phases/score-policy";
 import { getSubmissionForUser } from "@/lib/submissions/get-submission-for-user";
 import { toPublicScoresView, type PublicScoresView } from "@/lib/submissions/public-scores-view";
