@@ -200,8 +200,8 @@ describe("no leaked intermediates", () => {
     const backend = tf.backend();
     const before = backend.numDataIds();
     tf.tidy(() => {
-      const x = tf.randomNormal([2, 9, 8, 4]) as tf.Tensor4D;
-      const f = tf.randomNormal([3, 3, 4, 5]) as tf.Tensor4D;
+      const x = tf.randomNormal<tf.Rank.R4>([2, 9, 8, 4]);
+      const f = tf.randomNormal<tf.Rank.R4>([3, 3, 4, 5]);
       const big = tf.randomNormal([2, 40, 30, 6]);
       const c = tf.randomNormal([6]);
       for (const s of [1, 2]) {
@@ -233,7 +233,7 @@ describe("Identity / Cast alias instead of copying", () => {
     const backend = tf.backend();
     const x = tf.tensor([1.5, -2, 3], [3]);
     const before = backend.numDataIds();
-    const y = tf.engine().runKernel("Identity", { x }) as tf.Tensor;
+    const y = tf.engine().runKernel<tf.Tensor>("Identity", { x });
     const z = tf.cast(x, "float32").add(0); // Cast to the same dtype is a clone
     expect(backend.numDataIds()).toBe(before + 1); // only the add allocated
     x.dispose();
@@ -267,7 +267,7 @@ describe("MaxPoolGrad matches the cpu backend", () => {
       const output = await (async () => {
         await tf.setBackend("cpu");
         const t = tf.tidy(() => tf.maxPool(tf.tensor4d(input.data as Float32Array, input.shape as [number, number, number, number]), c.filterSize, c.strides, c.pad));
-        const o: HostTensor = { data: t.dataSync() as Float32Array, shape: t.shape, dtype: "float32" };
+        const o: HostTensor = { data: t.dataSync(), shape: t.shape, dtype: "float32" };
         t.dispose();
         return o;
       })();

@@ -57,7 +57,7 @@ async function train(backend: "cpu" | "wasm", initial: Float32Array[], optimizer
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const { grads } = tf.variableGrads(() => {
     const out = model.apply(x0, { training: true }) as tf.Tensor[];
-    return tf.add(tf.losses.softmaxCrossEntropy(ys0[0], tf.log(out[0])), tf.losses.softmaxCrossEntropy(ys0[1], tf.log(out[1]))) as tf.Scalar;
+    return tf.add<tf.Scalar>(tf.losses.softmaxCrossEntropy(ys0[0], tf.log(out[0])), tf.losses.softmaxCrossEntropy(ys0[1], tf.log(out[1])));
   }, variables);
   const gradArrays = Object.values(grads).map((g) => g.dataSync() as Float32Array);
   tf.dispose([x0, ...ys0, ...Object.values(grads)]);

@@ -1,4 +1,4 @@
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { type Composer, composite, type KernelArgs, runStock, sizeOf, type TensorInfo } from "./compose";
 
@@ -110,4 +110,4 @@ function channelKernel(op: Op) {
 
 export const channelBroadcastKernels: { kernelName: Op; kernelFunc: tf.KernelFunc }[] = (
   ["Multiply", "Add", "Sub", "RealDiv", "SquaredDifference"] as const
-).map((op) => ({ kernelName: op, kernelFunc: channelKernel(op) as tf.KernelFunc }));
+).map((op) => ({ kernelName: op, kernelFunc: channelKernel(op) }));

@@ -37,5 +37,5 @@ function reduceKernel(op: Op) {
 
 export const reductionKernels: { kernelName: Op; kernelFunc: tf.KernelFunc }[] = (["Sum", "Mean"] as const).map((op) => ({
   kernelName: op,
-  kernelFunc: reduceKernel(op) as tf.KernelFunc,
+  kernelFunc: reduceKernel(op),
 }));
