@@ -1,5 +1,6 @@
 import { AppError } from "../errors/app-error";
 import type { LeaderboardSnapshot } from "./load-leaderboard-snapshot";
+import { setRowOwnerKey } from "./row-owner-key";
 import type { Board, Competitor, LeaderboardRow } from "./types";
 
 interface Scored {
@@ -21,7 +22,7 @@ export function buildLeaderboardRows(options: { snapshot: LeaderboardSnapshot; b
   const publicOrder = rank(cs.map((c) => ({ competitor: c, entry: c.best })));
   if (board === "public") {
     const before = ranksByKey(rank(cs.flatMap((c) => (c.bestBefore ? [{ competitor: c, entry: c.bestBefore }] : []))));
-    return assignRanks(publicOrder).map(({ competitor: c, rank: r }) => ({
+    return assignRanks(publicOrder).map(({ competitor: c, rank: r }) => setRowOwnerKey({
       rank: r,
       kind: c.kind,
       name: c.name,
@@ -29,7 +30,7 @@ export function buildLeaderboardRows(options: { snapshot: LeaderboardSnapshot; b
       submissions: c.submissions,
       bestAt: new Date(c.best.createdAt),
       rankChange: r === null ? null : change(before.get(c.key), r),
-    }));
+    }, c.key));
   }
 
   if (!snapshot.phaseState.privateRevealed) {
@@ -40,7 +41,7 @@ export function buildLeaderboardRows(options: { snapshot: LeaderboardSnapshot; b
   }
   const publicRank = ranksByKey(publicOrder);
   const privateOrder = rank(cs.flatMap((c) => (c.bestPrivate ? [{ competitor: c, entry: c.bestPrivate }] : [])));
-  return assignRanks(privateOrder).map(({ competitor: c, rank: r }) => ({
+  return assignRanks(privateOrder).map(({ competitor: c, rank: r }) => setRowOwnerKey({
     rank: r,
     kind: c.kind,
     name: c.name,
@@ -49,7 +50,7 @@ export function buildLeaderboardRows(options: { snapshot: LeaderboardSnapshot; b
     submissions: c.submissions,
     bestAt: new Date(c.bestPrivate!.createdAt),
     rankChange: r === null ? null : change(publicRank.get(c.key), r),
-  }));
+  }, c.key));
 }
 
 function rank(list: Scored[]): Scored[] {

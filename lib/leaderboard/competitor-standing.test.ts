@@ -1,0 +1,89 @@
+import { beforeEach, expect, it } from "vitest";
+import { describeEachEngine } from "../../test-support/test-db";
+import { addEntry, createLeaderboardBaseline, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { exportLeaderboard } from "./export-leaderboard";
+import { findCompetitorStanding } from "./find-competitor-standing";
+import { getCompetitorStanding } from "./get-competitor-standing";
+import { getLeaderboardSnapshot } from "./get-leaderboard-snapshot";
+
+const HOUR = 3_600_000;
+const NOW = new Date("2026-06-15T12:00:00Z");
+const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * HOUR);
+const FRESH = { maxAgeMs: 0, staleMs: 0 };
+
+describeEachEngine("competitor standing", (t) => {
+  let datasetId: string;
+
+  beforeEach(async () => {
+    await t.db.score.deleteMany();
+    await t.db.submission.deleteMany();
+    await t.db.baseline.deleteMany();
+    await t.db.user.deleteMany();
+    await t.db.phase.deleteMany();
+    await t.db.dataset.deleteMany();
+    datasetId = (await createLeaderboardDataset({ db: t.db })).id;
+  });
+
+  it("gives the rank, the gap to the leader and to each baseline, and the page the row is on in any sort", async () => {
+    const db = t.db;
+    const [ann, bob, cat, dan] = await Promise.all(["Ann", "Bob", "Cat", "Dan"].map((name) => createParticipant({ db, name })));
+    const cnn = await createLeaderboardBaseline({ db, title: "Reference CNN" });
+    const prior = await createLeaderboardBaseline({ db, title: "Prior" });
+    await addEntry({ db, datasetId, userId: ann.id, createdAt: at(10), publicMain: 0.8 });
+    await addEntry({ db, datasetId, userId: bob.id, createdAt: at(9), publicMain: 0.7, publicOverrides: { genderF1: 0.99 } });
+    await addEntry({ db, datasetId, userId: cat.id, createdAt: at(8), publicMain: 0.5 });
+    await addEntry({ db, datasetId, userId: cnn.ownerId, baselineId: cnn.id, createdAt: at(9), publicMain: 0.75 });
+    await addEntry({ db, datasetId, userId: prior.ownerId, baselineId: prior.id, createdAt: at(9), publicMain: 0.25 });
+
+    const bobs = await getCompetitorStanding({ db, userId: bob.id, now: NOW, cache: FRESH });
+    expect(bobs).toMatchObject({ rank: 2, participantCount: 3, page: 1, main: 0.7, leader: { name: "Ann", main: 0.8 } });
+    expect(bobs!.gapToLeader).toBeCloseTo(0.1, 10);
+    expect(bobs!.baselines.map((b) => [b.name, b.main, Number(b.gap!.toFixed(10))])).toEqual([
+      ["Reference CNN", 0.75, -0.05],
+      ["Prior", 0.25, 0.45],
+    ]);
+    const anns = await getCompetitorStanding({ db, userId: ann.id, now: NOW, cache: FRESH });
+    expect(anns).toMatchObject({ rank: 1, gapToLeader: 0 });
+    // No scored entry: no standing (and never someone else's).
+    expect(await getCompetitorStanding({ db, userId: dan.id, now: NOW, cache: FRESH })).toBeNull();
+
+    // One participant per page: Cat is on page 3 in official order; sorted by gender F1 (Bob's
+    // 0.99, Ann's 0.8, Cat's 0.5), Bob moves to page 1 and Ann to page 2...
+    const cached = await getLeaderboardSnapshot({ db, now: NOW, ...FRESH });
+    const page = (userId: string, sort: "rank" | "genderF1", dir: "asc" | "desc") =>
+      findCompetitorStanding({ cached, query: { board: "public", sort, dir }, userId, pageSize: 1 })?.page;
+    expect(page(cat.id, "rank", "asc")).toBe(3);
+    expect(page(bob.id, "rank", "asc")).toBe(2);
+    expect(page(bob.id, "genderF1", "desc")).toBe(1);
+    expect(page(ann.id, "genderF1", "desc")).toBe(2);
+    // ... and first when the order is reversed: the page follows the sort the viewer looks at.
+    expect(page(cat.id, "genderF1", "asc")).toBe(1);
+  });
+
+  it("shows the numbers of the score policy, not the exact ones", async () => {
+    const db = t.db;
+    await db.phase.create({ data: { name: "Main", startsAt: at(100), endsAt: new Date(NOW.getTime() + 100 * HOUR), dailyLimit: 5, scoreVisibility: "rounded", ladderStep: 0.01 } });
+    const [ann, bob] = await Promise.all(["Ann", "Bob"].map((name) => createParticipant({ db, name })));
+    const cnn = await createLeaderboardBaseline({ db, title: "Reference CNN" });
+    await addEntry({ db, datasetId, userId: ann.id, createdAt: at(10), publicMain: 0.81234 });
+    await addEntry({ db, datasetId, userId: bob.id, createdAt: at(9), publicMain: 0.70987 });
+    await addEntry({ db, datasetId, userId: cnn.ownerId, baselineId: cnn.id, createdAt: at(9), publicMain: 0.612345 });
+    const s = await getCompetitorStanding({ db, userId: bob.id, now: NOW, cache: FRESH });
+    expect(s).toMatchObject({ rank: 2, main: 0.71, leader: { name: "Ann", main: 0.81 } });
+    expect(s!.gapToLeader).toBeCloseTo(0.1, 10);
+    expect(s!.baselines[0].main).toBe(0.61);
+  });
+
+  it("never sends the row's owner (a user id) out with the board", async () => {
+    const db = t.db;
+    const ann = await createParticipant({ db, name: "Ann" });
+    await addEntry({ db, datasetId, userId: ann.id, createdAt: at(10), publicMain: 0.8 });
+    for (const format of ["json", "csv"] as const) {
+      const { body } = await exportLeaderboard({ db, query: { board: "public", sort: "rank", dir: "asc" }, format, now: NOW, cache: FRESH });
+      expect(body).toContain("Ann");
+      expect(body).not.toContain(ann.id);
+    }
+    // The owner key is there for the server: the standing finds Ann.
+    expect((await getCompetitorStanding({ db, userId: ann.id, now: NOW, cache: FRESH }))?.rank).toBe(1);
+  });
+});
