@@ -1,4 +1,6 @@
 import type { Db } from "../db/client";
+import { AppError } from "../errors/app-error";
+import { blockedAccountMessage, isAccountBlocked } from "./account-status";
 import { hashToken, newToken } from "./hash-token";
 
 /** A session ends after a week without use, and after 30 days in any case. */
@@ -13,6 +15,9 @@ export const SESSION_RENEW_EVERY_MS = 60 * 60 * 1000;
  */
 export async function createSession(options: { db: Db; userId: string; ip?: string; userAgent?: string; now?: Date }): Promise<string> {
   const now = options.now ?? new Date();
+  // Every sign-in (password or OAuth) ends here: a suspended or banned account gets no session.
+  const user = await options.db.user.findUnique({ where: { id: options.userId }, select: { status: true } });
+  if (user && isAccountBlocked(user)) throw new AppError("forbidden", { user: blockedAccountMessage(user.status), internal: `sign-in of a ${user.status} account ${options.userId}` });
   const token = newToken();
   await options.db.session.create({
     data: {

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import type { UserRole } from "../db/enums";
 import { AppError } from "../errors/app-error";
+import { blockedAccountMessage, isAccountBlocked } from "./account-status";
 import { API_TOKEN_PREFIX, parseStoredScopes, type ApiScope } from "./api-token-scopes";
 import { consumeAttempt } from "./consume-attempt";
 import { hashToken } from "./hash-token";
@@ -33,9 +34,10 @@ export async function resolveApiToken(options: {
   }
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    include: { user: { select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, deletedAt: true } } },
+    include: { user: { select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, deletedAt: true, status: true } } },
   });
   if (!row || row.user.deletedAt) throw refused("This API token is not valid: it was revoked or never existed. Create a new one on your account page.", "unknown API token");
+  if (isAccountBlocked(row.user)) throw refused(blockedAccountMessage(row.user.status), `API token ${row.id} of a ${row.user.status} account`);
   if (row.expiresAt && row.expiresAt <= now) {
     throw refused(`This API token expired on ${row.expiresAt.toISOString().slice(0, 10)}. Create a new one on your account page.`, `expired API token ${row.id}`);
   }
@@ -56,6 +58,6 @@ export async function resolveApiToken(options: {
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= API_TOKEN_TOUCH_EVERY_MS) {
     await db.apiToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now, lastUsedIp: (options.client ?? "").slice(0, 200) } });
   }
-  const { emailVerifiedAt, deletedAt: _deleted, ...user } = row.user;
+  const { emailVerifiedAt, deletedAt: _deleted, status: _status, ...user } = row.user;
   return { ...user, role: user.role as UserRole, emailVerified: emailVerifiedAt !== null };
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import type { UserRole } from "../db/enums";
+import { isAccountBlocked } from "./account-status";
 import { SESSION_IDLE_MS, SESSION_RENEW_EVERY_MS } from "./create-session";
 import { hashToken } from "./hash-token";
 
@@ -21,9 +22,14 @@ export async function resolveSession(options: { db: Db; token: unknown; now?: Da
   const now = options.now ?? new Date();
   const session = await options.db.session.findUnique({
     where: { tokenHash: hashToken(options.token) },
-    include: { user: { select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true } } },
+    include: { user: { select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, status: true } } },
   });
   if (!session) return null;
+  // Suspending ends sessions; this also catches one created in a race with the suspension.
+  if (isAccountBlocked(session.user)) {
+    await options.db.session.deleteMany({ where: { id: session.id } });
+    return null;
+  }
   if (session.expiresAt <= now || session.absoluteExpiresAt <= now) {
     await options.db.session.deleteMany({ where: { id: session.id } });
     return null;
@@ -32,6 +38,6 @@ export async function resolveSession(options: { db: Db; token: unknown; now?: Da
     const expiresAt = new Date(Math.min(now.getTime() + SESSION_IDLE_MS, session.absoluteExpiresAt.getTime()));
     await options.db.session.updateMany({ where: { id: session.id }, data: { renewedAt: now, expiresAt } });
   }
-  const { emailVerifiedAt, ...user } = session.user;
+  const { emailVerifiedAt, status: _status, ...user } = session.user;
   return { ...user, role: user.role as UserRole, emailVerified: emailVerifiedAt !== null };
 }

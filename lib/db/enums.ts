@@ -48,3 +48,7 @@ export type ScoreVisibility = z.infer<typeof ScoreVisibility>;
 /** What a link sent by e-mail does (EmailToken.kind; lib/auth/create-email-token.ts). */
 export const EmailTokenKind = z.enum(["verify-email", "reset-password"]);
 export type EmailTokenKind = z.infer<typeof EmailTokenKind>;
+
+/** An account's standing (User.status; lib/organizer/set-user-status.ts): anything but active is locked out. */
+export const UserStatus = z.enum(["active", "suspended", "banned"]);
+export type UserStatus = z.infer<typeof UserStatus>;

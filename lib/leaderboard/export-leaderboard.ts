@@ -1,4 +1,5 @@
 import { stringify } from "csv-stringify/sync";
+import { neutraliseFormula } from "../csv/neutralise-formula";
 import type { Db } from "../db/client";
 import { leaderboardFromSnapshot, type LeaderboardQuery, type LeaderboardWithSeries } from "./get-leaderboard";
 import { getLeaderboardSnapshot, type SnapshotCacheOptions } from "./get-leaderboard-snapshot";
@@ -86,20 +87,5 @@ function leaderboardCsv(lb: LeaderboardWithSeries): string {
   return stringify([header, ...records], { quoted_match: /[;\t|]/ });
 }
 
-/**
- * A name that cannot start a formula wherever a spreadsheet may start a cell: at its start and
- * after any separator a locale or import dialog may use (`,` `;` tab `|`), because a program
- * that ignores the quotes and splits `Hax;=1+1;@SUM(1+1)` on `;` would see `=1+1` as a cell.
- * A `'` in front makes such a cell text.
- */
-export function neutraliseFormula(s: string): string {
-  let out = "";
-  let cellStart = true;
-  for (const c of s) {
-    // A tab both starts a formula-like cell and separates cells: "\t=1" needs two markers.
-    if (cellStart && "=+-@\t\r".includes(c)) out += "'";
-    out += c;
-    cellStart = ",;\t|\r\n".includes(c);
-  }
-  return out;
-}
+// The guard lives in lib/csv (every CSV export uses it); re-exported for existing callers.
+export { neutraliseFormula };

@@ -24,7 +24,7 @@ import type { Competitor, RankedEntry } from "./types";
  * - private: among the participant's final selections (at most maxFinal of them; if more are
  *   flagged because the limit was lowered, the best by public score), or if they selected
  *   none their best maxFinal by public score, the best privateMain; same tie rules.
- * Only scored, not disqualified submissions of the current dataset count. Organizers' own
+ * Only scored, not disqualified submissions of active accounts on the current dataset count. Organizers' own
  * entries that are not baselines are platform checks, not competitors; baselines are keyed by
  * their Baseline row whoever submitted them.
  *
@@ -109,7 +109,10 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
   if (!dataset) return { datasetId: null, phaseState, competitors: [], series: emptySeries, rankChangeCutoff: cutoff, generatedAt: now };
 
   const engine = engineOfDb(db);
-  const scored = Prisma.sql`s."datasetId" = ${dataset.id} AND s."status" = 'scored' AND s."disqualifiedAt" IS NULL`;
+  // Suspended and banned accounts leave the board (lib/organizer/set-user-status.ts); the status
+  // change updates User.updatedAt, which readLeaderboardVersion watches, so the cache follows.
+  const scored = Prisma.sql`s."datasetId" = ${dataset.id} AND s."status" = 'scored' AND s."disqualifiedAt" IS NULL
+    AND NOT EXISTS (SELECT 1 FROM "User" su WHERE su."id" = s."userId" AND su."status" <> 'active')`;
   // Names come with the ranked rows; an organizer's own (non-baseline) entries are dropped here.
   const named = (inner: Prisma.Sql, metrics: Prisma.Sql | null) => Prisma.sql`
     SELECT t.*, u."name" AS "name", u."role" AS "role", b."title" AS "title"${metrics ? Prisma.sql`, ${metrics}` : Prisma.empty}
@@ -196,7 +199,7 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
 /** Every ranked participant entry, oldest first (the Ladder replays each participant's history). */
 async function participantEntries(db: Db, datasetId: string): Promise<PublicEntry[]> {
   const rows = await db.submission.findMany({
-    where: { datasetId, status: "scored", disqualifiedAt: null, baselineId: null },
+    where: { datasetId, status: "scored", disqualifiedAt: null, baselineId: null, user: { status: "active" } },
     select: { id: true, userId: true, createdAt: true, score: { select: { publicMain: true } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });

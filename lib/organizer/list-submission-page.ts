@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { pageById } from "../csv/stream-csv";
+import type { Db, Prisma } from "../db/client";
+import { SubmissionKind, SubmissionStatus } from "../db/enums";
+import { DateRange, PageQuery, TextFilter, createdAtRange, type ListPage } from "./organizer-list-query";
+
+const optionalEnum = <T extends z.ZodTypeAny>(e: T) => e.optional().or(z.literal("").transform(() => undefined));
+
+export const SubmissionsQuery = PageQuery.extend({
+  status: optionalEnum(SubmissionStatus),
+  kind: optionalEnum(SubmissionKind),
+  /** A participant: their user id, or part of their e-mail address. */
+  participant: TextFilter,
+  ...DateRange,
+});
+export type SubmissionsQuery = z.output<typeof SubmissionsQuery>;
+
+export interface SubmissionListRow {
+  id: string;
+  createdAt: Date;
+  user: { id: string; email: string; name: string; status: string };
+  baselineTitle: string | null;
+  kind: string;
+  modelFormat: string | null;
+  fileName: string;
+  fileSize: number;
+  status: string;
+  failureKind: string | null;
+  publicMain: number | null;
+  privateMain: number | null;
+  isFinal: boolean;
+  disqualifiedAt: Date | null;
+  scoredAt: Date | null;
+}
+
+function whereOf(q: Partial<SubmissionsQuery>): Prisma.SubmissionWhereInput {
+  return {
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.kind ? { kind: q.kind } : {}),
+    ...(q.participant ? { OR: [{ userId: q.participant }, { user: { email: { contains: q.participant.toLowerCase() } } }] } : {}),
+    ...createdAtRange(q),
+  };
+}
+
+const INCLUDE = {
+  user: { select: { id: true, email: true, name: true, status: true } },
+  baseline: { select: { title: true } },
+  score: { select: { publicMain: true, privateMain: true } },
+} as const;
+const toRow = (r: Prisma.SubmissionGetPayload<{ include: typeof INCLUDE }>): SubmissionListRow => ({
+  id: r.id,
+  createdAt: r.createdAt,
+  user: r.user,
+  baselineTitle: r.baseline?.title ?? null,
+  kind: r.kind,
+  modelFormat: r.modelFormat,
+  fileName: r.fileName,
+  fileSize: r.fileSize,
+  status: r.status,
+  failureKind: r.failureKind,
+  publicMain: r.score?.publicMain ?? null,
+  privateMain: r.score?.privateMain ?? null,
+  isFinal: r.isFinal,
+  disqualifiedAt: r.disqualifiedAt,
+  scoredAt: r.scoredAt,
+});
+
+/** Every submission (participants' and baselines'), filtered, newest first, one page. */
+export async function listSubmissionPage(options: { db: Db; query?: Partial<SubmissionsQuery> }): Promise<ListPage<SubmissionListRow>> {
+  const query = { ...(SubmissionsQuery.parse({}) as SubmissionsQuery), ...options.query };
+  const where = whereOf(query);
+  const [rows, total] = await Promise.all([
+    options.db.submission.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    options.db.submission.count({ where }),
+  ]);
+  return { rows: rows.map(toRow), total, page: query.page, pageSize: query.pageSize };
+}
+
+/** Every matching submission in id order, for the CSV export. */
+export function iterateSubmissions(options: { db: Db; query?: Partial<SubmissionsQuery> }): AsyncGenerator<SubmissionListRow> {
+  const where = whereOf(options.query ?? {});
+  return pageById(async (after, size) =>
+    (await options.db.submission.findMany({ where: { AND: [where, after ? { id: { gt: after } } : {}] }, include: INCLUDE, orderBy: { id: "asc" }, take: size })).map(toRow),
+  );
+}
