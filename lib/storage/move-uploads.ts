@@ -37,11 +37,11 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
  *
  * Idempotent and resumable: a blob the target already holds with the right bytes is skipped, so
  * an interrupted move is finished by running it again. Keys are the same in every store, so no
- * database row changes; what changes afterwards is BLOB_STORE, which is configuration.
+ * database row changes; what changes afterwards is BLOB_STORE, which is configuration. Two stores
+ * of one kind work too (a backup's uploads folder is a disk store).
  */
 export async function moveUploads(options: MoveUploadsOptions): Promise<MoveUploadsResult> {
   const { db, from, to } = options;
-  if (from.kind === to.kind) throw new Error(`moveUploads: source and target are both ${from.kind}`);
   const log = options.log ?? (() => {});
   const result: MoveUploadsResult = { copied: 0, alreadyThere: 0, missing: [], deletedFromSource: 0, bytes: 0 };
 
