@@ -44,8 +44,11 @@ export interface StepResult {
   timing: { stepMs: number; shardMs: number[]; mainMs: number };
 }
 
+/** A model's topology as `toJSON(null, false)` returns it (the dict) and `modelFromJSON` takes it. */
+export type ModelTopology = Exclude<ReturnType<tf.LayersModel["toJSON"]>, string>;
+
 type ToWorker =
-  | { t: "init"; topology: object; weights: Float32Array }
+  | { t: "init"; topology: ModelTopology; weights: Float32Array }
   | { t: "step"; weights: Float32Array; shard: ShardBatch };
 type FromWorker = { t: "ready"; backend: string } | { t: "result"; result: ShardResult; ms: number } | { t: "error"; message: string };
 
@@ -92,7 +95,8 @@ export class DataParallelTrainer {
 
   static async create(model: tf.LayersModel, options: DataParallelOptions): Promise<DataParallelTrainer> {
     const count = options.workers ?? (os.availableParallelism?.() ?? os.cpus().length);
-    const topology = model.toJSON(null, false) as object;
+    // returnString false: the dict, which toJSON's declared return type does not tell apart.
+    const topology = model.toJSON(null, false) as ModelTopology;
     const weights = flattenWeights(model.weights);
     const handles: WorkerHandle[] = [];
     const backends: string[] = [];

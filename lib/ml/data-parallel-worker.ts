@@ -1,5 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
+import type { ModelTopology } from "./data-parallel-trainer";
 import { selectTrainingBackend } from "./select-backend";
 import { assignFlatWeights, shardLossAndGrads, type ShardBatch } from "./train-step";
 
@@ -9,7 +10,7 @@ import { assignFlatWeights, shardLossAndGrads, type ShardBatch } from "./train-s
  * shard's gradients, losses and batch-norm statistics.
  */
 
-type Message = { t: "init"; topology: object; weights: Float32Array } | { t: "step"; weights: Float32Array; shard: ShardBatch };
+type Message = { t: "init"; topology: ModelTopology; weights: Float32Array } | { t: "step"; weights: Float32Array; shard: ShardBatch };
 
 let model: tf.LayersModel | undefined;
 const port = parentPort!;
@@ -18,7 +19,7 @@ port.on("message", async (m: Message) => {
   try {
     if (m.t === "init") {
       const backend = await selectTrainingBackend();
-      model = await tf.models.modelFromJSON({ modelTopology: m.topology } as unknown as tf.io.ModelJSON);
+      model = await tf.models.modelFromJSON({ modelTopology: m.topology });
       assignFlatWeights(model.weights, m.weights);
       port.postMessage({ t: "ready", backend: backend.description });
     } else {
