@@ -1,6 +1,6 @@
 import { roundToStep, type ScorePolicy } from "../phases/score-policy";
 import { showPublicScores } from "../phases/show-public-scores";
-import { METRIC_KEYS, type LeaderboardMetrics } from "./leaderboard-columns";
+import { METRIC_KEYS, metricsFromSplitScores, type LeaderboardMetrics } from "./leaderboard-columns";
 import type { Competitor, RankedEntry } from "./types";
 
 /** One participant's scored entry, as the Ladder needs it. */
@@ -59,7 +59,7 @@ export function applyScorePolicy(options: {
     const now = last(Infinity);
     if (!now) return roundAll(c);
     const then = last(options.cutoff);
-    const withheld = Object.fromEntries(METRIC_KEYS.map((k) => [k, null])) as unknown as LeaderboardMetrics;
+    const withheld = metricsFromSplitScores(null, null); // every metric null: none is shown
     const main = shown.get(now.id)!.shown;
     const best: RankedEntry = { id: now.id, createdAt: now.createdAt, main, metrics: { ...withheld, main } };
     return { ...c, best, bestBefore: then ? { id: then.id, createdAt: then.createdAt, main: shown.get(then.id)!.shown } : null };
