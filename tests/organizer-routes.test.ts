@@ -165,7 +165,7 @@ describeEachEngine("organizer routes", (t) => {
 
 describe("hidden labels reach no other route", () => {
   it("only app/api/organizer/labels imports the modules that read them", () => {
-    const root = path.resolve(__dirname, "../..");
+    const root = path.resolve(__dirname, "..");
     const readers = /(read-hidden-labels|export-labels|get-hidden-labels-csv|load-hidden-labels)["']/;
     const offenders: string[] = [];
     const walk = (dir: string) => {
