@@ -2,6 +2,7 @@
  * Organizer CLI for accounts: `npm run users -- list | promote EMAIL | demote EMAIL`.
  * The list goes to stdout, messages to stderr; an unknown e-mail exits 1 and changes nothing.
  */
+import os from "node:os";
 import { closeDb, getDb } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate-database";
 import { env } from "../lib/env";
@@ -17,7 +18,17 @@ async function main(): Promise<number> {
     out: (text) => process.stdout.write(text + "\n"),
     err: (text) => process.stderr.write(text + "\n"),
     organizerEmails: config.ORGANIZER_EMAILS,
+    // Recorded in the audit trail as "cli:<name>": the command line has no account.
+    osUser: safeUserName(),
   });
+}
+
+function safeUserName(): string | undefined {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER;
+  }
 }
 
 main()

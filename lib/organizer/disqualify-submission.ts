@@ -3,6 +3,8 @@ import type { Db, Submission } from "../db/client";
 import { isNotFound } from "../db/errors";
 import { AppError } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
+import type { AuditActor } from "../audit/audit-actor";
+import { recordAuditEvent } from "../audit/record-audit-event";
 
 /** The organizer's reason is shown to the submission's owner: required, short, plain text. */
 export const DisqualifyInput = z
@@ -15,18 +17,31 @@ export type DisqualifyInput = z.input<typeof DisqualifyInput>;
 /**
  * Organizer: takes a submission off the leaderboards (the leaderboard leaves out rows with
  * disqualifiedAt set). The submission stays visible to its owner with the reason. Doing it again
- * updates the reason and keeps the first date.
+ * updates the reason and keeps the first date. With an actor, the audit record commits with it.
  */
-export async function disqualifySubmission(options: { db: Db; submissionId: string; input: unknown; now?: Date }): Promise<Submission> {
+export async function disqualifySubmission(options: { db: Db; submissionId: string; input: unknown; actor?: AuditActor; now?: Date }): Promise<Submission> {
   const { db, submissionId } = options;
   const parsed = DisqualifyInput.safeParse(options.input);
   if (!parsed.success) throw new AppError("validation", { user: "Please give a reason.", details: zodDetails(parsed.error) });
-  const existing = await db.submission.findUnique({ where: { id: submissionId }, select: { disqualifiedAt: true } });
+  const existing = await db.submission.findUnique({ where: { id: submissionId }, select: { disqualifiedAt: true, disqualifiedReason: true } });
   if (!existing) throw notFound(submissionId);
   try {
-    return await db.submission.update({
-      where: { id: submissionId },
-      data: { disqualifiedAt: existing.disqualifiedAt ?? options.now ?? new Date(), disqualifiedReason: parsed.data.reason },
+    return await db.$transaction(async (tx) => {
+      const updated = await tx.submission.update({
+        where: { id: submissionId },
+        data: { disqualifiedAt: existing.disqualifiedAt ?? options.now ?? new Date(), disqualifiedReason: parsed.data.reason },
+      });
+      if (options.actor) {
+        await recordAuditEvent({
+          db: tx,
+          actor: options.actor,
+          action: "submission.disqualify",
+          targetType: "submission",
+          targetId: submissionId,
+          details: { before: { disqualifiedAt: existing.disqualifiedAt, reason: existing.disqualifiedReason }, after: { disqualifiedAt: updated.disqualifiedAt, reason: updated.disqualifiedReason } },
+        });
+      }
+      return updated;
     });
   } catch (error) {
     if (isNotFound(error)) throw notFound(submissionId);

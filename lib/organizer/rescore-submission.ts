@@ -1,6 +1,8 @@
 import type { Db, Job } from "../db/client";
 import { AppError } from "../errors/app-error";
 import { enqueueJob } from "../queue/enqueue-job";
+import type { AuditActor } from "../audit/audit-actor";
+import { recordAuditEvent } from "../audit/record-audit-event";
 
 export const PENDING_JOB_STATUSES = ["queued", "running"] as const;
 
@@ -17,8 +19,11 @@ export const PENDING_JOB_STATUSES = ["queued", "running"] as const;
  * it. The quota flag is left alone: a rescore is our doing and never costs the participant.
  * Any status is accepted when no job is pending, which also repairs a submission left
  * "queued" or "running" without a job.
+ *
+ * With an actor, a new job is recorded in the audit trail right after it is enqueued (enqueueJob
+ * owns its write; a returned pending job is not a new action and is not recorded).
  */
-export async function rescoreSubmission(options: { db: Db; submissionId: string }): Promise<{ job: Job; alreadyPending: boolean }> {
+export async function rescoreSubmission(options: { db: Db; submissionId: string; actor?: AuditActor }): Promise<{ job: Job; alreadyPending: boolean }> {
   const { db, submissionId } = options;
   const submission = await db.submission.findUnique({ where: { id: submissionId }, select: { id: true } });
   if (!submission) throw new AppError("not-found", { user: "This submission does not exist.", internal: `submission ${submissionId}` });
@@ -42,5 +47,8 @@ export async function rescoreSubmission(options: { db: Db; submissionId: string 
     where: { id: submissionId, status: "failed" },
     data: { status: "queued", errorMessage: null, failureKind: null },
   });
+  if (options.actor) {
+    await recordAuditEvent({ db, actor: options.actor, action: "submission.rescore", targetType: "submission", targetId: submissionId, details: { jobId: job.id } });
+  }
   return { job, alreadyPending: false };
 }

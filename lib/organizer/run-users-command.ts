@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import type { Db } from "../db/client";
 import { isAppError } from "../errors/app-error";
+import { cliActor } from "../audit/audit-actor";
 import { listUsers } from "./list-users";
 import { setUserRole } from "./set-user-role";
 
@@ -14,6 +15,8 @@ export interface RunUsersCommandOptions {
   err: (text: string) => void;
   /** ORGANIZER_EMAILS: a demoted address in it is promoted again at its next sign-in. */
   organizerEmails?: readonly string[];
+  /** Who ran the command, for the audit trail (the OS user name); "cli" when unknown. */
+  osUser?: string;
 }
 
 /**
@@ -54,7 +57,7 @@ export async function runUsersCommand(options: RunUsersCommandOptions): Promise<
       .command(`${name} <email>`)
       .description(role === "organizer" ? "give an account the organizer role" : "make an organizer a participant again")
       .action(async (email: string) => {
-        const { user, changed } = await setUserRole({ db, input: { email, role } });
+        const { user, changed } = await setUserRole({ db, input: { email, role }, actor: cliActor(options.osUser) });
         err(changed ? `${user.email} is now ${article(role)} ${role}` : `${user.email} is already ${article(role)} ${role}`);
         if (role === "participant" && options.organizerEmails?.includes(user.email)) {
           err(`warning: ${user.email} is listed in ORGANIZER_EMAILS and becomes an organizer again at the next sign-in`);

@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { Db, PublicUser } from "../db/client";
 import { UserRole } from "../db/enums";
 import { AppError } from "../errors/app-error";
+import type { AuditActor } from "../audit/audit-actor";
+import { recordAuditEvent } from "../audit/record-audit-event";
 
 export const SetUserRoleInput = z.object({
   email: z.string().trim().toLowerCase().email("must be an e-mail address"),
@@ -14,7 +16,7 @@ export type SetUserRoleInput = z.input<typeof SetUserRoleInput>;
  * E-mails are stored lower-case (sign-up normalises them), so the lookup is too. Refuses to
  * demote the account that owns baselines: its entries would turn into quota-limited ones.
  */
-export async function setUserRole(options: { db: Db; input: SetUserRoleInput }): Promise<{ user: PublicUser; changed: boolean }> {
+export async function setUserRole(options: { db: Db; input: SetUserRoleInput; actor?: AuditActor }): Promise<{ user: PublicUser; changed: boolean }> {
   const { db } = options;
   const parsed = SetUserRoleInput.safeParse(options.input);
   if (!parsed.success) {
@@ -28,6 +30,20 @@ export async function setUserRole(options: { db: Db; input: SetUserRoleInput }):
   if (role === "participant" && _count.baselines > 0) {
     throw new AppError("conflict", { user: `${email} owns the baseline models and must stay an organizer.` });
   }
-  const updated = await db.user.update({ where: { id: user.id }, data: { role } });
+  // With an actor, the audit record commits with the role change.
+  const updated = await db.$transaction(async (tx) => {
+    const row = await tx.user.update({ where: { id: user.id }, data: { role }, omit: { passwordHash: true } });
+    if (options.actor) {
+      await recordAuditEvent({
+        db: tx,
+        actor: options.actor,
+        action: role === "organizer" ? "user.promote" : "user.demote",
+        targetType: "user",
+        targetId: user.id,
+        details: { email, before: { role: user.role }, after: { role } },
+      });
+    }
+    return row;
+  });
   return { user: updated, changed: true };
 }

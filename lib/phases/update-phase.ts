@@ -4,6 +4,8 @@ import { isNotFound } from "../db/errors";
 import { AppError } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
 import { ScoreVisibility } from "../db/enums";
+import type { AuditActor } from "../audit/audit-actor";
+import { recordAuditEvent } from "../audit/record-audit-event";
 
 /**
  * ISO 8601 with a time zone from JSON (the browser converts its local time, so nobody's dates
@@ -36,7 +38,7 @@ export const UpdatePhaseInput = z
 export type UpdatePhaseInput = z.input<typeof UpdatePhaseInput>;
 
 /** Organizer: changes a phase's dates, limits, score visibility (rounded or the Ladder, and its step) or reveal state. */
-export async function updatePhase(options: { db: Db; phaseId: string; input: unknown }): Promise<Phase> {
+export async function updatePhase(options: { db: Db; phaseId: string; input: unknown; actor?: AuditActor }): Promise<Phase> {
   const { db, phaseId } = options;
   const existing = await db.phase.findUnique({ where: { id: phaseId } });
   if (!existing) throw notFound(phaseId);
@@ -53,7 +55,25 @@ export async function updatePhase(options: { db: Db; phaseId: string; input: unk
     throw new AppError("validation", { user: "Some phase settings are not valid.", details });
   }
   try {
-    return await db.phase.update({ where: { id: phaseId }, data: parsed.data });
+    // With an actor, the audit record (what changed, before and after) commits with the edit.
+    return await db.$transaction(async (tx) => {
+      const updated = await tx.phase.update({ where: { id: phaseId }, data: parsed.data });
+      if (options.actor) {
+        const changed = (Object.keys(parsed.data) as (keyof typeof parsed.data & keyof Phase)[]).filter(
+          (k) => String(existing[k] instanceof Date ? (existing[k] as Date).toISOString() : existing[k]) !== String(updated[k] instanceof Date ? (updated[k] as Date).toISOString() : updated[k]),
+        );
+        const reveal = changed.includes("privateRevealed") ? (updated.privateRevealed ? "phase.reveal" : "phase.hide") : "phase.update";
+        await recordAuditEvent({
+          db: tx,
+          actor: options.actor,
+          action: reveal,
+          targetType: "phase",
+          targetId: phaseId,
+          details: { before: Object.fromEntries(changed.map((k) => [k, existing[k]])), after: Object.fromEntries(changed.map((k) => [k, updated[k]])) },
+        });
+      }
+      return updated;
+    });
   } catch (error) {
     // Deleted between the read and the write.
     if (isNotFound(error)) throw notFound(phaseId);

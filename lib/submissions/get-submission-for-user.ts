@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import type { UserRole } from "../db/enums";
 import { AppError } from "../errors/app-error";
+import { recordAuditEvent } from "../audit/record-audit-event";
 import type { SplitScores } from "../metrics/types";
 import { getPhaseRules } from "./get-phase-rules";
 import { getShownPublicScores, shownMainOf } from "./get-shown-public-scores";
@@ -23,7 +24,9 @@ export function submissionNotFound(submissionId: string): AppError {
 export async function getSubmissionForUser(options: {
   db: Db;
   submissionId: string;
-  user: { id: string; role: UserRole | string };
+  user: { id: string; role: UserRole | string; email?: string };
+  /** Client address, for the audit record of an organizer opening someone else's submission. */
+  ip?: string;
   now?: Date;
 }): Promise<SubmissionDetail> {
   const { db, submissionId, user } = options;
@@ -51,6 +54,17 @@ export async function getSubmissionForUser(options: {
     },
   });
   if (!row) throw submissionNotFound(submissionId);
+  if (isOrganizer && row.userId !== user.id) {
+    // An organizer reading a participant's submission (scores, sandbox log) is on the record.
+    await recordAuditEvent({
+      db,
+      actor: { id: user.id, label: user.email ?? user.id, ip: options.ip },
+      action: "submission.view",
+      targetType: "submission",
+      targetId: submissionId,
+      details: { owner: row.userId },
+    });
+  }
 
   const summary = toSubmissionSummary(row);
   const score = summary.publicMain === null ? null : (row.score as { public: unknown; privateMain?: number; private?: unknown });
