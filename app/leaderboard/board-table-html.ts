@@ -45,44 +45,89 @@ function rankChange(change: LeaderboardRow["rankChange"]): string {
   return `<span class="${up ? "text-emerald-700" : "text-red-700"}"><span aria-hidden="true">${up ? "▲" : "▼"}${n}</span><span class="sr-only">${up ? "up" : "down"} ${n} ${n === 1 ? "place" : "places"}</span></span>`;
 }
 
-function sortHeader(column: ColumnInfo, query: LeaderboardQuery): string {
+function sortHeader(column: ColumnInfo, query: LeaderboardQuery, cellClass: string): string {
   const active = query.sort === column.key;
   const state = active ? (query.dir === "asc" ? "ascending" : "descending") : undefined;
   const arrow = active ? (query.dir === "asc" ? "▲" : "▼") : "↕";
   return (
-    `<th scope="col"${state ? ` aria-sort="${state}"` : ""} class="py-2 font-semibold">` +
-    `<a href="${escapeHtml(sortHref(query, column.key))}" title="${escapeHtml(column.description)}" class="inline-flex items-center gap-1 rounded hover:text-stone-950 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600">` +
-    `${escapeHtml(column.label)}<span aria-hidden="true" class="${active ? "text-stone-900" : "text-stone-400"}">${arrow}</span>` +
+    `<th scope="col"${state ? ` aria-sort="${state}"` : ""} class="py-2 font-semibold ${cellClass}"${colAttr(column.key)}>` +
+    `<a href="${escapeHtml(sortHref(query, column.key))}" title="${escapeHtml(column.description)}" class="inline-flex items-end gap-1 rounded hover:text-stone-950 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600">` +
+    `<span>${escapeHtml(column.label)}</span><span aria-hidden="true" class="${active ? "text-stone-900" : "text-stone-400"}">${arrow}</span>` +
     `<span class="sr-only">${active ? `, sorted ${state}; activate to reverse` : ", activate to sort"}</span></a></th>`
   );
 }
 
+/** The columns a phone hides behind the column picker (Rank, Participant and Score always show). */
+export const OPTIONAL_COLUMNS: readonly { key: string; label: string }[] = [
+  ...COLUMNS.filter((c) => c.key !== "rank" && c.key !== "main").map((c) => ({ key: c.key, label: c.label })),
+  { key: "publicMain", label: "Public score" },
+  { key: "change", label: "Change" },
+];
+
+function colAttr(key: string): string {
+  return key === "rank" || key === "main" ? "" : ` data-col="${key}"`;
+}
+
+/*
+ * Layout rules of the table, static (so part of the cached string). Rank, Participant and Score
+ * are sticky on the left, so they stay in view while the other columns scroll beneath them.
+ * Under 640 px the optional columns are hidden unless the column picker (column-picker.tsx)
+ * shows them; headers wrap instead of being cut ("Hai...").
+ */
+const TABLE_CSS =
+  "<style>" +
+  ".lb-table th{white-space:normal;vertical-align:bottom;line-height:1.2}" +
+  ".lb-table .lb-s{position:sticky;z-index:1;background:#fff}" +
+  ".lb-table thead .lb-s{background:#f5f5f4}" +
+  '.lb-table tr[data-kind="baseline"]>.lb-s{background:#f0f9ff}' +
+  ".lb-table .lb-c1{left:0;min-width:3.25rem;width:3.25rem}" +
+  ".lb-table .lb-c2{left:3.25rem;min-width:10rem;width:10rem;max-width:10rem}" +
+  ".lb-table .lb-c3{left:13.25rem;box-shadow:inset -1px 0 0 #d6d3d1}" +
+  ".lb-who{display:flex;align-items:center;gap:.5rem;min-width:0}" +
+  ".lb-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}" +
+  // The viewer's row (marked per request by the page) and a row jumped to by its anchor.
+  ".lb-table tr:target>*{background:#fef3c7}" +
+  ".lb-table tr{scroll-margin-top:4rem}" +
+  "@media (max-width:639.98px){" +
+  ".lb-table .lb-c2{min-width:8rem;width:8rem;max-width:8rem}.lb-table .lb-c3{left:11.25rem}" +
+  ".lb-table [data-col]{display:none}" +
+  "}" +
+  "</style>";
+
+/** The id of a participant's row: its rank, unique on a board (the "jump to me" link's anchor). */
+export function rowAnchor(rank: number): string {
+  return `rank-${rank}`;
+}
+
 export function boardTableHtml(options: { board: Board; query: LeaderboardQuery; rows: readonly LeaderboardRow[] }): string {
   const { board, query, rows } = options;
-  const [rankColumn, ...metricColumns] = COLUMNS;
+  const [rankColumn, mainColumn, ...otherColumns] = COLUMNS;
   const out: string[] = [];
-  // The table is wide on purpose (every metric is sortable): it scrolls sideways on a phone.
+  // Wide on purpose (every metric is sortable): it scrolls sideways under the sticky columns.
   out.push(
-    '<div class="relative overflow-x-auto rounded border border-stone-200 bg-white" tabindex="0" role="region" aria-labelledby="board-title">',
-    '<table class="min-w-full whitespace-nowrap text-right text-sm tabular-nums [&_td]:px-3 [&_td]:py-1.5 [&_th]:px-3" data-testid="leaderboard-table">',
+    TABLE_CSS,
+    '<div id="leaderboard-table" class="lb-wrap relative overflow-x-auto rounded border border-stone-200 bg-white" tabindex="0" role="region" aria-labelledby="board-title">',
+    '<table class="lb-table min-w-full whitespace-nowrap text-right text-sm tabular-nums [&_td]:px-3 [&_td]:py-1.5 [&_th]:px-3" data-testid="leaderboard-table">',
     '<thead class="border-b border-stone-300 bg-stone-100 text-xs text-stone-700"><tr>',
-    sortHeader(rankColumn, query),
-    '<th scope="col" class="py-2 text-left">Participant</th>',
-    ...metricColumns.map((c) => sortHeader(c, query)),
-    board === "private" ? '<th scope="col" class="py-2">Public score</th>' : "",
-    '<th scope="col" class="py-2">Change</th></tr></thead><tbody class="divide-y divide-stone-100">',
+    sortHeader(rankColumn, query, "lb-s lb-c1"),
+    '<th scope="col" class="lb-s lb-c2 py-2 text-left">Participant</th>',
+    sortHeader(mainColumn, query, "lb-s lb-c3"),
+    ...otherColumns.map((c) => sortHeader(c, query, "")),
+    board === "private" ? '<th scope="col" class="py-2" data-col="publicMain">Public score</th>' : "",
+    '<th scope="col" class="py-2" data-col="change">Change</th></tr></thead><tbody class="divide-y divide-stone-100">',
   );
   for (const r of rows) {
     const baseline = r.kind === "baseline";
     out.push(
-      `<tr data-kind="${r.kind}"${baseline ? ' class="bg-sky-50"' : ""}>`,
-      `<td class="font-semibold">${r.rank ?? '<span aria-label="no rank (baseline)">—</span>'}</td>`,
-      `<th scope="row" class="py-1.5 text-left font-medium"><span class="inline-block max-w-[14rem] truncate align-bottom" title="${escapeHtml(r.name)}">${escapeHtml(r.name)}</span>`,
-      baseline ? '<span class="ml-2 rounded bg-sky-700 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white">Baseline</span>' : "",
-      "</th>",
-      ...metricColumns.map((c) => `<td${c.key === "main" ? ' class="font-semibold"' : ""}>${metricCell(r, c.key)}</td>`),
-      board === "private" ? `<td class="text-stone-600">${formatScore(r.publicMain)}</td>` : "",
-      `<td>${rankChange(r.rankChange)}</td></tr>`,
+      `<tr data-kind="${r.kind}"${r.rank === null ? "" : ` id="${rowAnchor(r.rank)}" data-rank="${r.rank}"`}${baseline ? ' class="bg-sky-50"' : ""}>`,
+      `<td class="lb-s lb-c1 font-semibold">${r.rank ?? '<span aria-label="no rank (baseline)">—</span>'}</td>`,
+      `<th scope="row" class="lb-s lb-c2 py-1.5 text-left font-medium"><span class="lb-who"><span class="lb-name" title="${escapeHtml(r.name)}">${escapeHtml(r.name)}</span>`,
+      baseline ? '<span class="flex-none rounded bg-sky-700 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white">Baseline</span>' : "",
+      "</span></th>",
+      `<td class="lb-s lb-c3 font-semibold">${metricCell(r, mainColumn.key)}</td>`,
+      ...otherColumns.map((c) => `<td${colAttr(c.key)}>${metricCell(r, c.key)}</td>`),
+      board === "private" ? `<td class="text-stone-600" data-col="publicMain">${formatScore(r.publicMain)}</td>` : "",
+      `<td data-col="change">${rankChange(r.rankChange)}</td></tr>`,
     );
   }
   out.push("</tbody></table></div>");

@@ -5,7 +5,11 @@ import { isAppError } from "@/lib/errors/app-error";
 import { leaderboardFromSnapshot, parseLeaderboardQuery, type LeaderboardQuery, type LeaderboardWithSeries } from "@/lib/leaderboard/get-leaderboard";
 import { getLeaderboardSnapshot } from "@/lib/leaderboard/get-leaderboard-snapshot";
 import { paginateLeaderboardRows } from "@/lib/leaderboard/paginate-leaderboard-rows";
-import { boardTableHtml } from "./board-table-html";
+import { findCompetitorStanding, type CompetitorStanding } from "@/lib/leaderboard/find-competitor-standing";
+import { getCurrentUser } from "@/lib/auth/get-current-user";
+import { plural } from "@/lib/format/plural";
+import { boardTableHtml, OPTIONAL_COLUMNS, rowAnchor } from "./board-table-html";
+import { ColumnPicker } from "./column-picker";
 import { formatScore, formatUtc, leaderboardHref } from "./leaderboard-format";
 import { ScoreChart } from "./score-chart";
 
@@ -44,6 +48,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     boardTableHtml({ board: lb.board, query, rows: page.rows }),
   );
   const apiQuery = leaderboardHref(query).replace("/leaderboard", "");
+  // The viewer's own row is marked per request, on top of the shared cached HTML: a style rule
+  // naming their row's anchor, never a change to the string every visitor gets.
+  const user = await getCurrentUser();
+  const standing = user ? findCompetitorStanding({ cached, query, userId: user.id }) : null;
 
   return (
     <div className="space-y-8">
@@ -96,9 +104,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           </p>
         ) : (
           <>
+            {user && <WhereYouStand standing={standing} query={query} />}
+            <ColumnPicker columns={OPTIONAL_COLUMNS.filter((c) => c.key !== "publicMain" || lb.board === "private")} />
             <div dangerouslySetInnerHTML={{ __html: tableHtml }} />
             <p className="text-xs text-stone-500">
-              {page.participantCount.toLocaleString("en")} participants. Entries: scored submissions plus those refused because of
+              {plural(page.participantCount, "participant")}. Entries: scored submissions plus those refused because of
               the file (failures on our side are not counted). {lb.board === "public" ? "Rank change: since 24 hours ago." : "Rank change: private rank against public rank."}{" "}
               Updated {formatUtc(lb.generatedAt)}.
             </p>
@@ -113,7 +123,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <figure className="rounded border border-stone-200 bg-white p-3">
             <ScoreChart series={lb.series} />
             <figcaption className="mt-2 text-xs text-stone-600">
-              The best public score so far of the top {lb.series.participants.length} participants
+              The best public score so far of the top {plural(lb.series.participants.length, "participant")}
               {lb.series.baselines.length > 0 && "; dashed lines are the baselines"}. Leader:{" "}
               {lb.series.participants[0].name} with {formatScore(lb.series.participants[0].points.at(-1)?.score)}.
             </figcaption>
@@ -121,6 +131,36 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         </section>
       )}
     </div>
+  );
+}
+
+function WhereYouStand({ standing, query }: { standing: CompetitorStanding | null; query: LeaderboardQuery }) {
+  if (!standing) {
+    return (
+      <p className="text-sm text-stone-600" data-testid="where-you-stand">
+        You are not on this board yet: your best scored submission will show here.
+      </p>
+    );
+  }
+  const anchor = rowAnchor(standing.rank);
+  // The rank is a number and the anchor a fixed pattern: nothing from a user reaches this CSS.
+  const css =
+    `#${anchor}>*{background:#fef3c7 !important}` +
+    `#${anchor}>.lb-c1{box-shadow:inset 4px 0 0 #d97706}` +
+    `#${anchor} .lb-who::after{content:"you";flex:none;border-radius:.25rem;background:#92400e;color:#fff;padding:0 .375rem;font-size:10px;font-weight:600;text-transform:uppercase}`;
+  return (
+    <>
+      <style>{css}</style>
+      <p className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm" data-testid="where-you-stand">
+        <span>
+          You are <strong>rank {standing.rank}</strong> of {plural(standing.participantCount, "participant")}
+          {standing.main !== null && <> with {formatScore(standing.main)}</>}.
+        </span>
+        <a href={`${leaderboardHref({ ...query, page: standing.page })}#${anchor}`} className="inline-flex min-h-6 items-center font-medium underline hover:text-stone-900" data-testid="jump-to-me">
+          Jump to my row{standing.page > 1 ? ` (page ${standing.page})` : ""}
+        </a>
+      </p>
+    </>
   );
 }
 

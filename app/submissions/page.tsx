@@ -24,7 +24,7 @@ export default async function MySubmissionsPage() {
   const pending = submissions.some((s) => isPending(s.status));
   return (
     <div className="space-y-6">
-      <AutoRefresh active={pending} />
+      <AutoRefresh active={pending} watchIds={submissions.filter((s) => isPending(s.status)).map((s) => s.id)} />
       <section aria-labelledby="title" className="flex flex-wrap items-end justify-between gap-4">
         <div className="space-y-2">
           <h1 id="title" className="text-3xl font-bold tracking-tight">My submissions</h1>

@@ -9,6 +9,9 @@ import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import { formatBytes } from "@/lib/format/format-bytes";
 import { EXACT_SCORES } from "@/lib/phases/score-policy";
+import type { CompetitorStanding } from "@/lib/leaderboard/find-competitor-standing";
+import { getCompetitorStanding } from "@/lib/leaderboard/get-competitor-standing";
+import { plural } from "@/lib/format/plural";
 import { getSubmissionForUser } from "@/lib/submissions/get-submission-for-user";
 import { toPublicScoresView, type PublicScoresView } from "@/lib/submissions/public-scores-view";
 import { isPending, type SubmissionDetail } from "@/lib/submissions/submission-views";
@@ -48,10 +51,12 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const user = await requirePageUser(`/submissions/${encodeURIComponent(id)}`);
   const s = await loadOnce(id, user);
   const pending = isPending(s.status);
+  // The owner's place on the public board, in the numbers the board shows (score policy).
+  const standing = s.isOwner && s.status === "scored" && !s.isBaseline ? await getCompetitorStanding({ db: getDb(), userId: user.id }) : null;
 
   return (
     <div className="space-y-8">
-      <AutoRefresh active={pending} />
+      <AutoRefresh active={pending} watchIds={[s.id]} />
       <nav aria-label="Breadcrumb" className="text-sm">
         <Link href="/submissions" className="text-stone-600 underline hover:text-stone-900">My submissions</Link>
       </nav>
@@ -117,6 +122,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       )}
 
       {s.publicScores && <Scores title="Public test part" scores={s.publicScores} idPrefix="public" />}
+      {standing && <Standing standing={standing} />}
       {s.privateRevealed && s.privateScores && (
         <Scores title="Private test part (revealed)" scores={toPublicScoresView({ scores: s.privateScores, policy: EXACT_SCORES, shown: undefined })} idPrefix="private" />
       )}
@@ -133,6 +139,43 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
         </section>
       )}
     </div>
+  );
+}
+
+function gapText(gap: number | null, ahead: string, behind: string): string {
+  if (gap === null) return "not comparable";
+  if (gap === 0) return "level";
+  return `${Math.abs(gap).toFixed(4)} ${gap > 0 ? ahead : behind}`;
+}
+
+function Standing({ standing }: { standing: CompetitorStanding }) {
+  const href = `/leaderboard${standing.page > 1 ? `?page=${standing.page}` : ""}#rank-${standing.rank}`;
+  return (
+    <section aria-labelledby="standing" className="space-y-2" data-testid="standing">
+      <h2 id="standing" className="text-xl font-semibold">Where you stand</h2>
+      <p className="text-sm text-stone-700">
+        On the public leaderboard your best entry ranks <strong>{standing.rank}</strong> of {plural(standing.participantCount, "participant")}
+        {standing.main !== null && <> with {formatScore(standing.main)}</>}.{" "}
+        <a href={href} className="underline hover:text-stone-900">See it on the leaderboard</a>
+      </p>
+      <table className="text-sm tabular-nums">
+        <caption className="sr-only">Gaps to the leader and to the baselines, public scores as the leaderboard shows them</caption>
+        <tbody className="divide-y divide-stone-100">
+          <tr>
+            <th scope="row" className="py-1 pr-4 text-left font-medium">Leader{standing.rank === 1 ? " (you)" : `: ${standing.leader.name}`}</th>
+            <td className="py-1 pr-4 text-right">{formatScore(standing.leader.main)}</td>
+            <td className="py-1" data-testid="gap-leader">{standing.rank === 1 ? "you lead" : gapText(standing.gapToLeader === null ? null : -standing.gapToLeader, "ahead", "behind")}</td>
+          </tr>
+          {standing.baselines.map((b) => (
+            <tr key={b.name}>
+              <th scope="row" className="py-1 pr-4 text-left font-medium">Baseline: {b.name}</th>
+              <td className="py-1 pr-4 text-right">{formatScore(b.main)}</td>
+              <td className="py-1">{gapText(b.gap, "ahead", "behind")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
