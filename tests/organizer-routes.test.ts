@@ -91,7 +91,7 @@ describeEachEngine("organizer routes", (t) => {
     ["POST reinstate", () => reinstate.POST(new Request(`${BASE}/submissions/x/reinstate`, json({})), params(submissionId))],
     ["PATCH phase", () => phases.PATCH(new Request(`${BASE}/phases/x`, { ...json({ dailyLimit: 4 }), method: "PATCH" }), params(phaseId))],
     ["GET downloads", () => downloads.GET(new Request(`${BASE}/downloads`))],
-    ["GET labels", () => labels.GET()],
+    ["GET labels", () => labels.GET(new Request(`${BASE}/labels`))],
   ];
 
   describe("access", () => {
@@ -115,13 +115,13 @@ describeEachEngine("organizer routes", (t) => {
 
   it("the labels route gives organizers the hidden labels and participants nothing of them", async () => {
     session.user = participant;
-    const refused = await labels.GET();
+    const refused = await labels.GET(new Request(`${BASE}/labels`));
     const refusedText = await refused.text();
     expect(refused.status).toBe(403);
     for (const row of fixture.labels.slice(0, 20)) expect(refusedText).not.toContain(row.Image_Id);
 
     session.user = organizer;
-    const res = await labels.GET();
+    const res = await labels.GET(new Request(`${BASE}/labels`));
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(res.headers.get("content-disposition")).toContain("attachment");
     const lines = (await res.text()).trim().split("\n");
