@@ -137,9 +137,10 @@ export default async function ExplorePage({ searchParams }: { searchParams: Prom
                         <span
                           key={a}
                           title={`${TITLES[a]}: ${p.labels[a]}`}
-                          className={p.labels[a] === NA ? "rounded bg-stone-100 px-1 text-stone-400" : "rounded bg-teal-50 px-1 text-teal-900"}
+                          className={p.labels[a] === NA ? "rounded bg-stone-100 px-1 text-stone-700" : "rounded bg-teal-50 px-1 text-teal-900"}
                         >
-                          {p.labels[a]}
+                          {/* A bare "n/a" does not say which attribute is unknown; the values do. */}
+                          {p.labels[a] === NA ? `${TITLES[a]}: n/a` : p.labels[a]}
                         </span>
                       ))}
                     </p>
