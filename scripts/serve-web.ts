@@ -8,6 +8,8 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { stampSocketAddress } from "../lib/http/client-address";
+import { createAnonymousResponseCache } from "../lib/http/anonymous-response-cache";
+import { leaderboardCacheGeneration } from "../lib/http/anonymous-response-cache-generation";
 import { restoreDeclaredContentLength } from "../lib/http/declared-content-length";
 import { getDb } from "../lib/db/client";
 import { env } from "../lib/env";
@@ -31,6 +33,12 @@ async function main() {
   // parent process (npm start) over IPC.
   setQueueDepthSource(() => countJobsByState({ db: getDb() }));
   const metricsToken = env().METRICS_TOKEN;
+  // Visitors without a session get the public pages from a ~1 s cache emptied with the
+  // leaderboard snapshot: a reveal-day burst costs one render per page (anonymous-response-cache.ts).
+  const anonymousCache = createAnonymousResponseCache({
+    paths: ["/", "/leaderboard", "/api/leaderboard", "/api/leaderboard/csv"],
+    generation: leaderboardCacheGeneration({ db: getDb }),
+  });
   const server = http.createServer((request, response) => {
     if (isMetricsPath(request.url)) {
       void serveMetrics(request, response, { token: metricsToken, others: () => parentMetrics() });
@@ -44,7 +52,7 @@ async function main() {
     stampSocketAddress(request);
     // Downloads declare their length; Next.js would send them chunked without it.
     restoreDeclaredContentLength(response);
-    runWithRequestId(requestId, () => handle(request, response)).catch((error: unknown) => {
+    runWithRequestId(requestId, () => anonymousCache.handle(request, response, () => handle(request, response))).catch((error: unknown) => {
       log.error({ requestId, err: error }, "request failed");
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
       response.end("Internal Server Error");
