@@ -4,6 +4,7 @@ import { requirePageUser } from "@/lib/auth/require-page-user";
 import { getDb } from "@/lib/db/client";
 import { formatBytes } from "@/lib/format/format-bytes";
 import { getUploadSettings } from "@/lib/submissions/get-upload-settings";
+import { listSubmissionHashes } from "@/lib/submissions/list-submission-hashes";
 import { manifestTemplate } from "@/lib/submissions/manifest-template";
 import { PREDICTIONS_CSV_HEADER } from "@/lib/submissions/create-submission-input";
 import { getTermsStatus } from "@/lib/terms/get-terms-status";
@@ -20,6 +21,7 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
   const settings = await getUploadSettings({ db: getDb(), userId: user.id, role: user.role });
   // Uploads need a confirmed address and the current terms (lib/submissions/create-submission.ts checks again).
   const terms = user.role === "organizer" ? null : await getTermsStatus({ db: getDb(), userId: user.id });
+  const earlier = (await listSubmissionHashes({ db: getDb(), userId: user.id })).map((e) => ({ sha256: e.sha256, fileName: e.fileName, createdAt: e.createdAt.toISOString(), id: e.id }));
   const outOfQuota = settings.quota.remaining !== null && settings.quota.remaining <= 0;
   return (
     <div className="max-w-2xl space-y-6">
@@ -54,6 +56,7 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
           maxCsvBytes={settings.maxCsvBytes}
           maxModelBytes={settings.maxModelBytes}
           manifestTemplate={manifestTemplate()}
+          earlierUploads={earlier}
           disabledReason={outOfQuota ? "You have no submissions left today. The limit resets at 00:00 UTC." : undefined}
         />
       )}

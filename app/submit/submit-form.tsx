@@ -16,6 +16,13 @@ interface ServerError {
   details?: Problem[];
 }
 
+interface EarlierUpload {
+  sha256: string;
+  fileName: string;
+  createdAt: string;
+  id: string;
+}
+
 type Phase = { step: "idle" } | { step: "uploading"; fraction: number } | { step: "checking" };
 
 /**
@@ -31,6 +38,8 @@ export function SubmitForm(props: {
   maxModelBytes: number;
   manifestTemplate: string;
   disabledReason?: string;
+  /** Hashes of the user's earlier uploads: the same file again is worth a warning. */
+  earlierUploads?: readonly EarlierUpload[];
 }) {
   const router = useRouter();
   const ids = useId();
@@ -41,6 +50,10 @@ export function SubmitForm(props: {
   const [manifest, setManifest] = useState(props.manifestTemplate);
   const [serverError, setServerError] = useState<ServerError | null>(null);
   const [phase, setPhase] = useState<Phase>({ step: "idle" });
+  const [duplicate, setDuplicate] = useState<EarlierUpload | null>(null);
+  const [duplicateOk, setDuplicateOk] = useState(false);
+  // A 401 (the session ended in another tab): the file stays in state while the user signs in.
+  const [needsSignIn, setNeedsSignIn] = useState(false);
   const errorsRef = useRef<HTMLDivElement>(null);
   const kind = file ? inferSubmissionKind(file.name) : undefined;
   // The server's answer is read out and focused, so keyboard and screen-reader users land on it.
@@ -56,10 +69,16 @@ export function SubmitForm(props: {
     setServerError(null);
     setProblems([]);
     setNotes([]);
+    setDuplicate(null);
+    setDuplicateOk(false);
     if (!picked) return;
-    const result = await checkUploadFile({ file: picked, testCount: props.testCount, maxCsvBytes: props.maxCsvBytes, maxModelBytes: props.maxModelBytes });
+    const [result, hash] = await Promise.all([
+      checkUploadFile({ file: picked, testCount: props.testCount, maxCsvBytes: props.maxCsvBytes, maxModelBytes: props.maxModelBytes }),
+      sha256Hex(picked),
+    ]);
     setProblems(result.problems);
     setNotes(result.notes);
+    setDuplicate((hash && props.earlierUploads?.find((e) => e.sha256 === hash)) || null);
   }
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -73,6 +92,11 @@ export function SubmitForm(props: {
       errorsRef.current?.focus();
       return;
     }
+    if (duplicate && !duplicateOk) {
+      document.getElementById(`${ids}-duplicate-ok`)?.focus();
+      return;
+    }
+    setNeedsSignIn(false);
     let manifestHeader: string | undefined;
     if (showManifest) {
       try {
@@ -105,6 +129,11 @@ export function SubmitForm(props: {
         return;
       }
       setPhase({ step: "idle" });
+      if (xhr.status === 401) {
+        setNeedsSignIn(true);
+        setServerError({ message: "You are signed out (the session ended, perhaps in another tab). Your file and description are kept here: sign in, then press Submit again." });
+        return;
+      }
       setServerError(body.error ?? { message: `The upload failed (HTTP ${xhr.status}). Please try again.` });
     };
     xhr.onerror = () => {
@@ -155,6 +184,20 @@ export function SubmitForm(props: {
         )}
       </div>
 
+      {duplicate && problems.length === 0 && (
+        <div role="status" className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950" data-testid="duplicate-warning">
+          <p>
+            You already submitted this exact file (same SHA-256) on {duplicate.createdAt.slice(0, 16).replace("T", " ")} UTC as{" "}
+            <a href={`/submissions/${duplicate.id}`} className="underline">{duplicate.fileName}</a>. Submitting it again uses one of your
+            daily submissions and gives the same score.
+          </p>
+          <label htmlFor={`${ids}-duplicate-ok`} className="flex min-h-6 items-center gap-2">
+            <input id={`${ids}-duplicate-ok`} type="checkbox" className="size-4" checked={duplicateOk} onChange={(e) => setDuplicateOk(e.target.checked)} />
+            Submit it again anyway
+          </label>
+        </div>
+      )}
+
       {showManifest && (
         <div className="space-y-1">
           <label htmlFor={`${ids}-manifest`} className="block text-sm font-medium">Manifest (manifest.json)</label>
@@ -196,6 +239,14 @@ export function SubmitForm(props: {
       {headline && (
         <div ref={errorsRef} tabIndex={-1} role="alert" className="space-y-2 rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900 focus:outline-none focus:ring-2 focus:ring-red-500" data-testid="upload-errors">
           <p className="font-medium">{headline}</p>
+          {needsSignIn && (
+            <p>
+              <a href="/sign-in?callbackUrl=%2Fsubmit" target="_blank" rel="noopener" className="font-semibold underline" data-testid="sign-in-again">
+                Sign in (opens a new tab)
+              </a>{" "}
+              &mdash; this tab keeps {file ? <>&ldquo;{file.name}&rdquo;</> : "your form"}; come back to it afterwards.
+            </p>
+          )}
           {shownProblems.length > 0 && (
             <ul className="max-h-80 list-disc space-y-1 overflow-y-auto pl-5">
               {shownProblems.map((p, i) => (
@@ -222,7 +273,7 @@ export function SubmitForm(props: {
 
       <button
         type="submit"
-        disabled={busy || props.disabledReason !== undefined}
+        disabled={busy || props.disabledReason !== undefined || (duplicate !== null && !duplicateOk)}
         className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2 disabled:opacity-60 sm:w-auto"
       >
         {busy ? "Submitting…" : "Submit"}
@@ -230,6 +281,20 @@ export function SubmitForm(props: {
       <p className="text-xs text-stone-500">Expected CSV header: <code>{PREDICTIONS_CSV_HEADER}</code></p>
     </form>
   );
+}
+
+/**
+ * The file's SHA-256 in hex, as the server records it; null where Web Crypto is unavailable
+ * (a page served over plain http from another host), which only skips the duplicate warning.
+ */
+async function sha256Hex(file: File): Promise<string | null> {
+  if (typeof crypto === "undefined" || !crypto.subtle) return null;
+  try {
+    const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  } catch {
+    return null;
+  }
 }
 
 /** Base64 of the UTF-8 bytes (btoa alone only takes Latin-1). */
