@@ -1,0 +1,92 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { describeEachEngine } from "../../test-support/test-db";
+import { addEntry, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { isAppError } from "../errors/app-error";
+import { leaderboardFromSnapshot } from "../leaderboard/get-leaderboard";
+import { getLeaderboardSnapshot } from "../leaderboard/get-leaderboard-snapshot";
+import { createAnonymousResponseCache } from "./anonymous-response-cache";
+import { leaderboardCacheGeneration } from "./anonymous-response-cache-generation";
+
+/**
+ * The cache as scripts/serve-web.ts wires it, in front of a stand-in for the leaderboard page that
+ * renders as the page does (the shared snapshot cache with its default freshness; the private
+ * board asked for before the reveal shows the public one). A reveal or a new score must reach
+ * visitors as soon as the snapshot knows it, and once one answer shows the revealed board no
+ * cached answer may still show the old one.
+ */
+describeEachEngine("anonymous response cache and the leaderboard snapshot", (t) => {
+  let datasetId: string;
+  let server: http.Server | undefined;
+
+  beforeEach(async () => {
+    await t.db.score.deleteMany();
+    await t.db.submission.deleteMany();
+    await t.db.user.deleteMany();
+    await t.db.phase.deleteMany();
+    await t.db.dataset.deleteMany();
+    datasetId = (await createLeaderboardDataset({ db: t.db })).id;
+  });
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  async function serve(): Promise<{ get(path: string): Promise<string>; renders(): number }> {
+    let renders = 0;
+    const cache = createAnonymousResponseCache({
+      paths: ["/", "/leaderboard"],
+      // Only a change of generation can empty it within the test.
+      ttlMs: 600_000,
+      // Asks the database on every request (the server uses 250 ms): the test waits for no clock.
+      generation: leaderboardCacheGeneration({ db: () => t.db, maxAgeMs: 0 }),
+    });
+    server = http.createServer((request, response) => {
+      void cache.handle(request, response, async () => {
+        renders += 1;
+        const cached = await getLeaderboardSnapshot({ db: t.db });
+        let lb;
+        try {
+          lb = leaderboardFromSnapshot(cached, { board: "private", sort: "rank", dir: "asc" });
+        } catch (error) {
+          if (!isAppError(error) || error.code !== "forbidden") throw error;
+          lb = leaderboardFromSnapshot(cached, { board: "public", sort: "rank", dir: "asc" });
+        }
+        response.setHeader("content-type", "text/plain");
+        response.end(`${lb.board}: ${lb.rows.map((r) => r.name).join(", ")}`);
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { get: async (path) => (await fetch(base + path)).text(), renders: () => renders };
+  }
+
+  it("shows visitors the revealed private board as soon as the snapshot has it, on every cached page at once", async () => {
+    const db = t.db;
+    const now = Date.now();
+    await db.phase.create({ data: { name: "Main", startsAt: new Date(now - 86_400_000), endsAt: new Date(now + 86_400_000), dailyLimit: 5 } });
+    const [ann, bob] = await Promise.all(["Ann", "Bob"].map((name) => createParticipant({ db, name })));
+    await addEntry({ db, datasetId, userId: ann.id, createdAt: new Date(now - 3_600_000), publicMain: 0.8, privateMain: 0.6, isFinal: true });
+    await addEntry({ db, datasetId, userId: bob.id, createdAt: new Date(now - 3_500_000), publicMain: 0.7, privateMain: 0.9, isFinal: true });
+    const site = await serve();
+
+    expect(await site.get("/leaderboard")).toBe("public: Ann, Bob");
+    expect(await site.get("/")).toBe("public: Ann, Bob");
+    expect(await site.get("/leaderboard")).toBe("public: Ann, Bob");
+    expect(site.renders()).toBe(2);
+
+    await db.phase.updateMany({ data: { privateRevealed: true } });
+    // The first answers may still come from the old snapshot while it reloads in the background...
+    await vi.waitFor(async () => expect(await site.get("/leaderboard")).toBe("private: Bob, Ann"), { timeout: 10_000, interval: 20 });
+    // ... but from then on no cached page shows the public board, not even one cached before.
+    expect(await site.get("/")).toBe("private: Bob, Ann");
+    expect(await site.get("/leaderboard")).toBe("private: Bob, Ann");
+
+    // A new score empties the cache the same way.
+    const cat = await createParticipant({ db, name: "Cat" });
+    await addEntry({ db, datasetId, userId: cat.id, createdAt: new Date(), publicMain: 0.5, privateMain: 0.95, isFinal: true });
+    await vi.waitFor(async () => expect(await site.get("/")).toBe("private: Cat, Bob, Ann"), { timeout: 10_000, interval: 20 });
+    expect(await site.get("/leaderboard")).toBe("private: Cat, Bob, Ann");
+  });
+});
