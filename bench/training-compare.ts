@@ -18,7 +18,6 @@ import { selectTrainingBackend } from "../lib/ml/select-backend";
 
 const PYTHON = "/usr/bin/python3";
 const TORCH_SCRIPT = path.join(__dirname, "training-pytorch.py");
-const THREADS = 2;
 
 export type TrainingPath = "onnxruntime" | "wasm" | "pytorch";
 
@@ -30,6 +29,7 @@ export interface CompareRow {
   imagesPerSecond: number;
   bestImagesPerSecond: number;
   imagesPerCpuSecond: number;
+  threads: number;
   loadAverage: number;
 }
 
@@ -81,7 +81,10 @@ async function timeSteps(batch: number, steps: number, warmup: number, step: () 
   return { imagesPerSecond: (batch * steps) / times.reduce((a, b) => a + b, 0), bestImagesPerSecond: batch / Math.min(...times), imagesPerCpuSecond: (batch * steps) / cpuSeconds };
 }
 
-export async function compareTrainingPaths(options: { rounds: number; steps: number; warmup: number; paths?: string[]; models?: string[]; jsonOut?: string }) {
+export async function compareTrainingPaths(options: { rounds: number; steps: number; warmup: number; threads?: number; paths?: string[]; models?: string[]; jsonOut?: string }) {
+  // Threads of onnxruntime and PyTorch, and wasm workers (one thread each). 1 compares the
+  // kernels without the cross-core synchronisation that a loaded machine punishes.
+  const THREADS = options.threads ?? 2;
   const hasTorch = torchAvailable();
   const paths = (options.paths ?? ["onnxruntime", "wasm", "pytorch"]).filter((p): p is TrainingPath => {
     if (p === "pytorch" && !hasTorch) {
@@ -139,6 +142,7 @@ export async function compareTrainingPaths(options: { rounds: number; steps: num
             path: p,
             round,
             batch: c.batch,
+            threads: THREADS,
             imagesPerSecond: measured.imagesPerSecond,
             bestImagesPerSecond: measured.bestImagesPerSecond,
             imagesPerCpuSecond: measured.imagesPerCpuSecond,

@@ -5,9 +5,9 @@
  * Trains the reference CNN (batch 64) and the cnn baseline's model (batch 128) on random data
  * with Adam and three softmax heads on each training path, in the same run:
  *   - `onnxruntime`: the ONNX training engine (lib/ml/onnx-training: one step graph in
- *     onnxruntime-node, 2 intra-op threads, Adam in JavaScript),
- *   - `wasm`: tfjs wasm with our kernels, data parallel over 2 worker threads (the old path),
- *   - `pytorch`: PyTorch on the CPU with 2 threads (bench/training-pytorch.py), when
+ *     onnxruntime-node, --threads intra-op threads, Adam in JavaScript),
+ *   - `wasm`: tfjs wasm with our kernels, data parallel over --threads worker threads (the old path),
+ *   - `pytorch`: PyTorch on the CPU with --threads threads (bench/training-pytorch.py), when
  *     /usr/bin/python3 has torch.
  * The paths are interleaved (A B C A B C ...) round by round, so a change in the machine's load
  * hits every path alike; the ratios are taken per round and their median printed, in images/s
@@ -55,6 +55,7 @@ async function compareMain() {
     rounds: option("rounds", 3),
     steps: option("steps", 4),
     warmup: option("warmup", 2),
+    threads: option("threads", 2),
     paths: listOption("paths"),
     models: listOption("models"),
     jsonOut,

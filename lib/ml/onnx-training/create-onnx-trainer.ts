@@ -22,6 +22,12 @@ export interface OnnxTrainerOptions {
   state?: NetworkState;
   /** onnxruntime intra-op threads (default 2: the machines we train on have two cores). */
   threads?: number;
+  /**
+   * Let onnxruntime's idle threads spin between operators (default false). Spinning gains a few
+   * percent on an idle machine and loses up to half the throughput on a shared one, where a
+   * spinning thread burns the time slice the other thread needs (docs/decisions/0010).
+   */
+  spin?: boolean;
   adam?: AdamOptions;
   /** Running statistics: running = m * running + (1 - m) * batch (default 0.99, Keras's). */
   batchNormMomentum?: number;
@@ -81,18 +87,21 @@ export interface OnnxTrainer {
   close(): Promise<void>;
 }
 
-const sessionOptions = (threads: number): ort.InferenceSession.SessionOptions => ({
+const sessionOptions = (threads: number, spin: boolean): ort.InferenceSession.SessionOptions => ({
   intraOpNumThreads: threads,
   interOpNumThreads: 1,
   executionMode: "sequential",
   graphOptimizationLevel: "all",
   logSeverityLevel: 3,
+  // session.intra_op.allow_spinning
+  extra: { session: { intra_op: { allow_spinning: spin ? "1" : "0" } } },
 });
 
 export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<OnnxTrainer> {
   const { spec } = options;
   const layout = describeNetwork(spec);
   const threads = options.threads ?? 2;
+  const spin = options.spin ?? false;
   const momentum = options.batchNormMomentum ?? 0.99;
   const state = options.state ? copyState(options.state) : initParameters({ spec, seed: options.seed });
   const adam = createAdam(options.adam);
@@ -104,7 +113,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   const sessionFor = (n: number) => {
     let s = sessions.get(n);
     if (!s) {
-      s = ort.InferenceSession.create(buildTrainingGraph({ spec, batchSize: n }).bytes, sessionOptions(threads));
+      s = ort.InferenceSession.create(buildTrainingGraph({ spec, batchSize: n }).bytes, sessionOptions(threads, spin));
       sessions.set(n, s);
     }
     return s;
@@ -190,7 +199,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
       return { loss: result.loss, losses: result.losses, timing: { runMs, jsMs: feedMs + performance.now() - t0 } };
     },
     async createPredictor() {
-      const session = await ort.InferenceSession.create(buildInferenceGraph({ spec, state }), sessionOptions(threads));
+      const session = await ort.InferenceSession.create(buildInferenceGraph({ spec, state }), sessionOptions(threads, spin));
       return {
         async predict(x, count) {
           const out = await session.run({ [INFERENCE_INPUT]: new ort.Tensor("float32", x.subarray(0, count * perImage), [count, H, W, C]) });
