@@ -157,7 +157,7 @@ describeEachEngine("organizer console", (t) => {
         expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
         expect(res.headers.get("content-disposition")).toBe(`attachment; filename="tiny-portraits-${name}.csv"`);
         const text = await res.text();
-        const rows = parse(text, { columns: true }) as Record<string, string>[];
+        const rows = parse<Record<string, string>>(text, { columns: true });
         expect(text.split("\n")[0]).toMatch(/^id,/);
         for (const row of rows) for (const cell of Object.values(row)) expect(cell, `${name}: ${cell}`).not.toMatch(/^[=+@\t\r]/);
         if (name === "participants") expect(rows.find((r) => r.id === participant.id)).toMatchObject({ name: "'=HYPERLINK(1)", email: "'=cmd@example.test", terms_version: "2026-01", submissions: "1" });
@@ -181,7 +181,7 @@ describeEachEngine("organizer console", (t) => {
       expect(labels.status).toBe(200);
       await labels.text();
       const res = await exportRoute.GET(new Request(`${BASE}/export/audit.csv?action=labels.export`), { params: Promise.resolve({ file: "audit.csv" }) });
-      const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+      const rows = parse<Record<string, string>>(await res.text(), { columns: true });
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ actor: organizer.email, action: "labels.export", target_type: "labels" });
       expect(JSON.parse(rows[0].details)).toEqual({ rows: fixture.labels.length });

@@ -1,4 +1,5 @@
 import { requirePageOrganizer } from "@/lib/auth/require-page-user";
+import { ConsoleNav } from "./console-nav";
 
 /**
  * The organizer check runs here, outside loading.tsx's Suspense boundary, so a participant still
@@ -8,5 +9,10 @@ import { requirePageOrganizer } from "@/lib/auth/require-page-user";
  */
 export default async function OrganizerLayout({ children }: { children: React.ReactNode }) {
   await requirePageOrganizer("/organizer");
-  return children;
+  return (
+    <>
+      <ConsoleNav />
+      {children}
+    </>
+  );
 }

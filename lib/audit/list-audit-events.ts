@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { type z } from "zod";
 import type { Db, Prisma } from "../db/client";
 import { pageById } from "../csv/stream-csv";
 import { DateRange, PageQuery, TextFilter, createdAtRange, type ListPage } from "../organizer/organizer-list-query";
@@ -37,7 +37,7 @@ function whereOf(q: Partial<AuditQuery>): Prisma.AuditEventWhereInput {
 
 /** The audit trail, newest first, one page. */
 export async function listAuditEvents(options: { db: Db; query?: Partial<AuditQuery> }): Promise<ListPage<AuditEventRow>> {
-  const q = AuditQuery.parse({}) as AuditQuery;
+  const q = AuditQuery.parse({});
   const query = { ...q, ...options.query };
   const where = whereOf(query);
   const [rows, total] = await Promise.all([

@@ -40,7 +40,7 @@ const toRow = (r: Prisma.DownloadLogGetPayload<{ include: typeof INCLUDE }>): Do
 
 /** The download log (the licence's record of who got the images), newest first, one page. */
 export async function listDownloadLogPage(options: { db: Db; query?: Partial<DownloadsQuery> }): Promise<ListPage<DownloadRow>> {
-  const query = { ...(DownloadsQuery.parse({}) as DownloadsQuery), ...options.query };
+  const query = { ...(DownloadsQuery.parse({})), ...options.query };
   const where = whereOf(query);
   const [rows, total] = await Promise.all([
     options.db.downloadLog.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),

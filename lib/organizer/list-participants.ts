@@ -56,7 +56,7 @@ type UserBase = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
 
 /** Participants (not organizers), newest accounts first, one page, with their activity figures. */
 export async function listParticipants(options: { db: Db; query?: Partial<ParticipantsQuery> }): Promise<ListPage<ParticipantRow>> {
-  const query = { ...(ParticipantsQuery.parse({}) as ParticipantsQuery), ...options.query };
+  const query = { ...(ParticipantsQuery.parse({})), ...options.query };
   const where = whereOf(query);
   const [users, total] = await Promise.all([
     options.db.user.findMany({ where, select: USER_SELECT, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),

@@ -67,7 +67,7 @@ const toRow = (r: Prisma.SubmissionGetPayload<{ include: typeof INCLUDE }>): Sub
 
 /** Every submission (participants' and baselines'), filtered, newest first, one page. */
 export async function listSubmissionPage(options: { db: Db; query?: Partial<SubmissionsQuery> }): Promise<ListPage<SubmissionListRow>> {
-  const query = { ...(SubmissionsQuery.parse({}) as SubmissionsQuery), ...options.query };
+  const query = { ...(SubmissionsQuery.parse({})), ...options.query };
   const where = whereOf(query);
   const [rows, total] = await Promise.all([
     options.db.submission.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { type z } from "zod";
 import { pageById } from "../csv/stream-csv";
 import type { Db, Prisma } from "../db/client";
 import { DateRange, PageQuery, TextFilter, type ListPage } from "./organizer-list-query";
@@ -39,7 +39,7 @@ const toRow = (r: Prisma.TermsAcceptanceGetPayload<{ include: typeof INCLUDE }>)
 
 /** Who accepted which version of the dataset terms, when and from where; newest first. */
 export async function listTermsAcceptances(options: { db: Db; query?: Partial<AcceptancesQuery> }): Promise<ListPage<AcceptanceRow>> {
-  const query = { ...(AcceptancesQuery.parse({}) as AcceptancesQuery), ...options.query };
+  const query = { ...(AcceptancesQuery.parse({})), ...options.query };
   const where = whereOf(query);
   const [rows, total] = await Promise.all([
     options.db.termsAcceptance.findMany({ where, include: INCLUDE, orderBy: [{ acceptedAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),

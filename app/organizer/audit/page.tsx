@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import { AuditQuery, listAuditEvents } from "@/lib/audit/list-audit-events";
+import { getDb } from "@/lib/db/client";
+import { formatUtc } from "@/lib/phases/format-phase-time";
+import { DataTable } from "../../data-table";
+import { FilterField, FilterForm, Pager, cell, first, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Audit trail", robots: { index: false } };
+
+const PATH = "/organizer/audit";
+
+/** Every organizer action, newest first. Read-only: the site has no way to edit or delete it. */
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const query = pageQuery(AuditQuery, params);
+  const list = await listAuditEvents({ db: getDb(), query });
+  const raw = { action: first(params.action), actor: first(params.actor), target: first(params.target), from: first(params.from), to: first(params.to) };
+  return (
+    <div className="space-y-4">
+      <h1 className="text-3xl font-bold tracking-tight">Audit trail</h1>
+      <p className="max-w-3xl text-sm text-stone-600">
+        Role changes, phase edits and reveals, disqualifications, suspensions and bans, rescores, exports, label downloads and
+        every opening of a participant&rsquo;s submission or file. No page or API can change or delete these records.
+      </p>
+      <FilterForm action={PATH} label="Filter the audit trail" exportHref={hrefWith("/api/organizer/export/audit.csv", raw, {})}>
+        <FilterField name="action" label="Action (e.g. user.ban or user.)" value={raw.action} />
+        <FilterField name="actor" label="Actor e-mail contains" value={raw.actor} />
+        <FilterField name="target" label="Target id" value={raw.target} />
+        <FilterField name="from" label="From (UTC date)" type="date" value={raw.from} />
+        <FilterField name="to" label="To (UTC date)" type="date" value={raw.to} />
+      </FilterForm>
+      <DataTable caption="Organizer actions, newest first" smallHeader testId="audit-table" columns={[{ label: "When" }, { label: "Who" }, { label: "Action" }, { label: "Target" }, { label: "What changed" }, { label: "Address" }]}>
+        {list.rows.map((e) => (
+          <tr key={e.id} className="border-b border-stone-100 align-top" data-testid="audit-row" data-action={e.action}>
+            <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(e.createdAt)}</td>
+            <td className={`${cell} text-xs`}>{e.actorLabel}</td>
+            <td className={`${cell} font-mono text-xs`}>{e.action}</td>
+            <td className={`${cell} font-mono text-xs`}>{e.targetType}{e.targetId && `:${e.targetId}`}</td>
+            <td className={`${cell} max-w-md break-all font-mono text-xs text-stone-600`}>{JSON.stringify(e.details)}</td>
+            <td className={`${cell} font-mono text-xs`}>{e.ip || "—"}</td>
+          </tr>
+        ))}
+      </DataTable>
+      <Pager path={PATH} params={params} page={list.page} pageSize={list.pageSize} total={list.total} />
+    </div>
+  );
+}

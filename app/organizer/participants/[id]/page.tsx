@@ -1,0 +1,80 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors/app-error";
+import { getParticipant } from "@/lib/organizer/get-participant";
+import { formatUtc } from "@/lib/phases/format-phase-time";
+import { DataTable } from "../../../data-table";
+import { cell, fmtScore } from "../../list-controls";
+import { StatusForm } from "./status-form";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Participant", robots: { index: false } };
+
+/** One participant: standing, submissions, downloads, acceptances, sessions, tokens. */
+export default async function ParticipantPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const detail = await getParticipant({ db: getDb(), userId: id }).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "not-found") notFound();
+    throw error;
+  });
+  const { user } = detail;
+  return (
+    <div className="space-y-8">
+      <header className="space-y-1">
+        <h1 className="text-3xl font-bold tracking-tight">{user.name}</h1>
+        <p className="text-sm text-stone-600">
+          {user.email} · {user.emailVerified ? "verified" : "not verified"} · {user.role} · joined {formatUtc(user.createdAt)}
+          {user.deletedAt && <> · deleted {formatUtc(user.deletedAt)}</>}
+        </p>
+        <p className="text-sm" data-testid="participant-status">
+          Status: <strong>{user.status}</strong>
+          {user.statusReason && <> — {user.statusReason}</>}
+          {user.statusChangedAt && <span className="text-stone-500"> (by {user.statusChangedBy ?? "?"}, {formatUtc(user.statusChangedAt)})</span>}
+        </p>
+      </header>
+      {user.role === "participant" && (
+        <section aria-labelledby="standing" className="space-y-2">
+          <h2 id="standing" className="text-xl font-semibold">Suspend, ban or reinstate</h2>
+          <p className="max-w-3xl text-sm text-stone-600">
+            A suspended or banned participant is signed out at once, cannot sign in, their API tokens stop working, they cannot submit,
+            and their entries leave the leaderboard. Reinstating undoes all of it (tokens work again). Every change is in the audit trail.
+          </p>
+          <StatusForm userId={user.id} status={user.status} />
+        </section>
+      )}
+      <section aria-labelledby="subs" className="space-y-2">
+        <h2 id="subs" className="text-xl font-semibold">Submissions ({detail.submissions.length})</h2>
+        <DataTable caption="Their submissions" smallHeader columns={[{ label: "Submitted" }, { label: "File" }, { label: "Status" }, { label: "Public", className: "text-right" }, { label: "Private", className: "text-right" }, { label: "" }]}>
+          {detail.submissions.map((s) => (
+            <tr key={s.id} className="border-b border-stone-100">
+              <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(s.createdAt)}</td>
+              <td className={`${cell} font-mono text-xs`}><Link className="underline" href={`/submissions/${s.id}`}>{s.kind} · {s.fileName}</Link></td>
+              <td className={cell}>{s.status}{s.isFinal && " · final"}{s.disqualifiedAt && " · disqualified"}</td>
+              <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.publicMain)}</td>
+              <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.privateMain)}</td>
+              <td className={cell}><a className="text-xs underline" href={`/api/organizer/submissions/${s.id}/file`} download>file</a></td>
+            </tr>
+          ))}
+        </DataTable>
+      </section>
+      <section aria-labelledby="acc" className="space-y-2">
+        <h2 id="acc" className="text-xl font-semibold">Terms acceptances</h2>
+        <ul className="text-sm">{detail.acceptances.map((a) => <li key={a.id}>{a.termsVersion} · {formatUtc(a.acceptedAt)} · {a.ip || "—"}</li>)}</ul>
+      </section>
+      <section aria-labelledby="dl" className="space-y-2">
+        <h2 id="dl" className="text-xl font-semibold">Downloads ({detail.downloads.length})</h2>
+        <ul className="text-sm">{detail.downloads.map((d) => <li key={d.id}>{formatUtc(d.createdAt)} · <span className="font-mono">{d.fileName}</span> · {d.bytesServed.toLocaleString("en")} bytes · {d.ip || "—"}</li>)}</ul>
+      </section>
+      <section aria-labelledby="sess" className="space-y-2">
+        <h2 id="sess" className="text-xl font-semibold">Sessions and API tokens</h2>
+        <ul className="text-sm">
+          {detail.sessions.map((s) => <li key={s.id}>session since {formatUtc(s.createdAt)}, last used {formatUtc(s.renewedAt)} · {s.ip || "—"} · <span className="text-stone-500">{s.userAgent}</span></li>)}
+          {detail.apiTokens.map((t) => <li key={t.id}>token “{t.name}” <span className="font-mono">{t.prefix}…</span> ({t.scopes}) · last used {t.lastUsedAt ? formatUtc(t.lastUsedAt) : "never"}</li>)}
+          {detail.sessions.length + detail.apiTokens.length === 0 && <li className="text-stone-500">None.</li>}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getDb } from "@/lib/db/client";
+import { SubmissionsQuery, listSubmissionPage } from "@/lib/organizer/list-submission-page";
+import { formatUtc } from "@/lib/phases/format-phase-time";
+import { DataTable } from "../../data-table";
+import { FilterField, FilterForm, Pager, cell, fmtScore, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "All submissions", robots: { index: false } };
+
+const PATH = "/organizer/submissions";
+const day = (d: Date | undefined) => d?.toISOString().slice(0, 10);
+
+/** Every submission, filtered by status, kind, participant and date; each links to its page and file. */
+export default async function SubmissionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const query = pageQuery(SubmissionsQuery, params);
+  const list = await listSubmissionPage({ db: getDb(), query });
+  const filters = { status: query.status, kind: query.kind, participant: query.participant, from: typeof params.from === "string" ? params.from : undefined, to: typeof params.to === "string" ? params.to : undefined };
+  return (
+    <div className="space-y-4">
+      <h1 className="text-3xl font-bold tracking-tight">All submissions</h1>
+      <FilterForm action={PATH} label="Filter submissions" exportHref={hrefWith("/api/organizer/export/submissions.csv", filters, {})}>
+        <FilterField name="status" label="Status" value={query.status} options={["queued", "running", "scored", "failed"]} />
+        <FilterField name="kind" label="Kind" value={query.kind} options={["csv", "model"]} />
+        <FilterField name="participant" label="Participant (e-mail or id)" value={query.participant} />
+        <FilterField name="from" label="From (UTC date)" type="date" value={day(query.from)} />
+        <FilterField name="to" label="To (UTC date)" type="date" value={filters.to} />
+      </FilterForm>
+      <DataTable caption="Submissions, newest first" smallHeader testId="all-submissions-table" columns={[
+        { label: "Submitted" }, { label: "By" }, { label: "File" }, { label: "Status" }, { label: "Public", className: "text-right" }, { label: "Private", className: "text-right" }, { label: "" },
+      ]}>
+        {list.rows.map((s) => (
+          <tr key={s.id} className={`border-b border-stone-100 ${s.disqualifiedAt ? "bg-red-50/40" : ""}`} data-testid="all-submissions-row">
+            <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(s.createdAt)}</td>
+            <td className={`${cell} text-xs`}>
+              <Link className="underline" href={`/organizer/participants/${s.user.id}`}>{s.user.name}</Link>
+              <div className="text-stone-500">{s.user.email}{s.user.status !== "active" && ` · ${s.user.status}`}</div>
+              {s.baselineTitle && <span className="rounded bg-violet-100 px-1.5 text-violet-800">baseline: {s.baselineTitle}</span>}
+            </td>
+            <td className={`${cell} font-mono text-xs`}><Link className="underline" href={`/submissions/${s.id}`}>{s.kind} · {s.fileName}</Link></td>
+            <td className={cell}>{s.status}{s.failureKind && ` (${s.failureKind})`}{s.isFinal && " · final"}{s.disqualifiedAt && " · disqualified"}</td>
+            <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.publicMain)}</td>
+            <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.privateMain)}</td>
+            <td className={cell}><a className="text-xs underline" href={`/api/organizer/submissions/${s.id}/file`} download>file</a></td>
+          </tr>
+        ))}
+      </DataTable>
+      <Pager path={PATH} params={params} page={list.page} pageSize={list.pageSize} total={list.total} />
+    </div>
+  );
+}
