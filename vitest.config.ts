@@ -19,6 +19,7 @@ const SLOW = [
   "tests/onnx-training/**/*.test.ts",
   "lib/setup/synthetic-round-trip.test.ts",
   "lib/dataset/prepare-dataset*.test.ts",
+  "lib/generation/metrics/compute-generation-metrics.test.ts",
   "tests/cli-clients.test.ts",
 ];
 

@@ -65,6 +65,13 @@ describe("forEachDistanceBlock", () => {
     });
     for (let i = 0; i < 71; i++) for (let j = 0; j < 71; j++) expect(count.get(`${i},${j}`)).toBe(1);
   });
+
+
+  it("gives the full pass, not the symmetric half, when the same set is passed as b", () => {
+    let pairs = 0;
+    forEachDistanceBlock({ a, b: a, kind: "dot", rowBlock: 8, colBlock: 6, visit: ({ rowStart, rowEnd, width }) => void (pairs += (rowEnd - rowStart) * width) });
+    expect(pairs).toBe(71 * 71);
+  });
 });
 
 describe("computeKnnRadii", () => {

@@ -22,7 +22,11 @@ export interface PairBlock {
 
 export interface ForEachDistanceBlockOptions {
   a: FeatureMatrix;
-  /** Omit (or pass `a`) to compare a set with itself: half the work. */
+  /**
+   * Omit to compare a set with itself in symmetric mode (half the work). Passing the same matrix
+   * as `b` gives the full, non-symmetric pass: callers that treat the two sides differently
+   * (generated vs real) may legitimately pass one set twice.
+   */
   b?: FeatureMatrix;
   /** "sqdist": squared Euclidean distances (clamped at 0); "dot": plain dot products. */
   kind: "sqdist" | "dot";
@@ -60,8 +64,8 @@ export function squaredNorms(x: Float32Array, rows: number, cols: number): Float
  */
 export function forEachDistanceBlock(options: ForEachDistanceBlockOptions): void {
   const { a, kind, visit } = options;
+  const symmetric = options.b === undefined;
   const b = options.b ?? a;
-  const symmetric = b === a;
   assertSameWidth(a, b, "feature sets");
   const d = a.cols;
   const rowBlock = options.rowBlock ?? 64;
