@@ -236,22 +236,29 @@ describe("anonymous response cache", () => {
     expect((await get(h, "/")).text).toContain("render 2");
   });
 
-  it("holds at most maxEntries pages, whatever queries clients invent", async () => {
-    let size = 0;
-    const cache = createAnonymousResponseCache({ paths: ["/"], generation: async () => 1, maxEntries: 3 });
-    const server = http.createServer((request, response) => {
-      void cache.handle(request, response, async () => {
-        response.end("x");
-      }).then(() => {
-        size = Math.max(size, cache.size());
+  it("holds at most maxEntries pages and maxTotalBytes, whatever queries clients invent", async () => {
+    for (const limits of [{ maxEntries: 3 }, { maxTotalBytes: 10 }]) {
+      let most = { size: 0, bytes: 0 };
+      const cache = createAnonymousResponseCache({ paths: ["/"], generation: async () => 1, ...limits });
+      const server = http.createServer((request, response) => {
+        void cache
+          .handle(request, response, async () => {
+            response.end("four");
+          })
+          .then(() => {
+            most = { size: Math.max(most.size, cache.size()), bytes: Math.max(most.bytes, cache.bytes()) };
+          });
       });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    for (let i = 0; i < 10; i++) await (await fetch(`${base}/?junk=${i}`)).text();
-    await expect.poll(() => cache.size()).toBeLessThanOrEqual(3);
-    expect(size).toBeLessThanOrEqual(3);
-    server.closeAllConnections();
-    server.close();
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (let i = 0; i < 10; i++) await (await fetch(`${base}/?junk=${i}`, { headers: { "accept-encoding": "identity" } })).text();
+      // The last one is kept once its end() has run.
+      await expect.poll(() => cache.bytes()).toBeGreaterThan(0);
+      expect(most.size).toBeLessThanOrEqual(limits.maxEntries ?? 2);
+      expect(most.bytes).toBeLessThanOrEqual(limits.maxEntries ? 12 : 10);
+      expect(cache.bytes()).toBe(cache.size() * 4);
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

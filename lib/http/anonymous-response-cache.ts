@@ -50,6 +50,8 @@ export interface AnonymousResponseCacheOptions {
   maxEntries?: number;
   /** Bodies larger than this are not kept. Default 4 MB. */
   maxBodyBytes?: number;
+  /** All bodies together; the oldest go first. Default 64 MB. */
+  maxTotalBytes?: number;
   /** Milliseconds, monotonic (tests). Default performance.now. */
   now?: () => number;
 }
@@ -59,8 +61,9 @@ export type CacheOutcome = "hit" | "miss" | "coalesced" | "bypass";
 export interface AnonymousResponseCache {
   /** Answers from the cache, or calls `render` (which writes to `response`) and keeps what it wrote. */
   handle(request: IncomingMessage, response: ServerResponse, render: () => Promise<void>): Promise<CacheOutcome>;
-  /** Entries currently held (tests, metrics). */
+  /** Entries and body bytes currently held (tests, metrics). */
   size(): number;
+  bytes(): number;
 }
 
 interface Entry {
@@ -86,8 +89,14 @@ export function createAnonymousResponseCache(options: AnonymousResponseCacheOpti
   const checkEveryMs = options.checkEveryMs ?? 0;
   const maxEntries = options.maxEntries ?? 256;
   const maxBodyBytes = options.maxBodyBytes ?? 4_000_000;
+  const maxTotalBytes = options.maxTotalBytes ?? 64_000_000;
   const now = options.now ?? (() => performance.now());
   const entries = new Map<string, Entry>();
+  let totalBytes = 0;
+  const remove = (key: string) => {
+    totalBytes -= entries.get(key)?.body.length ?? 0;
+    entries.delete(key);
+  };
   const pending = new Map<string, { generation: unknown; result: Promise<Entry | null> }>();
   let generation: unknown;
   let checkedAt = -Infinity;
@@ -103,6 +112,7 @@ export function createAnonymousResponseCache(options: AnonymousResponseCacheOpti
         .then((next) => {
           if (next !== generation) {
             entries.clear();
+            totalBytes = 0;
             generation = next;
           }
           checkedAt = asked;
@@ -130,19 +140,21 @@ export function createAnonymousResponseCache(options: AnonymousResponseCacheOpti
 
   function store(key: string, entry: Entry): void {
     if (entry.generation !== generation) return;
-    entries.delete(key);
-    if (entries.size >= maxEntries) {
-      // Oldest first: Map keeps insertion order.
-      for (const [k, e] of entries) {
-        if (entries.size < maxEntries && now() - e.storedAt < ttlMs) break;
-        entries.delete(k);
-      }
+    remove(key);
+    // Oldest first (Map keeps insertion order): expired ones, then as many as the limits need.
+    for (const [k, e] of entries) {
+      const full = entries.size >= maxEntries || totalBytes + entry.body.length > maxTotalBytes;
+      if (!full && now() - e.storedAt < ttlMs) break;
+      remove(k);
     }
+    if (entry.body.length > maxTotalBytes) return;
+    totalBytes += entry.body.length;
     entries.set(key, entry);
   }
 
   return {
     size: () => entries.size,
+    bytes: () => totalBytes,
     async handle(request, response, render) {
       const key = keyOf(request);
       if (key === null) {
