@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db/client";
 import { readClientInfo } from "@/lib/downloads/read-client-info";
 import { isAppError } from "@/lib/errors/app-error";
 import { acceptTerms, acceptTermsInputSchema } from "@/lib/terms/accept-terms";
+import { requireFormData } from "../require-form-data";
 
 /**
  * The accept form's action (works without JavaScript: a plain form POST). On success it goes
@@ -15,6 +16,7 @@ import { acceptTerms, acceptTermsInputSchema } from "@/lib/terms/accept-terms";
  * page as `?error=` so the form can say what to do.
  */
 export async function acceptTermsAction(formData: FormData): Promise<void> {
+  requireFormData(formData, "/terms");
   const next = safeCallbackUrl(formData.get("next"), "/data");
   const back = (error: string) => `/terms?error=${error}&next=${encodeURIComponent(next)}`;
   const user = await getCurrentUser();

@@ -5,9 +5,11 @@ import { resendVerification } from "@/lib/auth/resend-verification";
 import { verifyEmail } from "@/lib/auth/verify-email";
 import { getDb } from "@/lib/db/client";
 import { isAppError, toUserError } from "@/lib/errors/app-error";
+import { requireFormData } from "../require-form-data";
 
 /** The confirm button of a mailed link (a POST, so mail scanners that fetch links use nothing up). */
 export async function verifyEmailAction(formData: FormData): Promise<void> {
+  requireFormData(formData, "/verify-email");
   let outcome: string;
   try {
     const { email } = await verifyEmail({ db: getDb(), token: formData.get("token") });
@@ -21,6 +23,7 @@ export async function verifyEmailAction(formData: FormData): Promise<void> {
 
 /** "Send the link again", for a signed-in user whose address is not confirmed yet. */
 export async function resendVerificationAction(formData: FormData): Promise<void> {
+  requireFormData(formData, "/verify-email");
   const back = String(formData.get("back") ?? "") === "/submit" ? "/submit" : "/verify-email";
   const user = await getCurrentUser();
   if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(back)}`);
