@@ -11,8 +11,7 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules/**",
-      ".next/**",
-      ".next-dev/**",
+      ".next*/**",
       "data/**",
       "test-results/**",
       "playwright-report/**",
