@@ -83,7 +83,12 @@ const TABLE_CSS =
   ".lb-table .lb-c1{left:0;min-width:3.25rem;width:3.25rem}" +
   ".lb-table .lb-c2{left:3.25rem;min-width:10rem;width:10rem;max-width:10rem}" +
   ".lb-table .lb-c3{left:13.25rem;box-shadow:inset -1px 0 0 #d6d3d1}" +
-  ".lb-who{display:flex;align-items:center;gap:.5rem;min-width:0}" +
+  // The badge wraps under a long name rather than cutting it to one letter.
+  ".lb-who{display:flex;flex-wrap:wrap;align-items:center;column-gap:.5rem;row-gap:.125rem;min-width:0}" +
+  ".lb-name{max-width:100%}" +
+  // Wide screens: the table breaks out of the 64rem text column so all columns fit at 1440 px.
+  "@media (min-width:1100px){.lb-wrap{width:min(calc(100vw - 3rem),90rem);margin-left:calc((100% - min(calc(100vw - 3rem),90rem))/2)}" +
+  ".lb-table .lb-c2{min-width:14rem;width:14rem;max-width:14rem}.lb-table .lb-c3{left:17.25rem}}" +
   ".lb-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:0}" +
   // The viewer's row (marked per request by the page) and a row jumped to by its anchor.
   ".lb-table tr:target>*{background:#fef3c7}" +

@@ -23,6 +23,10 @@ import { RecallChart } from "./recall-chart";
 
 export const dynamic = "force-dynamic";
 
+// Checked against the database on each view (one fingerprint query): this page is opened right
+// after scoring, when the shared snapshot may still be the one from before the new score.
+const FRESH_STANDING = { maxAgeMs: 0, staleMs: 0 };
+
 /** The page and its title read the submission once per request (React cache). */
 const loadOnce = cache(load);
 
@@ -52,7 +56,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const s = await loadOnce(id, user);
   const pending = isPending(s.status);
   // The owner's place on the public board, in the numbers the board shows (score policy).
-  const standing = s.isOwner && s.status === "scored" && !s.isBaseline ? await getCompetitorStanding({ db: getDb(), userId: user.id }) : null;
+  const standing = s.isOwner && s.status === "scored" && !s.isBaseline ? await getCompetitorStanding({ db: getDb(), userId: user.id, cache: FRESH_STANDING }) : null;
 
   return (
     <div className="space-y-8">
