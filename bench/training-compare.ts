@@ -127,7 +127,7 @@ export async function compareTrainingPaths(options: { rounds: number; steps: num
       const [h, w, ch] = c.spec.input;
       for (let round = 1; round <= options.rounds; round++) {
         for (const p of paths) {
-          let measured: Omit<CompareRow, "model" | "path" | "round" | "batch" | "loadAverage">;
+          let measured: Pick<CompareRow, "imagesPerSecond" | "bestImagesPerSecond" | "imagesPerCpuSecond">;
           if (p === "onnxruntime") {
             const heads = labels.map((l) => ({ labels: l }));
             measured = await timeSteps(c.batch, options.steps, options.warmup, () => engine!.step({ x, count: c.batch, heads, learningRate: 1e-3 }));
