@@ -2,7 +2,6 @@ import { z } from "zod";
 import { pageById } from "../csv/stream-csv";
 import type { Db, Prisma } from "../db/client";
 import { DatasetFileKind } from "../db/enums";
-import type { DownloadLogRow } from "./list-download-logs";
 import { DateRange, PageQuery, TextFilter, createdAtRange, type ListPage } from "./organizer-list-query";
 
 export const DownloadsQuery = PageQuery.extend({
@@ -13,7 +12,19 @@ export const DownloadsQuery = PageQuery.extend({
 });
 export type DownloadsQuery = z.output<typeof DownloadsQuery>;
 
-export type DownloadRow = DownloadLogRow & { userAgent: string };
+export interface DownloadRow {
+  id: string;
+  createdAt: Date;
+  user: { id: string; email: string };
+  fileName: string;
+  fileKind: string;
+  /** Bytes actually sent (a resumed download logs only its range). */
+  bytesServed: number;
+  fileSize: number;
+  rangeHeader: string | null;
+  ip: string;
+  userAgent: string;
+}
 
 function whereOf(q: Partial<DownloadsQuery>): Prisma.DownloadLogWhereInput {
   return {
@@ -23,9 +34,9 @@ function whereOf(q: Partial<DownloadsQuery>): Prisma.DownloadLogWhereInput {
   };
 }
 
-const INCLUDE = { user: { select: { id: true, email: true } }, datasetFile: { select: { name: true, kind: true, sizeBytes: true } } } as const;
+export const DOWNLOAD_INCLUDE = { user: { select: { id: true, email: true } }, datasetFile: { select: { name: true, kind: true, sizeBytes: true } } } as const;
 // BigInt columns: a download is far below 2^53 bytes, and plain numbers serialise to JSON.
-const toRow = (r: Prisma.DownloadLogGetPayload<{ include: typeof INCLUDE }>): DownloadRow => ({
+export const toDownloadRow = (r: Prisma.DownloadLogGetPayload<{ include: typeof DOWNLOAD_INCLUDE }>): DownloadRow => ({
   id: r.id,
   createdAt: r.createdAt,
   user: r.user,
@@ -43,16 +54,16 @@ export async function listDownloadLogPage(options: { db: Db; query?: Partial<Dow
   const query = { ...(DownloadsQuery.parse({})), ...options.query };
   const where = whereOf(query);
   const [rows, total] = await Promise.all([
-    options.db.downloadLog.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    options.db.downloadLog.findMany({ where, include: DOWNLOAD_INCLUDE, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
     options.db.downloadLog.count({ where }),
   ]);
-  return { rows: rows.map(toRow), total, page: query.page, pageSize: query.pageSize };
+  return { rows: rows.map(toDownloadRow), total, page: query.page, pageSize: query.pageSize };
 }
 
 /** Every matching download in id order, for the CSV export. */
 export function iterateDownloadLogs(options: { db: Db; query?: Partial<DownloadsQuery> }): AsyncGenerator<DownloadRow> {
   const where = whereOf(options.query ?? {});
   return pageById(async (after, size) =>
-    (await options.db.downloadLog.findMany({ where: { AND: [where, after ? { id: { gt: after } } : {}] }, include: INCLUDE, orderBy: { id: "asc" }, take: size })).map(toRow),
+    (await options.db.downloadLog.findMany({ where: { AND: [where, after ? { id: { gt: after } } : {}] }, include: DOWNLOAD_INCLUDE, orderBy: { id: "asc" }, take: size })).map(toDownloadRow),
   );
 }
