@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // Native addons and the generated Prisma clients stay outside the bundle.
   serverExternalPackages: ["better-sqlite3", "sharp", "pg", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@node-rs/argon2", "onnxruntime-node"],
   poweredByHeader: false,
+  // The build type-checks the app and lib/ only; `npm test` runs tsc over everything (tests, benches, scripts).
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   // A second output folder lets a `next dev` (NEXT_DIST_DIR=.next-dev) run beside `npm start`'s build.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // The dev overlay and telemetry must never reach the network on these machines.
