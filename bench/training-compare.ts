@@ -68,7 +68,8 @@ function randomImages(n: number, spec: NetworkSpec) {
   return { x, labels };
 }
 
-async function timeSteps(batch: number, steps: number, warmup: number, step: () => Promise<unknown>) {
+/** Images/s (mean and best step, wall clock) and images per CPU-second of `steps` calls of `step` after `warmup` untimed ones. */
+export async function measureSteps(batch: number, steps: number, warmup: number, step: () => Promise<unknown>) {
   for (let i = 0; i < warmup; i++) await step();
   const times: number[] = [];
   const c0 = cpuMs();
@@ -130,9 +131,9 @@ export async function compareTrainingPaths(options: { rounds: number; steps: num
           let measured: Pick<CompareRow, "imagesPerSecond" | "bestImagesPerSecond" | "imagesPerCpuSecond">;
           if (p === "onnxruntime") {
             const heads = labels.map((l) => ({ labels: l }));
-            measured = await timeSteps(c.batch, options.steps, options.warmup, () => engine!.step({ x, count: c.batch, heads, learningRate: 1e-3 }));
+            measured = await measureSteps(c.batch, options.steps, options.warmup, () => engine!.step({ x, count: c.batch, heads, learningRate: 1e-3 }));
           } else if (p === "wasm") {
-            measured = await timeSteps(c.batch, options.steps, options.warmup, () => wasm!.trainer.trainOnBatch({ x: x.slice(), shape: [c.batch, h, w, ch], targets }));
+            measured = await measureSteps(c.batch, options.steps, options.warmup, () => wasm!.trainer.trainOnBatch({ x: x.slice(), shape: [c.batch, h, w, ch], targets }));
           } else {
             const { stdout } = await promisify(execFile)(PYTHON, [TORCH_SCRIPT, JSON.stringify(c.spec), "--batch", String(c.batch), "--steps", String(options.steps), "--warmup", String(options.warmup), "--threads", String(THREADS)]);
             measured = JSON.parse(stdout.trim().split("\n").at(-1)!);

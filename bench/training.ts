@@ -42,7 +42,7 @@ import { CNN_BASELINE_MODEL } from "../lib/baselines/cnn";
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from "../lib/ml/register-wasm-training-kernels";
 import { selectTrainingBackend, tfjsNodeAvailable } from "../lib/ml/select-backend";
 import { IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from "../lib/challenge/definition";
-import { compareTrainingPaths } from "./training-compare";
+import { compareTrainingPaths, measureSteps } from "./training-compare";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -104,18 +104,8 @@ const cpuMs = () => {
 
 /** Times `steps` calls of `step` after `warmup` untimed ones. */
 async function timeSteps(name: string, batch: number, steps: number, warmup: number, trainFlops: number, step: () => Promise<unknown>, note?: string): Promise<Row> {
-  for (let i = 0; i < warmup; i++) await step();
-  const times: number[] = [];
-  const c0 = cpuMs();
-  for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    await step();
-    times.push((performance.now() - t0) / 1000);
-  }
-  const cpuSeconds = (cpuMs() - c0) / 1000;
-  const total = times.reduce((a, b) => a + b, 0);
-  const ips = (batch * steps) / total;
-  return { name, batch, steps, imagesPerSecond: ips, bestImagesPerSecond: batch / Math.min(...times), imagesPerCpuSecond: (batch * steps) / cpuSeconds, gflops: (ips * trainFlops) / 1e9, note };
+  const measured = await measureSteps(batch, steps, warmup, step);
+  return { name, batch, steps, ...measured, gflops: (measured.imagesPerSecond * trainFlops) / 1e9, note };
 }
 
 function randomBatch(n: number) {
