@@ -18,7 +18,7 @@ const MARKED = "rgb(254, 243, 199)"; // the viewer's row (amber-100)
 async function participant(browser: Browser, name: string, viewport = { width: 1440, height: 900 }) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  await signUpThroughPage(page, { name, email: uniqueEmail(name.toLowerCase()) });
+  await signUpThroughPage(page, { name, email: uniqueEmail(name.split(" ")[0].toLowerCase()) });
   await page.goto("/terms?next=/submit");
   await page.getByRole("button", { name: "Accept the terms" }).click();
   await expect(page).toHaveURL(/\/submit/);
