@@ -333,6 +333,8 @@ interface RevealResult {
   p99: number;
   max: number;
   errors: number;
+  /** How the failed ones failed: "timeout", "network" or the HTTP status, with counts. */
+  failures: string;
   /** ms from the reveal's write to the first visitor seeing the private board. */
   firstPrivateMs: number | null;
   /** Answers showing the public board to a request sent after some visitor had seen the private one. */
@@ -343,6 +345,7 @@ interface RevealResult {
 }
 
 interface Visit {
+  /** HTTP status, or 0 for a network error, -1 for no answer within 30 s. */
   status: number;
   isPrivate: boolean;
   startedAt: number;
@@ -352,7 +355,8 @@ interface Visit {
 /** One visitor's reload on a connection of its own: status, whether it showed the private board, ms until the last byte. */
 function visit(url: string): Promise<Visit> {
   const startedAt = performance.now();
-  const failed = (): Visit => ({ status: 0, isPrivate: false, startedAt, ms: performance.now() - startedAt });
+  let timedOut = false;
+  const failed = (): Visit => ({ status: timedOut ? -1 : 0, isPrivate: false, startedAt, ms: performance.now() - startedAt });
   return new Promise((resolve) => {
     const request = http.get(url, { agent: false, headers: { "accept-encoding": "gzip", connection: "close" }, timeout: 30_000 }, (response) => {
       const chunks: Buffer[] = [];
@@ -365,7 +369,10 @@ function visit(url: string): Promise<Visit> {
       });
       response.on("error", () => resolve(failed()));
     });
-    request.on("timeout", () => request.destroy());
+    request.on("timeout", () => {
+      timedOut = true;
+      request.destroy();
+    });
     request.on("error", () => resolve(failed()));
   });
 }
@@ -407,6 +414,17 @@ async function revealDay(db: Db, server: Server, datasetId: string): Promise<Rev
       p99: pct(99),
       max: times.at(-1) ?? NaN,
       errors: visits.length - ok.length,
+      failures: Object.entries(
+        visits
+          .filter((v) => v.status !== 200)
+          .reduce<Record<string, number>>((counts, v) => {
+            const kind = v.status === -1 ? "timeout" : v.status === 0 ? "network" : String(v.status);
+            counts[kind] = (counts[kind] ?? 0) + 1;
+            return counts;
+          }, {}),
+      )
+        .map(([kind, n]) => `${kind}: ${n}`)
+        .join(", "),
       firstPrivateMs: firstPrivate === undefined ? null : firstPrivate - revealedAt,
       staleAfterPrivate: firstPrivate === undefined ? 0 : ok.filter((v) => !v.isPrivate && v.startedAt > firstPrivate).length,
       scoredDuring,
@@ -477,7 +495,7 @@ async function main() {
         say(`${engine}: reveal day: ${REVEAL_CLIENTS} visitors within ${REVEAL_WINDOW_S} s, a submission scored every ${SCORE_EVERY_MS} ms`);
         const reveal = await revealDay(scratch.db, server, datasetId);
         reveals.push({ engine, ...reveal });
-        say(`  p50 ${reveal.p50.toFixed(1)} ms, p99 ${reveal.p99.toFixed(1)} ms, ${reveal.errors} errors, first private view ${reveal.firstPrivateMs?.toFixed(0)} ms after the reveal`);
+        say(`  p50 ${reveal.p50.toFixed(1)} ms, p99 ${reveal.p99.toFixed(1)} ms, ${reveal.errors} errors (${reveal.failures}), first private view ${reveal.firstPrivateMs?.toFixed(0)} ms after the reveal`);
       } catch (error) {
         // Keep what was measured on the other engine: report and go on.
         notes.push(`${engine}: FAILED: ${error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1) : String(error)}`);
@@ -528,7 +546,7 @@ async function main() {
         r.p50.toFixed(1),
         r.p99.toFixed(1),
         r.max.toFixed(1),
-        String(r.errors),
+        r.errors ? `${r.errors} (${r.failures})` : "0",
         r.firstPrivateMs === null ? "never" : r.firstPrivateMs.toFixed(0),
         String(r.staleAfterPrivate),
         String(r.scoredDuring),
