@@ -34,9 +34,8 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
       "@typescript-eslint/await-thenable": "error",
-      "@typescript-eslint/no-unnecessary-type-assertion": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
-      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
       "import/no-cycle": ["error", { ignoreExternal: true }],
       "import/no-restricted-paths": [
         "error",
@@ -61,7 +60,8 @@ export default tseslint.config(
   },
   {
     // Tests and their helpers may use test-support/; lib's own tests still may not reach outside lib.
-    files: ["**/*.test.ts", "**/*.test.tsx", "{test-support,bench,e2e,tests}/**/*.{ts,tsx}"],
+    // scripts/new-migration.ts is a developer tool: it borrows the tests' local PostgreSQL finder.
+    files: ["**/*.test.ts", "**/*.test.tsx", "{test-support,bench,e2e,tests}/**/*.{ts,tsx}", "scripts/new-migration.ts"],
     rules: {
       "import/no-restricted-paths": [
         "error",

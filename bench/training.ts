@@ -163,7 +163,7 @@ async function kernelTable(model: tf.LayersModel, batch: number) {
   for (const layer of convs) {
     const inShape = [batch, ...((layer.input as tf.SymbolicTensor).shape.slice(1) as number[])];
     const outShape = [batch, ...((layer.output as tf.SymbolicTensor).shape.slice(1) as number[])];
-    const kernelShape = (layer.getWeights()[0] as tf.Tensor).shape;
+    const kernelShape = (layer.getWeights()[0]).shape;
     const x = t(inShape);
     const dy = t(outShape);
     const w = t(kernelShape);

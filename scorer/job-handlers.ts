@@ -19,10 +19,10 @@ const loaded = new Map<JobTypeName, Promise<JobHandler<unknown>>>();
 export function loadJobHandler<T extends JobTypeName>(type: T): Promise<JobHandler<JobPayload<T>>> {
   let handler = loaded.get(type);
   if (!handler) {
-    handler = (LOADERS[type] as () => Promise<JobHandler<unknown>>)();
+    handler = (LOADERS[type])();
     // A failed import is retried on the next job rather than cached forever.
     handler.catch(() => loaded.delete(type));
     loaded.set(type, handler);
   }
-  return handler as Promise<JobHandler<JobPayload<T>>>;
+  return handler;
 }

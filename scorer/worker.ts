@@ -226,7 +226,7 @@ export function startWorker(options: StartWorkerOptions): Worker {
     }
     let handler: JobHandler<unknown>;
     try {
-      handler = (await loadJobHandler(job.type)) as JobHandler<unknown>;
+      handler = (await loadJobHandler(job.type));
     } catch (error) {
       // A broken deployment of this worker, not the job: retried (perhaps by another worker).
       const r = await failJob({ db, jobId: job.id, workerId, system: true, message: "", internal: `cannot load the ${job.type} handler: ${(error as Error).message}`, retryDelayMs });

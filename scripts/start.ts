@@ -83,10 +83,11 @@ async function main() {
     server.kill(signal);
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(signal));
-  server.on("exit", async (code, signal) => {
+  const onServerExit = async (code: number | null, signal: NodeJS.Signals | null) => {
     if (!stopping) await worker?.stop();
     process.exit(code ?? (signal && !stopping ? 1 : 0));
-  });
+  };
+  server.on("exit", (code, signal) => void onServerExit(code, signal));
 }
 
 main().catch((err) => {

@@ -127,7 +127,7 @@ describeEachEngine("organizer routes", (t) => {
     const lines = (await res.text()).trim().split("\n");
     expect(lines[0]).toBe("Image_Id,Split,Gender,Hair_Color,Hair_Type");
     expect(lines).toHaveLength(fixture.labels.length + 1);
-    const first = fixture.labels[0]!;
+    const first = fixture.labels[0];
     expect(lines).toContain([first.Image_Id, first.Split, first.Gender, first.Hair_Color, first.Hair_Type].join(","));
   });
 

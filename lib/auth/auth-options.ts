@@ -93,7 +93,7 @@ export function getAuthOptions(): NextAuthOptions {
         if (account && account.provider !== "credentials") {
           const ours = await findOrCreateOAuthUser({
             db: getDb(),
-            email: (profile as { email?: string } | undefined)?.email ?? user.email,
+            email: (profile)?.email ?? user.email,
             emailVerified: providerVerifiesEmail(account.provider, profile),
             name: user.name,
           });
@@ -106,7 +106,7 @@ export function getAuthOptions(): NextAuthOptions {
       },
       async session({ session }) {
         // What /api/auth/session shows to the page's scripts: never the session token.
-        return { expires: session.expires } as typeof session;
+        return { expires: session.expires };
       },
     },
     events: {

@@ -1,4 +1,4 @@
-import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
 import type { Db } from "../db/client";
 import { env } from "../env";
 

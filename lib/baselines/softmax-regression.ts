@@ -1,4 +1,4 @@
-import { createRandom, shuffleInPlace } from "./split-holdout";
+import { shuffleInPlace } from "./split-holdout";
 
 /**
  * Multinomial logistic regression on Float32Array features, trained with mini-batch Adam,

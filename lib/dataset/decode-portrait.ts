@@ -54,7 +54,7 @@ export async function decodePortraits(
           }
         });
     fast.forEach((i, k) => {
-      if (pixels[k]) results[i] = { ok: true, pixels: pixels[k]! };
+      if (pixels[k]) results[i] = { ok: true, pixels: pixels[k] };
     });
   }
   await Promise.all(

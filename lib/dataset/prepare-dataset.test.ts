@@ -299,8 +299,8 @@ describe.each([
     const after = snapshotDataset(dataDir);
     expect(again.buildId).not.toBe(result.buildId);
     expect(after.builds).toEqual([again.buildId]); // the old build was deleted
-    const { "dataset.json": m1, ...files1 } = before.files;
-    const { "dataset.json": m2, ...files2 } = after.files;
+    const { "dataset.json": _m1, ...files1 } = before.files;
+    const { "dataset.json": _m2, ...files2 } = after.files;
     expect(files2).toEqual(files1);
     const strip = (m: typeof result.manifest) => ({ ...m, buildId: "", createdAt: "", timings: {} });
     expect(strip(again.manifest)).toEqual(strip(result.manifest));

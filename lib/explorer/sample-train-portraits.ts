@@ -57,7 +57,7 @@ export function sampleTrainPortraits(options: {
   const { rows, filters, seed, count = DEFAULT_SAMPLE_SIZE } = options;
   const active = ATTRIBUTES.filter((a) => filters[a] !== ANY);
   const matches: number[] = [];
-  const matchingCounts = Object.fromEntries(ATTRIBUTES.map((a) => [a, {} as Record<string, number>])) as PortraitSample["matchingCounts"];
+  const matchingCounts = Object.fromEntries(ATTRIBUTES.map((a) => [a, {}])) as PortraitSample["matchingCounts"];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (!active.every((a) => row[a] === filters[a])) continue;

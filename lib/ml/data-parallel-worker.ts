@@ -15,7 +15,9 @@ type Message = { t: "init"; topology: ModelTopology; weights: Float32Array } | {
 let model: tf.LayersModel | undefined;
 const port = parentPort!;
 
-port.on("message", async (m: Message) => {
+port.on("message", (m: Message) => void handleMessage(m));
+
+async function handleMessage(m: Message): Promise<void> {
   try {
     if (m.t === "init") {
       const backend = await selectTrainingBackend();
@@ -32,4 +34,4 @@ port.on("message", async (m: Message) => {
   } catch (e) {
     port.postMessage({ t: "error", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
-});
+}

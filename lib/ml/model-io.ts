@@ -134,7 +134,7 @@ export function readModelArtifacts(modelJsonPath: string): tf.io.ModelArtifacts 
     trainingConfig: json.trainingConfig,
     userDefinedMetadata: json.userDefinedMetadata,
     weightSpecs: groups.flatMap((g) => g.weights),
-    weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer,
+    weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
   };
 }
 

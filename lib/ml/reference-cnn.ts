@@ -106,7 +106,7 @@ export function countConvFlops(model: tfType.LayersModel): FlopCount {
     } else if (className === "Dense") {
       const input = (layer.input as tfType.SymbolicTensor).shape;
       const units = cfg.units as number;
-      flops = 2 * (input.at(-1) as number) * units * positions(input as (number | null)[]);
+      flops = 2 * (input.at(-1) as number) * units * positions(input);
     } else {
       continue;
     }

@@ -36,8 +36,8 @@ interface OurKernel {
 }
 
 const KERNELS: OurKernel[] = [
-  { kernelName: "Conv2DBackpropFilter", kernelFunc: conv2DBackpropFilter as tf.KernelFunc },
-  { kernelName: "Conv2DBackpropInput", kernelFunc: conv2DBackpropInput as tf.KernelFunc },
+  { kernelName: "Conv2DBackpropFilter", kernelFunc: conv2DBackpropFilter },
+  { kernelName: "Conv2DBackpropInput", kernelFunc: conv2DBackpropInput },
   ...channelBroadcastKernels,
   ...reductionKernels,
   tileKernel,

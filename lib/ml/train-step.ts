@@ -76,7 +76,7 @@ export function shardLossAndGrads(model: tf.LayersModel, batch: ShardBatch): Sha
       const list = Array.isArray(outs) ? outs : [outs];
       if (list.length !== batch.targets.length) throw new Error(`the model has ${list.length} outputs but ${batch.targets.length} targets were given`);
       const terms = (list as tf.Tensor[]).map((p, k) => {
-        const classes = p.shape[p.shape.length - 1] as number;
+        const classes = p.shape[p.shape.length - 1];
         const t = tf.tensor2d(batch.targets[k], [n, classes]);
         const ce = tf.neg(tf.sum(tf.mul(t, tf.log(tf.clipByValue(p, EPSILON, 1 - EPSILON))), -1)); // [n]
         const sw = batch.sampleWeights?.[k];

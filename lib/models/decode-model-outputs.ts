@@ -39,7 +39,7 @@ export function argmaxHead(options: {
     let best = -1;
     let bestValue = -Infinity;
     for (let c = start; c < end; c++) {
-      const v = big ? Number((data as BigInt64Array)[row + c]) : (data as ArrayLike<number>)[row + c];
+      const v = big ? Number((data)[row + c]) : (data)[row + c];
       if (Number.isNaN(v)) {
         return { ok: false, message: `${where}: the model produced NaN for test image ${offset + i} (class ${JSON.stringify(head.classes[c - start])}); outputs must be numbers` };
       }

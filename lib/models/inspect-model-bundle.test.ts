@@ -234,6 +234,7 @@ describe("inspectModelBundle: model problems", () => {
         const data = edit(name, fs.readFileSync(path.join(dir, name)));
         return data ? [{ name, data }] : [];
       });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the cases edit model.json in arbitrary (hostile) ways
     const editModelJson = (fn: (j: Record<string, any>) => void) => (name: string, data: Buffer) => {
       if (name !== "model.json") return data;
       const j = JSON.parse(data.toString());

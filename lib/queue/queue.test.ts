@@ -44,7 +44,7 @@ describeEachEngine("database queue", (t) => {
     const claims = await Promise.all(
       Array.from({ length: 40 }, (_, i) => claimNextJob({ db: t.db, workerId: `w${i + 1}`, leaseMs: 10_000, types: TYPES })),
     );
-    const ids = claims.filter((c) => c !== null).map((c) => c!.id);
+    const ids = claims.filter((c) => c !== null).map((c) => c.id);
     expect(ids).toHaveLength(19);
     expect(new Set(ids).size).toBe(19);
     expect(await claimNextJob({ db: t.db, workerId: "late", leaseMs: 10_000, types: TYPES })).toBeNull();

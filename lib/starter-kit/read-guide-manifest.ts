@@ -1,4 +1,4 @@
-import { GUIDES, readGuideBlock } from "./read-guide-block";
+import { type GUIDES, readGuideBlock } from "./read-guide-block";
 
 /**
  * The example manifest.json of one of the kit's guides: the ```json block of its README that

@@ -81,7 +81,7 @@ describe("model IO", () => {
     const manifest = parseManifest(fs.readFileSync(path.join(bundle, "manifest.json"), "utf8"));
     if (!manifest.ok) throw new Error(manifest.errors.join("\n"));
     const cfg = { bundleDir: bundle, manifest: manifest.manifest, imagesFile: "", count: 0, threads: 1, backend: "tfjs-wasm", checkLimits: DEFAULT_MODEL_BUNDLE_LIMITS } as SandboxConfig;
-    const predictor = await loadTfjsPredictor(tf as never, cfg);
+    const predictor = await loadTfjsPredictor(tf, cfg);
     const n = 4;
     const pixels = new Uint8Array(n * IMAGE_BYTES);
     for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7919) % 256;

@@ -89,8 +89,6 @@ export async function createOnnxRunner(cfg: SandboxConfig): Promise<BatchRunner>
   };
 }
 
-const bytesPerImageFloats = () => 108 * 84 * 3;
-
 function isNumeric(d: unknown): boolean {
   return d instanceof Float32Array || d instanceof Float64Array || d instanceof Int32Array || d instanceof Uint8Array || d instanceof BigInt64Array || d instanceof Int8Array || d instanceof Uint16Array || d instanceof Int16Array;
 }

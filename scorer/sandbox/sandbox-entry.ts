@@ -99,7 +99,7 @@ async function loadTf(cfg: SandboxConfig): Promise<Tf> {
   const ok = await core.setBackend("wasm");
   await core.ready();
   if (!ok || core.getBackend() !== "wasm") throw new Error("the tfjs wasm backend could not start (no fallback to the slow cpu backend)");
-  return { ...core, loadLayersModel: layers.loadLayersModel, loadGraphModel: converter.loadGraphModel } as Tf;
+  return { ...core, loadLayersModel: layers.loadLayersModel, loadGraphModel: converter.loadGraphModel };
 }
 
 /** Test-only probes: each must fail inside the sandbox. Reports the error code, or "ok". */

@@ -55,7 +55,7 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
   const artifacts: TfCore.io.ModelArtifacts = {
     modelTopology: modelJson.modelTopology as TfCore.io.ModelArtifacts["modelTopology"],
     weightSpecs: manifestGroups.flatMap((g) => g.weights),
-    weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength) as ArrayBuffer,
+    weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
     format: modelJson.format as string | undefined,
     generatedBy: modelJson.generatedBy as string | undefined,
     convertedBy: modelJson.convertedBy as string | null | undefined,
@@ -127,7 +127,7 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
         const out = new Uint8Array(n * 3);
         for (let a = 0; a < ATTRIBUTES.length; a++) {
           const t = ys[a];
-          const decoded = argmaxHead({ attr: ATTRIBUTES[a], head: manifest.outputs[ATTRIBUTES[a]], outputLabel: labels[a], data: (await t.data()) as Float32Array, dims: t.shape, count: rows, offset: start });
+          const decoded = argmaxHead({ attr: ATTRIBUTES[a], head: manifest.outputs[ATTRIBUTES[a]], outputLabel: labels[a], data: (await t.data()), dims: t.shape, count: rows, offset: start });
           if (!decoded.ok) throw new SandboxError("invalid-output", decoded.message);
           for (let i = 0; i < n; i++) out[i * 3 + a] = decoded.indices[i];
         }
@@ -221,7 +221,7 @@ export async function runTfjsWorker(tf: Tf, cfg: SandboxConfig, port: import("no
   try {
     const predictor = await loadTfjsPredictor(tf, cfg);
     post({ t: "ready", batchSize: predictor.batchSize });
-    port.on("message", async (m: { t: "batch"; start: number; n: number; pixels: Uint8Array }) => {
+    const answer = async (m: { t: "batch"; start: number; n: number; pixels: Uint8Array }) => {
       try {
         const idx = await predictor.predict(m.pixels, m.n, m.start);
         post({ t: "preds", start: m.start, n: m.n, idx }, [idx.buffer as ArrayBuffer]);
@@ -229,7 +229,8 @@ export async function runTfjsWorker(tf: Tf, cfg: SandboxConfig, port: import("no
         const se = toSandboxError(e, "tfjs failed while running the model");
         post({ t: "error", reason: se.reason, message: se.message });
       }
-    });
+    };
+    port.on("message", (m: { t: "batch"; start: number; n: number; pixels: Uint8Array }) => void answer(m));
   } catch (e) {
     const se = toSandboxError(e, "tfjs could not load the model");
     post({ t: "error", reason: se.reason, message: se.message });

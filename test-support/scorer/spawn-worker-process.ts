@@ -73,7 +73,7 @@ export function spawnWorkerProcess(options: {
       });
     },
   };
-  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+  readline.createInterface({ input: child.stdout }).on("line", (line) => {
     let parsed: { type: string; workerId: string };
     try {
       parsed = JSON.parse(line);
@@ -94,7 +94,7 @@ export function spawnWorkerProcess(options: {
       }
     }
   });
-  readline.createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
+  readline.createInterface({ input: child.stderr }).on("line", (line) => stderr.push(line));
   void proc.exited.then((code) => rejectStarted(new Error(`worker exited (${code}) before starting:\n${stderr.slice(-20).join("\n")}`)));
   return proc;
 }

@@ -100,18 +100,30 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
       {
         const tx = (fu + 0.02 * noseSide) / 0.09, ty = (v - nose.len + 0.06) / 0.08;
         const q = 1 - tx * tx - ty * ty;
-        if (q > 0) (r += 0.06 * q), (gg += 0.06 * q), (bb += 0.05 * q);
+        if (q > 0) {
+          r += 0.06 * q;
+          gg += 0.06 * q;
+          bb += 0.05 * q;
+        }
       }
       for (let side = -1; side <= 1; side += 2) {
         const nx2 = (fu - side * nose.width * 0.55) / 0.05, ny2 = (v - nose.len - 0.02) / 0.035;
         const q = 1 - nx2 * nx2 - ny2 * ny2;
-        if (q > 0) (r *= 1 - 0.5 * q), (gg *= 1 - 0.55 * q), (bb *= 1 - 0.55 * q);
+        if (q > 0) {
+          r *= 1 - 0.5 * q;
+          gg *= 1 - 0.55 * q;
+          bb *= 1 - 0.55 * q;
+        }
       }
       if (skin.blush > 0)
         for (let side = -1; side <= 1; side += 2) {
           const cx2 = (fu - side * 0.5) / 0.26, cy2 = (v - 0.3) / 0.2;
           const q = 1 - cx2 * cx2 - cy2 * cy2;
-          if (q > 0) (r += skin.blush * q * 0.5), (gg -= skin.blush * q * 0.2), (bb -= skin.blush * q * 0.1);
+          if (q > 0) {
+            r += skin.blush * q * 0.5;
+            gg -= skin.blush * q * 0.2;
+            bb -= skin.blush * q * 0.1;
+          }
         }
       // Gloss (oily skin, flash) and the shine of a bald crown.
       const d2 = diff * diff, d8 = d2 * d2 * d2 * d2;

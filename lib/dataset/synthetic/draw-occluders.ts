@@ -125,7 +125,10 @@ export function drawHand(cv: Canvas, plan: PortraitPlan): void {
       for (let f = 0; f < 4; f++) {
         const fx = FINGERS[f * 2], len = FINGERS[f * 2 + 1];
         const fd = capsule(hx, hy, fx, -0.1, fx * 1.25, -0.1 - len, 0.095);
-        if (fd < d) (second = d), (d = fd);
+        if (fd < d) {
+          second = d;
+          d = fd;
+        }
         else if (fd < second) second = fd;
       }
       const crease = d < 0 && second < 0.02 && hy < -0.05;

@@ -58,7 +58,10 @@ describe("renderPortrait", () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
     expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
     let min = 255, max = 0;
-    for (const v of a) (min = Math.min(min, v)), (max = Math.max(max, v));
+    for (const v of a) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
     expect(max - min).toBeGreaterThan(100);
   });
 });

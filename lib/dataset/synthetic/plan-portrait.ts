@@ -7,7 +7,7 @@
  * proportions stay exactly those of the joint table; only what gets rendered moves away from them.
  */
 import type { Rgb } from "./raster";
-import { Rng } from "./prng";
+import { type Rng } from "./prng";
 import type { ColorValue, GenderValue, TypeValue } from "./label-table";
 
 /** Hair colour actually drawn. The extra values are the ones annotators would mark n/a. */
@@ -379,7 +379,10 @@ export function planPortrait(rng: Rng, label: { gender: GenderValue; color: Colo
   };
   if (wavy) hair.fringe *= 0.7;
   if (tt === "bald") hair.volume = 0;
-  if (tt === "updo" || tt === "buzz") (hair.fringe = 0), (hair.curtain = 0);
+  if (tt === "updo" || tt === "buzz") {
+    hair.fringe = 0;
+    hair.curtain = 0;
+  }
 
   const earsVisible = lengthClass === "short" || tt === "updo" || tt === "buzz" || tt === "bald";
   const ears = { visible: earsVisible, earring: !male && rng.chance(0.35) ? rng.pick<Rgb>([[0.95, 0.85, 0.45], [0.9, 0.9, 0.92], [0.7, 0.1, 0.2]]) : null };

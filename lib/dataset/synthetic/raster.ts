@@ -143,7 +143,10 @@ function makeNoise(blurPasses: number): Float32Array {
   }
   // Stretch to 0..1 so every texture has the same contrast whatever the blur did.
   let lo = Infinity, hi = -Infinity;
-  for (const x of a) (lo = Math.min(lo, x)), (hi = Math.max(hi, x));
+  for (const x of a) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
   for (let i = 0; i < a.length; i++) a[i] = (a[i] - lo) / (hi - lo);
   return a;
 }

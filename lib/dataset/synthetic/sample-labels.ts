@@ -42,7 +42,7 @@ export function labelRow(index: number, gender: number, color: number, type: num
   return {
     Image_Index: index,
     Gender: GENDER_VALUES[gender],
-    Hair_Color: COLOR_VALUES[color] as LabelRow["Hair_Color"],
-    Hair_Type: TYPE_VALUES[type] as LabelRow["Hair_Type"],
+    Hair_Color: COLOR_VALUES[color],
+    Hair_Type: TYPE_VALUES[type],
   };
 }
