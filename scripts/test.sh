@@ -24,6 +24,10 @@ trap summary EXIT
 
 echo "== typecheck"
 npx tsc --noEmit
+echo "== lint (ESLint: layering, promises, Next.js rules)"
+npx eslint . --max-warnings 0
+echo "== format (Prettier)"
+npx prettier --check . --log-level warn
 echo "== unit and integration tests"
 npx vitest run
 echo "== end-to-end (Chromium)"
