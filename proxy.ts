@@ -95,7 +95,8 @@ async function bodyDecodes(request: NextRequest, receiver: "action" | "auth"): P
       return true;
     }
     if (type.startsWith("multipart/form-data")) {
-      const boundary = /boundary=("?)([^";]+)\1/i.exec(type)?.[2];
+      // The boundary is case-sensitive: read it from the header as sent, not the lower-cased type.
+      const boundary = /boundary=("?)([^";]+)\1/i.exec(request.headers.get("content-type") ?? "")?.[2];
       const text = await request.clone().text();
       // undici parses some truncated forms that busboy (Next.js's parser) refuses.
       if (!boundary || !text.trimEnd().endsWith(`--${boundary}--`)) return false;

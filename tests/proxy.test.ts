@@ -47,6 +47,11 @@ describe("proxy.ts", () => {
     expect(passed(await action('[{"name":"Ann","email":"a@b.c","password":"x"}]', "text/plain;charset=UTF-8"))).toBe(true);
     const form = '--b\r\nContent-Disposition: form-data; name="1_agree"\r\n\r\non\r\n--b\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$K1"]\r\n--b--\r\n';
     expect(passed(await action(form, "multipart/form-data; boundary=b"))).toBe(true);
+    // Browsers' boundaries are mixed case (and the body uses them as sent): a lower-cased
+    // boundary once refused every form action Chromium posted (the e-mail confirmation button).
+    const B = "----WebKitFormBoundaryWG8WfO7XAje2zuYz";
+    const chromium = `--${B}\r\nContent-Disposition: form-data; name="_1_token"\r\n\r\nabc\r\n--${B}\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$K1"]\r\n--${B}--\r\n`;
+    expect(passed(await action(chromium, `multipart/form-data; boundary=${B}`))).toBe(true);
   });
 
   it("refuses a next-auth POST whose JSON body does not parse", async () => {
