@@ -2,7 +2,16 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Native addons and the generated Prisma clients stay outside the bundle.
-  serverExternalPackages: ["better-sqlite3", "sharp", "pg", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@node-rs/argon2", "onnxruntime-node"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "sharp",
+    "pg",
+    "@prisma/client",
+    "@prisma/adapter-better-sqlite3",
+    "@prisma/adapter-pg",
+    "@node-rs/argon2",
+    "onnxruntime-node",
+  ],
   poweredByHeader: false,
   // The build type-checks the app and lib/ only; `npm test` runs tsc over everything (tests, benches, scripts).
   typescript: { tsconfigPath: "tsconfig.build.json" },
@@ -25,7 +34,11 @@ export const SECURITY_HEADERS = [
   // Other sites learn only the origin, never a submission id or a query from the path.
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   // The site uses none of these; a script that got in cannot either.
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()" },
+  {
+    key: "Permissions-Policy",
+    value:
+      "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()",
+  },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
 ];
 

@@ -35,7 +35,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     projects: [
-      { ...shared, test: { name: "fast", include: ALL, exclude: SLOW, environment: "node", testTimeout: 120_000, hookTimeout: 120_000, pool: "forks" } },
+      {
+        ...shared,
+        test: { name: "fast", include: ALL, exclude: SLOW, environment: "node", testTimeout: 120_000, hookTimeout: 120_000, pool: "forks" },
+      },
       { ...shared, test: { name: "slow", include: SLOW, environment: "node", testTimeout: 180_000, hookTimeout: 180_000, pool: "forks" } },
     ],
   },

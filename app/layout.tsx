@@ -16,9 +16,13 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-white">Skip to content</a>
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-white">
+          Skip to content
+        </a>
         <SiteHeader />
-        <main id="main" className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+        <main id="main" className="mx-auto max-w-5xl px-4 py-8">
+          {children}
+        </main>
         <footer className="mx-auto max-w-5xl px-4 pb-10 text-xs text-stone-500">
           Tiny Portraits is derived from CelebA; the images must not be copied, published, distributed or sold.
         </footer>

@@ -20,62 +20,109 @@ export default async function ChallengePage() {
   return (
     <div className="space-y-12">
       <section aria-labelledby="title" className="space-y-4">
-        <h1 id="title" className="text-3xl font-bold tracking-tight sm:text-4xl">The Tiny Portraits challenge</h1>
+        <h1 id="title" className="text-3xl font-bold tracking-tight sm:text-4xl">
+          The Tiny Portraits challenge
+        </h1>
         <p className="max-w-3xl text-lg text-stone-700">
-          Predict the apparent gender, the hair colour and the hair type of the person in {IMAGE_WIDTH}&times;{IMAGE_HEIGHT}
-          {" "}pixel portrait thumbnails. Train on your own machine &mdash; a CPU is enough &mdash; then upload a predictions CSV
-          or a trained model and get scored in seconds against a hidden test split.
+          Predict the apparent gender, the hair colour and the hair type of the person in {IMAGE_WIDTH}&times;{IMAGE_HEIGHT} pixel portrait
+          thumbnails. Train on your own machine &mdash; a CPU is enough &mdash; then upload a predictions CSV or a trained model and get
+          scored in seconds against a hidden test split.
         </p>
         {current && (
           <p className="text-sm text-stone-700" data-testid="current-phase">
-            <strong>{current.name}</strong>{" "}
-            {current.status === "running" && <>is open: ends in {formatDuration(current.msRemaining)}.</>}
+            <strong>{current.name}</strong> {current.status === "running" && <>is open: ends in {formatDuration(current.msRemaining)}.</>}
             {current.status === "upcoming" && <>opens in {formatDuration(current.msRemaining)}.</>}
             {current.status === "ended" && <>has ended.</>}{" "}
-            <a href="#timeline" className="underline">Timeline</a>
+            <a href="#timeline" className="underline">
+              Timeline
+            </a>
           </p>
         )}
         <CallsToAction signedIn={user !== null} />
       </section>
 
       <section aria-labelledby="task" className="space-y-3">
-        <h2 id="task" className="text-2xl font-semibold">The task</h2>
+        <h2 id="task" className="text-2xl font-semibold">
+          The task
+        </h2>
         <p className="max-w-3xl text-sm text-stone-700">
-          Every test image gets one prediction per attribute. Predict a class for every row, even when you are unsure:
-          {" "}<code>n/a</code> is never a valid prediction, it only marks labels the annotators could not tell, and those
-          rows are left out of that attribute&rsquo;s score.
+          Every test image gets one prediction per attribute. Predict a class for every row, even when you are unsure: <code>n/a</code> is
+          never a valid prediction, it only marks labels the annotators could not tell, and those rows are left out of that
+          attribute&rsquo;s score.
         </p>
         <AttributesTable />
       </section>
 
       <section aria-labelledby="metric" className="space-y-3">
-        <h2 id="metric" className="text-2xl font-semibold">How submissions are scored</h2>
+        <h2 id="metric" className="text-2xl font-semibold">
+          How submissions are scored
+        </h2>
         <MetricExplainer />
       </section>
 
       <section aria-labelledby="timeline" className="space-y-3">
-        <h2 id="timeline" className="text-2xl font-semibold">Timeline</h2>
+        <h2 id="timeline" className="text-2xl font-semibold">
+          Timeline
+        </h2>
         <p className="text-sm text-stone-600">All times are UTC.</p>
         <PhaseTimelineList timeline={overview.timeline} />
       </section>
 
       <section aria-labelledby="rules" className="space-y-3">
-        <h2 id="rules" className="text-2xl font-semibold">Rules</h2>
+        <h2 id="rules" className="text-2xl font-semibold">
+          Rules
+        </h2>
         <ChallengeRules rules={overview.rules} />
       </section>
 
       <section aria-labelledby="data" className="space-y-4">
-        <h2 id="data" className="text-2xl font-semibold">The data</h2>
+        <h2 id="data" className="text-2xl font-semibold">
+          The data
+        </h2>
         <DatasetSection dataset={overview.dataset} userId={user?.id ?? null} />
       </section>
 
       <section aria-labelledby="start" className="space-y-3 rounded border border-stone-200 bg-white p-5">
-        <h2 id="start" className="text-xl font-semibold">Get started in five minutes</h2>
+        <h2 id="start" className="text-xl font-semibold">
+          Get started in five minutes
+        </h2>
         <ol className="list-decimal space-y-1 pl-5 text-sm text-stone-700">
-          <li>{user ? "You are signed in." : <><Link href="/sign-up" className="underline">Create an account</Link>.</>}</li>
-          <li>Accept the dataset terms and <Link href="/data" className="underline">download the data</Link>.</li>
-          <li>Train with the <Link href="/starter-kit" className="underline">starter kit</Link> (PyTorch or TypeScript, CPU only).</li>
-          <li><Link href="/submit" className="underline">Submit</Link> a CSV or a model and find yourself on the <Link href="/leaderboard" className="underline">leaderboard</Link>, next to the organizers&rsquo; baselines.</li>
+          <li>
+            {user ? (
+              "You are signed in."
+            ) : (
+              <>
+                <Link href="/sign-up" className="underline">
+                  Create an account
+                </Link>
+                .
+              </>
+            )}
+          </li>
+          <li>
+            Accept the dataset terms and{" "}
+            <Link href="/data" className="underline">
+              download the data
+            </Link>
+            .
+          </li>
+          <li>
+            Train with the{" "}
+            <Link href="/starter-kit" className="underline">
+              starter kit
+            </Link>{" "}
+            (PyTorch or TypeScript, CPU only).
+          </li>
+          <li>
+            <Link href="/submit" className="underline">
+              Submit
+            </Link>{" "}
+            a CSV or a model and find yourself on the{" "}
+            <Link href="/leaderboard" className="underline">
+              leaderboard
+            </Link>
+            , next to the organizers&rsquo; baselines.
+          </li>
         </ol>
       </section>
     </div>

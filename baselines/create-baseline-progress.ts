@@ -72,7 +72,10 @@ export function createBaselineProgress(options: { name: string; stream?: NodeJS.
     },
     batch(r) {
       // One bar for the batches, reused every epoch (its label says which).
-      bar("batches", r.imagesTotal).bar.update(r.images, { stage: `epoch ${r.epoch}/${r.epochs}`.padEnd(14), info: `|${rate(r)} | loss ${r.loss.toFixed(4)}` });
+      bar("batches", r.imagesTotal).bar.update(r.images, {
+        stage: `epoch ${r.epoch}/${r.epochs}`.padEnd(14),
+        info: `|${rate(r)} | loss ${r.loss.toFixed(4)}`,
+      });
     },
     epoch(r) {
       const v = r.validation.macroF1;

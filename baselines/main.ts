@@ -35,7 +35,10 @@ const say = (msg: string) => process.stderr.write(msg + "\n");
 const program = new Command()
   .name("npm run baselines --")
   .description("train the organizer baselines on the current dataset, submit them and print their public scores")
-  .option("--only <name>", `one baseline: ${[...BASELINES.map((b) => b.name), ...PLANNED_BASELINES.map((n) => `${n} (planned)`)].join(", ")}`)
+  .option(
+    "--only <name>",
+    `one baseline: ${[...BASELINES.map((b) => b.name), ...PLANNED_BASELINES.map((n) => `${n} (planned)`)].join(", ")}`,
+  )
   .option("--epochs <n>", "training epochs (default: each baseline's own)", (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--epochs must be a positive integer, got ${v}`);
@@ -51,7 +54,16 @@ const program = new Command()
 
 async function main(): Promise<number> {
   program.parse();
-  const opts = program.opts<{ only?: string; epochs?: number; seed: number; timeout: number; localWorker: boolean; wait: boolean; exitWithParent?: boolean; out?: string }>();
+  const opts = program.opts<{
+    only?: string;
+    epochs?: number;
+    seed: number;
+    timeout: number;
+    localWorker: boolean;
+    wait: boolean;
+    exitWithParent?: boolean;
+    out?: string;
+  }>();
   if (opts.exitWithParent) exitWithParent();
   let selected: readonly BaselineDefinition[] = BASELINES;
   if (opts.only) {
@@ -112,7 +124,11 @@ async function main(): Promise<number> {
       }
       const pub = scored.score.public as { attributes?: Record<string, { macroF1: number | null }> };
       const perAttribute = ATTRIBUTES.map((a) => `${a} ${pub.attributes?.[a]?.macroF1?.toFixed(4) ?? "n/a"}`).join(", ");
-      results.push({ name: baseline.name, ok: true, line: `public main ${scored.score.publicMain.toFixed(4)} (macro-F1 ${perAttribute}); ${trainLine}` });
+      results.push({
+        name: baseline.name,
+        ok: true,
+        line: `public main ${scored.score.publicMain.toFixed(4)} (macro-F1 ${perAttribute}); ${trainLine}`,
+      });
     }
   } finally {
     await worker?.stop();

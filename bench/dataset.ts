@@ -116,9 +116,24 @@ async function main() {
     const projected = perImage * REAL_DATASET.total;
     const maxRss = Math.max(results[0].peakRssMb, results[1].peakRssMb);
     console.table([
-      { target: "generate + prepare 134,734 images", measured: `${projected.toFixed(0)} s (${count === REAL_DATASET.total ? "measured" : `scaled from ${count}`})`, limit: "600 s", "ratio to limit": Number((projected / 600).toFixed(2)) },
-      { target: "peak RSS of generate / prepare", measured: `${Math.round(maxRss)} MB`, limit: "1024 MB", "ratio to limit": Number((maxRss / 1024).toFixed(2)) },
-      { target: `load test cache (${REAL_TEST_COUNT} images)`, measured: `${results[3].seconds.toFixed(3)} s`, limit: "1 s", "ratio to limit": Number(results[3].seconds.toFixed(2)) },
+      {
+        target: "generate + prepare 134,734 images",
+        measured: `${projected.toFixed(0)} s (${count === REAL_DATASET.total ? "measured" : `scaled from ${count}`})`,
+        limit: "600 s",
+        "ratio to limit": Number((projected / 600).toFixed(2)),
+      },
+      {
+        target: "peak RSS of generate / prepare",
+        measured: `${Math.round(maxRss)} MB`,
+        limit: "1024 MB",
+        "ratio to limit": Number((maxRss / 1024).toFixed(2)),
+      },
+      {
+        target: `load test cache (${REAL_TEST_COUNT} images)`,
+        measured: `${results[3].seconds.toFixed(3)} s`,
+        limit: "1 s",
+        "ratio to limit": Number(results[3].seconds.toFixed(2)),
+      },
     ]);
   } finally {
     if (!process.argv.includes("--keep")) fs.rmSync(work, { recursive: true, force: true });

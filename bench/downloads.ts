@@ -101,7 +101,10 @@ async function signIn(email: string, password: string): Promise<string> {
   return cookie();
 }
 
-async function timeStream(read: () => Promise<AsyncIterable<Uint8Array>>, sample: () => void): Promise<{ seconds: number; bytes: number; sha256: string }> {
+async function timeStream(
+  read: () => Promise<AsyncIterable<Uint8Array>>,
+  sample: () => void,
+): Promise<{ seconds: number; bytes: number; sha256: string }> {
   const hash = crypto.createHash("sha256");
   const t0 = performance.now();
   let bytes = 0;
@@ -150,7 +153,9 @@ async function main() {
     const email = `bench-${Date.now()}@example.org`;
     const password = "bench-password-1";
     // Created directly: sign-up would only mail a confirmation link and answer "check your inbox".
-    const user = await db.user.create({ data: { name: `Bench ${Date.now()}`, email, passwordHash: await hashPassword(password), emailVerifiedAt: new Date() } });
+    const user = await db.user.create({
+      data: { name: `Bench ${Date.now()}`, email, passwordHash: await hashPassword(password), emailVerifiedAt: new Date() },
+    });
     await acceptTerms({ db, userId: user.id, version: CURRENT_TERMS.version, ip: null });
     const file = await db.datasetFile.findFirstOrThrow({ where: { name: ARCHIVE, dataset: { isCurrent: true } } });
     await db.$disconnect();
@@ -164,36 +169,59 @@ async function main() {
     const sample = () => (peak = Math.max(peak, treeRssMb(server.pid!)));
     const disk: number[] = [];
     const http: number[] = [];
-    await timeStream(async () => fs.createReadStream(archivePath), () => {}); // warm the page cache
+    await timeStream(
+      async () => fs.createReadStream(archivePath),
+      () => {},
+    ); // warm the page cache
     // Warm the route (first request compiles nothing in production, but loads the modules).
-    await timeStream(() => httpBody(`${BASE}/api/downloads/${ARCHIVE}`, { cookie, range: "bytes=0-1023" }, 206), () => {});
+    await timeStream(
+      () => httpBody(`${BASE}/api/downloads/${ARCHIVE}`, { cookie, range: "bytes=0-1023" }, 206),
+      () => {},
+    );
     const rssBefore = treeRssMb(server.pid!);
     peak = rssBefore;
     for (let round = 0; round < ROUNDS; round++) {
-      const d = await timeStream(async () => fs.createReadStream(archivePath, { highWaterMark: 256 * 1024 }), () => {});
+      const d = await timeStream(
+        async () => fs.createReadStream(archivePath, { highWaterMark: 256 * 1024 }),
+        () => {},
+      );
       disk.push(d.bytes / 1e6 / d.seconds);
       const h = await timeStream(() => httpBody(`${BASE}/api/downloads/${ARCHIVE}`, { cookie }, 200), sample);
-      if (h.sha256 !== file.sha256 || h.bytes !== size) throw new Error(`round ${round}: the downloaded archive does not match its SHA-256`);
+      if (h.sha256 !== file.sha256 || h.bytes !== size)
+        throw new Error(`round ${round}: the downloaded archive does not match its SHA-256`);
       http.push(h.bytes / 1e6 / h.seconds);
-      say(`round ${round + 1}: disk ${disk.at(-1)!.toFixed(0)} MB/s, route ${http.at(-1)!.toFixed(0)} MB/s, server RSS peak ${peak.toFixed(0)} MB`);
+      say(
+        `round ${round + 1}: disk ${disk.at(-1)!.toFixed(0)} MB/s, route ${http.at(-1)!.toFixed(0)} MB/s, server RSS peak ${peak.toFixed(0)} MB`,
+      );
     }
     // A resumed download: first half, then the rest with Range; the halves must join up.
     const half = Math.floor(size / 2);
     const hash = crypto.createHash("sha256");
-    for (const [range, status] of [[`bytes=0-${half - 1}`, 206], [`bytes=${half}-`, 206]] as const) {
+    for (const [range, status] of [
+      [`bytes=0-${half - 1}`, 206],
+      [`bytes=${half}-`, 206],
+    ] as const) {
       for await (const chunk of await httpBody(`${BASE}/api/downloads/${ARCHIVE}`, { cookie, range }, status)) hash.update(chunk);
     }
     const resumedOk = hash.digest("hex") === file.sha256;
     const rssAfter = treeRssMb(server.pid!);
 
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(`\nDownload of ${ARCHIVE} (${mb.toFixed(1)} MB, ${COUNT} synthetic portraits), ${ROUNDS} rounds, ${os.cpus().length} cores\n`);
+    console.log(
+      `\nDownload of ${ARCHIVE} (${mb.toFixed(1)} MB, ${COUNT} synthetic portraits), ${ROUNDS} rounds, ${os.cpus().length} cores\n`,
+    );
     console.log(`${"path".padEnd(34)}  ${"MB/s (median)".padStart(13)}  ${"ratio".padStart(6)}`);
     console.log(`${"-".repeat(34)}  ${"-".repeat(13)}  ${"-".repeat(6)}`);
     console.log(`${"disk (fs stream, page cache)".padEnd(34)}  ${median(disk).toFixed(0).padStart(13)}  ${"1.00".padStart(6)}`);
-    console.log(`${"GET /api/downloads (gated, logged)".padEnd(34)}  ${median(http).toFixed(0).padStart(13)}  ${(median(http) / median(disk)).toFixed(2).padStart(6)}`);
-    console.log(`\nServer RSS (web server + workers): before ${rssBefore.toFixed(0)} MB, peak while streaming ${peak.toFixed(0)} MB, after ${rssAfter.toFixed(0)} MB`);
-    console.log(`growth at peak: ${(peak - rssBefore).toFixed(0)} MB for ${(mb * ROUNDS).toFixed(0)} MB served (${((peak - rssBefore) / mb).toFixed(2)} x the archive)`);
+    console.log(
+      `${"GET /api/downloads (gated, logged)".padEnd(34)}  ${median(http).toFixed(0).padStart(13)}  ${(median(http) / median(disk)).toFixed(2).padStart(6)}`,
+    );
+    console.log(
+      `\nServer RSS (web server + workers): before ${rssBefore.toFixed(0)} MB, peak while streaming ${peak.toFixed(0)} MB, after ${rssAfter.toFixed(0)} MB`,
+    );
+    console.log(
+      `growth at peak: ${(peak - rssBefore).toFixed(0)} MB for ${(mb * ROUNDS).toFixed(0)} MB served (${((peak - rssBefore) / mb).toFixed(2)} x the archive)`,
+    );
     console.log(`resumed download in two Range requests: ${resumedOk ? "joins up to the listed SHA-256" : "MISMATCH"}`);
   } finally {
     try {

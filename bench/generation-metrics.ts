@@ -52,18 +52,37 @@ const big = `${N} x ${N} x ${D}`;
 
 const genGaussian = time("fit Gaussian (generated)", `${N} x ${D}`, () => fitGaussian({ features: generated }));
 const realGaussian = time("fit Gaussian (real, cached per phase)", `${N} x ${D}`, () => fitGaussian({ features: real }));
-const fpd = time("Fréchet distance (2 eigendecompositions)", `${D} x ${D}`, () => computeFrechetDistance({ a: genGaussian, b: realGaussian }));
+const fpd = time("Fréchet distance (2 eigendecompositions)", `${D} x ${D}`, () =>
+  computeFrechetDistance({ a: genGaussian, b: realGaussian }),
+);
 const kid = time("KID (disjoint subsets of 1,000)", big, () => computeKid({ a: generated, b: real }));
 const manifold = time("precision/recall/density/coverage", big, () => computeManifoldMetrics({ generated, real }));
 const nearest = time("nearest train (L2 + cosine), generated", big, () => findNearestNeighbours({ query: generated, reference: train }));
 time("nearest train, held-out", `${heldOut.rows} x ${N} x ${D}`, () => findNearestNeighbours({ query: heldOut, reference: train }));
-const ct = time("C_T (k-means 20 cells + per-cell distances)", `${N} + ${heldOut.rows} vs ${N}`, () => computeCtStatistic({ generated, heldOut, train }));
+const ct = time("C_T (k-means 20 cells + per-cell distances)", `${N} + ${heldOut.rows} vs ${N}`, () =>
+  computeCtStatistic({ generated, heldOut, train }),
+);
 const small = 2_000;
-time("precision/recall/density/coverage", `${small} x ${small} x ${D}`, () => computeManifoldMetrics({ generated: draw(5, small, 0.05), real: draw(6, small) }), false);
+time(
+  "precision/recall/density/coverage",
+  `${small} x ${small} x ${D}`,
+  () => computeManifoldMetrics({ generated: draw(5, small, 0.05), real: draw(6, small) }),
+  false,
+);
 time("Jacobi eigendecomposition", "256 x 256", () => symmetricEigen({ matrix: genGaussianOf(256), n: 256 }), false);
 
 function genGaussianOf(d: number): Float64Array {
-  const g = fitGaussian({ features: featureMatrix({ data: sampleGaussian({ mean: new Array(d).fill(0), transform: Array.from({ length: d * d }, (_, i) => (Math.floor(i / d) === i % d ? 1 : 0) + 0.1 * Math.cos(i)), rows: 2 * d, seed: 9 }), cols: d }) });
+  const g = fitGaussian({
+    features: featureMatrix({
+      data: sampleGaussian({
+        mean: new Array(d).fill(0),
+        transform: Array.from({ length: d * d }, (_, i) => (Math.floor(i / d) === i % d ? 1 : 0) + 0.1 * Math.cos(i)),
+        rows: 2 * d,
+        seed: 9,
+      }),
+      cols: d,
+    }),
+  });
   return g.covariance;
 }
 
@@ -73,10 +92,20 @@ const w = Math.max(...rows.map((r) => r.metric.length));
 const sw = Math.max(...rows.map((r) => r.size.length));
 const sec = (ms: number) => (ms / 1000).toFixed(2).padStart(8);
 console.log(`${"metric".padEnd(w)}  ${"size".padEnd(sw)}  ${"wall s".padStart(8)}  ${"cpu s".padStart(8)}`);
-for (const r of rows) console.log(`${r.metric.padEnd(w)}  ${r.size.padEnd(sw)}  ${sec(r.ms)}  ${sec(r.cpuMs)}${r.inTotal ? "" : "  (not in total)"}`);
-console.log(`${"total".padEnd(w)}  ${"".padEnd(sw)}  ${sec(total)}  ${sec(totalCpu)}  = ${((100 * total) / BUDGET_MS).toFixed(0)}% (wall) / ${((100 * totalCpu) / BUDGET_MS).toFixed(0)}% (cpu) of the 2-minute end-to-end budget`);
-const score = combineGenerationScore({ fpd, kid, manifold, memorisation: { meanMinCosine: mean(nearest.cosine), heldOutMeanMinCosine: NaN, nearCopyThreshold: NaN, nearCopyShare: NaN, ct, nearest } });
-console.log(`(sanity: fpd ${score.fpd.toFixed(3)}, kid ${score.kid.toFixed(4)} ± ${score.kidStdErr?.toFixed(4)}, precision ${score.precision.toFixed(3)}, recall ${score.recall.toFixed(3)}, density ${score.density.toFixed(3)}, coverage ${score.coverage.toFixed(3)}, C_T ${score.ct?.toFixed(2)})`);
+for (const r of rows)
+  console.log(`${r.metric.padEnd(w)}  ${r.size.padEnd(sw)}  ${sec(r.ms)}  ${sec(r.cpuMs)}${r.inTotal ? "" : "  (not in total)"}`);
+console.log(
+  `${"total".padEnd(w)}  ${"".padEnd(sw)}  ${sec(total)}  ${sec(totalCpu)}  = ${((100 * total) / BUDGET_MS).toFixed(0)}% (wall) / ${((100 * totalCpu) / BUDGET_MS).toFixed(0)}% (cpu) of the 2-minute end-to-end budget`,
+);
+const score = combineGenerationScore({
+  fpd,
+  kid,
+  manifold,
+  memorisation: { meanMinCosine: mean(nearest.cosine), heldOutMeanMinCosine: NaN, nearCopyThreshold: NaN, nearCopyShare: NaN, ct, nearest },
+});
+console.log(
+  `(sanity: fpd ${score.fpd.toFixed(3)}, kid ${score.kid.toFixed(4)} ± ${score.kidStdErr?.toFixed(4)}, precision ${score.precision.toFixed(3)}, recall ${score.recall.toFixed(3)}, density ${score.density.toFixed(3)}, coverage ${score.coverage.toFixed(3)}, C_T ${score.ct?.toFixed(2)})`,
+);
 
 function mean(x: Float64Array): number {
   return x.reduce((s, v) => s + v, 0) / x.length;

@@ -105,11 +105,14 @@ async function onnxRows(): Promise<Row[]> {
   // Valid: the fixture model plus a 100 MB initializer (raw_data is skipped, never copied).
   const base = buildOnnxModel({ manifest, heads: "sliced" });
   const decoded = onnx.ModelProto.decode(base);
-  decoded.graph!.initializer!.push(onnx.TensorProto.create({ name: "big", dims: [SIZE / 4], dataType: onnx.TensorProto.DataType.FLOAT, rawData: Buffer.alloc(SIZE) }));
+  decoded.graph!.initializer!.push(
+    onnx.TensorProto.create({ name: "big", dims: [SIZE / 4], dataType: onnx.TensorProto.DataType.FLOAT, rawData: Buffer.alloc(SIZE) }),
+  );
   const valid = Buffer.from(onnx.ModelProto.encode(decoded).finish());
   // Many ordinary nodes: a large but honest graph.
   const manyNodes = onnx.ModelProto.decode(base);
-  for (let i = 0; i < 20_000; i++) manyNodes.graph!.node!.push(onnx.NodeProto.create({ opType: "Identity", input: [`a${i}`], output: [`b${i}`], name: `n${i}` }));
+  for (let i = 0; i < 20_000; i++)
+    manyNodes.graph!.node!.push(onnx.NodeProto.create({ opType: "Identity", input: [`a${i}`], output: [`b${i}`], name: `n${i}` }));
   const nodes = Buffer.from(onnx.ModelProto.encode(manyNodes).finish());
 
   const emptyInits = lenField(7, Buffer.alloc(SIZE, Buffer.from([(5 << 3) | 2, 0])));
@@ -151,13 +154,38 @@ async function zipRows(): Promise<Row[]> {
   };
   const longName = (i: number) => `${String(i).padStart(4, "0")}/${"a".repeat(240)}`;
   const files: [string, string][] = [
-    ["valid zip, 2 entries", write("valid.zip", craftZip([{ name: "manifest.json", data: JSON.stringify(manifest) }, { name: "model.onnx", data: model }]))],
+    [
+      "valid zip, 2 entries",
+      write(
+        "valid.zip",
+        craftZip([
+          { name: "manifest.json", data: JSON.stringify(manifest) },
+          { name: "model.onnx", data: model },
+        ]),
+      ),
+    ],
     [
       "256 entries, long names",
-      write("many.zip", craftZip([{ name: "manifest.json", data: JSON.stringify(manifest) }, { name: "model.onnx", data: model }, ...Array.from({ length: 254 }, (_, i) => ({ name: longName(i), data: "x" }))])),
+      write(
+        "many.zip",
+        craftZip([
+          { name: "manifest.json", data: JSON.stringify(manifest) },
+          { name: "model.onnx", data: model },
+          ...Array.from({ length: 254 }, (_, i) => ({ name: longName(i), data: "x" })),
+        ]),
+      ),
     ],
     ["10,000 entries", write("bomb.zip", craftZip(Array.from({ length: 10_000 }, (_, i) => ({ name: `f${i}`, data: "" }))))],
-    ["5 MB manifest.json", write("manifest.zip", craftZip([{ name: "manifest.json", data: JSON.stringify({ ...manifest, pad: "x".repeat(5_000_000) }), compress: false }, { name: "model.onnx", data: model }]))],
+    [
+      "5 MB manifest.json",
+      write(
+        "manifest.zip",
+        craftZip([
+          { name: "manifest.json", data: JSON.stringify({ ...manifest, pad: "x".repeat(5_000_000) }), compress: false },
+          { name: "model.onnx", data: model },
+        ]),
+      ),
+    ],
   ];
   const rows: Row[] = [];
   try {
@@ -180,7 +208,9 @@ async function main() {
   const valid = new Map<string, number>();
   for (const r of rows) if (r.name.startsWith("valid") && !valid.has(r.group)) valid.set(r.group, r.ms);
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`${pad("group", 6)}${pad("input", 32)}${"MB".padStart(7)}${"ms".padStart(9)}${"x valid".padStart(9)}${"stall ms".padStart(10)}  outcome`);
+  console.log(
+    `${pad("group", 6)}${pad("input", 32)}${"MB".padStart(7)}${"ms".padStart(9)}${"x valid".padStart(9)}${"stall ms".padStart(10)}  outcome`,
+  );
   for (const r of rows) {
     const ratio = r.ms / valid.get(r.group)!;
     console.log(

@@ -161,7 +161,9 @@ async function main() {
     `\npublic main ${p.main?.toFixed(4)} (n=${p.n}), hair colour macro-F1 female/male ${p.fairness.hairColorMacroF1Female?.toFixed(4)}/` +
       `${p.fairness.hairColorMacroF1Male?.toFixed(4)}; private main ${scores.private.main?.toFixed(4)} (n=${scores.private.n})`,
   );
-  console.log(`target: parse+validate+score < 100 ms (shuffled, median) -> ${headline < 100 ? "met" : "NOT met"} (${headline.toFixed(1)} ms)`);
+  console.log(
+    `target: parse+validate+score < 100 ms (shuffled, median) -> ${headline < 100 ? "met" : "NOT met"} (${headline.toFixed(1)} ms)`,
+  );
 }
 
 main().catch((err) => {

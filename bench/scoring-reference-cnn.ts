@@ -47,10 +47,18 @@ function outputs(): Manifest["outputs"] {
   return out;
 }
 
-const INPUT = { scale: 1 / 255, mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number], channelOrder: "RGB" as const };
+const INPUT = {
+  scale: 1 / 255,
+  mean: [0, 0, 0] as [number, number, number],
+  std: [1, 1, 1] as [number, number, number],
+  channelOrder: "RGB" as const,
+};
 
 /** Writes `<dir>/tfjs` (tfjs-layers bundle) and `<dir>/onnx` (ONNX bundle) with the same weights. */
-export async function writeReferenceCnnBundles(dir: string, options: { batchSize?: number } = {}): Promise<{ tfjsDir: string; onnxDir: string }> {
+export async function writeReferenceCnnBundles(
+  dir: string,
+  options: { batchSize?: number } = {},
+): Promise<{ tfjsDir: string; onnxDir: string }> {
   const tf = await import("@tensorflow/tfjs-core");
   await import("@tensorflow/tfjs-backend-cpu");
   const tfl = await import("@tensorflow/tfjs-layers");
@@ -61,12 +69,26 @@ export async function writeReferenceCnnBundles(dir: string, options: { batchSize
   let x: Sym = input;
   CONVS.forEach((filters, i) => {
     x = tfl.layers
-      .conv2d({ filters, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: tfl.initializers.heNormal({ seed: 11 + i }), name: `conv${i + 1}` })
+      .conv2d({
+        filters,
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        kernelInitializer: tfl.initializers.heNormal({ seed: 11 + i }),
+        name: `conv${i + 1}`,
+      })
       .apply(x) as Sym;
     if (i < CONVS.length - 1) x = tfl.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool${i + 1}` }).apply(x) as Sym;
   });
   x = tfl.layers.globalAveragePooling2d({ name: "gap" }).apply(x) as Sym;
-  const logits = tfl.layers.dense({ units: HEAD_WIDTH, kernelInitializer: tfl.initializers.glorotNormal({ seed: 99 }), biasInitializer: tfl.initializers.randomNormal({ seed: 5, stddev: 0.1 }), name: "logits" }).apply(x) as Sym;
+  const logits = tfl.layers
+    .dense({
+      units: HEAD_WIDTH,
+      kernelInitializer: tfl.initializers.glorotNormal({ seed: 99 }),
+      biasInitializer: tfl.initializers.randomNormal({ seed: 5, stddev: 0.1 }),
+      name: "logits",
+    })
+    .apply(x) as Sym;
   const model = tfl.model({ inputs: input, outputs: logits });
 
   const tfjsDir = path.join(dir, "tfjs");
@@ -76,7 +98,14 @@ export async function writeReferenceCnnBundles(dir: string, options: { batchSize
   // The same writer the baselines use, so the bench scores what participants and baselines submit.
   await saveLayersModel(model, tfjsDir, { manifest: false });
 
-  const tfjsManifest: Manifest = { format: "tfjs-layers", model: "model.json", input: { layout: "NHWC", ...INPUT }, outputs: outputs(), batchSize: options.batchSize, name: "reference CNN (bench)" };
+  const tfjsManifest: Manifest = {
+    format: "tfjs-layers",
+    model: "model.json",
+    input: { layout: "NHWC", ...INPUT },
+    outputs: outputs(),
+    batchSize: options.batchSize,
+    name: "reference CNN (bench)",
+  };
   fs.writeFileSync(path.join(tfjsDir, "manifest.json"), JSON.stringify(tfjsManifest, null, 2));
 
   // Same weights as ONNX: conv kernels HWIO -> OIHW; the dense kernel [in, out] is Gemm's B.
@@ -88,7 +117,14 @@ export async function writeReferenceCnnBundles(dir: string, options: { batchSize
     weights.set(`${layer.name}/bias`, { shape: ws[1].shape, values: ws[1].dataSync() as Float32Array });
   }
   fs.writeFileSync(path.join(onnxDir, "model.onnx"), buildOnnx(weights));
-  const onnxManifest: Manifest = { format: "onnx", model: "model.onnx", input: { layout: "NCHW", ...INPUT }, outputs: outputs(), batchSize: options.batchSize, name: "reference CNN (bench)" };
+  const onnxManifest: Manifest = {
+    format: "onnx",
+    model: "model.onnx",
+    input: { layout: "NCHW", ...INPUT },
+    outputs: outputs(),
+    batchSize: options.batchSize,
+    name: "reference CNN (bench)",
+  };
   fs.writeFileSync(path.join(onnxDir, "manifest.json"), JSON.stringify(onnxManifest, null, 2));
   return { tfjsDir, onnxDir };
 }
@@ -115,11 +151,21 @@ function buildOnnx(weights: Map<string, { shape: number[]; values: Float32Array 
         for (let ci = 0; ci < cin; ci++)
           for (let co = 0; co < cout; co++) oihw[((co * cin + ci) * kh + h) * kw + w] = k.values[((h * kw + w) * cin + ci) * cout + co];
     inits.push(tensor(`W${i + 1}`, [cout, cin, kh, kw], oihw), tensor(`B${i + 1}`, [cout], weights.get(`conv${i + 1}/bias`)!.values));
-    nodes.push({ opType: "Conv", input: [x, `W${i + 1}`, `B${i + 1}`], output: [`c${i + 1}`], attribute: [ints("kernel_shape", [3, 3]), ints("pads", [1, 1, 1, 1])] });
+    nodes.push({
+      opType: "Conv",
+      input: [x, `W${i + 1}`, `B${i + 1}`],
+      output: [`c${i + 1}`],
+      attribute: [ints("kernel_shape", [3, 3]), ints("pads", [1, 1, 1, 1])],
+    });
     nodes.push({ opType: "Relu", input: [`c${i + 1}`], output: [`r${i + 1}`] });
     x = `r${i + 1}`;
     if (i < CONVS.length - 1) {
-      nodes.push({ opType: "MaxPool", input: [x], output: [`p${i + 1}`], attribute: [ints("kernel_shape", [2, 2]), ints("strides", [2, 2])] });
+      nodes.push({
+        opType: "MaxPool",
+        input: [x],
+        output: [`p${i + 1}`],
+        attribute: [ints("kernel_shape", [2, 2]), ints("strides", [2, 2])],
+      });
       x = `p${i + 1}`;
     }
   });

@@ -92,7 +92,9 @@ async function createBenchDb(engine: Engine): Promise<BenchDb | undefined> {
 async function seed(db: Db, dataDir: string) {
   const prepared = (await readPreparedDataset(dataDir))!;
   await registerDataset({ db, manifest: prepared });
-  const user = await db.user.create({ data: { email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", role: "organizer" } });
+  const user = await db.user.create({
+    data: { email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", role: "organizer" },
+  });
   const testIds = await loadTestIds({ buildDir: prepared.buildDir });
   const labels = await readHiddenLabels(dataDir, { buildDir: prepared.buildDir });
   const csv = Buffer.from(predictionsCsv({ fixture: { testIds, labels }, mode: "truth" }));
@@ -110,7 +112,10 @@ function chunked(buf: Buffer): Readable {
 
 function csvCore(): string | undefined {
   say("CSV core: running bench/scoring-csv.ts");
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "scoring-csv.ts"), "15"], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "scoring-csv.ts"), "15"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   process.stdout.write(`\n## 1. CSV core (bench/scoring-csv.ts)\n${r.stdout}`);
   if (r.status !== 0) process.stdout.write(r.stderr);
   return /target: .*\(([\d.]+) ms\)/.exec(r.stdout)?.[1];
@@ -138,14 +143,33 @@ async function latency(bdb: BenchDb, dataDir: string): Promise<LatencyRow[]> {
     ...(bdb.engine === "postgres" ? [{ pollMs: 250, wake: true }] : []),
   ];
   for (const { pollMs, wake } of modes) {
-    say(`latency [${bdb.engine}] poll ${pollMs} ms${wake ? " + LISTEN/NOTIFY" : ""}: ${RUNS} uploads of ${rows.toLocaleString("en-US")} rows (${(csv.length / 1e6).toFixed(2)} MB)`);
-    const worker = startWorker({ db, dataDir, store, pollMs, leaseMs: 30_000, concurrency: 1, types: ["score-submission"], wakeUrl: wake ? bdb.url : false });
+    say(
+      `latency [${bdb.engine}] poll ${pollMs} ms${wake ? " + LISTEN/NOTIFY" : ""}: ${RUNS} uploads of ${rows.toLocaleString("en-US")} rows (${(csv.length / 1e6).toFixed(2)} MB)`,
+    );
+    const worker = startWorker({
+      db,
+      dataDir,
+      store,
+      pollMs,
+      leaseMs: 30_000,
+      concurrency: 1,
+      types: ["score-submission"],
+      wakeUrl: wake ? bdb.url : false,
+    });
     const row: LatencyRow = { engine: bdb.engine, pollMs, wake, upload: [], wait: [], total: [], handler: [] };
     for (let i = 0; i < RUNS + 3; i++) {
       // Uploads arrive at random moments relative to the worker's poll cycle.
       await new Promise((r) => setTimeout(r, Math.random() * pollMs));
       const t0 = performance.now();
-      const { submission } = await createSubmission({ db, userId: user.id, dataDir, store, kind: "csv", fileName: "p.csv", stream: chunked(csv) });
+      const { submission } = await createSubmission({
+        db,
+        userId: user.id,
+        dataDir,
+        store,
+        kind: "csv",
+        fileName: "p.csv",
+        stream: chunked(csv),
+      });
       const t1 = performance.now();
       for (;;) {
         const s = await db.submission.findUniqueOrThrow({ where: { id: submission.id }, select: { status: true, errorMessage: true } });
@@ -178,7 +202,8 @@ async function throughput(bdb: BenchDb, dataDir: string): Promise<ThroughputRow[
   const { db } = bdb;
   const { user, csv, rows } = await seed(db, dataDir);
   const store = createLocalDiskBlobStore({ root: uploadsDir(dataDir) });
-  const template = (await createSubmission({ db, userId: user.id, dataDir, store, kind: "csv", fileName: "p.csv", stream: chunked(csv) })).submission;
+  const template = (await createSubmission({ db, userId: user.id, dataDir, store, kind: "csv", fileName: "p.csv", stream: chunked(csv) }))
+    .submission;
   await db.job.deleteMany();
   const kinds = [
     { kind: `CSV scoring job (${rows.toLocaleString("en-US")} rows)`, jobs: JOBS, csv: true },
@@ -202,9 +227,18 @@ async function throughput(bdb: BenchDb, dataDir: string): Promise<ThroughputRow[
         const ids = Array.from({ length: k.jobs + warm }, () => `bench${randomBytes(10).toString("hex")}`);
         await db.submission.deleteMany({ where: { id: { not: template.id } } });
         await db.submission.createMany({ data: ids.map((id) => ({ ...rest, id, status: "queued" })) });
-        await db.job.createMany({ data: ids.map((id, i) => ({ type: "score-submission", payload: { submissionId: id }, submissionId: id, runAfter: runAfterOf(i) })) });
+        await db.job.createMany({
+          data: ids.map((id, i) => ({
+            type: "score-submission",
+            payload: { submissionId: id },
+            submissionId: id,
+            runAfter: runAfterOf(i),
+          })),
+        });
       } else {
-        await db.job.createMany({ data: Array.from({ length: k.jobs + warm }, (_, i) => ({ type: "test-sleep", payload: { ms: 0 }, runAfter: runAfterOf(i) })) });
+        await db.job.createMany({
+          data: Array.from({ length: k.jobs + warm }, (_, i) => ({ type: "test-sleep", payload: { ms: 0 }, runAfter: runAfterOf(i) })),
+        });
       }
       const procs = Array.from({ length: workers }, () =>
         spawnWorkerProcess({ databaseUrl: bdb.url, dataDir, args: ["--poll-ms", "20"], env: { TEST_JOB_TYPES: "1" } }),
@@ -260,7 +294,13 @@ async function modelScoring(): Promise<{ rows: ModelRow[]; agreement: number; mf
           if (!best || run.stats.imagesPerSecond > best.stats.imagesPerSecond) best = run;
         }
         const s = best!.stats;
-        rows.push({ runtime, threads, inferenceIps: s.imagesPerSecond, endToEndIps: s.images / s.totalSeconds, startup: s.startupSeconds + s.loadSeconds });
+        rows.push({
+          runtime,
+          threads,
+          inferenceIps: s.imagesPerSecond,
+          endToEndIps: s.images / s.totalSeconds,
+          startup: s.startupSeconds + s.loadSeconds,
+        });
         predictions[runtime] = best!.predictions;
         say(`model ${runtime}, ${threads} thread(s): ${s.imagesPerSecond.toFixed(0)} images/s`);
       }
@@ -283,7 +323,10 @@ function writeNoiseTestCache(root: string, count: number): string {
   const pixels = randomBytes(count * IMAGE_BYTES);
   fs.writeFileSync(path.join(cacheDir, "test.u8"), pixels);
   const ids = Array.from({ length: count }, (_, i) => `bench-${i.toString(36).padStart(6, "0")}`);
-  fs.writeFileSync(path.join(cacheDir, "test.json"), JSON.stringify({ count, height: IMAGE_HEIGHT, width: IMAGE_WIDTH, channels: IMAGE_CHANNELS, ids }));
+  fs.writeFileSync(
+    path.join(cacheDir, "test.json"),
+    JSON.stringify({ count, height: IMAGE_HEIGHT, width: IMAGE_WIDTH, channels: IMAGE_CHANNELS, ids }),
+  );
   return cacheDir;
 }
 
@@ -294,7 +337,10 @@ function nominalPeakGflops(): { gflops: number; how: string } {
   const lanes = /\bavx512f\b/.test(info) ? 16 : /\bavx2\b/.test(info) ? 8 : 4;
   const cores = os.cpus().length;
   const perCycle = 2 * lanes * 2;
-  return { gflops: (cores * mhz * perCycle) / 1000, how: `${cores} cores x ${(mhz / 1000).toFixed(2)} GHz x ${perCycle} FLOP/cycle (${lanes}-lane fp32 FMA x 2 units)` };
+  return {
+    gflops: (cores * mhz * perCycle) / 1000,
+    how: `${cores} cores x ${(mhz / 1000).toFixed(2)} GHz x ${perCycle} FLOP/cycle (${lanes}-lane fp32 FMA x 2 units)`,
+  };
 }
 
 // ------------------------------------------------------------------------------- main
@@ -302,7 +348,10 @@ function nominalPeakGflops(): { gflops: number; how: string } {
 async function main() {
   fs.mkdirSync(BASE, { recursive: true });
   console.log(
-    `# Scoring benchmark\n\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at start\n`,
+    `# Scoring benchmark\n\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} at start\n`,
   );
   const summary: string[] = [];
 
@@ -334,7 +383,9 @@ async function main() {
 
   if (latencyRows.length) {
     console.log(`\n## 2. Upload-to-scored latency, one embedded worker (${RUNS} uploads after 3 warm-up, ms)\n`);
-    console.log("| engine | worker poll | upload+validate+queue p50 / p95 | queue wait + scoring p50 / p95 | handler p50 | upload-to-scored p50 / p95 | p95 target < 1000 |");
+    console.log(
+      "| engine | worker poll | upload+validate+queue p50 / p95 | queue wait + scoring p50 / p95 | handler p50 | upload-to-scored p50 / p95 | p95 target < 1000 |",
+    );
     console.log("|---|---:|---:|---:|---:|---:|---|");
     for (const r of latencyRows) {
       const p95 = quantile(r.total, 0.95);
@@ -363,7 +414,9 @@ async function main() {
     const base = rows.find((r) => r.runtime === "tfjs-wasm" && r.threads === 1)!.inferenceIps;
     console.log(`\n## 4. Model scoring: reference CNN, ${mflop.toFixed(1)} MFLOP/image, ${IMAGES} images, best of 2 runs\n`);
     console.log(`Nominal peak ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.how}.\n`);
-    console.log("| runtime | threads | images/s (inference) | GFLOP/s | % of nominal peak | vs tfjs-wasm 1 thread | images/s incl. start-up | start-up + load s | target >= 400 img/s |");
+    console.log(
+      "| runtime | threads | images/s (inference) | GFLOP/s | % of nominal peak | vs tfjs-wasm 1 thread | images/s incl. start-up | start-up + load s | target >= 400 img/s |",
+    );
     console.log("|---|---:|---:|---:|---:|---:|---:|---:|---|");
     for (const r of rows) {
       const gflops = (r.inferenceIps * mflop) / 1000;
@@ -377,7 +430,12 @@ async function main() {
     summary.push(`reference CNN best: ${best.runtime} ${best.threads} thread(s), ${best.inferenceIps.toFixed(0)} images/s (target >= 400)`);
   }
 
-  console.log(`\n## Summary\n\n${summary.map((s) => `- ${s}`).join("\n")}\n\nload average at end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `\n## Summary\n\n${summary.map((s) => `- ${s}`).join("\n")}\n\nload average at end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 }
 
 main().then(

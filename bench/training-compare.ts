@@ -79,10 +79,22 @@ export async function measureSteps(batch: number, steps: number, warmup: number,
     times.push((performance.now() - t0) / 1000);
   }
   const cpuSeconds = (cpuMs() - c0) / 1000;
-  return { imagesPerSecond: (batch * steps) / times.reduce((a, b) => a + b, 0), bestImagesPerSecond: batch / Math.min(...times), imagesPerCpuSecond: (batch * steps) / cpuSeconds };
+  return {
+    imagesPerSecond: (batch * steps) / times.reduce((a, b) => a + b, 0),
+    bestImagesPerSecond: batch / Math.min(...times),
+    imagesPerCpuSecond: (batch * steps) / cpuSeconds,
+  };
 }
 
-export async function compareTrainingPaths(options: { rounds: number; steps: number; warmup: number; threads?: number; paths?: string[]; models?: string[]; jsonOut?: string }) {
+export async function compareTrainingPaths(options: {
+  rounds: number;
+  steps: number;
+  warmup: number;
+  threads?: number;
+  paths?: string[];
+  models?: string[];
+  jsonOut?: string;
+}) {
   // Threads of onnxruntime and PyTorch, and wasm workers (one thread each). 1 compares the
   // kernels without the cross-core synchronisation that a loaded machine punishes.
   const THREADS = options.threads ?? 2;
@@ -100,7 +112,12 @@ export async function compareTrainingPaths(options: { rounds: number; steps: num
   ].filter((c) => !options.models || options.models.includes(c.name));
 
   log(`Training paths compared, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`);
-  log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   if (paths.includes("wasm")) log(`wasm: ${(await selectTrainingBackend()).description}, data parallel over ${THREADS} workers`);
   log(`onnxruntime: onnxruntime-node, ${THREADS} intra-op threads, graph optimisation on; pytorch: ${THREADS} threads`);
   log(`${options.rounds} rounds x ${options.steps} timed steps (after ${options.warmup} untimed) per path, interleaved`);
@@ -131,11 +148,26 @@ export async function compareTrainingPaths(options: { rounds: number; steps: num
           let measured: Pick<CompareRow, "imagesPerSecond" | "bestImagesPerSecond" | "imagesPerCpuSecond">;
           if (p === "onnxruntime") {
             const heads = labels.map((l) => ({ labels: l }));
-            measured = await measureSteps(c.batch, options.steps, options.warmup, () => engine!.step({ x, count: c.batch, heads, learningRate: 1e-3 }));
+            measured = await measureSteps(c.batch, options.steps, options.warmup, () =>
+              engine!.step({ x, count: c.batch, heads, learningRate: 1e-3 }),
+            );
           } else if (p === "wasm") {
-            measured = await measureSteps(c.batch, options.steps, options.warmup, () => wasm!.trainer.trainOnBatch({ x: x.slice(), shape: [c.batch, h, w, ch], targets }));
+            measured = await measureSteps(c.batch, options.steps, options.warmup, () =>
+              wasm!.trainer.trainOnBatch({ x: x.slice(), shape: [c.batch, h, w, ch], targets }),
+            );
           } else {
-            const { stdout } = await promisify(execFile)(PYTHON, [TORCH_SCRIPT, JSON.stringify(c.spec), "--batch", String(c.batch), "--steps", String(options.steps), "--warmup", String(options.warmup), "--threads", String(THREADS)]);
+            const { stdout } = await promisify(execFile)(PYTHON, [
+              TORCH_SCRIPT,
+              JSON.stringify(c.spec),
+              "--batch",
+              String(c.batch),
+              "--steps",
+              String(options.steps),
+              "--warmup",
+              String(options.warmup),
+              "--threads",
+              String(THREADS),
+            ]);
             measured = JSON.parse(stdout.trim().split("\n").at(-1)!);
           }
           const row: CompareRow = {
@@ -165,7 +197,12 @@ export async function compareTrainingPaths(options: { rounds: number; steps: num
   }
 
   log();
-  log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  log(
+    `load average at end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const summary: Record<string, Record<string, number>> = {};
   for (const c of cases) {
     const of = (p: TrainingPath, round: number) => rows.find((r) => r.model === c.name && r.path === p && r.round === round);
@@ -179,7 +216,8 @@ export async function compareTrainingPaths(options: { rounds: number; steps: num
       return per.length ? median(per) : undefined;
     };
     const s: Record<string, number> = {};
-    for (const p of paths) s[`${p} images/s (median)`] = median(rows.filter((r) => r.model === c.name && r.path === p).map((r) => r.imagesPerSecond));
+    for (const p of paths)
+      s[`${p} images/s (median)`] = median(rows.filter((r) => r.model === c.name && r.path === p).map((r) => r.imagesPerSecond));
     for (const [a, b] of [
       ["onnxruntime", "pytorch"],
       ["onnxruntime", "wasm"],
@@ -190,7 +228,11 @@ export async function compareTrainingPaths(options: { rounds: number; steps: num
       if (cpu !== undefined) s[`${a}/${b} per CPU-s`] = cpu;
     }
     summary[c.name] = s;
-    log(`${c.name}: ${Object.entries(s).map(([k, v]) => `${k} ${k.includes("/") && !k.includes("images/s") ? `x${v.toFixed(2)}` : v.toFixed(1)}`).join(", ")}`);
+    log(
+      `${c.name}: ${Object.entries(s)
+        .map(([k, v]) => `${k} ${k.includes("/") && !k.includes("images/s") ? `x${v.toFixed(2)}` : v.toFixed(1)}`)
+        .join(", ")}`,
+    );
   }
   if (options.jsonOut) fs.writeFileSync(options.jsonOut, JSON.stringify({ loadAverage: os.loadavg(), rows, summary }, null, 2));
 }

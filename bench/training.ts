@@ -80,7 +80,11 @@ const CPU_BATCH = option("cpu-batch", 8);
 const SHAPE: [number, number, number] = [IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS];
 const CLASSES = [2, 5, 3];
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 const log = (s = "") => process.stdout.write(`${s}\n`);
 
 interface Row {
@@ -103,7 +107,15 @@ const cpuMs = () => {
 };
 
 /** Times `steps` calls of `step` after `warmup` untimed ones. */
-async function timeSteps(name: string, batch: number, steps: number, warmup: number, trainFlops: number, step: () => Promise<unknown>, note?: string): Promise<Row> {
+async function timeSteps(
+  name: string,
+  batch: number,
+  steps: number,
+  warmup: number,
+  trainFlops: number,
+  step: () => Promise<unknown>,
+  note?: string,
+): Promise<Row> {
   const measured = await measureSteps(batch, steps, warmup, step);
   return { name, batch, steps, ...measured, gflops: (measured.imagesPerSecond * trainFlops) / 1e9, note };
 }
@@ -130,20 +142,40 @@ async function benchLayers(name: string, batch: number, steps: number, warmup: n
     return await timeSteps(name, batch, steps, warmup, trainFlops, () => model.trainOnBatch(x, ys));
   } catch (e) {
     const message = (e as Error).message;
-    return { name, batch, steps: 0, note: `fails: ${/not registered/.test(message) ? message.replace(/^.*?(Kernel '[^']+' not registered for backend '[^']+').*$/s, "$1") : message}` };
+    return {
+      name,
+      batch,
+      steps: 0,
+      note: `fails: ${/not registered/.test(message) ? message.replace(/^.*?(Kernel '[^']+' not registered for backend '[^']+').*$/s, "$1") : message}`,
+    };
   } finally {
     tf.dispose([x, ...ys]);
     model.dispose();
   }
 }
 
-async function benchDataParallel(workers: number, batch: number, steps: number, warmup: number, trainFlops: number, variant?: { name: string; model: ReferenceCnnOptions }): Promise<Row> {
+async function benchDataParallel(
+  workers: number,
+  batch: number,
+  steps: number,
+  warmup: number,
+  trainFlops: number,
+  variant?: { name: string; model: ReferenceCnnOptions },
+): Promise<Row> {
   const model = createReferenceCnn(tf, { seed: 7, ...variant?.model });
   const trainer = await DataParallelTrainer.create(model, { workers, optimizer: tf.train.adam(1e-3) });
   try {
     const { x, targets } = randomBatch(batch);
     const step = () => trainer.trainOnBatch({ x, shape: [batch, ...SHAPE], targets });
-    return await timeSteps(`${variant?.name ?? "patched wasm"}, data parallel, ${workers} workers`, batch, steps, warmup, trainFlops, step, trainer.workerBackends[0]);
+    return await timeSteps(
+      `${variant?.name ?? "patched wasm"}, data parallel, ${workers} workers`,
+      batch,
+      steps,
+      warmup,
+      trainFlops,
+      step,
+      trainer.workerBackends[0],
+    );
   } finally {
     await trainer.close();
     model.dispose();
@@ -163,13 +195,19 @@ async function kernelTable(model: tf.LayersModel, batch: number) {
   for (const layer of convs) {
     const inShape = [batch, ...((layer.input as tf.SymbolicTensor).shape.slice(1) as number[])];
     const outShape = [batch, ...((layer.output as tf.SymbolicTensor).shape.slice(1) as number[])];
-    const kernelShape = (layer.getWeights()[0]).shape;
+    const kernelShape = layer.getWeights()[0].shape;
     const x = t(inShape);
     const dy = t(outShape);
     const w = t(kernelShape);
     const attrs = { strides: [1, 1], pad: "same", dataFormat: "NHWC" };
-    cases.push({ label: `Conv2DBackpropFilter ${layer.name} x[${inShape}]`, run: () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: kernelShape }) as tf.Tensor });
-    cases.push({ label: `Conv2DBackpropInput  ${layer.name} dy[${outShape}]`, run: () => tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: inShape }) as tf.Tensor });
+    cases.push({
+      label: `Conv2DBackpropFilter ${layer.name} x[${inShape}]`,
+      run: () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: kernelShape }) as tf.Tensor,
+    });
+    cases.push({
+      label: `Conv2DBackpropInput  ${layer.name} dy[${outShape}]`,
+      run: () => tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: inShape }) as tf.Tensor,
+    });
   }
   const first = [batch, ...((convs[0].output as tf.SymbolicTensor).shape.slice(1) as number[])];
   const c = first[3];
@@ -184,7 +222,13 @@ async function kernelTable(model: tf.LayersModel, batch: number) {
   cases.push({ label: `Tile [1,1,1,${c}] to x`, run: () => tf.tile(vec4, [first[0], first[1], first[2], 1]) });
   const pooled = tf.maxPool(act as tf.Tensor4D, 2, 2, "valid");
   keep.push(pooled);
-  cases.push({ label: `MaxPoolGrad 2x2 of x`, run: () => tf.engine().runKernel("MaxPoolGrad", { dy: pooled, input: act, output: pooled }, { filterSize: 2, strides: 2, pad: "valid" }) as tf.Tensor });
+  cases.push({
+    label: `MaxPoolGrad 2x2 of x`,
+    run: () =>
+      tf
+        .engine()
+        .runKernel("MaxPoolGrad", { dy: pooled, input: act, output: pooled }, { filterSize: 2, strides: 2, pad: "valid" }) as tf.Tensor,
+  });
 
   const time = (run: () => tf.Tensor): number | string => {
     try {
@@ -208,7 +252,12 @@ async function kernelTable(model: tf.LayersModel, batch: number) {
     const stock = time(k.run);
     registerWasmTrainingKernels();
     const patched = time(k.run);
-    rows.push({ kernel: k.label, stockMs: stock, patchedMs: patched, speedup: typeof stock === "number" && typeof patched === "number" ? stock / patched : undefined });
+    rows.push({
+      kernel: k.label,
+      stockMs: stock,
+      patchedMs: patched,
+      speedup: typeof stock === "number" && typeof patched === "number" ? stock / patched : undefined,
+    });
   }
   tf.dispose(keep);
   return rows;
@@ -222,7 +271,12 @@ async function legacyMain() {
   const model = createReferenceCnn(tf, { seed: 7 });
   const flops = countConvFlops(model);
   const trainFlops = 3 * flops.total;
-  log(`reference CNN: ${model.countParams().toLocaleString("en")} parameters, ${(flops.total / 1e6).toFixed(1)} MFLOP/image forward (${flops.perLayer.filter((l) => l.flops > 1e5).map((l) => `${l.name} ${(l.flops / 1e6).toFixed(1)}`).join(", ")}), ~${(trainFlops / 1e6).toFixed(0)} MFLOP/image per training step`);
+  log(
+    `reference CNN: ${model.countParams().toLocaleString("en")} parameters, ${(flops.total / 1e6).toFixed(1)} MFLOP/image forward (${flops.perLayer
+      .filter((l) => l.flops > 1e5)
+      .map((l) => `${l.name} ${(l.flops / 1e6).toFixed(1)}`)
+      .join(", ")}), ~${(trainFlops / 1e6).toFixed(0)} MFLOP/image per training step`,
+  );
   log();
 
   let kernels: Awaited<ReturnType<typeof kernelTable>> = [];
@@ -231,7 +285,9 @@ async function legacyMain() {
     kernels = await kernelTable(model, 32);
     for (const r of kernels) {
       const f = (v: number | string) => (typeof v === "number" ? v.toFixed(1) : v);
-      log(`  ${r.kernel.padEnd(58)} stock ${String(f(r.stockMs)).padStart(14)}   patched ${String(f(r.patchedMs)).padStart(7)}${r.speedup ? `   x${r.speedup.toFixed(1)}` : ""}`);
+      log(
+        `  ${r.kernel.padEnd(58)} stock ${String(f(r.stockMs)).padStart(14)}   patched ${String(f(r.patchedMs)).padStart(7)}${r.speedup ? `   x${r.speedup.toFixed(1)}` : ""}`,
+      );
     }
     log();
   }
@@ -270,7 +326,10 @@ async function legacyMain() {
     const baseline = createReferenceCnn(tf, CNN_BASELINE_MODEL);
     const baselineFlops = countConvFlops(baseline).total;
     baseline.dispose();
-    const row = await benchDataParallel(WORKERS, 128, STEPS, WARMUP, 3 * baselineFlops, { name: `cnn baseline model (${(baselineFlops / 1e6).toFixed(1)} MFLOP)`, model: CNN_BASELINE_MODEL });
+    const row = await benchDataParallel(WORKERS, 128, STEPS, WARMUP, 3 * baselineFlops, {
+      name: `cnn baseline model (${(baselineFlops / 1e6).toFixed(1)} MFLOP)`,
+      model: CNN_BASELINE_MODEL,
+    });
     report(row);
   }
   log(`load average at end: ${load()}`);
@@ -286,7 +345,9 @@ async function legacyMain() {
     if (parallel) log(`patched wasm (data parallel) / cpu: x${(parallel / cpu).toFixed(1)}`);
     if (nodeRow) log(`tfjs-node / cpu: x${(nodeRow / cpu).toFixed(1)}`);
   }
-  log(`targets: >= 20x cpu: ${cpu ? (best / cpu >= 20 ? "met" : "NOT met") : "cpu skipped"}; >= 60 images/s: ${best >= 60 ? "met" : "NOT met"} (${best.toFixed(1)})`);
+  log(
+    `targets: >= 20x cpu: ${cpu ? (best / cpu >= 20 ? "met" : "NOT met") : "cpu skipped"}; >= 60 images/s: ${best >= 60 ? "met" : "NOT met"} (${best.toFixed(1)})`,
+  );
   if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ load: os.loadavg(), flops, kernels, rows }, null, 2));
 }
 

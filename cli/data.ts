@@ -26,10 +26,7 @@ import { moveUploads } from "../lib/storage/move-uploads";
 
 const say = (msg: string) => process.stderr.write(msg + "\n");
 
-const program = new Command()
-  .name("npm run data --")
-  .description("Tiny Portraits dataset tools for organizers")
-  .showHelpAfterError();
+const program = new Command().name("npm run data --").description("Tiny Portraits dataset tools for organizers").showHelpAfterError();
 
 program
   .command("generate")
@@ -50,7 +47,9 @@ program
     });
     progress.stop();
     const seconds = (Date.now() - started) / 1000;
-    say(`wrote ${result.count} portraits to ${path.resolve(opts.out)} in ${seconds.toFixed(1)} s (${Math.round(result.count / seconds)} images/s)`);
+    say(
+      `wrote ${result.count} portraits to ${path.resolve(opts.out)} in ${seconds.toFixed(1)} s (${Math.round(result.count / seconds)} images/s)`,
+    );
   });
 
 program
@@ -110,7 +109,9 @@ program
 
 program
   .command("move-uploads")
-  .description("copy every upload from the configured blob store (BLOB_STORE) to another one, verified by size and SHA-256; run again to resume")
+  .description(
+    "copy every upload from the configured blob store (BLOB_STORE) to another one, verified by size and SHA-256; run again to resume",
+  )
   .requiredOption("--to <store>", `target store: ${BLOB_STORE_KINDS.join(" | ")} (s3 reads S3_BUCKET, S3_ENDPOINT, AWS_* credentials)`)
   .option("--from <store>", "source store (default: BLOB_STORE)")
   .option("--delete-source", "remove each upload from the source once the target holds it verified")

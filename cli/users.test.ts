@@ -38,7 +38,9 @@ describeEachEngine("users CLI", (t) => {
     const before = await t.db.user.count({ where: { role: "organizer" } });
     const unknown = await run(["promote", "nobody@example.test"]);
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toBe("error: No account with the e-mail address nobody@example.test. Run `npm run users -- list` to see the accounts.");
+    expect(unknown.err).toBe(
+      "error: No account with the e-mail address nobody@example.test. Run `npm run users -- list` to see the accounts.",
+    );
     expect((await run(["promote", "not-an-email"])).err).toContain("is not an e-mail address");
     expect((await run(["promote"])).code).toBe(1);
     expect((await run(["frobnicate"])).code).toBe(1);
@@ -60,7 +62,10 @@ describeEachEngine("users CLI", (t) => {
     const env = { ...process.env, DATABASE_URL: t.url };
     const promote = await execFileAsync(process.execPath, ["--import", "tsx", "cli/users.ts", "promote", user.email], { cwd: root, env });
     expect(promote.stderr).toContain(`${user.email} is now an organizer`);
-    const failed = await execFileAsync(process.execPath, ["--import", "tsx", "cli/users.ts", "demote", "ghost@example.test"], { cwd: root, env }).catch((e: { code: number; stderr: string }) => e);
+    const failed = await execFileAsync(process.execPath, ["--import", "tsx", "cli/users.ts", "demote", "ghost@example.test"], {
+      cwd: root,
+      env,
+    }).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toContain("No account with the e-mail address ghost@example.test");
   });

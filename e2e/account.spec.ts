@@ -90,9 +90,20 @@ test("a token created on the account page drives the Node CLI: download, submit,
 
 test("curl -sI on each download route shows Content-Length and Accept-Ranges", async ({ baseURL }) => {
   // The token is not a browser session: the account routes refuse it.
-  const exported = await run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", `Authorization: Bearer ${token}`, `${baseURL}/api/account/export`]);
+  const exported = await run("curl", [
+    "-s",
+    "-o",
+    "/dev/null",
+    "-w",
+    "%{http_code}",
+    "-H",
+    `Authorization: Bearer ${token}`,
+    `${baseURL}/api/account/export`,
+  ]);
   expect(exported.stdout).toBe("401");
-  const listing = JSON.parse((await run("curl", ["-sf", "-H", `Authorization: Bearer ${token}`, `${baseURL}/api/downloads`])).stdout) as { files: { name: string; sizeBytes: number }[] };
+  const listing = JSON.parse((await run("curl", ["-sf", "-H", `Authorization: Bearer ${token}`, `${baseURL}/api/downloads`])).stdout) as {
+    files: { name: string; sizeBytes: number }[];
+  };
   expect(listing.files.length).toBeGreaterThanOrEqual(4);
   for (const file of listing.files) {
     const url = `${baseURL}/api/downloads/${file.name}`;
@@ -105,7 +116,8 @@ test("curl -sI on each download route shows Content-Length and Accept-Ranges", a
     const get = (await run("curl", ["-s", "-D", "-", "-o", "/dev/null", "-H", `Authorization: Bearer ${token}`, url])).stdout;
     expect(get).toMatch(new RegExp(`^content-length: ${file.sizeBytes}\\r?$`, "im"));
     expect(get).not.toMatch(/^transfer-encoding: chunked/im);
-    const range = (await run("curl", ["-s", "-D", "-", "-o", "/dev/null", "-r", "0-9", "-H", `Authorization: Bearer ${token}`, url])).stdout;
+    const range = (await run("curl", ["-s", "-D", "-", "-o", "/dev/null", "-r", "0-9", "-H", `Authorization: Bearer ${token}`, url]))
+      .stdout;
     expect(range).toMatch(/^HTTP\/1\.1 206/);
     expect(range).toMatch(/^content-length: 10\r?$/im);
   }

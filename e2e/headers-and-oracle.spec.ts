@@ -35,7 +35,8 @@ test("pages hydrate under the nonce CSP; the submission page withholds per-class
 
   // A predictions CSV built from the sample submission, uploaded through the form (a client component).
   const sample = (await (await page.request.get("/api/downloads/sample_submission.csv")).text()).trimEnd().split("\n");
-  const csv = [sample[0], ...sample.slice(1).map((line, i) => `${line.split(",")[0]},${i === 0 ? "male" : "female"},black,wavy`)].join("\n") + "\n";
+  const csv =
+    [sample[0], ...sample.slice(1).map((line, i) => `${line.split(",")[0]},${i === 0 ? "male" : "female"},black,wavy`)].join("\n") + "\n";
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tp-e2e-oracle-")), "crafted.csv");
   fs.writeFileSync(file, csv);
   await page.goto("/submit");

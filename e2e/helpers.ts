@@ -19,7 +19,13 @@ export async function linkFromOutbox(email: string, pathPrefix: string): Promise
   await expect
     .poll(
       () => {
-        const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".eml")).sort().reverse() : [];
+        const files = fs.existsSync(dir)
+          ? fs
+              .readdirSync(dir)
+              .filter((f) => f.endsWith(".eml"))
+              .sort()
+              .reverse()
+          : [];
         for (const file of files) {
           const raw = fs.readFileSync(path.join(dir, file), "utf8");
           if (!new RegExp(`^To: ${email.replace(/[.+]/g, "\\$&")}$`, "mi").test(raw)) continue;
@@ -58,7 +64,10 @@ export async function signInThroughPage(page: Page, options: { name: string; ema
  * Creates an account through the sign-up page, confirms the address with the link from the
  * outbox (unless `verify: false`), signs in and waits until the header shows the name.
  */
-export async function signUpThroughPage(page: Page, options: { name: string; email: string; callbackUrl?: string; verify?: boolean }): Promise<void> {
+export async function signUpThroughPage(
+  page: Page,
+  options: { name: string; email: string; callbackUrl?: string; verify?: boolean },
+): Promise<void> {
   await page.goto(`/sign-up${options.callbackUrl ? `?callbackUrl=${encodeURIComponent(options.callbackUrl)}` : ""}`);
   await page.getByLabel("Name on the leaderboard").fill(options.name);
   await page.getByLabel("E-mail").fill(options.email);

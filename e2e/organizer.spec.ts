@@ -10,7 +10,10 @@ import { signUpThroughPage, uniqueEmail } from "./helpers";
 const run = promisify(execFile);
 const dataDir = process.env.E2E_DATA_DIR!;
 
-test("an organizer bans a participant (token and session stop), exports the acceptances, and the audit trail shows it all", async ({ browser, baseURL }) => {
+test("an organizer bans a participant (token and session stop), exports the acceptances, and the audit trail shows it all", async ({
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(180_000);
   // The participant: accepts the terms and creates an API token on the account page.
   const participantContext = await browser.newContext();

@@ -54,7 +54,10 @@ test("a participant signs up, accepts the terms, downloads, submits and is ranke
 
   // Download the sample submission through the page's link and check it against the listed SHA-256.
   const listed = (await page.getByTestId("sha256-sample_submission.csv").textContent())!.trim();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "sample_submission.csv" }).first().click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "sample_submission.csv" }).first().click(),
+  ]);
   const samplePath = path.join(tmp, "sample_submission.csv");
   await download.saveAs(samplePath);
   const sample = fs.readFileSync(samplePath, "utf8");
@@ -69,7 +72,13 @@ test("a participant signs up, accepts the terms, downloads, submits and is ranke
 
   // A CSV with mistakes: refused with line-numbered messages, nothing created.
   const lines = sample.trimEnd().split("\n");
-  const broken = [lines[0], lines[1].replace(/,[^,]+,([^,]+),/, ",purple,$1,"), ...lines.slice(2, 5), lines[5] + ",extra", ...lines.slice(6)];
+  const broken = [
+    lines[0],
+    lines[1].replace(/,[^,]+,([^,]+),/, ",purple,$1,"),
+    ...lines.slice(2, 5),
+    lines[5] + ",extra",
+    ...lines.slice(6),
+  ];
   const brokenPath = path.join(tmp, "broken.csv");
   fs.writeFileSync(brokenPath, broken.join("\n") + "\n");
   await page.goto("/submit");
@@ -102,7 +111,9 @@ test("a participant signs up, accepts the terms, downloads, submits and is ranke
   const onnxManifest = writeOnnxBundle(onnxDir, { manifest: makeManifest("onnx"), heads: "sliced" });
   const onnxFile = path.join(tmp, "colour-model.onnx");
   fs.copyFileSync(path.join(onnxDir, "model.onnx"), onnxFile);
-  submissionIds.push(await submitAndWaitScored(page, { file: onnxFile, manifest: JSON.stringify(onnxManifest, null, 2), description: "onnx colour model" }));
+  submissionIds.push(
+    await submitAndWaitScored(page, { file: onnxFile, manifest: JSON.stringify(onnxManifest, null, 2), description: "onnx colour model" }),
+  );
   await shot(page, "submission-detail-onnx", info);
 
   await page.goto("/submissions");

@@ -38,7 +38,10 @@ async function submitFile(page: Page, file: string): Promise<number> {
 
 async function rowBackground(page: Page, name: string): Promise<string> {
   const row = page.getByTestId("leaderboard-table").locator("tbody tr").filter({ hasText: name });
-  return row.locator("td").first().evaluate((td) => getComputedStyle(td).backgroundColor);
+  return row
+    .locator("td")
+    .first()
+    .evaluate((td) => getComputedStyle(td).backgroundColor);
 }
 
 test("each participant sees where they stand, and only their own row marked", async ({ browser }, info) => {

@@ -26,9 +26,17 @@ const schema = z.object({
    */
   DAILY_SUBMISSION_LIMIT: z.coerce.number().int().min(0).default(5),
   /** Largest predictions CSV accepted (a full test split is ~1.3 MB). */
-  MAX_CSV_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  MAX_CSV_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
   /** Largest model upload accepted (matches the model bundle's total-size limit). */
-  MAX_MODEL_BYTES: z.coerce.number().int().min(1024).default(300 * 1024 * 1024),
+  MAX_MODEL_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(300 * 1024 * 1024),
   /**
    * Where uploads are kept: `disk` (${DATA_DIR}/uploads), `database` (the Blob table, for several
    * machines without a shared disk; small files) or `s3` (an S3-compatible bucket: S3_BUCKET...).
@@ -63,7 +71,12 @@ const schema = z.object({
   ORGANIZER_EMAILS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** Optional OAuth sign-in: each provider is enabled when both its id and secret are set. */
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
@@ -80,7 +93,10 @@ const schema = z.object({
    * smtps://user:pass@smtp.example.org:465. Unset: every message is written to DATA_DIR/outbox
    * as an .eml file and its link printed in the server log.
    */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+    .optional(),
   /** The sender of outgoing mail, e.g. "Tiny Portraits <challenge@example.org>". */
   MAIL_FROM: z.string().min(3).default("Tiny Portraits <no-reply@tiny-portraits.local>"),
   /**
@@ -92,12 +108,22 @@ const schema = z.object({
   SIGNUP_ALLOWED_DOMAINS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(",")
+        .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+        .filter(Boolean),
+    ),
   /** Comma-separated e-mail domains sign-up refuses (e.g. throw-away mail services). */
   SIGNUP_BLOCKED_DOMAINS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((d) => d.trim().toLowerCase().replace(/^@/, "")).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(",")
+        .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+        .filter(Boolean),
+    ),
   /** Sign-ups per client address per hour. */
   SIGNUP_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(5),
   /** Sign-ups per hour for the whole site (a flood from many addresses). */

@@ -19,7 +19,7 @@ const loaded = new Map<JobTypeName, Promise<JobHandler<unknown>>>();
 export function loadJobHandler<T extends JobTypeName>(type: T): Promise<JobHandler<JobPayload<T>>> {
   let handler = loaded.get(type);
   if (!handler) {
-    handler = (LOADERS[type])();
+    handler = LOADERS[type]();
     // A failed import is retried on the next job rather than cached forever.
     handler.catch(() => loaded.delete(type));
     loaded.set(type, handler);

@@ -85,12 +85,24 @@ async function main(): Promise<number> {
     throw new RefusedError(`${opts.model} ${result.reason === "bundle" ? "was refused" : "failed"}: ${result.message}${tail}`);
   }
   const s = result.stats;
-  say(`${s.images} images with ${s.backend} in ${s.seconds.toFixed(2)} s (${Math.round(s.imagesPerSecond)} images/s), isolation ${s.isolation}`);
-  print({ kind: "model", format: result.format, file, buildId: dataset.buildId, ms: performance.now() - started, stats: s, scores: result.scores });
+  say(
+    `${s.images} images with ${s.backend} in ${s.seconds.toFixed(2)} s (${Math.round(s.imagesPerSecond)} images/s), isolation ${s.isolation}`,
+  );
+  print({
+    kind: "model",
+    format: result.format,
+    file,
+    buildId: dataset.buildId,
+    ms: performance.now() - started,
+    stats: s,
+    scores: result.scores,
+  });
   return 0;
 }
 
-function print(out: { scores: { public: { main: number | null }; private: { main: number | null } }; ms: number } & Record<string, unknown>): void {
+function print(
+  out: { scores: { public: { main: number | null }; private: { main: number | null } }; ms: number } & Record<string, unknown>,
+): void {
   const { scores, ...rest } = out;
   say(`public main ${fmt(scores.public.main)}, private main ${fmt(scores.private.main)} (${Math.round(out.ms)} ms)`);
   process.stdout.write(JSON.stringify({ ...rest, ms: Math.round(out.ms), public: scores.public, private: scores.private }, null, 2) + "\n");

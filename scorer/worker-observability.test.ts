@@ -33,17 +33,26 @@ describeEachEngine("worker observability", (t) => {
     expect(outside.requestId).toBeNull();
 
     const { logger, lines } = capturingLogger();
-    const completedBefore = (await metrics().jobDuration.get()).values.find((v) => v.metricName === "tp_job_duration_seconds_count" && v.labels.type === "test-sleep" && v.labels.outcome === "completed")?.value ?? 0;
+    const completedBefore =
+      (await metrics().jobDuration.get()).values.find(
+        (v) => v.metricName === "tp_job_duration_seconds_count" && v.labels.type === "test-sleep" && v.labels.outcome === "completed",
+      )?.value ?? 0;
     worker = startWorker({ db: t.db, types: ["test-sleep"], pollMs: 20, leaseMs: 5000, logger, wakeUrl: false });
-    await vi.waitFor(async () => expect(await t.db.job.count({ where: { id: { in: [job.id, outside.id] }, status: "done" } })).toBe(2), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await t.db.job.count({ where: { id: { in: [job.id, outside.id] }, status: "done" } })).toBe(2), {
+      timeout: 10_000,
+    });
     await vi.waitFor(() => expect(lines.filter((l) => String(l.msg).includes("done in"))).toHaveLength(2));
 
     const mine = lines.filter((l) => l.jobId === job.id);
     expect(mine.length).toBeGreaterThanOrEqual(2); // the handler's line and the "done" line
-    for (const line of mine) expect(line).toMatchObject({ requestId: "req-abcdef123456", jobType: "test-sleep", workerId: worker.workerId });
+    for (const line of mine)
+      expect(line).toMatchObject({ requestId: "req-abcdef123456", jobType: "test-sleep", workerId: worker.workerId });
     expect(lines.filter((l) => l.jobId === outside.id).every((l) => l.requestId === undefined)).toBe(true);
 
-    const completedAfter = (await metrics().jobDuration.get()).values.find((v) => v.metricName === "tp_job_duration_seconds_count" && v.labels.type === "test-sleep" && v.labels.outcome === "completed")?.value ?? 0;
+    const completedAfter =
+      (await metrics().jobDuration.get()).values.find(
+        (v) => v.metricName === "tp_job_duration_seconds_count" && v.labels.type === "test-sleep" && v.labels.outcome === "completed",
+      )?.value ?? 0;
     expect(completedAfter - completedBefore).toBe(2);
   });
 

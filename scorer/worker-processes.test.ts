@@ -4,7 +4,13 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { enqueueJob } from "@/lib/queue/enqueue-job";
 import { parseJobPayload } from "@/lib/queue/job-types";
 import { TEST_COMPLETION_PREFIX } from "@/scorer/handlers/test-job-handlers";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "@/test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  predictionsCsv,
+  prepareScoringFixture,
+  registerFixtureDataset,
+  type ScoringFixture,
+} from "@/test-support/scoring/scoring-fixture";
 import { createSubmission } from "@/lib/submissions/create-submission";
 import { describeEachEngine } from "@/test-support/test-db";
 import { spawnWorkerProcess, type WorkerProcess } from "../test-support/scorer/spawn-worker-process";
@@ -40,12 +46,24 @@ describeEachEngine("scorer worker processes", (t) => {
     const csv = Buffer.from(predictionsCsv({ fixture, mode: "truth" }));
     // One real upload, then 199 submissions sharing its stored file, each with its own job as
     // createSubmission makes them: real scoring jobs without 200 uploads' worth of test time.
-    const { submission: first } = await createSubmission({ db: t.db, userId: user.id, dataDir: fixture.dataDir, kind: "csv", fileName: "p0.csv", stream: Readable.from([csv]) });
+    const { submission: first } = await createSubmission({
+      db: t.db,
+      userId: user.id,
+      dataDir: fixture.dataDir,
+      kind: "csv",
+      fileName: "p0.csv",
+      stream: Readable.from([csv]),
+    });
     const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = first;
     const ids = Array.from({ length: 199 }, (_, i) => `clone${String(i).padStart(3, "0")}${randomBytes(6).toString("hex")}`);
     await t.db.submission.createMany({ data: ids.map((id, i) => ({ ...rest, id, fileName: `p${i + 1}.csv` })) });
     await t.db.job.createMany({
-      data: ids.map((id) => ({ type: "score-submission", payload: parseJobPayload("score-submission", { submissionId: id }), submissionId: id, idempotencyKey: id })),
+      data: ids.map((id) => ({
+        type: "score-submission",
+        payload: parseJobPayload("score-submission", { submissionId: id }),
+        submissionId: id,
+        idempotencyKey: id,
+      })),
     });
     // Held back until every worker is up, so all four compete for the whole queue.
     await t.db.job.updateMany({ data: { runAfter: new Date(Date.now() + 3_600_000) } });
@@ -83,7 +101,11 @@ describeEachEngine("scorer worker processes", (t) => {
     await doomed.waitFor((e) => e.type === "claimed" && e.jobId === job.id);
     doomed.child.kill("SIGKILL");
     expect(await doomed.exited).toBe("SIGKILL");
-    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "running", workerId: doomedId, attempts: 1 });
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: "running",
+      workerId: doomedId,
+      attempts: 1,
+    });
 
     const rescuer = spawnWorker(["--poll-ms", "50", "--lease-ms", "1500"]);
     const rescuerId = await rescuer.started;

@@ -7,7 +7,13 @@ import { computeScores } from "@/lib/metrics/compute-scores";
 import { parsePredictionsCsv } from "@/lib/submissions/parse-predictions-csv";
 import { makeManifest, writeOnnxBundle, zipFolder } from "@/test-support/models/model-fixtures";
 import { enqueueJob } from "@/lib/queue/enqueue-job";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "@/test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  predictionsCsv,
+  prepareScoringFixture,
+  registerFixtureDataset,
+  type ScoringFixture,
+} from "@/test-support/scoring/scoring-fixture";
 import { createLocalDiskBlobStore, uploadsDir } from "@/lib/storage/local-disk-blob-store";
 import { createSubmission } from "@/lib/submissions/create-submission";
 import { getSubmissionQuota } from "@/lib/submissions/get-submission-quota";
@@ -57,7 +63,10 @@ async function runWorkerUntil(db: Db, until: (events: WorkerEvent[]) => boolean,
       if (until(events)) resolveDone();
     },
   });
-  const timer = setTimeout(() => rejectDone(new Error(`the worker did not get there within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`)), timeoutMs);
+  const timer = setTimeout(
+    () => rejectDone(new Error(`the worker did not get there within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`)),
+    timeoutMs,
+  );
   try {
     await reached;
   } finally {
@@ -100,7 +109,12 @@ describeEachEngine("scorer worker", (t) => {
     const parsed = await parsePredictionsCsv({ input: Buffer.from(csv), expectedIds: fixture.testIds, maxBytes: 1e7 });
     if (!parsed.ok) throw new Error(`the fixture's own CSV does not parse: ${JSON.stringify(parsed.errors)}`);
     const expected = computeScores({ labels: fixture.labels, predictions: parsed.predictions });
-    expect(scored.score).toMatchObject({ publicMain: 1, privateMain: 1, public: JSON.parse(JSON.stringify(expected.public)), private: JSON.parse(JSON.stringify(expected.private)) });
+    expect(scored.score).toMatchObject({
+      publicMain: 1,
+      privateMain: 1,
+      public: JSON.parse(JSON.stringify(expected.public)),
+      private: JSON.parse(JSON.stringify(expected.private)),
+    });
     expect(await t.db.job.findFirstOrThrow()).toMatchObject({ status: "done", attempts: 1 });
   });
 
@@ -154,7 +168,11 @@ describeEachEngine("scorer worker", (t) => {
     await t.db.job.updateMany({ data: { status: "running", workerId: "dead", attempts: 3, leaseExpiresAt: new Date(Date.now() - 1000) } });
     await runWorkerUntil(t.db, (ev) => ev.some((e) => e.type === "failed"));
     expect(await t.db.job.findFirstOrThrow()).toMatchObject({ status: "failed", attempts: 4 });
-    expect(await t.db.submission.findUniqueOrThrow({ where: { id: submission.id } })).toMatchObject({ status: "failed", failureKind: "system", countsAgainstQuota: false });
+    expect(await t.db.submission.findUniqueOrThrow({ where: { id: submission.id } })).toMatchObject({
+      status: "failed",
+      failureKind: "system",
+      countsAgainstQuota: false,
+    });
   });
 
   it("fails, without retrying, a job whose dataset build is gone", async () => {

@@ -100,7 +100,8 @@ export function startWorker(options: StartWorkerOptions): Worker {
   const given = options.logger ?? componentLogger("scorer");
   const baseLogger = given.bindings().workerId === undefined ? given.child({ workerId }) : given;
   // A job's lines carry its id, type and the web request that enqueued it.
-  const jobLogger = (job: Job) => baseLogger.child({ jobId: job.id, jobType: job.type, ...(job.requestId ? { requestId: job.requestId } : {}) });
+  const jobLogger = (job: Job) =>
+    baseLogger.child({ jobId: job.id, jobType: job.type, ...(job.requestId ? { requestId: job.requestId } : {}) });
   type Say = (message: string, level?: "info" | "warn" | "error") => void;
   const sayTo = (target: Logger): Say =>
     options.log ? (message) => options.log!(message) : (message, level = "info") => target[level](message);
@@ -209,7 +210,15 @@ export function startWorker(options: StartWorkerOptions): Worker {
     const giveUp = async (internal: string) => {
       // Not the participant's fault and no retry would help.
       const r = await failJob({ db, jobId: job.id, workerId, system: true, retry: false, message: "", internal });
-      emit({ type: "failed", jobId: job.id, jobType: job.type, attempts: job.attempts, final: true, kind: "system", ms: performance.now() - started });
+      emit({
+        type: "failed",
+        jobId: job.id,
+        jobType: job.type,
+        attempts: job.attempts,
+        final: true,
+        kind: "system",
+        ms: performance.now() - started,
+      });
       return r;
     };
     if (!isJobTypeName(job.type)) {
@@ -226,11 +235,27 @@ export function startWorker(options: StartWorkerOptions): Worker {
     }
     let handler: JobHandler<unknown>;
     try {
-      handler = (await loadJobHandler(job.type));
+      handler = await loadJobHandler(job.type);
     } catch (error) {
       // A broken deployment of this worker, not the job: retried (perhaps by another worker).
-      const r = await failJob({ db, jobId: job.id, workerId, system: true, message: "", internal: `cannot load the ${job.type} handler: ${(error as Error).message}`, retryDelayMs });
-      emit({ type: "failed", jobId: job.id, jobType: job.type, attempts: job.attempts, final: r.recorded && r.final, kind: "system", ms: performance.now() - started });
+      const r = await failJob({
+        db,
+        jobId: job.id,
+        workerId,
+        system: true,
+        message: "",
+        internal: `cannot load the ${job.type} handler: ${(error as Error).message}`,
+        retryDelayMs,
+      });
+      emit({
+        type: "failed",
+        jobId: job.id,
+        jobType: job.type,
+        attempts: job.attempts,
+        final: r.recorded && r.final,
+        kind: "system",
+        ms: performance.now() - started,
+      });
       return;
     }
     if (job.attempts > job.maxAttempts) {
@@ -248,16 +273,19 @@ export function startWorker(options: StartWorkerOptions): Worker {
 
     const jobAbort = new AbortController();
     let lost = false;
-    const beat = setInterval(() => {
-      heartbeatJob({ db, jobId: job.id, workerId, leaseMs })
-        .then((held) => {
-          if (!held && !lost) {
-            lost = true;
-            jobAbort.abort(new Error("lease lost"));
-          }
-        })
-        .catch((error) => say(`heartbeat failed: ${(error as Error).message}`, "warn"));
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const beat = setInterval(
+      () => {
+        heartbeatJob({ db, jobId: job.id, workerId, leaseMs })
+          .then((held) => {
+            if (!held && !lost) {
+              lost = true;
+              jobAbort.abort(new Error("lease lost"));
+            }
+          })
+          .catch((error) => say(`heartbeat failed: ${(error as Error).message}`, "warn"));
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
 
     const running: Promise<JobResult> = handler
       .run({
@@ -317,7 +345,11 @@ export function startWorker(options: StartWorkerOptions): Worker {
         return;
       }
       const ms = performance.now() - started;
-      emit(completed ? { type: "completed", jobId: job.id, jobType: job.type, attempts: job.attempts, ms } : { type: "lost", jobId: job.id, jobType: job.type });
+      emit(
+        completed
+          ? { type: "completed", jobId: job.id, jobType: job.type, attempts: job.attempts, ms }
+          : { type: "lost", jobId: job.id, jobType: job.type },
+      );
       if (completed) say(`job ${job.id} (${job.type}) done in ${Math.round(ms)} ms`);
       return;
     }

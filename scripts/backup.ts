@@ -29,7 +29,9 @@ const program = new Command()
       fullDataset: opts.fullDataset,
       log: say,
     });
-    say(`backup written to ${path.resolve(opts.out)}: ${manifest.files.length} files${manifest.database ? "" : " (database NOT included: see above)"}`);
+    say(
+      `backup written to ${path.resolve(opts.out)}: ${manifest.files.length} files${manifest.database ? "" : " (database NOT included: see above)"}`,
+    );
     if (!manifest.database) process.exitCode = 2;
   });
 

@@ -70,10 +70,7 @@ async function main(argv: string[]): Promise<void> {
   const changed = writeSchemas();
   if (changed.length > 0) await generateClients();
 
-  const sql = Object.fromEntries(await Promise.all(ENGINES.map(async (e) => [e, await diffEngine(e)] as const))) as Record<
-    Engine,
-    string
-  >;
+  const sql = Object.fromEntries(await Promise.all(ENGINES.map(async (e) => [e, await diffEngine(e)] as const))) as Record<Engine, string>;
   if (ENGINES.every((e) => sql[e] === "")) {
     console.log("No schema changes: the committed migrations already produce prisma/models.prisma. Nothing written.");
     return;

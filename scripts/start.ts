@@ -46,7 +46,14 @@ async function main() {
     // An IPC channel besides the inherited output: the web server's /metrics asks this process
     // for the embedded worker's metrics through it.
     stdio: ["inherit", "inherit", "inherit", "ipc"],
-    env: { ...process.env, DATA_DIR: config.dataDir, PORT: String(config.PORT), HOST: config.HOST, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      DATA_DIR: config.dataDir,
+      PORT: String(config.PORT),
+      HOST: config.HOST,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
   answerMetricsRequests(server);
   log(`serving on http://localhost:${config.PORT}`);

@@ -31,7 +31,14 @@ export function portOpen(host: string, port: number, timeoutMs = 400): Promise<b
 /** Can this url log in and create databases? */
 async function canCreateDatabases(url: string): Promise<boolean> {
   const f = pgConnectionFields(url);
-  const client = new pg.Client({ host: f.host, port: f.port, user: f.user, password: f.password, database: f.database, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const client = new pg.Client({
+    host: f.host,
+    port: f.port,
+    user: f.user,
+    password: f.password,
+    database: f.database,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   client.on("error", () => {}); // a dropped idle connection must not crash the test process
   try {
     await client.connect();

@@ -25,7 +25,13 @@ import { createApiToken } from "../lib/auth/create-api-token";
 import { buildStarterKit, STARTER_KIT_FOLDER } from "../lib/starter-kit/build-starter-kit";
 import { startWorker, type Worker } from "../scorer/worker";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  predictionsCsv,
+  prepareScoringFixture,
+  registerFixtureDataset,
+  type ScoringFixture,
+} from "../test-support/scoring/scoring-fixture";
 
 const state = vi.hoisted((): { db: Db | null } => ({ db: null }));
 vi.mock("server-only", () => ({}));
@@ -104,7 +110,12 @@ beforeAll(async () => {
     { pattern: /^\/api\/submissions$/, method: "POST", handler: (await import("@/app/api/submissions/route")).POST },
     { pattern: /^\/api\/submissions$/, method: "GET", handler: (await import("@/app/api/submissions/route")).GET },
     { pattern: /^\/api\/submissions\/final$/, method: "PUT", handler: (await import("@/app/api/submissions/final/route")).PUT },
-    { pattern: /^\/api\/submissions\/([^/]+)$/, method: "GET", handler: (await import("@/app/api/submissions/[id]/route")).GET as Handler, param: "id" },
+    {
+      pattern: /^\/api\/submissions\/([^/]+)$/,
+      method: "GET",
+      handler: (await import("@/app/api/submissions/[id]/route")).GET as Handler,
+      param: "id",
+    },
     { pattern: /^\/api\/leaderboard$/, method: "GET", handler: (await import("@/app/api/leaderboard/route")).GET },
     { pattern: /^\/api\/account\/export$/, method: "GET", handler: (await import("@/app/api/account/export/route")).GET },
     { pattern: /^\/api\/organizer\/labels$/, method: "GET", handler: (await import("@/app/api/organizer/labels/route")).GET },
@@ -255,7 +266,9 @@ describe("tokens over HTTP", () => {
     expect(((await upload.json()) as { error: { message: string } }).error.message).toContain('"submit" scope');
     expect((await fetch(`${baseUrl}/api/account/export`, { headers: auth })).status).toBe(401);
     expect((await fetch(`${baseUrl}/api/organizer/labels`, { headers: auth })).status).toBe(401);
-    expect((await fetch(`${baseUrl}/api/leaderboard`, { headers: { authorization: "Bearer tp_revoked-or-made-up-token-000000" } })).status).toBe(401);
+    expect(
+      (await fetch(`${baseUrl}/api/leaderboard`, { headers: { authorization: "Bearer tp_revoked-or-made-up-token-000000" } })).status,
+    ).toBe(401);
     expect((await fetch(`${baseUrl}/api/leaderboard`)).status).toBe(200);
   });
 

@@ -72,7 +72,9 @@ describeEachEngine("download and explorer routes", (t) => {
     expect(await ok.text()).toBe("Image_");
     expect(ok.headers.get("content-range")).toMatch(/^bytes 0-5\/\d+$/);
 
-    const head = await downloadHead(new Request("http://test/api/downloads/SHA256SUMS", { method: "HEAD" }), { params: Promise.resolve({ name: "SHA256SUMS" }) });
+    const head = await downloadHead(new Request("http://test/api/downloads/SHA256SUMS", { method: "HEAD" }), {
+      params: Promise.resolve({ name: "SHA256SUMS" }),
+    });
     expect(head.status).toBe(200);
     expect(head.headers.get("etag")).toMatch(/^"[0-9a-f]{64}"$/);
   });
@@ -81,7 +83,12 @@ describeEachEngine("download and explorer routes", (t) => {
     state.db = t.db;
     state.user = participant;
     await acceptTerms({ db: t.db, userId: participant.id, version: CURRENT_TERMS.version, ip: null });
-    for (const name of ["test-labels.csv", "../hidden/test-labels.csv", "../../dataset/current/hidden/test-labels.csv", "..%2Fhidden%2Ftest-labels.csv"]) {
+    for (const name of [
+      "test-labels.csv",
+      "../hidden/test-labels.csv",
+      "../../dataset/current/hidden/test-labels.csv",
+      "..%2Fhidden%2Ftest-labels.csv",
+    ]) {
       const res = await get(name);
       expect(res.status, name).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not-found");

@@ -20,7 +20,13 @@ import { createSession } from "../lib/auth/create-session";
 import { encodeSessionCookie } from "../lib/auth/read-session-cookie";
 import { ensureNextBuild } from "../lib/setup/ensure-next-build";
 import { createTestDatabase, type TestDatabase } from "../test-support/create-test-database";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  predictionsCsv,
+  prepareScoringFixture,
+  registerFixtureDataset,
+  type ScoringFixture,
+} from "../test-support/scoring/scoring-fixture";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST_DIR = ".next-test";
@@ -53,11 +59,16 @@ beforeAll(async () => {
   database = await createTestDatabase({ engine: "sqlite" });
   const db = database.db;
   await registerFixtureDataset({ db, fixture });
-  const phase = await db.phase.create({ data: { name: "Main", startsAt: new Date(Date.now() - 3_600_000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 50 } });
+  const phase = await db.phase.create({
+    data: { name: "Main", startsAt: new Date(Date.now() - 3_600_000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 50 },
+  });
   phaseId = phase.id;
   const participant = await createTestUser({ db });
   const organizer = await createTestUser({ db, role: "organizer" });
-  for (const [who, user] of [["participant", participant], ["organizer", organizer]] as const) {
+  for (const [who, user] of [
+    ["participant", participant],
+    ["organizer", organizer],
+  ] as const) {
     await db.user.update({ where: { id: user.id }, data: { emailVerifiedAt: new Date() } });
     const token = await createSession({ db, userId: user.id });
     cookies[who] = `__Secure-next-auth.session-token=${await encodeSessionCookie({ sessionToken: token, secret: SECRET })}`;
@@ -85,7 +96,9 @@ beforeAll(async () => {
   });
   server.stdout!.on("data", (d) => (serverLog += d));
   server.stderr!.on("data", (d) => (serverLog += d));
-  const exited = new Promise<never>((_, reject) => server!.once("exit", (code) => reject(new Error(`next start exited with ${code}:\n${serverLog}`))));
+  const exited = new Promise<never>((_, reject) =>
+    server!.once("exit", (code) => reject(new Error(`next start exited with ${code}:\n${serverLog}`))),
+  );
   const up = (async () => {
     for (;;) {
       try {
@@ -99,7 +112,11 @@ beforeAll(async () => {
   await Promise.race([up, exited]);
 
   // One real submission, so the per-id routes have something to find.
-  const res = await fetch(`${base}/api/submissions?fileName=p.csv`, { method: "POST", body: predictionsCsv({ fixture }), headers: { cookie: cookies.participant } });
+  const res = await fetch(`${base}/api/submissions?fileName=p.csv`, {
+    method: "POST",
+    body: predictionsCsv({ fixture }),
+    headers: { cookie: cookies.participant },
+  });
   expect(res.status, await res.clone().text()).toBe(201);
   submissionId = (await res.json()).submission.id;
 }, 20 * 60_000);
@@ -130,7 +147,10 @@ describe("security headers", () => {
   };
 
   it("pages: a nonce CSP, new per request, whose nonce is on every script of the page", async () => {
-    const pages = { visitor: ["/", "/leaderboard", "/sign-in", "/sign-up", "/starter-kit"], participant: ["/terms", "/submit", "/submissions", `/submissions/${submissionId}`] };
+    const pages = {
+      visitor: ["/", "/leaderboard", "/sign-in", "/sign-up", "/starter-kit"],
+      participant: ["/terms", "/submit", "/submissions", `/submissions/${submissionId}`],
+    };
     for (const [page, cookie] of [...pages.visitor.map((p) => [p, ""]), ...pages.participant.map((p) => [p, cookies.participant])]) {
       const a = await fetch(`${base}${page}`, { headers: { cookie }, redirect: "manual" });
       const b = await fetch(`${base}${page}`, { headers: { cookie }, redirect: "manual" });
@@ -201,9 +221,19 @@ describe("no 5xx from input", () => {
     const cases: { url: string; method?: string; body?: BodyInit; headers?: Record<string, string> }[] = [
       // Every route of app/api, with a method it does not have.
       ...[
-        "/api/health", "/api/leaderboard", "/api/leaderboard/csv", "/api/dataset/mosaic", "/api/starter-kit", "/api/downloads/x.zip",
-        "/api/explore/portraits/1", "/api/organizer/downloads", "/api/organizer/labels", "/api/organizer/stats", "/api/organizer/submissions",
-        `/api/submissions/${s}`, `/api/submissions/${s}/file`,
+        "/api/health",
+        "/api/leaderboard",
+        "/api/leaderboard/csv",
+        "/api/dataset/mosaic",
+        "/api/starter-kit",
+        "/api/downloads/x.zip",
+        "/api/explore/portraits/1",
+        "/api/organizer/downloads",
+        "/api/organizer/labels",
+        "/api/organizer/stats",
+        "/api/organizer/submissions",
+        `/api/submissions/${s}`,
+        `/api/submissions/${s}/file`,
       ].map((url) => ({ url, method: "DELETE" })),
       { url: "/api/submissions/final", method: "POST" },
       { url: `/api/organizer/phases/${phaseId}`, method: "GET" },
@@ -223,10 +253,30 @@ describe("no 5xx from input", () => {
       { url: "/api/submissions?fileName=p.csv", method: "POST", body: "" },
       { url: "/api/submissions?fileName=p.csv", method: "POST", body: new Uint8Array([0xff, 0xfe, 0x00, 0x01, 0x80]) },
       { url: "/api/submissions?fileName=p.csv", method: "POST", body: "{}", headers: json },
-      { url: "/api/submissions?fileName=p.csv", method: "POST", body: "a=1&b=2", headers: { "content-type": "application/x-www-form-urlencoded" } },
-      { url: "/api/submissions?fileName=p.csv", method: "POST", body: "--x\r\n\r\n", headers: { "content-type": "multipart/form-data; boundary=x" } },
-      { url: "/api/submissions?fileName=m.onnx&kind=model", method: "POST", body: "not onnx", headers: { "x-submission-manifest": "%%%not-base64" } },
-      { url: "/api/submissions?fileName=m.onnx&kind=model", method: "POST", body: "not onnx", headers: { "x-submission-manifest": Buffer.from("{not json").toString("base64") } },
+      {
+        url: "/api/submissions?fileName=p.csv",
+        method: "POST",
+        body: "a=1&b=2",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      },
+      {
+        url: "/api/submissions?fileName=p.csv",
+        method: "POST",
+        body: "--x\r\n\r\n",
+        headers: { "content-type": "multipart/form-data; boundary=x" },
+      },
+      {
+        url: "/api/submissions?fileName=m.onnx&kind=model",
+        method: "POST",
+        body: "not onnx",
+        headers: { "x-submission-manifest": "%%%not-base64" },
+      },
+      {
+        url: "/api/submissions?fileName=m.onnx&kind=model",
+        method: "POST",
+        body: "not onnx",
+        headers: { "x-submission-manifest": Buffer.from("{not json").toString("base64") },
+      },
       { url: "/api/submissions?fileName=m.zip&kind=model", method: "POST", body: "PK\u0003\u0004garbage" },
       { url: "/api/submissions?fileName=&kind=sideways", method: "POST", body: "x" },
       { url: `/api/submissions?fileName=${"a".repeat(5000)}.csv`, method: "POST", body: "x" },
@@ -239,7 +289,12 @@ describe("no 5xx from input", () => {
       { url: "/api/submissions/final", method: "PUT", body: "submissionIds=x", headers: { "content-type": "text/plain" } },
       { url: "/api/submissions/final", method: "PUT", body: `{"submissionIds":[${'"x",'.repeat(1000)}"y"]}`, headers: json },
       { url: `/api/organizer/phases/${phaseId}`, method: "PATCH", body: "{not json", headers: json },
-      { url: `/api/organizer/phases/${phaseId}`, method: "PATCH", body: '{"startsAt":"yesterday","ladderStep":"x","scoreVisibility":1}', headers: json },
+      {
+        url: `/api/organizer/phases/${phaseId}`,
+        method: "PATCH",
+        body: '{"startsAt":"yesterday","ladderStep":"x","scoreVisibility":1}',
+        headers: json,
+      },
       { url: `/api/organizer/phases/${phaseId}`, method: "PATCH", body: "null", headers: json },
       { url: `/api/organizer/phases/${phaseId}`, method: "PATCH", body: "x", headers: { "content-type": "text/plain" } },
       { url: "/api/organizer/phases/missing", method: "PATCH", body: "{}", headers: json },
@@ -250,14 +305,24 @@ describe("no 5xx from input", () => {
       // next-auth's own routes.
       { url: "/api/auth/nonsense" },
       { url: "/api/auth/callback/credentials", method: "POST", body: "{not a form", headers: json },
-      { url: "/api/auth/callback/nonexistent", method: "POST", body: "a=b", headers: { "content-type": "application/x-www-form-urlencoded" } },
+      {
+        url: "/api/auth/callback/nonexistent",
+        method: "POST",
+        body: "a=b",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      },
       { url: "/api/auth/signin/github?callbackUrl=javascript:alert(1)" },
       { url: "/api/auth/session", method: "POST", body: "\u0000", headers: json },
     ];
     let sent = 0;
     for (const c of cases) {
       for (const cookie of ["", cookies.participant, cookies.organizer]) {
-        const res = await fetch(`${base}${c.url}`, { method: c.method ?? "GET", body: c.body, headers: { ...c.headers, cookie }, redirect: "manual" });
+        const res = await fetch(`${base}${c.url}`, {
+          method: c.method ?? "GET",
+          body: c.body,
+          headers: { ...c.headers, cookie },
+          redirect: "manual",
+        });
         check(`${c.method ?? "GET"} ${c.url} [${cookie ? cookie.slice(0, 5) : "visitor"}]`, res, await res.text());
         sent++;
       }
@@ -286,13 +351,20 @@ describe("no 5xx from input", () => {
           .map((seg) => (seg.startsWith("[") ? (sample[seg.slice(1, -1)] ?? "x") : seg))
           .join("/");
       const source = fs.readFileSync(file, "utf8");
-      const methods = [...new Set([...source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE|HEAD)\b/g)].map((m) => m[1]))];
+      const methods = [
+        ...new Set([...source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE|HEAD)\b/g)].map((m) => m[1])),
+      ];
       if (/export \{[^}]*\bas GET\b/.test(source)) methods.push("GET", "POST");
       for (const method of [...methods, methods.includes("DELETE") ? "OPTIONS" : "DELETE"]) {
         const withBody = method !== "GET" && method !== "HEAD";
         for (const body of withBody ? ["{not json", "\u0000\uffff", "[]"] : [undefined]) {
           for (const cookie of ["", cookies.participant, cookies.organizer]) {
-            const res = await fetch(`${base}${url}?x=%ZZ&y[]=1`, { method, body, headers: { "content-type": "application/json", cookie }, redirect: "manual" });
+            const res = await fetch(`${base}${url}?x=%ZZ&y[]=1`, {
+              method,
+              body,
+              headers: { "content-type": "application/json", cookie },
+              redirect: "manual",
+            });
             check(`${method} ${url}`, res, await res.text());
             sent++;
           }
@@ -307,9 +379,24 @@ describe("no 5xx from input", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, DIST_DIR, "server", "server-reference-manifest.json"), "utf8")) as {
       node: Record<string, { workers: Record<string, unknown>; exportedName?: string }>;
     };
-    const actions = Object.entries(manifest.node).map(([id, a]) => ({ id, page: "/" + Object.keys(a.workers)[0].replace(/^app\//, "").replace(/\/?page$/, ""), name: a.exportedName ?? id }));
+    const actions = Object.entries(manifest.node).map(([id, a]) => ({
+      id,
+      page:
+        "/" +
+        Object.keys(a.workers)[0]
+          .replace(/^app\//, "")
+          .replace(/\/?page$/, ""),
+      name: a.exportedName ?? id,
+    }));
     const names = actions.map((a) => a.name);
-    for (const expected of ["acceptTermsAction", "signUpAction", "requestPasswordResetAction", "resetPasswordAction", "verifyEmailAction", "resendVerificationAction"]) {
+    for (const expected of [
+      "acceptTermsAction",
+      "signUpAction",
+      "requestPasswordResetAction",
+      "resetPasswordAction",
+      "verifyEmailAction",
+      "resendVerificationAction",
+    ]) {
       expect(names).toContain(expected);
     }
     const bodies: { body: BodyInit; type?: string }[] = [
@@ -320,7 +407,7 @@ describe("no 5xx from input", () => {
       { body: '{"name":null}', type: "application/json" },
       { body: "a=1&b=2", type: "application/x-www-form-urlencoded" },
       { body: "--b\r\ngarbage", type: "multipart/form-data; boundary=b" },
-      { body: "--b\r\nContent-Disposition: form-data; name=\"1_agree\"\r\n\r\non\r\n--b--\r\n", type: "multipart/form-data; boundary=b" },
+      { body: '--b\r\nContent-Disposition: form-data; name="1_agree"\r\n\r\non\r\n--b--\r\n', type: "multipart/form-data; boundary=b" },
       { body: new Uint8Array([0xff, 0x00, 0xfe]), type: "application/octet-stream" },
       { body: "" },
     ];
@@ -341,7 +428,12 @@ describe("no 5xx from input", () => {
     }
     // An action id that does not exist, on pages with and without actions.
     for (const page of ["/terms", "/sign-up", "/"]) {
-      const res = await fetch(`${base}${page}`, { method: "POST", body: "[]", headers: { "next-action": "0".repeat(42), "content-type": "text/plain" }, redirect: "manual" });
+      const res = await fetch(`${base}${page}`, {
+        method: "POST",
+        body: "[]",
+        headers: { "next-action": "0".repeat(42), "content-type": "text/plain" },
+        redirect: "manual",
+      });
       check(`bogus action on ${page}`, res, await res.text());
       sent++;
     }

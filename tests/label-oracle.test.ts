@@ -24,10 +24,18 @@ import { exportLeaderboard } from "../lib/leaderboard/export-leaderboard";
 import { getSubmissionForUser } from "../lib/submissions/get-submission-for-user";
 import { acceptTerms } from "../lib/terms/accept-terms";
 import { startWorker } from "../scorer/worker";
-import { createTestUser, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  prepareScoringFixture,
+  registerFixtureDataset,
+  type ScoringFixture,
+} from "../test-support/scoring/scoring-fixture";
 import { describeEachEngine } from "../test-support/test-db";
 
-const session = vi.hoisted(() => ({ user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" }, db: null as unknown }));
+const session = vi.hoisted(() => ({
+  user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" },
+  db: null as unknown,
+}));
 
 vi.mock("@/lib/auth/get-current-user", () => ({
   getCurrentUser: async () => session.user,
@@ -79,13 +87,16 @@ beforeAll(async () => {
   // World B: image 1's gender swapped with X's; images 2-5's colours rotated.
   const file = buildPaths(worlds.b.buildDir).hiddenLabels;
   const rotated = new Map(picks.map((l, i) => [l.Image_Id, picks[(i + 1) % picks.length].Hair_Color]));
-  const lines = fs.readFileSync(file, "utf8").split("\n").map((line) => {
-    const cells = line.split(",");
-    if (cells[0] === image1) cells[2] = "female";
-    if (cells[0] === imageX) cells[2] = "male";
-    if (rotated.has(cells[0])) cells[3] = rotated.get(cells[0])!;
-    return cells.join(",");
-  });
+  const lines = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .map((line) => {
+      const cells = line.split(",");
+      if (cells[0] === image1) cells[2] = "female";
+      if (cells[0] === imageX) cells[2] = "male";
+      if (rotated.has(cells[0])) cells[3] = rotated.get(cells[0])!;
+      return cells.join(",");
+    });
   fs.writeFileSync(file, lines.join("\n"));
 
   // The crafted CSV of the issue, and the constant CSV it is a variation of.
@@ -124,14 +135,28 @@ describeEachEngine("crafted-CSV label oracle", (t) => {
     session.db = db;
     process.env.DATA_DIR = world.dataDir;
     resetEnvCache();
-    for (const table of ["job", "score", "submission", "termsAcceptance", "phase"] as const) await (db[table] as { deleteMany(): Promise<unknown> }).deleteMany();
+    for (const table of ["job", "score", "submission", "termsAcceptance", "phase"] as const)
+      await (db[table] as { deleteMany(): Promise<unknown> }).deleteMany();
     await db.dataset.updateMany({ data: { isCurrent: false } });
     const dataset = await registerFixtureDataset({ db, fixture: world });
-    await db.phase.create({ data: { name: "Main", startsAt: new Date(Date.now() - 3_600_000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 5, ...phase } });
+    await db.phase.create({
+      data: {
+        name: "Main",
+        startsAt: new Date(Date.now() - 3_600_000),
+        endsAt: new Date(Date.now() + 86_400_000),
+        dailyLimit: 5,
+        ...phase,
+      },
+    });
     const user = await createTestUser({ db });
     // Whatever the platform requires of a submitter (verified address, current terms): granted.
     await db.user.update({ where: { id: user.id }, data: { emailVerifiedAt: new Date() } });
-    await acceptTerms({ db, userId: user.id, version: (await import("../lib/terms/terms-document")).CURRENT_TERMS.version, ip: "127.0.0.1" });
+    await acceptTerms({
+      db,
+      userId: user.id,
+      version: (await import("../lib/terms/terms-document")).CURRENT_TERMS.version,
+      ip: "127.0.0.1",
+    });
     session.user = { id: user.id, email: user.email, name: "Attacker", role: "participant" };
 
     const worker = startWorker({ db, dataDir: world.dataDir, pollMs: 20, leaseMs: 10_000, types: ["score-submission"] });
@@ -139,22 +164,44 @@ describeEachEngine("crafted-CSV label oracle", (t) => {
     try {
       // One after the other, each scored before the next: the Ladder answers in this order.
       for (const body of uploads) {
-        const res = await uploadRoute.POST(new Request("http://localhost/api/submissions?fileName=predictions.csv", { method: "POST", body }));
+        const res = await uploadRoute.POST(
+          new Request("http://localhost/api/submissions?fileName=predictions.csv", { method: "POST", body }),
+        );
         expect(res.status).toBe(201);
         const { submission } = await res.json();
         submitted.push(submission.id);
-        await vi.waitFor(async () => expect((await db.submission.findUniqueOrThrow({ where: { id: submission.id } })).status).toBe("scored"), { timeout: 60_000, interval: 50 });
+        await vi.waitFor(
+          async () => expect((await db.submission.findUniqueOrThrow({ where: { id: submission.id } })).status).toBe("scored"),
+          { timeout: 60_000, interval: 50 },
+        );
       }
     } finally {
       await worker.stop();
     }
     // The last upload is the crafted one.
     const submission = { id: submitted.at(-1)! };
-    const firstDetail = await (await detailRoute.GET(new Request(`http://localhost/api/submissions/${submitted[0]}`), { params: Promise.resolve({ id: submitted[0] }) })).json();
-    const detail = await (await detailRoute.GET(new Request(`http://localhost/api/submissions/${submission.id}`), { params: Promise.resolve({ id: submission.id }) })).json();
+    const firstDetail = await (
+      await detailRoute.GET(new Request(`http://localhost/api/submissions/${submitted[0]}`), {
+        params: Promise.resolve({ id: submitted[0] }),
+      })
+    ).json();
+    const detail = await (
+      await detailRoute.GET(new Request(`http://localhost/api/submissions/${submission.id}`), {
+        params: Promise.resolve({ id: submission.id }),
+      })
+    ).json();
     const list = await (await uploadRoute.GET(new Request("http://test/api/submissions"))).json();
     const pageData = await getSubmissionForUser({ db, submissionId: submission.id, user: session.user });
-    const board = JSON.parse((await exportLeaderboard({ db, query: { board: "public", sort: "rank", dir: "asc" }, format: "json", cache: { maxAgeMs: 0, staleMs: 0 } })).body);
+    const board = JSON.parse(
+      (
+        await exportLeaderboard({
+          db,
+          query: { board: "public", sort: "rank", dir: "asc" },
+          format: "json",
+          cache: { maxAgeMs: 0, staleMs: 0 },
+        })
+      ).body,
+    );
     const organizer = await createTestUser({ db, role: "organizer" });
     const exact = await getSubmissionForUser({ db, submissionId: submission.id, user: organizer });
     const ids = [...submitted, user.id, dataset.id, user.name];
@@ -168,7 +215,8 @@ describeEachEngine("crafted-CSV label oracle", (t) => {
 
     // The exact scores (organizers only) differ exactly where the attack reads them: the
     // "predicted male" column of the gender confusion matrix holds image 1 alone.
-    const maleColumn = (s: typeof a.exact) => s.publicScores!.attributes!.Gender.confusion!.map((row) => row[CLASSES.Gender.indexOf("male")]);
+    const maleColumn = (s: typeof a.exact) =>
+      s.publicScores!.attributes!.Gender.confusion!.map((row) => row[CLASSES.Gender.indexOf("male")]);
     expect(maleColumn(a.exact)).toEqual([0, 1]); // world A: image 1 is male
     expect(maleColumn(b.exact)).toEqual([1, 0]); // world B: image 1 is female
     expect(a.exact.publicScores!.main).not.toBe(b.exact.publicScores!.main);
@@ -176,7 +224,13 @@ describeEachEngine("crafted-CSV label oracle", (t) => {
     // What the participant gets: the same bytes in both worlds (API detail and list, page data, board).
     expect(b.participant).toBe(a.participant);
     // The probe did not beat the first answer by more than the step: the best is repeated.
-    expect(a.detail.submission.publicScores).toMatchObject({ policy: "ladder", fresh: false, attributes: null, fairness: null, detailWithheld: true });
+    expect(a.detail.submission.publicScores).toMatchObject({
+      policy: "ladder",
+      fresh: false,
+      attributes: null,
+      fairness: null,
+      detailWithheld: true,
+    });
     expect(JSON.stringify(a.detail)).not.toMatch(/confusion"\s*:\s*\[|perClass"\s*:\s*\[/);
   }, 180_000);
 

@@ -29,7 +29,9 @@ describe("/api/leaderboard route handlers and the /leaderboard page", () => {
     await addEntry({ db: database.db, datasetId, userId: ann.id, createdAt: new Date(now - 1000), publicMain: 0.5, privateMain: 0.987654 });
     const eve = await createParticipant({ db: database.db, name: '<img src=x onerror="alert(1)">' });
     await addEntry({ db: database.db, datasetId, userId: eve.id, createdAt: new Date(now - 2000), publicMain: 0.4 });
-    await database.db.phase.create({ data: { name: "Main", startsAt: new Date(now - 3_600_000), endsAt: new Date(now + 3_600_000), dailyLimit: 5 } });
+    await database.db.phase.create({
+      data: { name: "Main", startsAt: new Date(now - 3_600_000), endsAt: new Date(now + 3_600_000), dailyLimit: 5 },
+    });
   });
   afterAll(async () => {
     await closeDb();
@@ -39,7 +41,8 @@ describe("/api/leaderboard route handlers and the /leaderboard page", () => {
     resetEnvCache();
   });
 
-  const call = (handler: (r: Request) => Promise<Response>, query: string) => handler(new Request(`http://localhost/api/leaderboard${query}`));
+  const call = (handler: (r: Request) => Promise<Response>, query: string) =>
+    handler(new Request(`http://localhost/api/leaderboard${query}`));
 
   it("answers 400 with a clear message for bad parameters", async () => {
     for (const [handler, query, field] of [
@@ -71,7 +74,13 @@ describe("/api/leaderboard route handlers and the /leaderboard page", () => {
     const res = await call(getJson, "?sort=hairColorF1&dir=desc&_=123");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/json");
-    const body = (await res.json()) as { rows: { name: string; rank: number }[]; columns: unknown[]; phase: { status: string }; sort: string; generatedAt: string };
+    const body = (await res.json()) as {
+      rows: { name: string; rank: number }[];
+      columns: unknown[];
+      phase: { status: string };
+      sort: string;
+      generatedAt: string;
+    };
     expect(body).toMatchObject({ sort: "hairColorF1", phase: { status: "running" } });
     expect(body.rows).toHaveLength(2);
     expect(body.columns.length).toBeGreaterThan(5);
@@ -82,14 +91,17 @@ describe("/api/leaderboard route handlers and the /leaderboard page", () => {
     expect(csv.headers.get("content-type")).toContain("text/csv");
     expect(csv.headers.get("content-disposition")).toContain("tiny-portraits-leaderboard-public.csv");
     const lines = (await csv.text()).trim().split("\n");
-    expect(lines[0]).toBe("rank,kind,name,main,genderF1,hairColorF1,hairTypeF1,genderAccuracy,hairColorAccuracy,hairTypeAccuracy,hairColorF1Female,hairColorF1Male,fairnessGap,submissions,bestAt,rankChange");
+    expect(lines[0]).toBe(
+      "rank,kind,name,main,genderF1,hairColorF1,hairTypeF1,genderAccuracy,hairColorAccuracy,hairTypeAccuracy,hairColorF1Female,hairColorF1Male,fairnessGap,submissions,bestAt,rankChange",
+    );
     // A formula-looking name is neutralised for spreadsheets.
     // Quoted (it holds a `|`, a separator some import dialogs use), the formula start neutralised.
     expect(lines[1]).toMatch(/^1,participant,"'=cmd\|' \/C calc'!A0",/);
     expect(lines.join("\n")).not.toContain("0.987654");
   });
 
-  const renderPage = async (params: Record<string, string | undefined>) => renderToStaticMarkup(await LeaderboardPage({ searchParams: Promise.resolve(params) }));
+  const renderPage = async (params: Record<string, string | undefined>) =>
+    renderToStaticMarkup(await LeaderboardPage({ searchParams: Promise.resolve(params) }));
 
   it("renders the page without any private score before the reveal, and with the private tab after it", async () => {
     for (const params of [{}, { board: "private" }, { sort: "hairColorF1", dir: "desc" }, { sort: "nonsense" }]) {

@@ -29,8 +29,18 @@ describe("layering rules", () => {
   });
 
   it("fail on shipped code importing test-support, but not on tests", async () => {
-    expect(await restrictedPathErrors("scorer/probe.ts", `import { createTestDatabase } from "../test-support/test-db";\nexport const y = createTestDatabase;\n`)).toHaveLength(1);
-    expect(await restrictedPathErrors("lib/queue/probe.test.ts", `import { createTestDatabase } from "../../test-support/test-db";\nexport const y = createTestDatabase;\n`)).toEqual([]);
+    expect(
+      await restrictedPathErrors(
+        "scorer/probe.ts",
+        `import { createTestDatabase } from "../test-support/test-db";\nexport const y = createTestDatabase;\n`,
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restrictedPathErrors(
+        "lib/queue/probe.test.ts",
+        `import { createTestDatabase } from "../../test-support/test-db";\nexport const y = createTestDatabase;\n`,
+      ),
+    ).toEqual([]);
   });
 
   it("let the outer folders use lib/", async () => {

@@ -96,7 +96,11 @@ describeEachEngine("organizer console", (t) => {
     const sub = await createFixtureSubmission({ db: t.db, userId: p.id, datasetId: dataset.id, extra: { fileKey: key } });
     submissionId = sub.id;
     await t.db.termsAcceptance.create({ data: { userId: p.id, termsVersion: "2026-01", ip: "203.0.113.9" } });
-    phaseId = (await t.db.phase.create({ data: { name: "P", startsAt: new Date(Date.now() - 1000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 5 } })).id;
+    phaseId = (
+      await t.db.phase.create({
+        data: { name: "P", startsAt: new Date(Date.now() - 1000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 5 },
+      })
+    ).id;
     token = (await createApiToken({ db: t.db, userId: p.id, input: { name: "laptop", scopes: ["read", "submit"] } })).token;
   });
   beforeEach(() => {
@@ -107,15 +111,30 @@ describeEachEngine("organizer console", (t) => {
   const calls = (): [string, (headers?: Record<string, string>) => Promise<Response>][] => [
     ...EXPORTS.map((name): [string, (h?: Record<string, string>) => Promise<Response>] => [
       `GET export/${name}.csv`,
-      (headers) => exportRoute.GET(new Request(`${BASE}/export/${name}.csv`, { headers }), { params: Promise.resolve({ file: `${name}.csv` }) }),
+      (headers) =>
+        exportRoute.GET(new Request(`${BASE}/export/${name}.csv`, { headers }), { params: Promise.resolve({ file: `${name}.csv` }) }),
     ]),
-    ["POST participant status", (headers) => statusRoute.POST(new Request(`${BASE}/participants/x/status`, { ...post({ status: "banned", reason: "Testing the route" }), headers: { "content-type": "application/json", ...headers } }), { params: Promise.resolve({ id: participant.id }) })],
-    ["GET submission file", (headers) => fileRoute.GET(new Request(`${BASE}/submissions/x/file`, { headers }), { params: Promise.resolve({ id: submissionId }) })],
+    [
+      "POST participant status",
+      (headers) =>
+        statusRoute.POST(
+          new Request(`${BASE}/participants/x/status`, {
+            ...post({ status: "banned", reason: "Testing the route" }),
+            headers: { "content-type": "application/json", ...headers },
+          }),
+          { params: Promise.resolve({ id: participant.id }) },
+        ),
+    ],
+    [
+      "GET submission file",
+      (headers) => fileRoute.GET(new Request(`${BASE}/submissions/x/file`, { headers }), { params: Promise.resolve({ id: submissionId }) }),
+    ],
   ];
 
   describe("permissions", () => {
     it("visitors, participants and API tokens (even an organizer's) get 404 and change nothing", async () => {
-      const organizerToken = (await createApiToken({ db: t.db, userId: organizer.id, input: { name: "ci", scopes: ["read", "submit"] } })).token;
+      const organizerToken = (await createApiToken({ db: t.db, userId: organizer.id, input: { name: "ci", scopes: ["read", "submit"] } }))
+        .token;
       const before = await stateOf(t.db);
       for (const [name, call] of calls()) {
         for (const [who, user, headers] of [
@@ -142,7 +161,9 @@ describeEachEngine("organizer console", (t) => {
       expect(unknown.status).toBe(404);
       const noSuffix = await exportRoute.GET(new Request(`${BASE}/export/audit`), { params: Promise.resolve({ file: "audit" }) });
       expect(noSuffix.status).toBe(404);
-      const bad = await exportRoute.GET(new Request(`${BASE}/export/downloads.csv?from=yesterday`), { params: Promise.resolve({ file: "downloads.csv" }) });
+      const bad = await exportRoute.GET(new Request(`${BASE}/export/downloads.csv?from=yesterday`), {
+        params: Promise.resolve({ file: "downloads.csv" }),
+      });
       expect(bad.status).toBe(400);
       expect(await t.db.auditEvent.count()).toBe(before);
     });
@@ -160,18 +181,30 @@ describeEachEngine("organizer console", (t) => {
         const rows = parse<Record<string, string>>(text, { columns: true });
         expect(text.split("\n")[0]).toMatch(/^id,/);
         for (const row of rows) for (const cell of Object.values(row)) expect(cell, `${name}: ${cell}`).not.toMatch(/^[=+@\t\r]/);
-        if (name === "participants") expect(rows.find((r) => r.id === participant.id)).toMatchObject({ name: "'=HYPERLINK(1)", email: "'=cmd@example.test", terms_version: "2026-01", submissions: "1" });
-        if (name === "acceptances") expect(rows).toEqual([expect.objectContaining({ user_id: participant.id, terms_version: "2026-01", ip: "203.0.113.9" })]);
+        if (name === "participants")
+          expect(rows.find((r) => r.id === participant.id)).toMatchObject({
+            name: "'=HYPERLINK(1)",
+            email: "'=cmd@example.test",
+            terms_version: "2026-01",
+            submissions: "1",
+          });
+        if (name === "acceptances")
+          expect(rows).toEqual([expect.objectContaining({ user_id: participant.id, terms_version: "2026-01", ip: "203.0.113.9" })]);
         if (name === "submissions") expect(rows.map((r) => r.id)).toContain(submissionId);
       }
-      const recorded = await t.db.auditEvent.findMany({ where: { action: { startsWith: "export." } }, select: { action: true, actorId: true } });
+      const recorded = await t.db.auditEvent.findMany({
+        where: { action: { startsWith: "export." } },
+        select: { action: true, actorId: true },
+      });
       expect(recorded.map((r) => r.action).sort()).toEqual(EXPORTS.map((n) => `export.${n}`).sort());
       expect(new Set(recorded.map((r) => r.actorId))).toEqual(new Set([organizer.id]));
     });
 
     it("filters apply: acceptances of another e-mail are left out", async () => {
       session.user = organizer;
-      const res = await exportRoute.GET(new Request(`${BASE}/export/acceptances.csv?email=nobody`), { params: Promise.resolve({ file: "acceptances.csv" }) });
+      const res = await exportRoute.GET(new Request(`${BASE}/export/acceptances.csv?email=nobody`), {
+        params: Promise.resolve({ file: "acceptances.csv" }),
+      });
       expect((await res.text()).trim()).toBe("id,accepted_at,user_id,email,name,terms_version,ip");
     });
 
@@ -180,7 +213,9 @@ describeEachEngine("organizer console", (t) => {
       const labels = await labelsRoute.GET(new Request(`${BASE}/labels`));
       expect(labels.status).toBe(200);
       await labels.text();
-      const res = await exportRoute.GET(new Request(`${BASE}/export/audit.csv?action=labels.export`), { params: Promise.resolve({ file: "audit.csv" }) });
+      const res = await exportRoute.GET(new Request(`${BASE}/export/audit.csv?action=labels.export`), {
+        params: Promise.resolve({ file: "audit.csv" }),
+      });
       const rows = parse<Record<string, string>>(await res.text(), { columns: true });
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ actor: organizer.email, action: "labels.export", target_type: "labels" });
@@ -191,15 +226,24 @@ describeEachEngine("organizer console", (t) => {
   describe("audit trail", () => {
     it("disqualify and a phase reveal are recorded with before and after; a refused edit records nothing", async () => {
       session.user = organizer;
-      const dq = await disqualifyRoute.POST(new Request(`${BASE}/submissions/x/disqualify`, post({ reason: "Copied labels" })), { params: Promise.resolve({ id: submissionId }) });
+      const dq = await disqualifyRoute.POST(new Request(`${BASE}/submissions/x/disqualify`, post({ reason: "Copied labels" })), {
+        params: Promise.resolve({ id: submissionId }),
+      });
       expect(dq.status).toBe(200);
-      const reveal = await phaseRoute.PATCH(new Request(`${BASE}/phases/x`, { ...post({ privateRevealed: true }), method: "PATCH" }), { params: Promise.resolve({ id: phaseId }) });
+      const reveal = await phaseRoute.PATCH(new Request(`${BASE}/phases/x`, { ...post({ privateRevealed: true }), method: "PATCH" }), {
+        params: Promise.resolve({ id: phaseId }),
+      });
       expect(reveal.status).toBe(200);
       const count = await t.db.auditEvent.count();
-      const bad = await phaseRoute.PATCH(new Request(`${BASE}/phases/x`, { ...post({ dailyLimit: -1 }), method: "PATCH" }), { params: Promise.resolve({ id: phaseId }) });
+      const bad = await phaseRoute.PATCH(new Request(`${BASE}/phases/x`, { ...post({ dailyLimit: -1 }), method: "PATCH" }), {
+        params: Promise.resolve({ id: phaseId }),
+      });
       expect(bad.status).toBe(400);
       expect(await t.db.auditEvent.count()).toBe(count);
-      const events = await t.db.auditEvent.findMany({ where: { targetId: { in: [submissionId, phaseId] } }, orderBy: { createdAt: "asc" } });
+      const events = await t.db.auditEvent.findMany({
+        where: { targetId: { in: [submissionId, phaseId] } },
+        orderBy: { createdAt: "asc" },
+      });
       expect(events.map((e) => e.action)).toEqual(["submission.disqualify", "phase.reveal"]);
       expect(events[0].details).toMatchObject({ before: { disqualifiedAt: null }, after: { reason: "Copied labels" } });
       expect(events[1].details).toEqual({ before: { privateRevealed: false }, after: { privateRevealed: true } });
@@ -252,26 +296,36 @@ describeEachEngine("organizer console", (t) => {
   describe("suspend and ban", () => {
     it("a ban ends sessions, refuses the API token and new sign-ins, hides the entries from the leaderboard; reinstating undoes it", async () => {
       const sid = await createSession({ db: t.db, userId: participant.id });
-      const board = async () => (await getLeaderboardSnapshot({ db: t.db, maxAgeMs: 0, staleMs: 0 })).snapshot.competitors.map((c) => c.key);
+      const board = async () =>
+        (await getLeaderboardSnapshot({ db: t.db, maxAgeMs: 0, staleMs: 0 })).snapshot.competitors.map((c) => c.key);
       expect(await board()).toContain(`u:${participant.id}`);
       expect(await resolveApiToken({ db: t.db, token, scope: "read", ratePerMinute: 1000 })).toMatchObject({ id: participant.id });
 
       session.user = organizer;
-      const missingReason = await statusRoute.POST(new Request(`${BASE}/participants/x/status`, post({ status: "banned" })), { params: Promise.resolve({ id: participant.id }) });
+      const missingReason = await statusRoute.POST(new Request(`${BASE}/participants/x/status`, post({ status: "banned" })), {
+        params: Promise.resolve({ id: participant.id }),
+      });
       expect(missingReason.status).toBe(400);
-      const ban = await statusRoute.POST(new Request(`${BASE}/participants/x/status`, post({ status: "banned", reason: "Shared the test labels" })), { params: Promise.resolve({ id: participant.id }) });
+      const ban = await statusRoute.POST(
+        new Request(`${BASE}/participants/x/status`, post({ status: "banned", reason: "Shared the test labels" })),
+        { params: Promise.resolve({ id: participant.id }) },
+      );
       expect(ban.status).toBe(200);
       expect(await ban.json()).toMatchObject({ status: "banned", changed: true, sessionsEnded: 1 });
 
       expect(await resolveSession({ db: t.db, token: sid })).toBeNull();
-      await expect(resolveApiToken({ db: t.db, token, scope: "read", ratePerMinute: 1000 })).rejects.toMatchObject({ code: "unauthorized" });
+      await expect(resolveApiToken({ db: t.db, token, scope: "read", ratePerMinute: 1000 })).rejects.toMatchObject({
+        code: "unauthorized",
+      });
       await expect(createSession({ db: t.db, userId: participant.id })).rejects.toMatchObject({ code: "forbidden" });
       expect(await t.db.session.count({ where: { userId: participant.id } })).toBe(0);
       expect(await board()).not.toContain(`u:${participant.id}`);
       const event = await t.db.auditEvent.findFirstOrThrow({ where: { action: "user.ban", targetId: participant.id } });
       expect(event.details).toMatchObject({ before: { status: "active" }, after: { status: "banned", reason: "Shared the test labels" } });
 
-      const back = await statusRoute.POST(new Request(`${BASE}/participants/x/status`, post({ status: "active" })), { params: Promise.resolve({ id: participant.id }) });
+      const back = await statusRoute.POST(new Request(`${BASE}/participants/x/status`, post({ status: "active" })), {
+        params: Promise.resolve({ id: participant.id }),
+      });
       expect(back.status).toBe(200);
       expect(await resolveApiToken({ db: t.db, token, scope: "read", ratePerMinute: 1000 })).toMatchObject({ id: participant.id });
       expect(await board()).toContain(`u:${participant.id}`);
@@ -280,7 +334,9 @@ describeEachEngine("organizer console", (t) => {
 
     it("organizers cannot be suspended, and a refused change leaves no record", async () => {
       const before = await t.db.auditEvent.count();
-      await expect(setUserStatus({ db: t.db, userId: organizer.id, input: { status: "suspended", reason: "nope" }, organizer })).rejects.toMatchObject({ code: "conflict" });
+      await expect(
+        setUserStatus({ db: t.db, userId: organizer.id, input: { status: "suspended", reason: "nope" }, organizer }),
+      ).rejects.toMatchObject({ code: "conflict" });
       expect(await t.db.auditEvent.count()).toBe(before);
       expect((await t.db.user.findUniqueOrThrow({ where: { id: organizer.id } })).status).toBe("active");
     });

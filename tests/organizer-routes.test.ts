@@ -79,7 +79,11 @@ describeEachEngine("organizer routes", (t) => {
     participant = { id: p.id, email: p.email, name: p.name, role: "participant" };
     organizer = { id: o.id, email: o.email, name: o.name, role: "organizer" };
     submissionId = (await createFixtureSubmission({ db: t.db, userId: p.id, datasetId: dataset.id })).id;
-    phaseId = (await t.db.phase.create({ data: { name: "P", startsAt: new Date(Date.now() - 1000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 5 } })).id;
+    phaseId = (
+      await t.db.phase.create({
+        data: { name: "P", startsAt: new Date(Date.now() - 1000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 5 },
+      })
+    ).id;
   });
 
   /** Every organizer route, called as it would be from the dashboard. */
@@ -87,7 +91,10 @@ describeEachEngine("organizer routes", (t) => {
     ["GET stats", () => stats.GET()],
     ["GET submissions", () => submissions.GET(new Request(`${BASE}/submissions?limit=10`))],
     ["POST rescore", () => rescore.POST(new Request(`${BASE}/submissions/x/rescore`, json({})), params(submissionId))],
-    ["POST disqualify", () => disqualify.POST(new Request(`${BASE}/submissions/x/disqualify`, json({ reason: "Testing the route" })), params(submissionId))],
+    [
+      "POST disqualify",
+      () => disqualify.POST(new Request(`${BASE}/submissions/x/disqualify`, json({ reason: "Testing the route" })), params(submissionId)),
+    ],
     ["POST reinstate", () => reinstate.POST(new Request(`${BASE}/submissions/x/reinstate`, json({})), params(submissionId))],
     ["PATCH phase", () => phases.PATCH(new Request(`${BASE}/phases/x`, { ...json({ dailyLimit: 4 }), method: "PATCH" }), params(phaseId))],
     ["GET downloads", () => downloads.GET(new Request(`${BASE}/downloads`))],
@@ -134,7 +141,11 @@ describeEachEngine("organizer routes", (t) => {
   it("action routes validate their bodies and refuse non-JSON requests", async () => {
     session.user = organizer;
     const form = await disqualify.POST(
-      new Request(`${BASE}/submissions/x/disqualify`, { method: "POST", headers: { "content-type": "text/plain" }, body: '{"reason":"csrf attempt"}' }),
+      new Request(`${BASE}/submissions/x/disqualify`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: '{"reason":"csrf attempt"}',
+      }),
       params(submissionId),
     );
     expect(form.status).toBe(400);

@@ -32,7 +32,8 @@ describe("proxy.ts", () => {
   });
 
   it("refuses server-action bodies Next.js could not decode, and passes the ones React sends", async () => {
-    const action = (body: string, type: string) => proxy(req("/terms", { method: "POST", body, headers: { "next-action": "a".repeat(42), "content-type": type } }));
+    const action = (body: string, type: string) =>
+      proxy(req("/terms", { method: "POST", body, headers: { "next-action": "a".repeat(42), "content-type": type } }));
     for (const [body, type] of [
       ["this is not json", "text/plain;charset=UTF-8"],
       ["{not json", "text/plain;charset=UTF-8"],
@@ -45,7 +46,8 @@ describe("proxy.ts", () => {
       expect((await action(body, type)).status, `${type}: ${body}`).toBe(400);
     }
     expect(passed(await action('[{"name":"Ann","email":"a@b.c","password":"x"}]', "text/plain;charset=UTF-8"))).toBe(true);
-    const form = '--b\r\nContent-Disposition: form-data; name="1_agree"\r\n\r\non\r\n--b\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$K1"]\r\n--b--\r\n';
+    const form =
+      '--b\r\nContent-Disposition: form-data; name="1_agree"\r\n\r\non\r\n--b\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$K1"]\r\n--b--\r\n';
     expect(passed(await action(form, "multipart/form-data; boundary=b"))).toBe(true);
     // Browsers' boundaries are mixed case (and the body uses them as sent): a lower-cased
     // boundary once refused every form action Chromium posted (the e-mail confirmation button).
@@ -55,7 +57,8 @@ describe("proxy.ts", () => {
   });
 
   it("refuses a next-auth POST whose JSON body does not parse", async () => {
-    const auth = (body: string, type: string) => proxy(req("/api/auth/callback/credentials", { method: "POST", body, headers: { "content-type": type } }));
+    const auth = (body: string, type: string) =>
+      proxy(req("/api/auth/callback/credentials", { method: "POST", body, headers: { "content-type": type } }));
     expect((await auth("{not json", "application/json")).status).toBe(400);
     expect(passed(await auth('{"json":"true"}', "application/json"))).toBe(true);
     expect(passed(await auth("csrfToken=x&email=a", "application/x-www-form-urlencoded"))).toBe(true);

@@ -9,11 +9,20 @@ import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { AppError } from "../lib/errors/app-error";
 import type { Db } from "../lib/db/client";
 import { resetEnvCache } from "../lib/env";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  predictionsCsv,
+  prepareScoringFixture,
+  registerFixtureDataset,
+  type ScoringFixture,
+} from "../test-support/scoring/scoring-fixture";
 import { uploadsDir } from "../lib/storage/local-disk-blob-store";
 import { describeEachEngine } from "../test-support/test-db";
 
-const session = vi.hoisted(() => ({ user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" }, db: null as unknown }));
+const session = vi.hoisted(() => ({
+  user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" },
+  db: null as unknown,
+}));
 
 vi.mock("@/lib/auth/get-current-user", () => ({
   getCurrentUser: async () => session.user,
@@ -79,7 +88,12 @@ function countingBody(chunks: Iterable<Uint8Array>) {
 
 function upload(query: string, init: { body?: BodyInit | ReadableStream<Uint8Array>; headers?: Record<string, string> }) {
   return uploadRoute.POST(
-    new Request(`http://localhost/api/submissions?${query}`, { method: "POST", body: init.body, headers: init.headers, duplex: "half" } as RequestInit),
+    new Request(`http://localhost/api/submissions?${query}`, {
+      method: "POST",
+      body: init.body,
+      headers: init.headers,
+      duplex: "half",
+    } as RequestInit),
   );
 }
 
@@ -103,7 +117,10 @@ describeEachEngine("submissions routes", (t) => {
     const { body, seen } = countingBody([Buffer.alloc(1024, "a")]);
     const res = await upload("fileName=big.csv", { body, headers: { "content-length": String(MAX_CSV_BYTES + 1) } });
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toMatchObject({ code: "too-large", message: expect.stringContaining("limit for a predictions CSV is 65.5 kB") });
+    expect((await res.json()).error).toMatchObject({
+      code: "too-large",
+      message: expect.stringContaining("limit for a predictions CSV is 65.5 kB"),
+    });
     expect(seen.pulls).toBe(0);
     expect(await t.db.submission.count()).toBe(0);
   });
@@ -133,7 +150,10 @@ describeEachEngine("submissions routes", (t) => {
 
   it("stores a good CSV (kind from the extension), lists it, and shows it and its file to its owner only", async () => {
     const csv = predictionsCsv({ fixture });
-    const res = await upload(`fileName=${encodeURIComponent("préds.csv")}&description=hello`, { body: csv, headers: { "content-length": String(Buffer.byteLength(csv)) } });
+    const res = await upload(`fileName=${encodeURIComponent("préds.csv")}&description=hello`, {
+      body: csv,
+      headers: { "content-length": String(Buffer.byteLength(csv)) },
+    });
     expect(res.status).toBe(201);
     const { submission, quota } = await res.json();
     expect(submission).toMatchObject({ kind: "csv", fileName: "préds.csv", description: "hello", status: "queued" });
@@ -160,7 +180,9 @@ describeEachEngine("submissions routes", (t) => {
       expect((await res.json()).error.code).toBe("not-found");
     }
     expect((await (await uploadRoute.GET(new Request("http://test/api/submissions"))).json()).submissions).toEqual([]);
-    const final = await finalRoute.PUT(new Request("http://localhost", { method: "PUT", body: JSON.stringify({ submissionIds: [submission.id] }) }));
+    const final = await finalRoute.PUT(
+      new Request("http://localhost", { method: "PUT", body: JSON.stringify({ submissionIds: [submission.id] }) }),
+    );
     expect(final.status).toBe(400);
 
     session.user = null;
@@ -170,7 +192,9 @@ describeEachEngine("submissions routes", (t) => {
 
   it("answers 429 with Retry-After once the day's quota is used, before reading the body", async () => {
     const now = Date.now();
-    const phase = await t.db.phase.create({ data: { name: "p", startsAt: new Date(now - 60_000), endsAt: new Date(now + 3_600_000), dailyLimit: 1 } });
+    const phase = await t.db.phase.create({
+      data: { name: "p", startsAt: new Date(now - 60_000), endsAt: new Date(now + 3_600_000), dailyLimit: 1 },
+    });
     try {
       expect((await upload("fileName=a.csv", { body: predictionsCsv({ fixture }) })).status).toBe(201);
       const { body, seen } = countingBody([Buffer.from(predictionsCsv({ fixture }))]);

@@ -16,9 +16,15 @@ export function AttributesTable() {
         <caption className="sr-only">Attributes to predict and their classes</caption>
         <thead className="border-b border-stone-300 text-stone-600">
           <tr>
-            <th scope="col" className="py-2 pr-4">Attribute (CSV column)</th>
-            <th scope="col" className="py-2 pr-4">Classes you predict</th>
-            <th scope="col" className="py-2">Notes</th>
+            <th scope="col" className="py-2 pr-4">
+              Attribute (CSV column)
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Classes you predict
+            </th>
+            <th scope="col" className="py-2">
+              Notes
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -32,7 +38,8 @@ export function AttributesTable() {
                 {WHAT[a]}
                 {a !== "Gender" && (
                   <>
-                    {" "}Rows labelled <code>{NA}</code> are not scored for this attribute.
+                    {" "}
+                    Rows labelled <code>{NA}</code> are not scored for this attribute.
                   </>
                 )}
               </td>

@@ -19,7 +19,11 @@ export function PhaseTimelineList({ timeline }: { timeline: PhaseTimeline }) {
           <div className="flex flex-wrap items-center gap-2">
             <span className="font-medium">{p.name}</span>
             <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[p.status]}`}>{p.status}</span>
-            {p.status === "running" && <span className="text-sm text-stone-700" data-testid="time-left">ends in {formatDuration(p.msRemaining)}</span>}
+            {p.status === "running" && (
+              <span className="text-sm text-stone-700" data-testid="time-left">
+                ends in {formatDuration(p.msRemaining)}
+              </span>
+            )}
             {p.status === "upcoming" && <span className="text-sm text-stone-700">starts in {formatDuration(p.msRemaining)}</span>}
           </div>
           <p className="mt-1 text-sm text-stone-600">
@@ -27,7 +31,8 @@ export function PhaseTimelineList({ timeline }: { timeline: PhaseTimeline }) {
             <time dateTime={p.endsAt.toISOString()}>{formatUtc(p.endsAt)}</time>
           </p>
           <p className="text-xs text-stone-500">
-            {p.dailyLimit} submission{p.dailyLimit === 1 ? "" : "s"} per day &middot; up to {p.maxFinal} final submission{p.maxFinal === 1 ? "" : "s"}
+            {p.dailyLimit} submission{p.dailyLimit === 1 ? "" : "s"} per day &middot; up to {p.maxFinal} final submission
+            {p.maxFinal === 1 ? "" : "s"}
             {p.privateRevealed ? " · private leaderboard revealed" : ""}
           </p>
         </li>

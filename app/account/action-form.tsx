@@ -26,8 +26,16 @@ export function ActionForm(props: {
         {pending ? "Working…" : props.submitLabel}
       </button>
       <div aria-live="polite">
-        {state.ok && <p className="text-sm text-teal-800" role="status">{state.ok}</p>}
-        {state.error && <p className="text-sm text-red-700" role="alert">{state.error}</p>}
+        {state.ok && (
+          <p className="text-sm text-teal-800" role="status">
+            {state.ok}
+          </p>
+        )}
+        {state.error && (
+          <p className="text-sm text-red-700" role="alert">
+            {state.error}
+          </p>
+        )}
         {state.token && <NewToken name={state.token.name} value={state.token.value} />}
       </div>
     </form>
@@ -39,13 +47,23 @@ function NewToken(props: { name: string; value: string }) {
     <div className="mt-2 space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="new-token">
       <p className="font-medium">Your new token “{props.name}”. Copy it now: it is shown only this once.</p>
       <div className="flex flex-wrap items-center gap-2">
-        <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs" data-testid="new-token-value">{props.value}</code>
-        <button type="button" className="min-h-6 rounded border border-stone-400 px-2 py-1 text-xs" onClick={() => void navigator.clipboard?.writeText(props.value)}>
+        <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs" data-testid="new-token-value">
+          {props.value}
+        </code>
+        <button
+          type="button"
+          className="min-h-6 rounded border border-stone-400 px-2 py-1 text-xs"
+          onClick={() => void navigator.clipboard?.writeText(props.value)}
+        >
           Copy
         </button>
       </div>
       <p className="text-stone-700">
-        Use it with the CLI: <code className="font-mono text-xs">node tp.mjs login --token {props.value.slice(0, 11)}…</code> (see <a className="underline" href="/cli">API &amp; CLI</a>).
+        Use it with the CLI: <code className="font-mono text-xs">node tp.mjs login --token {props.value.slice(0, 11)}…</code> (see{" "}
+        <a className="underline" href="/cli">
+          API &amp; CLI
+        </a>
+        ).
       </p>
     </div>
   );

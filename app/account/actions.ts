@@ -25,7 +25,10 @@ export interface AccountActionState {
   token?: { value: string; name: string };
 }
 
-async function run(formData: unknown, work: (user: CurrentUser, form: FormData) => Promise<AccountActionState>): Promise<AccountActionState> {
+async function run(
+  formData: unknown,
+  work: (user: CurrentUser, form: FormData) => Promise<AccountActionState>,
+): Promise<AccountActionState> {
   if (!(formData instanceof FormData)) return { error: "The form was not sent as a form." };
   const user = await getCurrentUser();
   if (!user) redirect("/sign-in?callbackUrl=%2Faccount");

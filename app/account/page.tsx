@@ -33,7 +33,10 @@ export default async function AccountPage() {
   const user = await requirePageUser("/account");
   const db = getDb();
   const [account, sessions, tokens] = await Promise.all([
-    db.user.findUniqueOrThrow({ where: { id: user.id }, select: { email: true, name: true, emailVerifiedAt: true, createdAt: true, passwordHash: true } }),
+    db.user.findUniqueOrThrow({
+      where: { id: user.id },
+      select: { email: true, name: true, emailVerifiedAt: true, createdAt: true, passwordHash: true },
+    }),
     listSessions({ db, userId: user.id, currentToken: await getSessionToken() }),
     listApiTokens({ db, userId: user.id }),
   ]);
@@ -50,43 +53,79 @@ export default async function AccountPage() {
       </header>
 
       <section aria-labelledby="profile" className={card}>
-        <h2 id="profile" className="text-lg font-semibold">Display name</h2>
+        <h2 id="profile" className="text-lg font-semibold">
+          Display name
+        </h2>
         <p className="text-sm text-stone-600">Shown on the leaderboard. Names are unique, ignoring case and spacing.</p>
         <ActionForm action={changeNameAction} submitLabel="Change name" testId="name-form">
-          <label className={label} htmlFor="name">New display name</label>
-          <input id="name" name="name" className={input} defaultValue={account.name} required minLength={2} maxLength={60} autoComplete="nickname" />
+          <label className={label} htmlFor="name">
+            New display name
+          </label>
+          <input
+            id="name"
+            name="name"
+            className={input}
+            defaultValue={account.name}
+            required
+            minLength={2}
+            maxLength={60}
+            autoComplete="nickname"
+          />
         </ActionForm>
       </section>
 
       <section aria-labelledby="email" className={card}>
-        <h2 id="email" className="text-lg font-semibold">E-mail address</h2>
+        <h2 id="email" className="text-lg font-semibold">
+          E-mail address
+        </h2>
         <p className="text-sm text-stone-600">We send a link to the new address; the change happens when you follow it.</p>
         <ActionForm action={changeEmailAction} submitLabel="Send confirmation link" testId="email-form">
-          <label className={label} htmlFor="new-email">New address</label>
+          <label className={label} htmlFor="new-email">
+            New address
+          </label>
           <input id="new-email" name="email" type="email" className={input} required autoComplete="email" />
         </ActionForm>
       </section>
 
       {hasPassword && (
         <section aria-labelledby="password" className={card}>
-          <h2 id="password" className="text-lg font-semibold">Password</h2>
+          <h2 id="password" className="text-lg font-semibold">
+            Password
+          </h2>
           <p className="text-sm text-stone-600">Changing it signs out every other browser.</p>
           <ActionForm action={changePasswordAction} submitLabel="Change password" testId="password-form">
-            <label className={label} htmlFor="currentPassword">Current password</label>
+            <label className={label} htmlFor="currentPassword">
+              Current password
+            </label>
             <input id="currentPassword" name="currentPassword" type="password" className={input} required autoComplete="current-password" />
-            <label className={label} htmlFor="newPassword">New password</label>
-            <input id="newPassword" name="newPassword" type="password" className={input} required minLength={10} autoComplete="new-password" />
+            <label className={label} htmlFor="newPassword">
+              New password
+            </label>
+            <input
+              id="newPassword"
+              name="newPassword"
+              type="password"
+              className={input}
+              required
+              minLength={10}
+              autoComplete="new-password"
+            />
           </ActionForm>
         </section>
       )}
 
       <section aria-labelledby="sessions" className={card}>
-        <h2 id="sessions" className="text-lg font-semibold">Where you are signed in</h2>
+        <h2 id="sessions" className="text-lg font-semibold">
+          Where you are signed in
+        </h2>
         <ul className="divide-y divide-stone-200" data-testid="sessions">
           {sessions.map((s) => (
             <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
               <div>
-                <div className="font-medium">{s.userAgent ? summariseAgent(s.userAgent) : "Unknown browser"} {s.current && <span className="rounded bg-teal-100 px-1.5 text-xs text-teal-900">this browser</span>}</div>
+                <div className="font-medium">
+                  {s.userAgent ? summariseAgent(s.userAgent) : "Unknown browser"}{" "}
+                  {s.current && <span className="rounded bg-teal-100 px-1.5 text-xs text-teal-900">this browser</span>}
+                </div>
                 <div className="text-stone-600">
                   from {s.ip || "an unknown address"} · signed in {fmt(s.createdAt)} · last used {fmt(s.lastUsedAt)} (to the hour)
                 </div>
@@ -103,11 +142,17 @@ export default async function AccountPage() {
       </section>
 
       <section aria-labelledby="tokens" className={card}>
-        <h2 id="tokens" className="text-lg font-semibold">API tokens</h2>
+        <h2 id="tokens" className="text-lg font-semibold">
+          API tokens
+        </h2>
         <p className="text-sm text-stone-600">
-          For scripts and the command-line clients (<Link className="underline" href="/cli">API &amp; CLI</Link>): sent as <code className="font-mono text-xs">Authorization: Bearer tp_…</code>.
-          A token can read (your submissions, the data, the leaderboard) and/or submit (uploads, final picks); it never works on this page or for signing in.
-          We keep only a hash: the token is shown once.
+          For scripts and the command-line clients (
+          <Link className="underline" href="/cli">
+            API &amp; CLI
+          </Link>
+          ): sent as <code className="font-mono text-xs">Authorization: Bearer tp_…</code>. A token can read (your submissions, the data,
+          the leaderboard) and/or submit (uploads, final picks); it never works on this page or for signing in. We keep only a hash: the
+          token is shown once.
         </p>
         {tokens.length > 0 && (
           <ul className="divide-y divide-stone-200" data-testid="tokens">
@@ -115,7 +160,8 @@ export default async function AccountPage() {
               <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                 <div>
                   <div className="font-medium">
-                    {t.name} <code className="font-mono text-xs text-stone-600">{t.prefix}…</code> <span className="text-stone-600">({t.scopes.join(", ")})</span>
+                    {t.name} <code className="font-mono text-xs text-stone-600">{t.prefix}…</code>{" "}
+                    <span className="text-stone-600">({t.scopes.join(", ")})</span>
                     {t.expired && <span className="ml-1 rounded bg-red-100 px-1.5 text-xs text-red-900">expired</span>}
                   </div>
                   <div className="text-stone-600">
@@ -131,7 +177,9 @@ export default async function AccountPage() {
           </ul>
         )}
         <ActionForm action={createTokenAction} submitLabel="Create token" testId="token-form">
-          <label className={label} htmlFor="token-name">Name</label>
+          <label className={label} htmlFor="token-name">
+            Name
+          </label>
           <input id="token-name" name="name" className={input} required maxLength={60} placeholder="e.g. training server" />
           <fieldset className="space-y-1">
             <legend className={label}>Scopes</legend>
@@ -142,7 +190,9 @@ export default async function AccountPage() {
               </label>
             ))}
           </fieldset>
-          <label className={label} htmlFor="token-expiry">Expires</label>
+          <label className={label} htmlFor="token-expiry">
+            Expires
+          </label>
           <select id="token-expiry" name="expiresInDays" className={input} defaultValue="90">
             <option value="7">in 7 days</option>
             <option value="30">in 30 days</option>
@@ -154,32 +204,58 @@ export default async function AccountPage() {
       </section>
 
       <section aria-labelledby="your-data" className={card}>
-        <h2 id="your-data" className="text-lg font-semibold">Your data</h2>
+        <h2 id="your-data" className="text-lg font-semibold">
+          Your data
+        </h2>
         <p className="text-sm text-stone-600">
-          Everything we keep about you as JSON: the account, terms acceptances, downloads, sessions, token names and your submissions with the scores you can see.
+          Everything we keep about you as JSON: the account, terms acceptances, downloads, sessions, token names and your submissions with
+          the scores you can see.
         </p>
-        <a href="/api/account/export" className="inline-block rounded border border-stone-400 px-3 py-1.5 text-sm font-medium hover:bg-stone-50" data-testid="export-link" download>
+        <a
+          href="/api/account/export"
+          className="inline-block rounded border border-stone-400 px-3 py-1.5 text-sm font-medium hover:bg-stone-50"
+          data-testid="export-link"
+          download
+        >
           Download my data (JSON)
         </a>
       </section>
 
       <section aria-labelledby="delete" className="space-y-4 rounded border border-red-200 bg-white p-4">
-        <h2 id="delete" className="text-lg font-semibold text-red-800">Delete the account</h2>
+        <h2 id="delete" className="text-lg font-semibold text-red-800">
+          Delete the account
+        </h2>
         <div className="space-y-2 text-sm text-stone-700" data-testid="delete-statement">
           <p>What happens when you delete your account:</p>
           <ul className="list-disc space-y-1 pl-5">
-            <li>Your e-mail address, display name and password are removed; you are signed out everywhere and your API tokens stop working. You cannot sign in to it again; the address is free for a new account.</li>
             <li>
-              Your submissions and their scores stay, so the ranks of everyone else do not change: your leaderboard row stays in place under the name
+              Your e-mail address, display name and password are removed; you are signed out everywhere and your API tokens stop working.
+              You cannot sign in to it again; the address is free for a new account.
+            </li>
+            <li>
+              Your submissions and their scores stay, so the ranks of everyone else do not change: your leaderboard row stays in place under
+              the name
               <strong> deleted-…</strong>, and your final picks still count for the private leaderboard.
             </li>
-            <li>The record of your terms acceptances and downloads stays, tied to the anonymous account, because the dataset licence requires it.</li>
+            <li>
+              The record of your terms acceptances and downloads stays, tied to the anonymous account, because the dataset licence requires
+              it.
+            </li>
           </ul>
           <p>This cannot be undone.</p>
         </div>
         <ActionForm action={deleteAccountAction} submitLabel="Delete my account" danger testId="delete-form">
-          <label className={label} htmlFor="confirmation">{hasPassword ? "Your current password" : "Type your display name to confirm"}</label>
-          <input id="confirmation" name="confirmation" type={hasPassword ? "password" : "text"} className={input} required autoComplete={hasPassword ? "current-password" : "off"} />
+          <label className={label} htmlFor="confirmation">
+            {hasPassword ? "Your current password" : "Type your display name to confirm"}
+          </label>
+          <input
+            id="confirmation"
+            name="confirmation"
+            type={hasPassword ? "password" : "text"}
+            className={input}
+            required
+            autoComplete={hasPassword ? "current-password" : "off"}
+          />
         </ActionForm>
       </section>
     </div>
@@ -188,8 +264,28 @@ export default async function AccountPage() {
 
 /** "Firefox on Linux" from a user agent string, or its start. */
 function summariseAgent(agent: string): string {
-  const browser = /Edg\//.test(agent) ? "Edge" : /Firefox\//.test(agent) ? "Firefox" : /Chrome\//.test(agent) ? "Chrome" : /Safari\//.test(agent) ? "Safari" : /^curl\//.test(agent) ? "curl" : null;
-  const os = /Windows/.test(agent) ? "Windows" : /Android/.test(agent) ? "Android" : /iPhone|iPad/.test(agent) ? "iOS" : /Mac OS X/.test(agent) ? "macOS" : /Linux/.test(agent) ? "Linux" : null;
+  const browser = /Edg\//.test(agent)
+    ? "Edge"
+    : /Firefox\//.test(agent)
+      ? "Firefox"
+      : /Chrome\//.test(agent)
+        ? "Chrome"
+        : /Safari\//.test(agent)
+          ? "Safari"
+          : /^curl\//.test(agent)
+            ? "curl"
+            : null;
+  const os = /Windows/.test(agent)
+    ? "Windows"
+    : /Android/.test(agent)
+      ? "Android"
+      : /iPhone|iPad/.test(agent)
+        ? "iOS"
+        : /Mac OS X/.test(agent)
+          ? "macOS"
+          : /Linux/.test(agent)
+            ? "Linux"
+            : null;
   if (browser) return os ? `${browser} on ${os}` : browser;
   return agent.slice(0, 60);
 }

@@ -17,13 +17,18 @@ export default function CliPage() {
         <h1 className="text-3xl font-bold tracking-tight">API &amp; CLI</h1>
         <p className="text-stone-700">
           Download the data, submit and read your scores from a terminal or a training script. You need a personal API token: create one on{" "}
-          <Link className="underline" href="/account#tokens">your account page</Link> (it is shown once; give it the <em>read</em> and <em>submit</em> scopes).
-          The token works only for the participant API below; it cannot sign in, change your account or create other tokens.
+          <Link className="underline" href="/account#tokens">
+            your account page
+          </Link>{" "}
+          (it is shown once; give it the <em>read</em> and <em>submit</em> scopes). The token works only for the participant API below; it
+          cannot sign in, change your account or create other tokens.
         </p>
       </header>
 
       <section aria-labelledby="node" className="space-y-3">
-        <h2 id="node" className="text-xl font-semibold">Node.js client (Node 18+, one file, no install)</h2>
+        <h2 id="node" className="text-xl font-semibold">
+          Node.js client (Node 18+, one file, no install)
+        </h2>
         <pre className={pre} data-testid="node-commands">{`curl -fsSLO ${site}/api/cli/tp.mjs
 node tp.mjs login --url ${site}          # asks for the token; stored with 0600 permissions
 node tp.mjs download --dir data          # every file, resumable, SHA-256 checked
@@ -33,13 +38,18 @@ node tp.mjs submissions
 node tp.mjs leaderboard
 node tp.mjs final ID1 ID2                # your picks for the private leaderboard`}</pre>
         <p className="text-sm text-stone-600">
-          <a className="underline" href="/api/cli/tp.mjs" download>Download tp.mjs</a>. The token is kept in{" "}
-          <code className={code}>~/.config/tiny-portraits/credentials.json</code>; <code className={code}>TP_URL</code> and <code className={code}>TP_TOKEN</code> override it (for CI).
+          <a className="underline" href="/api/cli/tp.mjs" download>
+            Download tp.mjs
+          </a>
+          . The token is kept in <code className={code}>~/.config/tiny-portraits/credentials.json</code>;{" "}
+          <code className={code}>TP_URL</code> and <code className={code}>TP_TOKEN</code> override it (for CI).
         </p>
       </section>
 
       <section aria-labelledby="python" className="space-y-3">
-        <h2 id="python" className="text-xl font-semibold">Python client (3.8+, standard library only)</h2>
+        <h2 id="python" className="text-xl font-semibold">
+          Python client (3.8+, standard library only)
+        </h2>
         <pre className={pre} data-testid="python-commands">{`curl -fsSLO ${site}/api/cli/tp.py
 python3 tp.py login --url ${site}
 python3 tp.py download --dir data
@@ -49,14 +59,25 @@ python3 tp.py submissions
 python3 tp.py leaderboard
 python3 tp.py final ID1 ID2`}</pre>
         <p className="text-sm text-stone-600">
-          <a className="underline" href="/api/cli/tp.py" download>Download tp.py</a>. Both clients are also in the{" "}
-          <Link className="underline" href="/starter-kit">starter kit</Link> (<code className={code}>cli/</code>).
+          <a className="underline" href="/api/cli/tp.py" download>
+            Download tp.py
+          </a>
+          . Both clients are also in the{" "}
+          <Link className="underline" href="/starter-kit">
+            starter kit
+          </Link>{" "}
+          (<code className={code}>cli/</code>).
         </p>
       </section>
 
       <section aria-labelledby="http" className="space-y-3">
-        <h2 id="http" className="text-xl font-semibold">The HTTP API</h2>
-        <p className="text-sm text-stone-700">Send the token as a header. Errors are always JSON: <code className={code}>{`{ "error": { "code", "message", "details" } }`}</code>.</p>
+        <h2 id="http" className="text-xl font-semibold">
+          The HTTP API
+        </h2>
+        <p className="text-sm text-stone-700">
+          Send the token as a header. Errors are always JSON:{" "}
+          <code className={code}>{`{ "error": { "code", "message", "details" } }`}</code>.
+        </p>
         <pre className={pre}>{`export TP_TOKEN=tp_...
 curl -H "Authorization: Bearer $TP_TOKEN" ${site}/api/downloads                  # the files, sizes, SHA-256
 curl -C - -OJ -H "Authorization: Bearer $TP_TOKEN" ${site}/api/downloads/SHA256SUMS
@@ -76,11 +97,31 @@ curl ${site}/api/leaderboard`}</pre>
             </tr>
           </thead>
           <tbody className="divide-y divide-stone-200">
-            <tr><td className="py-1 pr-3 font-mono text-xs">GET /api/downloads[/NAME]</td><td className="pr-3">read</td><td>the list; a file (Range, If-Range, Content-Length; 403 until you accept the terms)</td></tr>
-            <tr><td className="py-1 pr-3 font-mono text-xs">POST /api/submissions</td><td className="pr-3">submit</td><td>201; 400 with line-numbered details; 413; 429 with Retry-After</td></tr>
-            <tr><td className="py-1 pr-3 font-mono text-xs">GET /api/submissions[/ID]</td><td className="pr-3">read</td><td>your submissions and quota; one with its scores</td></tr>
-            <tr><td className="py-1 pr-3 font-mono text-xs">PUT /api/submissions/final</td><td className="pr-3">submit</td><td>your final picks</td></tr>
-            <tr><td className="py-1 pr-3 font-mono text-xs">GET /api/leaderboard[/csv]</td><td className="pr-3">none (public)</td><td>the board as JSON or CSV</td></tr>
+            <tr>
+              <td className="py-1 pr-3 font-mono text-xs">GET /api/downloads[/NAME]</td>
+              <td className="pr-3">read</td>
+              <td>the list; a file (Range, If-Range, Content-Length; 403 until you accept the terms)</td>
+            </tr>
+            <tr>
+              <td className="py-1 pr-3 font-mono text-xs">POST /api/submissions</td>
+              <td className="pr-3">submit</td>
+              <td>201; 400 with line-numbered details; 413; 429 with Retry-After</td>
+            </tr>
+            <tr>
+              <td className="py-1 pr-3 font-mono text-xs">GET /api/submissions[/ID]</td>
+              <td className="pr-3">read</td>
+              <td>your submissions and quota; one with its scores</td>
+            </tr>
+            <tr>
+              <td className="py-1 pr-3 font-mono text-xs">PUT /api/submissions/final</td>
+              <td className="pr-3">submit</td>
+              <td>your final picks</td>
+            </tr>
+            <tr>
+              <td className="py-1 pr-3 font-mono text-xs">GET /api/leaderboard[/csv]</td>
+              <td className="pr-3">none (public)</td>
+              <td>the board as JSON or CSV</td>
+            </tr>
           </tbody>
         </table>
         <p className="text-sm text-stone-600">

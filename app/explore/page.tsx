@@ -33,7 +33,12 @@ function randomSeed(): number {
 export default async function ExplorePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = await searchParams;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const query = exploreQuerySchema.parse({ gender: first(raw.gender), hairColor: first(raw.hairColor), hairType: first(raw.hairType), seed: first(raw.seed) });
+  const query = exploreQuerySchema.parse({
+    gender: first(raw.gender),
+    hairColor: first(raw.hairColor),
+    hairType: first(raw.hairType),
+    seed: first(raw.seed),
+  });
   // Built from the validated query, never from the raw URL.
   const user = await requirePageUser(exploreUrl(query));
   const terms = await getTermsStatus({ db: getDb(), userId: user.id });
@@ -66,14 +71,21 @@ export default async function ExplorePage({ searchParams }: { searchParams: Prom
   return (
     <div className="space-y-8">
       <section aria-labelledby="title" className="space-y-3">
-        <h1 id="title" className="text-3xl font-bold tracking-tight">Explore the training portraits</h1>
+        <h1 id="title" className="text-3xl font-bold tracking-tight">
+          Explore the training portraits
+        </h1>
         <p className="max-w-3xl text-stone-700">
-          Random training portraits with their labels, or only those with the labels you choose. The link of a page always shows the
-          same portraits; <strong>Shuffle</strong> picks new ones.
+          Random training portraits with their labels, or only those with the labels you choose. The link of a page always shows the same
+          portraits; <strong>Shuffle</strong> picks new ones.
         </p>
       </section>
 
-      <form method="get" action="/explore" className="grid max-w-3xl grid-cols-1 gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end" aria-label="Filter portraits">
+      <form
+        method="get"
+        action="/explore"
+        className="grid max-w-3xl grid-cols-1 gap-3 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-end"
+        aria-label="Filter portraits"
+      >
         {ATTRIBUTES.map((a) => (
           <label key={a} className="space-y-1 text-sm">
             <span className="block font-medium">{TITLES[a]}</span>
@@ -84,41 +96,59 @@ export default async function ExplorePage({ searchParams }: { searchParams: Prom
             >
               <option value={ANY}>any</option>
               {DATASET_VALUES[a].map((v) => (
-                <option key={v} value={v}>{v === NA ? "n/a (unknown)" : v}</option>
+                <option key={v} value={v}>
+                  {v === NA ? "n/a (unknown)" : v}
+                </option>
               ))}
             </select>
           </label>
         ))}
         <input type="hidden" name="seed" value={query.seed} />
-        <button type="submit" className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2">
+        <button
+          type="submit"
+          className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2"
+        >
           Show
         </button>
       </form>
 
       {!view ? (
-        <p className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="dataset-missing">No dataset is prepared yet.</p>
+        <p className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="dataset-missing">
+          No dataset is prepared yet.
+        </p>
       ) : (
         <>
           <section aria-labelledby="sample" className="space-y-3">
             <div className="flex flex-wrap items-baseline gap-x-6 gap-y-2">
-              <h2 id="sample" className="text-xl font-semibold">Portraits</h2>
+              <h2 id="sample" className="text-xl font-semibold">
+                Portraits
+              </h2>
               <p className="text-sm text-stone-600" data-testid="match-count">
                 {view.matching.toLocaleString("en")} of {view.total.toLocaleString("en")} training portraits match
                 {view.matching > view.portraits.length ? `; ${view.portraits.length} picked with seed ${view.seed}` : ""}.
               </p>
               <p className="flex gap-4 text-sm">
-                <Link href={exploreUrl({ ...query, seed: randomSeed() })} className="font-medium text-teal-800 underline hover:text-teal-950" data-testid="shuffle">
+                <Link
+                  href={exploreUrl({ ...query, seed: randomSeed() })}
+                  className="font-medium text-teal-800 underline hover:text-teal-950"
+                  data-testid="shuffle"
+                >
                   Shuffle
                 </Link>
                 {ATTRIBUTES.some((a) => query[PARAM[a]] !== ANY) && (
-                  <Link href={exploreUrl({ gender: ANY, hairColor: ANY, hairType: ANY, seed: query.seed })} className="font-medium text-teal-800 underline hover:text-teal-950">
+                  <Link
+                    href={exploreUrl({ gender: ANY, hairColor: ANY, hairType: ANY, seed: query.seed })}
+                    className="font-medium text-teal-800 underline hover:text-teal-950"
+                  >
                     Clear filters
                   </Link>
                 )}
               </p>
             </div>
             {view.portraits.length === 0 ? (
-              <p className="rounded border border-stone-200 bg-white p-3 text-sm">No training portrait has these labels. Try fewer filters.</p>
+              <p className="rounded border border-stone-200 bg-white p-3 text-sm">
+                No training portrait has these labels. Try fewer filters.
+              </p>
             ) : (
               <ul className="grid grid-cols-3 gap-3 sm:grid-cols-4 md:grid-cols-6 lg:grid-cols-8" data-testid="portrait-grid">
                 {view.portraits.map((p) => (
@@ -137,7 +167,9 @@ export default async function ExplorePage({ searchParams }: { searchParams: Prom
                         <span
                           key={a}
                           title={`${TITLES[a]}: ${p.labels[a]}`}
-                          className={p.labels[a] === NA ? "rounded bg-stone-100 px-1 text-stone-700" : "rounded bg-teal-50 px-1 text-teal-900"}
+                          className={
+                            p.labels[a] === NA ? "rounded bg-stone-100 px-1 text-stone-700" : "rounded bg-teal-50 px-1 text-teal-900"
+                          }
                         >
                           {/* A bare "n/a" does not say which attribute is unknown; the values do. */}
                           {p.labels[a] === NA ? `${TITLES[a]}: n/a` : p.labels[a]}
@@ -151,7 +183,9 @@ export default async function ExplorePage({ searchParams }: { searchParams: Prom
           </section>
 
           <section aria-labelledby="distribution" className="space-y-3">
-            <h2 id="distribution" className="text-xl font-semibold">Label distribution</h2>
+            <h2 id="distribution" className="text-xl font-semibold">
+              Label distribution
+            </h2>
             <p className="text-sm text-stone-600">
               Over the {view.matching.toLocaleString("en")} matching training portraits
               {view.matching === view.total ? " (the whole training split)" : ""}. Filter on one attribute to see how the others go with it.

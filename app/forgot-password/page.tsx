@@ -16,9 +16,16 @@ export default async function ForgotPasswordPage({ searchParams }: { searchParam
         </p>
       ) : (
         <form action={requestPasswordResetAction} className="space-y-4">
-          {params.error && <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">{params.error.slice(0, 300)}</p>}
+          {params.error && (
+            <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+              {params.error.slice(0, 300)}
+            </p>
+          )}
           <FormField name="email" label="E-mail" type="email" autoComplete="email" />
-          <button type="submit" className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2">
+          <button
+            type="submit"
+            className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2"
+          >
             Send me a link
           </button>
         </form>

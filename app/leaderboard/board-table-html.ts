@@ -127,7 +127,9 @@ export function boardTableHtml(options: { board: Board; query: LeaderboardQuery;
       `<tr data-kind="${r.kind}"${r.rank === null ? "" : ` id="${rowAnchor(r.rank)}" data-rank="${r.rank}"`}${baseline ? ' class="bg-sky-50"' : ""}>`,
       `<td class="lb-s lb-c1 font-semibold">${r.rank ?? '<span aria-label="no rank (baseline)">—</span>'}</td>`,
       `<th scope="row" class="lb-s lb-c2 py-1.5 text-left font-medium"><span class="lb-who"><span class="lb-name" title="${escapeHtml(r.name)}">${escapeHtml(r.name)}</span>`,
-      baseline ? '<span class="flex-none rounded bg-sky-700 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white">Baseline</span>' : "",
+      baseline
+        ? '<span class="flex-none rounded bg-sky-700 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white">Baseline</span>'
+        : "",
       "</span></th>",
       `<td class="lb-s lb-c3 font-semibold">${metricCell(r, mainColumn.key)}</td>`,
       ...otherColumns.map((c) => `<td${colAttr(c.key)}>${metricCell(r, c.key)}</td>`),

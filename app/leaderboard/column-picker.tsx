@@ -51,7 +51,13 @@ export function ColumnPicker({ columns }: { columns: readonly { key: string; lab
         <legend className="sr-only">Columns to show</legend>
         {columns.map((c) => (
           <label key={c.key} htmlFor={`${id}-${c.key}`} className="flex min-h-8 items-center gap-2">
-            <input id={`${id}-${c.key}`} type="checkbox" className="size-5" checked={shown.includes(c.key)} onChange={(e) => toggle(c.key, e.target.checked)} />
+            <input
+              id={`${id}-${c.key}`}
+              type="checkbox"
+              className="size-5"
+              checked={shown.includes(c.key)}
+              onChange={(e) => toggle(c.key, e.target.checked)}
+            />
             {c.label}
           </label>
         ))}

@@ -2,7 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
-import { leaderboardFromSnapshot, parseLeaderboardQuery, type LeaderboardQuery, type LeaderboardWithSeries } from "@/lib/leaderboard/get-leaderboard";
+import {
+  leaderboardFromSnapshot,
+  parseLeaderboardQuery,
+  type LeaderboardQuery,
+  type LeaderboardWithSeries,
+} from "@/lib/leaderboard/get-leaderboard";
 import { getLeaderboardSnapshot } from "@/lib/leaderboard/get-leaderboard-snapshot";
 import { paginateLeaderboardRows } from "@/lib/leaderboard/paginate-leaderboard-rows";
 import { findCompetitorStanding, type CompetitorStanding } from "@/lib/leaderboard/find-competitor-standing";
@@ -56,11 +61,13 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   return (
     <div className="space-y-8">
       <section aria-labelledby="title" className="space-y-3">
-        <h1 id="title" className="text-3xl font-bold tracking-tight">Leaderboard</h1>
+        <h1 id="title" className="text-3xl font-bold tracking-tight">
+          Leaderboard
+        </h1>
         <PhaseLine lb={lb} />
         <p className="max-w-3xl text-sm text-stone-700">
-          One line per participant: their best {lb.board} score (the mean of the three macro-F1s). Ties go to whoever
-          submitted first. Organizer baselines are shown for reference and take no rank.{" "}
+          One line per participant: their best {lb.board} score (the mean of the three macro-F1s). Ties go to whoever submitted first.
+          Organizer baselines are shown for reference and take no rank.{" "}
           {lb.board === "public"
             ? "Public scores use half of the hidden test images; the other half decides the private leaderboard at the end."
             : "Private scores come from each participant's final selections, or their two best public entries if they chose none."}
@@ -93,9 +100,13 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             {lb.board === "public" ? "Public leaderboard" : "Private leaderboard"}
           </h2>
           <p className="text-sm text-stone-600">
-            <a className="underline hover:text-stone-900" href={`/api/leaderboard${apiQuery}`}>JSON</a>
+            <a className="underline hover:text-stone-900" href={`/api/leaderboard${apiQuery}`}>
+              JSON
+            </a>
             {" · "}
-            <a className="underline hover:text-stone-900" href={`/api/leaderboard/csv${apiQuery}`} download>Download CSV</a>
+            <a className="underline hover:text-stone-900" href={`/api/leaderboard/csv${apiQuery}`} download>
+              Download CSV
+            </a>
           </p>
         </div>
         {lb.rows.length === 0 ? (
@@ -108,9 +119,10 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             <ColumnPicker columns={OPTIONAL_COLUMNS.filter((c) => c.key !== "publicMain" || lb.board === "private")} />
             <div dangerouslySetInnerHTML={{ __html: tableHtml }} />
             <p className="text-xs text-stone-500">
-              {plural(page.participantCount, "participant")}. Entries: scored submissions plus those refused because of
-              the file (failures on our side are not counted). {lb.board === "public" ? "Rank change: since 24 hours ago." : "Rank change: private rank against public rank."}{" "}
-              Updated {formatUtc(lb.generatedAt)}.
+              {plural(page.participantCount, "participant")}. Entries: scored submissions plus those refused because of the file (failures
+              on our side are not counted).{" "}
+              {lb.board === "public" ? "Rank change: since 24 hours ago." : "Rank change: private rank against public rank."} Updated{" "}
+              {formatUtc(lb.generatedAt)}.
             </p>
             {page.pageCount > 1 && <Pager query={query} page={page.page} pageCount={page.pageCount} />}
           </>
@@ -119,13 +131,15 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
 
       {lb.series.participants.length > 0 && (
         <section aria-labelledby="chart-title" className="space-y-2">
-          <h2 id="chart-title" className="text-xl font-semibold">Best public score over time</h2>
+          <h2 id="chart-title" className="text-xl font-semibold">
+            Best public score over time
+          </h2>
           <figure className="rounded border border-stone-200 bg-white p-3">
             <ScoreChart series={lb.series} />
             <figcaption className="mt-2 text-xs text-stone-600">
               The best public score so far of the top {plural(lb.series.participants.length, "participant")}
-              {lb.series.baselines.length > 0 && "; dashed lines are the baselines"}. Leader:{" "}
-              {lb.series.participants[0].name} with {formatScore(lb.series.participants[0].points.at(-1)?.score)}.
+              {lb.series.baselines.length > 0 && "; dashed lines are the baselines"}. Leader: {lb.series.participants[0].name} with{" "}
+              {formatScore(lb.series.participants[0].points.at(-1)?.score)}.
             </figcaption>
           </figure>
         </section>
@@ -151,12 +165,19 @@ function WhereYouStand({ standing, query }: { standing: CompetitorStanding | nul
   return (
     <>
       <style>{css}</style>
-      <p className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm" data-testid="where-you-stand">
+      <p
+        className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm"
+        data-testid="where-you-stand"
+      >
         <span>
           You are <strong>rank {standing.rank}</strong> of {plural(standing.participantCount, "participant")}
           {standing.main !== null && <> with {formatScore(standing.main)}</>}.
         </span>
-        <a href={`${leaderboardHref({ ...query, page: standing.page })}#${anchor}`} className="inline-flex min-h-6 items-center font-medium underline hover:text-stone-900" data-testid="jump-to-me">
+        <a
+          href={`${leaderboardHref({ ...query, page: standing.page })}#${anchor}`}
+          className="inline-flex min-h-6 items-center font-medium underline hover:text-stone-900"
+          data-testid="jump-to-me"
+        >
           Jump to my row{standing.page > 1 ? ` (page ${standing.page})` : ""}
         </a>
       </p>
@@ -167,10 +188,16 @@ function WhereYouStand({ standing, query }: { standing: CompetitorStanding | nul
 function PhaseLine({ lb }: { lb: LeaderboardWithSeries }) {
   const p = lb.phase;
   if (!p) return <p className="text-sm text-stone-600">Open-ended challenge: public scores only.</p>;
-  const status = p.status === "running" ? `running until ${formatUtc(p.endsAt)}` : p.status === "ended" ? `ended ${formatUtc(p.endsAt)}` : `starts ${formatUtc(p.startsAt)}`;
+  const status =
+    p.status === "running"
+      ? `running until ${formatUtc(p.endsAt)}`
+      : p.status === "ended"
+        ? `ended ${formatUtc(p.endsAt)}`
+        : `starts ${formatUtc(p.startsAt)}`;
   return (
     <p className="text-sm text-stone-600" data-testid="phase-line">
-      Phase <strong>{p.name}</strong>: {status}. {lb.privateRevealed ? "The private leaderboard is revealed." : "The private leaderboard is revealed when the phase ends."}
+      Phase <strong>{p.name}</strong>: {status}.{" "}
+      {lb.privateRevealed ? "The private leaderboard is revealed." : "The private leaderboard is revealed when the phase ends."}
     </p>
   );
 }
@@ -178,9 +205,25 @@ function PhaseLine({ lb }: { lb: LeaderboardWithSeries }) {
 function Pager({ query, page, pageCount }: { query: LeaderboardQuery; page: number; pageCount: number }) {
   return (
     <nav aria-label="Leaderboard pages" className="flex flex-wrap items-center gap-2 text-sm">
-      {page > 1 && <Link className="rounded border border-stone-300 bg-white px-3 py-1 hover:bg-stone-100" href={leaderboardHref({ ...query, page: page - 1 })}>← Previous</Link>}
-      <span className="text-stone-600">Page {page} of {pageCount}</span>
-      {page < pageCount && <Link className="rounded border border-stone-300 bg-white px-3 py-1 hover:bg-stone-100" href={leaderboardHref({ ...query, page: page + 1 })}>Next →</Link>}
+      {page > 1 && (
+        <Link
+          className="rounded border border-stone-300 bg-white px-3 py-1 hover:bg-stone-100"
+          href={leaderboardHref({ ...query, page: page - 1 })}
+        >
+          ← Previous
+        </Link>
+      )}
+      <span className="text-stone-600">
+        Page {page} of {pageCount}
+      </span>
+      {page < pageCount && (
+        <Link
+          className="rounded border border-stone-300 bg-white px-3 py-1 hover:bg-stone-100"
+          href={leaderboardHref({ ...query, page: page + 1 })}
+        >
+          Next →
+        </Link>
+      )}
     </nav>
   );
 }

@@ -20,7 +20,16 @@ export function ScoreChart({ series }: { series: ScoreSeries }) {
       <ResponsiveContainer width="100%" height="100%">
         <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e7e5e4" />
-          <XAxis dataKey="t" type="number" scale="time" domain={[series.start, series.end]} ticks={axis.ticks} tickFormatter={axis.label} allowDuplicatedCategory={false} fontSize={12} />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[series.start, series.end]}
+            ticks={axis.ticks}
+            tickFormatter={axis.label}
+            allowDuplicatedCategory={false}
+            fontSize={12}
+          />
           <YAxis domain={[lo, hi]} tickFormatter={(v: number) => v.toFixed(2)} fontSize={12} width={44} />
           <Tooltip
             labelFormatter={(t) => new Date(Number(t)).toISOString().slice(0, 16).replace("T", " ") + " UTC"}

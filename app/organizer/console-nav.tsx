@@ -13,7 +13,11 @@ export function ConsoleNav() {
   return (
     <nav aria-label="Organizer console" className="mb-6 flex flex-wrap gap-2 text-sm">
       {LINKS.map(([href, label]) => (
-        <Link key={href} href={href} className="rounded border border-stone-300 bg-white px-3 py-1 hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500">
+        <Link
+          key={href}
+          href={href}
+          className="rounded border border-stone-300 bg-white px-3 py-1 hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500"
+        >
           {label}
         </Link>
       ))}

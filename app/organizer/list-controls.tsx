@@ -16,11 +16,23 @@ export function hrefWith(path: string, params: SearchParams, changes: Record<str
 /** A GET form of filters: the URL is the state, so a filtered page can be bookmarked or exported. */
 export function FilterForm(props: { action: string; children: React.ReactNode; exportHref?: string; label: string }) {
   return (
-    <form method="get" action={props.action} aria-label={props.label} className="flex flex-wrap items-end gap-3 rounded border border-stone-200 bg-white p-3 text-sm">
+    <form
+      method="get"
+      action={props.action}
+      aria-label={props.label}
+      className="flex flex-wrap items-end gap-3 rounded border border-stone-200 bg-white p-3 text-sm"
+    >
       {props.children}
-      <button type="submit" className="rounded border border-stone-900 bg-stone-900 px-3 py-1.5 text-white hover:bg-stone-700">Filter</button>
+      <button type="submit" className="rounded border border-stone-900 bg-stone-900 px-3 py-1.5 text-white hover:bg-stone-700">
+        Filter
+      </button>
       {props.exportHref && (
-        <a href={props.exportHref} download className="rounded border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100" data-testid="export-csv">
+        <a
+          href={props.exportHref}
+          download
+          className="rounded border border-stone-300 bg-white px-3 py-1.5 hover:bg-stone-100"
+          data-testid="export-csv"
+        >
           Export CSV
         </a>
       )}
@@ -32,14 +44,26 @@ export function FilterField(props: { name: string; label: string; value?: string
   const id = `filter-${props.name}`;
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-xs font-medium text-stone-600">{props.label}</label>
+      <label htmlFor={id} className="block text-xs font-medium text-stone-600">
+        {props.label}
+      </label>
       {props.options ? (
         <select id={id} name={props.name} defaultValue={props.value ?? ""} className="rounded border border-stone-300 bg-white px-2 py-1">
           <option value="">any</option>
-          {props.options.map((o) => <option key={o} value={o}>{o}</option>)}
+          {props.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
         </select>
       ) : (
-        <input id={id} name={props.name} type={props.type ?? "text"} defaultValue={props.value ?? ""} className="rounded border border-stone-300 bg-white px-2 py-1" />
+        <input
+          id={id}
+          name={props.name}
+          type={props.type ?? "text"}
+          defaultValue={props.value ?? ""}
+          className="rounded border border-stone-300 bg-white px-2 py-1"
+        />
       )}
     </div>
   );
@@ -53,8 +77,16 @@ export function Pager(props: { path: string; params: SearchParams; page: number;
   return (
     <nav aria-label="Pages" className="flex items-center gap-3 text-sm text-stone-600">
       <span>{total === 0 ? "No rows" : `Rows ${first}–${Math.min(page * pageSize, total)} of ${total}`}</span>
-      {page > 1 && <Link className="underline" href={hrefWith(props.path, props.params, { page: page - 1 })}>Previous</Link>}
-      {page < last && <Link className="underline" href={hrefWith(props.path, props.params, { page: page + 1 })}>Next</Link>}
+      {page > 1 && (
+        <Link className="underline" href={hrefWith(props.path, props.params, { page: page - 1 })}>
+          Previous
+        </Link>
+      )}
+      {page < last && (
+        <Link className="underline" href={hrefWith(props.path, props.params, { page: page + 1 })}>
+          Next
+        </Link>
+      )}
     </nav>
   );
 }
@@ -62,7 +94,10 @@ export function Pager(props: { path: string; params: SearchParams; page: number;
 export const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** A page's searchParams through a list query schema; a bad filter shows the unfiltered first page. */
-export function pageQuery<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false }; parse(v: unknown): T }, params: SearchParams): T {
+export function pageQuery<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false }; parse(v: unknown): T },
+  params: SearchParams,
+): T {
   const flat = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, first(v)]));
   const parsed = schema.safeParse(flat);
   return parsed.success ? parsed.data : schema.parse({});

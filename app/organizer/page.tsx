@@ -43,24 +43,39 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
       </header>
 
       <section aria-labelledby="overview" className="space-y-3">
-        <h2 id="overview" className="text-xl font-semibold">Overview</h2>
+        <h2 id="overview" className="text-xl font-semibold">
+          Overview
+        </h2>
         <StatCards stats={stats} />
       </section>
 
       <section aria-labelledby="phases" className="space-y-3">
-        <h2 id="phases" className="text-xl font-semibold">Phases</h2>
+        <h2 id="phases" className="text-xl font-semibold">
+          Phases
+        </h2>
         {timeline.phases.length === 0 && (
-          <p className="text-sm text-stone-600">No phase yet: <code>npm start</code> creates a 90-day development phase on a fresh instance.</p>
+          <p className="text-sm text-stone-600">
+            No phase yet: <code>npm start</code> creates a 90-day development phase on a fresh instance.
+          </p>
         )}
         {timeline.phases.map((p) => (
           <div key={p.id} className="space-y-2">
             <h3 className="text-sm font-medium text-stone-700">
               {p.name} · <span className="font-normal">{p.status}</span>
-              {p.status !== "ended" && <span className="font-normal text-stone-500"> ({p.status === "upcoming" ? "starts in" : "ends in"} {formatDuration(p.msRemaining)})</span>}
+              {p.status !== "ended" && (
+                <span className="font-normal text-stone-500">
+                  {" "}
+                  ({p.status === "upcoming" ? "starts in" : "ends in"} {formatDuration(p.msRemaining)})
+                </span>
+              )}
               {p.isCurrent && <span className="ml-2 rounded bg-teal-100 px-1.5 text-xs text-teal-800">current</span>}
-              {p.privateRevealed && <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">private leaderboard revealed</span>}
+              {p.privateRevealed && (
+                <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">private leaderboard revealed</span>
+              )}
             </h3>
-            <p className="text-xs text-stone-500">{formatUtc(p.startsAt)} – {formatUtc(p.endsAt)}</p>
+            <p className="text-xs text-stone-500">
+              {formatUtc(p.startsAt)} – {formatUtc(p.endsAt)}
+            </p>
             <PhaseEditor
               phase={{
                 id: p.id,
@@ -79,26 +94,36 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
       </section>
 
       <section aria-labelledby="submissions" className="space-y-3">
-        <h2 id="submissions" className="text-xl font-semibold">Latest submissions</h2>
+        <h2 id="submissions" className="text-xl font-semibold">
+          Latest submissions
+        </h2>
         <p className="text-sm text-stone-600">
-          Rescore queues a new scoring job (the old score stays until the new one lands). Disqualify takes an entry off the
-          leaderboards; its owner still sees it, with your reason.
+          Rescore queues a new scoring job (the old score stays until the new one lands). Disqualify takes an entry off the leaderboards;
+          its owner still sees it, with your reason.
         </p>
         <SubmissionsTable rows={submissions} status={status.success ? status.data : "all"} />
       </section>
 
       <section aria-labelledby="downloads" className="space-y-3">
-        <h2 id="downloads" className="text-xl font-semibold">Latest downloads</h2>
+        <h2 id="downloads" className="text-xl font-semibold">
+          Latest downloads
+        </h2>
         <DownloadsTable rows={downloads} />
       </section>
 
       <section aria-labelledby="labels" className="space-y-2">
-        <h2 id="labels" className="text-xl font-semibold">Hidden test labels</h2>
+        <h2 id="labels" className="text-xl font-semibold">
+          Hidden test labels
+        </h2>
         <p className="max-w-3xl text-sm text-stone-600">
-          The test labels with their public/private split, for your own checks. Never share this file: with it anyone could
-          score perfectly. No other page or API of the site serves it.
+          The test labels with their public/private split, for your own checks. Never share this file: with it anyone could score perfectly.
+          No other page or API of the site serves it.
         </p>
-        <a href="/api/organizer/labels" download className="inline-block rounded border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500">
+        <a
+          href="/api/organizer/labels"
+          download
+          className="inline-block rounded border border-stone-300 bg-white px-4 py-2 text-sm font-medium hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500"
+        >
           Download test labels (CSV)
         </a>
       </section>

@@ -1,7 +1,5 @@
 /** Browser side of the organizer API: one JSON request, the server's user-facing error on failure. */
-export type SendJsonResult =
-  | { ok: true; data: unknown }
-  | { ok: false; message: string; details: { field?: string; message: string }[] };
+export type SendJsonResult = { ok: true; data: unknown } | { ok: false; message: string; details: { field?: string; message: string }[] };
 
 export async function sendJson(url: string, method: "POST" | "PATCH", body: unknown = {}): Promise<SendJsonResult> {
   let response: Response;
@@ -10,7 +8,9 @@ export async function sendJson(url: string, method: "POST" | "PATCH", body: unkn
   } catch {
     return { ok: false, message: "The server could not be reached. Check your connection and try again.", details: [] };
   }
-  const data = (await response.json().catch(() => null)) as { error?: { message?: string; details?: { field?: string; message: string }[] } } | null;
+  const data = (await response.json().catch(() => null)) as {
+    error?: { message?: string; details?: { field?: string; message: string }[] };
+  } | null;
   if (response.ok) return { ok: true, data };
   return {
     ok: false,

@@ -49,12 +49,22 @@ export function SubmissionActions(props: { id: string; scoringPending: boolean; 
           {props.scoringPending ? "Scoring…" : "Rescore"}
         </button>
         {props.disqualified ? (
-          <button type="button" className={`${button} border-stone-300 bg-white hover:bg-stone-100`} disabled={pending} onClick={() => act("reinstate", {}, "Reinstated.")}>
+          <button
+            type="button"
+            className={`${button} border-stone-300 bg-white hover:bg-stone-100`}
+            disabled={pending}
+            onClick={() => act("reinstate", {}, "Reinstated.")}
+          >
             Reinstate
           </button>
         ) : (
           !asking && (
-            <button type="button" className={`${button} border-red-300 bg-white text-red-800 hover:bg-red-50`} disabled={pending} onClick={() => setAsking(true)}>
+            <button
+              type="button"
+              className={`${button} border-red-300 bg-white text-red-800 hover:bg-red-50`}
+              disabled={pending}
+              onClick={() => setAsking(true)}
+            >
               Disqualify
             </button>
           )
@@ -62,7 +72,9 @@ export function SubmissionActions(props: { id: string; scoringPending: boolean; 
       </div>
       {asking && (
         <form onSubmit={onDisqualify} className="flex flex-wrap items-end gap-1">
-          <label htmlFor={reasonId} className="sr-only">Reason (shown to the participant)</label>
+          <label htmlFor={reasonId} className="sr-only">
+            Reason (shown to the participant)
+          </label>
           <input
             id={reasonId}
             name="reason"
@@ -72,11 +84,17 @@ export function SubmissionActions(props: { id: string; scoringPending: boolean; 
             placeholder="Reason, shown to the participant"
             className="w-56 rounded border border-stone-300 bg-white px-2 py-1 text-xs focus:outline-none focus:ring-2 focus:ring-stone-500"
           />
-          <button type="submit" className={`${button} border-red-700 bg-red-700 text-white hover:bg-red-800`} disabled={pending}>Confirm</button>
-          <button type="button" className={`${button} border-stone-300 bg-white`} onClick={() => setAsking(false)}>Cancel</button>
+          <button type="submit" className={`${button} border-red-700 bg-red-700 text-white hover:bg-red-800`} disabled={pending}>
+            Confirm
+          </button>
+          <button type="button" className={`${button} border-stone-300 bg-white`} onClick={() => setAsking(false)}>
+            Cancel
+          </button>
         </form>
       )}
-      <p aria-live="polite" className={`text-xs ${message?.kind === "error" ? "text-red-700" : "text-teal-800"}`}>{message?.text}</p>
+      <p aria-live="polite" className={`text-xs ${message?.kind === "error" ? "text-red-700" : "text-teal-800"}`}>
+        {message?.text}
+      </p>
     </div>
   );
 }

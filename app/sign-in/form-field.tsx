@@ -11,7 +11,9 @@ export function FormField(props: {
   const describedBy = [props.error ? `${props.name}-error` : "", props.hint ? `${props.name}-hint` : ""].filter(Boolean).join(" ");
   return (
     <div className="space-y-1">
-      <label htmlFor={props.name} className="block text-sm font-medium">{props.label}</label>
+      <label htmlFor={props.name} className="block text-sm font-medium">
+        {props.label}
+      </label>
       <input
         id={props.name}
         name={props.name}
@@ -23,8 +25,16 @@ export function FormField(props: {
         aria-describedby={describedBy || undefined}
         className={`w-full rounded border bg-white px-3 py-2 focus:outline-none focus:ring-2 focus:ring-stone-500 ${props.error ? "border-red-500" : "border-stone-300"}`}
       />
-      {props.hint && !props.error && <p id={`${props.name}-hint`} className="text-xs text-stone-500">{props.hint}</p>}
-      {props.error && <p id={`${props.name}-error`} className="text-sm text-red-700">{props.error}</p>}
+      {props.hint && !props.error && (
+        <p id={`${props.name}-hint`} className="text-xs text-stone-500">
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p id={`${props.name}-error`} className="text-sm text-red-700">
+          {props.error}
+        </p>
+      )}
     </div>
   );
 }

@@ -26,7 +26,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>
         <p className="text-sm text-stone-600">Sign in to download the data, submit and see your scores.</p>
       </div>
-      <SignInForm callbackUrl={callbackUrl} providers={enabledOAuthProviders()} initialError={params.error ? OAUTH_ERRORS[params.error] ?? "Signing in failed. Please try again." : undefined} />
+      <SignInForm
+        callbackUrl={callbackUrl}
+        providers={enabledOAuthProviders()}
+        initialError={params.error ? (OAUTH_ERRORS[params.error] ?? "Signing in failed. Please try again.") : undefined}
+      />
     </div>
   );
 }

@@ -17,7 +17,11 @@ export function SignUpForm({ callbackUrl, minScore }: { callbackUrl: string; min
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const input = { name: String(data.get("name") ?? ""), email: String(data.get("email") ?? ""), password: String(data.get("password") ?? "") };
+    const input = {
+      name: String(data.get("name") ?? ""),
+      email: String(data.get("email") ?? ""),
+      password: String(data.get("password") ?? ""),
+    };
     // The same schema as the server: instant messages, the server checks again.
     const parsed = signUpInputSchema.safeParse(input);
     if (!parsed.success) {
@@ -50,7 +54,9 @@ export function SignUpForm({ callbackUrl, minScore }: { callbackUrl: string; min
           We sent a link to <strong>{sentTo}</strong>. Open it to confirm your address, then sign in. The link works for 24 hours.
         </p>
         <p>
-          <Link className="underline" href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}>Go to sign-in</Link>
+          <Link className="underline" href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}>
+            Go to sign-in
+          </Link>
         </p>
       </div>
     );
@@ -59,16 +65,32 @@ export function SignUpForm({ callbackUrl, minScore }: { callbackUrl: string; min
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-describedby={message ? "form-message" : undefined}>
       {message && (
-        <p id="form-message" role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">{message}</p>
+        <p id="form-message" role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          {message}
+        </p>
       )}
       <FormField name="name" label="Name on the leaderboard" autoComplete="nickname" error={fieldErrors.name} />
       <FormField name="email" label="E-mail" type="email" autoComplete="email" error={fieldErrors.email} />
-      <FormField name="password" label="Password" type="password" autoComplete="new-password" error={fieldErrors.password} hint={PASSWORD_HINT.replace("3 out of 4", `${minScore} out of 4`)} />
-      <button type="submit" disabled={pending} className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2 disabled:opacity-60">
+      <FormField
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        error={fieldErrors.password}
+        hint={PASSWORD_HINT.replace("3 out of 4", `${minScore} out of 4`)}
+      />
+      <button
+        type="submit"
+        disabled={pending}
+        className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2 disabled:opacity-60"
+      >
         {pending ? "Creating your account…" : "Create account"}
       </button>
       <p className="text-sm text-stone-600">
-        Already registered? <Link className="underline" href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}>Sign in</Link>
+        Already registered?{" "}
+        <Link className="underline" href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}>
+          Sign in
+        </Link>
       </p>
     </form>
   );

@@ -15,12 +15,17 @@ export default async function StarterKitPage() {
   return (
     <div className="space-y-10">
       <section aria-labelledby="title" className="space-y-3">
-        <h1 id="title" className="text-3xl font-bold tracking-tight">Starter kit</h1>
+        <h1 id="title" className="text-3xl font-bold tracking-tight">
+          Starter kit
+        </h1>
         <p className="max-w-3xl text-stone-700">
-          A first valid submission in minutes on a plain CPU: a TypeScript training script (TensorFlow.js) that trains a small
-          multitask CNN and writes both a model bundle and a predictions CSV, and a guide from PyTorch to an ONNX submission with
-          the exact manifest to upload. The kit contains no images; the data comes from the{" "}
-          <Link href="/data" className="text-teal-800 underline hover:text-teal-950">Data page</Link>.
+          A first valid submission in minutes on a plain CPU: a TypeScript training script (TensorFlow.js) that trains a small multitask CNN
+          and writes both a model bundle and a predictions CSV, and a guide from PyTorch to an ONNX submission with the exact manifest to
+          upload. The kit contains no images; the data comes from the{" "}
+          <Link href="/data" className="text-teal-800 underline hover:text-teal-950">
+            Data page
+          </Link>
+          .
         </p>
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <a href="/api/starter-kit" download={kit.fileName} className={buttonClass} data-testid="starter-kit-download">
@@ -37,7 +42,9 @@ export default async function StarterKitPage() {
       </section>
 
       <section aria-labelledby="typescript" className="space-y-3">
-        <h2 id="typescript" className="text-xl font-semibold">TypeScript (TensorFlow.js)</h2>
+        <h2 id="typescript" className="text-xl font-semibold">
+          TypeScript (TensorFlow.js)
+        </h2>
         <p className="max-w-3xl text-sm text-stone-700">
           Needs Node.js 20.19 or newer. Put the four downloads of the Data page into the kit&apos;s <code>data/</code> folder, then:
         </p>
@@ -45,38 +52,52 @@ export default async function StarterKitPage() {
 npm install
 npm run train            # or: npm run train -- --epochs 1 --max-train-images 5000`}</pre>
         <p className="max-w-3xl text-sm text-stone-700">
-          It prints the validation macro-F1 of each attribute after every epoch and writes <code>out/tiny-portraits-model.zip</code>{" "}
-          (upload it as a model) and <code>out/predictions.csv</code> (or upload this as a CSV). It trains on tfjs-node when that is
-          installed and otherwise on the WebAssembly backend with the same CPU training kernels as the organizers&apos; baselines.
-          The manifest it writes into the bundle:
+          It prints the validation macro-F1 of each attribute after every epoch and writes <code>out/tiny-portraits-model.zip</code> (upload
+          it as a model) and <code>out/predictions.csv</code> (or upload this as a CSV). It trains on tfjs-node when that is installed and
+          otherwise on the WebAssembly backend with the same CPU training kernels as the organizers&apos; baselines. The manifest it writes
+          into the bundle:
         </p>
-        <pre className={codeBlockClass} data-testid="tfjs-manifest">{kit.tfjsManifest}</pre>
+        <pre className={codeBlockClass} data-testid="tfjs-manifest">
+          {kit.tfjsManifest}
+        </pre>
       </section>
 
       <section aria-labelledby="pytorch" className="space-y-3">
-        <h2 id="pytorch" className="text-xl font-semibold">PyTorch to ONNX</h2>
+        <h2 id="pytorch" className="text-xl font-semibold">
+          PyTorch to ONNX
+        </h2>
         <p className="max-w-3xl text-sm text-stone-700">
-          <code>pytorch/train_export.py</code> trains the same kind of network with PyTorch and exports it. What matters for your own
-          model: the input is a float32 <code>[N, 3, 108, 84]</code> tensor (NCHW, RGB) normalised like <code>ToTensor()</code> then{" "}
+          <code>pytorch/train_export.py</code> trains the same kind of network with PyTorch and exports it. What matters for your own model:
+          the input is a float32 <code>[N, 3, 108, 84]</code> tensor (NCHW, RGB) normalised like <code>ToTensor()</code> then{" "}
           <code>Normalize(mean, std)</code>; the batch dimension is dynamic; there is one output per attribute, named after it.
         </p>
-        <pre className={codeBlockClass} data-testid="onnx-export">{kit.onnxExport}</pre>
+        <pre className={codeBlockClass} data-testid="onnx-export">
+          {kit.onnxExport}
+        </pre>
         <p className="max-w-3xl text-sm text-stone-700">
-          Zip <code>model.onnx</code> with this <code>manifest.json</code>, or upload the <code>.onnx</code> alone and paste the
-          manifest into the upload form:
+          Zip <code>model.onnx</code> with this <code>manifest.json</code>, or upload the <code>.onnx</code> alone and paste the manifest
+          into the upload form:
         </p>
-        <pre className={codeBlockClass} data-testid="onnx-manifest">{kit.onnxManifest}</pre>
+        <pre className={codeBlockClass} data-testid="onnx-manifest">
+          {kit.onnxManifest}
+        </pre>
       </section>
 
       <section aria-labelledby="submit" className="space-y-3">
-        <h2 id="submit" className="text-xl font-semibold">Submitting</h2>
+        <h2 id="submit" className="text-xl font-semibold">
+          Submitting
+        </h2>
         <p className="max-w-3xl text-sm text-stone-700">
-          On the <Link href="/submit" className="text-teal-800 underline hover:text-teal-950">Submit page</Link>, upload one of:
+          On the{" "}
+          <Link href="/submit" className="text-teal-800 underline hover:text-teal-950">
+            Submit page
+          </Link>
+          , upload one of:
         </p>
         <ul className="max-w-3xl list-disc space-y-1 pl-5 text-sm text-stone-700">
           <li>
-            A <strong>predictions CSV</strong>: header <code>Image_Id,Gender,Hair_Color,Hair_Type</code>, one row per test image, one
-            class per attribute (never <code>n/a</code>).
+            A <strong>predictions CSV</strong>: header <code>Image_Id,Gender,Hair_Color,Hair_Type</code>, one row per test image, one class
+            per attribute (never <code>n/a</code>).
           </li>
           <li>
             A <strong>model</strong>: a zip with <code>manifest.json</code> beside the model files (<code>tfjs-layers</code>,{" "}
@@ -85,12 +106,16 @@ npm run train            # or: npm run train -- --epochs 1 --max-train-images 50
           </li>
         </ul>
         <p className="max-w-3xl text-sm text-stone-700">
-          The kit&apos;s <code>README.md</code> describes every manifest field; <code>pytorch/README.md</code> explains the export step
-          by step.
+          The kit&apos;s <code>README.md</code> describes every manifest field; <code>pytorch/README.md</code> explains the export step by
+          step.
         </p>
         <p className="max-w-3xl text-sm text-stone-700">
           Or from a terminal: the kit&apos;s <code>cli/tp.mjs</code> (Node) and <code>cli/tp.py</code> (Python) download the data, submit
-          and print your scores with a personal API token; see <Link href="/cli" className="text-teal-800 underline hover:text-teal-950">API &amp; CLI</Link>.
+          and print your scores with a personal API token; see{" "}
+          <Link href="/cli" className="text-teal-800 underline hover:text-teal-950">
+            API &amp; CLI
+          </Link>
+          .
         </p>
       </section>
     </div>

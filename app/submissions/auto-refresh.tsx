@@ -10,7 +10,15 @@ import { useEffect } from "react";
  * The page decides `active` on each render, so everything stops by itself once nothing is
  * pending.
  */
-export function AutoRefresh({ active, watchIds = [], intervalMs = 5000 }: { active: boolean; watchIds?: readonly string[]; intervalMs?: number }) {
+export function AutoRefresh({
+  active,
+  watchIds = [],
+  intervalMs = 5000,
+}: {
+  active: boolean;
+  watchIds?: readonly string[];
+  intervalMs?: number;
+}) {
   const router = useRouter();
   const ids = watchIds.join(" ");
   useEffect(() => {

@@ -27,10 +27,15 @@ export default async function MySubmissionsPage() {
       <AutoRefresh active={pending} watchIds={submissions.filter((s) => isPending(s.status)).map((s) => s.id)} />
       <section aria-labelledby="title" className="flex flex-wrap items-end justify-between gap-4">
         <div className="space-y-2">
-          <h1 id="title" className="text-3xl font-bold tracking-tight">My submissions</h1>
+          <h1 id="title" className="text-3xl font-bold tracking-tight">
+            My submissions
+          </h1>
           <QuotaLine quota={quota} />
         </div>
-        <Link href="/submit" className="rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2">
+        <Link
+          href="/submit"
+          className="rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2"
+        >
           New submission
         </Link>
       </section>
@@ -42,19 +47,27 @@ export default async function MySubmissionsPage() {
             private leaderboard when the phase ends. If you tick none, your best {rules.maxFinal} by public score are used.
           </>
         ) : (
-          <>The final selection is closed{rules.phase ? ` (${rules.phase.name} has ended)` : ""}; your ticked submissions stand for you on the private leaderboard.</>
+          <>
+            The final selection is closed{rules.phase ? ` (${rules.phase.name} has ended)` : ""}; your ticked submissions stand for you on
+            the private leaderboard.
+          </>
         )}
       </p>
 
       {submissions.length === 0 ? (
         <p className="rounded border border-stone-200 bg-white p-4 text-sm text-stone-700">
-          You have not submitted anything yet. <Link href="/submit" className="underline">Make your first submission</Link> &mdash;
-          the <code>sample_submission.csv</code> from the data page is a valid one.
+          You have not submitted anything yet.{" "}
+          <Link href="/submit" className="underline">
+            Make your first submission
+          </Link>{" "}
+          &mdash; the <code>sample_submission.csv</code> from the data page is a valid one.
         </p>
       ) : (
         <SubmissionsTable submissions={submissions} maxFinal={rules.maxFinal} selectionOpen={rules.selectionOpen} />
       )}
-      <p aria-live="polite" className="sr-only">{pending ? "Some submissions are still being scored; this page updates by itself." : ""}</p>
+      <p aria-live="polite" className="sr-only">
+        {pending ? "Some submissions are still being scored; this page updates by itself." : ""}
+      </p>
     </div>
   );
 }

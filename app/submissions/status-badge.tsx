@@ -11,7 +11,10 @@ const STYLES: Record<SubmissionStatus, string> = {
 export function StatusBadge({ status }: { status: SubmissionStatus }) {
   const pending = status === "queued" || status === "running";
   return (
-    <span className={`inline-flex items-center gap-1 rounded border px-2 py-0.5 text-xs font-medium ${STYLES[status]}`} data-testid="status">
+    <span
+      className={`inline-flex items-center gap-1 rounded border px-2 py-0.5 text-xs font-medium ${STYLES[status]}`}
+      data-testid="status"
+    >
       {pending && <span aria-hidden className="h-1.5 w-1.5 animate-pulse rounded-full bg-current" />}
       {status}
     </span>

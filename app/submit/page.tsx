@@ -21,30 +21,53 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
   const settings = await getUploadSettings({ db: getDb(), userId: user.id, role: user.role });
   // Uploads need a confirmed address and the current terms (lib/submissions/create-submission.ts checks again).
   const terms = user.role === "organizer" ? null : await getTermsStatus({ db: getDb(), userId: user.id });
-  const earlier = (await listSubmissionHashes({ db: getDb(), userId: user.id })).map((e) => ({ sha256: e.sha256, fileName: e.fileName, createdAt: e.createdAt.toISOString(), id: e.id }));
+  const earlier = (await listSubmissionHashes({ db: getDb(), userId: user.id })).map((e) => ({
+    sha256: e.sha256,
+    fileName: e.fileName,
+    createdAt: e.createdAt.toISOString(),
+    id: e.id,
+  }));
   const outOfQuota = settings.quota.remaining !== null && settings.quota.remaining <= 0;
   return (
     <div className="max-w-2xl space-y-6">
       <section aria-labelledby="title" className="space-y-2">
-        <h1 id="title" className="text-3xl font-bold tracking-tight">Submit</h1>
+        <h1 id="title" className="text-3xl font-bold tracking-tight">
+          Submit
+        </h1>
         <p className="text-stone-700">
-          Upload a predictions CSV, or a trained model that we run on the hidden test images. Scoring takes seconds; you
-          will see the result on the submission&rsquo;s page and in <Link href="/submissions" className="underline">My submissions</Link>.
+          Upload a predictions CSV, or a trained model that we run on the hidden test images. Scoring takes seconds; you will see the result
+          on the submission&rsquo;s page and in{" "}
+          <Link href="/submissions" className="underline">
+            My submissions
+          </Link>
+          .
         </p>
         <QuotaLine quota={settings.quota} />
       </section>
 
       {user.role !== "organizer" && !user.emailVerified ? (
-        <div role="status" className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="submit-needs-verification">
-          <p>Confirm your e-mail address before submitting: open the link we sent to <strong>{user.email}</strong>.</p>
+        <div
+          role="status"
+          className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm"
+          data-testid="submit-needs-verification"
+        >
+          <p>
+            Confirm your e-mail address before submitting: open the link we sent to <strong>{user.email}</strong>.
+          </p>
           <form action={resendVerificationAction}>
             <input type="hidden" name="back" value="/submit" />
-            <button type="submit" className="underline">{resent ? "Sent. Send the link again" : "Send the link again"}</button>
+            <button type="submit" className="underline">
+              {resent ? "Sent. Send the link again" : "Send the link again"}
+            </button>
           </form>
         </div>
       ) : user.role !== "organizer" && !terms?.acceptedCurrent ? (
         <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="submit-needs-terms">
-          Accept the current <Link href="/terms?next=/submit" className="underline">dataset terms</Link> before submitting.
+          Accept the current{" "}
+          <Link href="/terms?next=/submit" className="underline">
+            dataset terms
+          </Link>{" "}
+          before submitting.
         </p>
       ) : settings.testCount === null ? (
         <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
@@ -62,19 +85,21 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
       )}
 
       <section aria-labelledby="formats" className="space-y-3 text-sm text-stone-700">
-        <h2 id="formats" className="text-lg font-semibold text-stone-900">What to upload</h2>
+        <h2 id="formats" className="text-lg font-semibold text-stone-900">
+          What to upload
+        </h2>
         <p>
           <strong>Predictions CSV</strong> (up to {formatBytes(settings.maxCsvBytes)}): UTF-8 text with the header{" "}
           <code className="rounded bg-stone-100 px-1">{PREDICTIONS_CSV_HEADER}</code> and one row per test image
           {settings.testCount !== null && <> ({settings.testCount.toLocaleString("en")} rows)</>}, like{" "}
-          <code className="rounded bg-stone-100 px-1">sample_submission.csv</code>. Problems are reported with their line number
-          and nothing is scored until the whole file is right; a refused file does not use up a submission.
+          <code className="rounded bg-stone-100 px-1">sample_submission.csv</code>. Problems are reported with their line number and nothing
+          is scored until the whole file is right; a refused file does not use up a submission.
         </p>
         <p>
-          <strong>Model</strong> (up to {formatBytes(settings.maxModelBytes)}): a <code>.zip</code> with your model
-          (TensorFlow.js <code>model.json</code> + weights, or <code>model.onnx</code>) and a <code>manifest.json</code> that says how to
-          feed it images and read its outputs, or a single <code>.onnx</code> file with the manifest entered below. The model runs in a
-          sandbox on the hidden test images; its log is shown on the submission&rsquo;s page.
+          <strong>Model</strong> (up to {formatBytes(settings.maxModelBytes)}): a <code>.zip</code> with your model (TensorFlow.js{" "}
+          <code>model.json</code> + weights, or <code>model.onnx</code>) and a <code>manifest.json</code> that says how to feed it images
+          and read its outputs, or a single <code>.onnx</code> file with the manifest entered below. The model runs in a sandbox on the
+          hidden test images; its log is shown on the submission&rsquo;s page.
         </p>
       </section>
     </div>

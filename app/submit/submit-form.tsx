@@ -131,20 +131,25 @@ export function SubmitForm(props: {
       setPhase({ step: "idle" });
       if (xhr.status === 401) {
         setNeedsSignIn(true);
-        setServerError({ message: "You are signed out (the session ended, perhaps in another tab). Your file and description are kept here: sign in, then press Submit again." });
+        setServerError({
+          message:
+            "You are signed out (the session ended, perhaps in another tab). Your file and description are kept here: sign in, then press Submit again.",
+        });
         return;
       }
       setServerError(body.error ?? { message: `The upload failed (HTTP ${xhr.status}). Please try again.` });
     };
     xhr.onerror = () => {
       setPhase({ step: "idle" });
-      setServerError({ message: "The upload was interrupted (network error, or the server stopped reading an over-limit file). Please try again." });
+      setServerError({
+        message: "The upload was interrupted (network error, or the server stopped reading an over-limit file). Please try again.",
+      });
     };
     setPhase({ step: "uploading", fraction: 0 });
     xhr.send(file);
   }
 
-  const shownProblems = serverError ? serverError.details ?? [] : problems;
+  const shownProblems = serverError ? (serverError.details ?? []) : problems;
   const headline = serverError
     ? serverError.message
     : problems.length > 0
@@ -156,11 +161,15 @@ export function SubmitForm(props: {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5 rounded border border-stone-200 bg-white p-4 sm:p-6" aria-busy={busy}>
       {props.disabledReason && (
-        <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">{props.disabledReason}</p>
+        <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+          {props.disabledReason}
+        </p>
       )}
 
       <div className="space-y-1">
-        <label htmlFor={`${ids}-file`} className="block text-sm font-medium">File</label>
+        <label htmlFor={`${ids}-file`} className="block text-sm font-medium">
+          File
+        </label>
         <input
           id={`${ids}-file`}
           name="file"
@@ -173,26 +182,39 @@ export function SubmitForm(props: {
           className="block w-full text-sm file:mr-3 file:rounded file:border file:border-stone-300 file:bg-stone-100 file:px-3 file:py-2 file:font-medium hover:file:bg-stone-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-stone-500"
         />
         <p id={`${ids}-file-hint`} className="text-xs text-stone-500">
-          A predictions <code>.csv</code> (up to {formatBytes(props.maxCsvBytes)}), or a model as <code>.zip</code> or <code>.onnx</code> (up to{" "}
-          {formatBytes(props.maxModelBytes)}).
+          A predictions <code>.csv</code> (up to {formatBytes(props.maxCsvBytes)}), or a model as <code>.zip</code> or <code>.onnx</code>{" "}
+          (up to {formatBytes(props.maxModelBytes)}).
         </p>
         {file && problems.length === 0 && (
           <p className="text-sm text-stone-700" data-testid="file-summary">
-            {kind === "csv" ? "Predictions CSV" : fileExtension(file.name) === ".zip" ? "Model bundle (zip)" : "ONNX model"}, {formatBytes(file.size)}
+            {kind === "csv" ? "Predictions CSV" : fileExtension(file.name) === ".zip" ? "Model bundle (zip)" : "ONNX model"},{" "}
+            {formatBytes(file.size)}
             {notes.length > 0 && <> &mdash; {notes.join("; ")}</>}
           </p>
         )}
       </div>
 
       {duplicate && problems.length === 0 && (
-        <div role="status" className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950" data-testid="duplicate-warning">
+        <div
+          role="status"
+          className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+          data-testid="duplicate-warning"
+        >
           <p>
             You already submitted this exact file (same SHA-256) on {duplicate.createdAt.slice(0, 16).replace("T", " ")} UTC as{" "}
-            <a href={`/submissions/${duplicate.id}`} className="underline">{duplicate.fileName}</a>. Submitting it again uses one of your
-            daily submissions and gives the same score.
+            <a href={`/submissions/${duplicate.id}`} className="underline">
+              {duplicate.fileName}
+            </a>
+            . Submitting it again uses one of your daily submissions and gives the same score.
           </p>
           <label htmlFor={`${ids}-duplicate-ok`} className="flex min-h-6 items-center gap-2">
-            <input id={`${ids}-duplicate-ok`} type="checkbox" className="size-4" checked={duplicateOk} onChange={(e) => setDuplicateOk(e.target.checked)} />
+            <input
+              id={`${ids}-duplicate-ok`}
+              type="checkbox"
+              className="size-4"
+              checked={duplicateOk}
+              onChange={(e) => setDuplicateOk(e.target.checked)}
+            />
             Submit it again anyway
           </label>
         </div>
@@ -200,7 +222,9 @@ export function SubmitForm(props: {
 
       {showManifest && (
         <div className="space-y-1">
-          <label htmlFor={`${ids}-manifest`} className="block text-sm font-medium">Manifest (manifest.json)</label>
+          <label htmlFor={`${ids}-manifest`} className="block text-sm font-medium">
+            Manifest (manifest.json)
+          </label>
           <textarea
             id={`${ids}-manifest`}
             name="manifest"
@@ -221,7 +245,9 @@ export function SubmitForm(props: {
       )}
 
       <div className="space-y-1">
-        <label htmlFor={`${ids}-description`} className="block text-sm font-medium">Description <span className="font-normal text-stone-500">(optional)</span></label>
+        <label htmlFor={`${ids}-description`} className="block text-sm font-medium">
+          Description <span className="font-normal text-stone-500">(optional)</span>
+        </label>
         <textarea
           id={`${ids}-description`}
           name="description"
@@ -233,15 +259,29 @@ export function SubmitForm(props: {
           aria-describedby={`${ids}-description-hint`}
           className="w-full rounded border border-stone-300 bg-white px-3 py-2 focus:outline-none focus:ring-2 focus:ring-stone-500"
         />
-        <p id={`${ids}-description-hint`} className="text-xs text-stone-500">What you tried, for your own records (at most {MAX_DESCRIPTION_CHARS} characters).</p>
+        <p id={`${ids}-description-hint`} className="text-xs text-stone-500">
+          What you tried, for your own records (at most {MAX_DESCRIPTION_CHARS} characters).
+        </p>
       </div>
 
       {headline && (
-        <div ref={errorsRef} tabIndex={-1} role="alert" className="space-y-2 rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900 focus:outline-none focus:ring-2 focus:ring-red-500" data-testid="upload-errors">
+        <div
+          ref={errorsRef}
+          tabIndex={-1}
+          role="alert"
+          className="space-y-2 rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900 focus:outline-none focus:ring-2 focus:ring-red-500"
+          data-testid="upload-errors"
+        >
           <p className="font-medium">{headline}</p>
           {needsSignIn && (
             <p>
-              <a href="/sign-in?callbackUrl=%2Fsubmit" target="_blank" rel="noopener" className="font-semibold underline" data-testid="sign-in-again">
+              <a
+                href="/sign-in?callbackUrl=%2Fsubmit"
+                target="_blank"
+                rel="noopener"
+                className="font-semibold underline"
+                data-testid="sign-in-again"
+              >
                 Sign in (opens a new tab)
               </a>{" "}
               &mdash; this tab keeps {file ? <>&ldquo;{file.name}&rdquo;</> : "your form"}; come back to it afterwards.
@@ -278,7 +318,9 @@ export function SubmitForm(props: {
       >
         {busy ? "Submitting…" : "Submit"}
       </button>
-      <p className="text-xs text-stone-500">Expected CSV header: <code>{PREDICTIONS_CSV_HEADER}</code></p>
+      <p className="text-xs text-stone-500">
+        Expected CSV header: <code>{PREDICTIONS_CSV_HEADER}</code>
+      </p>
     </form>
   );
 }

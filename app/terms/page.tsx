@@ -31,7 +31,10 @@ export default async function TermsPage({ searchParams }: { searchParams: Promis
       <header className="space-y-3">
         <h1 className="text-3xl font-bold tracking-tight">{terms.title}</h1>
         <p className="text-sm text-stone-500">
-          Version <span className="font-mono" data-testid="terms-version">{terms.version}</span>
+          Version{" "}
+          <span className="font-mono" data-testid="terms-version">
+            {terms.version}
+          </span>
         </p>
         <p className="max-w-3xl rounded border border-teal-200 bg-teal-50 p-3 text-sm text-stone-800">{terms.summary}</p>
       </header>
@@ -39,28 +42,46 @@ export default async function TermsPage({ searchParams }: { searchParams: Promis
       <article className="max-w-3xl space-y-6" aria-label="Terms text">
         {terms.sections.map((section) => (
           <section key={section.id} aria-labelledby={`terms-${section.id}`} className="space-y-2">
-            <h2 id={`terms-${section.id}`} className="text-lg font-semibold">{section.heading}</h2>
+            <h2 id={`terms-${section.id}`} className="text-lg font-semibold">
+              {section.heading}
+            </h2>
             {section.paragraphs?.map((p, i) => (
-              <p key={i} className="text-sm leading-relaxed text-stone-700">{p}</p>
+              <p key={i} className="text-sm leading-relaxed text-stone-700">
+                {p}
+              </p>
             ))}
             {section.items && (
               <ul className="list-disc space-y-1 pl-5 text-sm leading-relaxed text-stone-700">
-                {section.items.map((item, i) => <li key={i}>{item}</li>)}
+                {section.items.map((item, i) => (
+                  <li key={i}>{item}</li>
+                ))}
               </ul>
             )}
           </section>
         ))}
       </article>
 
-      <section aria-labelledby="accept" className="max-w-3xl space-y-3 rounded border border-stone-300 bg-white p-4" data-testid="terms-accept">
-        <h2 id="accept" className="text-lg font-semibold">Your acceptance</h2>
+      <section
+        aria-labelledby="accept"
+        className="max-w-3xl space-y-3 rounded border border-stone-300 bg-white p-4"
+        data-testid="terms-accept"
+      >
+        <h2 id="accept" className="text-lg font-semibold">
+          Your acceptance
+        </h2>
         {!user ? (
           <p className="text-sm text-stone-700">
-            <Link className="font-medium underline" href={`/sign-in?callbackUrl=${encodeURIComponent(`/terms?next=${encodeURIComponent(next)}`)}`}>
+            <Link
+              className="font-medium underline"
+              href={`/sign-in?callbackUrl=${encodeURIComponent(`/terms?next=${encodeURIComponent(next)}`)}`}
+            >
               Sign in
             </Link>{" "}
             or{" "}
-            <Link className="font-medium underline" href={`/sign-up?callbackUrl=${encodeURIComponent(`/terms?next=${encodeURIComponent(next)}`)}`}>
+            <Link
+              className="font-medium underline"
+              href={`/sign-up?callbackUrl=${encodeURIComponent(`/terms?next=${encodeURIComponent(next)}`)}`}
+            >
               create an account
             </Link>{" "}
             to accept the terms and download the data.
@@ -70,7 +91,10 @@ export default async function TermsPage({ searchParams }: { searchParams: Promis
             <p className="text-sm text-stone-700" data-testid="terms-accepted">
               You accepted this version on {dateFormat.format(status.acceptedAt!)} UTC.
             </p>
-            <Link href={next} className="inline-block rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2">
+            <Link
+              href={next}
+              className="inline-block rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2"
+            >
               Continue
             </Link>
           </div>
@@ -83,15 +107,22 @@ export default async function TermsPage({ searchParams }: { searchParams: Promis
               </p>
             )}
             {error && (
-              <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">{error}</p>
+              <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
+                {error}
+              </p>
             )}
             <input type="hidden" name="version" value={terms.version} />
             <input type="hidden" name="next" value={next} />
             <label className="flex items-start gap-3 text-sm text-stone-800">
               <input type="checkbox" name="agree" required className="mt-0.5 h-4 w-4 accent-teal-700" />
-              <span>I have read these terms (version {terms.version}) and agree to them, as {user.email}.</span>
+              <span>
+                I have read these terms (version {terms.version}) and agree to them, as {user.email}.
+              </span>
             </label>
-            <button type="submit" className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2">
+            <button
+              type="submit"
+              className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2"
+            >
               Accept the terms
             </button>
           </form>

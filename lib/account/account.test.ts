@@ -24,7 +24,13 @@ const PASSWORD = "a long enough phrase 42";
 describeEachEngine("account operations", (t) => {
   const newUser = async (name = `Acc ${randomBytes(4).toString("hex")}`) =>
     t.db.user.create({
-      data: { email: `acc-${randomBytes(5).toString("hex")}@example.org`, name, nameKey: name.toLowerCase(), passwordHash: await hashPassword(PASSWORD), emailVerifiedAt: new Date() },
+      data: {
+        email: `acc-${randomBytes(5).toString("hex")}@example.org`,
+        name,
+        nameKey: name.toLowerCase(),
+        passwordHash: await hashPassword(PASSWORD),
+        emailVerifiedAt: new Date(),
+      },
     });
 
   it("renames under the sign-up rules: unique ignoring case, reserved words refused", async () => {
@@ -36,7 +42,9 @@ describeEachEngine("account operations", (t) => {
       expect((await appError(changeDisplayName({ db: t.db, userId: bob.id, name }))).code).toBe("validation");
     }
     // Changing the case of one's own name is fine.
-    expect(await changeDisplayName({ db: t.db, userId: alice.id, name: alice.name.toLowerCase() })).toEqual({ name: alice.name.toLowerCase() });
+    expect(await changeDisplayName({ db: t.db, userId: alice.id, name: alice.name.toLowerCase() })).toEqual({
+      name: alice.name.toLowerCase(),
+    });
   });
 
   it("lists one's sessions with the current one marked, and revokes only one's own", async () => {
@@ -69,7 +77,8 @@ describeEachEngine("account operations", (t) => {
     expect(data.termsAcceptances).toHaveLength(1);
     expect(data.sessions).toHaveLength(1);
     expect(data.apiTokens).toMatchObject([{ name: "export test", scopes: ["read"] }]);
-    for (const secret of [created.token, session, "passwordHash", "tokenHash", "privateMain", "confusion"]) expect(text).not.toContain(secret);
+    for (const secret of [created.token, session, "passwordHash", "tokenHash", "privateMain", "confusion"])
+      expect(text).not.toContain(secret);
     expect(Array.isArray(data.submissions)).toBe(true);
   });
 
@@ -78,9 +87,23 @@ describeEachEngine("account operations", (t) => {
     const session = await createSession({ db: t.db, userId: user.id });
     const { token } = await createApiToken({ db: t.db, userId: user.id, input: { name: "cli", scopes: ["read"] } });
     const dataset = await t.db.dataset.create({
-      data: { buildId: `b-${randomBytes(4).toString("hex")}`, sourceKind: "synthetic", sourcePath: "/x", totalCount: 1, trainCount: 1, testCount: 0, publicCount: 0, privateCount: 0, labelStats: {}, splitSeedHash: "x", preparedAt: new Date() },
+      data: {
+        buildId: `b-${randomBytes(4).toString("hex")}`,
+        sourceKind: "synthetic",
+        sourcePath: "/x",
+        totalCount: 1,
+        trainCount: 1,
+        testCount: 0,
+        publicCount: 0,
+        privateCount: 0,
+        labelStats: {},
+        splitSeedHash: "x",
+        preparedAt: new Date(),
+      },
     });
-    await t.db.submission.create({ data: { userId: user.id, datasetId: dataset.id, kind: "csv", fileKey: "k", fileName: "p.csv", fileSize: 1, sha256: "0".repeat(64) } });
+    await t.db.submission.create({
+      data: { userId: user.id, datasetId: dataset.id, kind: "csv", fileKey: "k", fileName: "p.csv", fileSize: 1, sha256: "0".repeat(64) },
+    });
 
     expect((await appError(deleteAccount({ db: t.db, userId: user.id, confirmation: "wrong password" }))).code).toBe("validation");
     expect(await deleteAccount({ db: t.db, userId: user.id, confirmation: PASSWORD })).toEqual({ name: deletedAccountName(user.id) });
@@ -92,7 +115,13 @@ describeEachEngine("account operations", (t) => {
     expect(await resolveSession({ db: t.db, token: session })).toBeNull();
     expect((await appError(resolveApiToken({ db: t.db, token, scope: "read", ratePerMinute: 100 }))).code).toBe("unauthorized");
     expect(await t.db.submission.count({ where: { userId: user.id } })).toBe(1);
-    expect((await appError(verifyCredentials({ db: t.db, email: user.email, password: PASSWORD, client: `test-${randomBytes(4).toString("hex")}` }))).code).toBe("unauthorized");
+    expect(
+      (
+        await appError(
+          verifyCredentials({ db: t.db, email: user.email, password: PASSWORD, client: `test-${randomBytes(4).toString("hex")}` }),
+        )
+      ).code,
+    ).toBe("unauthorized");
     // The address and the old name are free for someone new.
     const again = await t.db.user.create({ data: { email: user.email, name: user.name, nameKey: user.name.toLowerCase() } });
     expect(again.id).not.toBe(user.id);

@@ -15,7 +15,13 @@ export async function changeDisplayName(options: { db: Db; userId: string; name:
   if (!parsed.success) throw invalid(parsed.error.issues[0].message);
   const name = parsed.data;
   const baselines = await options.db.baseline.findMany({ select: { name: true, title: true } });
-  if (isReservedDisplayName(name, baselines.flatMap((b) => [b.name, b.title]))) throw invalid("This name is reserved (it names a role, a baseline or a deleted account). Please choose another.");
+  if (
+    isReservedDisplayName(
+      name,
+      baselines.flatMap((b) => [b.name, b.title]),
+    )
+  )
+    throw invalid("This name is reserved (it names a role, a baseline or a deleted account). Please choose another.");
   const nameKey = displayNameKey(name);
   const taken = () => invalid("This name is already taken (names are compared ignoring case). Please choose another.");
   const holder = await options.db.user.findUnique({ where: { nameKey }, select: { id: true } });

@@ -26,13 +26,21 @@ export function deletedAccountName(userId: string): string {
  */
 export async function deleteAccount(options: { db: Db; userId: string; confirmation: unknown; now?: Date }): Promise<{ name: string }> {
   const { db, userId } = options;
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, name: true, passwordHash: true, deletedAt: true } });
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { id: true, name: true, passwordHash: true, deletedAt: true },
+  });
   if (user.deletedAt) throw new AppError("not-found", { user: "This account has been deleted already." });
   const confirmation = typeof options.confirmation === "string" ? options.confirmation : "";
-  const confirmed = user.passwordHash ? await verifyPassword({ hash: user.passwordHash, password: confirmation }) : displayNameKey(confirmation) === displayNameKey(user.name);
+  const confirmed = user.passwordHash
+    ? await verifyPassword({ hash: user.passwordHash, password: confirmation })
+    : displayNameKey(confirmation) === displayNameKey(user.name);
   if (!confirmed) {
     const what = user.passwordHash ? "your current password" : "your display name";
-    throw new AppError("validation", { user: `To delete the account, enter ${what}.`, details: [{ field: "confirmation", message: "does not match" }] });
+    throw new AppError("validation", {
+      user: `To delete the account, enter ${what}.`,
+      details: [{ field: "confirmation", message: "does not match" }],
+    });
   }
   if ((await db.baseline.count({ where: { ownerId: userId } })) > 0) {
     throw new AppError("conflict", { user: "This account owns the organizer baselines; hand them to another organizer first." });

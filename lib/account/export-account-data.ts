@@ -15,13 +15,21 @@ export async function exportAccountData(options: { db: Db; userId: string; now?:
     select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, createdAt: true, updatedAt: true },
   });
   const [termsAcceptances, downloads, sessions, apiTokens, submissions] = await Promise.all([
-    db.termsAcceptance.findMany({ where: { userId }, orderBy: { acceptedAt: "asc" }, select: { termsVersion: true, acceptedAt: true, ip: true } }),
+    db.termsAcceptance.findMany({
+      where: { userId },
+      orderBy: { acceptedAt: "asc" },
+      select: { termsVersion: true, acceptedAt: true, ip: true },
+    }),
     db.downloadLog.findMany({
       where: { userId },
       orderBy: { createdAt: "asc" },
       select: { createdAt: true, bytesServed: true, rangeHeader: true, ip: true, userAgent: true, datasetFile: { select: { name: true } } },
     }),
-    db.session.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, select: { createdAt: true, renewedAt: true, expiresAt: true, ip: true, userAgent: true } }),
+    db.session.findMany({
+      where: { userId },
+      orderBy: { createdAt: "asc" },
+      select: { createdAt: true, renewedAt: true, expiresAt: true, ip: true, userAgent: true },
+    }),
     listApiTokens({ db, userId, now: options.now }),
     listUserSubmissions({ db, userId, role: user.role, limit: 100_000, now: options.now }),
   ]);

@@ -41,7 +41,12 @@ export async function listAuditEvents(options: { db: Db; query?: Partial<AuditQu
   const query = { ...q, ...options.query };
   const where = whereOf(query);
   const [rows, total] = await Promise.all([
-    options.db.auditEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    options.db.auditEvent.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
     options.db.auditEvent.count({ where }),
   ]);
   return { rows, total, page: query.page, pageSize: query.pageSize };

@@ -15,7 +15,13 @@ import { hashToken } from "./hash-token";
 
 describeEachEngine("personal API tokens", (t) => {
   const newUser = () =>
-    t.db.user.create({ data: { email: `tok-${randomBytes(5).toString("hex")}@example.org`, name: `Tok ${randomBytes(4).toString("hex")}`, emailVerifiedAt: new Date() } });
+    t.db.user.create({
+      data: {
+        email: `tok-${randomBytes(5).toString("hex")}@example.org`,
+        name: `Tok ${randomBytes(4).toString("hex")}`,
+        emailVerifiedAt: new Date(),
+      },
+    });
   const resolve = (token: string, scope: "read" | "submit", extra: { now?: Date; ratePerMinute?: number } = {}) =>
     resolveApiToken({ db: t.db, token, scope, ratePerMinute: extra.ratePerMinute ?? 1000, client: "203.0.113.5", now: extra.now });
 
@@ -45,7 +51,9 @@ describeEachEngine("personal API tokens", (t) => {
     expect((await resolve(submit.token, "submit")).id).toBe(user.id);
     expect(await appError(resolve(submit.token, "read"))).toMatchObject({ code: "forbidden" });
     expect((await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "none", scopes: [] } }))).code).toBe("validation");
-    expect((await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "admin", scopes: ["admin"] } }))).code).toBe("validation");
+    expect((await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "admin", scopes: ["admin"] } }))).code).toBe(
+      "validation",
+    );
   });
 
   it("refuses revoked, expired, forged and malformed tokens; nobody revokes another's token", async () => {
@@ -54,7 +62,7 @@ describeEachEngine("personal API tokens", (t) => {
     const now = new Date("2031-05-01T00:00:00Z");
     const expiring = await createApiToken({ db: t.db, userId: user.id, input: { name: "a day", scopes: ["read"], expiresInDays: 1 }, now });
     expect((await resolve(expiring.token, "read", { now: new Date(now.getTime() + 23 * 3600_000) })).id).toBe(user.id);
-    const expired = (await appError(resolve(expiring.token, "read", { now: new Date(now.getTime() + 24 * 3600_000) })));
+    const expired = await appError(resolve(expiring.token, "read", { now: new Date(now.getTime() + 24 * 3600_000) }));
     expect(expired).toMatchObject({ code: "unauthorized" });
     expect(expired.message).toContain("expired");
 
@@ -92,7 +100,7 @@ describeEachEngine("personal API tokens", (t) => {
     const a = await createApiToken({ db: t.db, userId: user.id, input: { name: "a", scopes: ["read"] } });
     const b = await createApiToken({ db: t.db, userId: user.id, input: { name: "b", scopes: ["read"] } });
     for (let i = 0; i < 3; i++) await resolve(a.token, "read", { ratePerMinute: 3 });
-    const limited = (await appError(resolve(a.token, "read", { ratePerMinute: 3 })));
+    const limited = await appError(resolve(a.token, "read", { ratePerMinute: 3 }));
     expect(limited.code).toBe("quota-exceeded");
     expect(limited.retryAfterSeconds).toBeGreaterThan(0);
     expect(limited.retryAfterSeconds).toBeLessThanOrEqual(60);
@@ -102,7 +110,10 @@ describeEachEngine("personal API tokens", (t) => {
 
   it("caps how many tokens one account holds", async () => {
     const user = await newUser();
-    for (let i = 0; i < MAX_API_TOKENS_PER_USER; i++) await createApiToken({ db: t.db, userId: user.id, input: { name: `t${i}`, scopes: ["read"] } });
-    expect((await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "one more", scopes: ["read"] } }))).code).toBe("conflict");
+    for (let i = 0; i < MAX_API_TOKENS_PER_USER; i++)
+      await createApiToken({ db: t.db, userId: user.id, input: { name: `t${i}`, scopes: ["read"] } });
+    expect((await appError(createApiToken({ db: t.db, userId: user.id, input: { name: "one more", scopes: ["read"] } }))).code).toBe(
+      "conflict",
+    );
   });
 });

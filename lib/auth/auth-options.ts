@@ -58,7 +58,13 @@ export function getAuthOptions(): NextAuthOptions {
             client: throttleKeyOf(client),
           });
           const userAgent = (req?.headers as Record<string, unknown> | undefined)?.["user-agent"];
-          const signedIn: SignedInUser = { id: user.id, email: user.email, name: user.name, client: formatClientAddress(client), userAgent: typeof userAgent === "string" ? userAgent : "" };
+          const signedIn: SignedInUser = {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            client: formatClientAddress(client),
+            userAgent: typeof userAgent === "string" ? userAgent : "",
+          };
           return signedIn;
         } catch (error) {
           // next-auth hands the message of an error thrown here to the sign-in form as is: only
@@ -93,7 +99,7 @@ export function getAuthOptions(): NextAuthOptions {
         if (account && account.provider !== "credentials") {
           const ours = await findOrCreateOAuthUser({
             db: getDb(),
-            email: (profile)?.email ?? user.email,
+            email: profile?.email ?? user.email,
             emailVerified: providerVerifiesEmail(account.provider, profile),
             name: user.name,
           });

@@ -57,7 +57,13 @@ async function mailTo(address: string, count = 1): Promise<ReceivedMail> {
 describeEachEngine("accounts", (t) => {
   const publicUrl = "https://challenge.example.org";
   const signUpAs = (input: { name?: string; email: string; password?: string }, from = client()) =>
-    signUp({ db: t.db, input: { name: input.name ?? uniqueName(), email: input.email, password: input.password ?? password }, client: from, publicUrl, mailSettings });
+    signUp({
+      db: t.db,
+      input: { name: input.name ?? uniqueName(), email: input.email, password: input.password ?? password },
+      client: from,
+      publicUrl,
+      mailSettings,
+    });
 
   it("signs up unconfirmed with an Argon2id hash, mails a single-use 24 h link over SMTP that confirms the address", async () => {
     const address = email();
@@ -106,7 +112,9 @@ describeEachEngine("accounts", (t) => {
     const later = email();
     await signUpAs({ email: later });
     await verifyEmail({ db: t.db, token: tokenInMail((await mailTo(later)).raw) });
-    expect((await verifyCredentials({ db: t.db, email: later, password, client: client(), organizerEmails: [later] })).role).toBe("organizer");
+    expect((await verifyCredentials({ db: t.db, email: later, password, client: client(), organizerEmails: [later] })).role).toBe(
+      "organizer",
+    );
   });
 
   it("break: sign-up of an existing address answers the same, creates nothing and mails the owner a reset link that ends the squatter's sessions", async () => {
@@ -122,7 +130,9 @@ describeEachEngine("accounts", (t) => {
     expect(notice.raw).toMatch(/Subject: Someone tried to create a Tiny Portraits account/);
     // The original password still works; the one typed into the second sign-up does not.
     await verifyCredentials({ db: t.db, email: address, password, client: client() });
-    expect((await appError(verifyCredentials({ db: t.db, email: address, password: "another secret phrase 77", client: client() }))).code).toBe("unauthorized");
+    expect(
+      (await appError(verifyCredentials({ db: t.db, email: address, password: "another secret phrase 77", client: client() }))).code,
+    ).toBe("unauthorized");
 
     await resetPassword({ db: t.db, token: tokenInMail(notice.raw), password: "owner keeps the mailbox 19" });
     const after = await t.db.user.findUniqueOrThrow({ where: { email: address } });
@@ -142,7 +152,9 @@ describeEachEngine("accounts", (t) => {
     expect(inbox.messages.some((m) => m.to.includes(unknown))).toBe(false);
     // A weak password does not use the link up; an expired link is refused.
     expect((await appError(resetPassword({ db: t.db, token, password: "password123" }))).code).toBe("validation");
-    expect((await appError(resetPassword({ db: t.db, token, password: "brand new phrase 2024", now: new Date(Date.now() + 61 * 60_000) }))).code).toBe("validation");
+    expect(
+      (await appError(resetPassword({ db: t.db, token, password: "brand new phrase 2024", now: new Date(Date.now() + 61 * 60_000) }))).code,
+    ).toBe("validation");
     await resetPassword({ db: t.db, token, password: "brand new phrase 2024" });
     expect((await appError(resetPassword({ db: t.db, token, password: "second try phrase 99" }))).code).toBe("validation");
     await verifyCredentials({ db: t.db, email: address, password: "brand new phrase 2024", client: client() });
@@ -171,8 +183,12 @@ describeEachEngine("accounts", (t) => {
     // Strong on its own, but it is the user's own name.
     expect(checkPasswordStrength({ password: "zephyrinequastwell" }).ok).toBe(true);
     expect(checkPasswordStrength({ password: "zephyrinequastwell", userInputs: ["Zephyrine Quastwell"] }).ok).toBe(false);
-    expect((await appError(signUpAs({ name: "Zephyrine Quastwell", email: email(), password: "zephyrinequastwell" }))).details?.[0].field).toBe("password");
-    const error = await appError(signUp({ db: t.db, input: { name: "<b>", email: "not-an-address", password: "short" }, client: client(), mailSettings }));
+    expect(
+      (await appError(signUpAs({ name: "Zephyrine Quastwell", email: email(), password: "zephyrinequastwell" }))).details?.[0].field,
+    ).toBe("password");
+    const error = await appError(
+      signUp({ db: t.db, input: { name: "<b>", email: "not-an-address", password: "short" }, client: client(), mailSettings }),
+    );
     expect(error.details?.map((d) => d.field).sort()).toEqual(["email", "name", "password"]);
   });
 
@@ -181,7 +197,13 @@ describeEachEngine("accounts", (t) => {
     expect(isEmailDomainAllowed("a@gmail.com", { allowed: ["example.edu"], blocked: [] })).toBe(false);
     expect(isEmailDomainAllowed("a@mailinator.com", { allowed: [], blocked: ["mailinator.com"] })).toBe(false);
     const error = await appError(
-      signUp({ db: t.db, input: { name: uniqueName(), email: "x@mailinator.com", password }, client: client(), mailSettings, limits: { blockedDomains: ["mailinator.com"] } }),
+      signUp({
+        db: t.db,
+        input: { name: uniqueName(), email: "x@mailinator.com", password },
+        client: client(),
+        mailSettings,
+        limits: { blockedDomains: ["mailinator.com"] },
+      }),
     );
     expect(error.details?.[0].field).toBe("email");
   });
@@ -189,8 +211,11 @@ describeEachEngine("accounts", (t) => {
   it("break: sign-up is throttled per client address and for the whole site", async () => {
     const from = client();
     const limits = { perClientPerHour: 3, globalPerHour: 1000 };
-    for (let i = 0; i < 3; i++) await signUp({ db: t.db, input: { name: uniqueName(), email: email(), password }, client: from, mailSettings, limits });
-    const blocked = await appError(signUp({ db: t.db, input: { name: uniqueName(), email: email(), password }, client: from, mailSettings, limits }));
+    for (let i = 0; i < 3; i++)
+      await signUp({ db: t.db, input: { name: uniqueName(), email: email(), password }, client: from, mailSettings, limits });
+    const blocked = await appError(
+      signUp({ db: t.db, input: { name: uniqueName(), email: email(), password }, client: from, mailSettings, limits }),
+    );
     expect(blocked.code).toBe("quota-exceeded");
     expect(blocked.retryAfterSeconds).toBeGreaterThan(3000);
     // Another client still may; the site-wide cap stops a flood from many addresses.
@@ -198,7 +223,13 @@ describeEachEngine("accounts", (t) => {
     const used = (await t.db.rateLimiterFlexible.findUnique({ where: { key: "signup-all:all" } }))?.points ?? 0;
     const flood = { perClientPerHour: 100, globalPerHour: used + 1 };
     await signUp({ db: t.db, input: { name: uniqueName(), email: email(), password }, client: client(), mailSettings, limits: flood });
-    expect((await appError(signUp({ db: t.db, input: { name: uniqueName(), email: email(), password }, client: client(), mailSettings, limits: flood }))).code).toBe("quota-exceeded");
+    expect(
+      (
+        await appError(
+          signUp({ db: t.db, input: { name: uniqueName(), email: email(), password }, client: client(), mailSettings, limits: flood }),
+        )
+      ).code,
+    ).toBe("quota-exceeded");
   });
 
   it("checks credentials with one message for unknown address and wrong password", async () => {
@@ -209,7 +240,9 @@ describeEachEngine("accounts", (t) => {
     const unknown = await appError(verifyCredentials({ db: t.db, email: email(), password, client: client() }));
     expect(wrong.code).toBe("unauthorized");
     expect(wrong.userMessage).toBe(unknown.userMessage);
-    expect((await appError(verifyCredentials({ db: t.db, email: undefined, password: undefined, client: client() }))).code).toBe("unauthorized");
+    expect((await appError(verifyCredentials({ db: t.db, email: undefined, password: undefined, client: client() }))).code).toBe(
+      "unauthorized",
+    );
   });
 
   it("break: failing someone's password from address A does not lock the owner out from address B", async () => {
@@ -269,8 +302,16 @@ describeEachEngine("accounts", (t) => {
     await signUpAs({ email: address });
     const existing = await t.db.user.findUniqueOrThrow({ where: { email: address } });
     await createSession({ db: t.db, userId: existing.id });
-    expect((await appError(findOrCreateOAuthUser({ db: t.db, email: address, emailVerified: false, name: "Mallory" }))).code).toBe("unauthorized");
-    const linked = await findOrCreateOAuthUser({ db: t.db, email: address.toUpperCase(), emailVerified: true, name: "Whatever", organizerEmails: [address] });
+    expect((await appError(findOrCreateOAuthUser({ db: t.db, email: address, emailVerified: false, name: "Mallory" }))).code).toBe(
+      "unauthorized",
+    );
+    const linked = await findOrCreateOAuthUser({
+      db: t.db,
+      email: address.toUpperCase(),
+      emailVerified: true,
+      name: "Whatever",
+      organizerEmails: [address],
+    });
     expect(linked).toMatchObject({ id: existing.id, role: "organizer" });
     expect(linked.emailVerifiedAt).toBeInstanceOf(Date);
     expect(await t.db.session.count({ where: { userId: existing.id } })).toBe(0);
@@ -289,7 +330,8 @@ describeEachEngine("accounts", (t) => {
     const address = email();
     await signUpAs({ email: address });
     const user = await t.db.user.findUniqueOrThrow({ where: { email: address } });
-    const upload = () => createSubmission({ db: t.db, userId: user.id, kind: "csv", fileName: "p.csv", description: "", stream: new Uint8Array() });
+    const upload = () =>
+      createSubmission({ db: t.db, userId: user.id, kind: "csv", fileName: "p.csv", description: "", stream: new Uint8Array() });
     const unverified = await appError(upload());
     expect(unverified).toMatchObject({ code: "forbidden", userMessage: expect.stringMatching(/Confirm your e-mail address/) });
     await verifyEmail({ db: t.db, token: tokenInMail((await mailTo(address)).raw) });

@@ -15,7 +15,13 @@ function limiterFor(db: Db, prefix: string, points: number, durationSeconds: num
   const id = `${prefix}:${points}:${durationSeconds}`;
   let limiter = byDb.get(id);
   if (!limiter) {
-    limiter = new RateLimiterPrisma({ storeClient: db, keyPrefix: prefix, points, duration: durationSeconds, clearExpiredByTimeout: false });
+    limiter = new RateLimiterPrisma({
+      storeClient: db,
+      keyPrefix: prefix,
+      points,
+      duration: durationSeconds,
+      clearExpiredByTimeout: false,
+    });
     byDb.set(id, limiter);
   }
   return limiter;

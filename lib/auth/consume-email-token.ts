@@ -9,7 +9,12 @@ import { hashToken } from "./hash-token";
  * address the link was sent to; AppError "validation" for anything else (one message: which
  * reason it was helps nobody but a guesser).
  */
-export async function consumeEmailToken(options: { db: Db; token: unknown; kind: EmailTokenKind; now?: Date }): Promise<{ userId: string; email: string }> {
+export async function consumeEmailToken(options: {
+  db: Db;
+  token: unknown;
+  kind: EmailTokenKind;
+  now?: Date;
+}): Promise<{ userId: string; email: string }> {
   const now = options.now ?? new Date();
   const invalid = new AppError("validation", {
     user: "This link is not valid any more: it was used already, has expired or was replaced by a newer one. Ask for a new one.",

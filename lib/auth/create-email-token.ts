@@ -13,7 +13,13 @@ export const EMAIL_TOKEN_TTL_MS: Record<EmailTokenKind, number> = {
  * goes into the e-mail and nowhere else. Earlier unused tokens of the same kind stop working, so
  * only the latest mail's link counts.
  */
-export async function createEmailToken(options: { db: Db; userId: string; kind: EmailTokenKind; email: string; now?: Date }): Promise<string> {
+export async function createEmailToken(options: {
+  db: Db;
+  userId: string;
+  kind: EmailTokenKind;
+  email: string;
+  now?: Date;
+}): Promise<string> {
   const now = options.now ?? new Date();
   const token = newToken();
   await options.db.$transaction([

@@ -17,7 +17,11 @@ export async function createSession(options: { db: Db; userId: string; ip?: stri
   const now = options.now ?? new Date();
   // Every sign-in (password or OAuth) ends here: a suspended or banned account gets no session.
   const user = await options.db.user.findUnique({ where: { id: options.userId }, select: { status: true } });
-  if (user && isAccountBlocked(user)) throw new AppError("forbidden", { user: blockedAccountMessage(user.status), internal: `sign-in of a ${user.status} account ${options.userId}` });
+  if (user && isAccountBlocked(user))
+    throw new AppError("forbidden", {
+      user: blockedAccountMessage(user.status),
+      internal: `sign-in of a ${user.status} account ${options.userId}`,
+    });
   const token = newToken();
   await options.db.session.create({
     data: {

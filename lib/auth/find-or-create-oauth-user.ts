@@ -50,7 +50,13 @@ export async function findOrCreateOAuthUser(options: {
     const name = attempt === 0 && !isReservedDisplayName(base) ? base : `${base.slice(0, 50)}-${randomBytes(2).toString("hex")}`;
     try {
       return await db.user.create({
-        data: { email: email.data, name, nameKey: displayNameKey(name), emailVerifiedAt: now, role: organizer ? "organizer" : "participant" },
+        data: {
+          email: email.data,
+          name,
+          nameKey: displayNameKey(name),
+          emailVerifiedAt: now,
+          role: organizer ? "organizer" : "participant",
+        },
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -11,8 +11,12 @@ export async function findUnverifiedOrganizerEmails(options: { db: Db; organizer
   const users = await options.db.user.findMany({ where: { email: { in: [...list] } }, select: { email: true, emailVerifiedAt: true } });
   return list.flatMap((email) => {
     const user = users.find((u) => u.email === email);
-    if (!user) return [`ORGANIZER_EMAILS lists ${email}, which has no account yet: it becomes an organizer once it signs up and confirms the address.`];
-    if (!user.emailVerifiedAt) return [`ORGANIZER_EMAILS lists ${email}, whose account has not confirmed its address: it is not an organizer until it does.`];
+    if (!user)
+      return [
+        `ORGANIZER_EMAILS lists ${email}, which has no account yet: it becomes an organizer once it signs up and confirms the address.`,
+      ];
+    if (!user.emailVerifiedAt)
+      return [`ORGANIZER_EMAILS lists ${email}, whose account has not confirmed its address: it is not an organizer until it does.`];
     return [];
   });
 }

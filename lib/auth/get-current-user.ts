@@ -16,7 +16,10 @@ export const getSessionToken = cache(async (): Promise<string | null> => {
   const store = await cookies();
   const cookie = SESSION_COOKIE_NAMES.map((name) => store.get(name)?.value).find(Boolean);
   const config = env();
-  return readSessionCookie({ cookie, secret: getInstanceSecret({ dataDir: config.dataDir, name: "auth-secret", override: config.AUTH_SECRET }) });
+  return readSessionCookie({
+    cookie,
+    secret: getInstanceSecret({ dataDir: config.dataDir, name: "auth-secret", override: config.AUTH_SECRET }),
+  });
 });
 
 /**

@@ -10,16 +10,36 @@ import { sendAccountMail } from "./send-account-mail";
  * changes only when it is followed (verifyEmail). An address that already has an account gets
  * no mail, and the answer is the same, so this does not reveal who is registered either.
  */
-export async function requestEmailChange(options: { db: Db; userId: string; newEmail: unknown; publicUrl?: string; mailSettings?: MailSettings }): Promise<{ email: string }> {
+export async function requestEmailChange(options: {
+  db: Db;
+  userId: string;
+  newEmail: unknown;
+  publicUrl?: string;
+  mailSettings?: MailSettings;
+}): Promise<{ email: string }> {
   const parsed = emailSchema.safeParse(options.newEmail);
-  if (!parsed.success) throw new AppError("validation", { user: "Enter a valid e-mail address.", details: [{ field: "email", message: parsed.error.issues[0].message }] });
+  if (!parsed.success)
+    throw new AppError("validation", {
+      user: "Enter a valid e-mail address.",
+      details: [{ field: "email", message: parsed.error.issues[0].message }],
+    });
   const email = parsed.data;
   if (!isEmailDomainAllowed(email)) {
-    throw new AppError("validation", { user: "Addresses at this domain are not accepted.", details: [{ field: "email", message: "domain not accepted" }] });
+    throw new AppError("validation", {
+      user: "Addresses at this domain are not accepted.",
+      details: [{ field: "email", message: "domain not accepted" }],
+    });
   }
   const user = await options.db.user.findUniqueOrThrow({ where: { id: options.userId }, select: { id: true, name: true } });
   if (!(await options.db.user.findUnique({ where: { email }, select: { id: true } }))) {
-    await sendAccountMail({ db: options.db, mail: "verify-email", user, email, publicUrl: options.publicUrl, mailSettings: options.mailSettings });
+    await sendAccountMail({
+      db: options.db,
+      mail: "verify-email",
+      user,
+      email,
+      publicUrl: options.publicUrl,
+      mailSettings: options.mailSettings,
+    });
   }
   return { email };
 }

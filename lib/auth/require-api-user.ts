@@ -45,6 +45,7 @@ export async function getApiTokenUser(request: Request, scope: ApiScope): Promis
 /** getApiUser, or AppError "unauthorized" (401) when there is neither a session nor a token. */
 export async function requireApiUser(request: Request, scope: ApiScope): Promise<CurrentUser> {
   const user = await getApiUser(request, scope);
-  if (!user) throw new AppError("unauthorized", { user: "Please sign in first, or send a personal API token (Authorization: Bearer tp_...)." });
+  if (!user)
+    throw new AppError("unauthorized", { user: "Please sign in first, or send a personal API token (Authorization: Bearer tp_...)." });
   return user;
 }

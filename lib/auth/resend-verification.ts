@@ -7,9 +7,24 @@ import { sendAccountMail } from "./send-account-mail";
  * working). Nothing when the address is already confirmed. Returns whether a mail went out
  * (false also when the address got its hourly share of mails).
  */
-export async function resendVerification(options: { db: Db; userId: string; publicUrl?: string; mailSettings?: MailSettings }): Promise<boolean> {
-  const user = await options.db.user.findUnique({ where: { id: options.userId }, select: { id: true, name: true, email: true, emailVerifiedAt: true } });
+export async function resendVerification(options: {
+  db: Db;
+  userId: string;
+  publicUrl?: string;
+  mailSettings?: MailSettings;
+}): Promise<boolean> {
+  const user = await options.db.user.findUnique({
+    where: { id: options.userId },
+    select: { id: true, name: true, email: true, emailVerifiedAt: true },
+  });
   if (!user || user.emailVerifiedAt) return false;
-  const sent = await sendAccountMail({ db: options.db, mail: "verify-email", user, email: user.email, publicUrl: options.publicUrl, mailSettings: options.mailSettings });
+  const sent = await sendAccountMail({
+    db: options.db,
+    mail: "verify-email",
+    user,
+    email: user.email,
+    publicUrl: options.publicUrl,
+    mailSettings: options.mailSettings,
+  });
   return sent !== null;
 }

@@ -36,10 +36,18 @@ export async function resolveApiToken(options: {
     where: { tokenHash: hashToken(token) },
     include: { user: { select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, deletedAt: true, status: true } } },
   });
-  if (!row || row.user.deletedAt) throw refused("This API token is not valid: it was revoked or never existed. Create a new one on your account page.", "unknown API token");
-  if (isAccountBlocked(row.user)) throw refused(blockedAccountMessage(row.user.status), `API token ${row.id} of a ${row.user.status} account`);
+  if (!row || row.user.deletedAt)
+    throw refused(
+      "This API token is not valid: it was revoked or never existed. Create a new one on your account page.",
+      "unknown API token",
+    );
+  if (isAccountBlocked(row.user))
+    throw refused(blockedAccountMessage(row.user.status), `API token ${row.id} of a ${row.user.status} account`);
   if (row.expiresAt && row.expiresAt <= now) {
-    throw refused(`This API token expired on ${row.expiresAt.toISOString().slice(0, 10)}. Create a new one on your account page.`, `expired API token ${row.id}`);
+    throw refused(
+      `This API token expired on ${row.expiresAt.toISOString().slice(0, 10)}. Create a new one on your account page.`,
+      `expired API token ${row.id}`,
+    );
   }
   await consumeAttempt({
     db,

@@ -28,7 +28,14 @@ export async function sendAccountMail(options: {
   mailSettings?: MailSettings;
 }): Promise<MailDelivery | null> {
   try {
-    await consumeAttempt({ db: options.db, prefix: "mail-to", key: options.email, points: MAILS_PER_ADDRESS_PER_HOUR, durationSeconds: 3600, message: "" });
+    await consumeAttempt({
+      db: options.db,
+      prefix: "mail-to",
+      key: options.email,
+      points: MAILS_PER_ADDRESS_PER_HOUR,
+      durationSeconds: 3600,
+      message: "",
+    });
   } catch {
     return null;
   }
@@ -37,6 +44,10 @@ export async function sendAccountMail(options: {
   const link = `${options.publicUrl ?? env().publicUrl}${PAGES[kind]}?token=${encodeURIComponent(token)}`;
   const content = { to: options.email, name: options.user.name, link };
   const message =
-    options.mail === "verify-email" ? verifyEmailMessage(content) : options.mail === "reset-password" ? passwordResetMessage(content) : signUpAttemptMessage(content);
+    options.mail === "verify-email"
+      ? verifyEmailMessage(content)
+      : options.mail === "reset-password"
+        ? passwordResetMessage(content)
+        : signUpAttemptMessage(content);
   return sendMail({ message, settings: options.mailSettings });
 }

@@ -18,7 +18,13 @@ const HOUR = 3600_000;
 
 describeEachEngine("sessions", (t) => {
   const newUser = async (password = "old phrase for tests 1") =>
-    t.db.user.create({ data: { email: `s-${randomBytes(5).toString("hex")}@example.org`, name: `S ${randomBytes(4).toString("hex")}`, passwordHash: await hashPassword(password) } });
+    t.db.user.create({
+      data: {
+        email: `s-${randomBytes(5).toString("hex")}@example.org`,
+        name: `S ${randomBytes(4).toString("hex")}`,
+        passwordHash: await hashPassword(password),
+      },
+    });
 
   it("break: a copied cookie stops working once its session is signed out", async () => {
     const user = await newUser();
@@ -33,7 +39,12 @@ describeEachEngine("sessions", (t) => {
     expect(await resolveSession({ db: t.db, token: await readSessionCookie({ cookie: copy, secret }) })).toBeNull();
     // Forged or foreign cookies name no session.
     expect(await readSessionCookie({ cookie: "garbage", secret })).toBeNull();
-    expect(await readSessionCookie({ cookie: await encodeSessionCookie({ sessionToken: token, secret: "another-secret-of-some-length" }), secret })).toBeNull();
+    expect(
+      await readSessionCookie({
+        cookie: await encodeSessionCookie({ sessionToken: token, secret: "another-secret-of-some-length" }),
+        secret,
+      }),
+    ).toBeNull();
   });
 
   it("signs out everywhere, and a password change ends every other session", async () => {
@@ -43,12 +54,36 @@ describeEachEngine("sessions", (t) => {
     expect(await resolveSession({ db: t.db, token: a })).not.toBeNull();
     expect(await resolveSession({ db: t.db, token: b })).toBeNull();
     const d = await createSession({ db: t.db, userId: user.id });
-    expect(await changePassword({ db: t.db, userId: user.id, currentPassword: "old phrase for tests 1", newPassword: "new phrase for tests 2", keepSessionToken: d })).toEqual({ endedSessions: 1 });
+    expect(
+      await changePassword({
+        db: t.db,
+        userId: user.id,
+        currentPassword: "old phrase for tests 1",
+        newPassword: "new phrase for tests 2",
+        keepSessionToken: d,
+      }),
+    ).toEqual({ endedSessions: 1 });
     expect(await resolveSession({ db: t.db, token: d })).not.toBeNull();
     expect(await resolveSession({ db: t.db, token: a })).toBeNull();
     expect(await resolveSession({ db: t.db, token: c })).toBeNull();
-    expect((await changePassword({ db: t.db, userId: user.id, currentPassword: "wrong", newPassword: "x y z w q r", keepSessionToken: d }).catch((e) => e)).code).toBe("validation");
-    expect((await changePassword({ db: t.db, userId: user.id, currentPassword: "new phrase for tests 2", newPassword: "password123" }).catch((e) => e)).code).toBe("validation");
+    expect(
+      (
+        await changePassword({
+          db: t.db,
+          userId: user.id,
+          currentPassword: "wrong",
+          newPassword: "x y z w q r",
+          keepSessionToken: d,
+        }).catch((e) => e)
+      ).code,
+    ).toBe("validation");
+    expect(
+      (
+        await changePassword({ db: t.db, userId: user.id, currentPassword: "new phrase for tests 2", newPassword: "password123" }).catch(
+          (e) => e,
+        )
+      ).code,
+    ).toBe("validation");
   });
 
   it("expires after a week idle, renews on use at most hourly, and ends after 30 days regardless", async () => {

@@ -57,8 +57,22 @@ export async function signUp(options: {
 
   // Counted after the cheap checks, so a typo does not use up a sign-up.
   const message = "Too many accounts were created from here recently.";
-  await consumeAttempt({ db, prefix: "signup-client", key: options.client, points: limits.perClientPerHour ?? env().SIGNUP_PER_CLIENT_PER_HOUR, durationSeconds: 3600, message });
-  await consumeAttempt({ db, prefix: "signup-all", key: "all", points: limits.globalPerHour ?? env().SIGNUP_GLOBAL_PER_HOUR, durationSeconds: 3600, message: "Too many accounts are being created right now." });
+  await consumeAttempt({
+    db,
+    prefix: "signup-client",
+    key: options.client,
+    points: limits.perClientPerHour ?? env().SIGNUP_PER_CLIENT_PER_HOUR,
+    durationSeconds: 3600,
+    message,
+  });
+  await consumeAttempt({
+    db,
+    prefix: "signup-all",
+    key: "all",
+    points: limits.globalPerHour ?? env().SIGNUP_GLOBAL_PER_HOUR,
+    durationSeconds: 3600,
+    message: "Too many accounts are being created right now.",
+  });
 
   // Names are public: saying one is taken reveals nothing. Checked before the address, for
   // both outcomes alike, so the answer to a taken name cannot tell whether the address exists.
@@ -70,7 +84,16 @@ export async function signUp(options: {
   const passwordHash = await hashPassword(password);
   const existing = await db.user.findUnique({ where: { email }, select: { id: true, name: true } });
   if (existing) {
-    await notify(() => sendAccountMail({ db, mail: "sign-up-attempt", user: existing, email, publicUrl: options.publicUrl, mailSettings: options.mailSettings }));
+    await notify(() =>
+      sendAccountMail({
+        db,
+        mail: "sign-up-attempt",
+        user: existing,
+        email,
+        publicUrl: options.publicUrl,
+        mailSettings: options.mailSettings,
+      }),
+    );
     return { email };
   }
   let user: { id: string; name: string };
@@ -82,7 +105,9 @@ export async function signUp(options: {
     if (await db.user.findUnique({ where: { nameKey }, select: { id: true } })) throw nameTaken();
     return { email };
   }
-  await notify(() => sendAccountMail({ db, mail: "verify-email", user, email, publicUrl: options.publicUrl, mailSettings: options.mailSettings }));
+  await notify(() =>
+    sendAccountMail({ db, mail: "verify-email", user, email, publicUrl: options.publicUrl, mailSettings: options.mailSettings }),
+  );
   return { email };
 }
 

@@ -8,7 +8,12 @@ import { isOrganizerEmail } from "./organizer-emails";
  * address the account takes the new one (unless someone else registered it meanwhile). A
  * confirmed address listed in ORGANIZER_EMAILS gets the organizer role here.
  */
-export async function verifyEmail(options: { db: Db; token: unknown; organizerEmails?: readonly string[]; now?: Date }): Promise<{ email: string; name: string }> {
+export async function verifyEmail(options: {
+  db: Db;
+  token: unknown;
+  organizerEmails?: readonly string[];
+  now?: Date;
+}): Promise<{ email: string; name: string }> {
   const { db } = options;
   const now = options.now ?? new Date();
   const { userId, email } = await consumeEmailToken({ db, token: options.token, kind: "verify-email", now });

@@ -62,7 +62,9 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
     log("database: pg_dump written");
   } else {
     database = null;
-    log(`database: pg_dump is not on PATH; dump PostgreSQL yourself into this backup with:\n  ${pgCommand("pg_dump", databaseUrl, path.join(outDir, "database", "postgres.dump"))}`);
+    log(
+      `database: pg_dump is not on PATH; dump PostgreSQL yourself into this backup with:\n  ${pgCommand("pg_dump", databaseUrl, path.join(outDir, "database", "postgres.dump"))}`,
+    );
   }
 
   const secrets = path.join(dataDir, "secrets");
@@ -80,7 +82,9 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
       await fsp.mkdir(target, { recursive: true });
       await fsp.copyFile(buildPaths(prepared.buildDir).manifest, buildPaths(target).manifest);
     }
-    log(`dataset: build ${prepared.buildId}${options.fullDataset ? " (whole build)" : " (manifest; prepare the same source again to rebuild it)"}`);
+    log(
+      `dataset: build ${prepared.buildId}${options.fullDataset ? " (whole build)" : " (manifest; prepare the same source again to rebuild it)"}`,
+    );
   }
 
   const files = [];

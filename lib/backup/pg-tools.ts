@@ -26,7 +26,10 @@ export function pgCommand(tool: "pg_dump" | "pg_restore", url: string, file: str
 
 export function runPgTool(tool: "pg_dump" | "pg_restore", url: string, file: string): void {
   const { args, env } = connectionArgs(url);
-  const full = tool === "pg_dump" ? ["--format=custom", "--no-owner", ...args, "--file", file] : ["--clean", "--if-exists", "--no-owner", ...args, file];
+  const full =
+    tool === "pg_dump"
+      ? ["--format=custom", "--no-owner", ...args, "--file", file]
+      : ["--clean", "--if-exists", "--no-owner", ...args, file];
   const r = spawnSync(tool, full, { env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${tool} failed (exit ${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}`);
 }

@@ -48,7 +48,8 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
   for (const f of manifest.files) {
     const file = path.join(fromDir, ...f.path.split("/"));
     const actual = fs.existsSync(file) ? await hashFile(file) : undefined;
-    if (!actual || actual.size !== f.size || actual.sha256 !== f.sha256) throw new Error(`backup file ${f.path} is missing or does not match its manifest`);
+    if (!actual || actual.size !== f.size || actual.sha256 !== f.sha256)
+      throw new Error(`backup file ${f.path} is missing or does not match its manifest`);
   }
   const engine = engineOf(databaseUrl);
   if (engine !== manifest.engine) throw new Error(`the backup is of a ${manifest.engine} instance; DATABASE_URL is ${engine}`);
@@ -83,7 +84,11 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
   if (databaseRestored) {
     const db = createDb(databaseUrl);
     try {
-      const moved = await moveUploads({ db, from: createLocalDiskBlobStore({ root: path.join(fromDir, "uploads") }), to: options.makeStore(db) });
+      const moved = await moveUploads({
+        db,
+        from: createLocalDiskBlobStore({ root: path.join(fromDir, "uploads") }),
+        to: options.makeStore(db),
+      });
       uploads = moved.copied + moved.alreadyThere;
       for (const key of moved.missing) log(`warning: upload ${key} was not in the backup`);
     } finally {
@@ -100,7 +105,9 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
     await fsp.rm(currentLinkPath(dataDir), { force: true });
     await fsp.symlink(path.join(BUILDS_DIR_NAME, buildId), currentLinkPath(dataDir));
   } else if (manifest.dataset) {
-    log(`dataset: build ${manifest.dataset.buildId} was not included; prepare the same source again (the split seed is restored), or let npm start prepare the synthetic default`);
+    log(
+      `dataset: build ${manifest.dataset.buildId} was not included; prepare the same source again (the split seed is restored), or let npm start prepare the synthetic default`,
+    );
   }
   return { manifest, databaseRestored, uploads };
 }

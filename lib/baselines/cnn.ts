@@ -43,7 +43,14 @@ import type { BaselineArtifact, BaselineDefinition, BaselineRunOptions, EncodedL
  * few hundred MB whatever the dataset's size (the real train cache is 2.9 GB).
  */
 /** The baseline's architecture: the reference CNN's blocks on a 3x3 average-pooled input, flatten head. */
-export const CNN_BASELINE_MODEL: ReferenceCnnOptions = { inputPool: 3, channels: [16, 32, 64, 128], head: "flatten", denseUnits: 64, dropout: 0.25, name: "cnn_baseline" };
+export const CNN_BASELINE_MODEL: ReferenceCnnOptions = {
+  inputPool: 3,
+  channels: [16, 32, 64, 128],
+  head: "flatten",
+  denseUnits: 64,
+  dropout: 0.25,
+  name: "cnn_baseline",
+};
 
 export const cnnBaseline: BaselineDefinition = {
   name: "cnn",
@@ -91,14 +98,17 @@ export async function runCnnBaseline(options: CnnRunOptions): Promise<BaselineAr
   const threads = options.threads ?? ((os.availableParallelism?.() ?? os.cpus().length) >= 2 ? 2 : 1);
   const labels = encodeTrainLabels({ rows: await readTrainLabels(cacheDir) });
   const reader = await openTrainImageReader({ cacheDir });
-  if (reader.count !== labels.Gender.length) throw new Error(`train cache has ${reader.count} images but ${labels.Gender.length} label rows`);
+  if (reader.count !== labels.Gender.length)
+    throw new Error(`train cache has ${reader.count} images but ${labels.Gender.length} label rows`);
   const split = splitHoldout({ count: reader.count, seed });
   const trainRows = options.maxTrainImages ? split.train.slice(0, options.maxTrainImages) : split.train;
   // Balanced class weights (capped: a handful of bald images must not dominate), divided by the
   // number of heads so the reported loss is the mean over the attributes.
   const weights = {} as Record<Attribute, Float64Array>;
   for (const a of ATTRIBUTES) {
-    weights[a] = balancedClassWeights({ labels: labels[a], rows: trainRows, classes: CLASSES[a].length, cap: 10 }).map((w) => w / ATTRIBUTES.length);
+    weights[a] = balancedClassWeights({ labels: labels[a], rows: trainRows, classes: CLASSES[a].length, cap: 10 }).map(
+      (w) => w / ATTRIBUTES.length,
+    );
   }
 
   const spec = referenceNetworkSpec({ ...CNN_BASELINE_MODEL, ...options.model });
@@ -116,7 +126,9 @@ export async function runCnnBaseline(options: CnnRunOptions): Promise<BaselineAr
   };
 
   let validation: ValidationReport | undefined;
-  let best: { main: number; epoch: number; state: NetworkState; validation: ValidationReport; probabilities: Record<Attribute, Float32Array> } | undefined;
+  let best:
+    | { main: number; epoch: number; state: NetworkState; validation: ValidationReport; probabilities: Record<Attribute, Float32Array> }
+    | undefined;
   let step = 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tp-cnn-"));
   try {
@@ -145,7 +157,8 @@ export async function runCnnBaseline(options: CnnRunOptions): Promise<BaselineAr
       const imagesPerSecond = images / ((performance.now() - epochStarted) / 1000);
       const checked = await validateModel({ trainer, reader, labels, rows: split.holdout });
       validation = checked.report;
-      if (!best || validation.main > best.main) best = { main: validation.main, epoch, state: snapshotState(trainer.state), validation, probabilities: checked.probabilities };
+      if (!best || validation.main > best.main)
+        best = { main: validation.main, epoch, state: snapshotState(trainer.state), validation, probabilities: checked.probabilities };
       options.onEpoch?.({ epoch, epochs, loss: lossSum / batches, validation, imagesPerSecond });
     }
 
@@ -171,7 +184,13 @@ export async function runCnnBaseline(options: CnnRunOptions): Promise<BaselineAr
     const zip = await createZipWriter(zipPath);
     for (const file of [saved.modelFile, saved.manifestFile]) await zip.add(path.basename(file), fs.readFileSync(file), { compress: true });
     await zip.finish();
-    return { kind: "model", fileName: "cnn.zip", bytes: fs.readFileSync(zipPath), validation: best?.validation ?? validation!, trainSeconds: (performance.now() - started) / 1000 };
+    return {
+      kind: "model",
+      fileName: "cnn.zip",
+      bytes: fs.readFileSync(zipPath),
+      validation: best?.validation ?? validation!,
+      trainSeconds: (performance.now() - started) / 1000,
+    };
   } finally {
     await trainer.close();
     await reader.close();
@@ -190,7 +209,12 @@ function snapshotState(state: NetworkState): NetworkState {
  * the classes like log p + d. Returns the held-out report with the offsets applied (optimistic:
  * the same rows chose them).
  */
-function foldClassOffsets(options: { state: NetworkState; labels: EncodedLabels; rows: Int32Array; probabilities: Record<Attribute, Float32Array> }): ValidationReport {
+function foldClassOffsets(options: {
+  state: NetworkState;
+  labels: EncodedLabels;
+  rows: Int32Array;
+  probabilities: Record<Attribute, Float32Array>;
+}): ValidationReport {
   const { state, labels, rows, probabilities } = options;
   const offsets = {} as Record<Attribute, Float64Array>;
   for (const a of ATTRIBUTES) {

@@ -59,7 +59,13 @@ export async function runColourFeaturesBaseline(options: BaselineRunOptions): Pr
     // Cosine decay from LEARNING_RATE to ~0: the last epochs settle instead of jittering.
     const learningRate = LEARNING_RATE * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
     for (const attribute of ATTRIBUTES) {
-      loss += models[attribute].trainEpoch({ features: train.features, labels: labels[attribute], rows: trainRows[attribute], random, learningRate });
+      loss += models[attribute].trainEpoch({
+        features: train.features,
+        labels: labels[attribute],
+        rows: trainRows[attribute],
+        random,
+        learningRate,
+      });
     }
     validation = evaluatePredictions({
       labels,

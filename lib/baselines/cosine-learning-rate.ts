@@ -4,7 +4,13 @@
  * statistics settle before the big steps), then a cosine decay to `floor` x peak (default 2%),
  * so the last epochs settle instead of jittering.
  */
-export function cosineLearningRate(options: { step: number; totalSteps: number; peak: number; warmupSteps?: number; floor?: number }): number {
+export function cosineLearningRate(options: {
+  step: number;
+  totalSteps: number;
+  peak: number;
+  warmupSteps?: number;
+  floor?: number;
+}): number {
   const { step, totalSteps, peak } = options;
   const warmup = Math.max(1, Math.min(options.warmupSteps ?? Math.round(totalSteps * 0.03), 300, totalSteps));
   const floor = options.floor ?? 0.02;

@@ -20,8 +20,7 @@ export function describeCnnConfig(config: ReferenceCnnOptions): string {
 
   let height = Math.floor(inputHeight / pool);
   let width = Math.floor(inputWidth / pool);
-  const input =
-    pool > 1 ? `the image average-pooled ${pool}x${pool} (${height}x${width})` : `the full ${inputHeight}x${inputWidth} image`;
+  const input = pool > 1 ? `the image average-pooled ${pool}x${pool} (${height}x${width})` : `the full ${inputHeight}x${inputWidth} image`;
   // A 2x2 max pool follows every block but the last.
   for (let i = 0; i < channels.length - 1; i++) {
     height = Math.floor(height / 2);

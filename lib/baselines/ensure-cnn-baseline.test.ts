@@ -102,7 +102,9 @@ describeEachEngine("ensureCnnBaseline (npm start, background CNN)", (t) => {
     expect(spawned).toHaveLength(1);
 
     trainer.options.onLine("cnn             epoch 1/3 4096/14400 images 150.0 images/s loss 0.7000");
-    trainer.options.onLine("cnn             epoch 1/3 loss 0.6500 150.0 images/s held-out macro-F1 gender 0.800 colour 0.600 type 0.700 main 0.7000");
+    trainer.options.onLine(
+      "cnn             epoch 1/3 loss 0.6500 150.0 images/s held-out macro-F1 gender 0.800 colour 0.600 type 0.700 main 0.7000",
+    );
     trainer.options.onLine("cnn: submitted as abc (held-out main 0.7000, trained in 100.0 s); the running scorers will score it");
     trainer.exit(0);
     live.delete(trainer.pid);
@@ -116,7 +118,7 @@ describeEachEngine("ensureCnnBaseline (npm start, background CNN)", (t) => {
   });
 
   it("removes a stale lock (dead pid or a half-written file) and trains again", async () => {
-    for (const content of [JSON.stringify({ pid: 4242, datasetId: "x", startedAt: "then" }), "{\"pid\":"]) {
+    for (const content of [JSON.stringify({ pid: 4242, datasetId: "x", startedAt: "then" }), '{"pid":']) {
       logs = [];
       fs.mkdirSync(path.dirname(lockFile()), { recursive: true });
       fs.writeFileSync(lockFile(), content);

@@ -117,7 +117,9 @@ export async function ensureCnnBaseline(options: EnsureCnnBaselineOptions): Prom
 }
 
 /** Waits for a trainer started by another process; if it ends without an entry, tries again here. */
-function watchOtherTrainer(options: EnsureCnnBaselineOptions & { pid: number; isAlive: (pid: number) => boolean }): EnsureCnnBaselineResult {
+function watchOtherTrainer(
+  options: EnsureCnnBaselineOptions & { pid: number; isAlive: (pid: number) => boolean },
+): EnsureCnnBaselineResult {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let inner: EnsureCnnBaselineResult | undefined;

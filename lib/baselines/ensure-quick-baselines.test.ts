@@ -18,7 +18,10 @@ describeEachEngine("ensureQuickBaselines (npm start)", (t) => {
     expect(await ensureQuickBaselines({ db: t.db, dataDir: build.dataDir, store, log: (m) => log.push(m) })).toEqual([]);
     await registerDataset({ db: t.db, manifest: build.manifest });
 
-    expect(await ensureQuickBaselines({ db: t.db, dataDir: build.dataDir, store, log: (m) => log.push(m) })).toEqual(["prior", "colour-features"]);
+    expect(await ensureQuickBaselines({ db: t.db, dataDir: build.dataDir, store, log: (m) => log.push(m) })).toEqual([
+      "prior",
+      "colour-features",
+    ]);
     const submissions = await t.db.submission.findMany({ include: { baseline: true } });
     expect(submissions.map((s) => s.baseline?.name).sort()).toEqual(["colour-features", "prior"]);
     expect(submissions.every((s) => s.status === "queued" && !s.countsAgainstQuota)).toBe(true);

@@ -70,15 +70,31 @@ export function extractColourFeatures(options: { pixels: Uint8Array; count: numb
     for (let r = 0; r < REGIONS.length; r++) {
       const { y0, y1, x0, x1, name } = REGIONS[r];
       const inHair = HAIR_REGIONS.includes(name);
-      let sr = 0, sg = 0, sb = 0, sr2 = 0, sg2 = 0, sb2 = 0, ss = 0, sv = 0, dx = 0, dy = 0;
-      let ndx = 0, ndy = 0;
+      let sr = 0,
+        sg = 0,
+        sb = 0,
+        sr2 = 0,
+        sg2 = 0,
+        sb2 = 0,
+        ss = 0,
+        sv = 0,
+        dx = 0,
+        dy = 0;
+      let ndx = 0,
+        ndy = 0;
       for (let y = y0; y < y1; y++) {
         let p = base + (y * IMAGE_WIDTH + x0) * 3;
         let prevLum = -1;
         for (let x = x0; x < x1; x++, p += 3) {
-          const R = pixels[p], G = pixels[p + 1], B = pixels[p + 2];
-          sr += R; sg += G; sb += B;
-          sr2 += R * R; sg2 += G * G; sb2 += B * B;
+          const R = pixels[p],
+            G = pixels[p + 1],
+            B = pixels[p + 2];
+          sr += R;
+          sg += G;
+          sb += B;
+          sr2 += R * R;
+          sg2 += G * G;
+          sb2 += B * B;
           const max = R > G ? (R > B ? R : B) : G > B ? G : B;
           const min = R < G ? (R < B ? R : B) : G < B ? G : B;
           sv += max;
@@ -101,7 +117,9 @@ export function extractColourFeatures(options: { pixels: Uint8Array; count: numb
         }
       }
       const k = (y1 - y0) * (x1 - x0);
-      const mr = sr / k, mg = sg / k, mb = sb / k;
+      const mr = sr / k,
+        mg = sg / k,
+        mb = sb / k;
       const f = o + r * STATS_PER_REGION;
       out[f] = mr / 255;
       out[f + 1] = mg / 255;

@@ -29,7 +29,10 @@ export function normaliseImages(options: {
   into?: Float32Array;
 }): Float32Array {
   const { pixels, count, mean, std, augment } = options;
-  const out = options.into && options.into.length >= count * IMAGE_BYTES ? options.into.subarray(0, count * IMAGE_BYTES) : new Float32Array(count * IMAGE_BYTES);
+  const out =
+    options.into && options.into.length >= count * IMAGE_BYTES
+      ? options.into.subarray(0, count * IMAGE_BYTES)
+      : new Float32Array(count * IMAGE_BYTES);
   const W = IMAGE_WIDTH;
   const H = IMAGE_HEIGHT;
   const C = IMAGE_CHANNELS;
@@ -55,7 +58,7 @@ export function normaliseImages(options: {
     // Contrast about mid-grey, then brightness: v' = (v - 0.5) * gain + 0.5 + offset.
     for (let c = 0; c < C; c++) {
       a[c] = gain / 255 / std[c];
-      b[c] = ((0.5 - 0.5 * gain + offset) - mean[c]) / std[c];
+      b[c] = (0.5 - 0.5 * gain + offset - mean[c]) / std[c];
     }
     for (let x = 0; x < W; x++) {
       const sx = Math.min(W - 1, Math.max(0, (flip ? W - 1 - x : x) - dx));

@@ -26,7 +26,10 @@ export async function openTrainImageReader(options: { cacheDir: string }): Promi
   return {
     count: meta.count,
     async read(rows, into) {
-      const out = into && into.length >= rows.length * IMAGE_BYTES ? into.subarray(0, rows.length * IMAGE_BYTES) : new Uint8Array(rows.length * IMAGE_BYTES);
+      const out =
+        into && into.length >= rows.length * IMAGE_BYTES
+          ? into.subarray(0, rows.length * IMAGE_BYTES)
+          : new Uint8Array(rows.length * IMAGE_BYTES);
       const reads: Promise<void>[] = [];
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];

@@ -61,7 +61,9 @@ export function createSoftmaxRegression(options: CreateSoftmaxRegressionOptions)
       shuffleInPlace(order, random);
       let lossSum = 0;
       let weightSum = 0;
-      const b1 = 0.9, b2 = 0.999, eps = 1e-8;
+      const b1 = 0.9,
+        b2 = 0.999,
+        eps = 1e-8;
       for (let start = 0; start < order.length; start += batchSize) {
         const end = Math.min(order.length, start + batchSize);
         grad.fill(0);
@@ -91,7 +93,8 @@ export function createSoftmaxRegression(options: CreateSoftmaxRegressionOptions)
         }
         step++;
         const scale = 1 / Math.max(1e-12, batchWeight);
-        const c1 = 1 - Math.pow(b1, step), c2 = 1 - Math.pow(b2, step);
+        const c1 = 1 - Math.pow(b1, step),
+          c2 = 1 - Math.pow(b2, step);
         for (let p = 0; p < weights.length; p++) {
           const isBias = p % stride === dim;
           const g = grad[p] * scale + (isBias ? 0 : l2 * weights[p]);
@@ -125,4 +128,3 @@ export function balancedClassWeights(options: { labels: Int8Array; rows: ArrayLi
   const cap = options.cap ?? 20;
   return counts.map((c) => (c === 0 ? 0 : Math.min(cap, n / (options.classes * c))));
 }
-

@@ -21,7 +21,9 @@ export async function waitForSubmissionScore(options: {
     const submission = await db.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { score: true } });
     if (submission.status === "scored" || submission.status === "failed") return submission;
     if (Date.now() >= deadline) {
-      throw new Error(`submission ${submissionId} is still ${submission.status} after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s: is a scorer running?`);
+      throw new Error(
+        `submission ${submissionId} is still ${submission.status} after ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s: is a scorer running?`,
+      );
     }
     options.signal?.throwIfAborted();
     await sleep(options.pollMs ?? 250, undefined, { signal: options.signal });

@@ -34,7 +34,10 @@ export function streamCsv(options: { header: readonly string[]; rows: AsyncItera
  * Pages through a table by id (keyset, not offset: stable and cheap on both engines while rows
  * are added). `fetch` returns up to `size` rows with id greater than `after`, ordered by id.
  */
-export async function* pageById<T extends { id: string }>(fetch: (after: string | undefined, size: number) => Promise<T[]>, size = 500): AsyncGenerator<T> {
+export async function* pageById<T extends { id: string }>(
+  fetch: (after: string | undefined, size: number) => Promise<T[]>,
+  size = 500,
+): AsyncGenerator<T> {
   let after: string | undefined;
   for (;;) {
     const batch = await fetch(after, size);

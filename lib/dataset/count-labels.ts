@@ -5,9 +5,7 @@ type Labels = Pick<LabelRow, "Gender" | "Hair_Color" | "Hair_Type">;
 
 /** Per attribute, per value (every allowed value listed, `n/a` included, zeros kept), how many rows. */
 export function countLabels(rows: Iterable<Labels>): LabelCounts {
-  const counts = Object.fromEntries(
-    ATTRIBUTES.map((a) => [a, Object.fromEntries(DATASET_VALUES[a].map((v) => [v, 0]))]),
-  ) as LabelCounts;
+  const counts = Object.fromEntries(ATTRIBUTES.map((a) => [a, Object.fromEntries(DATASET_VALUES[a].map((v) => [v, 0]))])) as LabelCounts;
   for (const row of rows) for (const a of ATTRIBUTES) counts[a][row[a]]++;
   return counts;
 }

@@ -34,7 +34,10 @@ export function datasetInfoFromManifest(m: DatasetManifest): DatasetInfo {
       DATASET_VALUES[attribute].map((value) => ({
         attribute,
         value,
-        ...(Object.fromEntries(SPLITS.map((s) => [s, m.labelCounts[s][attribute]?.[value] ?? 0])) as Record<(typeof SPLITS)[number], number>),
+        ...(Object.fromEntries(SPLITS.map((s) => [s, m.labelCounts[s][attribute]?.[value] ?? 0])) as Record<
+          (typeof SPLITS)[number],
+          number
+        >),
       })),
     ),
     downloads: m.downloads.map(({ name, sizeBytes, sha256 }) => ({ name, sizeBytes, sha256 })),

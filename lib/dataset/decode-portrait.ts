@@ -38,7 +38,11 @@ export async function decodePortraits(
     if (!header) {
       results[i] = { ok: false, code: "corrupt-image", detail: "not a PNG file (bad signature or header)" };
     } else if (header.width !== IMAGE_WIDTH || header.height !== IMAGE_HEIGHT) {
-      results[i] = { ok: false, code: "wrong-size", detail: `is ${header.width}x${header.height}, expected ${IMAGE_WIDTH}x${IMAGE_HEIGHT}` };
+      results[i] = {
+        ok: false,
+        code: "wrong-size",
+        detail: `is ${header.width}x${header.height}, expected ${IMAGE_WIDTH}x${IMAGE_HEIGHT}`,
+      };
     } else if (isPlainRgb8(header) && !options.sharpOnly) {
       fast.push(i);
     }
@@ -66,10 +70,7 @@ export async function decodePortraits(
 }
 
 /** One image; see decodePortraits. */
-export async function decodePortrait(
-  bytes: Buffer,
-  options: { sharpOnly?: boolean; pool?: PngWorkerPool } = {},
-): Promise<DecodedPortrait> {
+export async function decodePortrait(bytes: Buffer, options: { sharpOnly?: boolean; pool?: PngWorkerPool } = {}): Promise<DecodedPortrait> {
   return (await decodePortraits([bytes], options))[0];
 }
 

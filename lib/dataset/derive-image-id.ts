@@ -28,7 +28,7 @@ export function deriveImageId(seed: string, imageIndex: number): string {
   let out = IMAGE_ID_PREFIX;
   let bits = 0;
   let value = 0;
-  for (let i = 0; out.length < IMAGE_ID_PREFIX.length + ID_CHARS; ) {
+  for (let i = 0; out.length < IMAGE_ID_PREFIX.length + ID_CHARS;) {
     if (bits < 5) {
       value = (value << 8) | digest[i++];
       bits += 8;

@@ -38,7 +38,10 @@ export async function readTensorCacheMeta<N extends TensorCacheName>(cacheDir: s
   const meta = parsed.data as TensorCacheMeta<N>;
   const rows = "indices" in meta ? meta.indices.length : meta.ids.length;
   if (meta.height !== IMAGE_HEIGHT || meta.width !== IMAGE_WIDTH || meta.channels !== IMAGE_CHANNELS || rows !== meta.count) {
-    throw new DatasetError("corrupt-build", `${paths.meta} does not describe ${meta.count} images of ${IMAGE_WIDTH}x${IMAGE_HEIGHT}x${IMAGE_CHANNELS}`);
+    throw new DatasetError(
+      "corrupt-build",
+      `${paths.meta} does not describe ${meta.count} images of ${IMAGE_WIDTH}x${IMAGE_HEIGHT}x${IMAGE_CHANNELS}`,
+    );
   }
   const { size } = await fs.stat(paths.pixels).catch(() => ({ size: -1 }));
   if (size !== meta.count * IMAGE_BYTES) {

@@ -13,7 +13,14 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe("openImageSource", () => {
   it("reads the same bytes from loose files, whole zips and entry by entry, stored or deflated", async () => {
     const folder = await makeFixtureDataset({ dir: path.join(tmp, "folder"), count: 50, seed: 3 });
-    const zips = await makeFixtureDataset({ dir: path.join(tmp, "zips"), count: 50, seed: 3, layout: "zips", imagesPerZip: 7, deflateZipEntries: true });
+    const zips = await makeFixtureDataset({
+      dir: path.join(tmp, "zips"),
+      count: 50,
+      seed: 3,
+      layout: "zips",
+      imagesPerZip: 7,
+      deflateZipEntries: true,
+    });
     const a = await openImageSource(folder.dir);
     const b = await openImageSource(zips.dir);
     const c = await openImageSource(zips.dir, { maxZipBytesInMemory: 0 });

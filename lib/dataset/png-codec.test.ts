@@ -24,7 +24,8 @@ function splitIdat(png: Buffer, size: number): Buffer {
     const len = png.readUInt32BE(pos);
     const type = png.toString("latin1", pos + 4, pos + 8);
     const data = png.subarray(pos + 8, pos + 8 + len);
-    const pieces = type === "IDAT" ? Array.from({ length: Math.ceil(len / size) }, (_, i) => data.subarray(i * size, (i + 1) * size)) : [data];
+    const pieces =
+      type === "IDAT" ? Array.from({ length: Math.ceil(len / size) }, (_, i) => data.subarray(i * size, (i + 1) * size)) : [data];
     for (const piece of pieces) {
       const c = Buffer.alloc(12 + piece.length);
       c.writeUInt32BE(piece.length, 0);
@@ -60,7 +61,10 @@ describe("PNG decoding", () => {
   it("each row filter round-trips through both decoders and is written on every row", async () => {
     const px = fixturePixels(11);
     const sizes: Record<string, number> = {};
-    for (const [filter, type] of [["paeth", 4], ["average", 3]] as const) {
+    for (const [filter, type] of [
+      ["paeth", 4],
+      ["average", 3],
+    ] as const) {
       const png = encodeRgbPng(px, W, H, { filter });
       expect(decodeRgbPng(png).pixels.equals(px)).toBe(true);
       expect((await sharpPixels(png)).equals(px)).toBe(true);
@@ -99,7 +103,9 @@ describe("PNG decoding", () => {
     for (let i = 100; i < 140; i++) damaged[i] ^= 0x5a;
     expect(await decodePortrait(damaged)).toMatchObject({ ok: false, code: "corrupt-image" });
 
-    const big = await sharp(Buffer.alloc(100 * 100 * 3, 128), { raw: { width: 100, height: 100, channels: 3 } }).png().toBuffer();
+    const big = await sharp(Buffer.alloc(100 * 100 * 3, 128), { raw: { width: 100, height: 100, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(await decodePortrait(big)).toEqual({ ok: false, code: "wrong-size", detail: "is 100x100, expected 84x108" });
   });
 

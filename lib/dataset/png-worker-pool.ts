@@ -82,13 +82,15 @@ export function createPngWorkerPool(size = Math.max(1, os.availableParallelism?.
   let closed = false;
   // Never rejects: a worker that cannot start (no project folder, a permission model without
   // --allow-worker) only means its share runs on the main thread.
-  const starting = Promise.allSettled(Array.from({ length: size }, () => startWorkerThread({ entry: PNG_WORKER_ENTRY }))).then((started) => {
-    for (const s of started) {
-      if (s.status !== "fulfilled") continue;
-      if (closed) void s.value.terminate();
-      else attach(s.value);
-    }
-  });
+  const starting = Promise.allSettled(Array.from({ length: size }, () => startWorkerThread({ entry: PNG_WORKER_ENTRY }))).then(
+    (started) => {
+      for (const s of started) {
+        if (s.status !== "fulfilled") continue;
+        if (closed) void s.value.terminate();
+        else attach(s.value);
+      }
+    },
+  );
 
   /**
    * `rebuild` makes the request again from the caller's data: the one sent was moved to the

@@ -11,7 +11,11 @@ if (!port) throw new Error("png-worker.ts must run in a worker thread");
 port.on("message", (m: { id: number; req: PngBatchRequest }) => {
   try {
     const r = runPngBatch(m.req);
-    port.postMessage({ id: m.id, ok: true, result: r }, [r.data.buffer as ArrayBuffer, r.offsets.buffer as ArrayBuffer, r.failed.buffer as ArrayBuffer]);
+    port.postMessage({ id: m.id, ok: true, result: r }, [
+      r.data.buffer as ArrayBuffer,
+      r.offsets.buffer as ArrayBuffer,
+      r.failed.buffer as ArrayBuffer,
+    ]);
   } catch (err) {
     port.postMessage({ id: m.id, ok: false, message: err instanceof Error ? err.message : String(err) });
   }

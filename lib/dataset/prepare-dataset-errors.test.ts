@@ -68,7 +68,7 @@ describe("prepareDataset refuses bad sources with a precise message and changes 
   });
 
   it("unknown label: line, column, value and the allowed values", async () => {
-    const dir = await source({ csv: { editRows: (rows) => (rows[15][2] = "purple", rows) } });
+    const dir = await source({ csv: { editRows: (rows) => ((rows[15][2] = "purple"), rows) } });
     const err = await expectFailure(dir, "invalid-rows");
     expect(err.message).toContain(`${ATTRIBUTES_CSV_NAME} line 17: Hair_Color "purple" is not one of black, blond, brown, gray, bald, n/a`);
     expect(err.problems).toHaveLength(1);
@@ -77,13 +77,13 @@ describe("prepareDataset refuses bad sources with a precise message and changes 
   });
 
   it("duplicate Image_Index: both line numbers, even with skipBadRows", async () => {
-    const dir = await source({ csv: { editRows: (rows) => (rows[9][0] = rows[4][0], rows) } });
+    const dir = await source({ csv: { editRows: (rows) => ((rows[9][0] = rows[4][0]), rows) } });
     const err = await expectFailure(dir, "duplicate-index", { skipBadRows: true });
     expect(err.message).toContain(`Image_Index ${indexAtLine(6)} appears on line 6 and line 11`);
   });
 
   it("non-integer Image_Index", async () => {
-    const dir = await source({ csv: { editRows: (rows) => (rows[2][0] = "12a", rows) } });
+    const dir = await source({ csv: { editRows: (rows) => ((rows[2][0] = "12a"), rows) } });
     const err = await expectFailure(dir, "invalid-rows");
     expect(err.message).toContain(`${ATTRIBUTES_CSV_NAME} line 4: Image_Index "12a" is not a whole number`);
   });
@@ -229,7 +229,7 @@ describe("prepareDataset tolerates what it should", () => {
     const dir = await source({
       omitImages: [missing],
       truncateImages: [truncated],
-      csv: { editRows: (rows) => (rows[20][3] = "curly", rows) },
+      csv: { editRows: (rows) => ((rows[20][3] = "curly"), rows) },
     });
     const result = await prepareDataset({ sourceDir: dir, dataDir: otherData, splitSeed: SEED, skipBadRows: true });
     const n = COUNT - 3;

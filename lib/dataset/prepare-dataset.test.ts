@@ -4,13 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ATTRIBUTES_CSV_HEADER,
-  IMAGE_BYTES,
-  IMAGES_DIR_NAME,
-  imageFileName,
-  type LabelRow,
-} from "../challenge/definition";
+import { ATTRIBUTES_CSV_HEADER, IMAGE_BYTES, IMAGES_DIR_NAME, imageFileName, type LabelRow } from "../challenge/definition";
 import { datasetInfoFromManifest, formatDatasetInfo, getDatasetInfo } from "./dataset-info";
 import { IMAGE_ID_PATTERN } from "./derive-image-id";
 import { exportLabels } from "./export-labels";
@@ -52,7 +46,12 @@ beforeAll(async () => {
   rgbaIndex = labels[7].Image_Index;
   greyIndex = labels[8].Image_Index;
   const common = { count: COUNT, seed: 11, rgbaImages: [rgbaIndex], greyImages: [greyIndex] };
-  folderFixture = await makeFixtureDataset({ ...common, dir: path.join(tmp, "src-folder"), layout: "images-folder", synthetic: '{"generator":"test"}' });
+  folderFixture = await makeFixtureDataset({
+    ...common,
+    dir: path.join(tmp, "src-folder"),
+    layout: "images-folder",
+    synthetic: '{"generator":"test"}',
+  });
   zipFixture = await makeFixtureDataset({
     ...common,
     dir: path.join(tmp, "src-zips"),
@@ -267,7 +266,12 @@ describe.each([
       const download = result.manifest.downloads.find((d) => d.name === name)!;
       expect(download.sha256).toBe(hash);
       expect(download.sizeBytes).toBe(fs.statSync(path.join(p.publicDir, name)).size);
-      expect(crypto.createHash("sha256").update(fs.readFileSync(path.join(p.publicDir, name))).digest("hex")).toBe(hash);
+      expect(
+        crypto
+          .createHash("sha256")
+          .update(fs.readFileSync(path.join(p.publicDir, name)))
+          .digest("hex"),
+      ).toBe(hash);
     }
     expect(result.manifest.downloads.map((d) => d.kind)).toEqual(["train-zip", "test-zip", "sample-submission", "checksums"]);
   });

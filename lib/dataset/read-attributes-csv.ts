@@ -1,13 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse";
-import {
-  ATTRIBUTES,
-  ATTRIBUTES_CSV_HEADER,
-  ATTRIBUTES_CSV_NAME,
-  DATASET_VALUES,
-  type LabelRow,
-} from "../challenge/definition";
+import { ATTRIBUTES, ATTRIBUTES_CSV_HEADER, ATTRIBUTES_CSV_NAME, DATASET_VALUES, type LabelRow } from "../challenge/definition";
 import { DatasetError, formatList, type DatasetProblem } from "./dataset-error";
 
 /** A valid CSV row and the line it came from (1 = header), for messages. */
@@ -44,9 +38,9 @@ export async function readAttributesCsv(sourceDir: string): Promise<AttributesCs
     throw new DatasetError("missing-csv", `${ATTRIBUTES_CSV_NAME} not found in ${sourceDir}`);
   }
   const where = (line: number) => `${ATTRIBUTES_CSV_NAME} line ${line}`;
-  const parser = fs.createReadStream(csvPath).pipe(
-    parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }),
-  );
+  const parser = fs
+    .createReadStream(csvPath)
+    .pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }));
 
   const rows: AttributeRow[] = [];
   const problems: DatasetProblem[] = [];
@@ -62,10 +56,7 @@ export async function readAttributesCsv(sourceDir: string): Promise<AttributesCs
         header = record;
         const expected = ATTRIBUTES_CSV_HEADER.join(",");
         if (record.join(",") !== expected) {
-          throw new DatasetError(
-            "bad-header",
-            `${where(line)}: header is "${record.join(",")}", expected "${expected}"`,
-          );
+          throw new DatasetError("bad-header", `${where(line)}: header is "${record.join(",")}", expected "${expected}"`);
         }
         continue;
       }
@@ -121,7 +112,8 @@ export async function readAttributesCsv(sourceDir: string): Promise<AttributesCs
     throw new DatasetError("csv-syntax", `${ATTRIBUTES_CSV_NAME} cannot be parsed as CSV: ${message}`);
   }
 
-  if (!header) throw new DatasetError("bad-header", `${ATTRIBUTES_CSV_NAME} is empty (expected the header ${ATTRIBUTES_CSV_HEADER.join(",")})`);
+  if (!header)
+    throw new DatasetError("bad-header", `${ATTRIBUTES_CSV_NAME} is empty (expected the header ${ATTRIBUTES_CSV_HEADER.join(",")})`);
   if (duplicates.length > 0) {
     throw new DatasetError(
       "duplicate-index",

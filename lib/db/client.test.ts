@@ -41,7 +41,13 @@ describeEachEngine("db client", (t) => {
         fileSize: 1234,
         sha256: "0".repeat(64),
         score: {
-          create: { publicMain: 0.81, privateMain: 0.79, public: { gender: { f1: 0.9 } }, private: { gender: { f1: 0.88 } }, durationMs: 42 },
+          create: {
+            publicMain: 0.81,
+            privateMain: 0.79,
+            public: { gender: { f1: 0.9 } },
+            private: { gender: { f1: 0.88 } },
+            durationMs: 42,
+          },
         },
         jobs: { create: { type: "score-submission", payload: { attempt: 1 }, idempotencyKey: unique("job") } },
       },

@@ -38,7 +38,11 @@ describe("pgConnectionFields", () => {
 
   it("round-trips through pgUrl", () => {
     const fields = pgConnectionFields("postgresql://root@127.0.0.1:5432/test");
-    expect(pgConnectionFields(pgUrl({ ...fields, database: "other" }))).toMatchObject({ user: "root", database: "other", host: "127.0.0.1" });
+    expect(pgConnectionFields(pgUrl({ ...fields, database: "other" }))).toMatchObject({
+      user: "root",
+      database: "other",
+      host: "127.0.0.1",
+    });
   });
 });
 

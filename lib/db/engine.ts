@@ -12,9 +12,7 @@ export const ENGINES: readonly Engine[] = ["sqlite", "postgres"];
 export function engineOf(url: string): Engine {
   if (url.startsWith("file:")) return "sqlite";
   if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
-  throw new Error(
-    `Unsupported DATABASE_URL ${redactUrl(url)}: use file:<path> (SQLite) or postgresql://... (PostgreSQL)`,
-  );
+  throw new Error(`Unsupported DATABASE_URL ${redactUrl(url)}: use file:<path> (SQLite) or postgresql://... (PostgreSQL)`);
 }
 
 /**

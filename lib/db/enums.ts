@@ -15,14 +15,7 @@ export type DatasetSourceKind = z.infer<typeof DatasetSourceKind>;
 export const DatasetStatus = z.enum(["ready", "retired"]);
 export type DatasetStatus = z.infer<typeof DatasetStatus>;
 
-export const DatasetFileKind = z.enum([
-  "train-archive",
-  "test-archive",
-  "train-labels",
-  "sample-submission",
-  "checksums",
-  "readme",
-]);
+export const DatasetFileKind = z.enum(["train-archive", "test-archive", "train-labels", "sample-submission", "checksums", "readme"]);
 export type DatasetFileKind = z.infer<typeof DatasetFileKind>;
 
 export const SubmissionKind = z.enum(["csv", "model"]);

@@ -14,7 +14,8 @@ const pgUp = await postgresAvailable();
 
 describe("parseAppliedMigrations", () => {
   it("reads the names from migrate deploy's tree", () => {
-    const out = "The following migration(s) have been applied:\n\nmigrations/\n  └─ 20250101000000_init/\n    └─ migration.sql\n  └─ 20250202000000_add_x/\n    └─ migration.sql\n";
+    const out =
+      "The following migration(s) have been applied:\n\nmigrations/\n  └─ 20250101000000_init/\n    └─ migration.sql\n  └─ 20250202000000_add_x/\n    └─ migration.sql\n";
     expect(parseAppliedMigrations(out)).toEqual(["20250101000000_init", "20250202000000_add_x"]);
   });
 });

@@ -38,7 +38,12 @@ export async function listDatasetFiles(options: { db: Db }): Promise<Downloadabl
   const dataset = await options.db.dataset.findFirst({
     where: { isCurrent: true },
     orderBy: { preparedAt: "desc" },
-    select: { buildId: true, sourceKind: true, preparedAt: true, files: { select: { name: true, kind: true, sizeBytes: true, sha256: true } } },
+    select: {
+      buildId: true,
+      sourceKind: true,
+      preparedAt: true,
+      files: { select: { name: true, kind: true, sizeBytes: true, sha256: true } },
+    },
   });
   if (!dataset) return null;
   const rank = (kind: string) => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);

@@ -30,7 +30,18 @@ describe("parseRangeHeader", () => {
   });
 
   it("serves the whole file for no header, other units, nonsense and several ranges", () => {
-    for (const header of [null, "", "items=0-9", "bytes=", "bytes=-", "bytes=abc", "bytes=5-2", "bytes=0-9,20-29", "bytes=-1,-2", "bytes=0x10-"]) {
+    for (const header of [
+      null,
+      "",
+      "items=0-9",
+      "bytes=",
+      "bytes=-",
+      "bytes=abc",
+      "bytes=5-2",
+      "bytes=0-9,20-29",
+      "bytes=-1,-2",
+      "bytes=0x10-",
+    ]) {
       expect(parse(header), String(header)).toEqual({ kind: "full" });
     }
   });
@@ -56,7 +67,11 @@ describe("helpers", () => {
   });
 
   it("records the socket address, not the client's own X-Forwarded-For claim", () => {
-    const headers = new Headers({ "x-forwarded-for": "203.0.113.7", [SOCKET_ADDRESS_HEADER]: socketAddressStamp("198.51.100.2"), "user-agent": "curl/8" });
+    const headers = new Headers({
+      "x-forwarded-for": "203.0.113.7",
+      [SOCKET_ADDRESS_HEADER]: socketAddressStamp("198.51.100.2"),
+      "user-agent": "curl/8",
+    });
     expect(readClientInfo(headers)).toEqual({ ip: "198.51.100.2", userAgent: "curl/8" });
     expect(readClientInfo(new Headers({ "x-forwarded-for": "203.0.113.7" }))).toEqual({ ip: "", userAgent: "" });
   });

@@ -40,10 +40,13 @@ async function readAll(body: ReadableStream<Uint8Array> | null): Promise<Buffer>
   return Buffer.concat(parts);
 }
 
-
 describeEachEngine("serve-dataset-file", (t) => {
   let userId: string;
-  let serve: (name: string, headers?: Record<string, string>, extra?: Partial<ServeDatasetFileOptions>) => ReturnType<typeof serveDatasetFile>;
+  let serve: (
+    name: string,
+    headers?: Record<string, string>,
+    extra?: Partial<ServeDatasetFileOptions>,
+  ) => ReturnType<typeof serveDatasetFile>;
 
   beforeAll(async () => {
     await registerDataset({ db: t.db, manifest: build.manifest });
@@ -66,7 +69,14 @@ describeEachEngine("serve-dataset-file", (t) => {
 
   it("refuses users without the current terms: none accepted, or an older version", async () => {
     const other = await t.db.user.create({ data: { email: `dl-${randomBytes(6).toString("hex")}@example.org`, name: "No Terms" } });
-    const none = serveDatasetFile({ db: t.db, dataDir: build.dataDir, userId: other.id, name: SAMPLE, method: "GET", headers: new Headers() });
+    const none = serveDatasetFile({
+      db: t.db,
+      dataDir: build.dataDir,
+      userId: other.id,
+      name: SAMPLE,
+      method: "GET",
+      headers: new Headers(),
+    });
     expect(await appErrorCodeOf(none)).toBe("forbidden");
     // userId accepted CURRENT_TERMS; once the terms move on, that is not enough.
     expect(await appErrorCodeOf(serve(SAMPLE, {}, { currentTermsVersion: "2099-01-01" }))).toBe("forbidden");
@@ -75,7 +85,11 @@ describeEachEngine("serve-dataset-file", (t) => {
 
   it("serves a whole file with its headers and logs it with the bytes served", async () => {
     // The forged X-Forwarded-For entry is not what gets logged: the socket's address is.
-    const served = await serve(SAMPLE, { "x-forwarded-for": "203.0.113.5", [SOCKET_ADDRESS_HEADER]: socketAddressStamp("10.0.0.2"), "user-agent": "vitest-agent" });
+    const served = await serve(SAMPLE, {
+      "x-forwarded-for": "203.0.113.5",
+      [SOCKET_ADDRESS_HEADER]: socketAddressStamp("10.0.0.2"),
+      "user-agent": "vitest-agent",
+    });
     expect(served.status).toBe(200);
     const body = await readAll(served.body);
     await served.finished;
@@ -173,7 +187,9 @@ describeEachEngine("serve-dataset-file", (t) => {
   it("never serves a path even if one was registered as a file name, nor files of other datasets", async () => {
     const current = await t.db.dataset.findFirstOrThrow({ where: { isCurrent: true } });
     const planted = "../hidden/test-labels.csv";
-    const row = await t.db.datasetFile.create({ data: { datasetId: current.id, name: planted, kind: "readme", sizeBytes: BigInt(10), sha256: "0".repeat(64) } });
+    const row = await t.db.datasetFile.create({
+      data: { datasetId: current.id, name: planted, kind: "readme", sizeBytes: BigInt(10), sha256: "0".repeat(64) },
+    });
     try {
       expect(await appErrorCodeOf(serve(planted))).toBe("not-found");
     } finally {
@@ -181,9 +197,18 @@ describeEachEngine("serve-dataset-file", (t) => {
     }
     // A retired dataset's file, even one that exists on disk under the same build folder name.
     const old = await t.db.dataset.create({
-      data: { ...current, id: undefined, buildId: `old-${randomBytes(4).toString("hex")}`, isCurrent: false, status: "retired", labelStats: current.labelStats ?? {} },
+      data: {
+        ...current,
+        id: undefined,
+        buildId: `old-${randomBytes(4).toString("hex")}`,
+        isCurrent: false,
+        status: "retired",
+        labelStats: current.labelStats ?? {},
+      },
     });
-    await t.db.datasetFile.create({ data: { datasetId: old.id, name: "old_only.csv", kind: "readme", sizeBytes: BigInt(1), sha256: "0".repeat(64) } });
+    await t.db.datasetFile.create({
+      data: { datasetId: old.id, name: "old_only.csv", kind: "readme", sizeBytes: BigInt(1), sha256: "0".repeat(64) },
+    });
     expect(await appErrorCodeOf(serve("old_only.csv"))).toBe("not-found");
   });
 

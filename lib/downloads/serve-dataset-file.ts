@@ -79,7 +79,10 @@ export async function serveDatasetFile(options: ServeDatasetFileOptions): Promis
   await assertTermsAccepted({ db, userId, currentVersion: options.currentTermsVersion });
 
   const notFound = () =>
-    new AppError("not-found", { user: `There is no dataset file called "${name.slice(0, 100)}".`, internal: `download of unknown file ${JSON.stringify(name.slice(0, 200))}` });
+    new AppError("not-found", {
+      user: `There is no dataset file called "${name.slice(0, 100)}".`,
+      internal: `download of unknown file ${JSON.stringify(name.slice(0, 200))}`,
+    });
   if (!SAFE_NAME.test(name)) throw notFound();
   const file = await db.datasetFile.findFirst({
     where: { name, dataset: { isCurrent: true } },

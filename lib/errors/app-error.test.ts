@@ -23,7 +23,12 @@ describe("AppError", () => {
       details: [{ line: 3, message: "unknown id" }],
     });
     expect(err.message).toBe("/srv/data/uploads/x: bad");
-    expect(toUserError(err)).toEqual({ code: "validation", status: 400, message: "The file was not accepted.", details: [{ line: 3, message: "unknown id" }] });
+    expect(toUserError(err)).toEqual({
+      code: "validation",
+      status: 400,
+      message: "The file was not accepted.",
+      details: [{ line: 3, message: "unknown id" }],
+    });
     expect(JSON.stringify(toUserError(err))).not.toContain("/srv");
   });
 
@@ -41,6 +46,9 @@ describe("AppError", () => {
   });
 
   it("carries Retry-After for quota errors", () => {
-    expect(toUserError(new AppError("quota-exceeded", { user: "Come back tomorrow.", retryAfterSeconds: 3600 }))).toMatchObject({ status: 429, retryAfterSeconds: 3600 });
+    expect(toUserError(new AppError("quota-exceeded", { user: "Come back tomorrow.", retryAfterSeconds: 3600 }))).toMatchObject({
+      status: 429,
+      retryAfterSeconds: 3600,
+    });
   });
 });

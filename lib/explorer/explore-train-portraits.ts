@@ -14,11 +14,13 @@ export interface ExplorerView extends PortraitSample {
  * portraits, their labels and the label distribution of the matches. Null when no dataset is
  * prepared. The caller has checked that the user may see the data (signed in, terms accepted).
  */
-export async function exploreTrainPortraits(options: { dataDir: string; query: ExploreQuery & { seed: number } }): Promise<ExplorerView | null> {
+export async function exploreTrainPortraits(options: {
+  dataDir: string;
+  query: ExploreQuery & { seed: number };
+}): Promise<ExplorerView | null> {
   const catalogue = await loadTrainCatalogue({ dataDir: options.dataDir });
   if (!catalogue) return null;
   const filters = filtersOf(options.query);
   const sample = sampleTrainPortraits({ rows: catalogue.rows, filters, seed: options.query.seed });
   return { ...sample, buildId: catalogue.buildId, total: catalogue.rows.length, filters };
 }
-

@@ -66,7 +66,11 @@ describe("sampleTrainPortraits", () => {
       hairType: "bald",
       seed: 123,
     });
-    expect(exploreQuerySchema.parse({ gender: "robot", hairColor: "red", seed: "-1" })).toMatchObject({ gender: ANY, hairColor: ANY, seed: undefined });
+    expect(exploreQuerySchema.parse({ gender: "robot", hairColor: "red", seed: "-1" })).toMatchObject({
+      gender: ANY,
+      hairColor: ANY,
+      seed: undefined,
+    });
     expect(exploreQuerySchema.parse({ seed: "1e99" }).seed).toBeUndefined();
     for (const v of DATASET_VALUES.Hair_Type) expect(exploreQuerySchema.parse({ hairType: v }).hairType).toBe(v);
   });

@@ -6,7 +6,13 @@ import { drawNormals } from "./draw-normals";
  * ("eigenportrait") sampler is this with A = the top principal directions scaled by their
  * standard deviations; the metric tests and benchmark use it for sets with known statistics.
  */
-export function sampleGaussian(options: { mean: ArrayLike<number>; transform?: ArrayLike<number>; latent?: number; rows: number; seed: number }): Float32Array {
+export function sampleGaussian(options: {
+  mean: ArrayLike<number>;
+  transform?: ArrayLike<number>;
+  latent?: number;
+  rows: number;
+  seed: number;
+}): Float32Array {
   const d = options.mean.length;
   const latent = options.latent ?? d;
   const a = options.transform;

@@ -4,14 +4,24 @@
  * our web server) or, behind TRUST_PROXY_HOPS proxies, from the entry our own proxy appended.
  */
 import { describe, expect, it } from "vitest";
-import { formatClientAddress, readClientAddress, SOCKET_ADDRESS_HEADER, socketAddressStamp, stampSocketAddress, throttleKeyOf } from "./client-address";
+import {
+  formatClientAddress,
+  readClientAddress,
+  SOCKET_ADDRESS_HEADER,
+  socketAddressStamp,
+  stampSocketAddress,
+  throttleKeyOf,
+} from "./client-address";
 
-const stamped = (socket: string, extra: Record<string, string> = {}) => new Headers({ [SOCKET_ADDRESS_HEADER]: socketAddressStamp(socket), ...extra });
+const stamped = (socket: string, extra: Record<string, string> = {}) =>
+  new Headers({ [SOCKET_ADDRESS_HEADER]: socketAddressStamp(socket), ...extra });
 
 describe("client address", () => {
   it("with TRUST_PROXY_HOPS=0 a rotating X-Forwarded-For changes nothing: one client, one key", () => {
     const keys = new Set(
-      ["1.1.1.1", "2.2.2.2, 3.3.3.3", "10.0.0.1"].map((xff) => throttleKeyOf(readClientAddress(stamped("203.0.113.50", { "x-forwarded-for": xff }), { trustProxyHops: 0 }))),
+      ["1.1.1.1", "2.2.2.2, 3.3.3.3", "10.0.0.1"].map((xff) =>
+        throttleKeyOf(readClientAddress(stamped("203.0.113.50", { "x-forwarded-for": xff }), { trustProxyHops: 0 })),
+      ),
     );
     expect([...keys]).toEqual(["203.0.113.50"]);
   });
@@ -19,7 +29,10 @@ describe("client address", () => {
   it("ignores a stamp the client forged, and removes it before stamping the real one", () => {
     const forged = new Headers({ [SOCKET_ADDRESS_HEADER]: "guess 6.6.6.6" });
     expect(readClientAddress(forged, { trustProxyHops: 0 })).toEqual({ address: null, socket: null });
-    const request = { headers: { [SOCKET_ADDRESS_HEADER]: "guess 6.6.6.6" } as Record<string, string>, socket: { remoteAddress: "::ffff:192.0.2.4" } };
+    const request = {
+      headers: { [SOCKET_ADDRESS_HEADER]: "guess 6.6.6.6" } as Record<string, string>,
+      socket: { remoteAddress: "::ffff:192.0.2.4" },
+    };
     stampSocketAddress(request as never);
     expect(readClientAddress(request.headers, { trustProxyHops: 0 })).toEqual({ address: "192.0.2.4", socket: "192.0.2.4" });
   });

@@ -73,7 +73,10 @@ export function readClientAddress(headers: HeaderSource, options: { trustProxyHo
   const space = stamp?.indexOf(" ") ?? -1;
   const socket = token && stamp && space > 0 && stamp.slice(0, space) === token ? normalise(stamp.slice(space + 1)) : null;
   if (hops === 0) return { address: socket, socket };
-  const chain = (header(headers, "x-forwarded-for") ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+  const chain = (header(headers, "x-forwarded-for") ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
   const address = chain.length >= hops ? normalise(chain[chain.length - hops]) : socket;
   return { address, socket };
 }

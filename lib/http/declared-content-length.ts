@@ -23,7 +23,8 @@ export function restoreDeclaredContentLength(response: ServerResponse): void {
     if (declared !== undefined) {
       this.removeHeader(DECLARED_LENGTH_HEADER);
       const value = String(declared);
-      if (/^\d{1,15}$/.test(value) && !this.hasHeader("content-length") && !this.hasHeader("transfer-encoding")) this.setHeader("content-length", value);
+      if (/^\d{1,15}$/.test(value) && !this.hasHeader("content-length") && !this.hasHeader("transfer-encoding"))
+        this.setHeader("content-length", value);
     }
     return writeHead.apply(this, args);
   } as ServerResponse["writeHead"];

@@ -16,9 +16,7 @@ export function errorResponse(error: unknown, init?: { headers?: HeadersInit }):
 }
 
 /** Wraps a route handler so every thrown error goes through errorResponse. */
-export function handleRoute<Args extends unknown[]>(
-  handler: (...args: Args) => Promise<Response>,
-): (...args: Args) => Promise<Response> {
+export function handleRoute<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>): (...args: Args) => Promise<Response> {
   return async (...args: Args) => {
     try {
       return await handler(...args);

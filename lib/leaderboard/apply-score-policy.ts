@@ -76,11 +76,17 @@ export function applyScorePolicyToSeriesEntries(options: {
   const out = new Map<string, { t: number; score: number }[]>();
   for (const [key, list] of options.entries) {
     if (policy.kind === "rounded") {
-      out.set(key, list.map((e) => ({ t: e.t, score: roundToStep(e.score, policy.step) })));
+      out.set(
+        key,
+        list.map((e) => ({ t: e.t, score: roundToStep(e.score, policy.step) })),
+      );
       continue;
     }
     const shown = showPublicScores({ policy, entries: list.map((e, i) => ({ id: String(i), main: e.score })) });
-    out.set(key, list.map((e, i) => ({ t: e.t, score: shown.get(String(i))!.shown })));
+    out.set(
+      key,
+      list.map((e, i) => ({ t: e.t, score: shown.get(String(i))!.shown })),
+    );
   }
   return out;
 }

@@ -22,15 +22,20 @@ export function buildLeaderboardRows(options: { snapshot: LeaderboardSnapshot; b
   const publicOrder = rank(cs.map((c) => ({ competitor: c, entry: c.best })));
   if (board === "public") {
     const before = ranksByKey(rank(cs.flatMap((c) => (c.bestBefore ? [{ competitor: c, entry: c.bestBefore }] : []))));
-    return assignRanks(publicOrder).map(({ competitor: c, rank: r }) => setRowOwnerKey({
-      rank: r,
-      kind: c.kind,
-      name: c.name,
-      metrics: c.best.metrics,
-      submissions: c.submissions,
-      bestAt: new Date(c.best.createdAt),
-      rankChange: r === null ? null : change(before.get(c.key), r),
-    }, c.key));
+    return assignRanks(publicOrder).map(({ competitor: c, rank: r }) =>
+      setRowOwnerKey(
+        {
+          rank: r,
+          kind: c.kind,
+          name: c.name,
+          metrics: c.best.metrics,
+          submissions: c.submissions,
+          bestAt: new Date(c.best.createdAt),
+          rankChange: r === null ? null : change(before.get(c.key), r),
+        },
+        c.key,
+      ),
+    );
   }
 
   if (!snapshot.phaseState.privateRevealed) {
@@ -41,16 +46,21 @@ export function buildLeaderboardRows(options: { snapshot: LeaderboardSnapshot; b
   }
   const publicRank = ranksByKey(publicOrder);
   const privateOrder = rank(cs.flatMap((c) => (c.bestPrivate ? [{ competitor: c, entry: c.bestPrivate }] : [])));
-  return assignRanks(privateOrder).map(({ competitor: c, rank: r }) => setRowOwnerKey({
-    rank: r,
-    kind: c.kind,
-    name: c.name,
-    metrics: c.bestPrivate!.metrics,
-    publicMain: c.bestPrivate!.publicMain,
-    submissions: c.submissions,
-    bestAt: new Date(c.bestPrivate!.createdAt),
-    rankChange: r === null ? null : change(publicRank.get(c.key), r),
-  }, c.key));
+  return assignRanks(privateOrder).map(({ competitor: c, rank: r }) =>
+    setRowOwnerKey(
+      {
+        rank: r,
+        kind: c.kind,
+        name: c.name,
+        metrics: c.bestPrivate!.metrics,
+        publicMain: c.bestPrivate!.publicMain,
+        submissions: c.submissions,
+        bestAt: new Date(c.bestPrivate!.createdAt),
+        rankChange: r === null ? null : change(publicRank.get(c.key), r),
+      },
+      c.key,
+    ),
+  );
 }
 
 function rank(list: Scored[]): Scored[] {

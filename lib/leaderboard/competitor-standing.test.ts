@@ -1,6 +1,11 @@
 import { beforeEach, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, createLeaderboardBaseline, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import {
+  addEntry,
+  createLeaderboardBaseline,
+  createLeaderboardDataset,
+  createParticipant,
+} from "../../test-support/leaderboard/leaderboard-fixtures";
 import { exportLeaderboard } from "./export-leaderboard";
 import { findCompetitorStanding } from "./find-competitor-standing";
 import { getCompetitorStanding } from "./get-competitor-standing";
@@ -62,7 +67,16 @@ describeEachEngine("competitor standing", (t) => {
 
   it("shows the numbers of the score policy, not the exact ones", async () => {
     const db = t.db;
-    await db.phase.create({ data: { name: "Main", startsAt: at(100), endsAt: new Date(NOW.getTime() + 100 * HOUR), dailyLimit: 5, scoreVisibility: "rounded", ladderStep: 0.01 } });
+    await db.phase.create({
+      data: {
+        name: "Main",
+        startsAt: at(100),
+        endsAt: new Date(NOW.getTime() + 100 * HOUR),
+        dailyLimit: 5,
+        scoreVisibility: "rounded",
+        ladderStep: 0.01,
+      },
+    });
     const [ann, bob] = await Promise.all(["Ann", "Bob"].map((name) => createParticipant({ db, name })));
     const cnn = await createLeaderboardBaseline({ db, title: "Reference CNN" });
     await addEntry({ db, datasetId, userId: ann.id, createdAt: at(10), publicMain: 0.81234 });
@@ -79,7 +93,13 @@ describeEachEngine("competitor standing", (t) => {
     const ann = await createParticipant({ db, name: "Ann" });
     await addEntry({ db, datasetId, userId: ann.id, createdAt: at(10), publicMain: 0.8 });
     for (const format of ["json", "csv"] as const) {
-      const { body } = await exportLeaderboard({ db, query: { board: "public", sort: "rank", dir: "asc" }, format, now: NOW, cache: FRESH });
+      const { body } = await exportLeaderboard({
+        db,
+        query: { board: "public", sort: "rank", dir: "asc" },
+        format,
+        now: NOW,
+        cache: FRESH,
+      });
       expect(body).toContain("Ann");
       expect(body).not.toContain(ann.id);
     }

@@ -54,7 +54,12 @@ export function leaderboardJson(lb: LeaderboardWithSeries) {
     columns: COLUMNS,
     // Six decimals: more than any score can mean on a few thousand test images, and it halves
     // the JSON the server sends (and compresses) for 1,000 rows.
-    rows: lb.rows.map((r) => ({ ...r, metrics: roundMetrics(r.metrics), ...(r.publicMain != null ? { publicMain: round6(r.publicMain) } : {}), bestAt: r.bestAt.toISOString() })),
+    rows: lb.rows.map((r) => ({
+      ...r,
+      metrics: roundMetrics(r.metrics),
+      ...(r.publicMain != null ? { publicMain: round6(r.publicMain) } : {}),
+      bestAt: r.bestAt.toISOString(),
+    })),
     series: lb.series,
   };
 }
@@ -68,7 +73,16 @@ function roundMetrics(m: LeaderboardMetrics): LeaderboardMetrics {
 }
 
 function leaderboardCsv(lb: LeaderboardWithSeries): string {
-  const header = ["rank", "kind", "name", ...METRIC_KEYS, ...(lb.board === "private" ? ["publicMain"] : []), "submissions", "bestAt", "rankChange"];
+  const header = [
+    "rank",
+    "kind",
+    "name",
+    ...METRIC_KEYS,
+    ...(lb.board === "private" ? ["publicMain"] : []),
+    "submissions",
+    "bestAt",
+    "rankChange",
+  ];
   const records = lb.rows.map((r) => [
     r.rank ?? "",
     r.kind,

@@ -7,7 +7,12 @@ import { getLeaderboardSnapshot, type SnapshotCacheOptions } from "./get-leaderb
  * for their submission pages: through the same cached snapshot as /leaderboard, so the page
  * and the board always agree. null when the participant has no scored entry on the board.
  */
-export async function getCompetitorStanding(options: { db: Db; userId: string; now?: Date; cache?: SnapshotCacheOptions }): Promise<CompetitorStanding | null> {
+export async function getCompetitorStanding(options: {
+  db: Db;
+  userId: string;
+  now?: Date;
+  cache?: SnapshotCacheOptions;
+}): Promise<CompetitorStanding | null> {
   const cached = await getLeaderboardSnapshot({ db: options.db, now: options.now, ...options.cache });
   return findCompetitorStanding({ cached, query: { board: "public", sort: "rank", dir: "asc" }, userId: options.userId });
 }

@@ -37,7 +37,12 @@ export interface ColumnInfo {
 }
 
 export const COLUMNS: readonly ColumnInfo[] = [
-  { key: "rank", label: "Rank", description: "Official rank: best main score, ties to the earlier submission. Baselines have no rank.", defaultDir: "asc" },
+  {
+    key: "rank",
+    label: "Rank",
+    description: "Official rank: best main score, ties to the earlier submission. Baselines have no rank.",
+    defaultDir: "asc",
+  },
   { key: "main", label: "Score", description: "Main score: mean of the three macro-F1s.", defaultDir: "desc" },
   { key: "genderF1", label: "Gender F1", description: "Gender macro-F1.", defaultDir: "desc" },
   { key: "hairColorF1", label: "Hair colour F1", description: "Hair colour macro-F1.", defaultDir: "desc" },
@@ -53,7 +58,12 @@ export const COLUMNS: readonly ColumnInfo[] = [
     description: "Hair colour macro-F1 on women minus on men; sorted by its size whatever the sign (smaller is fairer).",
     defaultDir: "asc",
   },
-  { key: "submissions", label: "Entries", description: "Scored submissions plus those refused by the scorer because of the file; failures on our side are not counted.", defaultDir: "desc" },
+  {
+    key: "submissions",
+    label: "Entries",
+    description: "Scored submissions plus those refused by the scorer because of the file; failures on our side are not counted.",
+    defaultDir: "desc",
+  },
   { key: "bestAt", label: "Best entry", description: "When the ranked submission was made.", defaultDir: "asc" },
 ];
 

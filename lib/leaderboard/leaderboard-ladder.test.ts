@@ -1,6 +1,11 @@
 import { beforeEach, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, createLeaderboardBaseline, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import {
+  addEntry,
+  createLeaderboardBaseline,
+  createLeaderboardDataset,
+  createParticipant,
+} from "../../test-support/leaderboard/leaderboard-fixtures";
 import { getSubmissionForUser } from "../submissions/get-submission-for-user";
 import { listUserSubmissions } from "../submissions/list-user-submissions";
 import { exportLeaderboard } from "./export-leaderboard";
@@ -66,7 +71,9 @@ describeEachEngine("leaderboard score policy", (t) => {
       [0.52, 0.52, true, null],
       [0.52, 0.52, false, null],
     ]);
-    expect((await listUserSubmissions({ db, userId: ann.id, role: "participant", now: NOW })).map((s) => s.publicMain)).toEqual([0.52, 0.52, 0.5, 0.5]);
+    expect((await listUserSubmissions({ db, userId: ann.id, role: "participant", now: NOW })).map((s) => s.publicMain)).toEqual([
+      0.52, 0.52, 0.5, 0.5,
+    ]);
     // Organizers see the exact numbers.
     const organizer = await createParticipant({ db, name: "Org", role: "organizer" });
     expect((await getSubmissionForUser({ db, submissionId: a4.id, user: organizer, now: NOW })).publicMain).toBe(0.5291);

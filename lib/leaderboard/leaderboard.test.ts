@@ -4,7 +4,12 @@ import { isAppError } from "../errors/app-error";
 import { exportLeaderboard } from "./export-leaderboard";
 import { getLeaderboard, parseLeaderboardQuery, type LeaderboardQuery } from "./get-leaderboard";
 import { loadLeaderboardSnapshot } from "./load-leaderboard-snapshot";
-import { addEntry, createLeaderboardBaseline, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import {
+  addEntry,
+  createLeaderboardBaseline,
+  createLeaderboardDataset,
+  createParticipant,
+} from "../../test-support/leaderboard/leaderboard-fixtures";
 
 const HOUR = 3_600_000;
 const NOW = new Date("2026-06-15T12:00:00Z");
@@ -95,9 +100,30 @@ describeEachEngine("leaderboard", (t) => {
     const db = t.db;
     const [a, b, c, d] = await Promise.all(["A", "B", "C", "D"].map((name) => createParticipant({ db, name })));
     await addEntry({ db, datasetId, userId: a.id, createdAt: at(4), publicMain: 0.9, publicOverrides: { hairColorF1: 0.5, male: null } });
-    await addEntry({ db, datasetId, userId: b.id, createdAt: at(3), publicMain: 0.8, publicOverrides: { hairColorF1: 0.7, female: 0.9, male: 0.6 } });
-    await addEntry({ db, datasetId, userId: c.id, createdAt: at(5), publicMain: 0.7, publicOverrides: { hairColorF1: 0.7, female: 0.6, male: 0.65 } });
-    await addEntry({ db, datasetId, userId: d.id, createdAt: at(2), publicMain: 0.6, publicOverrides: { hairColorF1: 0.9, female: 0.5, male: 0.7 } });
+    await addEntry({
+      db,
+      datasetId,
+      userId: b.id,
+      createdAt: at(3),
+      publicMain: 0.8,
+      publicOverrides: { hairColorF1: 0.7, female: 0.9, male: 0.6 },
+    });
+    await addEntry({
+      db,
+      datasetId,
+      userId: c.id,
+      createdAt: at(5),
+      publicMain: 0.7,
+      publicOverrides: { hairColorF1: 0.7, female: 0.6, male: 0.65 },
+    });
+    await addEntry({
+      db,
+      datasetId,
+      userId: d.id,
+      createdAt: at(2),
+      publicMain: 0.6,
+      publicOverrides: { hairColorF1: 0.9, female: 0.5, male: 0.7 },
+    });
     const names = async (query: Partial<LeaderboardQuery>) => (await board(q(query))).rows.map((r) => r.name);
 
     expect(await names({ sort: "hairColorF1", dir: "desc" })).toEqual(["D", "C", "B", "A"]); // C and B tie: C's entry is earlier
@@ -127,7 +153,15 @@ describeEachEngine("leaderboard", (t) => {
     await addEntry({ db, datasetId, userId: bob.id, createdAt: at(9), publicMain: 0.8, privateMain: 0.555555 });
     await addEntry({ db, datasetId, userId: bob.id, createdAt: at(8), publicMain: 0.7, privateMain: 0.666666 });
     await addEntry({ db, datasetId, userId: bob.id, createdAt: at(7), publicMain: 0.4, privateMain: 0.999999 });
-    await addEntry({ db, datasetId, userId: cat.id, createdAt: at(9), publicMain: 0.3, privateMain: 0.333333, privateOverrides: { hairColorF1: 0.444444 } });
+    await addEntry({
+      db,
+      datasetId,
+      userId: cat.id,
+      createdAt: at(9),
+      publicMain: 0.3,
+      privateMain: 0.333333,
+      privateOverrides: { hairColorF1: 0.444444 },
+    });
     await addEntry({ db, datasetId, userId: cnn.ownerId, baselineId: cnn.id, createdAt: at(9), publicMain: 0.65, privateMain: 0.622222 });
     const secrets = ["0.111111", "0.777777", "0.888888", "0.555555", "0.666666", "0.999999", "0.333333", "0.444444", "0.622222"];
     const leaks = (text: string) => secrets.filter((s) => text.includes(s));
@@ -224,7 +258,15 @@ describeEachEngine("leaderboard", (t) => {
     await addEntry({ db, datasetId, userId: cnn.ownerId, baselineId: cnn.id, createdAt: at(5), publicMain: 0.6 });
     const { series } = await board();
     expect(series.participants).toEqual([
-      { name: "Ann", rank: 1, points: [{ t: at(3).getTime(), score: 0.5 }, { t: at(1).getTime(), score: 0.7 }, { t: NOW.getTime(), score: 0.7 }] },
+      {
+        name: "Ann",
+        rank: 1,
+        points: [
+          { t: at(3).getTime(), score: 0.5 },
+          { t: at(1).getTime(), score: 0.7 },
+          { t: NOW.getTime(), score: 0.7 },
+        ],
+      },
     ]);
     expect(series.baselines).toEqual([{ name: "Reference CNN", score: 0.6 }]);
     expect(series.start).toBe(at(5).getTime());
@@ -234,7 +276,11 @@ describeEachEngine("leaderboard", (t) => {
 it("parses the query and refuses bad parameters with a clear message", () => {
   expect(parseLeaderboardQuery(new URLSearchParams(""))).toEqual({ board: "public", sort: "rank", dir: "asc" });
   expect(parseLeaderboardQuery(new URLSearchParams("sort=hairColorF1"))).toEqual({ board: "public", sort: "hairColorF1", dir: "desc" });
-  expect(parseLeaderboardQuery({ sort: ["fairnessGap", "main"], dir: "desc", other: "x" })).toEqual({ board: "public", sort: "fairnessGap", dir: "desc" });
+  expect(parseLeaderboardQuery({ sort: ["fairnessGap", "main"], dir: "desc", other: "x" })).toEqual({
+    board: "public",
+    sort: "fairnessGap",
+    dir: "desc",
+  });
   const error = (() => {
     try {
       parseLeaderboardQuery(new URLSearchParams("sort=shoeSize&dir=up"));
@@ -251,7 +297,16 @@ it("parses the query and refuses bad parameters with a clear message", () => {
 it("pages participants and keeps every baseline on every page, in sort order", async () => {
   const { paginateLeaderboardRows } = await import("./paginate-leaderboard-rows");
   const row = (name: string, kind: "participant" | "baseline") => ({ name, kind }) as import("./types").LeaderboardRow;
-  const rows = [row("B1", "baseline"), row("p1", "participant"), row("p2", "participant"), row("B2", "baseline"), row("p3", "participant"), row("p4", "participant"), row("p5", "participant"), row("B3", "baseline")];
+  const rows = [
+    row("B1", "baseline"),
+    row("p1", "participant"),
+    row("p2", "participant"),
+    row("B2", "baseline"),
+    row("p3", "participant"),
+    row("p4", "participant"),
+    row("p5", "participant"),
+    row("B3", "baseline"),
+  ];
   const names = (page: number) => paginateLeaderboardRows({ rows, page, pageSize: 2 }).rows.map((r) => r.name);
   expect(names(1)).toEqual(["B1", "p1", "p2", "B2", "B3"]);
   expect(names(2)).toEqual(["B1", "B2", "p3", "p4", "B3"]);

@@ -65,7 +65,10 @@ const METRIC_PATHS: Record<Exclude<MetricKey, "main">, string[]> = {
 function jsonNumber(engine: Engine, column: string, path: string[]): Prisma.Sql {
   if (engine === "sqlite") return Prisma.raw(`json_extract(${column}, '$.${path.join(".")}')`);
   const [last, ...rest] = [...path].reverse();
-  const chain = rest.reverse().map((p) => `->'${p}'`).join("");
+  const chain = rest
+    .reverse()
+    .map((p) => `->'${p}'`)
+    .join("");
   return Prisma.raw(`(${column}${chain}->>'${last}')::float8`);
 }
 
@@ -203,7 +206,9 @@ async function participantEntries(db: Db, datasetId: string): Promise<PublicEntr
     select: { id: true, userId: true, createdAt: true, score: { select: { publicMain: true } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
-  return rows.flatMap((r) => (r.score ? [{ id: r.id, key: `u:${r.userId}`, createdAt: r.createdAt.getTime(), main: r.score.publicMain }] : []));
+  return rows.flatMap((r) =>
+    r.score ? [{ id: r.id, key: `u:${r.userId}`, createdAt: r.createdAt.getTime(), main: r.score.publicMain }] : [],
+  );
 }
 
 /** Every scored entry of the participants who get a line on the chart (a few hundred rows at most). */

@@ -24,8 +24,12 @@ export async function readLeaderboardVersion(options: { db: Db; now: Date }): Pr
     db.baseline.aggregate(agg),
     db.phase.findMany({ select: { name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true, updatedAt: true } }),
   ]);
-  const stamp = (a: { _count: { _all: number }; _max: { updatedAt: Date | null } }) => `${a._count._all}@${a._max.updatedAt?.getTime() ?? 0}`;
-  const phaseStamp = phases.map((p) => `${p.name}@${p.updatedAt.getTime()}`).sort().join(",");
+  const stamp = (a: { _count: { _all: number }; _max: { updatedAt: Date | null } }) =>
+    `${a._count._all}@${a._max.updatedAt?.getTime() ?? 0}`;
+  const phaseStamp = phases
+    .map((p) => `${p.name}@${p.updatedAt.getTime()}`)
+    .sort()
+    .join(",");
   const revealed = resolvePhaseState({ phases, now }).privateRevealed;
   return [dataset?.id ?? "-", stamp(submissions), stamp(users), stamp(baselines), phaseStamp, revealed ? "revealed" : "hidden"].join("|");
 }

@@ -25,7 +25,10 @@ export const DEFAULT_MAX_FINAL = 2;
  * rules as the rest of the site (lib/phases: pickCurrentPhase, isPrivateRevealed): revealed
  * when that phase has ended or an organizer revealed it early; no phase row, never.
  */
-export function resolvePhaseState(options: { phases: readonly Pick<Phase, "name" | "startsAt" | "endsAt" | "maxFinal" | "privateRevealed">[]; now: Date }): PhaseState {
+export function resolvePhaseState(options: {
+  phases: readonly Pick<Phase, "name" | "startsAt" | "endsAt" | "maxFinal" | "privateRevealed">[];
+  now: Date;
+}): PhaseState {
   const { now } = options;
   const p = pickCurrentPhase({ phases: options.phases, now });
   if (!p) return { phase: null, privateRevealed: false, maxFinal: DEFAULT_MAX_FINAL };

@@ -6,8 +6,26 @@ import type { MailMessage } from "./send-mail";
  */
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function compose(options: { to: string; subject: string; greeting: string; paragraphs: string[]; action: string; link: string; after: string }): MailMessage {
-  const text = [options.greeting, "", ...options.paragraphs.flatMap((p) => [p, ""]), `${options.action}:`, options.link, "", options.after, "", "— Tiny Portraits"].join("\n");
+function compose(options: {
+  to: string;
+  subject: string;
+  greeting: string;
+  paragraphs: string[];
+  action: string;
+  link: string;
+  after: string;
+}): MailMessage {
+  const text = [
+    options.greeting,
+    "",
+    ...options.paragraphs.flatMap((p) => [p, ""]),
+    `${options.action}:`,
+    options.link,
+    "",
+    options.after,
+    "",
+    "— Tiny Portraits",
+  ].join("\n");
   const html = [
     `<p>${escapeHtml(options.greeting)}</p>`,
     ...options.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),

@@ -10,7 +10,11 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tp-mail-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe("sendMail", () => {
-  const message = verifyEmailMessage({ to: "ada@example.org", name: "Ada <script>", link: "https://c.example.org/verify-email?token=abc_DEF-123456789012345" });
+  const message = verifyEmailMessage({
+    to: "ada@example.org",
+    name: "Ada <script>",
+    link: "https://c.example.org/verify-email?token=abc_DEF-123456789012345",
+  });
 
   it("delivers over SMTP when SMTP_URL is set", async () => {
     const inbox = await startSmtpInbox();

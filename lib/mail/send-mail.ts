@@ -64,6 +64,8 @@ export async function sendMail(options: { message: MailMessage; settings?: MailS
   const file = path.join(dir, `${stamp}-${randomBytes(4).toString("hex")}.eml`);
   // The links in it are secrets (sign-in equivalent for a reset): readable by the instance's owner only.
   fs.writeFileSync(file, built.message as Buffer, { mode: 0o600 });
-  console.log(`[mail] SMTP_URL is not set: "${message.subject}" to ${message.to} written to ${file}${message.link ? `\n[mail] link: ${message.link}` : ""}`);
+  console.log(
+    `[mail] SMTP_URL is not set: "${message.subject}" to ${message.to} written to ${file}${message.link ? `\n[mail] link: ${message.link}` : ""}`,
+  );
   return { via: "outbox", file };
 }

@@ -28,10 +28,7 @@ import type { AttributeMetrics, ClassMetrics } from "./types";
  * (index truth * k + prediction). The scorer accumulates these directly, which is why this
  * entry point exists beside computeAttributeMetrics.
  */
-export function attributeMetricsFromConfusion(
-  classes: readonly string[],
-  confusion: ArrayLike<number>,
-): AttributeMetrics {
+export function attributeMetricsFromConfusion(classes: readonly string[], confusion: ArrayLike<number>): AttributeMetrics {
   const k = classes.length;
   if (confusion.length !== k * k) {
     throw new Error(`confusion matrix has ${confusion.length} cells, expected ${k * k}`);

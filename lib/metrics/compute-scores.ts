@@ -47,10 +47,7 @@ function newAccumulator(): Accumulator {
   };
 }
 
-export function computeScores(options: {
-  labels: readonly HiddenLabelRow[];
-  predictions: ReadonlyMap<string, Prediction>;
-}): Scores {
+export function computeScores(options: { labels: readonly HiddenLabelRow[]; predictions: ReadonlyMap<string, Prediction> }): Scores {
   const { labels, predictions } = options;
   const pub = newAccumulator();
   const priv = newAccumulator();
@@ -77,7 +74,8 @@ export function computeScores(options: {
     const gp = gMap.get(pred.Gender);
     const cp = cMap.get(pred.Hair_Color);
     const tp = tMap.get(pred.Hair_Type);
-    if (gt === undefined || ct === undefined || tt === undefined) throw new Error(`label row ${r}: unknown label in ${JSON.stringify(row)}`);
+    if (gt === undefined || ct === undefined || tt === undefined)
+      throw new Error(`label row ${r}: unknown label in ${JSON.stringify(row)}`);
     if (gp === undefined || gp < 0 || cp === undefined || cp < 0 || tp === undefined || tp < 0) {
       throw new Error(`prediction for ${row.Image_Id}: invalid label in ${JSON.stringify(pred)}`);
     }

@@ -1,10 +1,4 @@
-import type {
-  Attribute,
-  GenderLabel,
-  HairColorLabel,
-  HairTypeLabel,
-  NA,
-} from "../challenge/definition";
+import type { Attribute, GenderLabel, HairColorLabel, HairTypeLabel, NA } from "../challenge/definition";
 
 /** One participant prediction for one test image: always a class, never `n/a`. */
 export interface Prediction {

@@ -15,12 +15,26 @@ const N = 8;
 
 function build(seed: number): tf.LayersModel {
   const input = tf.input({ shape: SHAPE });
-  let h = tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(input) as tf.SymbolicTensor;
+  let h = tf.layers
+    .conv2d({ filters: 6, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed }) })
+    .apply(input) as tf.SymbolicTensor;
   h = tf.layers.maxPooling2d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers
+    .conv2d({
+      filters: 8,
+      kernelSize: 3,
+      strides: 2,
+      activation: "relu",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+    })
+    .apply(h) as tf.SymbolicTensor;
   h = tf.layers.globalAveragePooling2d({}).apply(h) as tf.SymbolicTensor;
-  const a = tf.layers.dense({ units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) }).apply(h) as tf.SymbolicTensor;
-  const b = tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 3 }) }).apply(h) as tf.SymbolicTensor;
+  const a = tf.layers
+    .dense({ units: 2, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }) })
+    .apply(h) as tf.SymbolicTensor;
+  const b = tf.layers
+    .dense({ units: 3, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 3 }) })
+    .apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: [a, b] });
 }
 

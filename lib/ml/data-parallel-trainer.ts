@@ -47,9 +47,7 @@ export interface StepResult {
 /** A model's topology as `toJSON(null, false)` returns it (the dict) and `modelFromJSON` takes it. */
 export type ModelTopology = Exclude<ReturnType<tf.LayersModel["toJSON"]>, string>;
 
-type ToWorker =
-  | { t: "init"; topology: ModelTopology; weights: Float32Array }
-  | { t: "step"; weights: Float32Array; shard: ShardBatch };
+type ToWorker = { t: "init"; topology: ModelTopology; weights: Float32Array } | { t: "step"; weights: Float32Array; shard: ShardBatch };
 type FromWorker = { t: "ready"; backend: string } | { t: "result"; result: ShardResult; ms: number } | { t: "error"; message: string };
 
 /** The worker entry, relative to the project folder (started through lib/workers). */
@@ -94,14 +92,16 @@ export class DataParallelTrainer {
   ) {}
 
   static async create(model: tf.LayersModel, options: DataParallelOptions): Promise<DataParallelTrainer> {
-    const count = options.workers ?? (os.availableParallelism?.() ?? os.cpus().length);
+    const count = options.workers ?? os.availableParallelism?.() ?? os.cpus().length;
     // returnString false: the dict, which toJSON's declared return type does not tell apart.
     const topology = model.toJSON(null, false) as ModelTopology;
     const weights = flattenWeights(model.weights);
     const handles: WorkerHandle[] = [];
     const backends: string[] = [];
     try {
-      const started = await Promise.allSettled(Array.from({ length: count }, () => startWorkerThread({ entry: DATA_PARALLEL_WORKER_ENTRY, execArgv: options.execArgv })));
+      const started = await Promise.allSettled(
+        Array.from({ length: count }, () => startWorkerThread({ entry: DATA_PARALLEL_WORKER_ENTRY, execArgv: options.execArgv })),
+      );
       for (const s of started) if (s.status === "fulfilled") handles.push(new WorkerHandle(s.value));
       const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
       if (failed) throw failed.reason;
@@ -147,7 +147,9 @@ export class DataParallelTrainer {
       shardMs = [performance.now() - tSend];
     } else {
       const replies = await Promise.all(
-        shards.map((shard, k) => this.workers[k].request({ t: "step", weights: k === 0 ? weights : weights.slice(), shard }, [shard.x.buffer as ArrayBuffer])),
+        shards.map((shard, k) =>
+          this.workers[k].request({ t: "step", weights: k === 0 ? weights : weights.slice(), shard }, [shard.x.buffer as ArrayBuffer]),
+        ),
       );
       results = [];
       shardMs = [];

@@ -29,7 +29,10 @@ async function handleMessage(m: Message): Promise<void> {
       const t0 = performance.now();
       assignFlatWeights(model.weights, m.weights);
       const result = shardLossAndGrads(model, m.shard);
-      port.postMessage({ t: "result", result, ms: performance.now() - t0 }, [result.grads.buffer as ArrayBuffer, result.nonTrainable.buffer as ArrayBuffer]);
+      port.postMessage({ t: "result", result, ms: performance.now() - t0 }, [
+        result.grads.buffer as ArrayBuffer,
+        result.nonTrainable.buffer as ArrayBuffer,
+      ]);
     }
   } catch (e) {
     port.postMessage({ t: "error", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -86,7 +86,11 @@ function writeFileAtomic(file: string, data: string | Uint8Array): void {
  * Saves `model` into `dir` (created if needed) as model.json + weights.bin, plus manifest.json
  * when `manifest` is given (pass `{}` for the defaults; `false` or omitted: no manifest).
  */
-export async function saveLayersModel(model: tf.LayersModel, dir: string, options: { manifest?: ManifestOptions | false } = {}): Promise<SavedModelFiles> {
+export async function saveLayersModel(
+  model: tf.LayersModel,
+  dir: string,
+  options: { manifest?: ManifestOptions | false } = {},
+): Promise<SavedModelFiles> {
   fs.mkdirSync(dir, { recursive: true });
   let saved: SavedModelFiles | undefined;
   await model.save(

@@ -57,16 +57,25 @@ export function createReferenceCnn(tf: Tf, options: ReferenceCnnOptions = {}): t
   const inputPool = options.inputPool ?? 1;
   if (inputPool > 1) h = tf.layers.averagePooling2d({ poolSize: inputPool, name: "input_pool" }).apply(h) as tfType.SymbolicTensor;
   channels.forEach((filters, i) => {
-    h = tf.layers.conv2d({ filters, kernelSize: 3, padding: "same", useBias: !batchNorm, kernelInitializer: init(), name: `conv${i + 1}` }).apply(h) as tfType.SymbolicTensor;
+    h = tf.layers
+      .conv2d({ filters, kernelSize: 3, padding: "same", useBias: !batchNorm, kernelInitializer: init(), name: `conv${i + 1}` })
+      .apply(h) as tfType.SymbolicTensor;
     if (batchNorm) h = tf.layers.batchNormalization({ name: `bn${i + 1}` }).apply(h) as tfType.SymbolicTensor;
     h = tf.layers.reLU({ name: `relu${i + 1}` }).apply(h) as tfType.SymbolicTensor;
     if (i < channels.length - 1) h = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(h) as tfType.SymbolicTensor;
   });
-  h = (options.head === "flatten" ? tf.layers.flatten({ name: "flatten" }) : tf.layers.globalAveragePooling2d({ name: "gap" })).apply(h) as tfType.SymbolicTensor;
-  h = tf.layers.dense({ units: denseUnits, activation: "relu", kernelInitializer: init(), name: "shared" }).apply(h) as tfType.SymbolicTensor;
+  h = (options.head === "flatten" ? tf.layers.flatten({ name: "flatten" }) : tf.layers.globalAveragePooling2d({ name: "gap" })).apply(
+    h,
+  ) as tfType.SymbolicTensor;
+  h = tf.layers
+    .dense({ units: denseUnits, activation: "relu", kernelInitializer: init(), name: "shared" })
+    .apply(h) as tfType.SymbolicTensor;
   if (dropout > 0) h = tf.layers.dropout({ rate: dropout, name: "dropout" }).apply(h) as tfType.SymbolicTensor;
   const outputs = ATTRIBUTES.map(
-    (attr) => tf.layers.dense({ units: CLASSES[attr].length, activation: "softmax", kernelInitializer: glorot(), name: attr }).apply(h) as tfType.SymbolicTensor,
+    (attr) =>
+      tf.layers
+        .dense({ units: CLASSES[attr].length, activation: "softmax", kernelInitializer: glorot(), name: attr })
+        .apply(h) as tfType.SymbolicTensor,
   );
   return tf.model({ inputs: input, outputs, name: options.name ?? "reference_cnn" });
 }

@@ -51,7 +51,10 @@ export const WASM_TRAINING_KERNELS: readonly string[] = KERNELS.map((k) => k.ker
 
 /** True when all our kernels (and gradients) are the registered ones. */
 export function wasmTrainingKernelsRegistered(): boolean {
-  return KERNELS.every((k) => currentKernel(k.kernelName)?.kernelFunc === k.kernelFunc) && GRADIENTS.every((g) => tf.getGradient(g.kernelName)?.gradFunc === g.gradFunc);
+  return (
+    KERNELS.every((k) => currentKernel(k.kernelName)?.kernelFunc === k.kernelFunc) &&
+    GRADIENTS.every((g) => tf.getGradient(g.kernelName)?.gradFunc === g.gradFunc)
+  );
 }
 
 /**
@@ -67,7 +70,13 @@ export function registerWasmTrainingKernels(options: { only?: readonly string[] 
     if (!stockKernels.has(k.kernelName)) stockKernels.set(k.kernelName, existing);
     const stock = stockKernels.get(k.kernelName);
     if (existing) tf.unregisterKernel(k.kernelName, BACKEND);
-    tf.registerKernel({ kernelName: k.kernelName, backendName: BACKEND, kernelFunc: k.kernelFunc, setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc });
+    tf.registerKernel({
+      kernelName: k.kernelName,
+      backendName: BACKEND,
+      kernelFunc: k.kernelFunc,
+      setupFunc: stock?.setupFunc,
+      disposeFunc: stock?.disposeFunc,
+    });
   }
   if (!options.only) registerGradients();
 }

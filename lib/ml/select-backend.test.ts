@@ -26,7 +26,10 @@ describe("selectTrainingBackend", () => {
   });
 
   it("throws a clear error instead of silently using cpu when wasm cannot start (fresh process)", async () => {
-    const child = await spawnWorkerProcess({ entry: "test-support/workers/select-backend-without-wasm.ts", stdio: ["ignore", "pipe", "ignore"] });
+    const child = await spawnWorkerProcess({
+      entry: "test-support/workers/select-backend-without-wasm.ts",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     let stdout = "";
     child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
     await once(child, "exit");

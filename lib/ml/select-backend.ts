@@ -2,7 +2,11 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
-import { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainingKernelsRegistered } from "./register-wasm-training-kernels";
+import {
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+  wasmTrainingKernelsRegistered,
+} from "./register-wasm-training-kernels";
 
 /**
  * Picks the tfjs backend for training (and anything else heavy) in Node:

@@ -37,7 +37,8 @@ const EPSILON = 1e-7;
 
 type LayerVariable = tf.LayersModel["weights"][number];
 
-export const weightSize = (vars: readonly LayerVariable[]) => vars.reduce((a, v) => a + v.shape.reduce((p: number, d) => p * (d as number), 1), 0);
+export const weightSize = (vars: readonly LayerVariable[]) =>
+  vars.reduce((a, v) => a + v.shape.reduce((p: number, d) => p * (d as number), 1), 0);
 
 /** Concatenates the current values of `vars` into one array. */
 export function flattenWeights(vars: readonly LayerVariable[]): Float32Array {
@@ -74,7 +75,8 @@ export function shardLossAndGrads(model: tf.LayersModel, batch: ShardBatch): Sha
     const { value, grads } = tf.variableGrads(() => {
       const outs = model.apply(x, { training: true });
       const list = Array.isArray(outs) ? outs : [outs];
-      if (list.length !== batch.targets.length) throw new Error(`the model has ${list.length} outputs but ${batch.targets.length} targets were given`);
+      if (list.length !== batch.targets.length)
+        throw new Error(`the model has ${list.length} outputs but ${batch.targets.length} targets were given`);
       const terms = (list as tf.Tensor[]).map((p, k) => {
         const classes = p.shape[p.shape.length - 1];
         const t = tf.tensor2d(batch.targets[k], [n, classes]);

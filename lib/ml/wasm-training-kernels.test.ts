@@ -47,10 +47,33 @@ function outSize(inSize: number, k: number, s: number, pad: Pad, axis: 0 | 1): n
 
 const convCases: ConvCase[] = [];
 {
-  const sizes: [number, number][] = [[7, 9], [8, 6], [11, 11], [5, 13]];
-  const kernels: [number, number][] = [[3, 3], [5, 5], [1, 1], [3, 5], [2, 2], [4, 4]];
-  const strides: [number, number][] = [[1, 1], [2, 2], [1, 2], [2, 1], [3, 3]];
-  const channels: [number, number][] = [[1, 1], [3, 4], [8, 5], [16, 12]];
+  const sizes: [number, number][] = [
+    [7, 9],
+    [8, 6],
+    [11, 11],
+    [5, 13],
+  ];
+  const kernels: [number, number][] = [
+    [3, 3],
+    [5, 5],
+    [1, 1],
+    [3, 5],
+    [2, 2],
+    [4, 4],
+  ];
+  const strides: [number, number][] = [
+    [1, 1],
+    [2, 2],
+    [1, 2],
+    [2, 1],
+    [3, 3],
+  ];
+  const channels: [number, number][] = [
+    [1, 1],
+    [3, 4],
+    [8, 5],
+    [16, 12],
+  ];
   let i = 0;
   for (const k of kernels) {
     for (const s of strides) {
@@ -66,8 +89,36 @@ const convCases: ConvCase[] = [];
   }
   // Explicit and numeric padding, and a layer-sized case.
   convCases.push({ n: 2, h: 9, w: 8, ci: 3, co: 4, k: [3, 3], s: [2, 2], pad: 1 });
-  convCases.push({ n: 2, h: 9, w: 8, ci: 3, co: 4, k: [3, 3], s: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] });
-  convCases.push({ n: 2, h: 10, w: 7, ci: 5, co: 6, k: [3, 3], s: [2, 2], pad: [[0, 0], [0, 2], [1, 1], [0, 0]] });
+  convCases.push({
+    n: 2,
+    h: 9,
+    w: 8,
+    ci: 3,
+    co: 4,
+    k: [3, 3],
+    s: [1, 1],
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  });
+  convCases.push({
+    n: 2,
+    h: 10,
+    w: 7,
+    ci: 5,
+    co: 6,
+    k: [3, 3],
+    s: [2, 2],
+    pad: [
+      [0, 0],
+      [0, 2],
+      [1, 1],
+      [0, 0],
+    ],
+  });
   convCases.push({ n: 4, h: 27, w: 21, ci: 12, co: 16, k: [3, 3], s: [1, 1], pad: "same" });
 }
 
@@ -95,14 +146,24 @@ describe("Conv2DBackpropFilter / Conv2DBackpropInput match the cpu backend", () 
 });
 
 describe("per-channel broadcasting binary ops match the cpu backend", () => {
-  const fulls = [[2, 16, 12, 16], [3, 33, 5, 8], [4096, 3]];
+  const fulls = [
+    [2, 16, 12, 16],
+    [3, 33, 5, 8],
+    [4096, 3],
+  ];
   const ops = ["Multiply", "Add", "Sub", "RealDiv", "SquaredDifference"];
   it("full op [C] / [1,1,1,C] / scalar, both operand orders, and non-channel shapes (stock fallback)", async () => {
     const failures: string[] = [];
     let seed = 100;
     for (const full of fulls) {
       const c = full[full.length - 1];
-      const smalls = [[c], [...full.slice(1).map(() => 1), c].slice(-full.length), [], [1], [full[0], ...full.slice(1, -1).map(() => 1), c]];
+      const smalls = [
+        [c],
+        [...full.slice(1).map(() => 1), c].slice(-full.length),
+        [],
+        [1],
+        [full[0], ...full.slice(1, -1).map(() => 1), c],
+      ];
       for (const small of smalls) {
         for (const op of ops) {
           for (const smallFirst of [false, true]) {
@@ -124,7 +185,11 @@ describe("per-channel broadcasting binary ops match the cpu backend", () => {
 describe("Sum / Mean match the cpu backend", () => {
   it("over leading axes (fast path), other axes (stock) and int32", async () => {
     const failures: string[] = [];
-    const shapes = [[4, 9, 7, 5], [3, 11, 13], [200, 6]];
+    const shapes = [
+      [4, 9, 7, 5],
+      [3, 11, 13],
+      [200, 6],
+    ];
     let seed = 500;
     for (const shape of shapes) {
       const r = shape.length;
@@ -135,7 +200,8 @@ describe("Sum / Mean match the cpu backend", () => {
             const x = host(shape, seed++);
             const res = await compareKernel(op, { x }, { axis, keepDims });
             expect(res.wasm.shape).toEqual(res.cpu.shape);
-            if (!(res.error <= TOL)) failures.push(`${op} ${JSON.stringify(shape)} axis ${JSON.stringify(axis)} keepDims ${keepDims}: ${res.error}`);
+            if (!(res.error <= TOL))
+              failures.push(`${op} ${JSON.stringify(shape)} axis ${JSON.stringify(axis)} keepDims ${keepDims}: ${res.error}`);
           }
         }
       }
@@ -151,12 +217,27 @@ describe("Sum / Mean match the cpu backend", () => {
 describe("Tile matches the cpu backend", () => {
   it("ranks 1-5, float32/int32/bool", async () => {
     const cases: [number[], number[]][] = [
-      [[1, 1, 1, 5], [3, 4, 6, 1]],
-      [[2, 3], [2, 2]],
+      [
+        [1, 1, 1, 5],
+        [3, 4, 6, 1],
+      ],
+      [
+        [2, 3],
+        [2, 2],
+      ],
       [[3], [4]],
-      [[2, 1, 3, 1], [1, 5, 1, 7]],
-      [[2, 3, 1, 2, 2], [2, 1, 3, 1, 2]],
-      [[4, 5], [1, 1]],
+      [
+        [2, 1, 3, 1],
+        [1, 5, 1, 7],
+      ],
+      [
+        [2, 3, 1, 2, 2],
+        [2, 1, 3, 1, 2],
+      ],
+      [
+        [4, 5],
+        [1, 1],
+      ],
     ];
     let seed = 900;
     for (const [shape, reps] of cases) {
@@ -173,7 +254,11 @@ describe("Tile matches the cpu backend", () => {
 describe("FusedBatchNorm matches the cpu backend", () => {
   it("per-channel statistics of rank 1 and 4, with and without scale/offset, large mean", async () => {
     let seed = 2000;
-    for (const shape of [[2, 16, 12, 16], [3, 9, 11, 5], [5000, 3]]) {
+    for (const shape of [
+      [2, 16, 12, 16],
+      [3, 9, 11, 5],
+      [5000, 3],
+    ]) {
       const c = shape[shape.length - 1];
       for (const statShape of [[c], [...shape.slice(0, -1).map(() => 1), c]]) {
         for (const withAffine of [true, false]) {
@@ -206,8 +291,16 @@ describe("no leaked intermediates", () => {
       const c = tf.randomNormal([6]);
       for (const s of [1, 2]) {
         const y = tf.conv2d(x, f, s, "same");
-        tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: y }, { strides: [s, s], pad: "same", dataFormat: "NHWC", filterShape: f.shape });
-        tf.engine().runKernel("Conv2DBackpropInput", { dy: y, filter: f }, { strides: [s, s], pad: "same", dataFormat: "NHWC", inputShape: x.shape });
+        tf.engine().runKernel(
+          "Conv2DBackpropFilter",
+          { x, dy: y },
+          { strides: [s, s], pad: "same", dataFormat: "NHWC", filterShape: f.shape },
+        );
+        tf.engine().runKernel(
+          "Conv2DBackpropInput",
+          { dy: y, filter: f },
+          { strides: [s, s], pad: "same", dataFormat: "NHWC", inputShape: x.shape },
+        );
       }
       tf.mul(big, c);
       tf.add(big, c);
@@ -249,7 +342,13 @@ describe("Identity / Cast alias instead of copying", () => {
 
 describe("MaxPoolGrad matches the cpu backend", () => {
   it("non-overlapping, overlapping, padded, odd sizes, ties", async () => {
-    const cases: { shape: number[]; filterSize: number | [number, number]; strides: number | [number, number]; pad: "same" | "valid"; ties?: boolean }[] = [
+    const cases: {
+      shape: number[];
+      filterSize: number | [number, number];
+      strides: number | [number, number];
+      pad: "same" | "valid";
+      ties?: boolean;
+    }[] = [
       { shape: [2, 9, 7, 3], filterSize: 2, strides: 2, pad: "valid" },
       { shape: [2, 9, 7, 3], filterSize: 2, strides: 2, pad: "same" },
       { shape: [1, 11, 10, 4], filterSize: 3, strides: 2, pad: "same" },
@@ -266,7 +365,14 @@ describe("MaxPoolGrad matches the cpu backend", () => {
       if (c.ties) input.data.forEach((v, i, a) => ((a as Float32Array)[i] = Math.max(0, Math.round(v * 2) / 2)));
       const output = await (async () => {
         await tf.setBackend("cpu");
-        const t = tf.tidy(() => tf.maxPool(tf.tensor4d(input.data as Float32Array, input.shape as [number, number, number, number]), c.filterSize, c.strides, c.pad));
+        const t = tf.tidy(() =>
+          tf.maxPool(
+            tf.tensor4d(input.data as Float32Array, input.shape as [number, number, number, number]),
+            c.filterSize,
+            c.strides,
+            c.pad,
+          ),
+        );
         const o: HostTensor = { data: t.dataSync(), shape: t.shape, dtype: "float32" };
         t.dispose();
         return o;

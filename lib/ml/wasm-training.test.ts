@@ -23,7 +23,9 @@ function buildModel(): tf.LayersModel {
   h = tf.layers.batchNormalization().apply(h) as tf.SymbolicTensor;
   h = tf.layers.reLU().apply(h) as tf.SymbolicTensor;
   h = tf.layers.maxPooling2d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: "valid", activation: "relu", ...init(2) }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers
+    .conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: "valid", activation: "relu", ...init(2) })
+    .apply(h) as tf.SymbolicTensor;
   h = tf.layers.conv2d({ filters: 8, kernelSize: [1, 3], padding: "same", activation: "relu", ...init(3) }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.averagePooling2d({ poolSize: 2, padding: "same" }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.flatten().apply(h) as tf.SymbolicTensor;
@@ -46,8 +48,20 @@ async function train(backend: "cpu" | "wasm", initial: Float32Array[], optimizer
   model.compile({ optimizer: optimizer(), loss: ["categoricalCrossentropy", "categoricalCrossentropy"] });
   const batch = (step: number) => {
     const x = tf.tensor4d(randomArray(BATCH * INPUT[0] * INPUT[1] * INPUT[2], 1000 + step, 0, 1), [BATCH, ...INPUT]);
-    const ya = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => (i + step) % 2), "int32"), 2);
-    const yb = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => (i * 2 + step) % 3), "int32"), 3);
+    const ya = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: BATCH }, (_, i) => (i + step) % 2),
+        "int32",
+      ),
+      2,
+    );
+    const yb = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: BATCH }, (_, i) => (i * 2 + step) % 3),
+        "int32",
+      ),
+      3,
+    );
     return { x, ys: [ya, yb] };
   };
 
@@ -131,7 +145,10 @@ describe("replacement gradients match tfjs-core's own", () => {
       const y = tf.batchNorm(xx, mean, variance, b, g, 1e-3);
       return tf.add(tf.sum(tf.mul(y, w)), tf.mean(tf.mul(tf.sum(tf.square(xx), [1, 2]), 0.1)));
     };
-    const grads = () => tf.grads(f)([x, gamma, beta]).map((t) => t.dataSync() as Float32Array);
+    const grads = () =>
+      tf
+        .grads(f)([x, gamma, beta])
+        .map((t) => t.dataSync() as Float32Array);
     unregisterWasmTrainingKernels();
     const stock = grads();
     registerWasmTrainingKernels();

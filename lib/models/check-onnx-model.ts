@@ -29,9 +29,7 @@ export interface OnnxModelSummary {
   nodeCount: number;
 }
 
-export type CheckOnnxModelResult =
-  | { ok: true; summary: OnnxModelSummary }
-  | { ok: false; errors: string[]; summary?: OnnxModelSummary };
+export type CheckOnnxModelResult = { ok: true; summary: OnnxModelSummary } | { ok: false; errors: string[]; summary?: OnnxModelSummary };
 
 const ONNX_FLOAT = 1;
 
@@ -61,7 +59,9 @@ export function checkOnnxModel(options: {
   const imported = new Set([...model.opsetImports, ...model.functions.flatMap((f) => f.opsetImports)].map((o) => o.domain));
   for (const domain of imported) {
     if (!ONNX_ALLOWED_DOMAINS.has(domain) && !localDomains.has(domain)) {
-      errors.push(`${file}: imports the custom operator domain "${domain}"; only onnxruntime's standard domains (ai.onnx, ai.onnx.ml, com.microsoft) are allowed`);
+      errors.push(
+        `${file}: imports the custom operator domain "${domain}"; only onnxruntime's standard domains (ai.onnx, ai.onnx.ml, com.microsoft) are allowed`,
+      );
     }
   }
 
@@ -90,7 +90,9 @@ export function checkOnnxModel(options: {
     for (const g of f.subgraphs) visitGraph(g);
   }
   for (const [domain, ops] of customDomainOps) {
-    errors.push(`${file}: uses custom operator(s) ${[...ops].join(", ")} from domain "${domain}"; custom ops are not supported (only onnxruntime's standard domains)`);
+    errors.push(
+      `${file}: uses custom operator(s) ${[...ops].join(", ")} from domain "${domain}"; custom ops are not supported (only onnxruntime's standard domains)`,
+    );
   }
   for (const [domain, ops] of unknownOps) {
     errors.push(`${file}: uses operator(s) ${[...ops].join(", ")} that are not standard ${domain} operators`);
@@ -103,7 +105,9 @@ export function checkOnnxModel(options: {
   for (const t of tensors) {
     const bytes = declaredBytes(t);
     if (bytes > options.limits.maxTensorBytes) {
-      errors.push(`${file}: tensor "${t.name || "(unnamed)"}" declares shape [${t.dims.join(", ")}] (${formatBytes(bytes)}), over the per-tensor limit of ${formatBytes(options.limits.maxTensorBytes)}`);
+      errors.push(
+        `${file}: tensor "${t.name || "(unnamed)"}" declares shape [${t.dims.join(", ")}] (${formatBytes(bytes)}), over the per-tensor limit of ${formatBytes(options.limits.maxTensorBytes)}`,
+      );
     }
   }
 
@@ -145,7 +149,9 @@ function checkAgainstManifest(summary: OnnxModelSummary, manifest: Manifest, fil
     const width = out.dims && out.dims.length === 2 ? out.dims[1] : null;
     const needed = head.slice ? head.slice[1] : head.classes.length;
     if (typeof width === "number" && (head.slice ? width < needed : width !== needed)) {
-      errors.push(`manifest.json: outputs.${attr}: output "${out.name}" is declared [${out.dims!.join(", ")}] but ${head.slice ? `the slice needs at least ${needed}` : `${needed} classes need ${needed}`} values per image`);
+      errors.push(
+        `manifest.json: outputs.${attr}: output "${out.name}" is declared [${out.dims!.join(", ")}] but ${head.slice ? `the slice needs at least ${needed}` : `${needed} classes need ${needed}`} values per image`,
+      );
     }
   }
   return errors;
@@ -155,7 +161,10 @@ function checkAgainstManifest(summary: OnnxModelSummary, manifest: Manifest, fil
 export function resolveOnnxInput(summary: Pick<OnnxModelSummary, "inputs">, manifest: Manifest): OnnxValueInfo | string {
   const names = summary.inputs.map((i) => i.name);
   if (manifest.input.name) {
-    return summary.inputs.find((i) => i.name === manifest.input.name) ?? `has no input "${manifest.input.name}" (manifest input.name); its inputs are ${listNames(names)}`;
+    return (
+      summary.inputs.find((i) => i.name === manifest.input.name) ??
+      `has no input "${manifest.input.name}" (manifest input.name); its inputs are ${listNames(names)}`
+    );
   }
   if (summary.inputs.length === 1) return summary.inputs[0];
   return summary.inputs.length === 0

@@ -29,9 +29,7 @@ export interface TfjsModelSummary {
   outputNames: string[];
 }
 
-export type CheckTfjsModelResult =
-  | { ok: true; summary: TfjsModelSummary }
-  | { ok: false; errors: string[] };
+export type CheckTfjsModelResult = { ok: true; summary: TfjsModelSummary } | { ok: false; errors: string[] };
 
 type Json = Record<string, unknown>;
 
@@ -59,12 +57,15 @@ export function checkTfjsModel(options: {
   if (looksLikeGraph !== (kind === "graph")) {
     return {
       ok: false,
-      errors: [`${file}: this is a tfjs ${looksLikeGraph ? "graph" : "layers"} model but manifest.json says "format": "${manifest.format}"; use "${looksLikeGraph ? "tfjs-graph" : "tfjs-layers"}"`],
+      errors: [
+        `${file}: this is a tfjs ${looksLikeGraph ? "graph" : "layers"} model but manifest.json says "format": "${manifest.format}"; use "${looksLikeGraph ? "tfjs-graph" : "tfjs-layers"}"`,
+      ],
     };
   }
   if (typeof modelJson.format === "string") {
     const expected = kind === "graph" ? "graph-model" : "layers-model";
-    if (modelJson.format !== expected) errors.push(`${file}: format: "${modelJson.format}" does not match manifest format "${manifest.format}" (expected "${expected}")`);
+    if (modelJson.format !== expected)
+      errors.push(`${file}: format: "${modelJson.format}" does not match manifest format "${manifest.format}" (expected "${expected}")`);
   }
 
   const weightFiles = checkWeights(modelJson.weightsManifest, file, modelPath, fileSizes, limits, errors);
@@ -144,7 +145,9 @@ function checkWeights(
       actual += size;
     });
     if (specsOk && filesOk && declared !== actual) {
-      errors.push(`${where}: the weights listed need ${declared.toLocaleString("en")} bytes (dtype x shape) but the file(s) ${group.paths.join(", ")} hold ${actual.toLocaleString("en")} bytes`);
+      errors.push(
+        `${where}: the weights listed need ${declared.toLocaleString("en")} bytes (dtype x shape) but the file(s) ${group.paths.join(", ")} hold ${actual.toLocaleString("en")} bytes`,
+      );
     }
   });
   return weightFiles;
@@ -170,7 +173,9 @@ function weightSpecBytes(
   if (isObject(w.quantization)) {
     perElement = QUANTIZED_BYTES[String(w.quantization.dtype)];
     if (perElement === undefined) {
-      errors.push(`${where} ("${w.name}"): unsupported quantization dtype ${JSON.stringify(w.quantization.dtype)} (expected uint8, uint16 or float16)`);
+      errors.push(
+        `${where} ("${w.name}"): unsupported quantization dtype ${JSON.stringify(w.quantization.dtype)} (expected uint8, uint16 or float16)`,
+      );
       return undefined;
     }
   } else {
@@ -183,7 +188,9 @@ function weightSpecBytes(
   // Quantized weights are expanded to float32 when loaded: that is the size that gets allocated.
   const allocated = elements * Math.max(perElement, isObject(w.quantization) ? 4 : perElement);
   if (allocated > limits.maxTensorBytes) {
-    errors.push(`${where} ("${w.name}"): declared shape [${(w.shape as number[]).join(", ")}] ${w.dtype} is ${formatBytes(allocated)}, over the per-tensor limit of ${formatBytes(limits.maxTensorBytes)}`);
+    errors.push(
+      `${where} ("${w.name}"): declared shape [${(w.shape as number[]).join(", ")}] ${w.dtype} is ${formatBytes(allocated)}, over the per-tensor limit of ${formatBytes(limits.maxTensorBytes)}`,
+    );
     return undefined;
   }
   return elements * perElement;
@@ -215,7 +222,8 @@ function checkLayersTopology(
       for (const x of v) walk(x, depth + 1);
     } else if (isObject(v)) {
       if (++count > limits.maxNodes * 10) throw new LimitError(`configuration has too many objects (over ${limits.maxNodes * 10})`);
-      if (typeof v.class_name === "string" && !TFJS_LAYERS_CLASSES.has(v.class_name) && !KERAS_METADATA_CLASSES.has(v.class_name)) unknown.add(v.class_name);
+      if (typeof v.class_name === "string" && !TFJS_LAYERS_CLASSES.has(v.class_name) && !KERAS_METADATA_CLASSES.has(v.class_name))
+        unknown.add(v.class_name);
       for (const x of Object.values(v)) walk(x, depth + 1);
     }
   };
@@ -225,12 +233,18 @@ function checkLayersTopology(
   }
 
   const config = isObject(topology.config) ? topology.config : undefined;
-  const layers = config && Array.isArray(config.layers) ? (config.layers as unknown[]).filter(isObject) : Array.isArray(topology.config) ? (topology.config as unknown[]).filter(isObject) : [];
+  const layers =
+    config && Array.isArray(config.layers)
+      ? (config.layers as unknown[]).filter(isObject)
+      : Array.isArray(topology.config)
+        ? (topology.config as unknown[]).filter(isObject)
+        : [];
   if (layers.length === 0) {
     errors.push(`${file}: modelTopology has no layers`);
     return { inputNames: [], outputNames: [] };
   }
-  const layerName = (l: Json) => (isObject(l.config) && typeof l.config.name === "string" ? l.config.name : typeof l.name === "string" ? l.name : "");
+  const layerName = (l: Json) =>
+    isObject(l.config) && typeof l.config.name === "string" ? l.config.name : typeof l.name === "string" ? l.name : "";
   const shapeOf = (l: Json): (number | null)[] | null => {
     const c = isObject(l.config) ? l.config : {};
     const s = c.batch_input_shape ?? c.batch_shape;
@@ -329,21 +343,19 @@ function graphPlaceholderShape(n: Json): (number | null)[] | null {
   });
 }
 
-function checkOutputRefs(
-  outputNames: string[],
-  file: string,
-  manifest: Manifest,
-  errors: string[],
-  exists: (name: string) => boolean,
-) {
+function checkOutputRefs(outputNames: string[], file: string, manifest: Manifest, errors: string[], exists: (name: string) => boolean) {
   for (const attr of ATTRIBUTES) {
     const ref = manifest.outputs[attr].output;
     if (typeof ref === "number") {
       if (ref >= outputNames.length) {
-        errors.push(`manifest.json: outputs.${attr}.output: index ${ref} is out of range; ${file} has ${outputNames.length} output(s): ${outputNames.map((n) => JSON.stringify(n)).join(", ")}`);
+        errors.push(
+          `manifest.json: outputs.${attr}.output: index ${ref} is out of range; ${file} has ${outputNames.length} output(s): ${outputNames.map((n) => JSON.stringify(n)).join(", ")}`,
+        );
       }
     } else if (!exists(ref)) {
-      errors.push(`manifest.json: outputs.${attr}.output: ${file} has no output "${ref}"; its outputs are ${outputNames.map((n) => JSON.stringify(n)).join(", ")}`);
+      errors.push(
+        `manifest.json: outputs.${attr}.output: ${file} has no output "${ref}"; its outputs are ${outputNames.map((n) => JSON.stringify(n)).join(", ")}`,
+      );
     }
   }
 }

@@ -30,7 +30,10 @@ export function argmaxHead(options: {
   const where = `outputs.${attr} (output ${outputLabel})`;
   const expected = head.slice ? `[${count}, >= ${end}]` : `[${count}, ${k}]`;
   if (dims.length < 2 || dims[0] !== count || (head.slice ? width < end : width !== k) || data.length !== count * width) {
-    return { ok: false, message: `${where}: the model returned shape [${dims.join(", ")}] for a batch of ${count} images; expected ${expected} (batch, ${k} classes)` };
+    return {
+      ok: false,
+      message: `${where}: the model returned shape [${dims.join(", ")}] for a batch of ${count} images; expected ${expected} (batch, ${k} classes)`,
+    };
   }
   const indices = new Uint8Array(count);
   const big = data instanceof BigInt64Array;
@@ -39,9 +42,12 @@ export function argmaxHead(options: {
     let best = -1;
     let bestValue = -Infinity;
     for (let c = start; c < end; c++) {
-      const v = big ? Number((data)[row + c]) : (data)[row + c];
+      const v = big ? Number(data[row + c]) : data[row + c];
       if (Number.isNaN(v)) {
-        return { ok: false, message: `${where}: the model produced NaN for test image ${offset + i} (class ${JSON.stringify(head.classes[c - start])}); outputs must be numbers` };
+        return {
+          ok: false,
+          message: `${where}: the model produced NaN for test image ${offset + i} (class ${JSON.stringify(head.classes[c - start])}); outputs must be numbers`,
+        };
       }
       // First maximum wins; a row of -Infinity picks the first class.
       if (best < 0 || v > bestValue) {

@@ -11,9 +11,7 @@ import { MANIFEST_FILE_NAME } from "./manifest";
  * limit), or for a bare .onnx the model plus the manifest that came with it. `destDir` must not
  * exist or be empty; on failure it is removed again.
  */
-export type ExtractModelBundleResult =
-  | { ok: true; bundle: ModelBundle; dir: string }
-  | { ok: false; errors: string[] };
+export type ExtractModelBundleResult = { ok: true; bundle: ModelBundle; dir: string } | { ok: false; errors: string[] };
 
 export async function extractModelBundle(
   input: Omit<InspectModelBundleOptions, "maxBytes"> & { destDir: string; maxBytes?: number },
@@ -39,7 +37,10 @@ export async function extractModelBundle(
     } else {
       const target = path.join(dir, ...upload.manifest.model.split("/"));
       fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
-      await pipeline(fs.createReadStream(upload.file, { end: upload.size - 1 }), fs.createWriteStream(target, { flags: "wx", mode: 0o644 }));
+      await pipeline(
+        fs.createReadStream(upload.file, { end: upload.size - 1 }),
+        fs.createWriteStream(target, { flags: "wx", mode: 0o644 }),
+      );
       fs.writeFileSync(path.join(dir, MANIFEST_FILE_NAME), JSON.stringify(upload.manifest, null, 2), { flag: "wx", mode: 0o644 });
     }
   } catch (e) {

@@ -67,11 +67,17 @@ describe("inspectModelBundle: valid bundles", () => {
     await writeLayersBundle(layersDir, makeManifest("tfjs-layers", { classes: PERMUTED_CLASSES }));
     const graphDir = tmp("graph");
     writeGraphBundle(graphDir, makeManifest("tfjs-graph"));
-    for (const [dir, format] of [[onnxDir, "onnx"], [layersDir, "tfjs-layers"], [graphDir, "tfjs-graph"]] as const) {
+    for (const [dir, format] of [
+      [onnxDir, "onnx"],
+      [layersDir, "tfjs-layers"],
+      [graphDir, "tfjs-graph"],
+    ] as const) {
       const r = await inspectModelBundle({ file: upload(zipFolder(dir)), maxBytes: MAX });
       expect(r, dir).toMatchObject({ ok: true, bundle: { format } });
     }
-    const nested = craftZip(fs.readdirSync(graphDir).map((f) => ({ name: `my-model/${f}`, data: fs.readFileSync(path.join(graphDir, f)) })));
+    const nested = craftZip(
+      fs.readdirSync(graphDir).map((f) => ({ name: `my-model/${f}`, data: fs.readFileSync(path.join(graphDir, f)) })),
+    );
     const r = await inspectModelBundle({ file: upload(nested), maxBytes: MAX });
     expect(r.ok && r.bundle.entries.map((e) => e.name).sort()).toEqual(["group1-shard1of1.bin", "manifest.json", "model.json"]);
   });
@@ -90,7 +96,11 @@ describe("inspectModelBundle: valid bundles", () => {
 
   it("extracts a zip into an empty folder, files only, nothing outside", async () => {
     const dest = tmp("extract");
-    const r = await extractModelBundle({ file: upload(craftZip([...onnxFiles(), { name: "notes/", data: "" }, { name: "notes/readme.txt", data: "hi" }])), maxBytes: MAX, destDir: dest });
+    const r = await extractModelBundle({
+      file: upload(craftZip([...onnxFiles(), { name: "notes/", data: "" }, { name: "notes/readme.txt", data: "hi" }])),
+      maxBytes: MAX,
+      destDir: dest,
+    });
     expect(r.ok).toBe(true);
     expect(fs.readdirSync(dest).sort()).toEqual(["manifest.json", "model.onnx", "notes"]);
     expect(fs.readFileSync(path.join(dest, "notes/readme.txt"), "utf8")).toBe("hi");
@@ -104,7 +114,12 @@ describe("inspectModelBundle: hostile zips", () => {
   });
 
   it("refuses a zip whose declared sizes exceed the total limit", async () => {
-    const errors = await errorsOf(inspectZip([...onnxFiles(), { name: "big.bin", data: Buffer.alloc(2 * 1024 * 1024, 7), compress: false }], { maxTotalBytes: 1024 * 1024, maxEntryBytes: 10 * 1024 * 1024 }));
+    const errors = await errorsOf(
+      inspectZip([...onnxFiles(), { name: "big.bin", data: Buffer.alloc(2 * 1024 * 1024, 7), compress: false }], {
+        maxTotalBytes: 1024 * 1024,
+        maxEntryBytes: 10 * 1024 * 1024,
+      }),
+    );
     expect(errors).toMatch(/the zip's files add up to 2\.0 MB uncompressed; at most 1\.0 MB are allowed/);
   });
 
@@ -133,7 +148,9 @@ describe("inspectModelBundle: hostile zips", () => {
   });
 
   it("refuses symlink entries, naming them", async () => {
-    const errors = await errorsOf(inspectZip([...onnxFiles(), { name: "labels.csv", data: "../../hidden/test-labels.csv", mode: 0o120777 }]));
+    const errors = await errorsOf(
+      inspectZip([...onnxFiles(), { name: "labels.csv", data: "../../hidden/test-labels.csv", mode: 0o120777 }]),
+    );
     expect(errors).toMatch(/entry "labels\.csv" is a symbolic link; links are not allowed/);
   });
 
@@ -152,7 +169,9 @@ describe("inspectModelBundle: hostile zips", () => {
     const file = upload(Buffer.alloc(2048, 1));
     expect(await errorsOf(inspectModelBundle({ file, maxBytes: 1024 }))).toMatch(/the upload is 2\.0 KB; at most 1\.0 KB are accepted/);
     const manifestJson = JSON.stringify(onnxManifest());
-    expect(await errorsOf(inspectModelBundle({ file: upload(Buffer.from("hello, not a model")), maxBytes: MAX, manifestJson }))).toMatch(/model\.onnx: not a valid ONNX model/);
+    expect(await errorsOf(inspectModelBundle({ file: upload(Buffer.from("hello, not a model")), maxBytes: MAX, manifestJson }))).toMatch(
+      /model\.onnx: not a valid ONNX model/,
+    );
   });
 });
 
@@ -160,7 +179,9 @@ describe("inspectModelBundle: manifest problems", () => {
   const withManifest = (text: string) => inspectZip([{ name: "manifest.json", data: text }, onnxFiles()[1]]);
 
   it("refuses a missing manifest, listing what is there", async () => {
-    expect(await errorsOf(inspectZip([onnxFiles()[1]]))).toMatch(/manifest\.json is missing at the top of the zip \(it contains "model\.onnx"\)/);
+    expect(await errorsOf(inspectZip([onnxFiles()[1]]))).toMatch(
+      /manifest\.json is missing at the top of the zip \(it contains "model\.onnx"\)/,
+    );
   });
 
   it("refuses bad JSON", async () => {
@@ -199,7 +220,12 @@ describe("inspectModelBundle: manifest problems", () => {
   it("refuses an input layout that does not match the model's declared input", async () => {
     const m = onnxManifest();
     const model = buildOnnxModel({ manifest: m, heads: "sliced" }); // NCHW model
-    const errors = await errorsOf(inspectZip([{ name: "manifest.json", data: JSON.stringify({ ...m, input: { ...m.input, layout: "NHWC" } }) }, { name: "model.onnx", data: model }]));
+    const errors = await errorsOf(
+      inspectZip([
+        { name: "manifest.json", data: JSON.stringify({ ...m, input: { ...m.input, layout: "NHWC" } }) },
+        { name: "model.onnx", data: model },
+      ]),
+    );
     expect(errors).toMatch(/model\.onnx: input "pixels" has shape \[N, 3, 108, 84\]; expected \[batch, 108, 84, 3\] \(NHWC\)/);
   });
 });
@@ -209,7 +235,10 @@ describe("inspectModelBundle: model problems", () => {
     ["custom-domain", /model\.onnx: uses custom operator\(s\) StealLabels from domain "com\.example\.evil"; custom ops are not supported/],
     ["unknown-op", /model\.onnx: uses operator\(s\) FrobnicateImage that are not standard ai\.onnx operators/],
     ["external-data", /model\.onnx: tensor\(s\) "leak" use external data files; save the model with all weights inside the \.onnx file/],
-    ["huge-initializer", /model\.onnx: tensor "huge" declares shape \[1000000000, 2\] \(7\.45 GB\), over the per-tensor limit of 256\.0 MB/],
+    [
+      "huge-initializer",
+      /model\.onnx: tensor "huge" declares shape \[1000000000, 2\] \(7\.45 GB\), over the per-tensor limit of 256\.0 MB/,
+    ],
   ])("ONNX %s", async (fault, message) => {
     expect(await errorsOf(inspectZip(onnxFiles(fault)))).toMatch(message);
   });
@@ -249,40 +278,84 @@ describe("inspectModelBundle: model problems", () => {
 
     it("refuses weights whose size does not match dtype x shape", async () => {
       const errors = await errorsOf(inspectZip(files(layersDir, (name, d) => (name === "weights.bin" ? d.subarray(0, d.length - 4) : d))));
-      expect(errors).toMatch(/model\.json: weightsManifest\[0\]: the weights listed need 160 bytes \(dtype x shape\) but the file\(s\) weights\.bin hold 156 bytes/);
+      expect(errors).toMatch(
+        /model\.json: weightsManifest\[0\]: the weights listed need 160 bytes \(dtype x shape\) but the file\(s\) weights\.bin hold 156 bytes/,
+      );
     });
 
     it("refuses a 2 GB declared tensor before allocating anything", async () => {
-      const errors = await errorsOf(inspectZip(files(layersDir, editModelJson((j) => {
-        j.weightsManifest[0].weights[0].shape = [512, 1024, 1024];
-      }))));
-      expect(errors).toMatch(/model\.json: weightsManifest\[0\]\.weights\[0\] \("gender\/kernel"\): declared shape \[512, 1024, 1024\] float32 is 2\.00 GB, over the per-tensor limit of 256\.0 MB/);
+      const errors = await errorsOf(
+        inspectZip(
+          files(
+            layersDir,
+            editModelJson((j) => {
+              j.weightsManifest[0].weights[0].shape = [512, 1024, 1024];
+            }),
+          ),
+        ),
+      );
+      expect(errors).toMatch(
+        /model\.json: weightsManifest\[0\]\.weights\[0\] \("gender\/kernel"\): declared shape \[512, 1024, 1024\] float32 is 2\.00 GB, over the per-tensor limit of 256\.0 MB/,
+      );
     });
 
     it("refuses weight paths that leave the bundle", async () => {
-      const errors = await errorsOf(inspectZip(files(layersDir, editModelJson((j) => {
-        j.weightsManifest[0].paths = ["../../hidden/test-labels.csv"];
-      }))));
-      expect(errors).toMatch(/weightsManifest\[0\]\.paths\[0\]: "\.\.\/\.\.\/hidden\/test-labels\.csv" is not a plain relative file path inside the bundle/);
+      const errors = await errorsOf(
+        inspectZip(
+          files(
+            layersDir,
+            editModelJson((j) => {
+              j.weightsManifest[0].paths = ["../../hidden/test-labels.csv"];
+            }),
+          ),
+        ),
+      );
+      expect(errors).toMatch(
+        /weightsManifest\[0\]\.paths\[0\]: "\.\.\/\.\.\/hidden\/test-labels\.csv" is not a plain relative file path inside the bundle/,
+      );
     });
 
     it("refuses custom layers, naming them", async () => {
-      const errors = await errorsOf(inspectZip(files(layersDir, editModelJson((j) => {
-        j.modelTopology.config.layers[1].class_name = "MyFancyPooling";
-        j.modelTopology.config.layers[2].config.kernel_initializer = { class_name: "MyInit", config: {} };
-      }))));
-      expect(errors).toMatch(/model\.json: uses class\(es\) that are not built into tfjs-layers: MyFancyPooling, MyInit; custom layers are not supported/);
+      const errors = await errorsOf(
+        inspectZip(
+          files(
+            layersDir,
+            editModelJson((j) => {
+              j.modelTopology.config.layers[1].class_name = "MyFancyPooling";
+              j.modelTopology.config.layers[2].config.kernel_initializer = { class_name: "MyInit", config: {} };
+            }),
+          ),
+        ),
+      );
+      expect(errors).toMatch(
+        /model\.json: uses class\(es\) that are not built into tfjs-layers: MyFancyPooling, MyInit; custom layers are not supported/,
+      );
     });
 
     it("refuses graph ops tfjs does not implement", async () => {
-      const errors = await errorsOf(inspectZip(files(graphDir, editModelJson((j) => {
-        j.modelTopology.node[5].op = "MyCustomMatMul";
-      }))));
-      expect(errors).toMatch(/model\.json: uses op\(s\) that tfjs-converter does not implement: MyCustomMatMul; custom ops are not supported/);
+      const errors = await errorsOf(
+        inspectZip(
+          files(
+            graphDir,
+            editModelJson((j) => {
+              j.modelTopology.node[5].op = "MyCustomMatMul";
+            }),
+          ),
+        ),
+      );
+      expect(errors).toMatch(
+        /model\.json: uses op\(s\) that tfjs-converter does not implement: MyCustomMatMul; custom ops are not supported/,
+      );
     });
 
     it("refuses a format that does not match the model", async () => {
-      const errors = await errorsOf(inspectZip(files(graphDir, (name, d) => (name === "manifest.json" ? Buffer.from(JSON.stringify({ ...JSON.parse(d.toString()), format: "tfjs-layers" })) : d))));
+      const errors = await errorsOf(
+        inspectZip(
+          files(graphDir, (name, d) =>
+            name === "manifest.json" ? Buffer.from(JSON.stringify({ ...JSON.parse(d.toString()), format: "tfjs-layers" })) : d,
+          ),
+        ),
+      );
       expect(errors).toMatch(/model\.json: this is a tfjs graph model but manifest\.json says "format": "tfjs-layers"; use "tfjs-graph"/);
     });
   });
@@ -291,7 +364,11 @@ describe("inspectModelBundle: model problems", () => {
 describe("inspectModelBundle: model names and batch sizes the sandbox cannot use", () => {
   const bare = (model: string) => {
     const manifest = { ...onnxManifest(), model };
-    return inspectModelBundle({ file: upload(buildOnnxModel({ manifest, heads: "sliced" }), "model.onnx"), maxBytes: MAX, manifestJson: JSON.stringify(manifest) });
+    return inspectModelBundle({
+      file: upload(buildOnnxModel({ manifest, heads: "sliced" }), "model.onnx"),
+      maxBytes: MAX,
+      manifestJson: JSON.stringify(manifest),
+    });
   };
 
   it.each(["manifest.json", "MANIFEST.JSON", "sub/model.onnx", "../model.onnx", "..\\model.onnx", "model.json", ".onnx\u0000"])(
@@ -317,7 +394,10 @@ describe("inspectModelBundle: model names and batch sizes the sandbox cannot use
   it("a fixed batch of 1,000,000 is refused at upload; dynamic, 1 and 512 are accepted", async () => {
     const withBatch = (fixedBatch?: number) => {
       const manifest = onnxManifest();
-      return inspectZip([{ name: "manifest.json", data: JSON.stringify(manifest) }, { name: "model.onnx", data: buildOnnxModel({ manifest, heads: "sliced", fixedBatch }) }]);
+      return inspectZip([
+        { name: "manifest.json", data: JSON.stringify(manifest) },
+        { name: "model.onnx", data: buildOnnxModel({ manifest, heads: "sliced", fixedBatch }) },
+      ]);
     };
     expect(await errorsOf(withBatch(1_000_000))).toMatch(
       /^model\.onnx: input "pixels" has a fixed batch dimension of 1000000; export it with a dynamic batch axis .* or a fixed batch of at most 512$/,
@@ -329,7 +409,9 @@ describe("inspectModelBundle: model names and batch sizes the sandbox cannot use
 describe("inspectModelBundle: oversized manifests", () => {
   it("refuses a 5 MB manifest.json in a zip, and a 5 MB manifest sent with a bare .onnx, before parsing them", async () => {
     const big = JSON.stringify({ ...onnxManifest(), padding: "x".repeat(5_000_000) });
-    expect(await errorsOf(inspectZip([{ name: "manifest.json", data: big, compress: false }, onnxFiles()[1]]))).toMatch(/"manifest\.json" is .*; at most 64\.0 KB can be read/);
+    expect(await errorsOf(inspectZip([{ name: "manifest.json", data: big, compress: false }, onnxFiles()[1]]))).toMatch(
+      /"manifest\.json" is .*; at most 64\.0 KB can be read/,
+    );
     const bare = inspectModelBundle({ file: upload(onnxFiles()[1].data as Buffer, "model.onnx"), maxBytes: MAX, manifestJson: big });
     expect(await errorsOf(bare)).toMatch(/^manifest\.json: 5,000,\d+ characters; a manifest is about 1 KB and may be at most 64 KB$/);
   });

@@ -52,8 +52,7 @@ export async function inspectModelBundle(options: InspectModelBundleOptions): Pr
 
 /** An upload whose container checks passed; shared with extractModelBundle. */
 export type OpenedUpload =
-  | { kind: "zip"; zip: ModelZip; manifest: Manifest }
-  | { kind: "onnx"; file: string; size: number; manifest: Manifest };
+  { kind: "zip"; zip: ModelZip; manifest: Manifest } | { kind: "onnx"; file: string; size: number; manifest: Manifest };
 
 export async function openModelUpload(
   options: InspectModelBundleOptions,
@@ -80,7 +79,12 @@ export async function openModelUpload(
     const parsed = parseManifest(options.manifestJson);
     if (!parsed.ok) return parsed;
     if (parsed.manifest.format !== "onnx") {
-      return { ok: false, errors: [`manifest.json: format: a single uploaded file must be an ONNX model ("onnx"), not "${parsed.manifest.format}"; upload tfjs models as a zip`] };
+      return {
+        ok: false,
+        errors: [
+          `manifest.json: format: a single uploaded file must be an ONNX model ("onnx"), not "${parsed.manifest.format}"; upload tfjs models as a zip`,
+        ],
+      };
     }
     const nameProblem = bareModelNameProblem(parsed.manifest.model);
     if (nameProblem) return { ok: false, errors: [nameProblem] };
@@ -95,7 +99,10 @@ export async function openModelUpload(
     return { ok: false as const, errors };
   };
   if (!zip.files.has(MANIFEST_FILE_NAME)) {
-    const top = [...zip.files.keys()].slice(0, 10).map((n) => JSON.stringify(n)).join(", ");
+    const top = [...zip.files.keys()]
+      .slice(0, 10)
+      .map((n) => JSON.stringify(n))
+      .join(", ");
     return fail([`manifest.json is missing at the top of the zip (it contains ${top || "no files"})`]);
   }
   if (options.manifestJson !== undefined) return fail(["a zip carries its own manifest.json; do not send another one"]);
@@ -128,12 +135,19 @@ async function inspectOpened(upload: OpenedUpload, limits: ModelBundleLimits): P
     const candidates = entries.map((e) => e.name).filter((n) => /\.(onnx|json)$/.test(n) && n !== MANIFEST_FILE_NAME);
     return {
       ok: false,
-      errors: [`manifest.json: model: "${manifest.model}" is not in the zip${candidates.length ? ` (model-like files: ${candidates.map((c) => JSON.stringify(c)).join(", ")})` : ""}`],
+      errors: [
+        `manifest.json: model: "${manifest.model}" is not in the zip${candidates.length ? ` (model-like files: ${candidates.map((c) => JSON.stringify(c)).join(", ")})` : ""}`,
+      ],
     };
   }
   const expectJson = manifest.format !== "onnx";
   if (expectJson !== manifest.model.endsWith(".json")) {
-    return { ok: false, errors: [`manifest.json: model: a ${manifest.format} model is ${expectJson ? "a model.json file" : "an .onnx file"}, not "${manifest.model}"`] };
+    return {
+      ok: false,
+      errors: [
+        `manifest.json: model: a ${manifest.format} model is ${expectJson ? "a model.json file" : "an .onnx file"}, not "${manifest.model}"`,
+      ],
+    };
   }
 
   try {

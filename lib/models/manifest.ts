@@ -26,9 +26,15 @@ const headSchemaFor = (attr: Attribute) =>
   z
     .object({
       /** Output tensor: its name, or its position in the model's output list. */
-      output: z.union([z.string().min(1), z.number().int({ error: "expected an integer output index" }).min(0, { error: "expected an output index >= 0" })], {
-        error: "expected an output name (non-empty string) or an output index (integer >= 0)",
-      }),
+      output: z.union(
+        [
+          z.string().min(1),
+          z.number().int({ error: "expected an integer output index" }).min(0, { error: "expected an output index >= 0" }),
+        ],
+        {
+          error: "expected an output name (non-empty string) or an output index (integer >= 0)",
+        },
+      ),
       /** Class names in the order of the output's last axis (a permutation of the canonical classes). */
       classes: z.array(z.string(), { error: "expected an array of class names" }).superRefine((classes, ctx) => {
         const expected: readonly string[] = CLASSES[attr];
@@ -70,7 +76,10 @@ export const manifestSchema = z
         layout: z.enum(["NHWC", "NCHW"], { error: 'expected "NHWC" (tfjs, Keras) or "NCHW" (PyTorch)' }),
         scale: finite.refine((v) => v > 0, { message: "expected a positive number, e.g. 0.00392156862745098 (1/255)" }),
         mean: triple("mean", finite),
-        std: triple("std", finite.refine((v) => v > 0, { message: "expected a positive number" })),
+        std: triple(
+          "std",
+          finite.refine((v) => v > 0, { message: "expected a positive number" }),
+        ),
         channelOrder: z.enum(["RGB", "BGR"], { error: 'expected "RGB" or "BGR"' }).default("RGB"),
       })
       .strict(),
@@ -119,7 +128,12 @@ export const MAX_MANIFEST_BYTES = 64 * 1024;
 
 export function parseManifest(text: string, source = MANIFEST_FILE_NAME): ParseManifestResult {
   if (text.length > MAX_MANIFEST_BYTES) {
-    return { ok: false, errors: [`${source}: ${text.length.toLocaleString("en-US")} characters; a manifest is about 1 KB and may be at most ${MAX_MANIFEST_BYTES / 1024} KB`] };
+    return {
+      ok: false,
+      errors: [
+        `${source}: ${text.length.toLocaleString("en-US")} characters; a manifest is about 1 KB and may be at most ${MAX_MANIFEST_BYTES / 1024} KB`,
+      ],
+    };
   }
   let json: unknown;
   try {

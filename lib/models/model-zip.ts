@@ -224,7 +224,7 @@ function checkEntry(entry: ZipEntry, limits: ModelBundleLimits): ListedEntry | s
 export function nameProblem(name: string): string | undefined {
   if (name.length === 0) return "empty name";
   if (name.length > MAX_NAME_LENGTH) return `name longer than ${MAX_NAME_LENGTH} characters`;
-   
+
   if (/[\u0000-\u001f\u007f]/.test(name)) return "name contains control characters";
   if (name.includes("\\")) return "name contains a backslash; zip paths must use /";
   if (name.startsWith("/")) return "absolute path; entries must be relative to the zip root";

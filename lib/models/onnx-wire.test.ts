@@ -89,8 +89,14 @@ function ourOps(m: OnnxModelInfo): string[] {
 
 describe("parseOnnxModel agrees with protobufjs on valid models", () => {
   const cases: [string, Buffer][] = [
-    ...(["sliced", "separate"] as const).map((heads): [string, Buffer] => [`fixture, ${heads} heads`, buildOnnxModel({ manifest: manifest(), heads })]),
-    ...(["loop-forever", "memory"] as OnnxFault[]).map((fault): [string, Buffer] => [`fixture with ${fault} (Loop subgraph, Tile)`, buildOnnxModel({ manifest: manifest(), heads: "sliced", fault })]),
+    ...(["sliced", "separate"] as const).map((heads): [string, Buffer] => [
+      `fixture, ${heads} heads`,
+      buildOnnxModel({ manifest: manifest(), heads }),
+    ]),
+    ...(["loop-forever", "memory"] as OnnxFault[]).map((fault): [string, Buffer] => [
+      `fixture with ${fault} (Loop subgraph, Tile)`,
+      buildOnnxModel({ manifest: manifest(), heads: "sliced", fault }),
+    ]),
     [
       "If with two branches and a Constant tensor attribute",
       model({
@@ -100,7 +106,22 @@ describe("parseOnnxModel agrees with protobufjs on valid models", () => {
             input: ["c"],
             output: ["y"],
             attribute: [
-              { name: "then_branch", type: GRAPH, g: { name: "t", node: [{ opType: "Constant", output: ["y1"], attribute: [{ name: "value", type: TENSOR, t: { name: "k", dims: [2, 3], dataType: FLOAT, floatData: [1, 2, 3, 4, 5, 6] } }] }] } },
+              {
+                name: "then_branch",
+                type: GRAPH,
+                g: {
+                  name: "t",
+                  node: [
+                    {
+                      opType: "Constant",
+                      output: ["y1"],
+                      attribute: [
+                        { name: "value", type: TENSOR, t: { name: "k", dims: [2, 3], dataType: FLOAT, floatData: [1, 2, 3, 4, 5, 6] } },
+                      ],
+                    },
+                  ],
+                },
+              },
               { name: "else_branch", type: GRAPH, g: { name: "e", node: [{ opType: "Identity", input: ["x"], output: ["y2"] }] } },
             ],
           },
@@ -121,10 +142,20 @@ describe("parseOnnxModel agrees with protobufjs on valid models", () => {
     expect(ours.nodeCount).toBe(protobufjsOps(theirs).length);
     expect(ours.graph!.inputs.map((i) => i.name)).toEqual(theirs.graph!.input!.map((i) => i.name));
     expect(ours.graph!.outputs.map((o) => [o.name, o.dims])).toEqual(
-      theirs.graph!.output!.map((o) => [o.name, o.type?.tensorType?.shape ? o.type.tensorType.shape.dim!.map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? Number(d.dimValue) : null)) : null]),
+      theirs.graph!.output!.map((o) => [
+        o.name,
+        o.type?.tensorType?.shape
+          ? o.type.tensorType.shape.dim!.map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? Number(d.dimValue) : null))
+          : null,
+      ]),
     );
     expect(ours.graph!.initializers.map((t) => [t.name, t.dims, t.dataType, t.external])).toEqual(
-      theirs.graph!.initializer!.map((t) => [t.name, (t.dims ?? []).map(Number), t.dataType, t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData ?? []).length > 0]),
+      theirs.graph!.initializer!.map((t) => [
+        t.name,
+        (t.dims ?? []).map(Number),
+        t.dataType,
+        t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData ?? []).length > 0,
+      ]),
     );
     expect(check(bytes).ok).toBe(true);
   });
@@ -158,10 +189,14 @@ describe("parseOnnxModel refuses what a lax reader would skip", () => {
     const base = encode({ irVersion: 8 });
     expect(() => parseOnnxModel(Buffer.concat([base, Buffer.from([0x00, 0x01])]), LIMITS)).toThrow(/invalid protobuf field number 0/);
     // Field 2^29 needs a tag of 2^32: refused as over 32 bits, which covers every field number over 2^29-1.
-    expect(() => parseOnnxModel(Buffer.concat([base, Buffer.from([...varint((2 ** 29) * 8), 0x01])]), LIMITS)).toThrow(/tag longer than 32 bits/);
+    expect(() => parseOnnxModel(Buffer.concat([base, Buffer.from([...varint(2 ** 29 * 8), 0x01])]), LIMITS)).toThrow(
+      /tag longer than 32 bits/,
+    );
     expect(parseOnnxModel(Buffer.concat([base, Buffer.from([...varint((2 ** 29 - 1) * 8), 0x01])]), LIMITS).irVersion).toBe(8);
     for (const wire of [3, 4, 6, 7]) {
-      expect(() => parseOnnxModel(Buffer.concat([base, Buffer.from([...tagOf(30, wire), 0x01])]), LIMITS), `wire ${wire}`).toThrow(new RegExp(`unsupported protobuf wire type ${wire}`));
+      expect(() => parseOnnxModel(Buffer.concat([base, Buffer.from([...tagOf(30, wire), 0x01])]), LIMITS), `wire ${wire}`).toThrow(
+        new RegExp(`unsupported protobuf wire type ${wire}`),
+      );
     }
   });
 
@@ -174,7 +209,11 @@ describe("parseOnnxModel refuses what a lax reader would skip", () => {
 
   it("a singular attribute graph given twice (protobuf C++ would merge both node lists; protobufjs keeps the last)", () => {
     const body = (op: string) => Buffer.from(onnx.GraphProto.encode({ name: "b", node: [{ opType: op }] }).finish());
-    const attr = Buffer.concat([lenField(tagOf(1, 2), Buffer.from("body")), lenField(tagOf(6, 2), body("Identity")), lenField(tagOf(6, 2), body("Identity"))]);
+    const attr = Buffer.concat([
+      lenField(tagOf(1, 2), Buffer.from("body")),
+      lenField(tagOf(6, 2), body("Identity")),
+      lenField(tagOf(6, 2), body("Identity")),
+    ]);
     const node = Buffer.concat([lenField(tagOf(4, 2), Buffer.from("Loop")), lenField(tagOf(5, 2), attr)]);
     const graph = lenField(tagOf(1, 2), node);
     const bytes = Buffer.concat([encode({ irVersion: 8, opsetImport: [{ domain: "", version: 13 }] }), lenField(tagOf(7, 2), graph)]);
@@ -206,9 +245,15 @@ describe("parseOnnxModel refuses what a lax reader would skip", () => {
     expect(() => parseOnnxModel(lenField(tagOf(7, 2), inits), small)).toThrow(/more than 4000 tensors and value infos/);
     // One tensor declaring a million packed dims.
     const tensor = lenField(tagOf(1, 2), Buffer.alloc(1_000_000, 1));
-    expect(() => parseOnnxModel(lenField(tagOf(7, 2), lenField(tagOf(5, 2), tensor)), LIMITS)).toThrow(/a tensor with more than 64 dimensions/);
+    expect(() => parseOnnxModel(lenField(tagOf(7, 2), lenField(tagOf(5, 2), tensor)), LIMITS)).toThrow(
+      /a tensor with more than 64 dimensions/,
+    );
     // A declared input shape with 65 dims.
-    const shape = model({ input: [{ name: "x", type: { tensorType: { elemType: FLOAT, shape: { dim: Array.from({ length: 65 }, () => ({ dimValue: 1 })) } } } }] });
+    const shape = model({
+      input: [
+        { name: "x", type: { tensorType: { elemType: FLOAT, shape: { dim: Array.from({ length: 65 }, () => ({ dimValue: 1 })) } } } },
+      ],
+    });
     expect(() => parseOnnxModel(shape, LIMITS)).toThrow(/a declared shape with more than 64 dimensions/);
   });
 
@@ -219,28 +264,80 @@ describe("parseOnnxModel refuses what a lax reader would skip", () => {
 });
 
 describe("checkOnnxModel finds foreign code and external data everywhere", () => {
-  const external: onnx.ITensorProto = { name: "leak", dims: [16], dataType: FLOAT, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: "location", value: "data.bin" }] };
-  const externalOnlyEntries: onnx.ITensorProto = { name: "leak2", dims: [16], dataType: FLOAT, externalData: [{ key: "location", value: "data.bin" }] };
-  const loopWith = (body: onnx.IGraphProto): onnx.INodeProto => ({ opType: "Loop", input: ["n", "c"], output: ["o"], attribute: [{ name: "body", type: GRAPH, g: body }] });
+  const external: onnx.ITensorProto = {
+    name: "leak",
+    dims: [16],
+    dataType: FLOAT,
+    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    externalData: [{ key: "location", value: "data.bin" }],
+  };
+  const externalOnlyEntries: onnx.ITensorProto = {
+    name: "leak2",
+    dims: [16],
+    dataType: FLOAT,
+    externalData: [{ key: "location", value: "data.bin" }],
+  };
+  const loopWith = (body: onnx.IGraphProto): onnx.INodeProto => ({
+    opType: "Loop",
+    input: ["n", "c"],
+    output: ["o"],
+    attribute: [{ name: "body", type: GRAPH, g: body }],
+  });
 
   it("a com.evil node in the main graph, and one nested in a Loop inside an If", () => {
-    expect(errorsOf(model({ node: [{ opType: "Steal", domain: "com.evil" }] }, { opsetImport: [{ domain: "", version: 13 }, { domain: "com.evil", version: 1 }] }))).toMatch(
-      /uses custom operator\(s\) Steal from domain "com\.evil"; custom ops are not supported/,
-    );
+    expect(
+      errorsOf(
+        model(
+          { node: [{ opType: "Steal", domain: "com.evil" }] },
+          {
+            opsetImport: [
+              { domain: "", version: 13 },
+              { domain: "com.evil", version: 1 },
+            ],
+          },
+        ),
+      ),
+    ).toMatch(/uses custom operator\(s\) Steal from domain "com\.evil"; custom ops are not supported/);
     const nested = model({
-      node: [{ opType: "If", input: ["c"], output: ["y"], attribute: [{ name: "then_branch", type: GRAPH, g: { name: "t", node: [loopWith({ name: "b", node: [{ opType: "Steal", domain: "com.evil" }] })] } }] }],
+      node: [
+        {
+          opType: "If",
+          input: ["c"],
+          output: ["y"],
+          attribute: [
+            {
+              name: "then_branch",
+              type: GRAPH,
+              g: { name: "t", node: [loopWith({ name: "b", node: [{ opType: "Steal", domain: "com.evil" }] })] },
+            },
+          ],
+        },
+      ],
     });
     expect(errorsOf(nested)).toMatch(/uses custom operator\(s\) Steal from domain "com\.evil"/);
   });
 
   it("external data in a main-graph initializer, a subgraph initializer, a Constant attribute and a function's attribute default", () => {
-    expect(errorsOf(model({ initializer: [external, externalOnlyEntries] }))).toMatch(/tensor\(s\) "leak", "leak2" use external data files/);
-    expect(errorsOf(model({ node: [loopWith({ name: "b", initializer: [external] })] }))).toMatch(/tensor\(s\) "leak" use external data files/);
-    expect(errorsOf(model({ node: [{ opType: "Constant", output: ["k"], attribute: [{ name: "value", type: TENSOR, t: external }] }] }))).toMatch(/"leak" use external data/);
+    expect(errorsOf(model({ initializer: [external, externalOnlyEntries] }))).toMatch(
+      /tensor\(s\) "leak", "leak2" use external data files/,
+    );
+    expect(errorsOf(model({ node: [loopWith({ name: "b", initializer: [external] })] }))).toMatch(
+      /tensor\(s\) "leak" use external data files/,
+    );
+    expect(
+      errorsOf(model({ node: [{ opType: "Constant", output: ["k"], attribute: [{ name: "value", type: TENSOR, t: external }] }] })),
+    ).toMatch(/"leak" use external data/);
 
     // FunctionProto.attribute_proto (field 11) is newer than onnx-proto's schema: written by hand.
-    const attr = Buffer.concat([lenField(tagOf(1, 2), Buffer.from("value")), lenField(tagOf(5, 2), Buffer.from(onnx.TensorProto.encode(external).finish()))]);
-    const fn = Buffer.concat([lenField(tagOf(1, 2), Buffer.from("F")), lenField(tagOf(10, 2), Buffer.from("local")), lenField(tagOf(11, 2), attr)]);
+    const attr = Buffer.concat([
+      lenField(tagOf(1, 2), Buffer.from("value")),
+      lenField(tagOf(5, 2), Buffer.from(onnx.TensorProto.encode(external).finish())),
+    ]);
+    const fn = Buffer.concat([
+      lenField(tagOf(1, 2), Buffer.from("F")),
+      lenField(tagOf(10, 2), Buffer.from("local")),
+      lenField(tagOf(11, 2), attr),
+    ]);
     const bytes = Buffer.concat([model({ node: [] }), lenField(tagOf(25, 2), fn)]);
     expect(errorsOf(bytes)).toMatch(/"leak" use external data/);
   });

@@ -311,13 +311,7 @@ function readNode(r: Reader, budget: Budget, depth: number, tensors: OnnxTensorI
   return n;
 }
 
-function readAttribute(
-  r: Reader,
-  budget: Budget,
-  depth: number,
-  subgraphs: OnnxGraphInfo[],
-  tensors: OnnxTensorInfo[],
-): void {
+function readAttribute(r: Reader, budget: Budget, depth: number, subgraphs: OnnxGraphInfo[], tensors: OnnxTensorInfo[]): void {
   const singular = new Set<number>();
   while (r.more()) {
     const { field, wire } = r.tag();

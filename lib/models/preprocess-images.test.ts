@@ -26,7 +26,14 @@ describe("preprocessImages", () => {
 describe("argmaxHead", () => {
   const head = { output: 0, classes: ["female", "male"] };
   it("takes the first maximum per row and honours slices", () => {
-    const r = argmaxHead({ attr: "Gender", head: { ...head, slice: [1, 3] }, outputLabel: "#0", data: new Float32Array([9, 1, 2, 9, 5, 5]), dims: [2, 3], count: 2 });
+    const r = argmaxHead({
+      attr: "Gender",
+      head: { ...head, slice: [1, 3] },
+      outputLabel: "#0",
+      data: new Float32Array([9, 1, 2, 9, 5, 5]),
+      dims: [2, 3],
+      count: 2,
+    });
     expect(r.ok && Array.from(r.indices)).toEqual([1, 0]);
   });
 

@@ -30,7 +30,8 @@ beforeAll(async () => {
 afterAll(() => fixture?.cleanup());
 
 describeEachEngine("public mosaic", (t) => {
-  const get = (mode: "synthetic" | "after-terms" | "off", userId: string | null) => getPublicMosaic({ db: t.db, dataDir: fixture.dataDir, mode, userId });
+  const get = (mode: "synthetic" | "after-terms" | "off", userId: string | null) =>
+    getPublicMosaic({ db: t.db, dataDir: fixture.dataDir, mode, userId });
   beforeEach(() => setSourceKind("real"));
 
   it("synthetic (the default): on the real dataset, generated portraits that never come from its images", async () => {

@@ -47,7 +47,12 @@ export async function canSeeMosaic(options: { db: Db; mode: MosaicMode; userId: 
 }
 
 /** The mosaic image (WebP) for this viewer, or an AppError (not-found, unauthorized, forbidden). */
-export async function getPublicMosaic(options: { db: Db; dataDir: string; mode: MosaicMode; userId: string | null }): Promise<PublicMosaic> {
+export async function getPublicMosaic(options: {
+  db: Db;
+  dataDir: string;
+  mode: MosaicMode;
+  userId: string | null;
+}): Promise<PublicMosaic> {
   const { mode } = options;
   const notFound = new AppError("not-found", { user: "There is no sample mosaic.", internal: `mosaic mode ${mode}` });
   if (mode === "off") throw notFound;
@@ -55,7 +60,9 @@ export async function getPublicMosaic(options: { db: Db; dataDir: string; mode: 
   if (!dataset) throw notFound;
   const train = () => {
     const { pixels } = tensorCachePaths(buildPaths(dataset.buildDir).cacheDir, "train");
-    return cached(`train:${dataset.buildId}`, () => renderMosaic({ trainCachePath: pixels, count: dataset.counts.train, key: dataset.buildId }));
+    return cached(`train:${dataset.buildId}`, () =>
+      renderMosaic({ trainCachePath: pixels, count: dataset.counts.train, key: dataset.buildId }),
+    );
   };
   if (mode === "after-terms") {
     if (!options.userId) throw new AppError("unauthorized", { user: "Sign in and accept the dataset terms to see the sample portraits." });

@@ -57,8 +57,10 @@ export async function composeMosaic(count: number, imageAt: (i: number) => Promi
       image.copy(canvas, ((y0 + y) * MOSAIC_WIDTH + x0) * IMAGE_CHANNELS, y * rowBytes, (y + 1) * rowBytes);
     }
   }
-  return sharp(canvas, { raw: { width: MOSAIC_WIDTH, height: MOSAIC_HEIGHT, channels: IMAGE_CHANNELS } })
-    // WebP keeps the page light (a lossless PNG of 72 noisy portraits is ~1.5 MB).
-    .webp({ quality: 88 })
-    .toBuffer();
+  return (
+    sharp(canvas, { raw: { width: MOSAIC_WIDTH, height: MOSAIC_HEIGHT, channels: IMAGE_CHANNELS } })
+      // WebP keeps the page light (a lossless PNG of 72 noisy portraits is ~1.5 MB).
+      .webp({ quality: 88 })
+      .toBuffer()
+  );
 }

@@ -15,7 +15,8 @@ export async function renderSyntheticMosaic(options: { seed?: number } = {}): Pr
   const seed = options.seed ?? SYNTHETIC_MOSAIC_SEED;
   const count = MOSAIC_COLUMNS * MOSAIC_ROWS;
   const labels = sampleLabels({ count, seed });
-  return composeMosaic(count, (i) =>
-    renderPortrait({ seed, ordinal: i, gender: labels.gender[i], color: labels.color[i], type: labels.type[i] }).pixels,
+  return composeMosaic(
+    count,
+    (i) => renderPortrait({ seed, ordinal: i, gender: labels.gender[i], color: labels.color[i], type: labels.type[i] }).pixels,
   );
 }

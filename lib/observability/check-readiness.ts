@@ -20,7 +20,11 @@ const PROBE_KEY = "readiness/probe/never-written";
  * read of a key that never exists must come back "not found", not an error), and a dataset is
  * prepared with its test tensor cache in place. Cheap enough to poll every few seconds.
  */
-export async function checkReadiness(options: { db: Db; store: BlobStore; dataDir: string }): Promise<{ ready: boolean; checks: ReadinessCheck[] }> {
+export async function checkReadiness(options: {
+  db: Db;
+  store: BlobStore;
+  dataDir: string;
+}): Promise<{ ready: boolean; checks: ReadinessCheck[] }> {
   const checks = await Promise.all([
     check("database", async () => {
       await options.db.$queryRaw`SELECT 1`;

@@ -65,7 +65,10 @@ function get(port: number, headers: Record<string, string> = {}, host = "127.0.0
     http
       .get({ host, port, path: "/metrics", headers }, (res) => {
         let body = "";
-        res.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res
+          .setEncoding("utf8")
+          .on("data", (c: string) => (body += c))
+          .on("end", () => resolve({ status: res.statusCode ?? 0, body }));
       })
       .on("error", reject);
   });

@@ -58,7 +58,10 @@ export async function serveMetrics(
  * A server with /metrics only, for `npm run scorer` processes (SCORER_METRICS_PORT). Bound to
  * loopback unless a token protects it.
  */
-export async function startMetricsServer(options: { port: number; token: string | undefined }): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(options: {
+  port: number;
+  token: string | undefined;
+}): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((request, response) => {
     if (!isMetricsPath(request.url)) {
       response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");

@@ -19,11 +19,20 @@ export type DisqualifyInput = z.input<typeof DisqualifyInput>;
  * disqualifiedAt set). The submission stays visible to its owner with the reason. Doing it again
  * updates the reason and keeps the first date. With an actor, the audit record commits with it.
  */
-export async function disqualifySubmission(options: { db: Db; submissionId: string; input: unknown; actor?: AuditActor; now?: Date }): Promise<Submission> {
+export async function disqualifySubmission(options: {
+  db: Db;
+  submissionId: string;
+  input: unknown;
+  actor?: AuditActor;
+  now?: Date;
+}): Promise<Submission> {
   const { db, submissionId } = options;
   const parsed = DisqualifyInput.safeParse(options.input);
   if (!parsed.success) throw new AppError("validation", { user: "Please give a reason.", details: zodDetails(parsed.error) });
-  const existing = await db.submission.findUnique({ where: { id: submissionId }, select: { disqualifiedAt: true, disqualifiedReason: true } });
+  const existing = await db.submission.findUnique({
+    where: { id: submissionId },
+    select: { disqualifiedAt: true, disqualifiedReason: true },
+  });
   if (!existing) throw notFound(submissionId);
   try {
     return await db.$transaction(async (tx) => {
@@ -38,7 +47,10 @@ export async function disqualifySubmission(options: { db: Db; submissionId: stri
           action: "submission.disqualify",
           targetType: "submission",
           targetId: submissionId,
-          details: { before: { disqualifiedAt: existing.disqualifiedAt, reason: existing.disqualifiedReason }, after: { disqualifiedAt: updated.disqualifiedAt, reason: updated.disqualifiedReason } },
+          details: {
+            before: { disqualifiedAt: existing.disqualifiedAt, reason: existing.disqualifiedReason },
+            after: { disqualifiedAt: updated.disqualifiedAt, reason: updated.disqualifiedReason },
+          },
         });
       }
       return updated;

@@ -19,36 +19,123 @@ async function* map<T>(rows: AsyncIterable<T>, f: (row: T) => readonly CsvCell[]
 }
 
 /** The header and rows of each export; the filters are the list pages' query parameters. */
-const EXPORTS: Record<OrganizerExport, (db: Db, params: URLSearchParams) => { header: string[]; rows: AsyncIterable<readonly CsvCell[]> }> = {
-  participants: (db, params) => ({
-    header: ["id", "name", "email", "email_verified", "status", "status_reason", "deleted", "created_at", "terms_version", "terms_accepted_at", "submissions", "best_public", "last_active_at"],
-    rows: map(iterateParticipants({ db, query: parseListQuery(ParticipantsQuery, params) }), (r) => [
-      r.id, r.name, r.email, r.emailVerified, r.status, r.statusReason, r.deleted, r.createdAt, r.termsVersion, r.termsAcceptedAt, r.submissions, r.bestPublic, r.lastActiveAt,
-    ]),
-  }),
-  acceptances: (db, params) => ({
-    header: ["id", "accepted_at", "user_id", "email", "name", "terms_version", "ip"],
-    rows: map(iterateTermsAcceptances({ db, query: parseListQuery(AcceptancesQuery, params) }), (r) => [r.id, r.acceptedAt, r.user.id, r.user.email, r.user.name, r.termsVersion, r.ip]),
-  }),
-  downloads: (db, params) => ({
-    header: ["id", "created_at", "user_id", "email", "file", "file_kind", "bytes_served", "file_size", "range", "ip", "user_agent"],
-    rows: map(iterateDownloadLogs({ db, query: parseListQuery(DownloadsQuery, params) }), (r) => [
-      r.id, r.createdAt, r.user.id, r.user.email, r.fileName, r.fileKind, r.bytesServed, r.fileSize, r.rangeHeader, r.ip, r.userAgent,
-    ]),
-  }),
-  submissions: (db, params) => ({
-    header: ["id", "created_at", "user_id", "email", "name", "baseline", "kind", "model_format", "file_name", "file_size", "status", "failure_kind", "public_main", "private_main", "is_final", "disqualified_at", "scored_at"],
-    rows: map(iterateSubmissions({ db, query: parseListQuery(SubmissionsQuery, params) }), (r) => [
-      r.id, r.createdAt, r.user.id, r.user.email, r.user.name, r.baselineTitle, r.kind, r.modelFormat, r.fileName, r.fileSize, r.status, r.failureKind, r.publicMain, r.privateMain, r.isFinal, r.disqualifiedAt, r.scoredAt,
-    ]),
-  }),
-  audit: (db, params) => ({
-    header: ["id", "created_at", "actor_id", "actor", "action", "target_type", "target_id", "details", "ip"],
-    rows: map(iterateAuditEvents({ db, query: parseListQuery(AuditQuery, params) }), (r) => [
-      r.id, r.createdAt, r.actorId, r.actorLabel, r.action, r.targetType, r.targetId, JSON.stringify(r.details), r.ip,
-    ]),
-  }),
-};
+const EXPORTS: Record<OrganizerExport, (db: Db, params: URLSearchParams) => { header: string[]; rows: AsyncIterable<readonly CsvCell[]> }> =
+  {
+    participants: (db, params) => ({
+      header: [
+        "id",
+        "name",
+        "email",
+        "email_verified",
+        "status",
+        "status_reason",
+        "deleted",
+        "created_at",
+        "terms_version",
+        "terms_accepted_at",
+        "submissions",
+        "best_public",
+        "last_active_at",
+      ],
+      rows: map(iterateParticipants({ db, query: parseListQuery(ParticipantsQuery, params) }), (r) => [
+        r.id,
+        r.name,
+        r.email,
+        r.emailVerified,
+        r.status,
+        r.statusReason,
+        r.deleted,
+        r.createdAt,
+        r.termsVersion,
+        r.termsAcceptedAt,
+        r.submissions,
+        r.bestPublic,
+        r.lastActiveAt,
+      ]),
+    }),
+    acceptances: (db, params) => ({
+      header: ["id", "accepted_at", "user_id", "email", "name", "terms_version", "ip"],
+      rows: map(iterateTermsAcceptances({ db, query: parseListQuery(AcceptancesQuery, params) }), (r) => [
+        r.id,
+        r.acceptedAt,
+        r.user.id,
+        r.user.email,
+        r.user.name,
+        r.termsVersion,
+        r.ip,
+      ]),
+    }),
+    downloads: (db, params) => ({
+      header: ["id", "created_at", "user_id", "email", "file", "file_kind", "bytes_served", "file_size", "range", "ip", "user_agent"],
+      rows: map(iterateDownloadLogs({ db, query: parseListQuery(DownloadsQuery, params) }), (r) => [
+        r.id,
+        r.createdAt,
+        r.user.id,
+        r.user.email,
+        r.fileName,
+        r.fileKind,
+        r.bytesServed,
+        r.fileSize,
+        r.rangeHeader,
+        r.ip,
+        r.userAgent,
+      ]),
+    }),
+    submissions: (db, params) => ({
+      header: [
+        "id",
+        "created_at",
+        "user_id",
+        "email",
+        "name",
+        "baseline",
+        "kind",
+        "model_format",
+        "file_name",
+        "file_size",
+        "status",
+        "failure_kind",
+        "public_main",
+        "private_main",
+        "is_final",
+        "disqualified_at",
+        "scored_at",
+      ],
+      rows: map(iterateSubmissions({ db, query: parseListQuery(SubmissionsQuery, params) }), (r) => [
+        r.id,
+        r.createdAt,
+        r.user.id,
+        r.user.email,
+        r.user.name,
+        r.baselineTitle,
+        r.kind,
+        r.modelFormat,
+        r.fileName,
+        r.fileSize,
+        r.status,
+        r.failureKind,
+        r.publicMain,
+        r.privateMain,
+        r.isFinal,
+        r.disqualifiedAt,
+        r.scoredAt,
+      ]),
+    }),
+    audit: (db, params) => ({
+      header: ["id", "created_at", "actor_id", "actor", "action", "target_type", "target_id", "details", "ip"],
+      rows: map(iterateAuditEvents({ db, query: parseListQuery(AuditQuery, params) }), (r) => [
+        r.id,
+        r.createdAt,
+        r.actorId,
+        r.actorLabel,
+        r.action,
+        r.targetType,
+        r.targetId,
+        JSON.stringify(r.details),
+        r.ip,
+      ]),
+    }),
+  };
 
 /**
  * Organizer: one of the CSV exports for scripts, streamed (header row first), with the same

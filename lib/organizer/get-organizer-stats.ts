@@ -34,17 +34,22 @@ export async function getOrganizerStats(options: { db: Db; now?: Date }): Promis
   const { db } = options;
   const now = options.now ?? new Date();
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60 * 1000);
-  const [participants, organizers, submissionsToday, submissionsTotal, byStatus, failedLast24h, expiredLeases, oldestQueued, lastModelRun] = await Promise.all([
-    db.user.count({ where: { role: "participant" } }),
-    db.user.count({ where: { role: "organizer" } }),
-    db.submission.count({ where: { createdAt: { gte: utcDayStart(now) } } }),
-    db.submission.count(),
-    db.job.groupBy({ by: ["status"], _count: { _all: true } }),
-    db.job.count({ where: { status: "failed", finishedAt: { gte: dayAgo } } }),
-    db.job.count({ where: { status: "running", leaseExpiresAt: { lt: now } } }),
-    db.job.findFirst({ where: { status: "queued" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
-    db.submission.findFirst({ where: { kind: "model", status: "scored", log: { contains: "; isolation: " } }, orderBy: { scoredAt: "desc" }, select: { log: true, scoredAt: true } }),
-  ]);
+  const [participants, organizers, submissionsToday, submissionsTotal, byStatus, failedLast24h, expiredLeases, oldestQueued, lastModelRun] =
+    await Promise.all([
+      db.user.count({ where: { role: "participant" } }),
+      db.user.count({ where: { role: "organizer" } }),
+      db.submission.count({ where: { createdAt: { gte: utcDayStart(now) } } }),
+      db.submission.count(),
+      db.job.groupBy({ by: ["status"], _count: { _all: true } }),
+      db.job.count({ where: { status: "failed", finishedAt: { gte: dayAgo } } }),
+      db.job.count({ where: { status: "running", leaseExpiresAt: { lt: now } } }),
+      db.job.findFirst({ where: { status: "queued" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } }),
+      db.submission.findFirst({
+        where: { kind: "model", status: "scored", log: { contains: "; isolation: " } },
+        orderBy: { scoredAt: "desc" },
+        select: { log: true, scoredAt: true },
+      }),
+    ]);
   const isolation = lastModelRun?.log ? ISOLATION_LINE.exec(lastModelRun.log)?.[1] : undefined;
   const count = (status: string) => byStatus.find((g) => g.status === status)?._count._all ?? 0;
   return {

@@ -34,7 +34,10 @@ function whereOf(q: Partial<DownloadsQuery>): Prisma.DownloadLogWhereInput {
   };
 }
 
-export const DOWNLOAD_INCLUDE = { user: { select: { id: true, email: true } }, datasetFile: { select: { name: true, kind: true, sizeBytes: true } } } as const;
+export const DOWNLOAD_INCLUDE = {
+  user: { select: { id: true, email: true } },
+  datasetFile: { select: { name: true, kind: true, sizeBytes: true } },
+} as const;
 // BigInt columns: a download is far below 2^53 bytes, and plain numbers serialise to JSON.
 export const toDownloadRow = (r: Prisma.DownloadLogGetPayload<{ include: typeof DOWNLOAD_INCLUDE }>): DownloadRow => ({
   id: r.id,
@@ -51,10 +54,16 @@ export const toDownloadRow = (r: Prisma.DownloadLogGetPayload<{ include: typeof 
 
 /** The download log (the licence's record of who got the images), newest first, one page. */
 export async function listDownloadLogPage(options: { db: Db; query?: Partial<DownloadsQuery> }): Promise<ListPage<DownloadRow>> {
-  const query = { ...(DownloadsQuery.parse({})), ...options.query };
+  const query = { ...DownloadsQuery.parse({}), ...options.query };
   const where = whereOf(query);
   const [rows, total] = await Promise.all([
-    options.db.downloadLog.findMany({ where, include: DOWNLOAD_INCLUDE, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    options.db.downloadLog.findMany({
+      where,
+      include: DOWNLOAD_INCLUDE,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
     options.db.downloadLog.count({ where }),
   ]);
   return { rows: rows.map(toDownloadRow), total, page: query.page, pageSize: query.pageSize };
@@ -64,6 +73,13 @@ export async function listDownloadLogPage(options: { db: Db; query?: Partial<Dow
 export function iterateDownloadLogs(options: { db: Db; query?: Partial<DownloadsQuery> }): AsyncGenerator<DownloadRow> {
   const where = whereOf(options.query ?? {});
   return pageById(async (after, size) =>
-    (await options.db.downloadLog.findMany({ where: { AND: [where, after ? { id: { gt: after } } : {}] }, include: DOWNLOAD_INCLUDE, orderBy: { id: "asc" }, take: size })).map(toDownloadRow),
+    (
+      await options.db.downloadLog.findMany({
+        where: { AND: [where, after ? { id: { gt: after } } : {}] },
+        include: DOWNLOAD_INCLUDE,
+        orderBy: { id: "asc" },
+        take: size,
+      })
+    ).map(toDownloadRow),
   );
 }

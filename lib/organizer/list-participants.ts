@@ -38,7 +38,9 @@ function whereOf(q: Partial<ParticipantsQuery>): Prisma.UserWhereInput {
     ...(q.status ? { status: q.status } : {}),
     // E-mails are stored lower-case and names have a folded key, so one search works alike on
     // SQLite (case-insensitive LIKE) and PostgreSQL (case-sensitive LIKE).
-    ...(text ? { OR: [{ email: { contains: text.toLowerCase() } }, { nameKey: { contains: displayNameKey(text) } }, { name: { contains: text } }] } : {}),
+    ...(text
+      ? { OR: [{ email: { contains: text.toLowerCase() } }, { nameKey: { contains: displayNameKey(text) } }, { name: { contains: text } }] }
+      : {}),
   };
 }
 
@@ -56,10 +58,16 @@ type UserBase = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
 
 /** Participants (not organizers), newest accounts first, one page, with their activity figures. */
 export async function listParticipants(options: { db: Db; query?: Partial<ParticipantsQuery> }): Promise<ListPage<ParticipantRow>> {
-  const query = { ...(ParticipantsQuery.parse({})), ...options.query };
+  const query = { ...ParticipantsQuery.parse({}), ...options.query };
   const where = whereOf(query);
   const [users, total] = await Promise.all([
-    options.db.user.findMany({ where, select: USER_SELECT, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    options.db.user.findMany({
+      where,
+      select: USER_SELECT,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
     options.db.user.count({ where }),
   ]);
   return { rows: await withActivity(options.db, users), total, page: query.page, pageSize: query.pageSize };
@@ -69,7 +77,12 @@ export async function listParticipants(options: { db: Db; query?: Partial<Partic
 export async function* iterateParticipants(options: { db: Db; query?: Partial<ParticipantsQuery> }): AsyncGenerator<ParticipantRow> {
   const where = whereOf(options.query ?? {});
   const batches = pageById(async (after, size) => {
-    const users = await options.db.user.findMany({ where: { AND: [where, after ? { id: { gt: after } } : {}] }, select: USER_SELECT, orderBy: { id: "asc" }, take: size });
+    const users = await options.db.user.findMany({
+      where: { AND: [where, after ? { id: { gt: after } } : {}] },
+      select: USER_SELECT,
+      orderBy: { id: "asc" },
+      take: size,
+    });
     return withActivity(options.db, users);
   });
   yield* batches;
@@ -81,11 +94,18 @@ async function withActivity(db: Db, users: UserBase[]): Promise<ParticipantRow[]
   const userId = { in: ids };
   const [subs, scored, downloads, sessions, tokens, terms] = await Promise.all([
     db.submission.groupBy({ by: ["userId"], where: { userId }, _count: { _all: true }, _max: { createdAt: true } }),
-    db.submission.findMany({ where: { userId, status: "scored", disqualifiedAt: null }, select: { userId: true, score: { select: { publicMain: true } } } }),
+    db.submission.findMany({
+      where: { userId, status: "scored", disqualifiedAt: null },
+      select: { userId: true, score: { select: { publicMain: true } } },
+    }),
     db.downloadLog.groupBy({ by: ["userId"], where: { userId }, _max: { createdAt: true } }),
     db.session.groupBy({ by: ["userId"], where: { userId }, _max: { renewedAt: true } }),
     db.apiToken.groupBy({ by: ["userId"], where: { userId }, _max: { lastUsedAt: true } }),
-    db.termsAcceptance.findMany({ where: { userId }, orderBy: [{ acceptedAt: "desc" }, { id: "desc" }], select: { userId: true, termsVersion: true, acceptedAt: true } }),
+    db.termsAcceptance.findMany({
+      where: { userId },
+      orderBy: [{ acceptedAt: "desc" }, { id: "desc" }],
+      select: { userId: true, termsVersion: true, acceptedAt: true },
+    }),
   ]);
   const best = new Map<string, number>();
   for (const s of scored) if (s.score && s.score.publicMain > (best.get(s.userId) ?? -Infinity)) best.set(s.userId, s.score.publicMain);

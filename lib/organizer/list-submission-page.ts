@@ -67,10 +67,16 @@ const toRow = (r: Prisma.SubmissionGetPayload<{ include: typeof INCLUDE }>): Sub
 
 /** Every submission (participants' and baselines'), filtered, newest first, one page. */
 export async function listSubmissionPage(options: { db: Db; query?: Partial<SubmissionsQuery> }): Promise<ListPage<SubmissionListRow>> {
-  const query = { ...(SubmissionsQuery.parse({})), ...options.query };
+  const query = { ...SubmissionsQuery.parse({}), ...options.query };
   const where = whereOf(query);
   const [rows, total] = await Promise.all([
-    options.db.submission.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    options.db.submission.findMany({
+      where,
+      include: INCLUDE,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
     options.db.submission.count({ where }),
   ]);
   return { rows: rows.map(toRow), total, page: query.page, pageSize: query.pageSize };
@@ -80,6 +86,13 @@ export async function listSubmissionPage(options: { db: Db; query?: Partial<Subm
 export function iterateSubmissions(options: { db: Db; query?: Partial<SubmissionsQuery> }): AsyncGenerator<SubmissionListRow> {
   const where = whereOf(options.query ?? {});
   return pageById(async (after, size) =>
-    (await options.db.submission.findMany({ where: { AND: [where, after ? { id: { gt: after } } : {}] }, include: INCLUDE, orderBy: { id: "asc" }, take: size })).map(toRow),
+    (
+      await options.db.submission.findMany({
+        where: { AND: [where, after ? { id: { gt: after } } : {}] },
+        include: INCLUDE,
+        orderBy: { id: "asc" },
+        take: size,
+      })
+    ).map(toRow),
   );
 }

@@ -39,10 +39,16 @@ const toRow = (r: Prisma.TermsAcceptanceGetPayload<{ include: typeof INCLUDE }>)
 
 /** Who accepted which version of the dataset terms, when and from where; newest first. */
 export async function listTermsAcceptances(options: { db: Db; query?: Partial<AcceptancesQuery> }): Promise<ListPage<AcceptanceRow>> {
-  const query = { ...(AcceptancesQuery.parse({})), ...options.query };
+  const query = { ...AcceptancesQuery.parse({}), ...options.query };
   const where = whereOf(query);
   const [rows, total] = await Promise.all([
-    options.db.termsAcceptance.findMany({ where, include: INCLUDE, orderBy: [{ acceptedAt: "desc" }, { id: "desc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    options.db.termsAcceptance.findMany({
+      where,
+      include: INCLUDE,
+      orderBy: [{ acceptedAt: "desc" }, { id: "desc" }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
     options.db.termsAcceptance.count({ where }),
   ]);
   return { rows: rows.map(toRow), total, page: query.page, pageSize: query.pageSize };
@@ -52,6 +58,13 @@ export async function listTermsAcceptances(options: { db: Db; query?: Partial<Ac
 export function iterateTermsAcceptances(options: { db: Db; query?: Partial<AcceptancesQuery> }): AsyncGenerator<AcceptanceRow> {
   const where = whereOf(options.query ?? {});
   return pageById(async (after, size) =>
-    (await options.db.termsAcceptance.findMany({ where: { AND: [where, after ? { id: { gt: after } } : {}] }, include: INCLUDE, orderBy: { id: "asc" }, take: size })).map(toRow),
+    (
+      await options.db.termsAcceptance.findMany({
+        where: { AND: [where, after ? { id: { gt: after } } : {}] },
+        include: INCLUDE,
+        orderBy: { id: "asc" },
+        take: size,
+      })
+    ).map(toRow),
   );
 }

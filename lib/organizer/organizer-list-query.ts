@@ -50,7 +50,8 @@ export function parseListQuery<S extends z.ZodTypeAny>(schema: S, input: unknown
 
 function flatten(input: unknown): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries((input ?? {}) as Record<string, unknown>)) out[k] = Array.isArray(v) ? String(v[0]) : v === undefined ? undefined : String(v);
+  for (const [k, v] of Object.entries((input ?? {}) as Record<string, unknown>))
+    out[k] = Array.isArray(v) ? String(v[0]) : v === undefined ? undefined : String(v);
   return out;
 }
 

@@ -8,7 +8,10 @@ import { recordAuditEvent } from "../audit/record-audit-event";
 export async function reinstateSubmission(options: { db: Db; submissionId: string; actor?: AuditActor }): Promise<Submission> {
   try {
     return await options.db.$transaction(async (tx) => {
-      const before = await tx.submission.findUnique({ where: { id: options.submissionId }, select: { disqualifiedAt: true, disqualifiedReason: true } });
+      const before = await tx.submission.findUnique({
+        where: { id: options.submissionId },
+        select: { disqualifiedAt: true, disqualifiedReason: true },
+      });
       const updated = await tx.submission.update({
         where: { id: options.submissionId },
         data: { disqualifiedAt: null, disqualifiedReason: null },
@@ -20,7 +23,10 @@ export async function reinstateSubmission(options: { db: Db; submissionId: strin
           action: "submission.reinstate",
           targetType: "submission",
           targetId: options.submissionId,
-          details: { before: { disqualifiedAt: before.disqualifiedAt, reason: before.disqualifiedReason }, after: { disqualifiedAt: null } },
+          details: {
+            before: { disqualifiedAt: before.disqualifiedAt, reason: before.disqualifiedReason },
+            after: { disqualifiedAt: null },
+          },
         });
       }
       return updated;

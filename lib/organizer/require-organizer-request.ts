@@ -11,6 +11,10 @@ import { formatClientAddress, readClientAddress } from "../http/client-address";
  */
 export async function requireOrganizerRequest(request: Request): Promise<{ organizer: CurrentUser; ip: string }> {
   const user = await getCurrentUser();
-  if (!user || user.role !== "organizer") throw new AppError("not-found", { user: "Not found.", internal: `organizer route refused to ${user ? `user ${user.id}` : "a visitor"}` });
+  if (!user || user.role !== "organizer")
+    throw new AppError("not-found", {
+      user: "Not found.",
+      internal: `organizer route refused to ${user ? `user ${user.id}` : "a visitor"}`,
+    });
   return { organizer: user, ip: formatClientAddress(readClientAddress(request.headers)) };
 }

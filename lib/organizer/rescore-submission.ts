@@ -23,7 +23,11 @@ export const PENDING_JOB_STATUSES = ["queued", "running"] as const;
  * With an actor, a new job is recorded in the audit trail right after it is enqueued (enqueueJob
  * owns its write; a returned pending job is not a new action and is not recorded).
  */
-export async function rescoreSubmission(options: { db: Db; submissionId: string; actor?: AuditActor }): Promise<{ job: Job; alreadyPending: boolean }> {
+export async function rescoreSubmission(options: {
+  db: Db;
+  submissionId: string;
+  actor?: AuditActor;
+}): Promise<{ job: Job; alreadyPending: boolean }> {
   const { db, submissionId } = options;
   const submission = await db.submission.findUnique({ where: { id: submissionId }, select: { id: true } });
   if (!submission) throw new AppError("not-found", { user: "This submission does not exist.", internal: `submission ${submissionId}` });
@@ -48,7 +52,14 @@ export async function rescoreSubmission(options: { db: Db; submissionId: string;
     data: { status: "queued", errorMessage: null, failureKind: null },
   });
   if (options.actor) {
-    await recordAuditEvent({ db, actor: options.actor, action: "submission.rescore", targetType: "submission", targetId: submissionId, details: { jobId: job.id } });
+    await recordAuditEvent({
+      db,
+      actor: options.actor,
+      action: "submission.rescore",
+      targetType: "submission",
+      targetId: submissionId,
+      details: { jobId: job.id },
+    });
   }
   return { job, alreadyPending: false };
 }

@@ -45,7 +45,9 @@ export async function runUsersCommand(options: RunUsersCommandOptions): Promise<
       const width = Math.max(5, ...users.map((u) => u.email.length));
       out(`${"email".padEnd(width)}  ${"role".padEnd(11)}  ${"subs".padStart(5)}  created     name`);
       for (const u of users) {
-        out(`${u.email.padEnd(width)}  ${u.role.padEnd(11)}  ${String(u.submissions).padStart(5)}  ${u.createdAt.toISOString().slice(0, 10)}  ${u.name}`);
+        out(
+          `${u.email.padEnd(width)}  ${u.role.padEnd(11)}  ${String(u.submissions).padStart(5)}  ${u.createdAt.toISOString().slice(0, 10)}  ${u.name}`,
+        );
       }
     });
 

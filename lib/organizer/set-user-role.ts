@@ -16,7 +16,11 @@ export type SetUserRoleInput = z.input<typeof SetUserRoleInput>;
  * E-mails are stored lower-case (sign-up normalises them), so the lookup is too. Refuses to
  * demote the account that owns baselines: its entries would turn into quota-limited ones.
  */
-export async function setUserRole(options: { db: Db; input: SetUserRoleInput; actor?: AuditActor }): Promise<{ user: PublicUser; changed: boolean }> {
+export async function setUserRole(options: {
+  db: Db;
+  input: SetUserRoleInput;
+  actor?: AuditActor;
+}): Promise<{ user: PublicUser; changed: boolean }> {
   const { db } = options;
   const parsed = SetUserRoleInput.safeParse(options.input);
   if (!parsed.success) {
@@ -24,7 +28,10 @@ export async function setUserRole(options: { db: Db; input: SetUserRoleInput; ac
   }
   const { email, role } = parsed.data;
   const user = await db.user.findUnique({ where: { email }, include: { _count: { select: { baselines: true } } } });
-  if (!user) throw new AppError("not-found", { user: `No account with the e-mail address ${email}. Run \`npm run users -- list\` to see the accounts.` });
+  if (!user)
+    throw new AppError("not-found", {
+      user: `No account with the e-mail address ${email}. Run \`npm run users -- list\` to see the accounts.`,
+    });
   const { _count, ...rest } = user;
   if (user.role === role) return { user: rest, changed: false };
   if (role === "participant" && _count.baselines > 0) {

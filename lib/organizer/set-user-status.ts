@@ -14,7 +14,8 @@ export const SetUserStatusInput = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.status !== "active" && v.reason.length < 3) ctx.addIssue({ code: "custom", path: ["reason"], message: "must be at least 3 characters" });
+    if (v.status !== "active" && v.reason.length < 3)
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "must be at least 3 characters" });
   });
 export type SetUserStatusInput = z.input<typeof SetUserStatusInput>;
 
@@ -43,13 +44,19 @@ export async function setUserStatus(options: {
   const { status, reason } = parsed.data;
   const now = options.now ?? new Date();
   return db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, role: true, status: true, statusReason: true, deletedAt: true } });
+    const user = await tx.user.findUnique({
+      where: { id: userId },
+      select: { id: true, role: true, status: true, statusReason: true, deletedAt: true },
+    });
     if (!user) throw new AppError("not-found", { user: "There is no such participant.", internal: `user ${userId}` });
     if (user.role === "organizer") {
-      throw new AppError("conflict", { user: "Organizers cannot be suspended or banned here: demote them first with npm run users -- demote EMAIL." });
+      throw new AppError("conflict", {
+        user: "Organizers cannot be suspended or banned here: demote them first with npm run users -- demote EMAIL.",
+      });
     }
     const ended = status === "active" ? { count: 0 } : await tx.session.deleteMany({ where: { userId } });
-    if (user.status === status && (user.statusReason ?? "") === reason) return { id: userId, status, changed: false, sessionsEnded: ended.count };
+    if (user.status === status && (user.statusReason ?? "") === reason)
+      return { id: userId, status, changed: false, sessionsEnded: ended.count };
     await tx.user.update({
       where: { id: userId },
       data: { status, statusReason: reason || null, statusChangedAt: now, statusChangedById: organizer.id },
@@ -60,7 +67,11 @@ export async function setUserStatus(options: {
       action: ACTION[status],
       targetType: "user",
       targetId: userId,
-      details: { before: { status: user.status, reason: user.statusReason }, after: { status, reason: reason || null }, sessionsEnded: ended.count },
+      details: {
+        before: { status: user.status, reason: user.statusReason },
+        after: { status, reason: reason || null },
+        sessionsEnded: ended.count,
+      },
       now,
     });
     return { id: userId, status, changed: true, sessionsEnded: ended.count };

@@ -16,7 +16,11 @@ export const DEFAULT_MAX_FINAL = 2;
  * The row gets a fixed id: two nodes starting at once on one PostgreSQL database both see no
  * phase, and the second insert fails on the primary key instead of adding a second phase.
  */
-export async function ensureDefaultPhase(options: { db: Db; now?: Date; dailyLimit?: number }): Promise<{ created: boolean; phase: Phase | null }> {
+export async function ensureDefaultPhase(options: {
+  db: Db;
+  now?: Date;
+  dailyLimit?: number;
+}): Promise<{ created: boolean; phase: Phase | null }> {
   const { db } = options;
   if ((await db.phase.count()) > 0) return { created: false, phase: null };
   const startsAt = options.now ?? new Date();

@@ -30,7 +30,6 @@ function phase(id: string, startDays: number, endDays: number, extra: Partial<Ph
   };
 }
 
-
 describe("phase timeline (pure)", () => {
   it("prefers the running phase, then the next upcoming, then the last ended", () => {
     const ended = phase("ended", -30, -10);
@@ -76,7 +75,14 @@ describeEachEngine("phases", (t) => {
   it("ensureDefaultPhase creates the 90-day development phase once", async () => {
     const first = await ensureDefaultPhase({ db: t.db, now: NOW, dailyLimit: 7 });
     expect(first.created).toBe(true);
-    expect(first.phase).toMatchObject({ name: DEFAULT_PHASE_NAME, startsAt: NOW, endsAt: at(90), dailyLimit: 7, maxFinal: 2, privateRevealed: false });
+    expect(first.phase).toMatchObject({
+      name: DEFAULT_PHASE_NAME,
+      startsAt: NOW,
+      endsAt: at(90),
+      dailyLimit: 7,
+      maxFinal: 2,
+      privateRevealed: false,
+    });
     const again = await ensureDefaultPhase({ db: t.db, now: at(1) });
     expect(again.created).toBe(false);
     expect(await t.db.phase.count()).toBe(1);
@@ -113,11 +119,27 @@ describeEachEngine("phases", (t) => {
     const updated = await updatePhase({
       db: t.db,
       phaseId: id,
-      input: { startsAt: at(-1).toISOString(), endsAt: "2026-07-01T00:00:00+02:00", dailyLimit: 0, maxFinal: 3, privateRevealed: true, name: " Final " },
+      input: {
+        startsAt: at(-1).toISOString(),
+        endsAt: "2026-07-01T00:00:00+02:00",
+        dailyLimit: 0,
+        maxFinal: 3,
+        privateRevealed: true,
+        name: " Final ",
+      },
     });
-    expect(updated).toMatchObject({ name: "Final", startsAt: at(-1), endsAt: new Date("2026-06-30T22:00:00Z"), dailyLimit: 0, maxFinal: 3, privateRevealed: true });
+    expect(updated).toMatchObject({
+      name: "Final",
+      startsAt: at(-1),
+      endsAt: new Date("2026-06-30T22:00:00Z"),
+      dailyLimit: 0,
+      maxFinal: 3,
+      privateRevealed: true,
+    });
 
-    const bad = await appError(updatePhase({ db: t.db, phaseId: id, input: { dailyLimit: -1, maxFinal: 0, startsAt: "tomorrow", extra: 1 } }));
+    const bad = await appError(
+      updatePhase({ db: t.db, phaseId: id, input: { dailyLimit: -1, maxFinal: 0, startsAt: "tomorrow", extra: 1 } }),
+    );
     expect(bad.code).toBe("validation");
     expect(bad.details?.map((d) => d.field).sort()).toEqual(["", "dailyLimit", "maxFinal", "startsAt"]);
     // Every problem at once: a wrong limit and the end before the start.
@@ -138,7 +160,10 @@ describeEachEngine("phase score visibility", (t) => {
     await t.db.phase.deleteMany();
     const { phase: p } = await ensureDefaultPhase({ db: t.db, now: NOW });
     expect(p).toMatchObject({ scoreVisibility: "rounded", ladderStep: 0.0001 });
-    expect(await updatePhase({ db: t.db, phaseId: p!.id, input: { scoreVisibility: "ladder", ladderStep: 0.005 } })).toMatchObject({ scoreVisibility: "ladder", ladderStep: 0.005 });
+    expect(await updatePhase({ db: t.db, phaseId: p!.id, input: { scoreVisibility: "ladder", ladderStep: 0.005 } })).toMatchObject({
+      scoreVisibility: "ladder",
+      ladderStep: 0.005,
+    });
     const bad = await appError(updatePhase({ db: t.db, phaseId: p!.id, input: { scoreVisibility: "exact", ladderStep: 0 } }));
     expect(bad.details?.map((d) => d.field).sort()).toEqual(["ladderStep", "scoreVisibility"]);
     expect(await appError(updatePhase({ db: t.db, phaseId: p!.id, input: { ladderStep: "0.01" } }))).toMatchObject({ code: "validation" });

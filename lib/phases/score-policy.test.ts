@@ -27,17 +27,26 @@ describe("score policy", () => {
   it("is the current phase's setting until the reveal, exact after it, rounded to 4 decimals without a phase", () => {
     expect(scorePolicyAt({ phases: [], now: NOW })).toEqual({ kind: "rounded", step: 0.0001 });
     expect(scorePolicyAt({ phases: [phase()], now: NOW })).toEqual({ kind: "rounded", step: 0.0001 });
-    expect(scorePolicyAt({ phases: [phase({ scoreVisibility: "ladder", ladderStep: 0.01 })], now: NOW })).toEqual({ kind: "ladder", step: 0.01 });
+    expect(scorePolicyAt({ phases: [phase({ scoreVisibility: "ladder", ladderStep: 0.01 })], now: NOW })).toEqual({
+      kind: "ladder",
+      step: 0.01,
+    });
     expect(scorePolicyAt({ phases: [phase({ scoreVisibility: "ladder", privateRevealed: true })], now: NOW })).toEqual({ kind: "exact" });
     expect(scorePolicyAt({ phases: [phase({ scoreVisibility: "ladder", endsAt: NOW })], now: NOW })).toEqual({ kind: "exact" });
     // An unknown stored value falls back to rounding, never to exact.
-    expect(scorePolicyAt({ phases: [phase({ scoreVisibility: "bogus", ladderStep: 0 })], now: NOW })).toEqual({ kind: "rounded", step: 0.0001 });
+    expect(scorePolicyAt({ phases: [phase({ scoreVisibility: "bogus", ladderStep: 0 })], now: NOW })).toEqual({
+      kind: "rounded",
+      step: 0.0001,
+    });
   });
 });
 
 describe("showPublicScores", () => {
   it("Ladder: shows a new score only when it beats the shown best by more than the step, rounded to the step", () => {
-    const shown = showPublicScores({ policy: { kind: "ladder", step: 0.01 }, entries: entries(0.5012, 0.5099, 0.5113, 0.49, 0.6049, 0.6101) });
+    const shown = showPublicScores({
+      policy: { kind: "ladder", step: 0.01 },
+      entries: entries(0.5012, 0.5099, 0.5113, 0.49, 0.6049, 0.6101),
+    });
     expect([...shown.values()].map((s) => [s.shown, s.fresh])).toEqual([
       [0.5, true], // first: always shown, rounded
       [0.5, false], // +0.0087 over 0.50: not more than the step
@@ -56,7 +65,11 @@ describe("showPublicScores", () => {
   });
 
   it("rounded: every entry shows its own rounded score; exact: untouched", () => {
-    expect([...showPublicScores({ policy: { kind: "rounded", step: 0.0001 }, entries: entries(0.123456, 0.1) }).values()].map((s) => s.shown)).toEqual([0.1235, 0.1]);
-    expect([...showPublicScores({ policy: { kind: "exact" }, entries: entries(0.123456) }).values()].map((s) => s.shown)).toEqual([0.123456]);
+    expect(
+      [...showPublicScores({ policy: { kind: "rounded", step: 0.0001 }, entries: entries(0.123456, 0.1) }).values()].map((s) => s.shown),
+    ).toEqual([0.1235, 0.1]);
+    expect([...showPublicScores({ policy: { kind: "exact" }, entries: entries(0.123456) }).values()].map((s) => s.shown)).toEqual([
+      0.123456,
+    ]);
   });
 });

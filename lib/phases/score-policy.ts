@@ -36,7 +36,13 @@ export function scorePolicyAt(options: { phases: readonly PolicyPhase[]; now: Da
 }
 
 /** The columns scorePolicyAt needs, for a Prisma select. */
-export const SCORE_POLICY_SELECT = { startsAt: true, endsAt: true, privateRevealed: true, scoreVisibility: true, ladderStep: true } as const;
+export const SCORE_POLICY_SELECT = {
+  startsAt: true,
+  endsAt: true,
+  privateRevealed: true,
+  scoreVisibility: true,
+  ladderStep: true,
+} as const;
 
 /**
  * `value` to the nearest multiple of `step`, without binary noise (0.1 + 0.2 style tails): the

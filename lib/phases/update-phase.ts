@@ -60,7 +60,9 @@ export async function updatePhase(options: { db: Db; phaseId: string; input: unk
       const updated = await tx.phase.update({ where: { id: phaseId }, data: parsed.data });
       if (options.actor) {
         const changed = (Object.keys(parsed.data) as (keyof typeof parsed.data & keyof Phase)[]).filter(
-          (k) => String(existing[k] instanceof Date ? (existing[k] as Date).toISOString() : existing[k]) !== String(updated[k] instanceof Date ? (updated[k] as Date).toISOString() : updated[k]),
+          (k) =>
+            String(existing[k] instanceof Date ? (existing[k] as Date).toISOString() : existing[k]) !==
+            String(updated[k] instanceof Date ? (updated[k] as Date).toISOString() : updated[k]),
         );
         const reveal = changed.includes("privateRevealed") ? (updated.privateRevealed ? "phase.reveal" : "phase.hide") : "phase.update";
         await recordAuditEvent({
@@ -69,7 +71,10 @@ export async function updatePhase(options: { db: Db; phaseId: string; input: unk
           action: reveal,
           targetType: "phase",
           targetId: phaseId,
-          details: { before: Object.fromEntries(changed.map((k) => [k, existing[k]])), after: Object.fromEntries(changed.map((k) => [k, updated[k]])) },
+          details: {
+            before: Object.fromEntries(changed.map((k) => [k, existing[k]])),
+            after: Object.fromEntries(changed.map((k) => [k, updated[k]])),
+          },
         });
       }
       return updated;

@@ -40,8 +40,7 @@ export async function claimNextJob(options: ClaimNextJobOptions): Promise<Job | 
   const { db, workerId } = options;
   const now = options.now ?? new Date();
   const leaseExpiresAt = new Date(now.getTime() + options.leaseMs);
-  const typeFilter =
-    options.types && options.types.length > 0 ? Prisma.sql`AND "type" IN (${Prisma.join(options.types)})` : Prisma.empty;
+  const typeFilter = options.types && options.types.length > 0 ? Prisma.sql`AND "type" IN (${Prisma.join(options.types)})` : Prisma.empty;
   const claimable = Prisma.sql`(("status" = 'queued' AND "runAfter" <= ${now}) OR ("status" = 'running' AND "leaseExpiresAt" < ${now})) ${typeFilter}`;
 
   if (options.precheck !== false) {

@@ -114,7 +114,15 @@ describeEachEngine("database queue", (t) => {
 
     now = new Date(now.getTime() + 5_001);
     expect(await claimNextJob({ db: t.db, workerId: "w", leaseMs: 10_000, now })).toMatchObject({ attempts: 2 });
-    const second = await failJob({ db: t.db, jobId: job.id, workerId: "w", system: true, message: "", now, onRecorded: async ({ final }) => void finals.push(final) });
+    const second = await failJob({
+      db: t.db,
+      jobId: job.id,
+      workerId: "w",
+      system: true,
+      message: "",
+      now,
+      onRecorded: async ({ final }) => void finals.push(final),
+    });
     expect(second).toMatchObject({ recorded: true, final: true });
     expect(finals).toEqual([false, true]);
     expect(await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "failed", attempts: 2 });
@@ -125,11 +133,17 @@ describeEachEngine("database queue", (t) => {
     const a = await enqueueJob({ db: t.db, type: "test-sleep", payload: { ms: 0 } });
     await claimNextJob({ db: t.db, workerId: "w", leaseMs: 10_000 });
     expect(await failJob({ db: t.db, jobId: a.id, workerId: "w", system: false, message: "NaN in output" })).toMatchObject({ final: true });
-    expect(await t.db.job.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ status: "failed", attempts: 1, lastError: "user: NaN in output" });
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: "user: NaN in output",
+    });
 
     const b = await enqueueJob({ db: t.db, type: "test-sleep", payload: { ms: 0 } });
     await claimNextJob({ db: t.db, workerId: "w", leaseMs: 10_000 });
-    expect(await failJob({ db: t.db, jobId: b.id, workerId: "w", system: true, retry: false, message: "gone" })).toMatchObject({ final: true });
+    expect(await failJob({ db: t.db, jobId: b.id, workerId: "w", system: true, retry: false, message: "gone" })).toMatchObject({
+      final: true,
+    });
     // A worker that lost the job records nothing.
     expect(await failJob({ db: t.db, jobId: b.id, workerId: "someone-else", system: true, message: "" })).toEqual({ recorded: false });
   });

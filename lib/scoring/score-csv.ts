@@ -4,9 +4,7 @@ import { parsePredictionsCsv, type CsvProblem, type PredictionsCsvInput } from "
 import { loadHiddenLabels } from "./load-hidden-labels";
 import { loadTestIds } from "./load-test-ids";
 
-export type ScoreCsvResult =
-  | { ok: true; scores: Scores; rows: number }
-  | { ok: false; errors: CsvProblem[]; unchecked?: CsvProblem };
+export type ScoreCsvResult = { ok: true; scores: Scores; rows: number } | { ok: false; errors: CsvProblem[]; unchecked?: CsvProblem };
 
 /**
  * Validates a predictions CSV against a build's test ids and scores it on both hidden parts.

@@ -4,7 +4,17 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 
 /** Folders and files whose change makes a production build stale. */
-const SOURCES = ["app", "lib", "public", "proxy.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json", "tsconfig.build.json"];
+const SOURCES = [
+  "app",
+  "lib",
+  "public",
+  "proxy.ts",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
+  "tsconfig.build.json",
+];
 const SKIP = new Set(["node_modules", ".next", "generated"]);
 const isBuildDir = (name: string) => name.startsWith(".next");
 

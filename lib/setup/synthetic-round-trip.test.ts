@@ -10,7 +10,16 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ATTRIBUTES, ATTRIBUTES_CSV_HEADER, ATTRIBUTES_CSV_NAME, DATASET_VALUES, IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH, REAL_DATASET } from "../challenge/definition";
+import {
+  ATTRIBUTES,
+  ATTRIBUTES_CSV_HEADER,
+  ATTRIBUTES_CSV_NAME,
+  DATASET_VALUES,
+  IMAGE_BYTES,
+  IMAGE_HEIGHT,
+  IMAGE_WIDTH,
+  REAL_DATASET,
+} from "../challenge/definition";
 import { encodeRgbPng } from "../dataset/encode-rgb-png";
 import { generateSynthetic } from "../dataset/synthetic/generate-synthetic";
 import { prepareDataset, type PrepareResult } from "../dataset/prepare-dataset";
@@ -36,8 +45,16 @@ beforeAll(async () => {
   for (const layout of ["zips", "folder"] as const) {
     await generateSynthetic({ outDir: path.join(work, `src-${layout}`), count: COUNT, seed: SEED, layout });
   }
-  zipsResult = await prepareDataset({ sourceDir: path.join(work, "src-zips"), dataDir: path.join(work, "data-zips"), splitSeed: SPLIT_SEED });
-  folderResult = await prepareDataset({ sourceDir: path.join(work, "src-folder"), dataDir: path.join(work, "data-folder"), splitSeed: SPLIT_SEED });
+  zipsResult = await prepareDataset({
+    sourceDir: path.join(work, "src-zips"),
+    dataDir: path.join(work, "data-zips"),
+    splitSeed: SPLIT_SEED,
+  });
+  folderResult = await prepareDataset({
+    sourceDir: path.join(work, "src-folder"),
+    dataDir: path.join(work, "data-folder"),
+    splitSeed: SPLIT_SEED,
+  });
   rows = parse(fs.readFileSync(path.join(work, "src-zips", ATTRIBUTES_CSV_NAME)), { columns: true });
 }, 300_000);
 
@@ -120,7 +137,8 @@ describe("synthetic portraits -> prepare, both layouts", () => {
     const indexOf = new Map(hidden.map((h) => [h.Image_Id, h.Image_Index]));
     const sourceZips = fs.readdirSync(path.join(work, "src-zips", "Tiny_Portraits_Zipfiles"));
     const sourcePngs = new Map<string, Buffer>();
-    for (const z of sourceZips) for (const [k, v] of await readZip(path.join(work, "src-zips", "Tiny_Portraits_Zipfiles", z))) sourcePngs.set(k, v);
+    for (const z of sourceZips)
+      for (const [k, v] of await readZip(path.join(work, "src-zips", "Tiny_Portraits_Zipfiles", z))) sourcePngs.set(k, v);
     for (const i of [0, 199, 399]) {
       const id = testMeta.ids[i];
       const png = testZip.get(`Tiny_Portraits_Test/${id}.png`)!;

@@ -58,7 +58,9 @@ export function docsPathMentions(text: string): { paths: string[]; records: stri
 const files = listProjectFiles();
 const markdownFiles = files.filter((f) => f.endsWith(".md"));
 // This file's own samples are made-up paths.
-const textFiles = files.filter((f) => (f.endsWith(".md") || SOURCE_EXTENSIONS.has(path.extname(f))) && !f.endsWith("docs-references.test.ts"));
+const textFiles = files.filter(
+  (f) => (f.endsWith(".md") || SOURCE_EXTENSIONS.has(path.extname(f))) && !f.endsWith("docs-references.test.ts"),
+);
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), "utf8");
 const exists = (rel: string) => fs.existsSync(path.join(ROOT, rel));
 
@@ -83,7 +85,9 @@ describe("the helpers find what they look for", () => {
 
 describe("references inside the repository resolve", () => {
   it("scans the project's own files", () => {
-    expect(markdownFiles).toEqual(expect.arrayContaining(["README.md", "ARCHITECTURE.md", "docs/dataset.md", "docs/challenge.md", "docs/sandbox.md", "docs/stack.md"]));
+    expect(markdownFiles).toEqual(
+      expect.arrayContaining(["README.md", "ARCHITECTURE.md", "docs/dataset.md", "docs/challenge.md", "docs/sandbox.md", "docs/stack.md"]),
+    );
     expect(textFiles.length).toBeGreaterThan(200);
     expect(textFiles.some((f) => f.startsWith("node_modules/") || f.startsWith("lib/db/generated/"))).toBe(false);
   });

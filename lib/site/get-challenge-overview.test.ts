@@ -12,7 +12,11 @@ const { getChallengeOverview } = await import("./get-challenge-overview");
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date("2026-06-15T12:00:00Z");
 const emptyDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tp-overview-"));
-const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, DAILY_SUBMISSION_LIMIT: process.env.DAILY_SUBMISSION_LIMIT };
+const saved = {
+  DATA_DIR: process.env.DATA_DIR,
+  DATABASE_URL: process.env.DATABASE_URL,
+  DAILY_SUBMISSION_LIMIT: process.env.DAILY_SUBMISSION_LIMIT,
+};
 
 afterAll(async () => {
   await closeDb();
@@ -43,7 +47,9 @@ describeEachEngine("getChallengeOverview", (t) => {
   });
 
   it("uses the running phase's limits, and the environment's daily limit before a phase opens", async () => {
-    await t.db.phase.create({ data: { name: "Main", startsAt: new Date(NOW.getTime() - DAY), endsAt: new Date(NOW.getTime() + DAY), dailyLimit: 3, maxFinal: 1 } });
+    await t.db.phase.create({
+      data: { name: "Main", startsAt: new Date(NOW.getTime() - DAY), endsAt: new Date(NOW.getTime() + DAY), dailyLimit: 3, maxFinal: 1 },
+    });
     const running = await getChallengeOverview({ now: NOW });
     expect(running.rules).toEqual({ dailyLimit: 3, maxFinal: 1, privateRevealed: false });
     expect(running.timeline.current).toMatchObject({ name: "Main", status: "running", msRemaining: DAY });

@@ -34,10 +34,7 @@ export interface ChallengeOverview {
  * about test labels), the phase timeline and the rules' numbers as they apply right now.
  */
 export async function getChallengeOverview(options: { now?: Date } = {}): Promise<ChallengeOverview> {
-  const [dataset, timeline] = await Promise.all([
-    readPreparedDataset(env().dataDir),
-    getPhaseTimeline({ db: getDb(), now: options.now }),
-  ]);
+  const [dataset, timeline] = await Promise.all([readPreparedDataset(env().dataDir), getPhaseTimeline({ db: getDb(), now: options.now })]);
   const current = timeline.current;
   // The quota applies a phase's limit only while it runs (get-submission-quota.ts); say the same.
   const dailyLimit = current?.status === "running" ? current.dailyLimit : env().DAILY_SUBMISSION_LIMIT;

@@ -43,7 +43,13 @@ export async function buildStarterKit(options: { projectRoot?: string } = {}): P
     const zip = await createZipWriter(zipPath);
     for (const [name, data] of files) await zip.add(`${STARTER_KIT_FOLDER}/${name}`, data, { compress: true });
     const { sha256 } = await zip.finish();
-    const kit: StarterKit = { bytes: fs.readFileSync(zipPath), sha256, fileName: STARTER_KIT_FILE_NAME, entries: [...files.keys()], platformFiles };
+    const kit: StarterKit = {
+      bytes: fs.readFileSync(zipPath),
+      sha256,
+      fileName: STARTER_KIT_FILE_NAME,
+      entries: [...files.keys()],
+      platformFiles,
+    };
     cached = { inputHash, kit };
     return kit;
   } finally {

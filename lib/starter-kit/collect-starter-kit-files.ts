@@ -55,12 +55,15 @@ export function collectStarterKitFiles(options: { projectRoot: string }): Starte
 
   // The closure of lib/ files the shim imports.
   const shim = files.get(PLATFORM_SHIM)!.toString("utf8");
-  const queue = importSpecifiers(shim).filter((s) => s.startsWith(LIB_PREFIX)).map((s) => resolveTs(path.join(libDir, s.slice(LIB_PREFIX.length)), `${KIT_DIR_NAME}/${PLATFORM_SHIM}`));
+  const queue = importSpecifiers(shim)
+    .filter((s) => s.startsWith(LIB_PREFIX))
+    .map((s) => resolveTs(path.join(libDir, s.slice(LIB_PREFIX.length)), `${KIT_DIR_NAME}/${PLATFORM_SHIM}`));
   const copied = new Set<string>();
   while (queue.length) {
     const file = queue.pop()!;
     const relToLib = path.relative(libDir, file).split(path.sep).join("/");
-    if (relToLib.startsWith("..")) throw new StarterKitError(`${path.relative(options.projectRoot, file)} is outside lib/ and cannot be copied into the starter kit`);
+    if (relToLib.startsWith(".."))
+      throw new StarterKitError(`${path.relative(options.projectRoot, file)} is outside lib/ and cannot be copied into the starter kit`);
     if (copied.has(relToLib)) continue;
     copied.add(relToLib);
     const text = fs.readFileSync(file, "utf8");
@@ -94,7 +97,11 @@ function listKitFiles(root: string, rel: string): string[] {
 /** Module specifiers of static imports/exports and dynamic imports (comments are not parsed out: keep import-like text out of them). */
 export function importSpecifiers(source: string): string[] {
   const out: string[] = [];
-  const patterns = [/(?:^|[\s;])(?:import|export)\s[^'"`;]*?\sfrom\s*["']([^"']+)["']/g, /(?:^|[\s;])import\s*["']([^"']+)["']/g, /\bimport\(\s*["']([^"']+)["']\s*\)/g];
+  const patterns = [
+    /(?:^|[\s;])(?:import|export)\s[^'"`;]*?\sfrom\s*["']([^"']+)["']/g,
+    /(?:^|[\s;])import\s*["']([^"']+)["']/g,
+    /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+  ];
   for (const re of patterns) for (const m of source.matchAll(re)) out.push(m[1]);
   return [...new Set(out)];
 }
@@ -110,7 +117,8 @@ function checkPackageImport(options: { spec: string; from: string; dependencies:
   const { spec, from } = options;
   if (spec.startsWith(".")) return;
   if (spec.startsWith("node:") || builtinModules.includes(spec)) return;
-  if (spec.startsWith("@/")) throw new StarterKitError(`${from} imports "${spec}": the "@/" alias does not exist in the starter kit; use a relative import`);
+  if (spec.startsWith("@/"))
+    throw new StarterKitError(`${from} imports "${spec}": the "@/" alias does not exist in the starter kit; use a relative import`);
   const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
   if (options.dependencies.has(name)) return;
   throw new StarterKitError(`${from} imports "${spec}", which is not a dependency in ${KIT_DIR_NAME}/package.json`);

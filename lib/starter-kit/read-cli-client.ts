@@ -13,7 +13,12 @@ export const CLI_CLIENTS = {
 export type CliClientName = keyof typeof CLI_CLIENTS;
 
 /** One client's bytes and SHA-256; any other name is "not found" (nothing from the request becomes a path). */
-export function readCliClient(options: { name: string; projectRoot?: string }): { name: CliClientName; bytes: Buffer; sha256: string; contentType: string } {
+export function readCliClient(options: { name: string; projectRoot?: string }): {
+  name: CliClientName;
+  bytes: Buffer;
+  sha256: string;
+  contentType: string;
+} {
   if (!Object.hasOwn(CLI_CLIENTS, options.name)) throw new AppError("not-found", { user: "There is no such client; try tp.mjs or tp.py." });
   const name = options.name as CliClientName;
   const bytes = fs.readFileSync(path.join(options.projectRoot ?? projectRoot(), KIT_DIR_NAME, "cli", name));

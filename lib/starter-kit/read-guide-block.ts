@@ -12,7 +12,10 @@ export const GUIDES = { tfjs: "README.md", pytorch: "pytorch/README.md" } as con
 export function readGuideBlock(options: { projectRoot: string; guide: keyof typeof GUIDES; language: string; containing: string }): string {
   const file = path.join(options.projectRoot, KIT_DIR_NAME, GUIDES[options.guide]);
   const markdown = fs.readFileSync(file, "utf8");
-  const blocks = [...markdown.matchAll(new RegExp("```" + options.language + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1]).filter((b) => b.includes(options.containing));
-  if (blocks.length !== 1) throw new Error(`${file}: expected one \`\`\`${options.language} block containing ${options.containing}, found ${blocks.length}`);
+  const blocks = [...markdown.matchAll(new RegExp("```" + options.language + "\\n([\\s\\S]*?)```", "g"))]
+    .map((m) => m[1])
+    .filter((b) => b.includes(options.containing));
+  if (blocks.length !== 1)
+    throw new Error(`${file}: expected one \`\`\`${options.language} block containing ${options.containing}, found ${blocks.length}`);
   return blocks[0];
 }

@@ -42,7 +42,11 @@ function contract(name: string, makeStore: () => BlobStore) {
       const store = makeStore();
       const bytes = Buffer.from("Image_Id,Gender\nx,female\n".repeat(1000));
       const key = newBlobKey({ prefix: "test" });
-      const put = await store.putBlob({ key, stream: Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]), maxBytes: bytes.length });
+      const put = await store.putBlob({
+        key,
+        stream: Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]),
+        maxBytes: bytes.length,
+      });
       expect(put).toEqual({ key, size: bytes.length, sha256: sha(bytes) });
       expect(await text(await store.openBlob(key))).toBe(bytes.toString());
       await withBlobFile({ store, key }, async (file) => expect(fs.readFileSync(file)).toEqual(bytes));

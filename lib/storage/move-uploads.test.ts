@@ -85,7 +85,15 @@ describeEachEngine("move-uploads", (t) => {
     const dataset = await t.db.dataset.findFirstOrThrow();
     const user = await t.db.user.findFirstOrThrow();
     const row = await t.db.submission.create({
-      data: { userId: user.id, datasetId: dataset.id, kind: "csv", fileKey: key, fileName: "x", fileSize: 8, sha256: sha(Buffer.from("original")) },
+      data: {
+        userId: user.id,
+        datasetId: dataset.id,
+        kind: "csv",
+        fileKey: key,
+        fileName: "x",
+        fileSize: 8,
+        sha256: sha(Buffer.from("original")),
+      },
     });
     await expect(moveUploads({ db: t.db, from: disk, to: s3 })).rejects.toThrow(/do not match the submission's record/);
     expect(await s3.openBlob(key).catch((e: { code?: string }) => e.code)).toBe("not-found");

@@ -68,7 +68,9 @@ export async function moveUploads(options: MoveUploadsOptions): Promise<MoveUplo
       continue;
     } else {
       if (source.size !== expected.size || source.sha256 !== expected.sha256) {
-        throw new Error(`${item.key}: the source's bytes do not match the submission's record (${source.size} bytes, sha256 ${source.sha256})`);
+        throw new Error(
+          `${item.key}: the source's bytes do not match the submission's record (${source.size} bytes, sha256 ${source.sha256})`,
+        );
       }
       // A different object under our key can only be a stale copy from elsewhere: replace it.
       if (existing) await to.deleteBlob(item.key);

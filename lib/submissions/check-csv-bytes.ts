@@ -11,20 +11,19 @@ import { isUtf8 } from "node:buffer";
 const SIGNATURES: { bytes: number[]; message: string }[] = [
   {
     bytes: [0xff, 0xfe],
-    message: "The file is encoded as UTF-16 (Excel's \"Unicode Text\"). Save it as UTF-8 (\"CSV UTF-8\") and upload it again.",
+    message: 'The file is encoded as UTF-16 (Excel\'s "Unicode Text"). Save it as UTF-8 ("CSV UTF-8") and upload it again.',
   },
   {
     bytes: [0xfe, 0xff],
-    message: "The file is encoded as UTF-16 (big-endian). Save it as UTF-8 (\"CSV UTF-8\") and upload it again.",
+    message: 'The file is encoded as UTF-16 (big-endian). Save it as UTF-8 ("CSV UTF-8") and upload it again.',
   },
   {
     bytes: [0x50, 0x4b, 0x03, 0x04],
-    message:
-      "The file is a zip archive (an Excel .xlsx workbook is one), not a CSV text file. Export it as \"CSV UTF-8\".",
+    message: 'The file is a zip archive (an Excel .xlsx workbook is one), not a CSV text file. Export it as "CSV UTF-8".',
   },
   {
     bytes: [0xd0, 0xcf, 0x11, 0xe0],
-    message: "The file is an old Excel .xls workbook, not a CSV text file. Export it as \"CSV UTF-8\".",
+    message: 'The file is an old Excel .xls workbook, not a CSV text file. Export it as "CSV UTF-8".',
   },
   {
     bytes: [0x1f, 0x8b],
@@ -73,7 +72,7 @@ export class ByteChecker {
       return {
         line: this.newlines + countNewlines(chunk, nul) + 1,
         message:
-          "The file contains NUL bytes, so it is a binary file or UTF-16 text, not a UTF-8 CSV. Save it as UTF-8 (\"CSV UTF-8\") text.",
+          'The file contains NUL bytes, so it is a binary file or UTF-16 text, not a UTF-8 CSV. Save it as UTF-8 ("CSV UTF-8") text.',
       };
     }
     // Fast path: almost every upload is ASCII and chunk boundaries fall between characters.

@@ -25,6 +25,9 @@ describe("checkUploadFile (the submit form's browser checks)", () => {
       { line: 1, message: expect.stringContaining("expected Image_Id,Gender,Hair_Color,Hair_Type") },
       { message: "The file has 1 data row; the test split has 2 images, one row each." },
     ]);
-    expect((await check("p.csv", new Uint8Array([0xff, 0xfe, 0x49, 0]))).problems[0]).toMatchObject({ line: 1, message: expect.stringMatching(/UTF-16/) });
+    expect((await check("p.csv", new Uint8Array([0xff, 0xfe, 0x49, 0]))).problems[0]).toMatchObject({
+      line: 1,
+      message: expect.stringMatching(/UTF-16/),
+    });
   });
 });

@@ -42,7 +42,10 @@ export async function checkUploadFile(options: {
   const ext = fileExtension(file.name);
   if (!kind) {
     const hint = WRONG_TYPE_HINTS[ext] ?? "";
-    return { problems: [{ message: `Only .csv, .zip and .onnx files are accepted${ext ? ` (this is a ${ext} file)` : ""}. ${hint}`.trim() }], notes: [] };
+    return {
+      problems: [{ message: `Only .csv, .zip and .onnx files are accepted${ext ? ` (this is a ${ext} file)` : ""}. ${hint}`.trim() }],
+      notes: [],
+    };
   }
   if (file.size === 0) return { problems: [{ message: "The file is empty." }], notes: [] };
   const max = kind === "csv" ? options.maxCsvBytes : options.maxModelBytes;
@@ -53,22 +56,37 @@ export async function checkUploadFile(options: {
 
   const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
   const isZip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
-  if (ext === ".zip" && !isZip) return { problems: [{ message: "This file is not a zip archive, although its name ends in .zip." }], notes: [] };
-  if (ext === ".onnx" && isZip) return { problems: [{ message: "This file is a zip archive: rename it to .zip (a zip must contain manifest.json)." }], notes: [] };
+  if (ext === ".zip" && !isZip)
+    return { problems: [{ message: "This file is not a zip archive, although its name ends in .zip." }], notes: [] };
+  if (ext === ".onnx" && isZip)
+    return { problems: [{ message: "This file is a zip archive: rename it to .zip (a zip must contain manifest.json)." }], notes: [] };
   if (kind === "model") return { problems: [], notes: [] };
   return checkCsv(file, head, isZip, options.testCount);
 }
 
 async function checkCsv(file: Blob, head: Uint8Array, isZip: boolean, testCount: number): Promise<CheckUploadFileResult> {
-  if (isZip) return { problems: [{ message: 'This is a zip archive (an Excel .xlsx workbook is one), not a CSV text file. Export it as "CSV UTF-8".' }], notes: [] };
+  if (isZip)
+    return {
+      problems: [{ message: 'This is a zip archive (an Excel .xlsx workbook is one), not a CSV text file. Export it as "CSV UTF-8".' }],
+      notes: [],
+    };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || head.includes(0)) {
-    return { problems: [{ line: 1, message: 'The file is not UTF-8 text (it looks like UTF-16 or a binary file). Save it as "CSV UTF-8".' }], notes: [] };
+    return {
+      problems: [{ line: 1, message: 'The file is not UTF-8 text (it looks like UTF-16 or a binary file). Save it as "CSV UTF-8".' }],
+      notes: [],
+    };
   }
   const text = await file.text();
   const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
   const header = lines[0] ?? "";
   const problems: Problem[] = [];
-  const fields = header.split(",").map((f) => f.trim().replace(/^"(.*)"$/, "$1").trim().toLowerCase());
+  const fields = header.split(",").map((f) =>
+    f
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .trim()
+      .toLowerCase(),
+  );
   const expected = SUBMISSION_CSV_HEADER.map((f) => f.toLowerCase());
   if (fields.length !== expected.length || [...fields].sort().join() !== [...expected].sort().join()) {
     problems.push({ line: 1, message: `The header is "${header.slice(0, 120)}"; expected ${PREDICTIONS_CSV_HEADER}.` });

@@ -6,7 +6,11 @@
  */
 export function contentDisposition(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? "";
-  const ascii = base.replace(/[^\x20-\x7e]/g, "_").replace(/["\\;%]/g, "_").trim() || "download";
+  const ascii =
+    base
+      .replace(/[^\x20-\x7e]/g, "_")
+      .replace(/["\\;%]/g, "_")
+      .trim() || "download";
   const encoded = encodeURIComponent(base || "download").replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

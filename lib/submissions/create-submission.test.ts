@@ -7,7 +7,13 @@ import { isAppError } from "../errors/app-error";
 import { BARE_ONNX_NEEDS_MANIFEST } from "../models/inspect-model-bundle";
 import { makeManifest, writeOnnxBundle, zipFolder } from "../../test-support/models/model-fixtures";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  predictionsCsv,
+  prepareScoringFixture,
+  registerFixtureDataset,
+  type ScoringFixture,
+} from "../../test-support/scoring/scoring-fixture";
 import { describeEachEngine } from "../../test-support/test-db";
 import { createSubmission, type CreateSubmissionOptions } from "./create-submission";
 import { getSubmissionQuota } from "./get-submission-quota";
@@ -32,7 +38,6 @@ afterAll(() => {
   fixture?.cleanup();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
-
 
 /** Files under the uploads folder, partial ones included: refusals must leave none. */
 function storedFiles(): string[] {
@@ -65,10 +70,27 @@ describeEachEngine("createSubmission", (t) => {
   it("stores a valid CSV and queues one scoring job with it, in one go", async () => {
     const user = await createTestUser({ db: t.db });
     const csv = predictionsCsv({ fixture, mode: "truth" });
-    const { submission, job, quota } = await submit({ userId: user.id, description: "  first try  ", stream: Readable.from([Buffer.from(csv)]) });
-    expect(submission).toMatchObject({ status: "queued", kind: "csv", fileName: "preds.csv", description: "first try", fileSize: csv.length, countsAgainstQuota: true });
+    const { submission, job, quota } = await submit({
+      userId: user.id,
+      description: "  first try  ",
+      stream: Readable.from([Buffer.from(csv)]),
+    });
+    expect(submission).toMatchObject({
+      status: "queued",
+      kind: "csv",
+      fileName: "preds.csv",
+      description: "first try",
+      fileSize: csv.length,
+      countsAgainstQuota: true,
+    });
     expect(submission.fileKey).toMatch(/^submissions\/\d{4}-\d{2}-\d{2}\/[0-9a-f]{32}\/upload$/);
-    expect(job).toMatchObject({ type: "score-submission", payload: { submissionId: submission.id }, idempotencyKey: submission.id, submissionId: submission.id, status: "queued" });
+    expect(job).toMatchObject({
+      type: "score-submission",
+      payload: { submissionId: submission.id },
+      idempotencyKey: submission.id,
+      submissionId: submission.id,
+      status: "queued",
+    });
     expect(quota).toMatchObject({ limit: 5, used: 1, remaining: 4 });
     const store = createLocalDiskBlobStore({ root: uploadsDir(fixture.dataDir) });
     expect(fs.readFileSync(store.localPath(submission.fileKey)!, "utf8")).toBe(csv);
@@ -97,10 +119,12 @@ describeEachEngine("createSubmission", (t) => {
     const user = await createTestUser({ db: t.db });
     expect((await appError(submit({ userId: user.id, stream: Readable.from([]) }))).code).toBe("validation");
     // 21 MB of a valid-looking header and rows: cut off at the 20 MB limit while streaming.
-    const big = Readable.from((function* () {
-      yield Buffer.from("Image_Id,Gender,Hair_Color,Hair_Type\n");
-      for (let i = 0; i < 21 * 16; i++) yield Buffer.alloc(64 * 1024, "a");
-    })());
+    const big = Readable.from(
+      (function* () {
+        yield Buffer.from("Image_Id,Gender,Hair_Color,Hair_Type\n");
+        for (let i = 0; i < 21 * 16; i++) yield Buffer.alloc(64 * 1024, "a");
+      })(),
+    );
     expect((await appError(submit({ userId: user.id, stream: big }))).code).toBe("too-large");
     const withManifest = await appError(submit({ userId: user.id, manifestJson: "{}" }));
     expect(withManifest).toMatchObject({ code: "validation", details: [{ field: "manifestJson", message: expect.any(String) }] });
@@ -114,13 +138,26 @@ describeEachEngine("createSubmission", (t) => {
     const zip = await submit({ userId: user.id, kind: "model", fileName: "model.zip", stream: Readable.from([onnxZip]) });
     expect(zip.submission).toMatchObject({ kind: "model", modelFormat: "onnx", status: "queued" });
 
-    const bare = await submit({ userId: user.id, kind: "model", fileName: "model.onnx", stream: Readable.from([onnxFile]), manifestJson: onnxManifest });
+    const bare = await submit({
+      userId: user.id,
+      kind: "model",
+      fileName: "model.onnx",
+      stream: Readable.from([onnxFile]),
+      manifestJson: onnxManifest,
+    });
     const store = createLocalDiskBlobStore({ root: uploadsDir(fixture.dataDir) });
     expect(fs.readFileSync(store.localPath(manifestKeyFor(bare.submission.fileKey))!, "utf8")).toBe(onnxManifest);
 
     const err = await appError(submit({ userId: user.id, kind: "model", fileName: "model.onnx", stream: Readable.from([onnxFile]) }));
     expect(err).toMatchObject({ code: "validation", details: [{ message: BARE_ONNX_NEEDS_MANIFEST }] });
-    const junk = await appError(submit({ userId: user.id, kind: "model", fileName: "model.zip", stream: Readable.from([Buffer.from("PK\u0003\u0004 not really a zip")]) }));
+    const junk = await appError(
+      submit({
+        userId: user.id,
+        kind: "model",
+        fileName: "model.zip",
+        stream: Readable.from([Buffer.from("PK\u0003\u0004 not really a zip")]),
+      }),
+    );
     expect(junk.code).toBe("validation");
     expect(await t.db.submission.count()).toBe(2);
   });
@@ -138,7 +175,10 @@ describeEachEngine("createSubmission", (t) => {
     expect(err.retryAfterSeconds).toBe(30 * 60);
 
     // The scorer refunds a submission that failed through our fault.
-    await t.db.submission.update({ where: { id: made[0].id }, data: { status: "failed", failureKind: "system", countsAgainstQuota: false } });
+    await t.db.submission.update({
+      where: { id: made[0].id },
+      data: { status: "failed", failureKind: "system", countsAgainstQuota: false },
+    });
     expect(await getSubmissionQuota({ db: t.db, userId: user.id, now })).toMatchObject({ used: 4, remaining: 1 });
     await submit({ userId: user.id, now });
     expect((await appError(submit({ userId: user.id, now }))).code).toBe("quota-exceeded");
@@ -148,7 +188,9 @@ describeEachEngine("createSubmission", (t) => {
 
   it("uses the running phase's limit and exempts organizers", async () => {
     const now = new Date();
-    await t.db.phase.create({ data: { name: "p", startsAt: new Date(now.getTime() - 1000), endsAt: new Date(now.getTime() + 3_600_000), dailyLimit: 1 } });
+    await t.db.phase.create({
+      data: { name: "p", startsAt: new Date(now.getTime() - 1000), endsAt: new Date(now.getTime() + 3_600_000), dailyLimit: 1 },
+    });
     const user = await createTestUser({ db: t.db });
     await submit({ userId: user.id });
     expect((await appError(submit({ userId: user.id }))).code).toBe("quota-exceeded");

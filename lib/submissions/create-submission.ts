@@ -126,7 +126,15 @@ export async function createSubmission(options: CreateSubmissionOptions): Promis
       },
       quota,
     });
-    return { submission, job, quota: { ...quota, used: quota.used + (submission.countsAgainstQuota ? 1 : 0), remaining: quota.remaining === null ? null : Math.max(0, quota.remaining - 1) } };
+    return {
+      submission,
+      job,
+      quota: {
+        ...quota,
+        used: quota.used + (submission.countsAgainstQuota ? 1 : 0),
+        remaining: quota.remaining === null ? null : Math.max(0, quota.remaining - 1),
+      },
+    };
   } catch (error) {
     // Refused or failed: leave no orphan file behind. Best effort; the error that matters is the original one.
     await Promise.all(stored.map((key) => store.deleteBlob(key).catch(() => {})));
@@ -157,7 +165,9 @@ async function validateCsv(options: { store: BlobStore; key: string; buildDir: s
   const expectedIds = await loadTestIds({ buildDir: options.buildDir });
   const result = await parsePredictionsCsv({ input: await options.store.openBlob(options.key), expectedIds, maxBytes: options.maxBytes });
   if (result.ok) return;
-  const details: AppErrorDetail[] = result.errors.map((e) => (e.line === undefined ? { message: e.message } : { line: e.line, message: e.message }));
+  const details: AppErrorDetail[] = result.errors.map((e) =>
+    e.line === undefined ? { message: e.message } : { line: e.line, message: e.message },
+  );
   if (result.unchecked) details.push(result.unchecked);
   const count = result.errors.length;
   // When checking stopped early there may be more: "at least".
@@ -226,4 +236,3 @@ function quotaError(quota: SubmissionQuota, now: Date): AppError {
     retryAfterSeconds: Math.ceil((quota.resetsAt.getTime() - now.getTime()) / 1000),
   });
 }
-

@@ -9,7 +9,10 @@ import { toPublicScoresView } from "./public-scores-view";
 import { SUMMARY_SELECT, toSubmissionSummary, type SubmissionDetail } from "./submission-views";
 
 export function submissionNotFound(submissionId: string): AppError {
-  return new AppError("not-found", { user: "There is no such submission.", internal: `submission ${submissionId} not found or not visible` });
+  return new AppError("not-found", {
+    user: "There is no such submission.",
+    internal: `submission ${submissionId} not found or not visible`,
+  });
 }
 
 /**
@@ -76,7 +79,9 @@ export async function getSubmissionForUser(options: {
     // What the owner may see of the hidden public split (see toPublicScoresView): never the
     // per-class metrics or confusion matrices before the reveal, which would be a label oracle.
     publicMain: shownMainOf(shown, row.id, summary.publicMain),
-    publicScores: score ? toPublicScoresView({ scores: score.public as SplitScores, policy: shown.policy, shown: shown.byId.get(row.id) }) : null,
+    publicScores: score
+      ? toPublicScoresView({ scores: score.public as SplitScores, policy: shown.policy, shown: shown.byId.get(row.id) })
+      : null,
     privateMain: rules.privateRevealed && score?.privateMain !== undefined ? score.privateMain : null,
     privateScores: rules.privateRevealed && score?.private !== undefined ? (score.private as SplitScores) : null,
     privateRevealed: rules.privateRevealed,

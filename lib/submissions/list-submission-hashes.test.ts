@@ -17,11 +17,21 @@ describeEachEngine("listSubmissionHashes", (t) => {
     const db = t.db;
     const [ann, bob] = await Promise.all(["Ann", "Bob"].map((name) => createParticipant({ db, name })));
     const entry = async (userId: string, hoursAgo: number, sha256: string, extra: object = {}) => {
-      const s = await addEntry({ db, datasetId, userId, createdAt: new Date(Date.now() - hoursAgo * 3_600_000), publicMain: 0.5, ...extra });
+      const s = await addEntry({
+        db,
+        datasetId,
+        userId,
+        createdAt: new Date(Date.now() - hoursAgo * 3_600_000),
+        publicMain: 0.5,
+        ...extra,
+      });
       await db.submission.update({ where: { id: s.id }, data: { sha256 } });
       return s;
     };
-    const a = "a".repeat(64), b = "b".repeat(64), c = "c".repeat(64), d = "d".repeat(64);
+    const a = "a".repeat(64),
+      b = "b".repeat(64),
+      c = "c".repeat(64),
+      d = "d".repeat(64);
     await entry(ann.id, 3, a);
     const newerA = await entry(ann.id, 1, a);
     await entry(ann.id, 2, b, { status: "failed", failureKind: "user", publicMain: undefined });

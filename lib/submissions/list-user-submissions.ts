@@ -10,7 +10,13 @@ export const DEFAULT_LIST_LIMIT = 500;
  * phase's score policy shows it; exact for organizers). Only rows
  * of `userId` are ever read: the filter is part of the query, not applied afterwards.
  */
-export async function listUserSubmissions(options: { db: Db; userId: string; role: string; limit?: number; now?: Date }): Promise<SubmissionSummary[]> {
+export async function listUserSubmissions(options: {
+  db: Db;
+  userId: string;
+  role: string;
+  limit?: number;
+  now?: Date;
+}): Promise<SubmissionSummary[]> {
   const shown = await getShownPublicScores({ db: options.db, userId: options.userId, role: options.role, now: options.now });
   const rows = await options.db.submission.findMany({
     where: { userId: options.userId },

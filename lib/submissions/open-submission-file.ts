@@ -37,7 +37,14 @@ export async function openSubmissionFile(options: {
   });
   if (!row) throw submissionNotFound(submissionId);
   if (organizer && row.userId !== userId) {
-    await recordAuditEvent({ db, actor: organizer, action: "submission.file", targetType: "submission", targetId: submissionId, details: { owner: row.userId, fileName: row.fileName, sha256: row.sha256 } });
+    await recordAuditEvent({
+      db,
+      actor: organizer,
+      action: "submission.file",
+      targetType: "submission",
+      targetId: submissionId,
+      details: { owner: row.userId, fileName: row.fileName, sha256: row.sha256 },
+    });
   }
   const store = options.store ?? getBlobStore({ db, dataDir: options.dataDir });
   const stream = await store.openBlob(row.fileKey);

@@ -10,11 +10,7 @@ import {
 
 const IDS = ["tp-0a1b2c3d4e5f", "tp-111111111111", "tp-222222222222"];
 const HEADER = "Image_Id,Gender,Hair_Color,Hair_Type";
-const ROWS = [
-  "tp-0a1b2c3d4e5f,female,black,wavy",
-  "tp-111111111111,male,bald,bald",
-  "tp-222222222222,female,blond,straight",
-];
+const ROWS = ["tp-0a1b2c3d4e5f,female,black,wavy", "tp-111111111111,male,bald,bald", "tp-222222222222,female,blond,straight"];
 const VALID = [HEADER, ...ROWS].join("\n") + "\n";
 
 function run(input: PredictionsCsvInput | string, options: { ids?: string[]; maxBytes?: number } = {}) {
@@ -62,8 +58,8 @@ describe("parsePredictionsCsv: accepted variants", () => {
     "every value quoted": VALID.replace(/[^,\n]+/g, (v) => `"${v}"`),
     "spaces around values, inside and outside quotes": [
       " Image_Id , Gender ,Hair_Color,Hair_Type ",
-      "  tp-0a1b2c3d4e5f , female ,\" black \",wavy",
-      "\t\"tp-111111111111\"\t,male,bald,bald",
+      '  tp-0a1b2c3d4e5f , female ," black ",wavy',
+      '\t"tp-111111111111"\t,male,bald,bald',
       "tp-222222222222,female,blond,straight",
     ].join("\n"),
     "mixed case labels and header": VALID.replace("female,black", "FEMALE,Black").replace(HEADER, HEADER.toUpperCase()),
@@ -102,7 +98,11 @@ describe("parsePredictionsCsv: accepted variants", () => {
   it("accepts a Set of expected ids, reuses its index, and refuses duplicate test ids", async () => {
     const ids = new Set(IDS);
     const first = await parsePredictionsCsv({ input: Buffer.from(VALID), expectedIds: ids, maxBytes: 1e6 });
-    const again = await parsePredictionsCsv({ input: Buffer.from(VALID.toUpperCase().replace(HEADER.toUpperCase(), HEADER)), expectedIds: ids, maxBytes: 1e6 });
+    const again = await parsePredictionsCsv({
+      input: Buffer.from(VALID.toUpperCase().replace(HEADER.toUpperCase(), HEADER)),
+      expectedIds: ids,
+      maxBytes: 1e6,
+    });
     expect(first.ok && again.ok).toBe(true);
     await expect(run(VALID, { ids: [...IDS, IDS[0]] })).rejects.toThrow(/duplicate/);
   });
@@ -118,13 +118,16 @@ describe("parsePredictionsCsv: the malformed corpus", () => {
   it("4. binary file (NUL byte), with its line", () =>
     expectOnly(Buffer.from(`${HEADER}\n${ROWS[0]}\nab\0cd\n`), 3, /NUL bytes.*binary file/));
 
-  it("5. UTF-16 with BOM: save as UTF-8", () =>
-    expectOnly(Buffer.from("\ufeff" + VALID, "utf16le"), 1, /UTF-16.*save it as UTF-8/i));
+  it("5. UTF-16 with BOM: save as UTF-8", () => expectOnly(Buffer.from("\ufeff" + VALID, "utf16le"), 1, /UTF-16.*save it as UTF-8/i));
 
   it("6. UTF-16 big-endian", () => expectOnly(Buffer.from([0xfe, 0xff, 0, 0x49]), 1, /UTF-16 \(big-endian\)/));
 
   it("7. invalid UTF-8 (Latin-1 é), with its line", () =>
-    expectOnly(Buffer.from(`${HEADER}\n${ROWS[0]}\n${ROWS[1]}\ntp-222222222222,f\xe9male,blond,wavy\n`, "latin1"), 4, /not valid UTF-8 \(byte 0xE9/));
+    expectOnly(
+      Buffer.from(`${HEADER}\n${ROWS[0]}\n${ROWS[1]}\ntp-222222222222,f\xe9male,blond,wavy\n`, "latin1"),
+      4,
+      /not valid UTF-8 \(byte 0xE9/,
+    ));
 
   it("8. a UTF-8 character cut off by the end of the file", () =>
     expectOnly(Buffer.concat([Buffer.from(`${HEADER}\n${ROWS[0]}\nx`), Buffer.from([0xc3])]), 3, /not valid UTF-8 \(byte 0xC3/));
@@ -193,16 +196,23 @@ describe("parsePredictionsCsv: the malformed corpus", () => {
   });
 
   it("17. unknown label lists the allowed ones", () =>
-    expectOnly(row(0, "tp-0a1b2c3d4e5f,female,red,wavy"), 2, /^Hair_Color "red" is not a valid label; expected one of black, blond, brown, gray, bald\.$/));
+    expectOnly(
+      row(0, "tp-0a1b2c3d4e5f,female,red,wavy"),
+      2,
+      /^Hair_Color "red" is not a valid label; expected one of black, blond, brown, gray, bald\.$/,
+    ));
 
   it("18. n/a is not a valid prediction, said explicitly", () =>
-    expectOnly(row(2, "tp-222222222222,female,blond,n/a"), 4, /^Hair_Type is "n\/a", but n\/a is not a valid prediction: give every test image one of straight, wavy, bald/));
+    expectOnly(
+      row(2, "tp-222222222222,female,blond,n/a"),
+      4,
+      /^Hair_Type is "n\/a", but n\/a is not a valid prediction: give every test image one of straight, wavy, bald/,
+    ));
 
   it("19. NaN from pandas gets the same explanation", () =>
     expectOnly(row(0, "tp-0a1b2c3d4e5f,female,NaN,wavy"), 2, /n\/a is not a valid prediction/));
 
-  it("20. empty value", () =>
-    expectOnly(row(1, "tp-111111111111,,bald,bald"), 3, /^Gender is empty; expected one of female, male\.$/));
+  it("20. empty value", () => expectOnly(row(1, "tp-111111111111,,bald,bald"), 3, /^Gender is empty; expected one of female, male\.$/));
 
   it("21. empty Image_Id", async () => {
     const errors = errorsOf(await run(row(1, ",male,bald,bald")));
@@ -213,19 +223,20 @@ describe("parsePredictionsCsv: the malformed corpus", () => {
     expectOnly(row(0, "tp-0a1b2c3d4e5f,0,black,wavy"), 2, /use the class names \(female, male\), not numbers/));
 
   it("23. header with a missing and an extra column", () =>
-    expectOnly(`Image_Id,Gender,Hair_Colour,Hair_Type\n${ROWS.join("\n")}`, 1, /missing the column Hair_Color; it has an extra column: "Hair_Colour" \(column 3\)\.$/));
+    expectOnly(
+      `Image_Id,Gender,Hair_Colour,Hair_Type\n${ROWS.join("\n")}`,
+      1,
+      /missing the column Hair_Color; it has an extra column: "Hair_Colour" \(column 3\)\.$/,
+    ));
 
-  it("24. pandas index column", () =>
-    expectOnly(`,${HEADER}\n0,${ROWS[0]}\n`, 1, /an unnamed one \(column 1\).*index=False/));
+  it("24. pandas index column", () => expectOnly(`,${HEADER}\n0,${ROWS[0]}\n`, 1, /an unnamed one \(column 1\).*index=False/));
 
   it("25. a column named twice", () =>
     expectOnly(`Image_Id,Gender,Gender,Hair_Type\n`, 1, /missing the column Hair_Color; the column Gender appears more than once/));
 
-  it("26. no header: the first line is data", () =>
-    expectOnly(ROWS.join("\n"), 1, /looks like a data row, not the header/));
+  it("26. no header: the first line is data", () => expectOnly(ROWS.join("\n"), 1, /looks like a data row, not the header/));
 
-  it("27. semicolons instead of commas", () =>
-    expectOnly(VALID.replace(/,/g, ";"), 1, /separated by ";"; use commas/));
+  it("27. semicolons instead of commas", () => expectOnly(VALID.replace(/,/g, ";"), 1, /separated by ";"; use commas/));
 
   it("28. unclosed quote is reported where it opens", () =>
     expectOnly(`${HEADER}\n${ROWS[0]}\ntp-111111111111,"male,bald,bald\n${ROWS[2]}\n`, 3, /closing " is missing/));
@@ -292,7 +303,9 @@ describe("parsePredictionsCsv: the malformed corpus", () => {
 
   it("uses the singular for one missing image and one expected row", async () => {
     const errors = errorsOf(await run([HEADER, ROWS[0], ROWS[1]].join("\n")));
-    expect(errors).toEqual([{ message: expect.stringMatching(/^1 of the 3 test images has no prediction \(for example tp-222222222222\)/) }]);
+    expect(errors).toEqual([
+      { message: expect.stringMatching(/^1 of the 3 test images has no prediction \(for example tp-222222222222\)/) },
+    ]);
     const one = errorsOf(await run(HEADER + "\n", { ids: [IDS[0]] }));
     expect(one[0].message).toMatch(/expected 1 row, one per test image/);
   });
@@ -302,7 +315,11 @@ describe("parsePredictionsCsv: labels by ASCII rules only", () => {
   const row = (values: string) => [HEADER, values, ROWS[1], ROWS[2]].join("\n");
 
   it("refuses a Kelvin sign that Unicode lower-casing would turn into k, naming the line and the character", () =>
-    expectOnly(row("tp-0a1b2c3d4e5f,female,blac\u212a,wavy"), 2, /^Hair_Color "blac\u212a" contains the non-ASCII character U\+212A; labels are plain ASCII/));
+    expectOnly(
+      row("tp-0a1b2c3d4e5f,female,blac\u212a,wavy"),
+      2,
+      /^Hair_Color "blac\u212a" contains the non-ASCII character U\+212A; labels are plain ASCII/,
+    ));
 
   it("refuses a no-break space that String.trim would drop", () =>
     expectOnly(row("tp-0a1b2c3d4e5f,\u00a0female,black,wavy"), 2, /^Gender .* contains the non-ASCII character U\+00A0/));
@@ -319,9 +336,13 @@ describe("parsePredictionsCsv: quoting details of the splitter", () => {
   });
 
   it("counts a CRLF inside a quoted value once, whatever the chunk boundaries", async () => {
-    const csv = Buffer.from(`${HEADER}\r\n"tp-0a1b2c3d4e5f\r\n",female,black,wavy\r\n${ROWS[1]}\r\n"tp-222222222222",female,purple,straight\r\n`);
+    const csv = Buffer.from(
+      `${HEADER}\r\n"tp-0a1b2c3d4e5f\r\n",female,black,wavy\r\n${ROWS[1]}\r\n"tp-222222222222",female,purple,straight\r\n`,
+    );
     for (const size of [1, 2, 3, 7, 64]) {
-      expect(errorsOf(await run(streamOf(csv, size))), `chunks of ${size}`).toEqual([{ line: 5, message: expect.stringMatching(/^Hair_Color "purple"/) }]);
+      expect(errorsOf(await run(streamOf(csv, size))), `chunks of ${size}`).toEqual([
+        { line: 5, message: expect.stringMatching(/^Hair_Color "purple"/) },
+      ]);
     }
   });
 
@@ -350,4 +371,3 @@ describe("parsePredictionsCsv: shares the event loop", () => {
     expect(ticks).toBeGreaterThan(0);
   });
 });
-

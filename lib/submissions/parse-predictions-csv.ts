@@ -245,9 +245,7 @@ function idIndexOf(expectedIds: readonly string[] | ReadonlySet<string>): IdInde
 const K_COLOR = CLASSES.Hair_Color.length;
 const K_TYPE = CLASSES.Hair_Type.length;
 const PREDICTION_TABLE: readonly Prediction[] = CLASSES.Gender.flatMap((Gender) =>
-  CLASSES.Hair_Color.flatMap((Hair_Color) =>
-    CLASSES.Hair_Type.map((Hair_Type) => Object.freeze({ Gender, Hair_Color, Hair_Type })),
-  ),
+  CLASSES.Hair_Color.flatMap((Hair_Color) => CLASSES.Hair_Type.map((Hair_Type) => Object.freeze({ Gender, Hair_Color, Hair_Type }))),
 );
 const GENDERS: readonly string[] = CLASSES.Gender;
 const COLORS: readonly string[] = CLASSES.Hair_Color;
@@ -441,7 +439,11 @@ class RowValidator {
         this.stopReason === "problems"
           ? `Checking stopped after ${plural(errors.items.length, "problem")}, at line ${fmt(stop)}`
           : `Checking stopped at line ${fmt(stop)}`;
-      return { ok: false, errors: errors.items, unchecked: { message: `${why}: the rest of the file was not checked. Fix these and upload it again.` } };
+      return {
+        ok: false,
+        errors: errors.items,
+        unchecked: { message: `${why}: the rest of the file was not checked. Fix these and upload it again.` },
+      };
     }
 
     // Valid: every id has a prediction. The map follows the test set's order, not the file's.

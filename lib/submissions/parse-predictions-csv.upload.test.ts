@@ -8,7 +8,12 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { appError } from "../../test-support/app-error-of";
-import { createTestUser, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  prepareScoringFixture,
+  registerFixtureDataset,
+  type ScoringFixture,
+} from "../../test-support/scoring/scoring-fixture";
 import { describeEachEngine } from "../../test-support/test-db";
 import { uploadsDir } from "../storage/local-disk-blob-store";
 import { createSubmission } from "./create-submission";
@@ -35,7 +40,12 @@ const CASES: { name: string; unit: string; count: number; expect: RegExp }[] = [
   { name: "19 MiB of ',,,,'", unit: ",,,,\n", count: Math.floor((19 * MIB) / 5), expect: /^Found 5 values, expected 4/ },
   { name: "100,000 two-field rows", unit: "tp-000000000000,male\n", count: 100_000, expect: /^Found 2 values, expected 4/ },
   { name: "20 MB of blank lines", unit: "\n", count: 20_000_000, expect: /^The file has more lines than the \d+ test images can explain/ },
-  { name: "20 MB of CR-only blank lines", unit: "\r", count: 20_000_000, expect: /^The file has more lines than the \d+ test images can explain/ },
+  {
+    name: "20 MB of CR-only blank lines",
+    unit: "\r",
+    count: 20_000_000,
+    expect: /^The file has more lines than the \d+ test images can explain/,
+  },
   { name: "a 20 MB row", unit: "a", count: 20_000_000, expect: /^This row is longer than 10,000 characters/ },
 ];
 
@@ -59,7 +69,9 @@ describeEachEngine("createSubmission with hostile CSVs", (t) => {
       const delay = monitorEventLoopDelay({ resolution: 10 });
       delay.enable();
       const started = performance.now();
-      const err = await appError(createSubmission({ db: t.db, dataDir: fixture.dataDir, userId: user.id, kind: "csv", fileName: "evil.csv", stream }));
+      const err = await appError(
+        createSubmission({ db: t.db, dataDir: fixture.dataDir, userId: user.id, kind: "csv", fileName: "evil.csv", stream }),
+      );
       const seconds = (performance.now() - started) / 1000;
       delay.disable();
 
@@ -76,7 +88,9 @@ describeEachEngine("createSubmission with hostile CSVs", (t) => {
       expect(await getSubmissionQuota({ db: t.db, userId: user.id })).toMatchObject({ used: 0 });
       expect(await t.db.submission.count({ where: { userId: user.id } })).toBe(0);
       const root = uploadsDir(fixture.dataDir);
-      const left = fs.existsSync(root) ? (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(`${root}/${f}`).isFile()) : [];
+      const left = fs.existsSync(root)
+        ? (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(`${root}/${f}`).isFile())
+        : [];
       expect(left).toEqual([]);
     });
   }

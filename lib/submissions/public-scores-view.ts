@@ -42,12 +42,30 @@ export interface PublicScoresView {
 export function toPublicScoresView(options: { scores: SplitScores; policy: ScorePolicy; shown: ShownScore | undefined }): PublicScoresView {
   const { scores, policy } = options;
   if (policy.kind === "exact") {
-    return { n: scores.n, main: scores.main, policy: "exact", step: null, fresh: true, attributes: scores.attributes, fairness: scores.fairness, detailWithheld: false };
+    return {
+      n: scores.n,
+      main: scores.main,
+      policy: "exact",
+      step: null,
+      fresh: true,
+      attributes: scores.attributes,
+      fairness: scores.fairness,
+      detailWithheld: false,
+    };
   }
   const r = (v: number | null) => (v === null ? null : roundToStep(v, policy.step));
   const main = options.shown?.shown ?? r(scores.main);
   if (policy.kind === "ladder") {
-    return { n: scores.n, main, policy: "ladder", step: policy.step, fresh: options.shown?.fresh ?? true, attributes: null, fairness: null, detailWithheld: true };
+    return {
+      n: scores.n,
+      main,
+      policy: "ladder",
+      step: policy.step,
+      fresh: options.shown?.fresh ?? true,
+      attributes: null,
+      fairness: null,
+      detailWithheld: true,
+    };
   }
   const attributes = Object.fromEntries(
     ATTRIBUTES.map((a): [Attribute, AttributeView] => {

@@ -60,7 +60,8 @@ export async function selectFinalSubmissions(options: {
     const row = byId.get(id);
     if (!row) details.push({ field: "submissionIds", message: `submission ${id} does not exist` });
     else if (row.disqualifiedAt) details.push({ field: "submissionIds", message: `submission ${id} was disqualified` });
-    else if (row.status !== "scored") details.push({ field: "submissionIds", message: `submission ${id} is not scored (it is ${row.status})` });
+    else if (row.status !== "scored")
+      details.push({ field: "submissionIds", message: `submission ${id} is not scored (it is ${row.status})` });
   }
   if (details.length > 0) {
     throw new AppError("validation", { user: "Only your own scored submissions can be selected as final.", details });

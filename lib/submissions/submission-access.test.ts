@@ -4,7 +4,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { computeScores } from "../metrics/compute-scores";
 import type { Prediction, SplitScores } from "../metrics/types";
 import { parseManifest } from "../models/manifest";
-import { createTestUser, predictionsCsv, prepareScoringFixture, registerFixtureDataset, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  predictionsCsv,
+  prepareScoringFixture,
+  registerFixtureDataset,
+  type ScoringFixture,
+} from "../../test-support/scoring/scoring-fixture";
 import { uploadsDir } from "../storage/local-disk-blob-store";
 import { describeEachEngine } from "../../test-support/test-db";
 import { contentDisposition } from "./content-disposition";
@@ -22,11 +28,12 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.cleanup());
 
-
 // Real-shaped public scores (the view reads their attributes), from the scorer's own metrics.
 let PUBLIC_SCORES: SplitScores;
 beforeAll(() => {
-  const predictions = new Map(fixture.labels.map((l) => [l.Image_Id, { Gender: "female", Hair_Color: "black", Hair_Type: "wavy" } as Prediction]));
+  const predictions = new Map(
+    fixture.labels.map((l) => [l.Image_Id, { Gender: "female", Hair_Color: "black", Hair_Type: "wavy" } as Prediction]),
+  );
   PUBLIC_SCORES = computeScores({ labels: fixture.labels, predictions }).public;
 });
 
@@ -44,7 +51,13 @@ describeEachEngine("submission access", (t) => {
   });
 
   /** A submission row in a given state, with a score when scored (no upload: the operations under test only read rows). */
-  async function makeSubmission(options: { userId: string; status?: string; publicMain?: number; disqualified?: boolean; createdAt?: Date }) {
+  async function makeSubmission(options: {
+    userId: string;
+    status?: string;
+    publicMain?: number;
+    disqualified?: boolean;
+    createdAt?: Date;
+  }) {
     const status = options.status ?? "scored";
     return t.db.submission.create({
       data: {
@@ -86,7 +99,12 @@ describeEachEngine("submission access", (t) => {
       const list = await listUserSubmissions({ db: t.db, userId: a.id, role: "participant" });
       expect(list.map((s) => s.id)).toEqual([recent.id, old.id]);
       expect(list[1]).toMatchObject({ status: "scored", publicMain: 0.4 });
-      expect(list[0]).toMatchObject({ status: "failed", publicMain: null, errorMessage: "the sandbox ran out of memory", failureKind: "system" });
+      expect(list[0]).toMatchObject({
+        status: "failed",
+        publicMain: null,
+        errorMessage: "the sandbox ran out of memory",
+        failureKind: "system",
+      });
       expect(JSON.stringify(list)).not.toContain(String(PRIVATE_MAIN));
     });
 
@@ -108,7 +126,9 @@ describeEachEngine("submission access", (t) => {
       const missing = await appError(getSubmissionForUser({ db: t.db, submissionId: "does-not-exist", user: other }));
       expect(asOther.code).toBe("not-found");
       expect(asOther.userMessage).toBe(missing.userMessage);
-      expect((await appError(openSubmissionFile({ db: t.db, dataDir: fixture.dataDir, submissionId: submission.id, userId: other.id }))).code).toBe("not-found");
+      expect(
+        (await appError(openSubmissionFile({ db: t.db, dataDir: fixture.dataDir, submissionId: submission.id, userId: other.id }))).code,
+      ).toBe("not-found");
       expect((await appError(getSubmissionForUser({ db: t.db, submissionId: "../../etc/passwd", user: owner }))).code).toBe("not-found");
 
       const mine = await getSubmissionForUser({ db: t.db, submissionId: submission.id, user: owner });
@@ -118,7 +138,10 @@ describeEachEngine("submission access", (t) => {
       expect(bytes.toString("utf8")).toBe(predictionsCsv({ fixture }));
 
       expect(await getSubmissionForUser({ db: t.db, submissionId: submission.id, user: organizer })).toMatchObject({ isOwner: false });
-      expect((await appError(openSubmissionFile({ db: t.db, dataDir: fixture.dataDir, submissionId: submission.id, userId: organizer.id }))).code).toBe("not-found");
+      expect(
+        (await appError(openSubmissionFile({ db: t.db, dataDir: fixture.dataDir, submissionId: submission.id, userId: organizer.id })))
+          .code,
+      ).toBe("not-found");
       fs.rmSync(uploadsDir(fixture.dataDir), { recursive: true, force: true });
     });
   });
@@ -131,7 +154,13 @@ describeEachEngine("submission access", (t) => {
 
       // No phase at all.
       let detail = await get();
-      expect(detail).toMatchObject({ publicMain: 0.7, publicScores: { main: 0.7, detailWithheld: true }, privateMain: null, privateScores: null, privateRevealed: false });
+      expect(detail).toMatchObject({
+        publicMain: 0.7,
+        publicScores: { main: 0.7, detailWithheld: true },
+        privateMain: null,
+        privateScores: null,
+        privateRevealed: false,
+      });
       expect(JSON.stringify(detail)).not.toMatch(new RegExp(`${PRIVATE_MARKER}|${PRIVATE_MAIN}`));
 
       // Phase running, not revealed.
@@ -156,8 +185,15 @@ describeEachEngine("submission access", (t) => {
   describe("final selection", () => {
     it("selects up to maxFinal own scored submissions and replaces the previous choice", async () => {
       const user = await createTestUser({ db: t.db });
-      const [a, b, c] = [await makeSubmission({ userId: user.id }), await makeSubmission({ userId: user.id }), await makeSubmission({ userId: user.id })];
-      expect(await selectFinalSubmissions({ db: t.db, userId: user.id, input: { submissionIds: [a.id, b.id, a.id] } })).toEqual({ selected: [a.id, b.id], maxFinal: 2 });
+      const [a, b, c] = [
+        await makeSubmission({ userId: user.id }),
+        await makeSubmission({ userId: user.id }),
+        await makeSubmission({ userId: user.id }),
+      ];
+      expect(await selectFinalSubmissions({ db: t.db, userId: user.id, input: { submissionIds: [a.id, b.id, a.id] } })).toEqual({
+        selected: [a.id, b.id],
+        maxFinal: 2,
+      });
       await selectFinalSubmissions({ db: t.db, userId: user.id, input: { submissionIds: [c.id] } });
       const finals = await t.db.submission.findMany({ where: { userId: user.id, isFinal: true }, select: { id: true } });
       expect(finals.map((f) => f.id)).toEqual([c.id]);
@@ -188,14 +224,26 @@ describeEachEngine("submission access", (t) => {
       }
       expect((await t.db.submission.findUnique({ where: { id: good.id } }))?.isFinal).toBe(true);
       expect((await t.db.submission.findUnique({ where: { id: theirs.id } }))?.isFinal).toBe(false);
-      expect((await appError(selectFinalSubmissions({ db: t.db, userId: user.id, input: { submissionIds: "x" } as never }))).code).toBe("validation");
+      expect((await appError(selectFinalSubmissions({ db: t.db, userId: user.id, input: { submissionIds: "x" } as never }))).code).toBe(
+        "validation",
+      );
     });
 
     it("follows the phase's maxFinal and closes when the phase ends", async () => {
       const user = await createTestUser({ db: t.db });
-      const ids = [(await makeSubmission({ userId: user.id })).id, (await makeSubmission({ userId: user.id })).id, (await makeSubmission({ userId: user.id })).id];
+      const ids = [
+        (await makeSubmission({ userId: user.id })).id,
+        (await makeSubmission({ userId: user.id })).id,
+        (await makeSubmission({ userId: user.id })).id,
+      ];
       const phase = await t.db.phase.create({
-        data: { name: "p", startsAt: new Date(Date.now() - 3_600_000), endsAt: new Date(Date.now() + 3_600_000), dailyLimit: 5, maxFinal: 3 },
+        data: {
+          name: "p",
+          startsAt: new Date(Date.now() - 3_600_000),
+          endsAt: new Date(Date.now() + 3_600_000),
+          dailyLimit: 5,
+          maxFinal: 3,
+        },
       });
       expect((await selectFinalSubmissions({ db: t.db, userId: user.id, input: { submissionIds: ids } })).selected).toHaveLength(3);
       await t.db.phase.update({ where: { id: phase.id }, data: { endsAt: new Date(Date.now() - 1000) } });

@@ -48,7 +48,9 @@ describeEachEngine("watchSubmissionStatus", (t) => {
     const [ann, bob] = await Promise.all(["Ann", "Bob"].map((name) => createParticipant({ db, name })));
     const s = await addEntry({ db, datasetId, userId: ann.id, createdAt: new Date(), status: "queued" });
     for (const submissionId of [s.id, "no-such-id", "../etc"]) {
-      const error = await watchSubmissionStatus({ db, submissionId, user: bob }).next().catch((e: unknown) => e);
+      const error = await watchSubmissionStatus({ db, submissionId, user: bob })
+        .next()
+        .catch((e: unknown) => e);
       expect(isAppError(error) && error.code).toBe("not-found");
     }
   });

@@ -10,7 +10,6 @@ import { appErrorCodeOf } from "../../test-support/app-error-of";
 
 const NEXT_VERSION = "2099-01-01";
 
-
 it("the terms text carries the licence restrictions of the dataset", () => {
   const text = JSON.stringify(CURRENT_TERMS).toLowerCase();
   for (const phrase of ["copy", "publish", "distribute", "sell", "research", "celeba", "identify", "attribute file", "delete", "logged"]) {
@@ -26,13 +25,17 @@ it("the accept form must tick the box", () => {
 });
 
 describeEachEngine("dataset terms", (t) => {
-  const newUser = () =>
-    t.db.user.create({ data: { email: `terms-${randomBytes(6).toString("hex")}@example.org`, name: "Terms Tester" } });
+  const newUser = () => t.db.user.create({ data: { email: `terms-${randomBytes(6).toString("hex")}@example.org`, name: "Terms Tester" } });
 
   it("refuses a user who never accepted", async () => {
     const user = await newUser();
     const status = await getTermsStatus({ db: t.db, userId: user.id });
-    expect(status).toMatchObject({ currentVersion: CURRENT_TERMS.version, acceptedCurrent: false, acceptedAt: null, previousVersion: null });
+    expect(status).toMatchObject({
+      currentVersion: CURRENT_TERMS.version,
+      acceptedCurrent: false,
+      acceptedAt: null,
+      previousVersion: null,
+    });
     expect(await appErrorCodeOf(assertTermsAccepted({ db: t.db, userId: user.id }))).toBe("forbidden");
   });
 
@@ -73,7 +76,11 @@ describeEachEngine("dataset terms", (t) => {
     expect(isAppError(error) && error.code).toBe("forbidden");
     expect(isAppError(error) && error.userMessage).toMatch(/changed.*\/terms/);
     // Accepting the old text again does not help; accepting the new one does.
-    expect(await appErrorCodeOf(acceptTerms({ db: t.db, userId: user.id, version: CURRENT_TERMS.version, ip: null, currentVersion: NEXT_VERSION }))).toBe("validation");
+    expect(
+      await appErrorCodeOf(
+        acceptTerms({ db: t.db, userId: user.id, version: CURRENT_TERMS.version, ip: null, currentVersion: NEXT_VERSION }),
+      ),
+    ).toBe("validation");
     await acceptTerms({ db: t.db, userId: user.id, version: NEXT_VERSION, ip: null, currentVersion: NEXT_VERSION });
     await expect(assertTermsAccepted({ db: t.db, userId: user.id, currentVersion: NEXT_VERSION })).resolves.toBeUndefined();
     expect(await t.db.termsAcceptance.count({ where: { userId: user.id } })).toBe(2);

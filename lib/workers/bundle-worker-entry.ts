@@ -196,7 +196,12 @@ function projectJavaScriptInPlace(root: string): Plugin {
       b.onResolve({ filter: /^\.\.?\// }, async (args) => {
         // Inside packages (thousands of imports when they are bundled): nothing of ours.
         if (args.pluginData === "inner" || args.resolveDir.split(path.sep).includes("node_modules")) return undefined;
-        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: "inner" });
+        const r = await b.resolve(args.path, {
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          importer: args.importer,
+          pluginData: "inner",
+        });
         if (r.errors.length > 0 || !r.path) return undefined;
         const rel = path.relative(root, r.path);
         const inProject = !rel.startsWith("..") && !path.isAbsolute(rel) && !rel.split(path.sep).includes("node_modules");

@@ -101,7 +101,10 @@ describe("bundleWorkerEntry", () => {
     // Touched, same content: still reused.
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(path.join(p.root, "dep.ts"), later, later);
-    expect(await bundleWorkerEntry({ entry: "entry.ts", root: p.root, cacheDir: p.cacheDir })).toMatchObject({ reused: true, file: first.file });
+    expect(await bundleWorkerEntry({ entry: "entry.ts", root: p.root, cacheDir: p.cacheDir })).toMatchObject({
+      reused: true,
+      file: first.file,
+    });
 
     // A changed import: rebuilt under a new name, and the child runs the new code.
     p.write("dep.ts", 'export const word = (): string => "two";\n');
@@ -121,12 +124,17 @@ describe("bundleWorkerEntry", () => {
 
     const manifest = fs.readdirSync(p.cacheDir).find((f) => f.endsWith(".json"))!;
     fs.writeFileSync(path.join(p.cacheDir, manifest), "{ half a manif");
-    expect(await bundleWorkerEntry({ entry: "entry.ts", root: p.root, cacheDir: p.cacheDir })).toMatchObject({ reused: false, file: first.file });
+    expect(await bundleWorkerEntry({ entry: "entry.ts", root: p.root, cacheDir: p.cacheDir })).toMatchObject({
+      reused: false,
+      file: first.file,
+    });
   });
 
   it("shares one build between concurrent calls and leaves no temporary files", async () => {
     const p = miniProject();
-    const all = await Promise.all(Array.from({ length: 4 }, () => bundleWorkerEntry({ entry: "entry.ts", root: p.root, cacheDir: p.cacheDir })));
+    const all = await Promise.all(
+      Array.from({ length: 4 }, () => bundleWorkerEntry({ entry: "entry.ts", root: p.root, cacheDir: p.cacheDir })),
+    );
     expect(new Set(all.map((b) => b.file)).size).toBe(1);
     expect(all.filter((b) => !b.reused)).toHaveLength(4); // the same build result, handed to all four
     const files = fs.readdirSync(p.cacheDir);

@@ -21,7 +21,9 @@ export default defineConfig({
 function urlFromEnvironment(): string {
   const url = process.env.DATABASE_URL;
   if (!url || !/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error(`prisma/postgres/prisma.config.ts needs DATABASE_URL=postgresql://..., got ${url ? "another engine's url" : "nothing"}`);
+    throw new Error(
+      `prisma/postgres/prisma.config.ts needs DATABASE_URL=postgresql://..., got ${url ? "another engine's url" : "nothing"}`,
+    );
   }
   return url;
 }

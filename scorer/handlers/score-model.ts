@@ -54,7 +54,8 @@ export async function scoreModel(options: {
       destDir: path.join(work, "bundle"),
     });
     // Extraction errors may name the temp folder (EEXIST, ENOSPC): the participant sees file names only.
-    if (!extracted.ok) return { ok: false, reason: "bundle", message: sanitiseHostPaths(extracted.errors.join("\n"), [{ path: work, as: "" }]), log: "" };
+    if (!extracted.ok)
+      return { ok: false, reason: "bundle", message: sanitiseHostPaths(extracted.errors.join("\n"), [{ path: work, as: "" }]), log: "" };
     const run = await runModelInSandbox({
       bundleDir: extracted.dir,
       testCacheDir: buildPaths(options.buildDir).cacheDir,
@@ -78,10 +79,7 @@ export async function scoreModel(options: {
  * what the sandbox needs (the test cache, the temp folder with the bundle) cannot be masked; the
  * permission model still keeps JavaScript out of it, so it is skipped rather than failing.
  */
-export async function sandboxMaskPaths(options: {
-  candidates: string[];
-  needed: string[];
-}): Promise<string[]> {
+export async function sandboxMaskPaths(options: { candidates: string[]; needed: string[] }): Promise<string[]> {
   const needed = await Promise.all(options.needed.map((p) => fsp.realpath(p).catch(() => path.resolve(p))));
   const out: string[] = [];
   for (const candidate of options.candidates) {

@@ -133,12 +133,21 @@ async function scoreCsvSubmission(ctx: JobContext<Payload>, submission: Submissi
     maxBytes: Math.max(env().MAX_CSV_BYTES, submission.fileSize),
   });
   if (!result.ok) {
-    return { ok: false, kind: "user", message: ["The predictions file does not match the test set:", ...formatCsvProblems(result)].join("\n") };
+    return {
+      ok: false,
+      kind: "user",
+      message: ["The predictions file does not match the test set:", ...formatCsvProblems(result)].join("\n"),
+    };
   }
   return scored(submission, result.scores, timing);
 }
 
-async function scoreModelSubmission(ctx: JobContext<Payload>, submission: Submission, buildDir: string, timing: Timing): Promise<JobResult> {
+async function scoreModelSubmission(
+  ctx: JobContext<Payload>,
+  submission: Submission,
+  buildDir: string,
+  timing: Timing,
+): Promise<JobResult> {
   const manifestJson = await readOptionalBlobText(ctx.store, manifestKeyFor(submission.fileKey));
   const tmpDir = os.tmpdir();
   const maskPaths = await sandboxMaskPaths({
@@ -148,7 +157,9 @@ async function scoreModelSubmission(ctx: JobContext<Payload>, submission: Submis
   const result = await withBlobFile({ store: ctx.store, key: submission.fileKey, tmpDir }, (file) =>
     scoreModel({ dataDir: ctx.dataDir, buildDir, file, manifestJson, maskPaths, tmpDir, signal: ctx.signal }),
   );
-  recordSandboxRun(result.ok ? { outcome: "ok", images: result.stats.images, imagesPerSecond: result.stats.imagesPerSecond } : { outcome: result.reason });
+  recordSandboxRun(
+    result.ok ? { outcome: "ok", images: result.stats.images, imagesPerSecond: result.stats.imagesPerSecond } : { outcome: result.reason },
+  );
   if (!result.ok) {
     const prefix = result.reason === "bundle" ? "The model was refused: " : "The model run failed: ";
     return { ok: false, kind: "user", message: prefix + result.message, log: result.log };
@@ -164,7 +175,8 @@ function scored(submission: Submission, scores: Scores, timing: Timing, log?: st
   const publicMain = scores.public.main;
   const privateMain = scores.private.main;
   // Null only if a split has no scorable row for any attribute: a broken build, not the file.
-  if (publicMain === null || privateMain === null) throw new Error(`build has no scorable rows (public ${publicMain}, private ${privateMain})`);
+  if (publicMain === null || privateMain === null)
+    throw new Error(`build has no scorable rows (public ${publicMain}, private ${privateMain})`);
   const durationMs = Math.round(performance.now() - timing.started);
   return {
     ok: true,

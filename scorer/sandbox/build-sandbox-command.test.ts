@@ -38,19 +38,44 @@ describe("buildSandboxCommand", () => {
     // The seccomp filter travels on standard input, where bubblewrap reads it.
     expect(after(argv, "--seccomp")).toEqual(process.arch === "x64" ? ["0"] : []);
     expect(stdin).toEqual(seccompProgram());
-    for (const ns of ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"]) expect(argv).toContain(ns);
+    for (const ns of ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"])
+      expect(argv).toContain(ns);
     // No user namespace as root: it would map the sandbox user to host root.
     expect(argv).not.toContain("--unshare-user");
     const inner = argv.slice(argv.indexOf("--") + 1);
-    expect(inner.slice(0, inner.indexOf("--") + 1)).toEqual(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--pdeathsig", "KILL", "--"]);
+    expect(inner.slice(0, inner.indexOf("--") + 1)).toEqual([
+      "setpriv",
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      "--inh-caps=-all",
+      "--bounding-set=-all",
+      "--no-new-privs",
+      "--pdeathsig",
+      "KILL",
+      "--",
+    ]);
     const limited = inner.slice(inner.indexOf("--") + 1);
-    expect(limited).toEqual(["prlimit", `--data=${512 * 1024 * 1024}`, "--cpu=10:11", "--core=0", "--fsize=0", "--", "/usr/bin/node", "entry.cjs"]);
+    expect(limited).toEqual([
+      "prlimit",
+      `--data=${512 * 1024 * 1024}`,
+      "--cpu=10:11",
+      "--core=0",
+      "--fsize=0",
+      "--",
+      "/usr/bin/node",
+      "entry.cjs",
+    ]);
     expect(env).toEqual({ PATH: expect.any(String), LANG: "C.UTF-8", HOME: "/home/sandbox", TMPDIR: "/tmp", ORT_DISABLE_TELEMETRY: "1" });
   });
 
   it("builds the filesystem from nothing: system /usr, scratch tmpfs, then each needed path read-only, parents first", () => {
     const { argv } = buildSandboxCommand(options({}));
-    expect(after(argv, "--ro-bind", 2)).toEqual(["/usr /usr", `${root}/work/bundle ${root}/work/bundle`, `${root}/cache/test.u8 ${root}/cache/test.u8`].sort((a, b) => a.length - b.length));
+    expect(after(argv, "--ro-bind", 2)).toEqual(
+      ["/usr /usr", `${root}/work/bundle ${root}/work/bundle`, `${root}/cache/test.u8 ${root}/cache/test.u8`].sort(
+        (a, b) => a.length - b.length,
+      ),
+    );
     expect(after(argv, "--tmpfs")).toEqual(["/tmp", "/home/sandbox"]);
     expect(after(argv, "--proc")).toEqual(["/proc"]);
     // The folders leading to a bind are created world-searchable (bubblewrap would make them 0700).
@@ -76,7 +101,9 @@ describe("buildSandboxCommand", () => {
   });
 
   it("without bubblewrap: the unshare wrapper masks folders, or nothing at all", () => {
-    const { argv } = buildSandboxCommand(options({ walls: { wrapper: "unshare", unshareFlags: ["--net", "--mount"], isolation: "partial: x" }, maskPaths: ["/secret"] }));
+    const { argv } = buildSandboxCommand(
+      options({ walls: { wrapper: "unshare", unshareFlags: ["--net", "--mount"], isolation: "partial: x" }, maskPaths: ["/secret"] }),
+    );
     expect(argv.slice(0, 5)).toEqual(["unshare", "--net", "--mount", "--", "sh"]);
     expect(argv[6]).toContain(`exit ${MASK_FAILED_EXIT}`);
     expect(argv.slice(7, 10)).toEqual(["tp-sandbox", "/secret", "--"]);

@@ -127,7 +127,10 @@ export function buildSandboxCommand(options: BuildSandboxCommandOptions): Sandbo
   // reaches the command itself.
   const inner = [...limited, ...(hasSetpriv() ? ["setpriv", "--pdeathsig", "KILL", "--"] : []), ...options.command];
   if (walls.wrapper === "none") return { argv: inner, env };
-  return { argv: ["unshare", ...walls.unshareFlags, "--", "sh", "-c", MASK_SCRIPT, "tp-sandbox", ...options.maskPaths, "--", ...inner], env };
+  return {
+    argv: ["unshare", ...walls.unshareFlags, "--", "sh", "-c", MASK_SCRIPT, "tp-sandbox", ...options.maskPaths, "--", ...inner],
+    env,
+  };
 }
 
 function bubblewrapNamespaces(asRoot: boolean): string[] {

@@ -50,7 +50,10 @@ export async function prepareSandboxRuntime(projectRoot = findProjectRoot()): Pr
 
   const req = createRequire(path.join(projectRoot, "package.json"));
   const wasmDir = path.join(packageDir(req.resolve("@tensorflow/tfjs-backend-wasm")), "dist");
-  const wasmFiles = fs.readdirSync(wasmDir).filter((f) => f.endsWith(".wasm")).map((f) => path.join(wasmDir, f));
+  const wasmFiles = fs
+    .readdirSync(wasmDir)
+    .filter((f) => f.endsWith(".wasm"))
+    .map((f) => path.join(wasmDir, f));
   const ortModule = req.resolve("onnxruntime-node");
   const ortDir = packageDir(ortModule);
   const commonDir = packageDir(createRequire(path.join(ortDir, "package.json")).resolve("onnxruntime-common"));

@@ -15,7 +15,7 @@ export class CappedLog {
 
   add(chunk: Buffer): void {
     // onnxruntime colours its messages; keep the log plain text.
-     
+
     const s = chunk.toString("utf8").replace(/\u001b\[[0-9;]*m/g, "");
     if (this.head.length < LOG_HEAD_BYTES) {
       const take = s.slice(0, LOG_HEAD_BYTES - this.head.length);

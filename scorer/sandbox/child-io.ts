@@ -15,10 +15,13 @@ export class SandboxError extends Error {
 /** Turns anything thrown by a runtime into a SandboxError with the right reason. */
 export function toSandboxError(e: unknown, context: string): SandboxError {
   if (e instanceof SandboxError) return e;
-  const message = e instanceof Error ? e.message : typeof e === "object" && e && "message" in e ? String((e).message) : String(e);
+  const message = e instanceof Error ? e.message : typeof e === "object" && e && "message" in e ? String(e.message) : String(e);
   // tfjs-wasm does not check malloc's result: when the wasm heap cannot grow (our RLIMIT_DATA),
   // the next write traps with "memory access out of bounds".
-  const oom = /out of memory|Array buffer allocation failed|Failed to allocate memory|bad_alloc|Cannot allocate memory|Cannot enlarge memory|Aborted\(OOM\)|could not allocate|WebAssembly\.Memory|memory access out of bounds/i.test(message);
+  const oom =
+    /out of memory|Array buffer allocation failed|Failed to allocate memory|bad_alloc|Cannot allocate memory|Cannot enlarge memory|Aborted\(OOM\)|could not allocate|WebAssembly\.Memory|memory access out of bounds/i.test(
+      message,
+    );
   return new SandboxError(oom ? "memory" : "model-error", `${context}: ${message.slice(0, 2000)}`);
 }
 

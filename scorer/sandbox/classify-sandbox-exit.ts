@@ -43,22 +43,26 @@ export function classifySandboxExit(o: ClassifySandboxExitOptions): SandboxOutco
   const progress = `${o.filledCount} of ${o.count} images done`;
   const cpu = cpuLimitSeconds(o.limits.cpuSeconds);
 
-  if (o.killedFor === "wall-clock") return fail("wall-clock", `the model did not finish within ${o.limits.wallSeconds} s (${progress}); it was stopped`);
+  if (o.killedFor === "wall-clock")
+    return fail("wall-clock", `the model did not finish within ${o.limits.wallSeconds} s (${progress}); it was stopped`);
   if (o.violation) return fail(o.violation.reason, o.violation.message);
   if (o.setupFailure !== undefined) return { kind: "platform-error", message: `the sandbox could not be set up: ${o.setupFailure}` };
   if (signal === "SIGXCPU" || (signal === "SIGKILL" && cpuLikelyExhausted(o.totalSeconds, o.limits))) {
     return fail("cpu", `the model used more than ${cpu} s of CPU time (${progress}); it was stopped`);
   }
   if (o.childError) {
-    if (o.childError.reason === "memory") return fail("memory", `the model ran out of memory (limit ${o.limits.memoryMb} MB): ${o.childError.message}`);
+    if (o.childError.reason === "memory")
+      return fail("memory", `the model ran out of memory (limit ${o.limits.memoryMb} MB): ${o.childError.message}`);
     return fail(o.childError.reason, o.childError.message);
   }
   if (code !== 0 || signal) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    if (OUT_OF_MEMORY_PATTERN.test(o.logTail)) return fail("memory", `the model ran out of memory (limit ${o.limits.memoryMb} MB); the sandbox ${how}`);
+    if (OUT_OF_MEMORY_PATTERN.test(o.logTail))
+      return fail("memory", `the model ran out of memory (limit ${o.limits.memoryMb} MB); the sandbox ${how}`);
     return fail("crashed", `the sandbox ${how} while running the model`);
   }
-  if (!o.done || o.filledCount !== o.count) return fail("invalid-output", `the sandbox returned predictions for ${o.filledCount} of ${o.count} test images`);
+  if (!o.done || o.filledCount !== o.count)
+    return fail("invalid-output", `the sandbox returned predictions for ${o.filledCount} of ${o.count} test images`);
   return { kind: "ok" };
 }
 

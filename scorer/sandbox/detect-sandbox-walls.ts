@@ -39,15 +39,33 @@ function probeWalls(): SandboxWalls {
   const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), "tp-isolation-probe-"));
   try {
     const works = (walls: SandboxWalls) => {
-      const { argv, env, stdin } = buildSandboxCommand({ walls, command: ["true"], readOnlyPaths: [], maskPaths: [probeDir], cwd: "/", limits: { memoryMb: 256, cpuSeconds: 5 } });
-      const r = spawnSync(argv[0], argv.slice(1), { stdio: ["pipe", "ignore", "pipe"], input: stdin ?? "", env: env as NodeJS.ProcessEnv, timeout: 10_000, encoding: "utf8" });
+      const { argv, env, stdin } = buildSandboxCommand({
+        walls,
+        command: ["true"],
+        readOnlyPaths: [],
+        maskPaths: [probeDir],
+        cwd: "/",
+        limits: { memoryMb: 256, cpuSeconds: 5 },
+      });
+      const r = spawnSync(argv[0], argv.slice(1), {
+        stdio: ["pipe", "ignore", "pipe"],
+        input: stdin ?? "",
+        env: env as NodeJS.ProcessEnv,
+        timeout: 10_000,
+        encoding: "utf8",
+      });
       return { ok: r.status === 0, why: (r.error?.message ?? r.stderr ?? "").trim().split("\n")[0] };
     };
     let bubblewrapProblem = BUBBLEWRAP_MISSING;
     if (hasCommand("bwrap")) {
       const walls: SandboxWalls = asRoot
         ? { wrapper: "bubblewrap", asRoot, isolation: "full" }
-        : { wrapper: "bubblewrap", asRoot, isolation: "partial: the scorer is not root, so the model runs under the scorer's own uid (only the private filesystem keeps the scorer's files out of reach)" };
+        : {
+            wrapper: "bubblewrap",
+            asRoot,
+            isolation:
+              "partial: the scorer is not root, so the model runs under the scorer's own uid (only the private filesystem keeps the scorer's files out of reach)",
+          };
       const r = works(walls);
       if (r.ok) return walls;
       bubblewrapProblem = `bubblewrap could not start (${r.why || "no reason given"})`;
@@ -61,7 +79,10 @@ function probeWalls(): SandboxWalls {
       };
       if (works(walls).ok) return walls;
     }
-    return { wrapper: "none", isolation: `partial: ${bubblewrapProblem} and no namespaces are available (neither root nor user namespaces): only Node's permission model and the rlimits hold` };
+    return {
+      wrapper: "none",
+      isolation: `partial: ${bubblewrapProblem} and no namespaces are available (neither root nor user namespaces): only Node's permission model and the rlimits hold`,
+    };
   } finally {
     fs.rmSync(probeDir, { recursive: true, force: true });
   }

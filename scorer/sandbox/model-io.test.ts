@@ -53,13 +53,23 @@ describe("model IO", () => {
     const manifest = parseManifest(fs.readFileSync(path.join(bundle, "manifest.json"), "utf8"));
     expect(manifest.ok).toBe(true);
     if (!manifest.ok) return;
-    expect(manifest.manifest).toMatchObject({ format: "tfjs-layers", model: "model.json", input: { layout: "NHWC", scale: 1 / 255, mean: [0.5, 0.4, 0.3] } });
+    expect(manifest.manifest).toMatchObject({
+      format: "tfjs-layers",
+      model: "model.json",
+      input: { layout: "NHWC", scale: 1 / 255, mean: [0.5, 0.4, 0.3] },
+    });
     expect(manifest.manifest.outputs.Hair_Color).toEqual({ output: "Hair_Color", classes: [...CLASSES.Hair_Color] });
 
     const modelJson = JSON.parse(fs.readFileSync(saved.modelJson, "utf8"));
     expect(modelJson.format).toBe("layers-model");
     expect(modelJson.weightsManifest[0].paths).toEqual(["weights.bin"]);
-    const checked = checkTfjsModel({ modelJson, modelPath: "model.json", fileSizes: fileSizes(bundle), manifest: manifest.manifest, limits: DEFAULT_MODEL_BUNDLE_LIMITS });
+    const checked = checkTfjsModel({
+      modelJson,
+      modelPath: "model.json",
+      fileSizes: fileSizes(bundle),
+      manifest: manifest.manifest,
+      limits: DEFAULT_MODEL_BUNDLE_LIMITS,
+    });
     expect(checked.ok ? [] : checked.errors).toEqual([]);
 
     // Round trip: same predictions.
@@ -80,7 +90,15 @@ describe("model IO", () => {
     await saveLayersModel(model, bundle, { manifest: {} });
     const manifest = parseManifest(fs.readFileSync(path.join(bundle, "manifest.json"), "utf8"));
     if (!manifest.ok) throw new Error(manifest.errors.join("\n"));
-    const cfg = { bundleDir: bundle, manifest: manifest.manifest, imagesFile: "", count: 0, threads: 1, backend: "tfjs-wasm", checkLimits: DEFAULT_MODEL_BUNDLE_LIMITS } as SandboxConfig;
+    const cfg = {
+      bundleDir: bundle,
+      manifest: manifest.manifest,
+      imagesFile: "",
+      count: 0,
+      threads: 1,
+      backend: "tfjs-wasm",
+      checkLimits: DEFAULT_MODEL_BUNDLE_LIMITS,
+    } as SandboxConfig;
     const predictor = await loadTfjsPredictor(tf, cfg);
     const n = 4;
     const pixels = new Uint8Array(n * IMAGE_BYTES);

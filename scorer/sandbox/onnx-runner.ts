@@ -44,7 +44,8 @@ export async function createOnnxRunner(cfg: SandboxConfig): Promise<BatchRunner>
   const outputNames = ATTRIBUTES.map((attr) => {
     const ref = manifest.outputs[attr].output;
     const name = typeof ref === "number" ? session.outputNames[ref] : ref;
-    if (!name || !session.outputNames.includes(name)) throw new SandboxError("model-error", `outputs.${attr}.output: ${JSON.stringify(ref)} is not an output of the model`);
+    if (!name || !session.outputNames.includes(name))
+      throw new SandboxError("model-error", `outputs.${attr}.output: ${JSON.stringify(ref)} is not an output of the model`);
     return name;
   });
   const fetches = [...new Set(outputNames)];
@@ -74,9 +75,20 @@ export async function createOnnxRunner(cfg: SandboxConfig): Promise<BatchRunner>
       ATTRIBUTES.forEach((attr, a) => {
         const t = result[outputNames[a]];
         if (!t || typeof t.data === "string" || !isNumeric(t.data)) {
-          throw new SandboxError("invalid-output", `outputs.${attr} (output "${outputNames[a]}"): the model returned a ${t?.type ?? "missing"} tensor; expected numbers`);
+          throw new SandboxError(
+            "invalid-output",
+            `outputs.${attr} (output "${outputNames[a]}"): the model returned a ${t?.type ?? "missing"} tensor; expected numbers`,
+          );
         }
-        const decoded = argmaxHead({ attr, head: manifest.outputs[attr], outputLabel: JSON.stringify(outputNames[a]), data: t.data as NumericOutput, dims: t.dims, count: rows, offset: start });
+        const decoded = argmaxHead({
+          attr,
+          head: manifest.outputs[attr],
+          outputLabel: JSON.stringify(outputNames[a]),
+          data: t.data as NumericOutput,
+          dims: t.dims,
+          count: rows,
+          offset: start,
+        });
         if (!decoded.ok) throw new SandboxError("invalid-output", decoded.message);
         for (let i = 0; i < n; i++) out[i * 3 + a] = decoded.indices[i];
       });
@@ -90,5 +102,14 @@ export async function createOnnxRunner(cfg: SandboxConfig): Promise<BatchRunner>
 }
 
 function isNumeric(d: unknown): boolean {
-  return d instanceof Float32Array || d instanceof Float64Array || d instanceof Int32Array || d instanceof Uint8Array || d instanceof BigInt64Array || d instanceof Int8Array || d instanceof Uint16Array || d instanceof Int16Array;
+  return (
+    d instanceof Float32Array ||
+    d instanceof Float64Array ||
+    d instanceof Int32Array ||
+    d instanceof Uint8Array ||
+    d instanceof BigInt64Array ||
+    d instanceof Int8Array ||
+    d instanceof Uint16Array ||
+    d instanceof Int16Array
+  );
 }

@@ -12,7 +12,12 @@ function reader(count = 4) {
 describe("SandboxResultReader (the fd-3 protocol)", () => {
   it("collects batches split across chunks, in any order, and is complete when every image came once", () => {
     const { r, violations } = reader();
-    const bytes = Buffer.concat([line({ t: "ready", backend: "onnxruntime", loadSeconds: 0.1, batchSize: 2 }), line({ t: "preds", start: 2, n: 2, idx: [1, 4, 3, 0, 0, 0] }), line({ t: "preds", start: 0, n: 2, idx: [0, 1, 2, 1, 2, 3] }), line({ t: "done", seconds: 0.5 })]);
+    const bytes = Buffer.concat([
+      line({ t: "ready", backend: "onnxruntime", loadSeconds: 0.1, batchSize: 2 }),
+      line({ t: "preds", start: 2, n: 2, idx: [1, 4, 3, 0, 0, 0] }),
+      line({ t: "preds", start: 0, n: 2, idx: [0, 1, 2, 1, 2, 3] }),
+      line({ t: "done", seconds: 0.5 }),
+    ]);
     // Byte by byte: lines may arrive in any pieces.
     for (let i = 0; i < bytes.length; i++) r.push(bytes.subarray(i, i + 1));
     expect(violations).toEqual([]);
@@ -30,10 +35,25 @@ describe("SandboxResultReader (the fd-3 protocol)", () => {
   });
 
   it.each([
-    ["an image twice", [{ t: "preds", start: 0, n: 1, idx: [0, 0, 0] }, { t: "preds", start: 0, n: 1, idx: [1, 1, 1] }], /invalid-output: the sandbox returned image 0 twice/],
-    ["a class index out of range", [{ t: "preds", start: 1, n: 1, idx: [0, 5, 0] }], /invalid-output: the sandbox returned class index 5 for Hair_Color of image 1; valid indices are 0\.\.4/],
+    [
+      "an image twice",
+      [
+        { t: "preds", start: 0, n: 1, idx: [0, 0, 0] },
+        { t: "preds", start: 0, n: 1, idx: [1, 1, 1] },
+      ],
+      /invalid-output: the sandbox returned image 0 twice/,
+    ],
+    [
+      "a class index out of range",
+      [{ t: "preds", start: 1, n: 1, idx: [0, 5, 0] }],
+      /invalid-output: the sandbox returned class index 5 for Hair_Color of image 1; valid indices are 0\.\.4/,
+    ],
     ["a fractional index", [{ t: "preds", start: 0, n: 1, idx: [0.5, 0, 0] }], /class index 0\.5 for Gender/],
-    ["a batch past the end", [{ t: "preds", start: 3, n: 2, idx: [0, 0, 0, 0, 0, 0] }], /malformed batch \(start 3, 2 images\) for 4 test images/],
+    [
+      "a batch past the end",
+      [{ t: "preds", start: 3, n: 2, idx: [0, 0, 0, 0, 0, 0] }],
+      /malformed batch \(start 3, 2 images\) for 4 test images/,
+    ],
     ["a batch with too few indices", [{ t: "preds", start: 0, n: 2, idx: [0, 0, 0] }], /malformed batch/],
     ["an unknown message", [{ t: "exfiltrate", data: "x" }], /crashed: the sandbox sent an unknown message/],
     ["a JSON value that is not a message", [42], /crashed: the sandbox sent a malformed result line/],

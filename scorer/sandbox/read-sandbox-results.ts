@@ -52,7 +52,8 @@ export class SandboxResultReader {
   push(chunk: Buffer): void {
     if (this.violation) return;
     this.bytes += chunk.length;
-    if (this.bytes > bytesAllowed(this.options.count)) return this.violate("crashed", "the sandbox sent more result data than the predictions can need");
+    if (this.bytes > bytesAllowed(this.options.count))
+      return this.violate("crashed", "the sandbox sent more result data than the predictions can need");
     this.pending += chunk.toString("utf8");
     let nl: number;
     while (!this.violation && (nl = this.pending.indexOf("\n")) >= 0) {
@@ -108,8 +109,19 @@ export class SandboxResultReader {
   private takeBatch(msg: Extract<ChildMessage, { t: "preds" }>): void {
     const { count, classCounts } = this.options;
     const { start, n, idx: got } = msg;
-    if (!Number.isInteger(start) || !Number.isInteger(n) || n < 1 || start < 0 || start + n > count || !Array.isArray(got) || got.length !== n * 3) {
-      return this.violate("invalid-output", `the sandbox returned a malformed batch (start ${start}, ${n} images) for ${count} test images`);
+    if (
+      !Number.isInteger(start) ||
+      !Number.isInteger(n) ||
+      n < 1 ||
+      start < 0 ||
+      start + n > count ||
+      !Array.isArray(got) ||
+      got.length !== n * 3
+    ) {
+      return this.violate(
+        "invalid-output",
+        `the sandbox returned a malformed batch (start ${start}, ${n} images) for ${count} test images`,
+      );
     }
     for (let i = 0; i < n; i++) {
       if (this.filled[start + i]) return this.violate("invalid-output", `the sandbox returned image ${start + i} twice`);
@@ -117,7 +129,10 @@ export class SandboxResultReader {
         const k = got[i * 3 + a];
         const classes = classCounts[a];
         if (!Number.isInteger(k) || k < 0 || k >= classes) {
-          return this.violate("invalid-output", `the sandbox returned class index ${k} for ${ATTRIBUTES[a]} of image ${start + i}; valid indices are 0..${classes - 1}`);
+          return this.violate(
+            "invalid-output",
+            `the sandbox returned class index ${k} for ${ATTRIBUTES[a]} of image ${start + i}; valid indices are 0..${classes - 1}`,
+          );
         }
         this.indices[(start + i) * 3 + a] = k;
       }

@@ -59,7 +59,9 @@ describe("runModelInSandbox: correct models", () => {
 
   it("runs an ONNX model with three outputs, BGR input and a fixed batch of 5 (padded last batch)", async () => {
     const dir = bundleDir();
-    const manifest = makeManifest("onnx", { input: { layout: "NCHW", scale: 1, mean: [100, 110, 120], std: [50, 60, 70], channelOrder: "BGR" } });
+    const manifest = makeManifest("onnx", {
+      input: { layout: "NCHW", scale: 1, mean: [100, 110, 120], std: [50, 60, 70], channelOrder: "BGR" },
+    });
     writeOnnxBundle(dir, { manifest, heads: "separate", fixedBatch: 5, inputName: "input.1" });
     expectExact(await runModelInSandbox({ bundleDir: dir, testCacheDir: cacheDir, limits: fast }));
   });
@@ -112,7 +114,9 @@ describe("runModelInSandbox: misbehaving models", () => {
   it("reports a wrong output shape as invalid-output", async () => {
     const r = await runFault("wrong-width");
     expect(r).toMatchObject({ ok: false, reason: "invalid-output" });
-    expect(!r.ok && r.message).toMatch(/outputs\.Hair_Color \(output "hair_color"\): the model returned shape \[64, 4\] for a batch of 64 images; expected \[64, 5\]/);
+    expect(!r.ok && r.message).toMatch(
+      /outputs\.Hair_Color \(output "hair_color"\): the model returned shape \[64, 4\] for a batch of 64 images; expected \[64, 5\]/,
+    );
   });
 
   it("kills a model that runs forever at the wall-clock limit", async () => {
@@ -190,7 +194,9 @@ describe("runModelInSandbox: the walls", () => {
         ],
       });
       const r2 = expectExact(r);
-      const outcome = Object.fromEntries(r2.probes.map((p) => [`${p.probe.op}:${"path" in p.probe ? p.probe.path : p.probe.port}`, p.outcome]));
+      const outcome = Object.fromEntries(
+        r2.probes.map((p) => [`${p.probe.op}:${"path" in p.probe ? p.probe.path : p.probe.port}`, p.outcome]),
+      );
       expect(outcome).toEqual({
         [`read:${hiddenFile}`]: "ERR_ACCESS_DENIED",
         [`read:${path.join(cacheDir, "test.json")}`]: "ERR_ACCESS_DENIED",
@@ -200,12 +206,15 @@ describe("runModelInSandbox: the walls", () => {
         "spawn:/bin/cat": "ERR_ACCESS_DENIED",
         // The sandbox's own network namespace: under bubblewrap its loopback is up but empty, under
         // unshare it is down. Where the OS gives no namespaces at all the stats say so.
-        [`connect:${port}`]: r2.stats.isolation.includes("no namespaces are available") ? "ok" : expect.stringMatching(/^(ECONNREFUSED|ENETUNREACH)$/),
+        [`connect:${port}`]: r2.stats.isolation.includes("no namespaces are available")
+          ? "ok"
+          : expect.stringMatching(/^(ECONNREFUSED|ENETUNREACH)$/),
       });
       expect(fs.existsSync(written)).toBe(false);
       expect(r2.log).not.toContain("SECRET-LABELS");
       expect(fs.readFileSync(hiddenFile, "utf8")).toBe(HIDDEN_SECRET);
-      if (process.getuid?.() === 0 && r2.stats.isolation !== "full") throw new Error(`as root the sandbox must be fully isolated; got ${r2.stats.isolation}`);
+      if (process.getuid?.() === 0 && r2.stats.isolation !== "full")
+        throw new Error(`as root the sandbox must be fully isolated; got ${r2.stats.isolation}`);
     } finally {
       server.close();
     }
@@ -244,7 +253,10 @@ describe("runModelInSandbox: the child never outlives its run", () => {
       runModelInSandbox({ bundleDir: ${JSON.stringify(dir)}, testCacheDir: ${JSON.stringify(cacheDir)}, limits: { wallSeconds: 120, cpuSeconds: 120, memoryMb: 1024, threads: 1 },
         onReady: () => console.log("READY") });
       setInterval(() => {}, 1000);`;
-    const parent = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: path.resolve(__dirname, "../.."), stdio: ["ignore", "pipe", "inherit"] });
+    const parent = spawn(process.execPath, ["--import", "tsx", "-e", script], {
+      cwd: path.resolve(__dirname, "../.."),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         parent.stdout.on("data", (b: Buffer) => b.toString().includes("READY") && resolve());

@@ -131,7 +131,11 @@ export async function runModelInSandbox(options: RunModelInSandboxOptions): Prom
     command,
     cwd: config.bundleDir,
     count: ids.length,
-    classCounts: [manifest.outputs.Gender.classes.length, manifest.outputs.Hair_Color.classes.length, manifest.outputs.Hair_Type.classes.length],
+    classCounts: [
+      manifest.outputs.Gender.classes.length,
+      manifest.outputs.Hair_Color.classes.length,
+      manifest.outputs.Hair_Type.classes.length,
+    ],
     wallSeconds: limits.wallSeconds,
     onLog: options.onLog,
     onReady: options.onReady,
@@ -159,7 +163,8 @@ export async function runModelInSandbox(options: RunModelInSandboxOptions): Prom
     { path: config.imagesFile, as: "test.u8" },
   ];
   const text = sanitiseHostPaths(log.text(), hostPaths);
-  if (verdict.kind === "failed") return { ok: false, reason: verdict.reason, message: sanitiseHostPaths(verdict.message, hostPaths), log: text, probes: reader.probes };
+  if (verdict.kind === "failed")
+    return { ok: false, reason: verdict.reason, message: sanitiseHostPaths(verdict.message, hostPaths), log: text, probes: reader.probes };
 
   const predictions = new Map<string, ImagePrediction>();
   const idx = reader.indices;
@@ -206,7 +211,9 @@ export interface SandboxRunPlan {
 }
 
 /** Everything about a run that is decided before the child starts. */
-export async function planSandboxRun(options: RunModelInSandboxOptions): Promise<{ ok: true; plan: SandboxRunPlan } | { ok: false; message: string }> {
+export async function planSandboxRun(
+  options: RunModelInSandboxOptions,
+): Promise<{ ok: true; plan: SandboxRunPlan } | { ok: false; message: string }> {
   const limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
   const bundleDir = fs.realpathSync(options.bundleDir);
   const parsed = parseManifest(fs.readFileSync(path.join(bundleDir, MANIFEST_FILE_NAME), "utf8"));
@@ -244,7 +251,14 @@ export async function planSandboxRun(options: RunModelInSandboxOptions): Promise
   }
   const maskPaths = resolveMaskPaths(options, readOnlyPaths);
   const commandFor = (inner: string[], extraReadOnlyPaths: string[] = []) =>
-    buildSandboxCommand({ walls, command: inner, readOnlyPaths: [...readOnlyPaths, ...extraReadOnlyPaths], maskPaths, cwd: bundleDir, limits });
+    buildSandboxCommand({
+      walls,
+      command: inner,
+      readOnlyPaths: [...readOnlyPaths, ...extraReadOnlyPaths],
+      maskPaths,
+      cwd: bundleDir,
+      limits,
+    });
   return { ok: true, plan: { config, runtime, manifest, ids, walls, limits, commandFor } };
 }
 
@@ -311,7 +325,9 @@ function assertWorldReadable(p: string): void {
   const mode = fs.statSync(p).mode;
   const needed = fs.statSync(p).isDirectory() ? 0o005 : 0o004;
   if ((mode & needed) !== needed) {
-    throw new Error(`the sandbox runs models as uid ${SANDBOX_UID}, which cannot read ${p} (mode ${(mode & 0o777).toString(8)}): make it readable by others (chmod o+r${needed === 0o005 ? "x" : ""})`);
+    throw new Error(
+      `the sandbox runs models as uid ${SANDBOX_UID}, which cannot read ${p} (mode ${(mode & 0o777).toString(8)}): make it readable by others (chmod o+r${needed === 0o005 ? "x" : ""})`,
+    );
   }
 }
 

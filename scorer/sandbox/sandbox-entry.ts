@@ -48,7 +48,10 @@ async function main(): Promise<void> {
         sendToParent({ t: "preds", start, n, idx: Array.from(idx) });
       });
       inflight.add(p);
-      void p.then(() => inflight.delete(p), () => undefined);
+      void p.then(
+        () => inflight.delete(p),
+        () => undefined,
+      );
       if (inflight.size >= runner.parallelism) await Promise.race(inflight);
     }
     await Promise.all(inflight);

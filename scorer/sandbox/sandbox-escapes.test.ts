@@ -83,7 +83,11 @@ describe.skipIf(skipWhy)("the sandbox against native code (a shell under the exa
   });
 
   it("refuses every escape: labels, database and secrets unreachable, no umount, no nsenter, no host writes, no other process", async () => {
-    const planned = await planSandboxRun({ bundleDir: bundle, testCacheDir: cacheDir, limits: { memoryMb: 512, cpuSeconds: 30, wallSeconds: 60, threads: 1 } });
+    const planned = await planSandboxRun({
+      bundleDir: bundle,
+      testCacheDir: cacheDir,
+      limits: { memoryMb: 512, cpuSeconds: 30, wallSeconds: 60, threads: 1 },
+    });
     if (!planned.ok) throw new Error(planned.message);
     const script = path.join(dataDir, "work", "escape.sh");
     fs.writeFileSync(script, ESCAPES);
@@ -92,7 +96,15 @@ describe.skipIf(skipWhy)("the sandbox against native code (a shell under the exa
     const r = spawnSync(argv[0], argv.slice(1), {
       input: stdin,
       cwd: bundle,
-      env: { ...env, HIDDEN: hiddenFile, DATA: dataDir, BUNDLE: fs.realpathSync(bundle), OUTSIDE: outside, IMAGES: planned.plan.config.imagesFile, HOSTPID: String(process.pid) } as Record<string, string> as NodeJS.ProcessEnv,
+      env: {
+        ...env,
+        HIDDEN: hiddenFile,
+        DATA: dataDir,
+        BUNDLE: fs.realpathSync(bundle),
+        OUTSIDE: outside,
+        IMAGES: planned.plan.config.imagesFile,
+        HOSTPID: String(process.pid),
+      } as Record<string, string> as NodeJS.ProcessEnv,
       encoding: "utf8",
       timeout: 60_000,
     });
@@ -124,7 +136,10 @@ describe.skipIf(skipWhy)("the sandbox against native code (a shell under the exa
     denied("ptrace-pid1");
 
     // Its own PID namespace: only the sandbox's init, the shell and what it started.
-    const procs = results["proc-list"].output.trim().split(" ").map((e: string) => e.split("="));
+    const procs = results["proc-list"].output
+      .trim()
+      .split(" ")
+      .map((e: string) => e.split("="));
     expect(procs.length).toBeLessThanOrEqual(5);
     for (const [, comm] of procs) expect(["bwrap", "sh", "cat", "setpriv", "prlimit"]).toContain(comm);
 
@@ -132,14 +147,25 @@ describe.skipIf(skipWhy)("the sandbox against native code (a shell under the exa
     for (const name of ["read-labels", "read-labels-host-proc", "read-labels-pid1-root", "read-database", "read-secret"]) denied(name);
     // Only the empty folders leading to the two binds exist there (bubblewrap's mount points).
     const realBundle = fs.realpathSync(bundle);
-    const visible = results["find-data-dir"].output.trim().split(" ").filter((p: string) => !p.startsWith(`${realBundle}/`));
+    const visible = results["find-data-dir"].output
+      .trim()
+      .split(" ")
+      .filter((p: string) => !p.startsWith(`${realBundle}/`));
     const expected = [...ancestorsWithin(dataDir, realBundle), ...ancestorsWithin(dataDir, planned.plan.config.imagesFile), script];
     expect(visible.sort()).toEqual([...new Set(expected)].sort());
     expect(r.stdout).not.toContain("SECRET-LABELS");
     expect(r.stdout).not.toContain("MUST-NOT-LEAK");
 
     // Mounts cannot be removed, not even from a new user namespace; no way back to another network.
-    for (const name of ["umount-bundle", "umount-tmp", "umount-in-new-userns", "nsenter-pid1-net", "nsenter-host-net", "nsenter-in-new-userns"]) denied(name);
+    for (const name of [
+      "umount-bundle",
+      "umount-tmp",
+      "umount-in-new-userns",
+      "nsenter-pid1-net",
+      "nsenter-host-net",
+      "nsenter-in-new-userns",
+    ])
+      denied(name);
     expect(results["net-interfaces"].output.trim()).toBe("lo");
 
     // No host file created or truncated; the model and the test images are read-only.
@@ -157,7 +183,8 @@ describe.skipIf(skipWhy)("the sandbox against native code (a shell under the exa
 
   it("scores a model as an unprivileged uid with no capabilities, and onnxruntime writes nothing", async () => {
     const controller = new AbortController();
-    let seen: { status: Record<string, string>; tmp: string[]; home: string[]; writableFds: string[]; machineIdVisible: boolean } | undefined;
+    let seen:
+      { status: Record<string, string>; tmp: string[]; home: string[]; writableFds: string[]; machineIdVisible: boolean } | undefined;
     const run = runModelInSandbox({
       bundleDir: bundle,
       testCacheDir: cacheDir,

@@ -67,7 +67,12 @@ export const DENIED_SYSCALLS_X86_64: Record<string, number> = {
   mount_setattr: 442,
 };
 /** Refused with ENOSYS, so callers fall back to older calls the filter can inspect or allow. */
-export const UNAVAILABLE_SYSCALLS_X86_64: Record<string, number> = { io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, clone3: 435 };
+export const UNAVAILABLE_SYSCALLS_X86_64: Record<string, number> = {
+  io_uring_setup: 425,
+  io_uring_enter: 426,
+  io_uring_register: 427,
+  clone3: 435,
+};
 const CLONE_X86_64 = 56;
 /** CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET. */
 export const CLONE_NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;

@@ -47,7 +47,13 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
   } catch (e) {
     throw toSandboxError(e, `${manifest.model} could not be read`);
   }
-  const checked = checkTfjsModel({ modelJson, modelPath: manifest.model, fileSizes: listBundleFiles(cfg.bundleDir), manifest, limits: cfg.checkLimits });
+  const checked = checkTfjsModel({
+    modelJson,
+    modelPath: manifest.model,
+    fileSizes: listBundleFiles(cfg.bundleDir),
+    manifest,
+    limits: cfg.checkLimits,
+  });
   if (!checked.ok) throw new SandboxError("model-error", checked.errors.join("\n"));
 
   const weightData = Buffer.concat(checked.summary.weightFiles.map((f) => fs.readFileSync(path.join(cfg.bundleDir, ...f.split("/")))));
@@ -76,7 +82,11 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
       const indices = ATTRIBUTES.map((attr) => {
         const ref = manifest.outputs[attr].output;
         const i = typeof ref === "number" ? ref : outputNames.indexOf(ref);
-        if (i < 0 || i >= model.outputs.length) throw new SandboxError("model-error", `outputs.${attr}.output: ${JSON.stringify(ref)} is not an output of the model (outputs: ${outputNames.join(", ")})`);
+        if (i < 0 || i >= model.outputs.length)
+          throw new SandboxError(
+            "model-error",
+            `outputs.${attr}.output: ${JSON.stringify(ref)} is not an output of the model (outputs: ${outputNames.join(", ")})`,
+          );
         labels.push(JSON.stringify(outputNames[i] ?? i));
         return i;
       });
@@ -94,7 +104,11 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
       const names = ATTRIBUTES.map((attr) => {
         const ref = manifest.outputs[attr].output;
         const name = typeof ref === "number" ? model.outputs[ref]?.name : ref;
-        if (!name) throw new SandboxError("model-error", `outputs.${attr}.output: index ${ref} is out of range (the model has ${model.outputs.length} outputs)`);
+        if (!name)
+          throw new SandboxError(
+            "model-error",
+            `outputs.${attr}.output: index ${ref} is out of range (the model has ${model.outputs.length} outputs)`,
+          );
         labels.push(JSON.stringify(name));
         return name;
       });
@@ -127,7 +141,15 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
         const out = new Uint8Array(n * 3);
         for (let a = 0; a < ATTRIBUTES.length; a++) {
           const t = ys[a];
-          const decoded = argmaxHead({ attr: ATTRIBUTES[a], head: manifest.outputs[ATTRIBUTES[a]], outputLabel: labels[a], data: (await t.data()), dims: t.shape, count: rows, offset: start });
+          const decoded = argmaxHead({
+            attr: ATTRIBUTES[a],
+            head: manifest.outputs[ATTRIBUTES[a]],
+            outputLabel: labels[a],
+            data: await t.data(),
+            dims: t.shape,
+            count: rows,
+            offset: start,
+          });
           if (!decoded.ok) throw new SandboxError("invalid-output", decoded.message);
           for (let i = 0; i < n; i++) out[i * 3 + a] = decoded.indices[i];
         }
@@ -157,38 +179,42 @@ export async function createTfjsWorkerPool(cfg: SandboxConfig, entryFile: string
 
   let batchSize = DEFAULT_BATCH_SIZE;
   await Promise.all(
-    Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(entryFile, { workerData: { role: "tfjs-worker", cfg }, stdout: false, stderr: false });
-      const slot = { worker, busy: false };
-      workers.push(slot);
-      worker.on("message", (m: WorkerMessage) => {
-        if (m.t === "ready") {
-          batchSize = m.batchSize;
-          resolve();
-        } else if (m.t === "preds") {
-          slot.busy = false;
-          pending.get(m.start)?.resolve(m.idx);
-          pending.delete(m.start);
-          idleWaiters.shift()?.();
-        } else if (m.t === "error") {
-          const e = new SandboxError(m.reason, m.message);
-          fail(e);
-          reject(e);
-        }
-      });
-      worker.on("error", (e) => {
-        const se = toSandboxError(e, "a tfjs worker failed");
-        fail(se);
-        reject(se);
-      });
-      worker.on("exit", (code) => {
-        if (code !== 0) {
-          const se = new SandboxError("model-error", `a tfjs worker exited with code ${code}`);
-          fail(se);
-          reject(se);
-        }
-      });
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(entryFile, { workerData: { role: "tfjs-worker", cfg }, stdout: false, stderr: false });
+          const slot = { worker, busy: false };
+          workers.push(slot);
+          worker.on("message", (m: WorkerMessage) => {
+            if (m.t === "ready") {
+              batchSize = m.batchSize;
+              resolve();
+            } else if (m.t === "preds") {
+              slot.busy = false;
+              pending.get(m.start)?.resolve(m.idx);
+              pending.delete(m.start);
+              idleWaiters.shift()?.();
+            } else if (m.t === "error") {
+              const e = new SandboxError(m.reason, m.message);
+              fail(e);
+              reject(e);
+            }
+          });
+          worker.on("error", (e) => {
+            const se = toSandboxError(e, "a tfjs worker failed");
+            fail(se);
+            reject(se);
+          });
+          worker.on("exit", (code) => {
+            if (code !== 0) {
+              const se = new SandboxError("model-error", `a tfjs worker exited with code ${code}`);
+              fail(se);
+              reject(se);
+            }
+          });
+        }),
+    ),
   );
 
   return {

@@ -116,7 +116,11 @@ function apiError(response, body) {
   const error = body && body.error;
   const lines = [error && error.message ? error.message : `The server answered ${response.status} ${response.statusText}.`];
   for (const detail of (error && error.details) || []) {
-    lines.push(detail.line !== undefined ? `  line ${detail.line}: ${detail.message}` : `  ${detail.field ? `${detail.field}: ` : ""}${detail.message}`);
+    lines.push(
+      detail.line !== undefined
+        ? `  line ${detail.line}: ${detail.message}`
+        : `  ${detail.field ? `${detail.field}: ` : ""}${detail.message}`,
+    );
   }
   const retry = response.headers.get("retry-after");
   if (response.status === 429 && retry) lines.push(`  (try again in ${retry} s)`);
@@ -132,7 +136,10 @@ async function login(flags) {
     return (await rl.question(question)).trim();
   };
   try {
-    const url = String(flags.url || process.env.TP_URL || (await ask("Site URL (e.g. https://portraits.example.org): "))).replace(/\/+$/, "");
+    const url = String(flags.url || process.env.TP_URL || (await ask("Site URL (e.g. https://portraits.example.org): "))).replace(
+      /\/+$/,
+      "",
+    );
     if (!/^https?:\/\/[^/]+/.test(url)) throw new CliError("The site URL must start with http:// or https://.", 2);
     const token = String(flags.token || process.env.TP_TOKEN || (await ask("API token (from the account page, tp_...): ")));
     if (!token.startsWith("tp_")) throw new CliError("That does not look like an API token (they start with tp_).", 2);
@@ -214,7 +221,9 @@ async function downloadFile(credentials, file, dir, expectedSha) {
   const actual = await sha256File(part);
   if (actual !== expectedSha) {
     fs.rmSync(part, { force: true });
-    throw new CliError(`${file.name}: SHA-256 mismatch (got ${actual}, expected ${expectedSha}); the partial file was removed, run download again.`);
+    throw new CliError(
+      `${file.name}: SHA-256 mismatch (got ${actual}, expected ${expectedSha}); the partial file was removed, run download again.`,
+    );
   }
   fs.renameSync(part, target);
   console.log(`${file.name}: ${formatBytes(file.sizeBytes)}, SHA-256 OK`);
@@ -238,7 +247,8 @@ async function download(flags) {
   for (const file of listing.files) {
     if (file === sumsFile) continue;
     const expected = sums.get(file.name) || file.sha256;
-    if (sums.size && sums.get(file.name) && sums.get(file.name) !== file.sha256) throw new CliError(`${file.name}: SHA256SUMS and the file list disagree; try again later.`);
+    if (sums.size && sums.get(file.name) && sums.get(file.name) !== file.sha256)
+      throw new CliError(`${file.name}: SHA256SUMS and the file list disagree; try again later.`);
     await downloadFile(credentials, file, dir, expected);
   }
   console.log(`All ${listing.files.length} files are in ${dir}`);
@@ -250,10 +260,12 @@ function printScores(submission) {
     console.log(`  failed: ${submission.errorMessage || "no reason given"}`);
     return;
   }
-  if (submission.publicMain !== null && submission.publicMain !== undefined) console.log(`  public score (mean macro-F1): ${submission.publicMain}`);
+  if (submission.publicMain !== null && submission.publicMain !== undefined)
+    console.log(`  public score (mean macro-F1): ${submission.publicMain}`);
   const attributes = submission.publicScores && submission.publicScores.attributes;
   if (attributes) {
-    for (const [name, a] of Object.entries(attributes)) console.log(`  ${name}: macro-F1 ${a.macroF1 ?? "-"}, accuracy ${a.accuracy ?? "-"}`);
+    for (const [name, a] of Object.entries(attributes))
+      console.log(`  ${name}: macro-F1 ${a.macroF1 ?? "-"}, accuracy ${a.accuracy ?? "-"}`);
   }
   const fairness = submission.publicScores && submission.publicScores.fairness;
   if (fairness && typeof fairness === "object") {
@@ -294,7 +306,8 @@ async function submit(positional, flags) {
   if (response.status !== 201) throw apiError(response, result);
   const { submission, quota } = result;
   console.log(`Submitted ${submission.fileName} as ${submission.id}`);
-  if (quota && typeof quota.remaining === "number") console.log(`  ${quota.remaining} submission${quota.remaining === 1 ? "" : "s"} left today`);
+  if (quota && typeof quota.remaining === "number")
+    console.log(`  ${quota.remaining} submission${quota.remaining === 1 ? "" : "s"} left today`);
   if (flags.wait) {
     const done = await waitForScore(credentials, submission.id);
     printScores(done);
@@ -309,7 +322,9 @@ async function submissions() {
   if (!list.length) console.log("No submissions yet.");
   for (const s of list) {
     const score = s.publicMain !== null && s.publicMain !== undefined ? String(s.publicMain) : s.status;
-    console.log(`${s.id}  ${String(s.createdAt).slice(0, 16).replace("T", " ")}  ${s.kind.padEnd(5)}  ${score.padEnd(8)}  ${s.isFinal ? "final  " : "       "}${s.fileName}`);
+    console.log(
+      `${s.id}  ${String(s.createdAt).slice(0, 16).replace("T", " ")}  ${s.kind.padEnd(5)}  ${score.padEnd(8)}  ${s.isFinal ? "final  " : "       "}${s.fileName}`,
+    );
   }
 }
 
@@ -340,7 +355,11 @@ async function final(positional) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ submissionIds: positional }),
   });
-  console.log(result.selected.length ? `Final submissions: ${result.selected.join(", ")} (at most ${result.maxFinal})` : "No final submissions selected.");
+  console.log(
+    result.selected.length
+      ? `Final submissions: ${result.selected.join(", ")} (at most ${result.maxFinal})`
+      : "No final submissions selected.",
+  );
 }
 
 async function main(argv) {

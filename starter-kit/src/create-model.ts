@@ -20,7 +20,17 @@ export function createModel(options: { tf: typeof tf; channels?: number[]; dense
   const input = tf.input({ shape: [IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS], name: "image" });
   let h = input;
   channels.forEach((filters, i) => {
-    h = tf.layers.conv2d({ filters, kernelSize: 3, strides: i === 0 ? 2 : 1, padding: "same", useBias: false, kernelInitializer: init(), name: `conv${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers
+      .conv2d({
+        filters,
+        kernelSize: 3,
+        strides: i === 0 ? 2 : 1,
+        padding: "same",
+        useBias: false,
+        kernelInitializer: init(),
+        name: `conv${i + 1}`,
+      })
+      .apply(h) as tf.SymbolicTensor;
     // Momentum 0.9 rather than Keras's 0.99: the moving statistics the saved model predicts with
     // must settle within the few hundred steps of a short run.
     h = tf.layers.batchNormalization({ momentum: 0.9, name: `bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
@@ -28,10 +38,20 @@ export function createModel(options: { tf: typeof tf; channels?: number[]; dense
     if (i < channels.length - 1) h = tf.layers.maxPooling2d({ poolSize: 2, name: `pool${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
   h = tf.layers.globalAveragePooling2d({ name: "pool" }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.dense({ units: options.denseUnits ?? 64, activation: "relu", kernelInitializer: init(), name: "shared" }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers
+    .dense({ units: options.denseUnits ?? 64, activation: "relu", kernelInitializer: init(), name: "shared" })
+    .apply(h) as tf.SymbolicTensor;
   h = tf.layers.dropout({ rate: 0.25, name: "dropout" }).apply(h) as tf.SymbolicTensor;
   const outputs = ATTRIBUTES.map(
-    (attr) => tf.layers.dense({ units: CLASSES[attr].length, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }), name: attr }).apply(h) as tf.SymbolicTensor,
+    (attr) =>
+      tf.layers
+        .dense({
+          units: CLASSES[attr].length,
+          activation: "softmax",
+          kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }),
+          name: attr,
+        })
+        .apply(h) as tf.SymbolicTensor,
   );
   return tf.model({ inputs: input, outputs, name: "starter_cnn" });
 }

@@ -17,7 +17,9 @@ export async function decodePortrait(options: { png: Buffer; name: string }): Pr
     });
   const { width, height, channels } = decoded.info;
   if (width !== IMAGE_WIDTH || height !== IMAGE_HEIGHT || channels !== 3 || decoded.data.length !== IMAGE_BYTES) {
-    throw new KitError(`${options.name}: expected a ${IMAGE_WIDTH}x${IMAGE_HEIGHT} RGB image, got ${width}x${height} with ${channels} channels`);
+    throw new KitError(
+      `${options.name}: expected a ${IMAGE_WIDTH}x${IMAGE_HEIGHT} RGB image, got ${width}x${height} with ${channels} channels`,
+    );
   }
   return new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
 }

@@ -10,7 +10,11 @@ export interface Evaluation {
  * Macro-F1 per attribute of predictions for `rows`, with the platform's own metric code (rows
  * whose label is n/a skipped), so a validation number means what a leaderboard score means.
  */
-export function evaluateLabels(options: { truth: Record<Attribute, Int8Array>; rows: ArrayLike<number>; predicted: Record<Attribute, Uint8Array> }): Evaluation {
+export function evaluateLabels(options: {
+  truth: Record<Attribute, Int8Array>;
+  rows: ArrayLike<number>;
+  predicted: Record<Attribute, Uint8Array>;
+}): Evaluation {
   const macroF1 = {} as Record<Attribute, number | null>;
   for (const a of ATTRIBUTES) {
     const k = CLASSES[a].length;

@@ -1,7 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { KitError } from "./kit-error";
-import { CHECKSUMS_NAME, IMAGES_DIR_NAME, SAMPLE_SUBMISSION_NAME, TEST_IMAGES_DIR_NAME, TEST_ZIP_NAME, TRAIN_ZIP_CSV_NAME, TRAIN_ZIP_NAME } from "./platform";
+import {
+  CHECKSUMS_NAME,
+  IMAGES_DIR_NAME,
+  SAMPLE_SUBMISSION_NAME,
+  TEST_IMAGES_DIR_NAME,
+  TEST_ZIP_NAME,
+  TRAIN_ZIP_CSV_NAME,
+  TRAIN_ZIP_NAME,
+} from "./platform";
 
 /**
  * Where the challenge downloads are: the zips as downloaded, or their contents extracted into
@@ -39,7 +47,9 @@ export function locateDownloads(options: { dir: string }): Downloads {
   const dir = path.resolve(options.dir);
   const expected = `${TRAIN_ZIP_NAME}, ${TEST_ZIP_NAME}, ${SAMPLE_SUBMISSION_NAME} and ${CHECKSUMS_NAME}`;
   if (!fs.existsSync(dir)) {
-    throw new KitError(`There is no folder ${dir}.\nDownload ${expected} from the challenge's Data page into it, or pass --data <the folder that holds them>.`);
+    throw new KitError(
+      `There is no folder ${dir}.\nDownload ${expected} from the challenge's Data page into it, or pass --data <the folder that holds them>.`,
+    );
   }
   if (!isDir(dir)) throw new KitError(`${dir} is a file; --data takes the folder that holds ${expected}.`);
 
@@ -51,13 +61,26 @@ export function locateDownloads(options: { dir: string }): Downloads {
     return { dir, train, test, sampleSubmission: isFile(sample) ? sample : undefined, checksums: isFile(sums) ? sums : undefined };
   }
 
-  const missing = [!train && `${TRAIN_ZIP_NAME} (or its extracted ${TRAIN_ZIP_CSV_NAME} and ${IMAGES_DIR_NAME}/)`, !test && `${TEST_ZIP_NAME} (or its extracted ${TEST_IMAGES_DIR_NAME}/)`].filter(Boolean);
+  const missing = [
+    !train && `${TRAIN_ZIP_NAME} (or its extracted ${TRAIN_ZIP_CSV_NAME} and ${IMAGES_DIR_NAME}/)`,
+    !test && `${TEST_ZIP_NAME} (or its extracted ${TEST_IMAGES_DIR_NAME}/)`,
+  ].filter(Boolean);
   const entries = fs.readdirSync(dir, { withFileTypes: true });
-  const listing = entries.length ? entries.slice(0, 12).map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).join(", ") + (entries.length > 12 ? `, ... (${entries.length} entries)` : "") : "nothing";
+  const listing = entries.length
+    ? entries
+        .slice(0, 12)
+        .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+        .join(", ") + (entries.length > 12 ? `, ... (${entries.length} entries)` : "")
+    : "nothing";
   // A common slip: pointing at the folder above the downloads (or the kit folder itself).
-  const better = entries.filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)).find((sub) => findTrain(sub) && findTest(sub));
+  const better = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(dir, e.name))
+    .find((sub) => findTrain(sub) && findTest(sub));
   throw new KitError(
     `${dir} has no ${missing.join(" and no ")}.\nIt contains: ${listing}.\n` +
-      (better ? `The downloads are in ${better}: pass --data ${better}` : `Download ${expected} from the challenge's Data page into one folder and pass it with --data.`),
+      (better
+        ? `The downloads are in ${better}: pass --data ${better}`
+        : `Download ${expected} from the challenge's Data page into one folder and pass it with --data.`),
   );
 }

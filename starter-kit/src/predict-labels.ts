@@ -6,7 +6,13 @@ import { ATTRIBUTES, type Attribute } from "./platform";
  * Class index (CLASSES order) per attribute for `images[rows[i]]`: the argmax of each head,
  * which is also what the scorer takes from the uploaded model.
  */
-export function predictLabels(options: { tf: typeof tf; model: tf.LayersModel; images: Uint8Array[]; rows?: ArrayLike<number>; batchSize?: number }): Record<Attribute, Uint8Array> {
+export function predictLabels(options: {
+  tf: typeof tf;
+  model: tf.LayersModel;
+  images: Uint8Array[];
+  rows?: ArrayLike<number>;
+  batchSize?: number;
+}): Record<Attribute, Uint8Array> {
   const { tf, model, images } = options;
   const rows = options.rows ?? Array.from(images.keys());
   const batchSize = options.batchSize ?? 64;

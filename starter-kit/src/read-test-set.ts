@@ -26,15 +26,24 @@ export async function readTestSet(options: { source: DownloadSource; sampleSubmi
       zipOrder.push(id);
     },
   });
-  if (byId.size === 0) throw new KitError(`no test images found in ${TEST_IMAGES_DIR_NAME}/ of ${options.source.kind === "zip" ? options.source.file : options.source.dir}`);
+  if (byId.size === 0)
+    throw new KitError(
+      `no test images found in ${TEST_IMAGES_DIR_NAME}/ of ${options.source.kind === "zip" ? options.source.file : options.source.dir}`,
+    );
 
   let ids = zipOrder;
   if (options.sampleSubmission) {
-    const lines = fs.readFileSync(options.sampleSubmission, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).slice(1);
+    const lines = fs
+      .readFileSync(options.sampleSubmission, "utf8")
+      .replace(/^\uFEFF/, "")
+      .split(/\r?\n/)
+      .slice(1);
     ids = lines.filter((l) => l.trim()).map((l) => l.split(",")[0].trim());
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length) {
-      throw new KitError(`${missing.length} ids of ${path.basename(options.sampleSubmission)} have no image in the test download (e.g. ${missing.slice(0, 3).join(", ")}): are both files from the same dataset version?`);
+      throw new KitError(
+        `${missing.length} ids of ${path.basename(options.sampleSubmission)} have no image in the test download (e.g. ${missing.slice(0, 3).join(", ")}): are both files from the same dataset version?`,
+      );
     }
   }
   return { ids, images: ids.map((id) => byId.get(id)!) };

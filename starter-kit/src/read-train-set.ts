@@ -21,14 +21,23 @@ const DECODE_AHEAD = 32;
  * seeded random subset of the rows is read (quick experiments, small machines: the full train
  * split is about 2.9 GB of pixels).
  */
-export async function readTrainSet(options: { source: DownloadSource; maxImages?: number; seed?: number; onProgress?: (done: number, total: number) => void }): Promise<TrainSet> {
+export async function readTrainSet(options: {
+  source: DownloadSource;
+  maxImages?: number;
+  seed?: number;
+  onProgress?: (done: number, total: number) => void;
+}): Promise<TrainSet> {
   const csv = await readDownloadFile({ source: options.source, name: TRAIN_ZIP_CSV_NAME });
   if (!csv) throw new KitError(`${describe(options.source)} has no ${TRAIN_ZIP_CSV_NAME} (the labels of the train images)`);
   let rows = parseLabels(csv.toString("utf8"));
   if (options.maxImages !== undefined && options.maxImages < rows.length) {
     const random = mulberry32(options.seed ?? 1);
     const keys = rows.map((r) => ({ r, k: random() }));
-    rows = keys.sort((a, b) => a.k - b.k).slice(0, options.maxImages).map((x) => x.r).sort((a, b) => a.index - b.index);
+    rows = keys
+      .sort((a, b) => a.k - b.k)
+      .slice(0, options.maxImages)
+      .map((x) => x.r)
+      .sort((a, b) => a.index - b.index);
   }
 
   const position = new Map(rows.map((r, i) => [r.index, i]));
@@ -59,7 +68,9 @@ export async function readTrainSet(options: { source: DownloadSource; maxImages?
 
   const missing = rows.filter((_, i) => !images[i]).map((r) => r.index);
   if (missing.length) {
-    throw new KitError(`${describe(options.source)}: ${missing.length} rows of ${TRAIN_ZIP_CSV_NAME} have no image in ${IMAGES_DIR_NAME}/ (e.g. Image_Index ${missing.slice(0, 5).join(", ")}); the download may be incomplete`);
+    throw new KitError(
+      `${describe(options.source)}: ${missing.length} rows of ${TRAIN_ZIP_CSV_NAME} have no image in ${IMAGES_DIR_NAME}/ (e.g. Image_Index ${missing.slice(0, 5).join(", ")}); the download may be incomplete`,
+    );
   }
   const labels = {} as Record<Attribute, Int8Array>;
   for (const a of ATTRIBUTES) labels[a] = Int8Array.from(rows, (r) => r.codes[a]);
@@ -74,7 +85,8 @@ interface Row {
 function parseLabels(text: string): Row[] {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const header = lines[0].split(",").map((s) => s.trim());
-  if (header.join(",") !== HEADER.join(",")) throw new KitError(`${TRAIN_ZIP_CSV_NAME}: expected the header ${HEADER.join(",")}, found ${lines[0]}`);
+  if (header.join(",") !== HEADER.join(","))
+    throw new KitError(`${TRAIN_ZIP_CSV_NAME}: expected the header ${HEADER.join(",")}, found ${lines[0]}`);
   const rows: Row[] = [];
   lines.slice(1).forEach((line, i) => {
     if (!line.trim()) return;

@@ -73,11 +73,13 @@ function parseTrainArgs(argv: string[]): TrainArgs | "help" {
   };
   const fraction = (flag: string, text: string, max: number) => {
     const n = Number(text);
-    if (!Number.isFinite(n) || n <= 0 || n > max) throw new KitError(`--${flag} expects a number above 0 and at most ${max}, got "${text}"`);
+    if (!Number.isFinite(n) || n <= 0 || n > max)
+      throw new KitError(`--${flag} expects a number above 0 and at most ${max}, got "${text}"`);
     return n;
   };
   const validation = Number(values.validation);
-  if (!(validation >= 0 && validation < 1)) throw new KitError(`--validation expects a fraction from 0 up to (not including) 1, got "${values.validation}"`);
+  if (!(validation >= 0 && validation < 1))
+    throw new KitError(`--validation expects a fraction from 0 up to (not including) 1, got "${values.validation}"`);
   return {
     data: values.data,
     out: values.out,

@@ -19,7 +19,9 @@ export async function verifyChecksums(options: { dir: string; checksums: string 
     const hash = crypto.createHash("sha256");
     for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
     if (hash.digest("hex") !== expected.toLowerCase()) {
-      throw new KitError(`${file} does not match its SHA-256 in ${path.basename(options.checksums)}: the download is incomplete or damaged. Download it again (or pass --skip-checksums to try anyway).`);
+      throw new KitError(
+        `${file} does not match its SHA-256 in ${path.basename(options.checksums)}: the download is incomplete or damaged. Download it again (or pass --skip-checksums to try anyway).`,
+      );
     }
     checked.push(path.basename(name));
   }

@@ -31,7 +31,10 @@ export async function writeModelBundle(options: { model: tf.LayersModel; file: s
   );
 
   for (const attr of ATTRIBUTES) {
-    if (!model.outputNames.includes(attr)) throw new Error(`the model has no output named ${attr} (outputs: ${model.outputNames.join(", ")}); name each head's layer after its attribute`);
+    if (!model.outputNames.includes(attr))
+      throw new Error(
+        `the model has no output named ${attr} (outputs: ${model.outputNames.join(", ")}); name each head's layer after its attribute`,
+      );
   }
   const manifest = {
     format: "tfjs-layers",

@@ -56,9 +56,13 @@ async function main() {
   const test = await loadTensorCache(buildPaths(result.buildDir).cacheDir, "test");
   const loadMs = performance.now() - t1;
 
-  console.log(`prepare: ${count} images (${layout}, decoder ${decoder}) in ${seconds.toFixed(1)} s = ${Math.round(count / seconds)} images/s`);
+  console.log(
+    `prepare: ${count} images (${layout}, decoder ${decoder}) in ${seconds.toFixed(1)} s = ${Math.round(count / seconds)} images/s`,
+  );
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  console.log(`CPU: ${cpuSeconds.toFixed(1)} s (${((cpuSeconds / count) * 1000).toFixed(2)} ms per image; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+  console.log(
+    `CPU: ${cpuSeconds.toFixed(1)} s (${((cpuSeconds / count) * 1000).toFixed(2)} ms per image; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+  );
   console.log(`stages (ms): ${JSON.stringify(result.manifest.timings)}`);
   console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
   console.log(`loadTensorCache(test): ${test.meta.count} images, ${(test.pixels.length / 1e6).toFixed(0)} MB in ${loadMs.toFixed(0)} ms`);

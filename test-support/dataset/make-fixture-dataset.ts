@@ -83,10 +83,24 @@ export function fixtureLabels(count: number, seed = 1): LabelRow[] {
   for (let i = 0; i < count; i++) {
     index += 1 + Math.floor(rand() * 2.5); // gaps, like the real indices
     const Gender = rand() < 0.625 ? "female" : "male";
-    let Hair_Color = pick(rand, [["n/a", 34], ["black", 24], ["brown", 22], ["blond", 15], ["gray", 3.5], ["bald", 1.5]] as [string, number][]);
+    let Hair_Color = pick(rand, [
+      ["n/a", 34],
+      ["black", 24],
+      ["brown", 22],
+      ["blond", 15],
+      ["gray", 3.5],
+      ["bald", 1.5],
+    ] as [string, number][]);
     if (Hair_Color === "blond" && Gender === "male" && rand() < 0.8) Hair_Color = "brown";
     const Hair_Type =
-      Hair_Color === "bald" ? "bald" : pick(rand, [["n/a", 42], ["wavy", 36], ["straight", 20], ["bald", 1]] as [string, number][]);
+      Hair_Color === "bald"
+        ? "bald"
+        : pick(rand, [
+            ["n/a", 42],
+            ["wavy", 36],
+            ["straight", 20],
+            ["bald", 1],
+          ] as [string, number][]);
     rows.push({ Image_Index: index, Gender, Hair_Color, Hair_Type } as LabelRow);
   }
   return rows;

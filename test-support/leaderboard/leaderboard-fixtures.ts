@@ -33,7 +33,9 @@ export async function createLeaderboardDataset(options: { db: Db; isCurrent?: bo
 
 export async function createParticipant(options: { db: Db; name?: string; role?: "participant" | "organizer" }) {
   const id = tag();
-  return options.db.user.create({ data: { email: `lb-${id}@example.test`, name: options.name ?? `Participant ${id}`, role: options.role ?? "participant" } });
+  return options.db.user.create({
+    data: { email: `lb-${id}@example.test`, name: options.name ?? `Participant ${id}`, role: options.role ?? "participant" },
+  });
 }
 
 export async function createLeaderboardBaseline(options: { db: Db; title: string }) {
@@ -41,7 +43,13 @@ export async function createLeaderboardBaseline(options: { db: Db; title: string
   return options.db.baseline.create({ data: { name: `bl-${tag()}`, title: options.title, ownerId: owner.id } });
 }
 
-type Overrides = Partial<{ genderF1: number | null; hairColorF1: number | null; hairTypeF1: number | null; female: number | null; male: number | null }>;
+type Overrides = Partial<{
+  genderF1: number | null;
+  hairColorF1: number | null;
+  hairTypeF1: number | null;
+  female: number | null;
+  male: number | null;
+}>;
 
 function attribute(attr: Attribute, macroF1: number | null): AttributeMetrics {
   const classes = CLASSES[attr];
@@ -58,7 +66,11 @@ function attribute(attr: Attribute, macroF1: number | null): AttributeMetrics {
 
 /** A full SplitScores in the scorer's shape: macro-F1s default to the main score. */
 export function fakeSplitScores(main: number, o: Overrides = {}): SplitScores {
-  const f1 = { Gender: o.genderF1 === undefined ? main : o.genderF1, Hair_Color: o.hairColorF1 === undefined ? main : o.hairColorF1, Hair_Type: o.hairTypeF1 === undefined ? main : o.hairTypeF1 };
+  const f1 = {
+    Gender: o.genderF1 === undefined ? main : o.genderF1,
+    Hair_Color: o.hairColorF1 === undefined ? main : o.hairColorF1,
+    Hair_Type: o.hairTypeF1 === undefined ? main : o.hairTypeF1,
+  };
   const female = o.female === undefined ? main : o.female;
   const male = o.male === undefined ? main : o.male;
   const gap = female === null || male === null ? null : female - male;
@@ -126,14 +138,26 @@ export async function addEntry(o: AddEntryOptions) {
  * over `days` days before now, scores drifting upwards with time like a real challenge, and
  * three baselines. createMany in chunks: 20,000 entries in seconds on either engine.
  */
-export async function seedBulkLeaderboard(options: { db: Db; participants: number; submissions: number; days?: number; seed?: number; log?: (m: string) => void }) {
+export async function seedBulkLeaderboard(options: {
+  db: Db;
+  participants: number;
+  submissions: number;
+  days?: number;
+  seed?: number;
+  log?: (m: string) => void;
+}) {
   const { db } = options;
   const rand = mulberry32(options.seed ?? 1);
   const days = options.days ?? 30;
   const now = Date.now();
   const dataset = await createLeaderboardDataset({ db });
   const run = tag();
-  const users = Array.from({ length: options.participants }, (_, i) => ({ id: `u${run}${i}`, email: `bench-${run}-${i}@example.test`, name: `Participant ${i + 1}`, role: "participant" }));
+  const users = Array.from({ length: options.participants }, (_, i) => ({
+    id: `u${run}${i}`,
+    email: `bench-${run}-${i}@example.test`,
+    name: `Participant ${i + 1}`,
+    role: "participant",
+  }));
   for (let i = 0; i < users.length; i += 1000) await db.user.createMany({ data: users.slice(i, i + 1000) });
   const titles = ["Prior (most frequent class)", "Colour features", "Reference CNN"];
   const baselineIds: string[] = [];
@@ -174,7 +198,13 @@ export async function seedBulkLeaderboard(options: { db: Db; participants: numbe
           submissionId: id,
           publicMain: main,
           privateMain: priv,
-          public: fakeSplitScores(main, { genderF1: jitter(), hairColorF1: jitter(), hairTypeF1: jitter(), female: jitter(), male: jitter() }) as object,
+          public: fakeSplitScores(main, {
+            genderF1: jitter(),
+            hairColorF1: jitter(),
+            hairTypeF1: jitter(),
+            female: jitter(),
+            male: jitter(),
+          }) as object,
           private: fakeSplitScores(priv) as object,
           durationMs: 5,
         });

@@ -47,5 +47,10 @@ export function tokenInMail(raw: string): string {
 
 /** The .eml files of an outbox folder, oldest first. */
 export function outboxFiles(dir: string): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".eml")).sort() : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".eml"))
+        .sort()
+    : [];
 }

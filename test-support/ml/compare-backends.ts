@@ -32,7 +32,12 @@ export const host = (shape: number[], seed: number, dtype: Dtype = "float32"): H
 };
 
 /** Runs kernel `name` on `backend` with tensors made from the host arrays; returns the host result. */
-export async function runKernelOn(backend: "cpu" | "wasm", name: string, inputs: Record<string, HostTensor>, attrs: object): Promise<HostTensor> {
+export async function runKernelOn(
+  backend: "cpu" | "wasm",
+  name: string,
+  inputs: Record<string, HostTensor>,
+  attrs: object,
+): Promise<HostTensor> {
   if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
   return tf.tidy(() => {
     const tensors = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.data, v.shape, v.dtype)]));

@@ -42,7 +42,7 @@ export function expectedLabels(rgb: Rgb): Record<Attribute, string> {
 /** Deterministic colours whose channel values keep clear of every decision boundary. */
 export function safeColors(n: number, seed = 1): Rgb[] {
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const pick = (channel: number) => {
     for (;;) {
       const v = Math.floor(rand() * 256);
@@ -74,7 +74,10 @@ export function writeTestCache(root: string, colors: Rgb[]): { cacheDir: string;
   });
   const ids = colors.map((_, i) => `t${String(i).padStart(5, "0")}x${((i * 2654435761) >>> 0).toString(36)}`);
   fs.writeFileSync(path.join(cacheDir, "test.u8"), pixels);
-  fs.writeFileSync(path.join(cacheDir, "test.json"), JSON.stringify({ count: colors.length, height: IMAGE_HEIGHT, width: IMAGE_WIDTH, channels: IMAGE_CHANNELS, ids }));
+  fs.writeFileSync(
+    path.join(cacheDir, "test.json"),
+    JSON.stringify({ count: colors.length, height: IMAGE_HEIGHT, width: IMAGE_WIDTH, channels: IMAGE_CHANNELS, ids }),
+  );
   const hiddenFile = path.join(hiddenDir, "test-labels.csv");
   fs.writeFileSync(hiddenFile, HIDDEN_SECRET);
   return { cacheDir, hiddenFile, ids };
@@ -137,14 +140,7 @@ export function makeManifest(format: Manifest["format"], overrides: Partial<Mani
 // ---------------------------------------------------------------------------------- ONNX
 
 export type OnnxFault =
-  | "nan"
-  | "wrong-width"
-  | "loop-forever"
-  | "memory"
-  | "custom-domain"
-  | "unknown-op"
-  | "external-data"
-  | "huge-initializer";
+  "nan" | "wrong-width" | "loop-forever" | "memory" | "custom-domain" | "unknown-op" | "external-data" | "huge-initializer";
 
 export interface OnnxModelOptions {
   manifest: Manifest;
@@ -178,7 +174,8 @@ export function onnxOutputs(manifest: Manifest, heads: "sliced" | "separate"): M
   const out = {} as Manifest["outputs"];
   for (const attr of ATTRIBUTES) {
     const classes = manifest.outputs[attr].classes;
-    out[attr] = heads === "sliced" ? { output: "logits", classes, slice: [start, start + classes.length] } : { output: HEAD_NAMES[attr], classes };
+    out[attr] =
+      heads === "sliced" ? { output: "logits", classes, slice: [start, start + classes.length] } : { output: HEAD_NAMES[attr], classes };
     start += classes.length;
   }
   return out;
@@ -194,7 +191,15 @@ export function buildOnnxModel(options: OnnxModelOptions): Buffer {
   const opsets: onnx.IOperatorSetIdProto[] = [{ domain: "", version: 13 }];
 
   // Per-channel mean over H and W: [N, 3].
-  nodes.push({ opType: "ReduceMean", input: [x], output: ["feats"], attribute: [{ name: "axes", type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 3] }, { name: "keepdims", type: onnx.AttributeProto.AttributeType.INT, i: 0 }] });
+  nodes.push({
+    opType: "ReduceMean",
+    input: [x],
+    output: ["feats"],
+    attribute: [
+      { name: "axes", type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 3] },
+      { name: "keepdims", type: onnx.AttributeProto.AttributeType.INT, i: 0 },
+    ],
+  });
 
   const headData = ATTRIBUTES.map((attr) => {
     const { W, b } = headWeights(manifest.input, attr, manifest.outputs[attr].classes);
@@ -223,7 +228,12 @@ export function buildOnnxModel(options: OnnxModelOptions): Buffer {
         { opType: "Add", input: ["v", "one"], output: ["v_out"] },
       ],
     };
-    nodes.push({ opType: "Loop", input: ["trip", "cond0", "v0"], output: ["v_final"], attribute: [{ name: "body", type: onnx.AttributeProto.AttributeType.GRAPH, g: body }] });
+    nodes.push({
+      opType: "Loop",
+      input: ["trip", "cond0", "v0"],
+      output: ["v_final"],
+      attribute: [{ name: "body", type: onnx.AttributeProto.AttributeType.GRAPH, g: body }],
+    });
     nodes.push({ opType: "Mul", input: ["v_final", "zero"], output: ["v_zero"] });
     nodes.push({ opType: "Add", input: ["feats", "v_zero"], output: ["feats_loop"] });
     genderFeed = "feats_loop";
@@ -233,7 +243,12 @@ export function buildOnnxModel(options: OnnxModelOptions): Buffer {
     inits.push({ name: "reps", dims: [4], dataType: INT64, int64Data: [1, 1, 16, 16] });
     inits.push(floatTensor("zero", [], [0]));
     nodes.push({ opType: "Tile", input: [x, "reps"], output: ["tiled"] });
-    nodes.push({ opType: "ReduceMean", input: ["tiled"], output: ["tiled_mean"], attribute: [{ name: "keepdims", type: onnx.AttributeProto.AttributeType.INT, i: 0 }] });
+    nodes.push({
+      opType: "ReduceMean",
+      input: ["tiled"],
+      output: ["tiled_mean"],
+      attribute: [{ name: "keepdims", type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+    });
     nodes.push({ opType: "Mul", input: ["tiled_mean", "zero"], output: ["tiled_zero"] });
     nodes.push({ opType: "Add", input: ["feats", "tiled_zero"], output: ["feats_mem"] });
     genderFeed = "feats_mem";
@@ -242,7 +257,14 @@ export function buildOnnxModel(options: OnnxModelOptions): Buffer {
   if (heads === "sliced") {
     const total = headData.reduce((s, h) => s + h.k, 0);
     const W = [0, 1, 2].map((r) => headData.flatMap((h) => h.W[r]));
-    inits.push(floatTensor("W_all", [3, total], W.flat()), floatTensor("b_all", [total], headData.flatMap((h) => h.b)));
+    inits.push(
+      floatTensor("W_all", [3, total], W.flat()),
+      floatTensor(
+        "b_all",
+        [total],
+        headData.flatMap((h) => h.b),
+      ),
+    );
     nodes.push({ opType: "MatMul", input: [genderFeed, "W_all"], output: ["mm"] });
     nodes.push({ opType: "Add", input: ["mm", "b_all"], output: ["logits"] });
     outputs.push(valueInfo("logits", [batch, total]));
@@ -263,11 +285,20 @@ export function buildOnnxModel(options: OnnxModelOptions): Buffer {
   }
   if (fault === "unknown-op") nodes.push({ opType: "FrobnicateImage", input: ["feats"], output: ["frob"] });
   if (fault === "external-data") {
-    inits.push({ name: "leak", dims: [16], dataType: FLOAT, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: [{ key: "location", value: "../hidden/test-labels.csv" }] });
+    inits.push({
+      name: "leak",
+      dims: [16],
+      dataType: FLOAT,
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [{ key: "location", value: "../hidden/test-labels.csv" }],
+    });
   }
   if (fault === "huge-initializer") inits.push({ name: "huge", dims: [1_000_000_000, 2], dataType: FLOAT });
 
-  const shape = manifest.input.layout === "NCHW" ? [batch, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH] : [batch, IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS];
+  const shape =
+    manifest.input.layout === "NCHW"
+      ? [batch, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH]
+      : [batch, IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS];
   const model: onnx.IModelProto = {
     irVersion: 8,
     producerName: "tiny-portraits-tests",
@@ -298,10 +329,18 @@ export async function writeLayersBundle(dir: string, manifest: Manifest): Promis
   await import("@tensorflow/tfjs-backend-cpu");
   const tfl = await import("@tensorflow/tfjs-layers");
   await tf.setBackend("cpu");
-  const shape = manifest.input.layout === "NHWC" ? [IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS] : [IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH];
+  const shape =
+    manifest.input.layout === "NHWC" ? [IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS] : [IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH];
   const input = tfl.input({ shape, name: "pixels" });
-  const pooled = tfl.layers.globalAveragePooling2d({ dataFormat: manifest.input.layout === "NHWC" ? "channelsLast" : "channelsFirst" }).apply(input) as import("@tensorflow/tfjs-layers").SymbolicTensor;
-  const outputs = ATTRIBUTES.map((attr) => tfl.layers.dense({ units: manifest.outputs[attr].classes.length, name: HEAD_NAMES[attr] }).apply(pooled) as import("@tensorflow/tfjs-layers").SymbolicTensor);
+  const pooled = tfl.layers
+    .globalAveragePooling2d({ dataFormat: manifest.input.layout === "NHWC" ? "channelsLast" : "channelsFirst" })
+    .apply(input) as import("@tensorflow/tfjs-layers").SymbolicTensor;
+  const outputs = ATTRIBUTES.map(
+    (attr) =>
+      tfl.layers
+        .dense({ units: manifest.outputs[attr].classes.length, name: HEAD_NAMES[attr] })
+        .apply(pooled) as import("@tensorflow/tfjs-layers").SymbolicTensor,
+  );
   const model = tfl.model({ inputs: input, outputs });
   for (const attr of ATTRIBUTES) {
     const { W, b } = headWeights(manifest.input, attr, manifest.outputs[attr].classes);
@@ -325,7 +364,12 @@ export async function writeLayersBundle(dir: string, manifest: Manifest): Promis
   );
   const out: Manifest = {
     ...manifest,
-    outputs: Object.fromEntries(ATTRIBUTES.map((attr, i) => [attr, { output: attr === "Hair_Color" ? HEAD_NAMES[attr] : i, classes: manifest.outputs[attr].classes }])) as Manifest["outputs"],
+    outputs: Object.fromEntries(
+      ATTRIBUTES.map((attr, i) => [
+        attr,
+        { output: attr === "Hair_Color" ? HEAD_NAMES[attr] : i, classes: manifest.outputs[attr].classes },
+      ]),
+    ) as Manifest["outputs"],
   };
   fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(out, null, 2));
   return out;
@@ -335,7 +379,11 @@ export async function writeLayersBundle(dir: string, manifest: Manifest): Promis
  * A tfjs graph model written by hand in the converter's format: Mean over H,W -> MatMul -> AddV2
  * -> Identity, weights in Const nodes backed by weights.bin. One [N,10] output sliced per head.
  */
-export function writeGraphBundle(dir: string, manifest: Manifest, options: { printMessage?: string; tileMultiples?: number } = {}): Manifest {
+export function writeGraphBundle(
+  dir: string,
+  manifest: Manifest,
+  options: { printMessage?: string; tileMultiples?: number } = {},
+): Manifest {
   if (manifest.input.layout !== "NHWC") throw new Error("graph fixture is NHWC");
   const heads = ATTRIBUTES.map((attr) => headWeights(manifest.input, attr, manifest.outputs[attr].classes));
   const total = heads.reduce((s, h) => s + h.b.length, 0);
@@ -362,20 +410,52 @@ export function writeGraphBundle(dir: string, manifest: Manifest, options: { pri
     convertedBy: "hand",
     modelTopology: {
       node: [
-        { name: "pixels", op: "Placeholder", attr: { dtype: f, shape: { shape: { dim: [{ size: "-1" }, { size: String(IMAGE_HEIGHT) }, { size: String(IMAGE_WIDTH) }, { size: String(IMAGE_CHANNELS) }] } } } },
+        {
+          name: "pixels",
+          op: "Placeholder",
+          attr: {
+            dtype: f,
+            shape: {
+              shape: {
+                dim: [{ size: "-1" }, { size: String(IMAGE_HEIGHT) }, { size: String(IMAGE_WIDTH) }, { size: String(IMAGE_CHANNELS) }],
+              },
+            },
+          },
+        },
         constNode("axes", "DT_INT32", [2]),
         constNode("W", "DT_FLOAT", [3, total]),
         constNode("b", "DT_FLOAT", [total]),
         // Optional memory bomb: tile the batch before averaging (the mean is unchanged).
-        ...(tile ? [constNode("multiples", "DT_INT32", [4]), { name: "tiled", op: "Tile", input: ["pixels", "multiples"], attr: { T: f, Tmultiples: { type: "DT_INT32" } } }] : []),
-        { name: "feats", op: "Mean", input: [tile ? "tiled" : "pixels", "axes"], attr: { T: f, Tidx: { type: "DT_INT32" }, keep_dims: { b: false } } },
+        ...(tile
+          ? [
+              constNode("multiples", "DT_INT32", [4]),
+              { name: "tiled", op: "Tile", input: ["pixels", "multiples"], attr: { T: f, Tmultiples: { type: "DT_INT32" } } },
+            ]
+          : []),
+        {
+          name: "feats",
+          op: "Mean",
+          input: [tile ? "tiled" : "pixels", "axes"],
+          attr: { T: f, Tidx: { type: "DT_INT32" }, keep_dims: { b: false } },
+        },
         { name: "mm", op: "MatMul", input: ["feats", "W"], attr: { T: f, transpose_a: { b: false }, transpose_b: { b: false } } },
         { name: "logits", op: "AddV2", input: ["mm", "b"], attr: { T: f } },
         ...(options.printMessage === undefined
           ? [{ name: "out", op: "Identity", input: ["logits"], attr: { T: f } }]
           : [
               // tf.print() in the graph: logs `message` on every batch (a log-spam model).
-              { name: "out", op: "Print", input: ["logits", "logits"], attr: { T: f, U: { list: { type: ["DT_FLOAT"] } }, message: { s: Buffer.from(options.printMessage).toString("base64") }, summarize: { i: "3" }, first_n: { i: "-1" } } },
+              {
+                name: "out",
+                op: "Print",
+                input: ["logits", "logits"],
+                attr: {
+                  T: f,
+                  U: { list: { type: ["DT_FLOAT"] } },
+                  message: { s: Buffer.from(options.printMessage).toString("base64") },
+                  summarize: { i: "3" },
+                  first_n: { i: "-1" },
+                },
+              },
             ]),
       ],
       library: {},

@@ -52,12 +52,16 @@ export async function createFixtureSubmission(options: {
       fileSize: 100,
       sha256: "0".repeat(64),
       createdAt: options.createdAt,
-      ...(status === "failed" ? { errorMessage: "We could not score this submission", failureKind: "system", countsAgainstQuota: false } : {}),
+      ...(status === "failed"
+        ? { errorMessage: "We could not score this submission", failureKind: "system", countsAgainstQuota: false }
+        : {}),
       ...options.extra,
     },
   });
   if (status === "scored") {
-    await db.score.create({ data: { submissionId: submission.id, publicMain: 0.5, privateMain: 0.4, public: {}, private: {}, durationMs: 5 } });
+    await db.score.create({
+      data: { submissionId: submission.id, publicMain: 0.5, privateMain: 0.4, public: {}, private: {}, durationMs: 5 },
+    });
   }
   return submission;
 }

@@ -35,7 +35,12 @@ export function sandboxNodePid(root: number): number | undefined {
 /** `Name: value` lines of /proc/<pid>/status. */
 export function procStatus(pid: number): Record<string, string> {
   const text = readProc(pid, "status") ?? "";
-  return Object.fromEntries(text.split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]));
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]),
+  );
 }
 
 function parentPid(pid: number): number | undefined {

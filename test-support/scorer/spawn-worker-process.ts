@@ -44,7 +44,8 @@ export function spawnWorkerProcess(options: {
   });
   const events: WorkerProcess["events"] = [];
   const stderr: string[] = [];
-  const waiters: { predicate: (e: WorkerProcess["events"][number]) => boolean; resolve: (e: WorkerProcess["events"][number]) => void }[] = [];
+  const waiters: { predicate: (e: WorkerProcess["events"][number]) => boolean; resolve: (e: WorkerProcess["events"][number]) => void }[] =
+    [];
   let resolveStarted!: (id: string) => void;
   let rejectStarted!: (e: Error) => void;
   const started = new Promise<string>((res, rej) => {
@@ -62,7 +63,10 @@ export function spawnWorkerProcess(options: {
       const found = events.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker event not seen within ${timeoutMs} ms; stderr:\n${stderr.slice(-20).join("\n")}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`worker event not seen within ${timeoutMs} ms; stderr:\n${stderr.slice(-20).join("\n")}`)),
+          timeoutMs,
+        );
         waiters.push({
           predicate,
           resolve: (e) => {

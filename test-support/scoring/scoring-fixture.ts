@@ -49,7 +49,11 @@ export async function registerFixtureDataset(options: { db: Db; fixture: Scoring
 }
 
 /** A user who may submit: a confirmed address and the current terms accepted (`eligible: false` for neither). */
-export async function createTestUser(options: { db: Db; role?: "participant" | "organizer"; eligible?: boolean }): Promise<Omit<User, "passwordHash">> {
+export async function createTestUser(options: {
+  db: Db;
+  role?: "participant" | "organizer";
+  eligible?: boolean;
+}): Promise<Omit<User, "passwordHash">> {
   const tag = randomBytes(6).toString("hex");
   const eligible = options.eligible ?? true;
   return options.db.user.create({

@@ -23,7 +23,10 @@ export function buildExportedOnnx(options: { manifest: Manifest; batchDim: strin
 
   const input = manifest.input.name ?? "input";
   const features = 8;
-  const initializer = [tensor("trunk.0.weight", [features, IMAGE_CHANNELS, 3, 3], values(features * IMAGE_CHANNELS * 9, 0.5)), tensor("trunk.0.bias", [features], values(features, 0.1))];
+  const initializer = [
+    tensor("trunk.0.weight", [features, IMAGE_CHANNELS, 3, 3], values(features * IMAGE_CHANNELS * 9, 0.5)),
+    tensor("trunk.0.bias", [features], values(features, 0.1)),
+  ];
   const node: onnx.INodeProto[] = [
     {
       opType: "Conv",
@@ -37,7 +40,12 @@ export function buildExportedOnnx(options: { manifest: Manifest; batchDim: strin
     },
     { opType: "Relu", input: ["/trunk/trunk.0/Conv_output_0"], output: ["/trunk/Relu_output_0"] },
     { opType: "GlobalAveragePool", input: ["/trunk/Relu_output_0"], output: ["/trunk/GlobalAveragePool_output_0"] },
-    { opType: "Flatten", input: ["/trunk/GlobalAveragePool_output_0"], output: ["/trunk/Flatten_output_0"], attribute: [{ name: "axis", type: A.INT, i: 1 }] },
+    {
+      opType: "Flatten",
+      input: ["/trunk/GlobalAveragePool_output_0"],
+      output: ["/trunk/Flatten_output_0"],
+      attribute: [{ name: "axis", type: A.INT, i: 1 }],
+    },
   ];
   const output: onnx.IValueInfoProto[] = [];
   ATTRIBUTES.forEach((attr, i) => {
@@ -45,7 +53,12 @@ export function buildExportedOnnx(options: { manifest: Manifest; batchDim: strin
     if (typeof head.output !== "string") throw new Error("the guide names its outputs");
     const k = CLASSES[attr].length;
     initializer.push(tensor(`heads.${i}.weight`, [k, features], values(k * features, 1)), tensor(`heads.${i}.bias`, [k], values(k, 0.1)));
-    node.push({ opType: "Gemm", input: ["/trunk/Flatten_output_0", `heads.${i}.weight`, `heads.${i}.bias`], output: [head.output], attribute: [{ name: "transB", type: A.INT, i: 1 }] });
+    node.push({
+      opType: "Gemm",
+      input: ["/trunk/Flatten_output_0", `heads.${i}.weight`, `heads.${i}.bias`],
+      output: [head.output],
+      attribute: [{ name: "transB", type: A.INT, i: 1 }],
+    });
     output.push(valueInfo(head.output, [batchDim, k]));
   });
 
@@ -54,7 +67,13 @@ export function buildExportedOnnx(options: { manifest: Manifest; batchDim: strin
     producerName: "pytorch",
     producerVersion: "2.5.0",
     opsetImport: [{ domain: "", version: options.opset }],
-    graph: { name: "main_graph", input: [valueInfo(input, [batchDim, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH])], output, initializer, node },
+    graph: {
+      name: "main_graph",
+      input: [valueInfo(input, [batchDim, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH])],
+      output,
+      initializer,
+      node,
+    },
   };
   return Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish());
 }

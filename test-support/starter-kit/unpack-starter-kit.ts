@@ -37,7 +37,10 @@ export async function unpackStarterKit(): Promise<UnpackedKit> {
     kitDir,
     async train(args) {
       try {
-        const { stdout, stderr } = await run(path.join(kitDir, "node_modules/.bin/tsx"), ["src/train.ts", ...args], { cwd: kitDir, maxBuffer: 16 * 1024 * 1024 });
+        const { stdout, stderr } = await run(path.join(kitDir, "node_modules/.bin/tsx"), ["src/train.ts", ...args], {
+          cwd: kitDir,
+          maxBuffer: 16 * 1024 * 1024,
+        });
         return { code: 0, stdout, stderr };
       } catch (e) {
         const err = e as { code?: number; stdout?: string; stderr?: string };

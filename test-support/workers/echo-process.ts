@@ -2,4 +2,6 @@
 import { describeFixture } from "./fixture-helper";
 
 const [greeting = ""] = process.argv.slice(2);
-process.stdout.write(JSON.stringify({ ...describeFixture(greeting), env: process.env.TP_FIXTURE ?? null, execArgv: process.execArgv }) + "\n");
+process.stdout.write(
+  JSON.stringify({ ...describeFixture(greeting), env: process.env.TP_FIXTURE ?? null, execArgv: process.execArgv }) + "\n",
+);

@@ -10,5 +10,10 @@ import { describeFixture, type FixtureAnswer } from "./fixture-helper";
 import inPlace from "./in-place.cjs";
 
 const input = z.object({ greeting: z.string() }).parse(workerData);
-const answer: FixtureAnswer = { ...describeFixture(input.greeting), imageWidth: IMAGE_WIDTH, inPlaceDir: inPlace.dirname, file: __filename };
+const answer: FixtureAnswer = {
+  ...describeFixture(input.greeting),
+  imageWidth: IMAGE_WIDTH,
+  inPlaceDir: inPlace.dirname,
+  file: __filename,
+};
 parentPort!.postMessage(answer);

@@ -43,7 +43,8 @@ describe("ONNX training engine export", () => {
 
     const zipFile = path.join(dir, "model.zip");
     const zip = await createZipWriter(zipFile);
-    for (const file of [bundle.modelFile, bundle.manifestFile]) await zip.add(path.basename(file), fs.readFileSync(file), { compress: true });
+    for (const file of [bundle.modelFile, bundle.manifestFile])
+      await zip.add(path.basename(file), fs.readFileSync(file), { compress: true });
     await zip.finish();
     expect(await inspectModelBundle({ file: zipFile, maxBytes: 10 * 1024 * 1024 })).toMatchObject({ ok: true, bundle: { format: "onnx" } });
     const scored = await scoreModel({ dataDir: fixture.dataDir, buildDir: fixture.buildDir, file: zipFile });

@@ -32,7 +32,8 @@ function fakeProject(files: Record<string, string>): string {
 describe("collectStarterKitFiles", () => {
   it("copies the closure of the shim's lib imports and points the shim at the copies", () => {
     const root = fakeProject({
-      "lib/ml/helper.ts": 'import * as tf from "@tensorflow/tfjs";\nimport { two } from "../shared/two";\nexport const helper = () => two + tf.version_core.length;\n',
+      "lib/ml/helper.ts":
+        'import * as tf from "@tensorflow/tfjs";\nimport { two } from "../shared/two";\nexport const helper = () => two + tf.version_core.length;\n',
       "lib/shared/two.ts": "export const two = 2;\n",
       "lib/shared/unused.ts": "export const unused = 1;\n",
       "starter-kit/node_modules/x/index.js": "local install, not part of the kit",
@@ -52,13 +53,21 @@ describe("collectStarterKitFiles", () => {
 
   it("refuses a package the kit does not depend on, in kit sources and in copies", () => {
     const copy = fakeProject({ "lib/ml/helper.ts": 'import { z } from "zod";\nexport const helper = z;\n' });
-    expect(() => collectStarterKitFiles({ projectRoot: copy })).toThrow('lib/ml/helper.ts imports "zod", which is not a dependency in starter-kit/package.json');
-    const kit = fakeProject({ "lib/ml/helper.ts": "export const helper = 1;\n", "starter-kit/src/train.ts": 'import sharp from "sharp";\n' });
+    expect(() => collectStarterKitFiles({ projectRoot: copy })).toThrow(
+      'lib/ml/helper.ts imports "zod", which is not a dependency in starter-kit/package.json',
+    );
+    const kit = fakeProject({
+      "lib/ml/helper.ts": "export const helper = 1;\n",
+      "starter-kit/src/train.ts": 'import sharp from "sharp";\n',
+    });
     expect(() => collectStarterKitFiles({ projectRoot: kit })).toThrow('starter-kit/src/train.ts imports "sharp"');
   });
 
   it("refuses an import that climbs out of lib/", () => {
-    const root = fakeProject({ "lib/ml/helper.ts": 'export { secret } from "../../scorer/secret";\n', "scorer/secret.ts": "export const secret = 1;\n" });
+    const root = fakeProject({
+      "lib/ml/helper.ts": 'export { secret } from "../../scorer/secret";\n',
+      "scorer/secret.ts": "export const secret = 1;\n",
+    });
     expect(() => collectStarterKitFiles({ projectRoot: root })).toThrow("is outside lib/");
   });
 });

@@ -47,7 +47,11 @@ describe("the guide's manifest", () => {
     const pixels = new Uint8Array(IMAGE_BYTES).map((_, i) => (i * 37) % 256);
     const x = preprocessImages(pixels, 1, manifest.input);
     const plane = IMAGE_HEIGHT * IMAGE_WIDTH;
-    for (const [y, col, c] of [[0, 0, 0], [5, 7, 1], [107, 83, 2]]) {
+    for (const [y, col, c] of [
+      [0, 0, 0],
+      [5, 7, 1],
+      [107, 83, 2],
+    ]) {
       const p = pixels[(y * IMAGE_WIDTH + col) * 3 + c];
       expect(x[c * plane + y * IMAGE_WIDTH + col]).toBeCloseTo((p / 255 - manifest.input.mean[c]) / manifest.input.std[c], 5);
     }
@@ -81,7 +85,8 @@ describe.skipIf(!hasPython)("the export call (read with Python's ast)", () => {
       expect(call.input_names).toEqual([manifest.input.name]);
       expect(call.output_names).toEqual(ATTRIBUTES.map((a) => manifest.outputs[a].output));
       const dynamic = call.dynamic_axes as Record<string, Record<string, string>>;
-      for (const name of [manifest.input.name!, ...ATTRIBUTES.map((a) => manifest.outputs[a].output as string)]) expect(Object.keys(dynamic[name])).toEqual(["0"]);
+      for (const name of [manifest.input.name!, ...ATTRIBUTES.map((a) => manifest.outputs[a].output as string)])
+        expect(Object.keys(dynamic[name])).toEqual(["0"]);
       expect(call.opset_version).toBe(17);
     }
     const { dynamo: _readmeOnly, ...readmeCall } = fromReadme.exportCalls[0];
@@ -91,7 +96,12 @@ describe.skipIf(!hasPython)("the export call (read with Python's ast)", () => {
   it("train_export.py compiles", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "tp-pycompile-"));
     try {
-      await promisify(execFile)("python3", ["-c", "import sys, py_compile; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)", path.join(guideDir, "train_export.py"), path.join(out, "x.pyc")]);
+      await promisify(execFile)("python3", [
+        "-c",
+        "import sys, py_compile; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
+        path.join(guideDir, "train_export.py"),
+        path.join(out, "x.pyc"),
+      ]);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }

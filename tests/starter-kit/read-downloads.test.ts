@@ -50,7 +50,9 @@ it("reads the same train and test sets from the zips and from their extracted co
     const train = await readTrainSet({ source: downloads.train });
     expect(train.imageIndices).toEqual(labels.map((r) => r.Image_Index));
     expect(train.images).toHaveLength(labels.length);
-    train.images.forEach((img, i) => expect(Buffer.from(img).equals(Buffer.from(cache.pixels.subarray(i * img.length, (i + 1) * img.length)))).toBe(true));
+    train.images.forEach((img, i) =>
+      expect(Buffer.from(img).equals(Buffer.from(cache.pixels.subarray(i * img.length, (i + 1) * img.length)))).toBe(true),
+    );
     for (const a of ATTRIBUTES) {
       expect(Array.from(train.labels[a])).toEqual(labels.map((r) => (r[a] === NA ? -1 : (CLASSES[a] as readonly string[]).indexOf(r[a]))));
     }

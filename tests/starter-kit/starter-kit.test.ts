@@ -65,7 +65,17 @@ describe("the starter kit zip", () => {
     fs.writeFileSync(file, built.bytes);
     const names = [...(await readZip(file)).keys()];
     expect(names.every((n) => n.startsWith(`${STARTER_KIT_FOLDER}/`))).toBe(true);
-    for (const needed of ["README.md", "package.json", "tsconfig.json", "src/train.ts", "src/platform.ts", "src/platform/ml/select-backend.ts", "src/platform/ml/wasm-kernels/conv2d-grads.ts", "pytorch/README.md", "pytorch/train_export.py"]) {
+    for (const needed of [
+      "README.md",
+      "package.json",
+      "tsconfig.json",
+      "src/train.ts",
+      "src/platform.ts",
+      "src/platform/ml/select-backend.ts",
+      "src/platform/ml/wasm-kernels/conv2d-grads.ts",
+      "pytorch/README.md",
+      "pytorch/train_export.py",
+    ]) {
       expect(names).toContain(`${STARTER_KIT_FOLDER}/${needed}`);
     }
     expect(built.platformFiles).toContain("ml/register-wasm-training-kernels.ts");

@@ -18,7 +18,13 @@ export const GET = handleRoute(async (request: Request) => {
   return Response.json(
     {
       buildId: dataset.buildId,
-      files: dataset.files.map((f) => ({ name: f.name, kind: f.kind, sizeBytes: f.sizeBytes, sha256: f.sha256, url: `/api/downloads/${encodeURIComponent(f.name)}` })),
+      files: dataset.files.map((f) => ({
+        name: f.name,
+        kind: f.kind,
+        sizeBytes: f.sizeBytes,
+        sha256: f.sha256,
+        url: `/api/downloads/${encodeURIComponent(f.name)}`,
+      })),
     },
     { headers: { "cache-control": "no-store" } },
   );

@@ -15,13 +15,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const query = pageQuery(AuditQuery, params);
   const list = await listAuditEvents({ db: getDb(), query });
-  const raw = { action: first(params.action), actor: first(params.actor), target: first(params.target), from: first(params.from), to: first(params.to) };
+  const raw = {
+    action: first(params.action),
+    actor: first(params.actor),
+    target: first(params.target),
+    from: first(params.from),
+    to: first(params.to),
+  };
   return (
     <div className="space-y-4">
       <h1 className="text-3xl font-bold tracking-tight">Audit trail</h1>
       <p className="max-w-3xl text-sm text-stone-600">
-        Role changes, phase edits and reveals, disqualifications, suspensions and bans, rescores, exports, label downloads and
-        every opening of a participant&rsquo;s submission or file. No page or API can change or delete these records.
+        Role changes, phase edits and reveals, disqualifications, suspensions and bans, rescores, exports, label downloads and every opening
+        of a participant&rsquo;s submission or file. No page or API can change or delete these records.
       </p>
       <FilterForm action={PATH} label="Filter the audit trail" exportHref={hrefWith("/api/organizer/export/audit.csv", raw, {})}>
         <FilterField name="action" label="Action (e.g. user.ban or user.)" value={raw.action} />
@@ -30,13 +36,28 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <FilterField name="from" label="From (UTC date)" type="date" value={raw.from} />
         <FilterField name="to" label="To (UTC date)" type="date" value={raw.to} />
       </FilterForm>
-      <DataTable caption="Organizer actions, newest first" smallHeader testId="audit-table" columns={[{ label: "When" }, { label: "Who" }, { label: "Action" }, { label: "Target" }, { label: "What changed" }, { label: "Address" }]}>
+      <DataTable
+        caption="Organizer actions, newest first"
+        smallHeader
+        testId="audit-table"
+        columns={[
+          { label: "When" },
+          { label: "Who" },
+          { label: "Action" },
+          { label: "Target" },
+          { label: "What changed" },
+          { label: "Address" },
+        ]}
+      >
         {list.rows.map((e) => (
           <tr key={e.id} className="border-b border-stone-100 align-top" data-testid="audit-row" data-action={e.action}>
             <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(e.createdAt)}</td>
             <td className={`${cell} text-xs`}>{e.actorLabel}</td>
             <td className={`${cell} font-mono text-xs`}>{e.action}</td>
-            <td className={`${cell} font-mono text-xs`}>{e.targetType}{e.targetId && `:${e.targetId}`}</td>
+            <td className={`${cell} font-mono text-xs`}>
+              {e.targetType}
+              {e.targetId && `:${e.targetId}`}
+            </td>
             <td className={`${cell} max-w-md break-all font-mono text-xs text-stone-600`}>{JSON.stringify(e.details)}</td>
             <td className={`${cell} font-mono text-xs`}>{e.ip || "—"}</td>
           </tr>

@@ -20,13 +20,28 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
   const log = first(params.log) === "downloads" ? "downloads" : "acceptances";
   const db = getDb();
   const tab = (name: string, label: string) => (
-    <a href={`${PATH}?log=${name}`} aria-current={log === name ? "page" : undefined} className={`rounded-full border px-3 py-0.5 ${log === name ? "border-stone-900 bg-stone-900 text-white" : "border-stone-300 bg-white"}`}>{label}</a>
+    <a
+      href={`${PATH}?log=${name}`}
+      aria-current={log === name ? "page" : undefined}
+      className={`rounded-full border px-3 py-0.5 ${log === name ? "border-stone-900 bg-stone-900 text-white" : "border-stone-300 bg-white"}`}
+    >
+      {label}
+    </a>
   );
-  const raw = { email: first(params.email), version: first(params.version), kind: first(params.kind), from: first(params.from), to: first(params.to) };
+  const raw = {
+    email: first(params.email),
+    version: first(params.version),
+    kind: first(params.kind),
+    from: first(params.from),
+    to: first(params.to),
+  };
   return (
     <div className="space-y-4">
       <h1 className="text-3xl font-bold tracking-tight">Compliance records</h1>
-      <nav aria-label="Record" className="flex gap-2 text-sm">{tab("acceptances", "Terms acceptances")}{tab("downloads", "Download log")}</nav>
+      <nav aria-label="Record" className="flex gap-2 text-sm">
+        {tab("acceptances", "Terms acceptances")}
+        {tab("downloads", "Download log")}
+      </nav>
       {log === "acceptances" ? <Acceptances /> : <Downloads />}
     </div>
   );
@@ -36,14 +51,27 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
     const list = await listTermsAcceptances({ db, query });
     return (
       <>
-        <FilterForm action={PATH} label="Filter acceptances" exportHref={hrefWith("/api/organizer/export/acceptances.csv", { email: raw.email, version: raw.version, from: raw.from, to: raw.to }, {})}>
+        <FilterForm
+          action={PATH}
+          label="Filter acceptances"
+          exportHref={hrefWith(
+            "/api/organizer/export/acceptances.csv",
+            { email: raw.email, version: raw.version, from: raw.from, to: raw.to },
+            {},
+          )}
+        >
           <input type="hidden" name="log" value="acceptances" />
           <FilterField name="email" label="E-mail contains" value={raw.email} />
           <FilterField name="version" label="Terms version" value={raw.version} />
           <FilterField name="from" label="From (UTC date)" type="date" value={raw.from} />
           <FilterField name="to" label="To (UTC date)" type="date" value={raw.to} />
         </FilterForm>
-        <DataTable caption="Terms acceptances, newest first" smallHeader testId="acceptances-table" columns={[{ label: "When" }, { label: "Who" }, { label: "Version" }, { label: "Address" }]}>
+        <DataTable
+          caption="Terms acceptances, newest first"
+          smallHeader
+          testId="acceptances-table"
+          columns={[{ label: "When" }, { label: "Who" }, { label: "Version" }, { label: "Address" }]}
+        >
           {list.rows.map((a) => (
             <tr key={a.id} className="border-b border-stone-100" data-testid="acceptance-row">
               <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(a.acceptedAt)}</td>
@@ -63,20 +91,43 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
     const list = await listDownloadLogPage({ db, query });
     return (
       <>
-        <FilterForm action={PATH} label="Filter downloads" exportHref={hrefWith("/api/organizer/export/downloads.csv", { email: raw.email, kind: raw.kind, from: raw.from, to: raw.to }, {})}>
+        <FilterForm
+          action={PATH}
+          label="Filter downloads"
+          exportHref={hrefWith("/api/organizer/export/downloads.csv", { email: raw.email, kind: raw.kind, from: raw.from, to: raw.to }, {})}
+        >
           <input type="hidden" name="log" value="downloads" />
           <FilterField name="email" label="E-mail contains" value={raw.email} />
-          <FilterField name="kind" label="File kind" value={raw.kind} options={["train-archive", "test-archive", "train-labels", "sample-submission", "checksums", "readme"]} />
+          <FilterField
+            name="kind"
+            label="File kind"
+            value={raw.kind}
+            options={["train-archive", "test-archive", "train-labels", "sample-submission", "checksums", "readme"]}
+          />
           <FilterField name="from" label="From (UTC date)" type="date" value={raw.from} />
           <FilterField name="to" label="To (UTC date)" type="date" value={raw.to} />
         </FilterForm>
-        <DataTable caption="Downloads, newest first" smallHeader testId="downloads-table" columns={[{ label: "When" }, { label: "Who" }, { label: "File" }, { label: "Bytes sent", className: "text-right" }, { label: "Range" }, { label: "Address" }]}>
+        <DataTable
+          caption="Downloads, newest first"
+          smallHeader
+          testId="downloads-table"
+          columns={[
+            { label: "When" },
+            { label: "Who" },
+            { label: "File" },
+            { label: "Bytes sent", className: "text-right" },
+            { label: "Range" },
+            { label: "Address" },
+          ]}
+        >
           {list.rows.map((d) => (
             <tr key={d.id} className="border-b border-stone-100">
               <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(d.createdAt)}</td>
               <td className={`${cell} text-xs`}>{d.user.email}</td>
               <td className={`${cell} font-mono text-xs`}>{d.fileName}</td>
-              <td className={`${cell} text-right tabular-nums`}>{d.bytesServed.toLocaleString("en")} / {d.fileSize.toLocaleString("en")}</td>
+              <td className={`${cell} text-right tabular-nums`}>
+                {d.bytesServed.toLocaleString("en")} / {d.fileSize.toLocaleString("en")}
+              </td>
               <td className={`${cell} font-mono text-xs`}>{d.rangeHeader ?? "—"}</td>
               <td className={`${cell} font-mono text-xs`}>{d.ip || "—"}</td>
             </tr>

@@ -19,21 +19,52 @@ export default async function ParticipantsPage({ searchParams }: { searchParams:
   return (
     <div className="space-y-4">
       <h1 className="text-3xl font-bold tracking-tight">Participants</h1>
-      <FilterForm action={PATH} label="Search participants" exportHref={hrefWith("/api/organizer/export/participants.csv", { q: query.q, status: query.status }, {})}>
+      <FilterForm
+        action={PATH}
+        label="Search participants"
+        exportHref={hrefWith("/api/organizer/export/participants.csv", { q: query.q, status: query.status }, {})}
+      >
         <FilterField name="q" label="Name or e-mail" value={query.q} />
         <FilterField name="status" label="Status" value={query.status} options={["active", "suspended", "banned"]} />
       </FilterForm>
-      <DataTable caption="Participants, newest accounts first" smallHeader testId="participants-table" columns={[
-        { label: "Name" }, { label: "E-mail" }, { label: "Verified" }, { label: "Status" }, { label: "Terms" },
-        { label: "Submissions", className: "text-right" }, { label: "Best public", className: "text-right" }, { label: "Last active" },
-      ]}>
+      <DataTable
+        caption="Participants, newest accounts first"
+        smallHeader
+        testId="participants-table"
+        columns={[
+          { label: "Name" },
+          { label: "E-mail" },
+          { label: "Verified" },
+          { label: "Status" },
+          { label: "Terms" },
+          { label: "Submissions", className: "text-right" },
+          { label: "Best public", className: "text-right" },
+          { label: "Last active" },
+        ]}
+      >
         {list.rows.map((p) => (
           <tr key={p.id} className="border-b border-stone-100" data-testid="participant-row" data-user-id={p.id}>
-            <td className={cell}><Link className="font-medium underline" href={`${PATH}/${p.id}`}>{p.name}</Link>{p.deleted && <span className="ml-1 text-xs text-stone-500">(deleted)</span>}</td>
+            <td className={cell}>
+              <Link className="font-medium underline" href={`${PATH}/${p.id}`}>
+                {p.name}
+              </Link>
+              {p.deleted && <span className="ml-1 text-xs text-stone-500">(deleted)</span>}
+            </td>
             <td className={`${cell} text-xs`}>{p.email}</td>
             <td className={cell}>{p.emailVerified ? "yes" : "no"}</td>
-            <td className={cell}><span className={p.status === "active" ? "" : "rounded bg-red-100 px-1.5 text-xs font-medium text-red-800"}>{p.status}</span></td>
-            <td className={`${cell} text-xs`}>{p.termsVersion ? <>{p.termsVersion}<div className="text-stone-500">{formatUtc(p.termsAcceptedAt!)}</div></> : "—"}</td>
+            <td className={cell}>
+              <span className={p.status === "active" ? "" : "rounded bg-red-100 px-1.5 text-xs font-medium text-red-800"}>{p.status}</span>
+            </td>
+            <td className={`${cell} text-xs`}>
+              {p.termsVersion ? (
+                <>
+                  {p.termsVersion}
+                  <div className="text-stone-500">{formatUtc(p.termsAcceptedAt!)}</div>
+                </>
+              ) : (
+                "—"
+              )}
+            </td>
             <td className={`${cell} text-right tabular-nums`}>{p.submissions}</td>
             <td className={`${cell} text-right tabular-nums`}>{fmtScore(p.bestPublic)}</td>
             <td className={`${cell} whitespace-nowrap text-xs`}>{p.lastActiveAt ? formatUtc(p.lastActiveAt) : "—"}</td>

@@ -17,7 +17,13 @@ export default async function SubmissionsPage({ searchParams }: { searchParams: 
   const params = await searchParams;
   const query = pageQuery(SubmissionsQuery, params);
   const list = await listSubmissionPage({ db: getDb(), query });
-  const filters = { status: query.status, kind: query.kind, participant: query.participant, from: typeof params.from === "string" ? params.from : undefined, to: typeof params.to === "string" ? params.to : undefined };
+  const filters = {
+    status: query.status,
+    kind: query.kind,
+    participant: query.participant,
+    from: typeof params.from === "string" ? params.from : undefined,
+    to: typeof params.to === "string" ? params.to : undefined,
+  };
   return (
     <div className="space-y-4">
       <h1 className="text-3xl font-bold tracking-tight">All submissions</h1>
@@ -28,22 +34,55 @@ export default async function SubmissionsPage({ searchParams }: { searchParams: 
         <FilterField name="from" label="From (UTC date)" type="date" value={day(query.from)} />
         <FilterField name="to" label="To (UTC date)" type="date" value={filters.to} />
       </FilterForm>
-      <DataTable caption="Submissions, newest first" smallHeader testId="all-submissions-table" columns={[
-        { label: "Submitted" }, { label: "By" }, { label: "File" }, { label: "Status" }, { label: "Public", className: "text-right" }, { label: "Private", className: "text-right" }, { label: "" },
-      ]}>
+      <DataTable
+        caption="Submissions, newest first"
+        smallHeader
+        testId="all-submissions-table"
+        columns={[
+          { label: "Submitted" },
+          { label: "By" },
+          { label: "File" },
+          { label: "Status" },
+          { label: "Public", className: "text-right" },
+          { label: "Private", className: "text-right" },
+          { label: "" },
+        ]}
+      >
         {list.rows.map((s) => (
-          <tr key={s.id} className={`border-b border-stone-100 ${s.disqualifiedAt ? "bg-red-50/40" : ""}`} data-testid="all-submissions-row">
+          <tr
+            key={s.id}
+            className={`border-b border-stone-100 ${s.disqualifiedAt ? "bg-red-50/40" : ""}`}
+            data-testid="all-submissions-row"
+          >
             <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(s.createdAt)}</td>
             <td className={`${cell} text-xs`}>
-              <Link className="underline" href={`/organizer/participants/${s.user.id}`}>{s.user.name}</Link>
-              <div className="text-stone-500">{s.user.email}{s.user.status !== "active" && ` · ${s.user.status}`}</div>
+              <Link className="underline" href={`/organizer/participants/${s.user.id}`}>
+                {s.user.name}
+              </Link>
+              <div className="text-stone-500">
+                {s.user.email}
+                {s.user.status !== "active" && ` · ${s.user.status}`}
+              </div>
               {s.baselineTitle && <span className="rounded bg-violet-100 px-1.5 text-violet-800">baseline: {s.baselineTitle}</span>}
             </td>
-            <td className={`${cell} font-mono text-xs`}><Link className="underline" href={`/submissions/${s.id}`}>{s.kind} · {s.fileName}</Link></td>
-            <td className={cell}>{s.status}{s.failureKind && ` (${s.failureKind})`}{s.isFinal && " · final"}{s.disqualifiedAt && " · disqualified"}</td>
+            <td className={`${cell} font-mono text-xs`}>
+              <Link className="underline" href={`/submissions/${s.id}`}>
+                {s.kind} · {s.fileName}
+              </Link>
+            </td>
+            <td className={cell}>
+              {s.status}
+              {s.failureKind && ` (${s.failureKind})`}
+              {s.isFinal && " · final"}
+              {s.disqualifiedAt && " · disqualified"}
+            </td>
             <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.publicMain)}</td>
             <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.privateMain)}</td>
-            <td className={cell}><a className="text-xs underline" href={`/api/organizer/submissions/${s.id}/file`} download>file</a></td>
+            <td className={cell}>
+              <a className="text-xs underline" href={`/api/organizer/submissions/${s.id}/file`} download>
+                file
+              </a>
+            </td>
           </tr>
         ))}
       </DataTable>

@@ -24,7 +24,9 @@ export function ConfusionMatrix({ title, classes, matrix }: { title: string; cla
             <tr>
               <td className="p-1 text-right text-[10px] leading-tight text-stone-500">true ↓ / predicted →</td>
               {classes.map((c) => (
-                <th key={c} scope="col" className="p-1 text-center font-mono font-medium">{c}</th>
+                <th key={c} scope="col" className="p-1 text-center font-mono font-medium">
+                  {c}
+                </th>
               ))}
             </tr>
           </thead>
@@ -33,7 +35,9 @@ export function ConfusionMatrix({ title, classes, matrix }: { title: string; cla
               const total = row.reduce((a, b) => a + b, 0);
               return (
                 <tr key={classes[i]}>
-                  <th scope="row" className="p-1 pr-2 text-right font-mono font-medium">{classes[i]}</th>
+                  <th scope="row" className="p-1 pr-2 text-right font-mono font-medium">
+                    {classes[i]}
+                  </th>
                   {row.map((n, j) => {
                     const share = total > 0 ? n / total : 0;
                     const diagonal = i === j;
@@ -58,7 +62,9 @@ export function ConfusionMatrix({ title, classes, matrix }: { title: string; cla
           </tbody>
         </table>
       </div>
-      <figcaption className="text-xs text-stone-500">Shade: share of the row (the true class). Diagonal cells are correct predictions.</figcaption>
+      <figcaption className="text-xs text-stone-500">
+        Shade: share of the row (the true class). Diagonal cells are correct predictions.
+      </figcaption>
     </figure>
   );
 }

@@ -56,34 +56,49 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const s = await loadOnce(id, user);
   const pending = isPending(s.status);
   // The owner's place on the public board, in the numbers the board shows (score policy).
-  const standing = s.isOwner && s.status === "scored" && !s.isBaseline ? await getCompetitorStanding({ db: getDb(), userId: user.id, cache: FRESH_STANDING }) : null;
+  const standing =
+    s.isOwner && s.status === "scored" && !s.isBaseline
+      ? await getCompetitorStanding({ db: getDb(), userId: user.id, cache: FRESH_STANDING })
+      : null;
 
   return (
     <div className="space-y-8">
       <AutoRefresh active={pending} watchIds={[s.id]} />
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/submissions" className="text-stone-600 underline hover:text-stone-900">My submissions</Link>
+        <Link href="/submissions" className="text-stone-600 underline hover:text-stone-900">
+          My submissions
+        </Link>
       </nav>
 
       <section aria-labelledby="title" className="space-y-3">
         <div className="flex flex-wrap items-center gap-3">
-          <h1 id="title" className="break-all text-2xl font-bold tracking-tight">{s.fileName}</h1>
+          <h1 id="title" className="break-all text-2xl font-bold tracking-tight">
+            {s.fileName}
+          </h1>
           <StatusBadge status={s.status} />
           {s.isFinal && <span className="rounded border border-stone-400 px-2 py-0.5 text-xs font-medium">final</span>}
         </div>
         {s.description && <p className="max-w-3xl whitespace-pre-wrap break-words text-stone-700">{s.description}</p>}
         <dl className="grid max-w-3xl grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
           <dt className="text-stone-500">Submitted</dt>
-          <dd>{formatUtc(s.createdAt)}{!s.isOwner && <> by {s.owner.name}</>}</dd>
+          <dd>
+            {formatUtc(s.createdAt)}
+            {!s.isOwner && <> by {s.owner.name}</>}
+          </dd>
           <dt className="text-stone-500">Kind</dt>
-          <dd>{s.kind === "csv" ? "Predictions CSV" : `Model${s.modelFormat ? ` (${s.modelFormat})` : ""}`}{s.isBaseline && ", organizers' baseline"}</dd>
+          <dd>
+            {s.kind === "csv" ? "Predictions CSV" : `Model${s.modelFormat ? ` (${s.modelFormat})` : ""}`}
+            {s.isBaseline && ", organizers' baseline"}
+          </dd>
           <dt className="text-stone-500">File</dt>
           <dd>
             {formatBytes(s.fileSize)}
             {s.isOwner && (
               <>
                 {" · "}
-                <a href={`/api/submissions/${s.id}/file`} className="underline" download>Download your file</a>
+                <a href={`/api/submissions/${s.id}/file`} className="underline" download>
+                  Download your file
+                </a>
               </>
             )}
           </dd>
@@ -109,13 +124,16 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       {s.disqualified && (
         <p role="note" className="rounded border border-red-400 bg-red-50 p-3 text-sm text-red-900">
           <strong>Disqualified</strong> on {formatUtc(s.disqualified.at)}
-          {s.disqualified.reason ? <>: {s.disqualified.reason}</> : null}. It stays visible to you but is not on the leaderboards and cannot be final.
+          {s.disqualified.reason ? <>: {s.disqualified.reason}</> : null}. It stays visible to you but is not on the leaderboards and cannot
+          be final.
         </p>
       )}
 
       {s.status === "failed" && (
         <section aria-labelledby="failed" className="space-y-1 rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900">
-          <h2 id="failed" className="font-semibold">Scoring failed</h2>
+          <h2 id="failed" className="font-semibold">
+            Scoring failed
+          </h2>
           <p className="whitespace-pre-wrap">{s.errorMessage ?? "No reason was recorded."}</p>
           {s.failureKind === "system" ? (
             <p className="text-stone-700">This was a problem on our side: it did not count against your quota.</p>
@@ -128,16 +146,29 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       {s.publicScores && <Scores title="Public test part" scores={s.publicScores} idPrefix="public" />}
       {standing && <Standing standing={standing} />}
       {s.privateRevealed && s.privateScores && (
-        <Scores title="Private test part (revealed)" scores={toPublicScoresView({ scores: s.privateScores, policy: EXACT_SCORES, shown: undefined })} idPrefix="private" />
+        <Scores
+          title="Private test part (revealed)"
+          scores={toPublicScoresView({ scores: s.privateScores, policy: EXACT_SCORES, shown: undefined })}
+          idPrefix="private"
+        />
       )}
       {s.status === "scored" && !s.privateRevealed && (
-        <p className="text-sm text-stone-600">Scores on the private part of the test set stay hidden until the phase ends (or the organizers reveal the private leaderboard earlier).</p>
+        <p className="text-sm text-stone-600">
+          Scores on the private part of the test set stay hidden until the phase ends (or the organizers reveal the private leaderboard
+          earlier).
+        </p>
       )}
 
       {s.log && (
         <section aria-labelledby="log" className="space-y-2">
-          <h2 id="log" className="text-xl font-semibold">Sandbox log</h2>
-          <pre tabIndex={0} aria-label="Sandbox log excerpt" className="max-h-96 overflow-auto rounded border border-stone-300 bg-stone-900 p-3 text-xs leading-5 text-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500">
+          <h2 id="log" className="text-xl font-semibold">
+            Sandbox log
+          </h2>
+          <pre
+            tabIndex={0}
+            aria-label="Sandbox log excerpt"
+            className="max-h-96 overflow-auto rounded border border-stone-300 bg-stone-900 p-3 text-xs leading-5 text-stone-100 focus:outline-none focus:ring-2 focus:ring-stone-500"
+          >
             {s.log}
           </pre>
         </section>
@@ -156,23 +187,34 @@ function Standing({ standing }: { standing: CompetitorStanding }) {
   const href = `/leaderboard${standing.page > 1 ? `?page=${standing.page}` : ""}#rank-${standing.rank}`;
   return (
     <section aria-labelledby="standing" className="space-y-2" data-testid="standing">
-      <h2 id="standing" className="text-xl font-semibold">Where you stand</h2>
+      <h2 id="standing" className="text-xl font-semibold">
+        Where you stand
+      </h2>
       <p className="text-sm text-stone-700">
-        On the public leaderboard your best entry ranks <strong>{standing.rank}</strong> of {plural(standing.participantCount, "participant")}
+        On the public leaderboard your best entry ranks <strong>{standing.rank}</strong> of{" "}
+        {plural(standing.participantCount, "participant")}
         {standing.main !== null && <> with {formatScore(standing.main)}</>}.{" "}
-        <a href={href} className="underline hover:text-stone-900">See it on the leaderboard</a>
+        <a href={href} className="underline hover:text-stone-900">
+          See it on the leaderboard
+        </a>
       </p>
       <table className="text-sm tabular-nums">
         <caption className="sr-only">Gaps to the leader and to the baselines, public scores as the leaderboard shows them</caption>
         <tbody className="divide-y divide-stone-100">
           <tr>
-            <th scope="row" className="py-1 pr-4 text-left font-medium">Leader{standing.rank === 1 ? " (you)" : `: ${standing.leader.name}`}</th>
+            <th scope="row" className="py-1 pr-4 text-left font-medium">
+              Leader{standing.rank === 1 ? " (you)" : `: ${standing.leader.name}`}
+            </th>
             <td className="py-1 pr-4 text-right">{formatScore(standing.leader.main)}</td>
-            <td className="py-1" data-testid="gap-leader">{standing.rank === 1 ? "you lead" : gapText(standing.gapToLeader === null ? null : -standing.gapToLeader, "ahead", "behind")}</td>
+            <td className="py-1" data-testid="gap-leader">
+              {standing.rank === 1 ? "you lead" : gapText(standing.gapToLeader === null ? null : -standing.gapToLeader, "ahead", "behind")}
+            </td>
           </tr>
           {standing.baselines.map((b) => (
             <tr key={b.name}>
-              <th scope="row" className="py-1 pr-4 text-left font-medium">Baseline: {b.name}</th>
+              <th scope="row" className="py-1 pr-4 text-left font-medium">
+                Baseline: {b.name}
+              </th>
               <td className="py-1 pr-4 text-right">{formatScore(b.main)}</td>
               <td className="py-1">{gapText(b.gap, "ahead", "behind")}</td>
             </tr>
@@ -189,22 +231,37 @@ function Scores({ title, scores, idPrefix }: { title: string; scores: PublicScor
   return (
     <section aria-labelledby={`${idPrefix}-title`} className="space-y-6">
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
-        <h2 id={`${idPrefix}-title`} className="text-xl font-semibold">{title}</h2>
+        <h2 id={`${idPrefix}-title`} className="text-xl font-semibold">
+          {title}
+        </h2>
         <p className="text-sm text-stone-600">{scores.n.toLocaleString("en")} images</p>
       </div>
       <p className="text-sm">
         Main score (mean macro-F1){" "}
-        <span className="ml-1 font-mono text-3xl font-bold tabular-nums" data-testid={`${idPrefix}-main`}>{formatScore(scores.main)}</span>
+        <span className="ml-1 font-mono text-3xl font-bold tabular-nums" data-testid={`${idPrefix}-main`}>
+          {formatScore(scores.main)}
+        </span>
       </p>
       {scores.policy === "ladder" && (
         <p className="max-w-3xl text-sm text-stone-700" data-testid={`${idPrefix}-ladder`}>
-          {scores.fresh
-            ? <>This phase shows scores by the Ladder: a new score appears only when it beats your best shown score by more than {scores.step}, rounded to {scores.step}.</>
-            : <>This submission did not beat your best shown score by more than {scores.step}: the score above repeats your best so far (the Ladder).</>}
+          {scores.fresh ? (
+            <>
+              This phase shows scores by the Ladder: a new score appears only when it beats your best shown score by more than {scores.step}
+              , rounded to {scores.step}.
+            </>
+          ) : (
+            <>
+              This submission did not beat your best shown score by more than {scores.step}: the score above repeats your best so far (the
+              Ladder).
+            </>
+          )}
         </p>
       )}
       {scores.policy === "rounded" && (
-        <p className="max-w-3xl text-xs text-stone-500">Scores on the public part are rounded to {scores.step}; per-class recall and confusion matrices are shown once the private leaderboard is revealed, so that no submission can read single images&apos; hidden labels.</p>
+        <p className="max-w-3xl text-xs text-stone-500">
+          Scores on the public part are rounded to {scores.step}; per-class recall and confusion matrices are shown once the private
+          leaderboard is revealed, so that no submission can read single images&apos; hidden labels.
+        </p>
       )}
 
       {scores.attributes ? (
@@ -213,10 +270,18 @@ function Scores({ title, scores, idPrefix }: { title: string; scores: PublicScor
             <caption className="sr-only">{title}: metrics per attribute</caption>
             <thead className="border-b border-stone-300 text-stone-600">
               <tr>
-                <th scope="col" className="py-2 pr-4">Attribute</th>
-                <th scope="col" className="py-2 pr-4 text-right">Accuracy</th>
-                <th scope="col" className="py-2 pr-4 text-right">Macro-F1</th>
-                <th scope="col" className="py-2 text-right">Images scored</th>
+                <th scope="col" className="py-2 pr-4">
+                  Attribute
+                </th>
+                <th scope="col" className="py-2 pr-4 text-right">
+                  Accuracy
+                </th>
+                <th scope="col" className="py-2 pr-4 text-right">
+                  Macro-F1
+                </th>
+                <th scope="col" className="py-2 text-right">
+                  Images scored
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -224,7 +289,9 @@ function Scores({ title, scores, idPrefix }: { title: string; scores: PublicScor
                 const m = scores.attributes![a];
                 return (
                   <tr key={a} className="border-b border-stone-200">
-                    <th scope="row" className="py-2 pr-4 font-medium">{ATTRIBUTE_TITLES[a]}</th>
+                    <th scope="row" className="py-2 pr-4 font-medium">
+                      {ATTRIBUTE_TITLES[a]}
+                    </th>
                     <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.accuracy)}</td>
                     <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.macroF1)}</td>
                     <td className="py-2 text-right tabular-nums">{m.n.toLocaleString("en")}</td>
@@ -236,7 +303,10 @@ function Scores({ title, scores, idPrefix }: { title: string; scores: PublicScor
           <p className="mt-1 text-xs text-stone-500">Images whose true value is n/a are not scored for that attribute.</p>
         </div>
       ) : (
-        <p className="rounded border border-dashed border-stone-300 p-3 text-sm text-stone-600" data-testid={`${idPrefix}-attributes-withheld`}>
+        <p
+          className="rounded border border-dashed border-stone-300 p-3 text-sm text-stone-600"
+          data-testid={`${idPrefix}-attributes-withheld`}
+        >
           Metrics per attribute: {withheldNote.toLowerCase()} (the Ladder shows only the main score).
         </p>
       )}

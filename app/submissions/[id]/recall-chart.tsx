@@ -45,7 +45,12 @@ export function RecallChart({ title, bars }: { title: string; bars: RecallBar[] 
               {data.map((d) => (
                 <Cell key={d.label} fill={d.recall === null ? "#d6d3d1" : "#0d9488"} />
               ))}
-              <LabelList dataKey="value" position="top" formatter={(v) => (typeof v === "number" ? v.toFixed(2) : "")} style={{ fontSize: 11 }} />
+              <LabelList
+                dataKey="value"
+                position="top"
+                formatter={(v) => (typeof v === "number" ? v.toFixed(2) : "")}
+                style={{ fontSize: 11 }}
+              />
             </Bar>
           </BarChart>
         </ResponsiveContainer>

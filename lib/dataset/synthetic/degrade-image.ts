@@ -53,7 +53,9 @@ function blurPass(img: Float32Array, len: number, lines: number, step: number, l
       line[o + 2] = img[j + 2];
     }
     for (let i = 0; i < len; i++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = 0, o = i * 3; k < taps; k++, o += 3) {
         const wt = kernel[k];
         r += line[o] * wt;
@@ -88,8 +90,12 @@ function scaledTable(base: number[], quality: number): Float32Array {
 }
 
 // Orthonormal 8-point DCT-II constants: C[k] = c(k) cos(k pi / 16), c(0) = 1/sqrt(8), else 1/2.
-const C1 = 0.5 * Math.cos(Math.PI / 16), C2 = 0.5 * Math.cos((2 * Math.PI) / 16), C3 = 0.5 * Math.cos((3 * Math.PI) / 16);
-const C4 = 0.5 * Math.cos((4 * Math.PI) / 16), C5 = 0.5 * Math.cos((5 * Math.PI) / 16), C6 = 0.5 * Math.cos((6 * Math.PI) / 16);
+const C1 = 0.5 * Math.cos(Math.PI / 16),
+  C2 = 0.5 * Math.cos((2 * Math.PI) / 16),
+  C3 = 0.5 * Math.cos((3 * Math.PI) / 16);
+const C4 = 0.5 * Math.cos((4 * Math.PI) / 16),
+  C5 = 0.5 * Math.cos((5 * Math.PI) / 16),
+  C6 = 0.5 * Math.cos((6 * Math.PI) / 16);
 const C7 = 0.5 * Math.cos((7 * Math.PI) / 16);
 
 /**
@@ -97,12 +103,27 @@ const C7 = 0.5 * Math.cos((7 * Math.PI) / 16);
  * even/odd split halves the multiplications of the plain 8 x 8 matrix product.
  */
 function dct8(a: Float32Array, o: number, step: number, inverse: boolean): void {
-  const x0 = a[o], x1 = a[o + step], x2 = a[o + 2 * step], x3 = a[o + 3 * step];
-  const x4 = a[o + 4 * step], x5 = a[o + 5 * step], x6 = a[o + 6 * step], x7 = a[o + 7 * step];
+  const x0 = a[o],
+    x1 = a[o + step],
+    x2 = a[o + 2 * step],
+    x3 = a[o + 3 * step];
+  const x4 = a[o + 4 * step],
+    x5 = a[o + 5 * step],
+    x6 = a[o + 6 * step],
+    x7 = a[o + 7 * step];
   if (!inverse) {
-    const s0 = x0 + x7, s1 = x1 + x6, s2 = x2 + x5, s3 = x3 + x4;
-    const d0 = x0 - x7, d1 = x1 - x6, d2 = x2 - x5, d3 = x3 - x4;
-    const e0 = s0 + s3, e1 = s1 + s2, f0 = s0 - s3, f1 = s1 - s2;
+    const s0 = x0 + x7,
+      s1 = x1 + x6,
+      s2 = x2 + x5,
+      s3 = x3 + x4;
+    const d0 = x0 - x7,
+      d1 = x1 - x6,
+      d2 = x2 - x5,
+      d3 = x3 - x4;
+    const e0 = s0 + s3,
+      e1 = s1 + s2,
+      f0 = s0 - s3,
+      f1 = s1 - s2;
     a[o] = C4 * (e0 + e1);
     a[o + 4 * step] = C4 * (e0 - e1);
     a[o + 2 * step] = C2 * f0 + C6 * f1;
@@ -112,9 +133,14 @@ function dct8(a: Float32Array, o: number, step: number, inverse: boolean): void 
     a[o + 5 * step] = C5 * d0 - C1 * d1 + C7 * d2 + C3 * d3;
     a[o + 7 * step] = C7 * d0 - C5 * d1 + C3 * d2 - C1 * d3;
   } else {
-    const e0 = C4 * (x0 + x4), e1 = C4 * (x0 - x4);
-    const f0 = C2 * x2 + C6 * x6, f1 = C6 * x2 - C2 * x6;
-    const s0 = e0 + f0, s3 = e0 - f0, s1 = e1 + f1, s2 = e1 - f1;
+    const e0 = C4 * (x0 + x4),
+      e1 = C4 * (x0 - x4);
+    const f0 = C2 * x2 + C6 * x6,
+      f1 = C6 * x2 - C2 * x6;
+    const s0 = e0 + f0,
+      s3 = e0 - f0,
+      s1 = e1 + f1,
+      s2 = e1 - f1;
     const d0 = C1 * x1 + C3 * x3 + C5 * x5 + C7 * x7;
     const d1 = C3 * x1 - C7 * x3 - C1 * x5 - C5 * x7;
     const d2 = C5 * x1 - C1 * x3 + C7 * x5 + C3 * x7;
@@ -156,19 +182,24 @@ function jpegRoundTrip(rgb: Float32Array, w: number, h: number, quality: number)
   if (!tables) tableCache.set(quality, (tables = [scaledTable(LUMA_Q, quality), scaledTable(CHROMA_Q, quality)]));
   const [qy, qc] = tables;
   // Planes padded to whole blocks (16 px for luma so chroma is whole 8 px blocks) by edge copy.
-  const pw = Math.ceil(w / 16) * 16, ph = Math.ceil(h / 16) * 16;
-  const cw = pw / 2, ch = ph / 2;
+  const pw = Math.ceil(w / 16) * 16,
+    ph = Math.ceil(h / 16) * 16;
+  const cw = pw / 2,
+    ch = ph / 2;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const o = (y * w + x) * 3;
-      const r = rgb[o] * 255, g = rgb[o + 1] * 255, b = rgb[o + 2] * 255;
+      const r = rgb[o] * 255,
+        g = rgb[o + 1] * 255,
+        b = rgb[o + 2] * 255;
       const i = y * pw + x;
       planeY[i] = 0.299 * r + 0.587 * g + 0.114 * b;
       fullCb[i] = -0.168736 * r - 0.331264 * g + 0.5 * b;
       fullCr[i] = 0.5 * r - 0.418688 * g - 0.081312 * b;
     }
     for (let x = w; x < pw; x++) {
-      const i = y * pw + x, last = y * pw + w - 1;
+      const i = y * pw + x,
+        last = y * pw + w - 1;
       planeY[i] = planeY[last];
       fullCb[i] = fullCb[last];
       fullCr[i] = fullCr[last];
@@ -197,7 +228,8 @@ function jpegRoundTrip(rgb: Float32Array, w: number, h: number, quality: number)
     for (let x = 0; x < w; x++) {
       const yy = planeY[y * pw + x];
       const ci = (y >> 1) * cw + (x >> 1);
-      const cb = planeCb[ci] - 128, cr = planeCr[ci] - 128;
+      const cb = planeCb[ci] - 128,
+        cr = planeCr[ci] - 128;
       const o = (y * w + x) * 3;
       rgb[o] = (yy + 1.402 * cr) * k;
       rgb[o + 1] = (yy - 0.344136 * cb - 0.714136 * cr) * k;
@@ -216,9 +248,13 @@ const NORMALS = (() => {
 function finish(rgb: Float32Array, w: number, h: number, post: PortraitPlan["post"], rng: Rng, out: Uint8Array): void {
   const { exposure, contrast, saturation, cast, grayscale, vignette } = post;
   // Everything per channel folded into: out = ((l + (c - l) * sat) - 0.5) * contrast + 0.5, scaled.
-  const cr = exposure * cast[0], cg = exposure * cast[1], cb = exposure * cast[2];
+  const cr = exposure * cast[0],
+    cg = exposure * cast[1],
+    cb = exposure * cast[2];
   const sat = grayscale ? 0 : saturation;
-  const cx = w / 2, cy = h / 2, vnorm = vignette / (cx * cx + cy * cy);
+  const cx = w / 2,
+    cy = h / 2,
+    vnorm = vignette / (cx * cx + cy * cy);
   // A clamped view rounds and clamps on assignment, several times faster than Math.round.
   const dst = new Uint8ClampedArray(out.buffer, out.byteOffset, w * h * 3);
   const amp = post.noise * 255;
@@ -229,7 +265,9 @@ function finish(rgb: Float32Array, w: number, h: number, post: PortraitPlan["pos
   for (let y = 0, o = 0; y < h; y++) {
     const dy = y + 0.5 - cy;
     for (let x = 0; x < w; x++, o += 3) {
-      const r = rgb[o] * cr, g = rgb[o + 1] * cg, b = rgb[o + 2] * cb;
+      const r = rgb[o] * cr,
+        g = rgb[o + 1] * cg,
+        b = rgb[o + 2] * cb;
       const l = 0.299 * r + 0.587 * g + 0.114 * b;
       let k = 255 * contrast;
       if (vnorm > 0) {

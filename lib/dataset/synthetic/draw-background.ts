@@ -38,11 +38,14 @@ export function drawBackground(cv: Canvas, plan: PortraitPlan): void {
   }
   for (const blob of blobs) {
     const r2 = blob.r * blob.r;
-    const x0 = Math.max(0, Math.floor(blob.x - blob.r)), x1 = Math.min(cv.w, Math.ceil(blob.x + blob.r));
-    const y0 = Math.max(0, Math.floor(blob.y - blob.r)), y1 = Math.min(cv.h, Math.ceil(blob.y + blob.r));
+    const x0 = Math.max(0, Math.floor(blob.x - blob.r)),
+      x1 = Math.min(cv.w, Math.ceil(blob.x + blob.r));
+    const y0 = Math.max(0, Math.floor(blob.y - blob.r)),
+      y1 = Math.min(cv.h, Math.ceil(blob.y + blob.r));
     for (let y = y0; y < y1; y++)
       for (let x = x0; x < x1; x++) {
-        const dx = x + 0.5 - blob.x, dy = y + 0.5 - blob.y;
+        const dx = x + 0.5 - blob.x,
+          dy = y + 0.5 - blob.y;
         const q = 1 - (dx * dx + dy * dy) / r2;
         // (1 - d^2/r^2)^2: a Gaussian-looking falloff without an exp per pixel.
         if (q > 0) cv.blend(y * cv.w + x, blob.color[0], blob.color[1], blob.color[2], blob.a * q * q);

@@ -29,7 +29,9 @@ export function drawBody(cv: Canvas, plan: PortraitPlan): void {
       const side = ub / body.width;
       let shade = body.shade * (0.75 + 0.3 * side * light.x - 0.25 * side * side);
       if (body.texture > 0) shade *= 1 + body.texture * (smoothNoise(ub * 6 + 5, vb * 6) - 0.5) * 2;
-      let r = body.color[0] * shade, g = body.color[1] * shade, bl = body.color[2] * shade;
+      let r = body.color[0] * shade,
+        g = body.color[1] * shade,
+        bl = body.color[2] * shade;
       // Neckline: where the clothing opens, skin shows.
       const dv = vb - top;
       let skinA = 0;
@@ -61,11 +63,13 @@ export function drawNeck(cv: Canvas, plan: PortraitPlan): void {
   const s = cv.scale;
   const w = neck.width;
   const b = cv.bbox(-w - 0.2, 0.3, w + 0.2, plan.body.top + 1.2);
-  const U = cv.U, V = cv.V;
+  const U = cv.U,
+    V = cv.V;
   for (let y = b[1]; y < b[3]; y++)
     for (let x = b[0]; x < b[2]; x++) {
       const p = y * cv.w + x;
-      const u = U[p] - pose.yaw * 0.15, v = V[p];
+      const u = U[p] - pose.yaw * 0.15,
+        v = V[p];
       // Neck sides widen slightly into the shoulders.
       const half = w + Math.max(0, v - plan.body.top + 0.2) * 0.5;
       const a = cover((Math.abs(u) - half) * s) * cover((0.4 - v) * s);

@@ -19,14 +19,17 @@ export function drawEars(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
   if (!plan.ears.visible) return;
   const s = cv.scale;
   const sk = plan.skin.color;
-  const U = cv.U, V = cv.V;
+  const U = cv.U,
+    V = cv.V;
   for (let side = -1; side <= 1; side += 2) {
-    const eu = side * ((side < 0 ? g.ruL : g.ruR) + 0.01), ev = -0.05;
+    const eu = side * ((side < 0 ? g.ruL : g.ruR) + 0.01),
+      ev = -0.05;
     const b = cv.bbox(eu - 0.2, ev - 0.32, eu + 0.2, ev + 0.32);
     for (let y = b[1]; y < b[3]; y++)
       for (let x = b[0]; x < b[2]; x++) {
         const p = y * cv.w + x;
-        const u = U[p], v = V[p];
+        const u = U[p],
+          v = V[p];
         const a = cover(ellipseDist(u, v, eu, ev, 0.14, 0.27) * s);
         if (a <= 0) continue;
         const inner = ellipseDist(u, v, eu + side * 0.02, ev, 0.07, 0.16) < 0 ? 0.72 : 0.88;
@@ -45,17 +48,22 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
   const hairFront = hair.present && !bald;
   const top = bald ? SKULL_CY - g.crownRy : -face.foreheadTop;
   const b = cv.bbox(-1.25, top - 0.05, 1.25, face.chin + 0.05);
-  const U = cv.U, V = cv.V;
+  const U = cv.U,
+    V = cv.V;
   const sk = skin.color;
   const du = g.featureShift;
-  const lx = light.x, ly = light.y, lz = light.z, amb = light.ambient;
+  const lx = light.x,
+    ly = light.y,
+    lz = light.z,
+    amb = light.ambient;
   const noseSide = lx > 0 ? -1 : 1;
   const curtainEdge = 1.06 - 0.3 * hair.curtain;
 
   for (let y = b[1]; y < b[3]; y++)
     for (let x = b[0]; x < b[2]; x++) {
       const p = y * cv.w + x;
-      const u = U[p], v = V[p];
+      const u = U[p],
+        v = V[p];
       let d = faceDist(u, v, plan, g);
       const crown = bald && v < 0 ? ellipseDist(u, v, 0, SKULL_CY, g.skullRx, g.crownRy) : 1;
       if (crown < d) d = crown;
@@ -88,7 +96,8 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
       // Eye sockets, nose shadow, shadow under the nose.
       const fu = u - du;
       for (let side = -1; side <= 1; side += 2) {
-        const ex = (fu - side * eyes.spacing) / 0.28, ey = (v - eyes.v + 0.02) / 0.17;
+        const ex = (fu - side * eyes.spacing) / 0.28,
+          ey = (v - eyes.v + 0.02) / 0.17;
         const q = 1 - ex * ex - ey * ey;
         if (q > 0) shade *= 1 - 0.16 * q;
       }
@@ -96,9 +105,12 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
         const nq = 1 - ((fu - noseSide * 0.08) / 0.06) ** 2;
         if (nq > 0) shade *= 1 - 0.22 * nq * ((v - eyes.v - 0.1) / (nose.len - eyes.v - 0.1));
       }
-      let r = sk[0] * shade, gg = sk[1] * shade, bb = sk[2] * shade;
+      let r = sk[0] * shade,
+        gg = sk[1] * shade,
+        bb = sk[2] * shade;
       {
-        const tx = (fu + 0.02 * noseSide) / 0.09, ty = (v - nose.len + 0.06) / 0.08;
+        const tx = (fu + 0.02 * noseSide) / 0.09,
+          ty = (v - nose.len + 0.06) / 0.08;
         const q = 1 - tx * tx - ty * ty;
         if (q > 0) {
           r += 0.06 * q;
@@ -107,7 +119,8 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
         }
       }
       for (let side = -1; side <= 1; side += 2) {
-        const nx2 = (fu - side * nose.width * 0.55) / 0.05, ny2 = (v - nose.len - 0.02) / 0.035;
+        const nx2 = (fu - side * nose.width * 0.55) / 0.05,
+          ny2 = (v - nose.len - 0.02) / 0.035;
         const q = 1 - nx2 * nx2 - ny2 * ny2;
         if (q > 0) {
           r *= 1 - 0.5 * q;
@@ -117,7 +130,8 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
       }
       if (skin.blush > 0)
         for (let side = -1; side <= 1; side += 2) {
-          const cx2 = (fu - side * 0.5) / 0.26, cy2 = (v - 0.3) / 0.2;
+          const cx2 = (fu - side * 0.5) / 0.26,
+            cy2 = (v - 0.3) / 0.2;
           const q = 1 - cx2 * cx2 - cy2 * cy2;
           if (q > 0) {
             r += skin.blush * q * 0.5;
@@ -126,7 +140,8 @@ export function drawFace(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
           }
         }
       // Gloss (oily skin, flash) and the shine of a bald crown.
-      const d2 = diff * diff, d8 = d2 * d2 * d2 * d2;
+      const d2 = diff * diff,
+        d8 = d2 * d2 * d2 * d2;
       const gloss = skin.gloss * d8 + 0.35 * crownT * d8 * d2;
       const tex = 1 + skin.texture * (fineNoise(u * 12 + 3, v * 12 + 7) - 0.5) * 2;
       cv.blend(p, r * tex + gloss, gg * tex + gloss, bb * tex + gloss * 0.95, a);

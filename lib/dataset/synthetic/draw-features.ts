@@ -18,7 +18,8 @@ const { faceDist } = head;
 export function drawBrows(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void {
   const { brows, eyes, light } = plan;
   const s = cv.scale;
-  const U = cv.U, V = cv.V;
+  const U = cv.U,
+    V = cv.V;
   const c = brows.color;
   const k = light.ambient + 0.4;
   for (let side = -1; side <= 1; side += 2) {
@@ -43,7 +44,8 @@ export function drawBrows(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void
 export function drawEyes(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void {
   const { eyes, light } = plan;
   const s = cv.scale;
-  const U = cv.U, V = cv.V;
+  const U = cv.U,
+    V = cv.V;
   const k = light.ambient + 0.35;
   for (let side = -1; side <= 1; side += 2) {
     const ex = g.featureShift + side * eyes.spacing;
@@ -54,24 +56,31 @@ export function drawEyes(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
     for (let y = b[1]; y < b[3]; y++)
       for (let x = b[0]; x < b[2]; x++) {
         const p = y * cv.w + x;
-        const u = U[p], v = V[p];
+        const u = U[p],
+          v = V[p];
         // Eye shadow (make-up) on the lid above the eye.
         if (eyes.shadow > 0) {
-          const sx = (u - ex) / (w * 1.2), sy = (v - eyes.v + h * 1.3) / (h * 1.9);
+          const sx = (u - ex) / (w * 1.2),
+            sy = (v - eyes.v + h * 1.3) / (h * 1.9);
           const q = 1 - sx * sx - sy * sy;
-          if (q > 0) cv.blend(p, eyes.shadowColor[0] * k, eyes.shadowColor[1] * k, eyes.shadowColor[2] * k, eyes.shadow * Math.min(1, q * 2));
+          if (q > 0)
+            cv.blend(p, eyes.shadowColor[0] * k, eyes.shadowColor[1] * k, eyes.shadowColor[2] * k, eyes.shadow * Math.min(1, q * 2));
         }
-        const fx = (u - ex) / w, fy = (v - eyes.v) / (v < eyes.v ? h * 1.15 : h);
+        const fx = (u - ex) / w,
+          fy = (v - eyes.v) / (v < eyes.v ? h * 1.15 : h);
         const r = Math.sqrt(fx * fx + fy * fy);
         const dEdge = (r - 1) * h;
         const a = cover(dEdge * s);
         // Upper lid line and lashes: dark, heavier with eyeliner.
         const lid = fy < 0.3 ? cover((Math.abs(r - 1) * h - 0.012 - 0.02 * eyes.liner) * s) : 0;
         if (a > 0) {
-          const ix = u - irisX, iy = v - eyes.v;
+          const ix = u - irisX,
+            iy = v - eyes.v;
           const ir = Math.sqrt(ix * ix + iy * iy);
           const irisA = cover((ir - h * 0.95) * s);
-          let cr = 0.8 * k, cg = 0.77 * k, cb = 0.75 * k;
+          let cr = 0.8 * k,
+            cg = 0.77 * k,
+            cb = 0.75 * k;
           if (irisA > 0) {
             const pupil = ir < h * 0.4 ? 0.35 : 1;
             cr += (eyes.iris[0] * pupil * k - cr) * irisA;
@@ -88,7 +97,8 @@ export function drawEyes(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
 export function drawMouth(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void {
   const { mouth, light } = plan;
   const s = cv.scale;
-  const U = cv.U, V = cv.V;
+  const U = cv.U,
+    V = cv.V;
   const mx0 = g.featureShift * 1.1;
   const w = mouth.w * (1 - Math.abs(plan.pose.yaw) * 0.2);
   const k = (light.ambient + (1 - light.ambient) * light.z) * light.fill;
@@ -97,7 +107,8 @@ export function drawMouth(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void
   for (let y = b[1]; y < b[3]; y++)
     for (let x = b[0]; x < b[2]; x++) {
       const p = y * cv.w + x;
-      const u = U[p], v = V[p];
+      const u = U[p],
+        v = V[p];
       const mx = (u - mx0) / w;
       const env = Math.sqrt(Math.max(0, 1 - mx * mx));
       const line = mouth.v - mouth.smile * mx * mx;
@@ -108,7 +119,9 @@ export function drawMouth(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void
       if (a <= 0) continue;
       const isLower = v > line;
       const kk = k * (isLower ? 1.08 : 0.88);
-      let r = mouth.color[0] * kk, gg = mouth.color[1] * kk, bb = mouth.color[2] * kk;
+      let r = mouth.color[0] * kk,
+        gg = mouth.color[1] * kk,
+        bb = mouth.color[2] * kk;
       if (gap > 0) {
         const inGap = cover((Math.abs(v - line) - gap / 2) * s);
         const teeth = Math.abs(mx) < 0.75 ? 0.82 : 0.25;
@@ -130,7 +143,8 @@ export function drawBeard(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void
   const { beard, mouth, nose, face, light } = plan;
   if (beard.kind === "none") return;
   const s = cv.scale;
-  const U = cv.U, V = cv.V;
+  const U = cv.U,
+    V = cv.V;
   const du = g.featureShift * 0.8;
   const extend = beard.kind === "full" ? 0.12 : beard.kind === "goatee" ? 0.06 : 0;
   const b = cv.bbox(-1.2, -0.2, 1.2, face.chin + 0.25);
@@ -139,12 +153,14 @@ export function drawBeard(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void
   for (let y = b[1]; y < b[3]; y++)
     for (let x = b[0]; x < b[2]; x++) {
       const p = y * cv.w + x;
-      const u = U[p], v = V[p];
+      const u = U[p],
+        v = V[p];
       const fu = Math.abs(u - du);
       const inFace = faceDist(u, v, plan, g) - extend;
       if (inFace > 0.05) continue;
       // Lips stay bare.
-      const lx = (u - g.featureShift * 1.1) / (mouth.w + 0.02), ly = (v - mouth.v) / (mouth.h * 1.4 + 0.02);
+      const lx = (u - g.featureShift * 1.1) / (mouth.w + 0.02),
+        ly = (v - mouth.v) / (mouth.h * 1.4 + 0.02);
       const onLips = lx * lx + ly * ly < 1;
       let dRegion: number;
       if (beard.kind === "full" || beard.kind === "stubble") {
@@ -168,14 +184,17 @@ export function drawEarrings(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): v
   const c = plan.ears.earring;
   if (!c || !plan.ears.visible) return;
   const s = cv.scale;
-  const U = cv.U, V = cv.V;
+  const U = cv.U,
+    V = cv.V;
   for (let side = -1; side <= 1; side += 2) {
-    const eu = side * ((side < 0 ? g.ruL : g.ruR) + 0.03), ev = 0.25;
+    const eu = side * ((side < 0 ? g.ruL : g.ruR) + 0.03),
+      ev = 0.25;
     const b = cv.bbox(eu - 0.1, ev - 0.1, eu + 0.1, ev + 0.1);
     for (let y = b[1]; y < b[3]; y++)
       for (let x = b[0]; x < b[2]; x++) {
         const p = y * cv.w + x;
-        const dx = U[p] - eu, dy = V[p] - ev;
+        const dx = U[p] - eu,
+          dy = V[p] - ev;
         const a = cover((Math.sqrt(dx * dx + dy * dy) - 0.055) * s);
         const hl = dx < 0 && dy < 0 ? 1.15 : 0.85;
         cv.blend(p, c[0] * hl, c[1] * hl, c[2] * hl, a);
@@ -187,19 +206,25 @@ export function drawGlasses(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): vo
   const { glasses, eyes } = plan;
   if (glasses.kind === "none") return;
   const s = cv.scale;
-  const U = cv.U, V = cv.V;
-  const hx = 0.25, hy = 0.16, rr = 0.07, th = glasses.kind === "sun" ? 0.05 : 0.035;
+  const U = cv.U,
+    V = cv.V;
+  const hx = 0.25,
+    hy = 0.16,
+    rr = 0.07,
+    th = glasses.kind === "sun" ? 0.05 : 0.035;
   const c = glasses.color;
   const b = cv.bbox(g.featureShift - eyes.spacing - 0.35, eyes.v - 0.25, g.featureShift + eyes.spacing + 0.35, eyes.v + 0.25);
   for (let y = b[1]; y < b[3]; y++)
     for (let x = b[0]; x < b[2]; x++) {
       const p = y * cv.w + x;
-      const u = U[p], v = V[p];
+      const u = U[p],
+        v = V[p];
       let dLens = Infinity;
       for (let side = -1; side <= 1; side += 2) {
         const qx = Math.abs(u - g.featureShift - side * eyes.spacing) - hx + rr;
         const qy = Math.abs(v - eyes.v + 0.01) - hy + rr;
-        const ox = Math.max(qx, 0), oy = Math.max(qy, 0);
+        const ox = Math.max(qx, 0),
+          oy = Math.max(qy, 0);
         const d = Math.sqrt(ox * ox + oy * oy) + Math.min(Math.max(qx, qy), 0) - rr;
         if (d < dLens) dLens = d;
       }

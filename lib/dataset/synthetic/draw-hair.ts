@@ -42,18 +42,26 @@ export function drawHair(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
   const hangTo = buzz ? 0.05 : Math.max(h.length, SKULL_CY + 0.3);
   const hang = hangTo - SKULL_CY;
   const neckCut = plan.neck.width * 0.95;
-  const bunU = h.part * 0.3, bunV = top - 0.08, bunR = 0.36 + vol;
-  const lx = plan.light.x, ly = plan.light.y, lz = plan.light.z, amb = plan.light.ambient;
+  const bunU = h.part * 0.3,
+    bunV = top - 0.08,
+    bunR = 0.36 + vol;
+  const lx = plan.light.x,
+    ly = plan.light.y,
+    lz = plan.light.z,
+    amb = plan.light.ambient;
   const maxW = rx * (1 + h.flare) + h.waveAmp + 0.1;
   const b = cv.bbox(-maxW, top - (h.bun ? 0.8 : 0.2), maxW, hangTo + 0.2);
-  const U = cv.U, V = cv.V;
-  const c = h.color, c2 = h.color2;
+  const U = cv.U,
+    V = cv.V;
+  const c = h.color,
+    c2 = h.color2;
   const sheenR = ry * 0.55;
 
   for (let y = b[1]; y < b[3]; y++)
     for (let x = b[0]; x < b[2]; x++) {
       const p = y * cv.w + x;
-      const u = U[p], v = V[p];
+      const u = U[p],
+        v = V[p];
       const dv = v - SKULL_CY;
       // --- silhouette: signed distance in head units, negative inside ---
       let d: number;
@@ -75,7 +83,8 @@ export function drawHair(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
       if (a <= 0) continue;
 
       // --- texture: strands radiating from the parting point ---
-      const px = u - h.part, py = v - top + 0.12;
+      const px = u - h.part,
+        py = v - top + 0.12;
       const dist = Math.sqrt(px * px + py * py);
       let sc = fastAtan2(px, py + 0.3) * h.strandFreq * (updo ? 1.6 : 1);
       const wave = fastSin(dist * h.waveFreq + h.wavePhase);
@@ -113,7 +122,8 @@ export function drawHair(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void 
       bb = bb * k + sheen * (0.3 + 0.7 * bb);
       if (buzz) {
         // Skin shows through a buzz cut.
-        const sk = plan.skin.color, t = 0.45 + 0.25 * fine;
+        const sk = plan.skin.color,
+          t = 0.45 + 0.25 * fine;
         r = r * t + sk[0] * lit * (1 - t);
         gg = gg * t + sk[1] * lit * (1 - t);
         bb = bb * t + sk[2] * lit * (1 - t);
@@ -129,17 +139,25 @@ function drawHorseshoe(cv: Canvas, plan: PortraitPlan, g: HeadGeometry): void {
   const s = cv.scale;
   const rx = g.skullRx + 0.05;
   const b = cv.bbox(-rx - 0.1, -1.0, rx + 0.1, 0.3);
-  const U = cv.U, V = cv.V;
+  const U = cv.U,
+    V = cv.V;
   for (let y = b[1]; y < b[3]; y++)
     for (let x = b[0]; x < b[2]; x++) {
       const p = y * cv.w + x;
-      const u = U[p], v = V[p];
+      const u = U[p],
+        v = V[p];
       const d = Math.max(ellipseDist(u, v, 0, SKULL_CY, rx, g.crownRy + 0.05), 0.78 * rx - Math.abs(u), v - 0.15, -0.85 - v);
       const a = cover(d * s) * h.sideHair;
       if (a <= 0) continue;
       const n = fineNoise(u * 10 + h.noiseX, v * 4 + h.noiseY);
       const mix = n < h.mix2 ? 1 : 0;
       const k = (0.7 + 0.5 * n) * (plan.light.ambient + 0.4);
-      cv.blend(p, (h.color[0] + (h.color2[0] - h.color[0]) * mix) * k, (h.color[1] + (h.color2[1] - h.color[1]) * mix) * k, (h.color[2] + (h.color2[2] - h.color[2]) * mix) * k, a);
+      cv.blend(
+        p,
+        (h.color[0] + (h.color2[0] - h.color[0]) * mix) * k,
+        (h.color[1] + (h.color2[1] - h.color[1]) * mix) * k,
+        (h.color[2] + (h.color2[2] - h.color[2]) * mix) * k,
+        a,
+      );
     }
 }

@@ -16,7 +16,7 @@ const SEED = 4;
 /** Chunk types of a PNG file, in order. */
 function pngChunks(png: Buffer): string[] {
   const types: string[] = [];
-  for (let o = 8; o < png.length; ) {
+  for (let o = 8; o < png.length;) {
     const len = png.readUInt32BE(o);
     types.push(png.toString("ascii", o + 4, o + 8));
     o += 12 + len;
@@ -34,7 +34,13 @@ describe("generateSynthetic", () => {
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "synthetic-test-"));
     folder = await generateSynthetic({ outDir: path.join(dir, "folder"), count: COUNT, seed: SEED, layout: "folder" });
-    zips = await generateSynthetic({ outDir: path.join(dir, "zips"), count: COUNT, seed: SEED, layout: "zips", onProgress: (done, total) => progress.push(done / total) });
+    zips = await generateSynthetic({
+      outDir: path.join(dir, "zips"),
+      count: COUNT,
+      seed: SEED,
+      layout: "zips",
+      onProgress: (done, total) => progress.push(done / total),
+    });
     csv = await fs.readFile(folder.csvPath, "utf8");
   });
   afterAll(async () => {
@@ -53,7 +59,9 @@ describe("generateSynthetic", () => {
     const lines = csv.slice(0, -1).split("\n");
     expect(lines[0]).toBe(ATTRIBUTES_CSV_HEADER.join(","));
     expect(lines.length).toBe(COUNT + 1);
-    let prev = -1, gaps = 0, bad = 0;
+    let prev = -1,
+      gaps = 0,
+      bad = 0;
     for (const line of lines.slice(1)) {
       const [idx, g, c, t, extra] = line.split(",");
       const n = Number(idx);
@@ -68,13 +76,24 @@ describe("generateSynthetic", () => {
   });
 
   it("writes one 84 x 108 RGB PNG per row, named by Image_Index, without metadata", async () => {
-    const indices = csv.trim().split("\n").slice(1).map((l) => Number(l.split(",")[0]));
+    const indices = csv
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => Number(l.split(",")[0]));
     expect(folder.imagePaths!.map((p) => path.basename(p))).toEqual(indices.map(imageFileName));
     expect((await fs.readdir(path.join(dir, "folder", "Tiny_Portraits_Images"))).length).toBe(COUNT);
     for (const p of folder.imagePaths!.filter((_, i) => i % 97 === 0)) {
       const png = await fs.readFile(p);
       const meta = await sharp(png).metadata();
-      expect([meta.format, meta.width, meta.height, meta.channels, meta.hasAlpha, meta.depth]).toEqual(["png", IMAGE_WIDTH, IMAGE_HEIGHT, 3, false, "uchar"]);
+      expect([meta.format, meta.width, meta.height, meta.channels, meta.hasAlpha, meta.depth]).toEqual([
+        "png",
+        IMAGE_WIDTH,
+        IMAGE_HEIGHT,
+        3,
+        false,
+        "uchar",
+      ]);
       expect(pngChunks(png)).toEqual(["IHDR", "IDAT", "IEND"]);
     }
   });
@@ -83,7 +102,9 @@ describe("generateSynthetic", () => {
     const labels = sampleLabels({ count: 5, seed: SEED });
     for (let i = 0; i < 5; i++) {
       const { pixels } = renderPortrait({ seed: SEED, ordinal: i, gender: labels.gender[i], color: labels.color[i], type: labels.type[i] });
-      const decoded = await sharp(await fs.readFile(folder.imagePaths![i])).raw().toBuffer();
+      const decoded = await sharp(await fs.readFile(folder.imagePaths![i]))
+        .raw()
+        .toBuffer();
       expect(decoded.equals(Buffer.from(pixels))).toBe(true);
     }
   });

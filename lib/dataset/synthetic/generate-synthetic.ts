@@ -73,7 +73,13 @@ export async function generateSynthetic(options: GenerateSyntheticOptions): Prom
     const submit = (k: number) => {
       const start = k * CHUNK;
       const end = Math.min(count, start + CHUNK);
-      const p = pool.render({ seed, start, gender: labels.gender.slice(start, end), color: labels.color.slice(start, end), type: labels.type.slice(start, end) });
+      const p = pool.render({
+        seed,
+        start,
+        gender: labels.gender.slice(start, end),
+        color: labels.color.slice(start, end),
+        type: labels.type.slice(start, end),
+      });
       p.catch(() => {}); // observed when awaited below, in order
       inFlight.set(k, p);
     };
@@ -85,7 +91,8 @@ export async function generateSynthetic(options: GenerateSyntheticOptions): Prom
       if (next < chunks) submit(next++);
       const n = result.offsets.length - 1;
       const images = [];
-      for (let i = 0; i < n; i++) images.push({ index: indices[result.start + i], data: result.data.subarray(result.offsets[i], result.offsets[i + 1]) });
+      for (let i = 0; i < n; i++)
+        images.push({ index: indices[result.start + i], data: result.data.subarray(result.offsets[i], result.offsets[i + 1]) });
       if (zips) for (const im of images) await zips.add(im.index, im.data);
       else imagePaths.push(...(await writeImageFiles({ dir: imagesDir, images })));
       onProgress?.(result.start + n, count);

@@ -70,7 +70,8 @@ export function headGeometry(plan: PortraitPlan): HeadGeometry {
 export function faceDist(u: number, v: number, plan: PortraitPlan, g: HeadGeometry): number {
   const ru = u < 0 ? g.ruL : g.ruR;
   if (v < 0) {
-    const x = u / ru, y = v / plan.face.foreheadTop;
+    const x = u / ru,
+      y = v / plan.face.foreheadTop;
     return (Math.sqrt(x * x + y * y) - 1) * ru;
   }
   const t = v / plan.face.chin;

@@ -129,7 +129,14 @@ export function sampleHairColor(rng: Rng, color: TrueColor): { c: Rgb; c2: Rgb; 
     case "blond": {
       const kind = r.pick(["golden", "ash", "platinum", "dark"], [4, 3, 1.2, 2]);
       const v = kind === "platinum" ? r.range(0.78, 0.93) : kind === "dark" ? r.range(0.45, 0.6) : r.range(0.58, 0.86);
-      const sat = kind === "golden" ? r.range(0.33, 0.55) : kind === "ash" ? r.range(0.14, 0.3) : kind === "platinum" ? r.range(0.05, 0.14) : r.range(0.28, 0.48);
+      const sat =
+        kind === "golden"
+          ? r.range(0.33, 0.55)
+          : kind === "ash"
+            ? r.range(0.14, 0.3)
+            : kind === "platinum"
+              ? r.range(0.05, 0.14)
+              : r.range(0.28, 0.48);
       const c: Rgb = [v, v * (1 - sat * 0.42), v * (1 - sat)];
       return { c, c2: lerpRgb(c, [v * 0.62, v * 0.5, v * 0.38], 0.8), mix2: r.range(0.05, 0.35) };
     }
@@ -152,7 +159,13 @@ export function sampleHairColor(rng: Rng, color: TrueColor): { c: Rgb; c2: Rgb; 
     }
     case "mixed": {
       // Between two classes (ombre, highlights, strawberry): annotators disagree and skip it.
-      const pairs: [TrueColor, TrueColor][] = [["brown", "blond"], ["black", "brown"], ["blond", "gray"], ["brown", "gray"], ["blond", "red"]];
+      const pairs: [TrueColor, TrueColor][] = [
+        ["brown", "blond"],
+        ["black", "brown"],
+        ["blond", "gray"],
+        ["brown", "gray"],
+        ["blond", "red"],
+      ];
       const [a, b] = r.pick(pairs);
       const ca = sampleHairColor(r, a);
       const cb = sampleHairColor(r, b);
@@ -206,7 +219,13 @@ function sampleBackground(rng: Rng): PortraitPlan["background"] {
   const blobs = [];
   const nb = rng.pick([0, 1, 2, 3, 5], [30, 20, 20, 15, 15]);
   for (let i = 0; i < nb; i++)
-    blobs.push({ x: rng.range(-10, 94), y: rng.range(-10, 80), r: rng.range(6, 30), color: rng.chance(0.5) ? base() : hsv(rng.next(), rng.range(0, 1), rng.range(0.3, 1)), a: rng.range(0.2, 0.8) });
+    blobs.push({
+      x: rng.range(-10, 94),
+      y: rng.range(-10, 80),
+      r: rng.range(6, 30),
+      color: rng.chance(0.5) ? base() : hsv(rng.next(), rng.range(0, 1), rng.range(0.3, 1)),
+      a: rng.range(0.2, 0.8),
+    });
   return { c0, c1, angle: rng.range(0, Math.PI * 2), blobs, texture: rng.chance(0.3) ? rng.range(0.02, 0.1) : 0 };
 }
 
@@ -279,7 +298,12 @@ export function planPortrait(rng: Rng, label: { gender: GenderValue; color: Colo
   };
 
   const skinColor = sampleSkin(rng);
-  const skin = { color: skinColor, gloss: rng.range(0, 0.25), blush: !male && rng.chance(0.45) ? rng.range(0.05, 0.2) : rng.range(0, 0.04), texture: rng.range(0.01, 0.05) };
+  const skin = {
+    color: skinColor,
+    gloss: rng.range(0, 0.25),
+    blush: !male && rng.chance(0.45) ? rng.range(0.05, 0.2) : rng.range(0, 0.04),
+    texture: rng.range(0.01, 0.05),
+  };
 
   const face = {
     jaw: clampN((male ? 2.2 : 1.78) + 0.18 * rng.normal(), 1.45, 2.8),
@@ -289,7 +313,11 @@ export function planPortrait(rng: Rng, label: { gender: GenderValue; color: Colo
   };
 
   const shirt = rng.pick<() => Rgb>(
-    [() => hsv(rng.next(), rng.range(0, 0.2), rng.range(0.02, 0.2)), () => hsv(rng.next(), rng.range(0, 0.1), rng.range(0.8, 0.97)), () => hsv(rng.next(), rng.range(0.3, 0.9), rng.range(0.25, 0.85))],
+    [
+      () => hsv(rng.next(), rng.range(0, 0.2), rng.range(0.02, 0.2)),
+      () => hsv(rng.next(), rng.range(0, 0.1), rng.range(0.8, 0.97)),
+      () => hsv(rng.next(), rng.range(0.3, 0.9), rng.range(0.25, 0.85)),
+    ],
     [40, 20, 40],
   )();
   const body = {
@@ -307,12 +335,28 @@ export function planPortrait(rng: Rng, label: { gender: GenderValue; color: Colo
     spacing: rng.range(0.36, 0.44),
     w: rng.range(0.15, 0.19),
     h: rng.range(0.055, 0.085) * (male ? 0.9 : 1.05),
-    iris: rng.pick<Rgb>([[0.25, 0.15, 0.08], [0.15, 0.1, 0.06], [0.3, 0.4, 0.5], [0.3, 0.38, 0.25]], [50, 25, 15, 10]),
+    iris: rng.pick<Rgb>(
+      [
+        [0.25, 0.15, 0.08],
+        [0.15, 0.1, 0.06],
+        [0.3, 0.4, 0.5],
+        [0.3, 0.38, 0.25],
+      ],
+      [50, 25, 15, 10],
+    ),
     liner: !male && rng.chance(0.55) ? rng.range(0.5, 1) : rng.range(0.1, 0.35),
     shadow: !male && rng.chance(0.4) ? rng.range(0.2, 0.55) : 0,
-    shadowColor: rng.pick<Rgb>([[0.35, 0.25, 0.22], [0.45, 0.3, 0.4], [0.25, 0.25, 0.3], [0.5, 0.35, 0.25]]),
+    shadowColor: rng.pick<Rgb>([
+      [0.35, 0.25, 0.22],
+      [0.45, 0.3, 0.4],
+      [0.25, 0.25, 0.3],
+      [0.5, 0.35, 0.25],
+    ]),
   };
-  const browBase: Rgb = truth.color === "blond" || truth.color === "gray" ? lerpRgb(hairCol.c, [0.25, 0.2, 0.17], rng.range(0.3, 0.7)) : lerpRgb(hairCol.c, [0.08, 0.06, 0.05], rng.range(0.2, 0.6));
+  const browBase: Rgb =
+    truth.color === "blond" || truth.color === "gray"
+      ? lerpRgb(hairCol.c, [0.25, 0.2, 0.17], rng.range(0.3, 0.7))
+      : lerpRgb(hairCol.c, [0.08, 0.06, 0.05], rng.range(0.2, 0.6));
   const brows = {
     v: eyes.v - rng.range(0.2, 0.28) - (male ? 0 : 0.03),
     thick: clampN((male ? 0.1 : 0.065) + 0.018 * rng.normal(), 0.035, 0.16),
@@ -329,15 +373,28 @@ export function planPortrait(rng: Rng, label: { gender: GenderValue; color: Colo
     v: rng.range(0.72, 0.82),
     w: rng.range(0.25, 0.36),
     h: rng.range(0.05, 0.09) * (male ? 0.85 : 1.1),
-    color: lipstick ? rng.pick<Rgb>([[0.72, 0.12, 0.18], [0.8, 0.3, 0.35], [0.6, 0.2, 0.22], [0.85, 0.45, 0.5], [0.5, 0.1, 0.15]]) : lipNatural,
+    color: lipstick
+      ? rng.pick<Rgb>([
+          [0.72, 0.12, 0.18],
+          [0.8, 0.3, 0.35],
+          [0.6, 0.2, 0.22],
+          [0.85, 0.45, 0.5],
+          [0.5, 0.1, 0.15],
+        ])
+      : lipNatural,
     smile: rng.range(-0.02, 0.08),
     open: rng.chance(0.35) ? rng.range(0.3, 1) : 0,
   };
 
   const beardKind: Beard = male
     ? rng.pick(["none", "stubble", "moustache", "goatee", "full"], [44, 24, 6, 10, 16])
-    : rng.chance(0.015) ? "stubble" : "none";
-  const beardBase = truth.color === "bald" || truth.color === "dyed" ? sampleHairColor(rng, rng.pick(["black", "brown", "gray"])).c : lerpRgb(hairCol.c, [0.1, 0.08, 0.06], rng.range(0, 0.4));
+    : rng.chance(0.015)
+      ? "stubble"
+      : "none";
+  const beardBase =
+    truth.color === "bald" || truth.color === "dyed"
+      ? sampleHairColor(rng, rng.pick(["black", "brown", "gray"])).c
+      : lerpRgb(hairCol.c, [0.1, 0.08, 0.06], rng.range(0, 0.4));
   const beard = { kind: beardKind, color: beardBase, alpha: beardKind === "stubble" ? rng.range(0.2, 0.5) : rng.range(0.75, 0.95) };
 
   // Hair length: long mostly for women, short mostly for men (a cue for gender, not a rule).
@@ -385,12 +442,36 @@ export function planPortrait(rng: Rng, label: { gender: GenderValue; color: Colo
   }
 
   const earsVisible = lengthClass === "short" || tt === "updo" || tt === "buzz" || tt === "bald";
-  const ears = { visible: earsVisible, earring: !male && rng.chance(0.35) ? rng.pick<Rgb>([[0.95, 0.85, 0.45], [0.9, 0.9, 0.92], [0.7, 0.1, 0.2]]) : null };
+  const ears = {
+    visible: earsVisible,
+    earring:
+      !male && rng.chance(0.35)
+        ? rng.pick<Rgb>([
+            [0.95, 0.85, 0.45],
+            [0.9, 0.9, 0.92],
+            [0.7, 0.1, 0.2],
+          ])
+        : null,
+  };
   const glassesKind = rng.pick(["none", "clear", "sun"] as const, [86, 10, 4]);
-  const glasses = { kind: glassesKind, color: rng.pick<Rgb>([[0.05, 0.05, 0.05], [0.35, 0.22, 0.12], [0.7, 0.7, 0.72]]) };
+  const glasses = {
+    kind: glassesKind,
+    color: rng.pick<Rgb>([
+      [0.05, 0.05, 0.05],
+      [0.35, 0.22, 0.12],
+      [0.7, 0.7, 0.72],
+    ]),
+  };
 
   const hatKind: PortraitPlan["hat"]["kind"] = occ === "hat" || occ === "cap" || occ === "beanie" || occ === "hood" ? occ : "none";
-  const hatCol = rng.pick<() => Rgb>([() => hsv(rng.next(), rng.range(0, 0.3), rng.range(0.05, 0.3)), () => hsv(rng.next(), rng.range(0.4, 0.9), rng.range(0.3, 0.9)), () => hsv(rng.next(), rng.range(0, 0.1), rng.range(0.75, 0.95))], [45, 40, 15])();
+  const hatCol = rng.pick<() => Rgb>(
+    [
+      () => hsv(rng.next(), rng.range(0, 0.3), rng.range(0.05, 0.3)),
+      () => hsv(rng.next(), rng.range(0.4, 0.9), rng.range(0.3, 0.9)),
+      () => hsv(rng.next(), rng.range(0, 0.1), rng.range(0.75, 0.95)),
+    ],
+    [45, 40, 15],
+  )();
   const hat = {
     kind: hatKind,
     color: hatCol,
@@ -405,12 +486,28 @@ export function planPortrait(rng: Rng, label: { gender: GenderValue; color: Colo
   if (hatKind !== "none" && label.color === "n/a") hair.present = false;
   // A hand on the head, its forearm leaving the frame on the same side (not across the face).
   const handSide = rng.chance(0.5) ? 1 : -1;
-  const hand = { present: occ === "hand", u: handSide * rng.range(0.2, 0.8), v: rng.range(-1.5, -0.9), angle: -handSide * rng.range(0.7, 1.4), size: rng.range(0.9, 1.25) };
-  const shadow = occ === "shadow" ? { strength: rng.range(0.6, 0.85), angle: rng.range(-0.6, 0.6), offset: rng.range(-0.5, 0.2) } : rng.chance(0.12) ? { strength: rng.range(0.15, 0.4), angle: rng.range(-1.2, 1.2), offset: rng.range(-1.2, 0.5) } : { strength: 0, angle: 0, offset: 0 };
+  const hand = {
+    present: occ === "hand",
+    u: handSide * rng.range(0.2, 0.8),
+    v: rng.range(-1.5, -0.9),
+    angle: -handSide * rng.range(0.7, 1.4),
+    size: rng.range(0.9, 1.25),
+  };
+  const shadow =
+    occ === "shadow"
+      ? { strength: rng.range(0.6, 0.85), angle: rng.range(-0.6, 0.6), offset: rng.range(-0.5, 0.2) }
+      : rng.chance(0.12)
+        ? { strength: rng.range(0.15, 0.4), angle: rng.range(-1.2, 1.2), offset: rng.range(-1.2, 0.5) }
+        : { strength: 0, angle: 0, offset: 0 };
 
   const castStrong = occ === "cast";
   const cast: Rgb = castStrong
-    ? rng.pick<Rgb>([[1.35, 0.7, 1.1], [0.75, 0.9, 1.4], [1.35, 0.95, 0.55], [0.7, 1.25, 0.8]])
+    ? rng.pick<Rgb>([
+        [1.35, 0.7, 1.1],
+        [0.75, 0.9, 1.4],
+        [1.35, 0.95, 0.55],
+        [0.7, 1.25, 0.8],
+      ])
     : [1 + rng.range(0, 0.14), 1 + rng.range(-0.05, 0.02), 1 + rng.range(-0.16, 0.01)];
   const post = {
     exposure: (occ === "shadow" ? rng.range(0.5, 0.8) : 1) * rng.range(0.92, 1.25),

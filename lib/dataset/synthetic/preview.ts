@@ -11,21 +11,30 @@ import { IMAGE_HEIGHT, IMAGE_WIDTH } from "../../challenge/definition";
 import { sampleLabels } from "./sample-labels";
 import { renderPortrait } from "./render-portrait";
 
-export async function renderPreview(options: { out: string; seed?: number; cols?: number; rows?: number; zoom?: number; start?: number }): Promise<void> {
+export async function renderPreview(options: {
+  out: string;
+  seed?: number;
+  cols?: number;
+  rows?: number;
+  zoom?: number;
+  start?: number;
+}): Promise<void> {
   const { out, seed = 1, cols = 12, rows = 6, zoom = 2, start = 0 } = options;
   const n = cols * rows;
   const labels = sampleLabels({ count: start + n, seed });
   const tileW = IMAGE_WIDTH * zoom;
   const tileH = IMAGE_HEIGHT * zoom;
   const captionH = 26;
-  const W = cols * tileW, H = rows * (tileH + captionH);
+  const W = cols * tileW,
+    H = rows * (tileH + captionH);
   const mosaic = Buffer.alloc(W * H * 3, 255);
   const texts: string[] = [];
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   for (let k = 0; k < n; k++) {
     const i = start + k;
     const { pixels, plan } = renderPortrait({ seed, ordinal: i, gender: labels.gender[i], color: labels.color[i], type: labels.type[i] });
-    const ox = (k % cols) * tileW, oy = Math.floor(k / cols) * (tileH + captionH);
+    const ox = (k % cols) * tileW,
+      oy = Math.floor(k / cols) * (tileH + captionH);
     for (let y = 0; y < tileH; y++)
       for (let x = 0; x < tileW; x++) {
         const src = (Math.floor(y / zoom) * IMAGE_WIDTH + Math.floor(x / zoom)) * 3;
@@ -34,7 +43,8 @@ export async function renderPreview(options: { out: string; seed?: number; cols?
         mosaic[dst + 1] = pixels[src + 1];
         mosaic[dst + 2] = pixels[src + 2];
       }
-    const l = plan.label, t = plan.truth;
+    const l = plan.label,
+      t = plan.truth;
     const line1 = `${l.gender === "female" ? "F" : "M"} ${l.color}/${l.type}`;
     const diffs: string[] = [];
     if (t.gender !== l.gender) diffs.push(`is ${t.gender}`);
@@ -58,7 +68,14 @@ if (process.argv[1] && /preview\.ts$/.test(process.argv[1])) {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? Number(args[i + 1]) : def;
   };
-  renderPreview({ out, seed: opt("seed", 1), cols: opt("cols", 12), rows: opt("rows", 6), zoom: opt("zoom", 2), start: opt("start", 0) }).then(
+  renderPreview({
+    out,
+    seed: opt("seed", 1),
+    cols: opt("cols", 12),
+    rows: opt("rows", 6),
+    zoom: opt("zoom", 2),
+    start: opt("start", 0),
+  }).then(
     () => console.log(`wrote ${out}`),
     (e) => {
       console.error(e);

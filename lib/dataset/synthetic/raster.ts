@@ -50,7 +50,10 @@ export class Canvas {
 
   /** Pixel bounding box (clipped to the image) of a rectangle given in head units. */
   bbox(u0: number, v0: number, u1: number, v1: number): Int32Array {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      y0 = Infinity,
+      x1 = -Infinity,
+      y1 = -Infinity;
     for (let k = 0; k < 4; k++) {
       const u = k & 1 ? u1 : u0;
       const v = k & 2 ? v1 : v0;
@@ -142,7 +145,8 @@ function makeNoise(blurPasses: number): Float32Array {
     a = b;
   }
   // Stretch to 0..1 so every texture has the same contrast whatever the blur did.
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const x of a) {
     lo = Math.min(lo, x);
     hi = Math.max(hi, x);
@@ -158,8 +162,10 @@ function sampleNoise(tex: Float32Array, x: number, y: number): number {
   const yf = Math.floor(y);
   const tx = x - xf;
   const ty = y - yf;
-  const x0 = xf & NOISE_MASK, x1 = (xf + 1) & NOISE_MASK;
-  const y0 = (yf & NOISE_MASK) * NOISE_SIZE, y1 = ((yf + 1) & NOISE_MASK) * NOISE_SIZE;
+  const x0 = xf & NOISE_MASK,
+    x1 = (xf + 1) & NOISE_MASK;
+  const y0 = (yf & NOISE_MASK) * NOISE_SIZE,
+    y1 = ((yf + 1) & NOISE_MASK) * NOISE_SIZE;
   const a = tex[y0 + x0] + (tex[y0 + x1] - tex[y0 + x0]) * tx;
   const b = tex[y1 + x0] + (tex[y1 + x1] - tex[y1 + x0]) * tx;
   return a + (b - a) * ty;
@@ -193,7 +199,8 @@ export function fastSin(x: number): number {
 
 /** atan2(y, x) to about 1e-5 rad (minimax polynomial on the first octant). */
 export function fastAtan2(y: number, x: number): number {
-  const ax = x < 0 ? -x : x, ay = y < 0 ? -y : y;
+  const ax = x < 0 ? -x : x,
+    ay = y < 0 ? -y : y;
   const mx = ax > ay ? ax : ay;
   if (mx === 0) return 0;
   const a = (ax < ay ? ax : ay) / mx;

@@ -31,7 +31,14 @@ export function renderChunk(task: ChunkTask): ChunkResult {
   const offsets = new Uint32Array(n + 1);
   let total = 0;
   for (let i = 0; i < n; i++) {
-    renderPortrait({ seed: task.seed, ordinal: task.start + i, gender: task.gender[i], color: task.color[i], type: task.type[i], out: pixels });
+    renderPortrait({
+      seed: task.seed,
+      ordinal: task.start + i,
+      gender: task.gender[i],
+      color: task.color[i],
+      type: task.type[i],
+      out: pixels,
+    });
     const png = encodeRgbPng(pixels, IMAGE_WIDTH, IMAGE_HEIGHT);
     pngs.push(png);
     offsets[i] = total;

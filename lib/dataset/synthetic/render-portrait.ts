@@ -29,7 +29,11 @@ export function renderPortrait(options: { seed: number; ordinal: number; gender:
   plan: PortraitPlan;
 } {
   const rng = new Rng(options.seed, IMAGE_STREAM, options.ordinal);
-  const plan = planPortrait(rng, { gender: GENDER_VALUES[options.gender], color: COLOR_VALUES[options.color], type: TYPE_VALUES[options.type] });
+  const plan = planPortrait(rng, {
+    gender: GENDER_VALUES[options.gender],
+    color: COLOR_VALUES[options.color],
+    type: TYPE_VALUES[options.type],
+  });
   const cv = (canvas ??= new Canvas());
   const g = headGeometry(plan);
   cv.setHeadTransform(plan.pose.cx, plan.pose.cy, plan.pose.scale, plan.pose.tilt);

@@ -41,7 +41,8 @@ describe("sampleLabels", () => {
   const n = 100_000;
   const labels = sampleLabels({ count: n, seed: 11 });
   const frac = (f: (i: number) => boolean, given: (i: number) => boolean = () => true) => {
-    let a = 0, b = 0;
+    let a = 0,
+      b = 0;
     for (let i = 0; i < n; i++)
       if (given(i)) {
         b++;
@@ -53,12 +54,28 @@ describe("sampleLabels", () => {
   const c = (i: number) => COLOR_VALUES[labels.color[i]];
   const t = (i: number) => TYPE_VALUES[labels.type[i]];
   /** Within 4 standard errors (and never tighter than half a percent point) of the real value. */
-  const near = (got: number, want: number, m: number) => expect(Math.abs(got - want)).toBeLessThan(Math.max(0.005, 4 * Math.sqrt((want * (1 - want)) / m)));
+  const near = (got: number, want: number, m: number) =>
+    expect(Math.abs(got - want)).toBeLessThan(Math.max(0.005, 4 * Math.sqrt((want * (1 - want)) / m)));
 
   it("matches the real marginals", () => {
-    for (const [v, k] of Object.entries(REAL_DATASET.counts.Gender)) near(frac((i) => g(i) === v), k / REAL_DATASET.total, n);
-    for (const [v, k] of Object.entries(REAL_DATASET.counts.Hair_Color)) near(frac((i) => c(i) === v), k / REAL_DATASET.total, n);
-    for (const [v, k] of Object.entries(REAL_DATASET.counts.Hair_Type)) near(frac((i) => t(i) === v), k / REAL_DATASET.total, n);
+    for (const [v, k] of Object.entries(REAL_DATASET.counts.Gender))
+      near(
+        frac((i) => g(i) === v),
+        k / REAL_DATASET.total,
+        n,
+      );
+    for (const [v, k] of Object.entries(REAL_DATASET.counts.Hair_Color))
+      near(
+        frac((i) => c(i) === v),
+        k / REAL_DATASET.total,
+        n,
+      );
+    for (const [v, k] of Object.entries(REAL_DATASET.counts.Hair_Type))
+      near(
+        frac((i) => t(i) === v),
+        k / REAL_DATASET.total,
+        n,
+      );
   });
 
   it("matches the real cross-correlations", () => {
@@ -66,13 +83,53 @@ describe("sampleLabels", () => {
     const total = REAL_DATASET.total;
     const share = (a: number, b: number) => a / (a + b);
     // Conditional shares (the correlations) within two percentage points.
-    expect(Math.abs(frac((i) => g(i) === "female", (i) => c(i) === "blond") - share(x.blond.female, x.blond.male))).toBeLessThan(0.02);
-    expect(Math.abs(frac((i) => g(i) === "male", (i) => c(i) === "bald") - share(x.baldColor.male, x.baldColor.female))).toBeLessThan(0.02);
-    expect(Math.abs(frac((i) => g(i) === "male", (i) => c(i) === "gray") - share(x.gray.male, x.gray.female))).toBeLessThan(0.02);
-    expect(Math.abs(frac((i) => g(i) === "female", (i) => t(i) === "wavy") - share(x.wavy.female, x.wavy.male))).toBeLessThan(0.02);
-    near(frac((i) => c(i) === "bald" && t(i) === "bald"), x.baldBald / total, n);
-    near(frac((i) => c(i) === "gray" && t(i) === "bald"), x.grayBald / total, n);
-    near(frac((i) => c(i) === NA && t(i) === NA), x.naNa / total, n);
+    expect(
+      Math.abs(
+        frac(
+          (i) => g(i) === "female",
+          (i) => c(i) === "blond",
+        ) - share(x.blond.female, x.blond.male),
+      ),
+    ).toBeLessThan(0.02);
+    expect(
+      Math.abs(
+        frac(
+          (i) => g(i) === "male",
+          (i) => c(i) === "bald",
+        ) - share(x.baldColor.male, x.baldColor.female),
+      ),
+    ).toBeLessThan(0.02);
+    expect(
+      Math.abs(
+        frac(
+          (i) => g(i) === "male",
+          (i) => c(i) === "gray",
+        ) - share(x.gray.male, x.gray.female),
+      ),
+    ).toBeLessThan(0.02);
+    expect(
+      Math.abs(
+        frac(
+          (i) => g(i) === "female",
+          (i) => t(i) === "wavy",
+        ) - share(x.wavy.female, x.wavy.male),
+      ),
+    ).toBeLessThan(0.02);
+    near(
+      frac((i) => c(i) === "bald" && t(i) === "bald"),
+      x.baldBald / total,
+      n,
+    );
+    near(
+      frac((i) => c(i) === "gray" && t(i) === "bald"),
+      x.grayBald / total,
+      n,
+    );
+    near(
+      frac((i) => c(i) === NA && t(i) === NA),
+      x.naNa / total,
+      n,
+    );
   });
 
   it("never writes an all-n/a row or a value outside the vocabularies", () => {
@@ -96,7 +153,8 @@ describe("sampleImageIndices", () => {
   it("is unique, sorted, with gaps at the real density", () => {
     const idx = sampleImageIndices({ count: 134_734, seed: 3 });
     expect(idx.length).toBe(134_734);
-    let gaps = 0, unsorted = 0;
+    let gaps = 0,
+      unsorted = 0;
     for (let i = 1; i < idx.length; i++) {
       if (idx[i] <= idx[i - 1]) unsorted++;
       if (idx[i] > idx[i - 1] + 1) gaps++;

@@ -11,7 +11,16 @@ const parts = (meanMinCosine: number) => ({
 
 describe("combineGenerationScore", () => {
   it("applies penalty = eps / max(d, floor) under eps: continuous at eps, capped for exact copies", () => {
-    expect(combineGenerationScore(parts(0.3))).toMatchObject({ main: 4, memorised: false, penalty: 1, higherIsBetter: false, fpd: 4, kid: 0.01, kidStd: 0.002, ct: -0.5 });
+    expect(combineGenerationScore(parts(0.3))).toMatchObject({
+      main: 4,
+      memorised: false,
+      penalty: 1,
+      higherIsBetter: false,
+      fpd: 4,
+      kid: 0.01,
+      kidStd: 0.002,
+      ct: -0.5,
+    });
     expect(combineGenerationScore(parts(0.05))).toMatchObject({ main: 8, memorised: true, penalty: 2 });
     expect(combineGenerationScore(parts(0)).main).toBe(40);
     expect(combineGenerationScore(parts(0.0999999)).main).toBeCloseTo(4, 5);

@@ -44,7 +44,14 @@ export const DEFAULT_MEMORISATION_FLOOR = 0.01;
  * - KID, precision/recall, density/coverage, the near-copy share and C_T are reported beside it
  *   to explain a score, not folded into it: each answers one question a single number hides.
  */
-export function combineGenerationScore(options: { fpd: number; kid: KidResult; manifold: ManifoldMetrics; memorisation: Memorisation; eps?: number; floor?: number }): GenerationScore {
+export function combineGenerationScore(options: {
+  fpd: number;
+  kid: KidResult;
+  manifold: ManifoldMetrics;
+  memorisation: Memorisation;
+  eps?: number;
+  floor?: number;
+}): GenerationScore {
   const eps = options.eps ?? DEFAULT_MEMORISATION_EPS;
   const floor = options.floor ?? DEFAULT_MEMORISATION_FLOOR;
   const d = options.memorisation.meanMinCosine;

@@ -30,7 +30,14 @@ export interface CtResult {
  * threshold keeps the normal approximation honest); which cells qualify is returned with each z.
  * Under the null (generated ~ held-out) C_T is approximately standard normal.
  */
-export function computeCtStatistic(options: { generated: FeatureMatrix; heldOut: FeatureMatrix; train: FeatureMatrix; cells?: number; minCellSamples?: number; seed?: number }): CtResult {
+export function computeCtStatistic(options: {
+  generated: FeatureMatrix;
+  heldOut: FeatureMatrix;
+  train: FeatureMatrix;
+  cells?: number;
+  minCellSamples?: number;
+  seed?: number;
+}): CtResult {
   const { generated, heldOut, train } = options;
   assertSameWidth(generated, train, "generated and train features");
   assertSameWidth(heldOut, train, "held-out and train features");

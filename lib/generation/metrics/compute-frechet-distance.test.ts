@@ -10,7 +10,10 @@ function gaussian(mean: number[], covariance: number[]): Gaussian {
 
 describe("computeFrechetDistance", () => {
   it("matches the closed form for diagonal covariances: |dmu|^2 + sum (s1 - s2)^2", () => {
-    const fd = computeFrechetDistance({ a: gaussian([0, 0, 0], [1, 0, 0, 0, 4, 0, 0, 0, 9]), b: gaussian([1, 2, 0], [4, 0, 0, 0, 4, 0, 0, 0, 1]) });
+    const fd = computeFrechetDistance({
+      a: gaussian([0, 0, 0], [1, 0, 0, 0, 4, 0, 0, 0, 9]),
+      b: gaussian([1, 2, 0], [4, 0, 0, 0, 4, 0, 0, 0, 1]),
+    });
     // 1 + 4 + (1-2)^2 + (2-2)^2 + (3-1)^2 = 10
     expect(fd).toBeCloseTo(10, 10);
   });
@@ -57,13 +60,18 @@ describe("computeFrechetDistance", () => {
     const d = 8;
     // Only the first 3 latent directions are used: covariance rank 3.
     const a = Array.from({ length: d * 3 }, (_, i) => Math.cos(i));
-    const x = featureMatrix({ data: sampleGaussian({ mean: new Array(d).fill(0), transform: a, latent: 3, rows: 5_000, seed: 5 }), cols: d });
+    const x = featureMatrix({
+      data: sampleGaussian({ mean: new Array(d).fill(0), transform: a, latent: 3, rows: 5_000, seed: 5 }),
+      cols: d,
+    });
     const fd = computeFrechetDistance({ a: x, b: x });
     expect(Number.isFinite(fd)).toBe(true);
     expect(fd).toBeLessThan(1e-6);
   });
 
   it("refuses sets of different widths", () => {
-    expect(() => computeFrechetDistance({ a: gaussian([0], [1]), b: gaussian([0, 0], [1, 0, 0, 1]) })).toThrow(expect.objectContaining({ code: "validation", userMessage: "The feature sets have different feature sizes." }));
+    expect(() => computeFrechetDistance({ a: gaussian([0], [1]), b: gaussian([0, 0], [1, 0, 0, 1]) })).toThrow(
+      expect.objectContaining({ code: "validation", userMessage: "The feature sets have different feature sizes." }),
+    );
   });
 });

@@ -20,7 +20,10 @@ export function computeFrechetDistance(options: { a: FeatureMatrix | Gaussian; b
   const g1 = asGaussian(options.a);
   const g2 = asGaussian(options.b);
   if (g1.dim !== g2.dim) {
-    throw new AppError("validation", { user: "The feature sets have different feature sizes.", internal: `Fréchet distance: ${g1.dim} vs ${g2.dim}` });
+    throw new AppError("validation", {
+      user: "The feature sets have different feature sizes.",
+      internal: `Fréchet distance: ${g1.dim} vs ${g2.dim}`,
+    });
   }
   const d = g1.dim;
   let meanTerm = 0;

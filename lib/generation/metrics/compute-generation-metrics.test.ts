@@ -17,10 +17,23 @@ describe("computeGenerationMetrics", () => {
     const rand = mulberry32(9);
     const samples = {
       near: draw(4, 1_200),
-      copies: selectRows(train, Array.from({ length: 1_200 }, () => Math.floor(rand() * train.rows))),
-      noise: featureMatrix({ data: sampleGaussian({ mean: new Array(d).fill(0), transform: Array.from({ length: d * d }, (_, i) => (Math.floor(i / d) === i % d ? 2 : 0)), rows: 1_200, seed: 5 }), cols: d }),
+      copies: selectRows(
+        train,
+        Array.from({ length: 1_200 }, () => Math.floor(rand() * train.rows)),
+      ),
+      noise: featureMatrix({
+        data: sampleGaussian({
+          mean: new Array(d).fill(0),
+          transform: Array.from({ length: d * d }, (_, i) => (Math.floor(i / d) === i % d ? 2 : 0)),
+          rows: 1_200,
+          seed: 5,
+        }),
+        cols: d,
+      }),
     };
-    const score = Object.fromEntries(Object.entries(samples).map(([k, generated]) => [k, computeGenerationMetrics({ generated, real, train, heldOut }).score]));
+    const score = Object.fromEntries(
+      Object.entries(samples).map(([k, generated]) => [k, computeGenerationMetrics({ generated, real, train, heldOut }).score]),
+    );
     expect(score.near.memorised).toBe(false);
     expect(score.copies.memorised).toBe(true);
     expect(score.noise.memorised).toBe(false);

@@ -20,7 +20,11 @@ export interface GenerationMetricsOptions {
 }
 
 /** Every generation metric for one feature set, and the combined score (see combineGenerationScore). */
-export function computeGenerationMetrics(options: GenerationMetricsOptions): { score: GenerationScore; kid: KidResult; memorisation: Memorisation } {
+export function computeGenerationMetrics(options: GenerationMetricsOptions): {
+  score: GenerationScore;
+  kid: KidResult;
+  memorisation: Memorisation;
+} {
   const { generated, real, train, heldOut, seed } = options;
   const fpd = computeFrechetDistance({ a: generated, b: options.realGaussian ?? real });
   const kid = computeKid({ a: generated, b: real, seed });

@@ -4,7 +4,8 @@ import { featureMatrix, type FeatureMatrix } from "./feature-matrix";
 import { computeKid } from "./compute-kid";
 
 const D = 16;
-const set = (seed: number, rows: number, shift = 0) => featureMatrix({ data: sampleGaussian({ mean: new Array(D).fill(shift), rows, seed }), cols: D });
+const set = (seed: number, rows: number, shift = 0) =>
+  featureMatrix({ data: sampleGaussian({ mean: new Array(D).fill(shift), rows, seed }), cols: D });
 
 /** The unbiased MMD^2 straight from its definition, pair by pair. */
 function bruteForceMmd(x: FeatureMatrix, y: FeatureMatrix): number {
@@ -14,14 +15,17 @@ function bruteForceMmd(x: FeatureMatrix, y: FeatureMatrix): number {
     return (dot / D + 1) ** 3;
   };
   const m = x.rows;
-  let xx = 0, yy = 0, xy = 0;
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
-    if (i !== j) {
-      xx += k(x, i, x, j);
-      yy += k(y, i, y, j);
+  let xx = 0,
+    yy = 0,
+    xy = 0;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) {
+      if (i !== j) {
+        xx += k(x, i, x, j);
+        yy += k(y, i, y, j);
+      }
+      xy += k(x, i, y, j);
     }
-    xy += k(x, i, y, j);
-  }
   return xx / (m * (m - 1)) + yy / (m * (m - 1)) - (2 * xy) / (m * m);
 }
 

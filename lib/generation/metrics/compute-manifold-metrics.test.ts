@@ -5,7 +5,15 @@ import { computeManifoldMetrics } from "./compute-manifold-metrics";
 
 const D = 8;
 const set = (seed: number, rows: number, shift = 0, scale = 1) =>
-  featureMatrix({ data: sampleGaussian({ mean: new Array(D).fill(shift), transform: Array.from({ length: D * D }, (_, i) => (Math.floor(i / D) === i % D ? scale : 0)), rows, seed }), cols: D });
+  featureMatrix({
+    data: sampleGaussian({
+      mean: new Array(D).fill(shift),
+      transform: Array.from({ length: D * D }, (_, i) => (Math.floor(i / D) === i % D ? scale : 0)),
+      rows,
+      seed,
+    }),
+    cols: D,
+  });
 
 /** The four metrics straight from their definitions (as in the prdc reference code). */
 function bruteForce(fake: FeatureMatrix, real: FeatureMatrix) {
@@ -22,7 +30,8 @@ function bruteForce(fake: FeatureMatrix, real: FeatureMatrix) {
   const r3 = Array.from({ length: real.rows }, (_, i) => radius(real, i, 3));
   const r5 = Array.from({ length: real.rows }, (_, i) => radius(real, i, 5));
   const f3 = Array.from({ length: fake.rows }, (_, i) => radius(fake, i, 3));
-  let precision = 0, density = 0;
+  let precision = 0,
+    density = 0;
   for (let j = 0; j < fake.rows; j++) {
     let inside = false;
     for (let i = 0; i < real.rows; i++) {
@@ -32,7 +41,8 @@ function bruteForce(fake: FeatureMatrix, real: FeatureMatrix) {
     }
     if (inside) precision++;
   }
-  let recall = 0, coverage = 0;
+  let recall = 0,
+    coverage = 0;
   for (let i = 0; i < real.rows; i++) {
     let inside = false;
     let min = Infinity;
@@ -44,7 +54,12 @@ function bruteForce(fake: FeatureMatrix, real: FeatureMatrix) {
     if (inside) recall++;
     if (min < r5[i]) coverage++;
   }
-  return { precision: precision / fake.rows, recall: recall / real.rows, density: density / (5 * fake.rows), coverage: coverage / real.rows };
+  return {
+    precision: precision / fake.rows,
+    recall: recall / real.rows,
+    density: density / (5 * fake.rows),
+    coverage: coverage / real.rows,
+  };
 }
 
 describe("computeManifoldMetrics", () => {
@@ -68,7 +83,12 @@ describe("computeManifoldMetrics", () => {
   });
 
   it("gives 0 everywhere for far-apart clusters", () => {
-    expect(computeManifoldMetrics({ generated: set(4, 500, 50), real: set(5, 500) })).toEqual({ precision: 0, recall: 0, density: 0, coverage: 0 });
+    expect(computeManifoldMetrics({ generated: set(4, 500, 50), real: set(5, 500) })).toEqual({
+      precision: 0,
+      recall: 0,
+      density: 0,
+      coverage: 0,
+    });
   });
 
   it("separates fidelity from diversity: a collapsed generator has high precision, low recall", () => {

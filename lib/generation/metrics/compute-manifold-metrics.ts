@@ -24,7 +24,12 @@ export interface ManifoldMetrics {
  * Strict inequalities as in the authors' code (prdc). Density is not bounded by 1: it exceeds 1
  * when generated samples crowd where real ones are dense.
  */
-export function computeManifoldMetrics(options: { generated: FeatureMatrix; real: FeatureMatrix; kPrecisionRecall?: number; kDensityCoverage?: number }): ManifoldMetrics {
+export function computeManifoldMetrics(options: {
+  generated: FeatureMatrix;
+  real: FeatureMatrix;
+  kPrecisionRecall?: number;
+  kDensityCoverage?: number;
+}): ManifoldMetrics {
   const { generated, real } = options;
   assertSameWidth(generated, real, "generated and real features");
   const kPR = options.kPrecisionRecall ?? 3;

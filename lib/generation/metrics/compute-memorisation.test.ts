@@ -11,7 +11,10 @@ const D = 16;
 const set = (seed: number, rows: number) => featureMatrix({ data: sampleGaussian({ mean: new Array(D).fill(0), rows, seed }), cols: D });
 const resample = (from: FeatureMatrix, rows: number, seed: number) => {
   const rand = mulberry32(seed);
-  return selectRows(from, Array.from({ length: rows }, () => Math.floor(rand() * from.rows)));
+  return selectRows(
+    from,
+    Array.from({ length: rows }, () => Math.floor(rand() * from.rows)),
+  );
 };
 
 describe("mannWhitneyZ", () => {
@@ -44,8 +47,16 @@ describe("runKMeans", () => {
 
 describe("findNearestNeighbours", () => {
   it("finds the nearest row by L2 and by direction", () => {
-    const train = featureMatrixFromRows([[1, 0], [0, 3], [10, 10]]);
-    const query = featureMatrixFromRows([[0.9, 0.1], [0, 0.5], [0, 0]]);
+    const train = featureMatrixFromRows([
+      [1, 0],
+      [0, 3],
+      [10, 10],
+    ]);
+    const query = featureMatrixFromRows([
+      [0.9, 0.1],
+      [0, 0.5],
+      [0, 0],
+    ]);
     const r = findNearestNeighbours({ query, reference: train });
     expect([...r.l2Index]).toEqual([0, 0, 0]);
     expect(r.l2[1]).toBeCloseTo(Math.hypot(1, 0.5), 6);

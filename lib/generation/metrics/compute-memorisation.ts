@@ -47,7 +47,14 @@ export function computeMemorisation(options: MemorisationOptions): Memorisation 
   const threshold = sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))];
   let near = 0;
   for (let i = 0; i < nearest.l2.length; i++) if (nearest.l2[i] < threshold) near++;
-  const ct = computeCtStatistic({ generated, heldOut, train, cells: options.ctCells, minCellSamples: options.ctMinCellSamples, seed: options.seed });
+  const ct = computeCtStatistic({
+    generated,
+    heldOut,
+    train,
+    cells: options.ctCells,
+    minCellSamples: options.ctMinCellSamples,
+    seed: options.seed,
+  });
   return {
     meanMinCosine: mean(nearest.cosine),
     heldOutMeanMinCosine: mean(held.cosine),

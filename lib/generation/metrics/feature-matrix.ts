@@ -17,12 +17,18 @@ export function featureMatrix(options: { data: Float32Array | Float64Array; cols
   const { data, cols } = options;
   const name = options.name ?? "features";
   if (!Number.isInteger(cols) || cols < 1 || data.length % cols !== 0) {
-    throw new AppError("validation", { user: `The ${name} do not form whole rows of ${cols} values.`, internal: `${name}: length ${data.length} is not a multiple of ${cols}` });
+    throw new AppError("validation", {
+      user: `The ${name} do not form whole rows of ${cols} values.`,
+      internal: `${name}: length ${data.length} is not a multiple of ${cols}`,
+    });
   }
   for (let i = 0; i < data.length; i++) {
     // A NaN or infinity would silently poison every mean, distance and kernel value downstream.
     if (!Number.isFinite(data[i])) {
-      throw new AppError("validation", { user: `The ${name} contain a value that is not a finite number.`, internal: `${name}: non-finite value at row ${Math.floor(i / cols)}, column ${i % cols}` });
+      throw new AppError("validation", {
+        user: `The ${name} contain a value that is not a finite number.`,
+        internal: `${name}: non-finite value at row ${Math.floor(i / cols)}, column ${i % cols}`,
+      });
     }
   }
   return { rows: data.length / cols, cols, data };
@@ -34,7 +40,10 @@ export function featureMatrixFromRows(rows: readonly ArrayLike<number>[], name?:
   const data = new Float32Array(rows.length * cols);
   rows.forEach((row, i) => {
     if (row.length !== cols) {
-      throw new AppError("validation", { user: `The ${name ?? "features"} rows differ in length.`, internal: `row ${i} has ${row.length} values, row 0 has ${cols}` });
+      throw new AppError("validation", {
+        user: `The ${name ?? "features"} rows differ in length.`,
+        internal: `row ${i} has ${row.length} values, row 0 has ${cols}`,
+      });
     }
     data.set(row, i * cols);
   });
@@ -53,7 +62,10 @@ export function selectRows(m: FeatureMatrix, indices: ArrayLike<number>): Featur
 
 export function assertSameWidth(a: FeatureMatrix, b: FeatureMatrix, what: string): void {
   if (a.cols !== b.cols) {
-    throw new AppError("validation", { user: `The ${what} have different feature sizes.`, internal: `${what}: ${a.cols} vs ${b.cols} columns` });
+    throw new AppError("validation", {
+      user: `The ${what} have different feature sizes.`,
+      internal: `${what}: ${a.cols} vs ${b.cols} columns`,
+    });
   }
 }
 

@@ -24,10 +24,11 @@ describe("forEachDistanceBlock", () => {
       rowBlock: 8,
       colBlock: 6,
       visit: ({ values, rowStart, rowEnd, colStart, colEnd, width }) => {
-        for (let i = rowStart; i < rowEnd; i++) for (let j = colStart; j < colEnd; j++) {
-          expect(seen.has(`${i},${j}`)).toBe(false);
-          seen.set(`${i},${j}`, values[(i - rowStart) * width + j - colStart]);
-        }
+        for (let i = rowStart; i < rowEnd; i++)
+          for (let j = colStart; j < colEnd; j++) {
+            expect(seen.has(`${i},${j}`)).toBe(false);
+            seen.set(`${i},${j}`, values[(i - rowStart) * width + j - colStart]);
+          }
       },
     });
     expect(seen.size).toBe(71 * 37);
@@ -56,20 +57,27 @@ describe("forEachDistanceBlock", () => {
       rowBlock: 8,
       colBlock: 6,
       visit: ({ rowStart, rowEnd, colStart, colEnd }) => {
-        for (let i = rowStart; i < rowEnd; i++) for (let j = colStart; j < colEnd; j++) {
-          const bump = (p: number, q: number) => count.set(`${p},${q}`, (count.get(`${p},${q}`) ?? 0) + 1);
-          bump(i, j);
-          if (j >= rowEnd) bump(j, i);
-        }
+        for (let i = rowStart; i < rowEnd; i++)
+          for (let j = colStart; j < colEnd; j++) {
+            const bump = (p: number, q: number) => count.set(`${p},${q}`, (count.get(`${p},${q}`) ?? 0) + 1);
+            bump(i, j);
+            if (j >= rowEnd) bump(j, i);
+          }
       },
     });
     for (let i = 0; i < 71; i++) for (let j = 0; j < 71; j++) expect(count.get(`${i},${j}`)).toBe(1);
   });
 
-
   it("gives the full pass, not the symmetric half, when the same set is passed as b", () => {
     let pairs = 0;
-    forEachDistanceBlock({ a, b: a, kind: "dot", rowBlock: 8, colBlock: 6, visit: ({ rowStart, rowEnd, width }) => void (pairs += (rowEnd - rowStart) * width) });
+    forEachDistanceBlock({
+      a,
+      b: a,
+      kind: "dot",
+      rowBlock: 8,
+      colBlock: 6,
+      visit: ({ rowStart, rowEnd, width }) => void (pairs += (rowEnd - rowStart) * width),
+    });
     expect(pairs).toBe(71 * 71);
   });
 });
@@ -83,7 +91,12 @@ describe("computeKnnRadii", () => {
       d.sort((p, q) => p - q);
       for (const k of [1, 3, 5]) expect(radii.get(k)![i]).toBeCloseTo(d[k - 1], 4);
     }
-    const dup = featureMatrixFromRows([[0, 0], [0, 0], [3, 4], [6, 8]]);
+    const dup = featureMatrixFromRows([
+      [0, 0],
+      [0, 0],
+      [3, 4],
+      [6, 8],
+    ]);
     expect([...computeKnnRadii({ features: dup, ks: [1] }).get(1)!]).toEqual([0, 0, 25, 25]);
   });
 });

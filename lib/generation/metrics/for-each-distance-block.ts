@@ -97,39 +97,81 @@ export function forEachDistanceBlock(options: ForEachDistanceBlockOptions): void
   }
 }
 
-function dotBlock(x: Float32Array, y: Float32Array, d: number, r0: number, r1: number, c0: number, c1: number, out: Float64Array, w: number): void {
+function dotBlock(
+  x: Float32Array,
+  y: Float32Array,
+  d: number,
+  r0: number,
+  r1: number,
+  c0: number,
+  c1: number,
+  out: Float64Array,
+  w: number,
+): void {
   let i = r0;
   for (; i + 4 <= r1; i += 4) {
-    const i0 = i * d, i1 = i0 + d, i2 = i1 + d, i3 = i2 + d;
-    const o0 = (i - r0) * w - c0, o1 = o0 + w, o2 = o1 + w, o3 = o2 + w;
+    const i0 = i * d,
+      i1 = i0 + d,
+      i2 = i1 + d,
+      i3 = i2 + d;
+    const o0 = (i - r0) * w - c0,
+      o1 = o0 + w,
+      o2 = o1 + w,
+      o3 = o2 + w;
     let j = c0;
     for (; j + 2 <= c1; j += 2) {
-      const j0 = j * d, j1 = j0 + d;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      const j0 = j * d,
+        j1 = j0 + d;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0,
+        s20 = 0,
+        s21 = 0,
+        s30 = 0,
+        s31 = 0;
       for (let k = 0; k < d; k++) {
-        const y0 = y[j0 + k], y1 = y[j1 + k];
+        const y0 = y[j0 + k],
+          y1 = y[j1 + k];
         let v = x[i0 + k];
-        s00 += v * y0; s01 += v * y1;
+        s00 += v * y0;
+        s01 += v * y1;
         v = x[i1 + k];
-        s10 += v * y0; s11 += v * y1;
+        s10 += v * y0;
+        s11 += v * y1;
         v = x[i2 + k];
-        s20 += v * y0; s21 += v * y1;
+        s20 += v * y0;
+        s21 += v * y1;
         v = x[i3 + k];
-        s30 += v * y0; s31 += v * y1;
+        s30 += v * y0;
+        s31 += v * y1;
       }
-      out[o0 + j] = s00; out[o0 + j + 1] = s01;
-      out[o1 + j] = s10; out[o1 + j + 1] = s11;
-      out[o2 + j] = s20; out[o2 + j + 1] = s21;
-      out[o3 + j] = s30; out[o3 + j + 1] = s31;
+      out[o0 + j] = s00;
+      out[o0 + j + 1] = s01;
+      out[o1 + j] = s10;
+      out[o1 + j + 1] = s11;
+      out[o2 + j] = s20;
+      out[o2 + j + 1] = s21;
+      out[o3 + j] = s30;
+      out[o3 + j + 1] = s31;
     }
     for (; j < c1; j++) {
       const j0 = j * d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let k = 0; k < d; k++) {
         const v = y[j0 + k];
-        s0 += x[i0 + k] * v; s1 += x[i1 + k] * v; s2 += x[i2 + k] * v; s3 += x[i3 + k] * v;
+        s0 += x[i0 + k] * v;
+        s1 += x[i1 + k] * v;
+        s2 += x[i2 + k] * v;
+        s3 += x[i3 + k] * v;
       }
-      out[o0 + j] = s0; out[o1 + j] = s1; out[o2 + j] = s2; out[o3 + j] = s3;
+      out[o0 + j] = s0;
+      out[o1 + j] = s1;
+      out[o2 + j] = s2;
+      out[o3 + j] = s3;
     }
   }
   for (; i < r1; i++) {

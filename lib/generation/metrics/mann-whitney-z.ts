@@ -17,7 +17,7 @@ export function mannWhitneyZ(a: ArrayLike<number>, b: ArrayLike<number>): number
   for (let i = 0; i < n; i++) pooled.push({ v: b[i], fromA: false });
   pooled.sort((p, q) => p.v - q.v);
   let rankSumA = 0;
-  for (let i = 0; i < pooled.length; ) {
+  for (let i = 0; i < pooled.length;) {
     let j = i;
     while (j + 1 < pooled.length && pooled[j + 1].v === pooled[i].v) j++;
     const rank = (i + j) / 2 + 1; // average 1-based rank of the tied run

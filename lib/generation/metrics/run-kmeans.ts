@@ -15,12 +15,21 @@ export interface KMeansResult {
  * optimal: C_T compares generated and held-out samples within the SAME cells, so any fixed
  * partition gives a valid test. An empty cell keeps its previous centroid.
  */
-export function runKMeans(options: { features: FeatureMatrix; k: number; seed?: number; maxIterations?: number; maxRows?: number }): KMeansResult {
+export function runKMeans(options: {
+  features: FeatureMatrix;
+  k: number;
+  seed?: number;
+  maxIterations?: number;
+  maxRows?: number;
+}): KMeansResult {
   const { k } = options;
   assertRows(options.features, k, "rows (at least one per cell)");
   const rand = mulberry32(options.seed ?? 0xc0ffee);
   const maxRows = options.maxRows ?? 20_000;
-  const x = options.features.rows > maxRows ? selectRows(options.features, seededPermutation(options.features.rows, rand).subarray(0, maxRows)) : options.features;
+  const x =
+    options.features.rows > maxRows
+      ? selectRows(options.features, seededPermutation(options.features.rows, rand).subarray(0, maxRows))
+      : options.features;
   const n = x.rows;
   const d = x.cols;
 

@@ -40,7 +40,8 @@ describe("symmetricEigen", () => {
     const vl = vectors.map((v, idx) => v * values[idx % n]);
     expect(maxAbsDiff(av, vl)).toBeLessThan(1e-9);
     const vtv = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) vtv[i * n + j] += vectors[k * n + i] * vectors[k * n + j];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) vtv[i * n + j] += vectors[k * n + i] * vectors[k * n + j];
     const identity = new Float64Array(n * n).map((_, idx) => (Math.floor(idx / n) === idx % n ? 1 : 0));
     expect(maxAbsDiff(vtv, identity)).toBeLessThan(1e-12);
     // The trace is the sum of the eigenvalues.

@@ -9,7 +9,10 @@
  *
  * Returns `values[i]` with eigenvector `vectors[k * n + i]` (column i), unsorted.
  */
-export function symmetricEigen(options: { matrix: Float64Array; n: number; maxSweeps?: number }): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(options: { matrix: Float64Array; n: number; maxSweeps?: number }): {
+  values: Float64Array;
+  vectors: Float64Array;
+} {
   const { n } = options;
   const a = Float64Array.from(options.matrix);
   const v = new Float64Array(n * n);
@@ -38,7 +41,7 @@ export function symmetricEigen(options: { matrix: Float64Array; n: number; maxSw
         const app = a[p * n + p];
         const aqq = a[q * n + q];
         // Too small to change either diagonal entry in double precision: zero it and move on.
-        if (Math.abs(apq) < 1e-18 * (Math.abs(app) + Math.abs(aqq)) ) {
+        if (Math.abs(apq) < 1e-18 * (Math.abs(app) + Math.abs(aqq))) {
           a[p * n + q] = 0;
           a[q * n + p] = 0;
           continue;

@@ -21,11 +21,23 @@ export interface AdamState {
 }
 
 export function createAdam(options: AdamOptions = {}): AdamState {
-  return { beta1: options.beta1 ?? 0.9, beta2: options.beta2 ?? 0.999, epsilon: options.epsilon ?? 1e-7, step: 0, m: new Map(), v: new Map() };
+  return {
+    beta1: options.beta1 ?? 0.9,
+    beta2: options.beta2 ?? 0.999,
+    epsilon: options.epsilon ?? 1e-7,
+    step: 0,
+    m: new Map(),
+    v: new Map(),
+  };
 }
 
 /** One Adam update of every parameter in `parameters` with the gradient of the same name, in place. */
-export function applyAdam(options: { state: AdamState; parameters: Map<string, Float32Array>; gradients: Map<string, Float32Array>; learningRate: number }): void {
+export function applyAdam(options: {
+  state: AdamState;
+  parameters: Map<string, Float32Array>;
+  gradients: Map<string, Float32Array>;
+  learningRate: number;
+}): void {
   const { state, parameters, gradients, learningRate } = options;
   state.step++;
   const { beta1, beta2, epsilon } = state;

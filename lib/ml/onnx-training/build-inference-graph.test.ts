@@ -52,7 +52,8 @@ describe("inference graph", () => {
         let ce = 0;
         for (let i = 0; i < n; i++) ce -= Math.log(probabilities[k][i * head.classes + labels[k][i]]);
         expect(ce / n).toBeCloseTo(train.losses[k], 5);
-        for (let i = 0; i < n; i++) expect(probabilities[k].subarray(i * head.classes, (i + 1) * head.classes).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+        for (let i = 0; i < n; i++)
+          expect(probabilities[k].subarray(i * head.classes, (i + 1) * head.classes).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       });
       // The running statistics are what inference uses: other statistics change the outputs.
       for (const v of trainer.state.runningVar.values()) v.fill(4);

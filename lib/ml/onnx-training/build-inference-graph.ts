@@ -47,7 +47,10 @@ export function buildInferenceGraph(options: { spec: NetworkSpec; state: Network
             for (let j = 0; j < perOut; j++) kernel[o * perOut + j] *= scale;
             bias[o] = beta[o] - mean[o] * scale;
           }
-          inputs.push(g.floatTensor(`${layer.name}.kernel`, [layer.filters, channels, K, K], kernel), g.floatTensor(`${layer.name}.bias`, [layer.filters], bias));
+          inputs.push(
+            g.floatTensor(`${layer.name}.kernel`, [layer.filters, channels, K, K], kernel),
+            g.floatTensor(`${layer.name}.bias`, [layer.filters], bias),
+          );
           i++;
         } else {
           inputs.push(g.floatTensor(`${layer.name}.kernel`, [layer.filters, channels, K, K], kernel));
@@ -91,7 +94,16 @@ export function buildInferenceGraph(options: { spec: NetworkSpec; state: Network
       case "dense": {
         const kernel = param(`${layer.name}.kernel`);
         const units = layer.units;
-        cur = g.op("Gemm", [cur, g.floatTensor(`${layer.name}.kernel`, [kernel.length / units, units], kernel), g.floatTensor(`${layer.name}.bias`, [units], param(`${layer.name}.bias`))], {}, layer.name);
+        cur = g.op(
+          "Gemm",
+          [
+            cur,
+            g.floatTensor(`${layer.name}.kernel`, [kernel.length / units, units], kernel),
+            g.floatTensor(`${layer.name}.bias`, [units], param(`${layer.name}.bias`)),
+          ],
+          {},
+          layer.name,
+        );
         break;
       }
       case "dropout":
@@ -100,7 +112,11 @@ export function buildInferenceGraph(options: { spec: NetworkSpec; state: Network
   }
   for (const head of spec.heads) {
     const kernel = param(`${head.name}.kernel`);
-    const logits = g.op("Gemm", [cur, g.floatTensor(`${head.name}.kernel`, [kernel.length / head.classes, head.classes], kernel), g.floatTensor(`${head.name}.bias`, [head.classes], param(`${head.name}.bias`))]);
+    const logits = g.op("Gemm", [
+      cur,
+      g.floatTensor(`${head.name}.kernel`, [kernel.length / head.classes, head.classes], kernel),
+      g.floatTensor(`${head.name}.bias`, [head.classes], param(`${head.name}.bias`)),
+    ]);
     g.output(head.name, g.op("Softmax", [logits], { axis: 1 }), ["N", head.classes]);
   }
   return g.encode(spec.name);

@@ -58,7 +58,12 @@ export function buildTrainingGraph(options: { spec: NetworkSpec; batchSize: numb
 
   /** Nearest-neighbour upsampling by s of a [n,c,h,w] map, zero-padded back to `target` (floor pooling drops edges). */
   const upsample = (v: string, s: number, target: number[]) => {
-    const up = g.op("Resize", [v, "", floatConst([1, 1, s, s])], { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" }, "up");
+    const up = g.op(
+      "Resize",
+      [v, "", floatConst([1, 1, s, s])],
+      { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" },
+      "up",
+    );
     return padTo(up, s, target);
   };
   const padTo = (v: string, s: number, target: number[]) => {
@@ -85,8 +90,18 @@ export function buildTrainingGraph(options: { spec: NetworkSpec; batchSize: numb
     tape.push((dY) => {
       if (!need) return undefined;
       const dP = relu ? g.op("Mul", [dY, castFloat(g.op("Greater", [P, g.scalar(0)]))], {}, "dpool") : dY;
-      const upDP = g.op("Resize", [dP, "", floatConst([1, 1, s, s])], { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" }, "up");
-      const upP = g.op("Resize", [P, "", floatConst([1, 1, s, s])], { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" }, "up_max");
+      const upDP = g.op(
+        "Resize",
+        [dP, "", floatConst([1, 1, s, s])],
+        { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" },
+        "up",
+      );
+      const upP = g.op(
+        "Resize",
+        [P, "", floatConst([1, 1, s, s])],
+        { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" },
+        "up_max",
+      );
       const isMax = castFloat(g.op("Equal", [crop(X, s, inShape), upP]));
       return padTo(g.op("Mul", [upDP, isMax], {}, "dmaxpool"), s, inShape);
     });
@@ -110,14 +125,32 @@ export function buildTrainingGraph(options: { spec: NetworkSpec; batchSize: numb
           const Xt = g.op("Transpose", [X], { perm: [1, 0, 2, 3] }, `${layer.name}_xt`);
           const Xp = p > 0 ? g.op("Pad", [Xt, g.ints([0, 0, p, p, 0, 0, p, p])], {}, `${layer.name}_xpad`) : Xt;
           const taps: string[] = [];
-          for (let kh = 0; kh < K; kh++) for (let kw = 0; kw < K; kw++) taps.push(K === 1 ? Xp : g.op("Slice", [Xp, g.ints([kh, kw]), g.ints([kh + h, kw + w]), g.ints([2, 3])], {}, `${layer.name}_tap`));
-          const cols = g.op("Reshape", [taps.length === 1 ? taps[0] : g.op("Concat", taps, { axis: 0 }, `${layer.name}_cols`), g.ints([K * K * ci, n * h * w])]);
+          for (let kh = 0; kh < K; kh++)
+            for (let kw = 0; kw < K; kw++)
+              taps.push(
+                K === 1 ? Xp : g.op("Slice", [Xp, g.ints([kh, kw]), g.ints([kh + h, kw + w]), g.ints([2, 3])], {}, `${layer.name}_tap`),
+              );
+          const cols = g.op("Reshape", [
+            taps.length === 1 ? taps[0] : g.op("Concat", taps, { axis: 0 }, `${layer.name}_cols`),
+            g.ints([K * K * ci, n * h * w]),
+          ]);
           const dYt = g.op("Reshape", [g.op("Transpose", [dY], { perm: [1, 0, 2, 3] }), g.ints([co, n * h * w])]);
           const dWflat = g.op("Gemm", [dYt, cols], { transB: 1 }, `${layer.name}_dw`);
           grads.set(Wt, g.op("Transpose", [g.op("Reshape", [dWflat, g.ints([co, K, K, ci])])], { perm: [0, 3, 1, 2] }));
           if (!need) return undefined;
           // Input gradient: a 'same' correlation of dy with the flipped, in/out-swapped filter.
-          const flipped = g.op("Slice", [g.op("Transpose", [Wt], { perm: [1, 0, 2, 3] }), g.ints([K - 1, K - 1]), g.ints([-K - 1, -K - 1]), g.ints([2, 3]), g.ints([-1, -1])], {}, `${layer.name}_flip`);
+          const flipped = g.op(
+            "Slice",
+            [
+              g.op("Transpose", [Wt], { perm: [1, 0, 2, 3] }),
+              g.ints([K - 1, K - 1]),
+              g.ints([-K - 1, -K - 1]),
+              g.ints([2, 3]),
+              g.ints([-1, -1]),
+            ],
+            {},
+            `${layer.name}_flip`,
+          );
           return g.op("Conv", [dY, flipped], { kernel_shape: [K, K], pads: [p, p, p, p] }, `${layer.name}_dx`);
         });
         trainable = true;
@@ -186,7 +219,16 @@ export function buildTrainingGraph(options: { spec: NetworkSpec; batchSize: numb
         const [n, c, h, w] = inShape;
         cur = g.op("ReduceMean", [cur], { axes: [2, 3], keepdims: 0 }, "gap");
         shape = [n, c];
-        tape.push((dY) => (need ? g.op("Expand", [g.op("Reshape", [g.op("Mul", [dY, g.scalar(1 / (h * w))]), g.ints([n, c, 1, 1])]), g.ints(inShape)], {}, "dgap") : undefined));
+        tape.push((dY) =>
+          need
+            ? g.op(
+                "Expand",
+                [g.op("Reshape", [g.op("Mul", [dY, g.scalar(1 / (h * w))]), g.ints([n, c, 1, 1])]), g.ints(inShape)],
+                {},
+                "dgap",
+              )
+            : undefined,
+        );
         break;
       }
       case "flatten": {

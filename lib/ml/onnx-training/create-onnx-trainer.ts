@@ -78,7 +78,10 @@ export interface OnnxTrainer {
   /** The live weights and running statistics (mutated by each step). */
   readonly state: NetworkState;
   /** Loss and gradients of one batch without updating anything (tests, gradient checks). */
-  computeGradients(batch: Omit<OnnxTrainBatch, "learningRate">, options?: { dropoutMasks?: Map<string, Float32Array> }): Promise<OnnxGradients>;
+  computeGradients(
+    batch: Omit<OnnxTrainBatch, "learningRate">,
+    options?: { dropoutMasks?: Map<string, Float32Array> },
+  ): Promise<OnnxGradients>;
   step(batch: OnnxTrainBatch): Promise<OnnxStepResult>;
   /** An inference session of the weights as they are now (later steps do not change it). */
   createPredictor(): Promise<OnnxPredictor>;
@@ -122,7 +125,8 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   const feedsFor = (batch: Omit<OnnxTrainBatch, "learningRate">, masks?: Map<string, Float32Array>): Record<string, ort.Tensor> => {
     const n = batch.count;
     if (batch.x.length !== n * perImage) throw new Error(`x has ${batch.x.length} values, expected ${n} x ${H}x${W}x${C}`);
-    if (batch.heads.length !== spec.heads.length) throw new Error(`${batch.heads.length} heads given, the network has ${spec.heads.length}`);
+    if (batch.heads.length !== spec.heads.length)
+      throw new Error(`${batch.heads.length} heads given, the network has ${spec.heads.length}`);
     const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor("float32", batch.x, [n, H, W, C]) };
     for (const p of layout.parameters) feeds[p.name] = new ort.Tensor("float32", state.parameters.get(p.name)!, p.shape);
     for (const d of layout.dropouts) {
@@ -202,7 +206,9 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
       const session = await ort.InferenceSession.create(buildInferenceGraph({ spec, state }), sessionOptions(threads, spin));
       return {
         async predict(x, count) {
-          const out = await session.run({ [INFERENCE_INPUT]: new ort.Tensor("float32", x.subarray(0, count * perImage), [count, H, W, C]) });
+          const out = await session.run({
+            [INFERENCE_INPUT]: new ort.Tensor("float32", x.subarray(0, count * perImage), [count, H, W, C]),
+          });
           return spec.heads.map((h) => Float32Array.from(out[h.name].data as Float32Array));
         },
         close: () => session.release(),

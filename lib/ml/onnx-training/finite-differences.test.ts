@@ -18,13 +18,40 @@ const HEADS = [
 const conv = (name: string, filters: number, kernel = 3): LayerSpec => ({ kind: "conv", name, filters, kernel });
 
 const CASES: { rule: string; input: [number, number, number]; layers: LayerSpec[] }[] = [
-  { rule: "conv input and filter gradients (3x3, 1x1, 5x5)", input: [6, 5, 2], layers: [conv("c1", 3), conv("c2", 2, 1), conv("c3", 2, 5), { kind: "flatten" }] },
-  { rule: "batch norm (gamma, beta, input through the batch statistics)", input: [5, 4, 2], layers: [conv("c1", 3), { kind: "batchNorm", name: "bn" }, { kind: "flatten" }] },
-  { rule: "ReLU then max pool (mask at pooled size, odd map cropped and padded back)", input: [7, 5, 2], layers: [conv("c1", 3), { kind: "relu" }, { kind: "maxPool", size: 2 }, conv("c2", 2), { kind: "flatten" }] },
+  {
+    rule: "conv input and filter gradients (3x3, 1x1, 5x5)",
+    input: [6, 5, 2],
+    layers: [conv("c1", 3), conv("c2", 2, 1), conv("c3", 2, 5), { kind: "flatten" }],
+  },
+  {
+    rule: "batch norm (gamma, beta, input through the batch statistics)",
+    input: [5, 4, 2],
+    layers: [conv("c1", 3), { kind: "batchNorm", name: "bn" }, { kind: "flatten" }],
+  },
+  {
+    rule: "ReLU then max pool (mask at pooled size, odd map cropped and padded back)",
+    input: [7, 5, 2],
+    layers: [conv("c1", 3), { kind: "relu" }, { kind: "maxPool", size: 2 }, conv("c2", 2), { kind: "flatten" }],
+  },
   { rule: "max pool 3x3 alone", input: [7, 6, 1], layers: [conv("c1", 2), { kind: "maxPool", size: 3 }, { kind: "flatten" }] },
-  { rule: "average pool (odd map)", input: [7, 5, 2], layers: [conv("c1", 3), { kind: "avgPool", size: 2 }, conv("c2", 2), { kind: "flatten" }] },
+  {
+    rule: "average pool (odd map)",
+    input: [7, 5, 2],
+    layers: [conv("c1", 3), { kind: "avgPool", size: 2 }, conv("c2", 2), { kind: "flatten" }],
+  },
   { rule: "ReLU alone", input: [4, 4, 2], layers: [conv("c1", 3), { kind: "relu" }, conv("c2", 2), { kind: "flatten" }] },
-  { rule: "global average pooling, dense with bias, ReLU, dropout", input: [5, 4, 2], layers: [conv("c1", 4), { kind: "globalAvgPool" }, { kind: "dense", name: "d1", units: 5 }, { kind: "relu" }, { kind: "dropout", name: "drop", rate: 0.4 }, { kind: "dense", name: "d2", units: 4 }] },
+  {
+    rule: "global average pooling, dense with bias, ReLU, dropout",
+    input: [5, 4, 2],
+    layers: [
+      conv("c1", 4),
+      { kind: "globalAvgPool" },
+      { kind: "dense", name: "d1", units: 5 },
+      { kind: "relu" },
+      { kind: "dropout", name: "drop", rate: 0.4 },
+      { kind: "dense", name: "d2", units: 4 },
+    ],
+  },
 ];
 
 const BATCH = 3;
@@ -54,7 +81,14 @@ describe("backward rules against finite differences", () => {
           const values = trainer.state.parameters.get(p.name)!;
           const analytic = gradients.get(p.name)!;
           // Up to 6 entries per parameter, spread over the tensor.
-          const picks = [...new Set(Array.from({ length: Math.min(6, p.size) }, (_, i) => Math.floor((i * p.size) / Math.min(6, p.size) + (p.size > 6 ? 1 : 0)) % p.size))];
+          const picks = [
+            ...new Set(
+              Array.from(
+                { length: Math.min(6, p.size) },
+                (_, i) => Math.floor((i * p.size) / Math.min(6, p.size) + (p.size > 6 ? 1 : 0)) % p.size,
+              ),
+            ),
+          ];
           for (const i of picks) {
             const h = 2e-3;
             const saved = values[i];

@@ -84,7 +84,13 @@ export function describeNetwork(spec: NetworkSpec): NetworkLayout {
       case "conv": {
         const [c, h, w] = map(layer.name);
         if (layer.kernel % 2 !== 1) throw new Error(`${layer.name}: only odd kernels ('same' padding)`);
-        add(`${layer.name}.kernel`, [layer.filters, c, layer.kernel, layer.kernel], "convKernel", c * layer.kernel ** 2, layer.filters * layer.kernel ** 2);
+        add(
+          `${layer.name}.kernel`,
+          [layer.filters, c, layer.kernel, layer.kernel],
+          "convKernel",
+          c * layer.kernel ** 2,
+          layer.filters * layer.kernel ** 2,
+        );
         shape = [layer.filters, h, w];
         break;
       }

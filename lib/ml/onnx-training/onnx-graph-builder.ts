@@ -73,9 +73,21 @@ export class OnnxGraphBuilder {
     return this.opMulti(opType, inputs, 1, attributes, hint)[0];
   }
 
-  opMulti(opType: string, inputs: string[], outputCount: number, attributes: Record<string, AttributeValue> = {}, hint = opType.toLowerCase()): string[] {
+  opMulti(
+    opType: string,
+    inputs: string[],
+    outputCount: number,
+    attributes: Record<string, AttributeValue> = {},
+    hint = opType.toLowerCase(),
+  ): string[] {
     const outs = Array.from({ length: outputCount }, (_, i) => this.fresh(outputCount === 1 ? hint : `${hint}_${i}`));
-    this.nodes.push({ opType, input: inputs, output: outs, name: outs[0], attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)) });
+    this.nodes.push({
+      opType,
+      input: inputs,
+      output: outs,
+      name: outs[0],
+      attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)),
+    });
     return outs;
   }
 

@@ -26,12 +26,19 @@ export function saveOnnxBundle(options: {
   const { dir, spec } = options;
   for (const attr of ATTRIBUTES) {
     const head = spec.heads.find((h) => h.name === attr);
-    if (!head || head.classes !== CLASSES[attr].length) throw new Error(`the network needs a head ${attr} with ${CLASSES[attr].length} classes`);
+    if (!head || head.classes !== CLASSES[attr].length)
+      throw new Error(`the network needs a head ${attr} with ${CLASSES[attr].length} classes`);
   }
   const json = {
     format: "onnx",
     model: ONNX_MODEL_FILE_NAME,
-    input: { name: INFERENCE_INPUT, layout: "NHWC", scale: options.scale ?? 1 / 255, mean: [...(options.mean ?? REAL_DATASET.mean)], std: [...(options.std ?? REAL_DATASET.std)] },
+    input: {
+      name: INFERENCE_INPUT,
+      layout: "NHWC",
+      scale: options.scale ?? 1 / 255,
+      mean: [...(options.mean ?? REAL_DATASET.mean)],
+      std: [...(options.std ?? REAL_DATASET.std)],
+    },
     outputs: Object.fromEntries(ATTRIBUTES.map((a) => [a, { output: a, classes: [...CLASSES[a]] }])),
     ...(options.name ? { name: options.name } : {}),
     ...(options.description ? { description: options.description } : {}),

@@ -23,7 +23,9 @@ interface TorchCase {
   batchVar: Record<string, number[]>;
 }
 
-const fixtures = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../test-support/ml/torch-fixtures.json"), "utf8")) as { cases: TorchCase[] };
+const fixtures = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../test-support/ml/torch-fixtures.json"), "utf8")) as {
+  cases: TorchCase[];
+};
 
 /** Largest |a - b| relative to the largest |b| of the tensor (gradients of a tensor share a scale). */
 function relativeError(actual: ArrayLike<number>, expected: number[]): number {
@@ -51,8 +53,10 @@ describe("one training step matches PyTorch autograd", () => {
         result.losses.forEach((l, k) => expect(Math.abs(l - c.losses[k])).toBeLessThan(1e-5 * Math.max(1, c.losses[k])));
         const errors: Record<string, number> = {};
         for (const [name, expected] of Object.entries(c.gradients)) errors[name] = relativeError(result.gradients.get(name)!, expected);
-        for (const [name, expected] of Object.entries(c.batchMean)) errors[`${name}.mean`] = relativeError(result.batchMean.get(name)!, expected);
-        for (const [name, expected] of Object.entries(c.batchVar)) errors[`${name}.var`] = relativeError(result.batchVar.get(name)!, expected);
+        for (const [name, expected] of Object.entries(c.batchMean))
+          errors[`${name}.mean`] = relativeError(result.batchMean.get(name)!, expected);
+        for (const [name, expected] of Object.entries(c.batchVar))
+          errors[`${name}.var`] = relativeError(result.batchVar.get(name)!, expected);
         expect(Object.keys(errors).length).toBe(trainer.layout.parameters.length + 2 * trainer.layout.batchNorms.length);
         // Relative to each tensor's largest value: float32 on both sides.
         expect(Math.max(...Object.values(errors))).toBeLessThan(2e-5);

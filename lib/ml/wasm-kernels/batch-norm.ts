@@ -13,7 +13,11 @@ import { readKernelAttrs } from "./read-kernel-attrs";
  * Per-channel statistics only ([C] or [1, 1, 1, C]); anything else goes to the stock kernel.
  */
 export function fusedBatchNorm(args: KernelArgs): TensorInfo {
-  const { x, mean, variance, offset, scale } = args.inputs as Record<string, TensorInfo | undefined> & { x: TensorInfo; mean: TensorInfo; variance: TensorInfo };
+  const { x, mean, variance, offset, scale } = args.inputs as Record<string, TensorInfo | undefined> & {
+    x: TensorInfo;
+    mean: TensorInfo;
+    variance: TensorInfo;
+  };
   const { varianceEpsilon } = readKernelAttrs<{ varianceEpsilon: number }>(args.attrs);
   const C = x.shape[x.shape.length - 1];
   const perChannel = (t?: TensorInfo) => !t || (sizeOf(t.shape) === C && t.shape[t.shape.length - 1] === C);

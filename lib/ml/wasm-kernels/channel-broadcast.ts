@@ -34,7 +34,10 @@ interface Pattern {
 
 function match(a: TensorInfo, b: TensorInfo): Pattern | undefined {
   if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
-  for (const [full, small, smallFirst] of [[a, b, false], [b, a, true]] as const) {
+  for (const [full, small, smallFirst] of [
+    [a, b, false],
+    [b, a, true],
+  ] as const) {
     const rank = full.shape.length;
     if (rank < 1 || small.shape.length > rank) continue;
     const size = sizeOf(full.shape);

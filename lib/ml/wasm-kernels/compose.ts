@@ -59,7 +59,10 @@ export class Composer {
     const { shape: merged, perm: mergedPerm } = mergeTransposeAxes(x.shape, perm);
     if (merged.length === x.shape.length) return this.run("Transpose", { x }, { perm });
     const t = this.run("Transpose", { x: this.reshape(x, merged) }, { perm: mergedPerm });
-    return this.reshape(t, perm.map((p) => x.shape[p]));
+    return this.reshape(
+      t,
+      perm.map((p) => x.shape[p]),
+    );
   }
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     return this.run("Reshape", { x }, { shape });

@@ -39,7 +39,7 @@ export function tile(args: KernelArgs): TensorInfo {
     outStrides[d] = outStrides[d + 1] * outShape[d + 1];
   }
   const repeat = (offset: number, length: number, times: number) => {
-    for (let have = 1; have < times; ) {
+    for (let have = 1; have < times;) {
       const n = Math.min(have, times - have);
       dst.copyWithin(offset + have * length, offset, offset + n * length);
       have += n;

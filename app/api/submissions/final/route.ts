@@ -10,6 +10,10 @@ export const dynamic = "force-dynamic";
 export const PUT = handleRoute(async (request: Request) => {
   const user = await requireApiUser(request, "submit");
   const input = await readJsonBody({ request, maxBytes: 16 * 1024 });
-  const result = await selectFinalSubmissions({ db: getDb(), userId: user.id, input: input as SelectFinalSubmissionsInput /* checked by the operation */ });
+  const result = await selectFinalSubmissions({
+    db: getDb(),
+    userId: user.id,
+    input: input as SelectFinalSubmissionsInput /* checked by the operation */,
+  });
   return Response.json(result, { headers: { "cache-control": "no-store" } });
 });

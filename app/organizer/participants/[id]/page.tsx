@@ -31,47 +31,108 @@ export default async function ParticipantPage({ params }: { params: Promise<{ id
         <p className="text-sm" data-testid="participant-status">
           Status: <strong>{user.status}</strong>
           {user.statusReason && <> — {user.statusReason}</>}
-          {user.statusChangedAt && <span className="text-stone-500"> (by {user.statusChangedBy ?? "?"}, {formatUtc(user.statusChangedAt)})</span>}
+          {user.statusChangedAt && (
+            <span className="text-stone-500">
+              {" "}
+              (by {user.statusChangedBy ?? "?"}, {formatUtc(user.statusChangedAt)})
+            </span>
+          )}
         </p>
       </header>
       {user.role === "participant" && (
         <section aria-labelledby="standing" className="space-y-2">
-          <h2 id="standing" className="text-xl font-semibold">Suspend, ban or reinstate</h2>
+          <h2 id="standing" className="text-xl font-semibold">
+            Suspend, ban or reinstate
+          </h2>
           <p className="max-w-3xl text-sm text-stone-600">
-            A suspended or banned participant is signed out at once, cannot sign in, their API tokens stop working, they cannot submit,
-            and their entries leave the leaderboard. Reinstating undoes all of it (tokens work again). Every change is in the audit trail.
+            A suspended or banned participant is signed out at once, cannot sign in, their API tokens stop working, they cannot submit, and
+            their entries leave the leaderboard. Reinstating undoes all of it (tokens work again). Every change is in the audit trail.
           </p>
           <StatusForm userId={user.id} status={user.status} />
         </section>
       )}
       <section aria-labelledby="subs" className="space-y-2">
-        <h2 id="subs" className="text-xl font-semibold">Submissions ({detail.submissions.length})</h2>
-        <DataTable caption="Their submissions" smallHeader columns={[{ label: "Submitted" }, { label: "File" }, { label: "Status" }, { label: "Public", className: "text-right" }, { label: "Private", className: "text-right" }, { label: "" }]}>
+        <h2 id="subs" className="text-xl font-semibold">
+          Submissions ({detail.submissions.length})
+        </h2>
+        <DataTable
+          caption="Their submissions"
+          smallHeader
+          columns={[
+            { label: "Submitted" },
+            { label: "File" },
+            { label: "Status" },
+            { label: "Public", className: "text-right" },
+            { label: "Private", className: "text-right" },
+            { label: "" },
+          ]}
+        >
           {detail.submissions.map((s) => (
             <tr key={s.id} className="border-b border-stone-100">
               <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(s.createdAt)}</td>
-              <td className={`${cell} font-mono text-xs`}><Link className="underline" href={`/submissions/${s.id}`}>{s.kind} · {s.fileName}</Link></td>
-              <td className={cell}>{s.status}{s.isFinal && " · final"}{s.disqualifiedAt && " · disqualified"}</td>
+              <td className={`${cell} font-mono text-xs`}>
+                <Link className="underline" href={`/submissions/${s.id}`}>
+                  {s.kind} · {s.fileName}
+                </Link>
+              </td>
+              <td className={cell}>
+                {s.status}
+                {s.isFinal && " · final"}
+                {s.disqualifiedAt && " · disqualified"}
+              </td>
               <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.publicMain)}</td>
               <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.privateMain)}</td>
-              <td className={cell}><a className="text-xs underline" href={`/api/organizer/submissions/${s.id}/file`} download>file</a></td>
+              <td className={cell}>
+                <a className="text-xs underline" href={`/api/organizer/submissions/${s.id}/file`} download>
+                  file
+                </a>
+              </td>
             </tr>
           ))}
         </DataTable>
       </section>
       <section aria-labelledby="acc" className="space-y-2">
-        <h2 id="acc" className="text-xl font-semibold">Terms acceptances</h2>
-        <ul className="text-sm">{detail.acceptances.map((a) => <li key={a.id}>{a.termsVersion} · {formatUtc(a.acceptedAt)} · {a.ip || "—"}</li>)}</ul>
+        <h2 id="acc" className="text-xl font-semibold">
+          Terms acceptances
+        </h2>
+        <ul className="text-sm">
+          {detail.acceptances.map((a) => (
+            <li key={a.id}>
+              {a.termsVersion} · {formatUtc(a.acceptedAt)} · {a.ip || "—"}
+            </li>
+          ))}
+        </ul>
       </section>
       <section aria-labelledby="dl" className="space-y-2">
-        <h2 id="dl" className="text-xl font-semibold">Downloads ({detail.downloads.length})</h2>
-        <ul className="text-sm">{detail.downloads.map((d) => <li key={d.id}>{formatUtc(d.createdAt)} · <span className="font-mono">{d.fileName}</span> · {d.bytesServed.toLocaleString("en")} bytes · {d.ip || "—"}</li>)}</ul>
+        <h2 id="dl" className="text-xl font-semibold">
+          Downloads ({detail.downloads.length})
+        </h2>
+        <ul className="text-sm">
+          {detail.downloads.map((d) => (
+            <li key={d.id}>
+              {formatUtc(d.createdAt)} · <span className="font-mono">{d.fileName}</span> · {d.bytesServed.toLocaleString("en")} bytes ·{" "}
+              {d.ip || "—"}
+            </li>
+          ))}
+        </ul>
       </section>
       <section aria-labelledby="sess" className="space-y-2">
-        <h2 id="sess" className="text-xl font-semibold">Sessions and API tokens</h2>
+        <h2 id="sess" className="text-xl font-semibold">
+          Sessions and API tokens
+        </h2>
         <ul className="text-sm">
-          {detail.sessions.map((s) => <li key={s.id}>session since {formatUtc(s.createdAt)}, last used {formatUtc(s.renewedAt)} · {s.ip || "—"} · <span className="text-stone-500">{s.userAgent}</span></li>)}
-          {detail.apiTokens.map((t) => <li key={t.id}>token “{t.name}” <span className="font-mono">{t.prefix}…</span> ({t.scopes}) · last used {t.lastUsedAt ? formatUtc(t.lastUsedAt) : "never"}</li>)}
+          {detail.sessions.map((s) => (
+            <li key={s.id}>
+              session since {formatUtc(s.createdAt)}, last used {formatUtc(s.renewedAt)} · {s.ip || "—"} ·{" "}
+              <span className="text-stone-500">{s.userAgent}</span>
+            </li>
+          ))}
+          {detail.apiTokens.map((t) => (
+            <li key={t.id}>
+              token “{t.name}” <span className="font-mono">{t.prefix}…</span> ({t.scopes}) · last used{" "}
+              {t.lastUsedAt ? formatUtc(t.lastUsedAt) : "never"}
+            </li>
+          ))}
           {detail.sessions.length + detail.apiTokens.length === 0 && <li className="text-stone-500">None.</li>}
         </ul>
       </section>

@@ -15,7 +15,13 @@ export const GET = handleRoute(async (request: Request, context: { params: Promi
   const { organizer, ip } = await requireOrganizerRequest(request);
   const { file } = await context.params;
   if (!file.endsWith(".csv")) throw new AppError("not-found", { user: "There is no such export." });
-  const { fileName, stream } = await exportOrganizerCsv({ db: getDb(), name: file.slice(0, -4), params: new URL(request.url).searchParams, organizer, ip });
+  const { fileName, stream } = await exportOrganizerCsv({
+    db: getDb(),
+    name: file.slice(0, -4),
+    params: new URL(request.url).searchParams,
+    organizer,
+    ip,
+  });
   return new Response(stream, {
     headers: {
       "content-type": "text/csv; charset=utf-8",

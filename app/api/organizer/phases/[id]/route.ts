@@ -16,7 +16,12 @@ export const PATCH = handleRoute(async (request: Request, context: { params: Pro
   const organizer = await requireOrganizer();
   const input = await readOrganizerActionBody(request);
   const { id } = await context.params;
-  const phase = await updatePhase({ db: getDb(), phaseId: id, input, actor: organizerActor(organizer, formatClientAddress(readClientAddress(request.headers))) });
+  const phase = await updatePhase({
+    db: getDb(),
+    phaseId: id,
+    input,
+    actor: organizerActor(organizer, formatClientAddress(readClientAddress(request.headers))),
+  });
   console.info(`[organizer] ${organizer.email} updated phase ${id}`);
   return Response.json({ phase }, { headers: { "cache-control": "no-store" } });
 });

@@ -13,9 +13,10 @@ export const POST = handleRoute(async (request: Request, context: { params: Prom
   const organizer = await requireOrganizer();
   await readOrganizerActionBody(request);
   const { id } = await context.params;
-  const { job, alreadyPending } = await rescoreSubmission({ db: getDb(), submissionId: id, actor: organizerActor(organizer, formatClientAddress(readClientAddress(request.headers))) });
-  return Response.json(
-    { jobId: job.id, status: job.status, alreadyPending },
-    { status: 202, headers: { "cache-control": "no-store" } },
-  );
+  const { job, alreadyPending } = await rescoreSubmission({
+    db: getDb(),
+    submissionId: id,
+    actor: organizerActor(organizer, formatClientAddress(readClientAddress(request.headers))),
+  });
+  return Response.json({ jobId: job.id, status: job.status, alreadyPending }, { status: 202, headers: { "cache-control": "no-store" } });
 });
