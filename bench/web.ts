@@ -101,7 +101,9 @@ async function seed(db: Db): Promise<{ datasetId: string }> {
   const t0 = performance.now();
   const { datasetId } = await seedBulkLeaderboard({ db, participants: PARTICIPANTS, submissions: SUBMISSIONS, log: (m) => say(m) });
   const now = Date.now();
-  await db.phase.create({ data: { name: "Main", startsAt: new Date(now - 30 * 86_400_000), endsAt: new Date(now + 30 * 86_400_000), dailyLimit: 5 } });
+  await db.phase.create({
+    data: { name: "Main", startsAt: new Date(now - 30 * 86_400_000), endsAt: new Date(now + 30 * 86_400_000), dailyLimit: 5 },
+  });
   const sentinel = await createParticipant({ db, name: "Sentinel" });
   await addEntry({
     db,
@@ -111,7 +113,13 @@ async function seed(db: Db): Promise<{ datasetId: string }> {
     publicMain: 0.9,
     privateMain: SECRET_PRIVATE_MAIN,
     isFinal: true,
-    privateOverrides: { genderF1: SECRET_PRIVATE_MAIN, hairColorF1: SECRET_PRIVATE_MAIN, hairTypeF1: SECRET_PRIVATE_MAIN, female: SECRET_PRIVATE_MAIN, male: SECRET_PRIVATE_MAIN },
+    privateOverrides: {
+      genderF1: SECRET_PRIVATE_MAIN,
+      hairColorF1: SECRET_PRIVATE_MAIN,
+      hairTypeF1: SECRET_PRIVATE_MAIN,
+      female: SECRET_PRIVATE_MAIN,
+      male: SECRET_PRIVATE_MAIN,
+    },
   });
   say(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { datasetId };
@@ -142,7 +150,16 @@ async function startServer(databaseUrl: string, dataDir: string): Promise<Server
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "serve-web.ts")], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, DATA_DIR: dataDir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      LOG_LEVEL: "warn",
+    },
   });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
@@ -186,7 +203,11 @@ function procTimes(pid: number | "self"): { own: number; children: number } {
  * generator's (`inProcess`: this process, autocannon; otherwise the child processes this one
  * waited for meanwhile, i.e. wrk, whose times join our cutime/cstime when it exits).
  */
-async function measureCpu<T>(serverPid: number, inProcess: boolean, run: () => Promise<T>): Promise<{ result: T; generatorCpu: number; serverCpu: number }> {
+async function measureCpu<T>(
+  serverPid: number,
+  inProcess: boolean,
+  run: () => Promise<T>,
+): Promise<{ result: T; generatorCpu: number; serverCpu: number }> {
   const t0 = performance.now();
   const server0 = procTimes(serverPid).own;
   const children0 = procTimes("self").children;
@@ -257,7 +278,9 @@ async function loadWithWrk(url: string, rate: number, duration: number, scriptDi
   const script = path.join(scriptDir, `pace-${rate}.lua`);
   fs.writeFileSync(script, wrkScript(rate));
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn("wrk", ["-t1", "-c32", `-d${duration}s`, "--timeout", "10s", "-s", script, url], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn("wrk", ["-t1", "-c32", `-d${duration}s`, "--timeout", "10s", "-s", script, url], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let text = "";
     child.stdout.on("data", (d: Buffer) => (text += d.toString()));
     child.on("error", reject);
@@ -265,7 +288,18 @@ async function loadWithWrk(url: string, rate: number, duration: number, scriptDi
   });
   const line = out.split("\n").find((l) => l.startsWith("WRKJSON "));
   if (!line) throw new Error(`wrk printed no summary: ${out}`);
-  const r = JSON.parse(line.slice(8)) as { requests: number; durationUs: number; bytes: number; p50Us: number; p99Us: number; connect: number; read: number; write: number; status: number; timeout: number };
+  const r = JSON.parse(line.slice(8)) as {
+    requests: number;
+    durationUs: number;
+    bytes: number;
+    p50Us: number;
+    p99Us: number;
+    connect: number;
+    read: number;
+    write: number;
+    status: number;
+    timeout: number;
+  };
   const seconds = r.durationUs / 1e6;
   return {
     rate,
@@ -292,11 +326,32 @@ const autocannon = require("autocannon") as Autocannon;
 
 async function loadWithAutocannon(url: string, rate: number, duration: number): Promise<RawLoad> {
   // Latencies are corrected for coordinated omission (autocannon's default with a fixed rate).
-  const r = await autocannon({ url, overallRate: rate, duration, connections: 32, timeout: 10, headers: { "accept-encoding": BROWSER_ENCODING } });
-  return { rate, reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, bytes: r.throughput.average };
+  const r = await autocannon({
+    url,
+    overallRate: rate,
+    duration,
+    connections: 32,
+    timeout: 10,
+    headers: { "accept-encoding": BROWSER_ENCODING },
+  });
+  return {
+    rate,
+    reqPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+    bytes: r.throughput.average,
+  };
 }
 
-async function load(generator: Generator, server: Server, url: string, rate: number, duration: number, scriptDir: string): Promise<LoadResult> {
+async function load(
+  generator: Generator,
+  server: Server,
+  url: string,
+  rate: number,
+  duration: number,
+  scriptDir: string,
+): Promise<LoadResult> {
   const { result, generatorCpu, serverCpu } = await measureCpu(server.pid, generator === "autocannon", () =>
     generator === "wrk" ? loadWithWrk(url, rate, duration, scriptDir) : loadWithAutocannon(url, rate, duration),
   );
@@ -304,9 +359,16 @@ async function load(generator: Generator, server: Server, url: string, rate: num
 }
 
 async function checkNoPrivateLeak(base: string): Promise<void> {
-  for (const p of ["/leaderboard", "/leaderboard?board=private", "/api/leaderboard", "/api/leaderboard?sort=hairColorF1", "/api/leaderboard/csv"]) {
+  for (const p of [
+    "/leaderboard",
+    "/leaderboard?board=private",
+    "/api/leaderboard",
+    "/api/leaderboard?sort=hairColorF1",
+    "/api/leaderboard/csv",
+  ]) {
     const text = await (await fetch(base + p)).text();
-    if (text.includes(SECRET_TEXT) || text.includes(PRIVATE_BOARD_TEXT)) throw new Error(`a private score leaked in ${p} before the reveal`);
+    if (text.includes(SECRET_TEXT) || text.includes(PRIVATE_BOARD_TEXT))
+      throw new Error(`a private score leaked in ${p} before the reveal`);
   }
   say("no private score in the page, the JSON or the CSV before the reveal");
 }
@@ -358,17 +420,21 @@ function visit(url: string): Promise<Visit> {
   let timedOut = false;
   const failed = (): Visit => ({ status: timedOut ? -1 : 0, isPrivate: false, startedAt, ms: performance.now() - startedAt });
   return new Promise((resolve) => {
-    const request = http.get(url, { agent: false, headers: { "accept-encoding": "gzip", connection: "close" }, timeout: 30_000 }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (c: Buffer) => chunks.push(c));
-      response.on("end", () => {
-        const ms = performance.now() - startedAt;
-        const raw = Buffer.concat(chunks);
-        const body = response.headers["content-encoding"] === "gzip" ? zlib.gunzipSync(raw).toString() : raw.toString();
-        resolve({ status: response.statusCode ?? 0, isPrivate: body.includes(PRIVATE_BOARD_TEXT), startedAt, ms });
-      });
-      response.on("error", () => resolve(failed()));
-    });
+    const request = http.get(
+      url,
+      { agent: false, headers: { "accept-encoding": "gzip", connection: "close" }, timeout: 30_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (c: Buffer) => chunks.push(c));
+        response.on("end", () => {
+          const ms = performance.now() - startedAt;
+          const raw = Buffer.concat(chunks);
+          const body = response.headers["content-encoding"] === "gzip" ? zlib.gunzipSync(raw).toString() : raw.toString();
+          resolve({ status: response.statusCode ?? 0, isPrivate: body.includes(PRIVATE_BOARD_TEXT), startedAt, ms });
+        });
+        response.on("error", () => resolve(failed()));
+      },
+    );
     request.on("timeout", () => {
       timedOut = true;
       request.destroy();
@@ -385,7 +451,14 @@ async function revealDay(db: Db, server: Server, datasetId: string): Promise<Rev
   const scorer = (async () => {
     while (scoring) {
       const user = participants[scoredDuring % participants.length];
-      await addEntry({ db, datasetId, userId: user.id, createdAt: new Date(), publicMain: 0.5 + Math.random() * 0.3, privateMain: 0.5 + Math.random() * 0.3 });
+      await addEntry({
+        db,
+        datasetId,
+        userId: user.id,
+        createdAt: new Date(),
+        publicMain: 0.5 + Math.random() * 0.3,
+        privateMain: 0.5 + Math.random() * 0.3,
+      });
       scoredDuring += 1;
       await new Promise((r) => setTimeout(r, SCORE_EVERY_MS));
     }
@@ -407,7 +480,10 @@ async function revealDay(db: Db, server: Server, datasetId: string): Promise<Rev
     const ok = visits.filter((v) => v.status === 200);
     const times = ok.map((v) => v.ms).sort((a, b) => a - b);
     const pct = (p: number) => (times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] : NaN);
-    const firstPrivate = visits.filter((v) => v.isPrivate).map((v) => v.startedAt + v.ms).sort((a, b) => a - b)[0];
+    const firstPrivate = visits
+      .filter((v) => v.isPrivate)
+      .map((v) => v.startedAt + v.ms)
+      .sort((a, b) => a - b)[0];
     return {
       clients: visits.length,
       p50: pct(50),
@@ -443,7 +519,14 @@ async function revealDay(db: Db, server: Server, datasetId: string): Promise<Rev
 
 // ------------------------------------------------------------------------------- main
 
-const TARGETS = ["/api/health", "/", "/leaderboard", "/leaderboard?sort=hairColorF1Male&dir=desc", "/api/leaderboard", "/api/leaderboard?sort=fairnessGap"];
+const TARGETS = [
+  "/api/health",
+  "/",
+  "/leaderboard",
+  "/leaderboard?sort=hairColorF1Male&dir=desc",
+  "/api/leaderboard",
+  "/api/leaderboard?sort=fairnessGap",
+];
 
 function printTable(header: string[], table: string[][], leftColumns: number): void {
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
@@ -462,7 +545,12 @@ async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-bench-web-"));
   const rows: ResultRow[] = [];
   const reveals: (RevealResult & { engine: string })[] = [];
-  const notes: string[] = [`load average at the start: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`];
+  const notes: string[] = [
+    `load average at the start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  ];
   try {
     for (const engine of engines) {
       const scratch = await scratchDatabase(engine);
@@ -476,7 +564,9 @@ async function main() {
         const { datasetId } = await seed(scratch.db);
         const t0 = performance.now();
         const snap = await loadLeaderboardSnapshot({ db: scratch.db });
-        notes.push(`${engine}: cold snapshot load ${(performance.now() - t0).toFixed(0)} ms (${snap.competitors.length} competitors) — paid once per change, then cached`);
+        notes.push(
+          `${engine}: cold snapshot load ${(performance.now() - t0).toFixed(0)} ms (${snap.competitors.length} competitors) — paid once per change, then cached`,
+        );
         server = await startServer(scratch.url, path.join(tmp, `data-${engine}`));
         await checkNoPrivateLeak(server.base);
         // /api/health (no database, a few bytes) is the framework's own floor on this machine
@@ -486,16 +576,27 @@ async function main() {
         for (const target of TARGETS) await load(generator, server, server.base + target, 50, 2, tmp);
         for (const target of TARGETS) {
           say(`${engine}: ${target} at ${RATE} requests/s for ${DURATION} s (${generator})`);
-          const row: ResultRow = { engine, target, generator, ...(await load(generator, server, server.base + target, RATE, DURATION, tmp)) };
+          const row: ResultRow = {
+            engine,
+            target,
+            generator,
+            ...(await load(generator, server, server.base + target, RATE, DURATION, tmp)),
+          };
           rows.push(row);
-          say(`  ${row.reqPerSec.toFixed(0)} requests/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.errors} errors, generator ${row.generatorCpu.toFixed(0)}% CPU, server ${row.serverCpu.toFixed(0)}%`);
+          say(
+            `  ${row.reqPerSec.toFixed(0)} requests/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.errors} errors, generator ${row.generatorCpu.toFixed(0)}% CPU, server ${row.serverCpu.toFixed(0)}%`,
+          );
         }
         const fresh = await freshness(scratch.db, server.base, datasetId);
         notes.push(`${engine}: a new best score showed on /api/leaderboard ${fresh.toFixed(0)} ms after it was written`);
-        say(`${engine}: reveal day: ${REVEAL_CLIENTS} visitors within ${REVEAL_WINDOW_S} s, a submission scored every ${SCORE_EVERY_MS} ms`);
+        say(
+          `${engine}: reveal day: ${REVEAL_CLIENTS} visitors within ${REVEAL_WINDOW_S} s, a submission scored every ${SCORE_EVERY_MS} ms`,
+        );
         const reveal = await revealDay(scratch.db, server, datasetId);
         reveals.push({ engine, ...reveal });
-        say(`  p50 ${reveal.p50.toFixed(1)} ms, p99 ${reveal.p99.toFixed(1)} ms, ${reveal.errors} errors (${reveal.failures}), first private view ${reveal.firstPrivateMs?.toFixed(0)} ms after the reveal`);
+        say(
+          `  p50 ${reveal.p50.toFixed(1)} ms, p99 ${reveal.p99.toFixed(1)} ms, ${reveal.errors} errors (${reveal.failures}), first private view ${reveal.firstPrivateMs?.toFixed(0)} ms after the reveal`,
+        );
       } catch (error) {
         // Keep what was measured on the other engine: report and go on.
         notes.push(`${engine}: FAILED: ${error instanceof Error ? error.message.split("\n").filter(Boolean).at(-1) : String(error)}`);
@@ -508,12 +609,33 @@ async function main() {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  notes.push(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  notes.push(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 
   const health = new Map(rows.filter((r) => r.target === "/api/health").map((r) => [r.engine, r.p99]));
-  console.log(`\nPublic pages for visitors under load: ${PARTICIPANTS} participants, ${SUBMISSIONS} submissions, ${os.cpus().length} cores, target p99 < ${TARGET_P99_MS} ms at ${RATE} requests/s (or < 1.5x /api/health's p99)\n`);
+  console.log(
+    `\nPublic pages for visitors under load: ${PARTICIPANTS} participants, ${SUBMISSIONS} submissions, ${os.cpus().length} cores, target p99 < ${TARGET_P99_MS} ms at ${RATE} requests/s (or < 1.5x /api/health's p99)\n`,
+  );
   printTable(
-    ["engine", "target", "gen", "rate", "req/s", "p50 ms", "p99 ms", "p99/100ms", "p99/health", "errors", "gen CPU %", "server CPU %", "KB/s"],
+    [
+      "engine",
+      "target",
+      "gen",
+      "rate",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "p99/100ms",
+      "p99/health",
+      "errors",
+      "gen CPU %",
+      "server CPU %",
+      "KB/s",
+    ],
     rows.map((r) => {
       const floor = health.get(r.engine);
       const vsHealth = floor ? r.p99 / floor : NaN;
@@ -537,9 +659,23 @@ async function main() {
     3,
   );
   if (reveals.length) {
-    console.log(`\nReveal day: ${REVEAL_CLIENTS} visitors load /leaderboard?board=private once each within ${REVEAL_WINDOW_S} s of the reveal, each on a new connection, while a submission is scored every ${SCORE_EVERY_MS} ms\n`);
+    console.log(
+      `\nReveal day: ${REVEAL_CLIENTS} visitors load /leaderboard?board=private once each within ${REVEAL_WINDOW_S} s of the reveal, each on a new connection, while a submission is scored every ${SCORE_EVERY_MS} ms\n`,
+    );
     printTable(
-      ["engine", "clients", "p50 ms", "p99 ms", "max ms", "errors", "first private view ms", "public after private", "scored meanwhile", "gen CPU %", "server CPU %"],
+      [
+        "engine",
+        "clients",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "errors",
+        "first private view ms",
+        "public after private",
+        "scored meanwhile",
+        "gen CPU %",
+        "server CPU %",
+      ],
       reveals.map((r) => [
         r.engine,
         String(r.clients),

@@ -65,10 +65,28 @@ describeEachEngine("anonymous response cache and the leaderboard snapshot", (t) 
   it("shows visitors the revealed private board as soon as the snapshot has it, on every cached page at once", async () => {
     const db = t.db;
     const now = Date.now();
-    await db.phase.create({ data: { name: "Main", startsAt: new Date(now - 86_400_000), endsAt: new Date(now + 86_400_000), dailyLimit: 5 } });
+    await db.phase.create({
+      data: { name: "Main", startsAt: new Date(now - 86_400_000), endsAt: new Date(now + 86_400_000), dailyLimit: 5 },
+    });
     const [ann, bob] = await Promise.all(["Ann", "Bob"].map((name) => createParticipant({ db, name })));
-    await addEntry({ db, datasetId, userId: ann.id, createdAt: new Date(now - 3_600_000), publicMain: 0.8, privateMain: 0.6, isFinal: true });
-    await addEntry({ db, datasetId, userId: bob.id, createdAt: new Date(now - 3_500_000), publicMain: 0.7, privateMain: 0.9, isFinal: true });
+    await addEntry({
+      db,
+      datasetId,
+      userId: ann.id,
+      createdAt: new Date(now - 3_600_000),
+      publicMain: 0.8,
+      privateMain: 0.6,
+      isFinal: true,
+    });
+    await addEntry({
+      db,
+      datasetId,
+      userId: bob.id,
+      createdAt: new Date(now - 3_500_000),
+      publicMain: 0.7,
+      privateMain: 0.9,
+      isFinal: true,
+    });
     const site = await serve();
 
     expect(await site.get("/leaderboard")).toBe("public: Ann, Bob");

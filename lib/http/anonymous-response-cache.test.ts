@@ -64,10 +64,12 @@ async function harness(options: Partial<AnonymousResponseCacheOptions> & { hold?
   const server = http.createServer((request, response) => {
     response.setHeader("x-request-id", String(Math.random()));
     waiting += 1;
-    void cache.handle(request, response, () => render(request, response)).then((o) => {
-      waiting -= 1;
-      outcomes.push(o);
-    });
+    void cache
+      .handle(request, response, () => render(request, response))
+      .then((o) => {
+        waiting -= 1;
+        outcomes.push(o);
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const h: Harness = {
@@ -167,7 +169,13 @@ describe("anonymous response cache", () => {
   it("renders, never caches, requests with an Authorization, conditional, Range or RSC header", async () => {
     const h = await harness();
     await get(h, "/api/leaderboard");
-    const bypassing: Record<string, string>[] = [{ authorization: "Bearer tp_x" }, { "if-none-match": '"a"' }, { range: "bytes=0-3" }, { rsc: "1" }, { "next-router-state-tree": "x" }];
+    const bypassing: Record<string, string>[] = [
+      { authorization: "Bearer tp_x" },
+      { "if-none-match": '"a"' },
+      { range: "bytes=0-3" },
+      { rsc: "1" },
+      { "next-router-state-tree": "x" },
+    ];
     for (const headers of bypassing) {
       await get(h, "/api/leaderboard", headers);
     }

@@ -77,7 +77,21 @@ interface Entry {
 /** Request headers that select a different body; anything else the response varies on is not cached. */
 const KEY_HEADERS = ["accept-encoding"] as const;
 /** Headers whose presence means the answer may be personal, partial or an RSC payload: render. */
-const BYPASS_HEADERS = ["authorization", "range", "if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range", "rsc", "next-action", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url"];
+const BYPASS_HEADERS = [
+  "authorization",
+  "range",
+  "if-none-match",
+  "if-modified-since",
+  "if-match",
+  "if-unmodified-since",
+  "if-range",
+  "rsc",
+  "next-action",
+  "next-router-state-tree",
+  "next-router-prefetch",
+  "next-router-segment-prefetch",
+  "next-url",
+];
 /** Per-request or framing headers: the replaying server sets its own. */
 const NOT_REPLAYED = new Set(["x-request-id", "date", "connection", "keep-alive", "transfer-encoding", "content-length"]);
 /** Vary values that are fine: part of the key, or bypassed when present. */
@@ -224,7 +238,10 @@ function cacheable(c: Captured): boolean {
   const names = new Set(c.headers.map(([name]) => name));
   if (names.has("set-cookie")) return false;
   const vary = c.headers.find(([name]) => name === "vary")?.[1];
-  const varied = (Array.isArray(vary) ? vary.join(",") : (vary ?? "")).split(",").map((v) => v.trim().toLowerCase()).filter(Boolean);
+  const varied = (Array.isArray(vary) ? vary.join(",") : (vary ?? ""))
+    .split(",")
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
   return varied.every((v) => VARY_OK.has(v));
 }
 
@@ -250,7 +267,10 @@ function capture(response: ServerResponse, maxBodyBytes: number): Promise<Captur
   let head: { status: number; headers: [string, string | string[]][] } | undefined;
   const take = (chunk: unknown, encoding: unknown) => {
     if (done || chunk === undefined || chunk === null || typeof chunk === "function") return;
-    const buf = typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : Buffer.from(chunk as Uint8Array);
+    const buf =
+      typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+        : Buffer.from(chunk as Uint8Array);
     size += buf.length;
     if (size > maxBodyBytes) finish(null);
     else chunks.push(buf);
