@@ -1,5 +1,5 @@
 import type { Db, Submission, Job } from "../db/client";
-import { Prisma } from "../db/client";
+import { type Prisma } from "../db/client";
 import { env } from "../env";
 import { AppError, type AppErrorDetail } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
