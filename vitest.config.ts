@@ -21,6 +21,7 @@ const SLOW = [
   "lib/dataset/prepare-dataset*.test.ts",
   "lib/generation/metrics/compute-generation-metrics.test.ts",
   "tests/cli-clients.test.ts",
+  "tests/http-hardening.test.ts",
 ];
 
 const shared = {
