@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { pageById } from "../csv/stream-csv";
 import type { Db, Prisma } from "../db/client";
 import { DatasetFileKind } from "../db/enums";
-import { DateRange, PageQuery, TextFilter, createdAtRange, type ListPage } from "./organizer-list-query";
+import { DateRange, PageQuery, TextFilter, createdAtRange, iterateById, readListPage, type ListPage } from "./organizer-list-query";
 
 export const DownloadsQuery = PageQuery.extend({
   /** Part of the participant's e-mail address. */
@@ -56,30 +55,26 @@ export const toDownloadRow = (r: Prisma.DownloadLogGetPayload<{ include: typeof 
 export async function listDownloadLogPage(options: { db: Db; query?: Partial<DownloadsQuery> }): Promise<ListPage<DownloadRow>> {
   const query = { ...DownloadsQuery.parse({}), ...options.query };
   const where = whereOf(query);
-  const [rows, total] = await Promise.all([
-    options.db.downloadLog.findMany({
-      where,
-      include: DOWNLOAD_INCLUDE,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-    }),
-    options.db.downloadLog.count({ where }),
-  ]);
-  return { rows: rows.map(toDownloadRow), total, page: query.page, pageSize: query.pageSize };
+  return readListPage(
+    query,
+    async (window) =>
+      (
+        await options.db.downloadLog.findMany({
+          where,
+          include: DOWNLOAD_INCLUDE,
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          ...window,
+        })
+      ).map(toDownloadRow),
+    () => options.db.downloadLog.count({ where }),
+  );
 }
 
 /** Every matching download in id order, for the CSV export. */
 export function iterateDownloadLogs(options: { db: Db; query?: Partial<DownloadsQuery> }): AsyncGenerator<DownloadRow> {
-  const where = whereOf(options.query ?? {});
-  return pageById(async (after, size) =>
-    (
-      await options.db.downloadLog.findMany({
-        where: { AND: [where, after ? { id: { gt: after } } : {}] },
-        include: DOWNLOAD_INCLUDE,
-        orderBy: { id: "asc" },
-        take: size,
-      })
-    ).map(toDownloadRow),
+  return iterateById(
+    whereOf(options.query ?? {}),
+    (batch) => options.db.downloadLog.findMany({ ...batch, include: DOWNLOAD_INCLUDE }),
+    (rows) => rows.map(toDownloadRow),
   );
 }

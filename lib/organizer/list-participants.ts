@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { displayNameKey } from "../auth/display-name-key";
-import { pageById } from "../csv/stream-csv";
 import type { Db, Prisma } from "../db/client";
 import { UserStatus } from "../db/enums";
-import { PageQuery, TextFilter, type ListPage } from "./organizer-list-query";
+import { PageQuery, TextFilter, iterateById, readListPage, type ListPage } from "./organizer-list-query";
 
 export const ParticipantsQuery = PageQuery.extend({
   /** Part of the name or the e-mail address. */
@@ -60,32 +59,24 @@ type UserBase = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
 export async function listParticipants(options: { db: Db; query?: Partial<ParticipantsQuery> }): Promise<ListPage<ParticipantRow>> {
   const query = { ...ParticipantsQuery.parse({}), ...options.query };
   const where = whereOf(query);
-  const [users, total] = await Promise.all([
-    options.db.user.findMany({
-      where,
-      select: USER_SELECT,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-    }),
-    options.db.user.count({ where }),
-  ]);
-  return { rows: await withActivity(options.db, users), total, page: query.page, pageSize: query.pageSize };
+  return readListPage(
+    query,
+    async (window) =>
+      withActivity(
+        options.db,
+        await options.db.user.findMany({ where, select: USER_SELECT, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...window }),
+      ),
+    () => options.db.user.count({ where }),
+  );
 }
 
 /** Every matching participant in id order, for the CSV export (pages of 500). */
-export async function* iterateParticipants(options: { db: Db; query?: Partial<ParticipantsQuery> }): AsyncGenerator<ParticipantRow> {
-  const where = whereOf(options.query ?? {});
-  const batches = pageById(async (after, size) => {
-    const users = await options.db.user.findMany({
-      where: { AND: [where, after ? { id: { gt: after } } : {}] },
-      select: USER_SELECT,
-      orderBy: { id: "asc" },
-      take: size,
-    });
-    return withActivity(options.db, users);
-  });
-  yield* batches;
+export function iterateParticipants(options: { db: Db; query?: Partial<ParticipantsQuery> }): AsyncGenerator<ParticipantRow> {
+  return iterateById(
+    whereOf(options.query ?? {}),
+    (batch) => options.db.user.findMany({ ...batch, select: USER_SELECT }),
+    (users) => withActivity(options.db, users),
+  );
 }
 
 async function withActivity(db: Db, users: UserBase[]): Promise<ParticipantRow[]> {

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { pageById } from "../csv/stream-csv";
 import type { Db, Prisma } from "../db/client";
 import { SubmissionKind, SubmissionStatus } from "../db/enums";
-import { DateRange, PageQuery, TextFilter, createdAtRange, type ListPage } from "./organizer-list-query";
+import { DateRange, PageQuery, TextFilter, createdAtRange, iterateById, readListPage, type ListPage } from "./organizer-list-query";
 
 const optionalEnum = <T extends z.ZodTypeAny>(e: T) => e.optional().or(z.literal("").transform(() => undefined));
 
@@ -69,30 +68,21 @@ const toRow = (r: Prisma.SubmissionGetPayload<{ include: typeof INCLUDE }>): Sub
 export async function listSubmissionPage(options: { db: Db; query?: Partial<SubmissionsQuery> }): Promise<ListPage<SubmissionListRow>> {
   const query = { ...SubmissionsQuery.parse({}), ...options.query };
   const where = whereOf(query);
-  const [rows, total] = await Promise.all([
-    options.db.submission.findMany({
-      where,
-      include: INCLUDE,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-    }),
-    options.db.submission.count({ where }),
-  ]);
-  return { rows: rows.map(toRow), total, page: query.page, pageSize: query.pageSize };
+  return readListPage(
+    query,
+    async (window) =>
+      (await options.db.submission.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...window })).map(
+        toRow,
+      ),
+    () => options.db.submission.count({ where }),
+  );
 }
 
 /** Every matching submission in id order, for the CSV export. */
 export function iterateSubmissions(options: { db: Db; query?: Partial<SubmissionsQuery> }): AsyncGenerator<SubmissionListRow> {
-  const where = whereOf(options.query ?? {});
-  return pageById(async (after, size) =>
-    (
-      await options.db.submission.findMany({
-        where: { AND: [where, after ? { id: { gt: after } } : {}] },
-        include: INCLUDE,
-        orderBy: { id: "asc" },
-        take: size,
-      })
-    ).map(toRow),
+  return iterateById(
+    whereOf(options.query ?? {}),
+    (batch) => options.db.submission.findMany({ ...batch, include: INCLUDE }),
+    (rows) => rows.map(toRow),
   );
 }

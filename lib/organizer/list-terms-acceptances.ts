@@ -1,7 +1,6 @@
 import { type z } from "zod";
-import { pageById } from "../csv/stream-csv";
 import type { Db, Prisma } from "../db/client";
-import { DateRange, PageQuery, TextFilter, type ListPage } from "./organizer-list-query";
+import { DateRange, PageQuery, TextFilter, iterateById, readListPage, type ListPage } from "./organizer-list-query";
 
 export const AcceptancesQuery = PageQuery.extend({
   /** Part of the participant's e-mail address. */
@@ -41,30 +40,21 @@ const toRow = (r: Prisma.TermsAcceptanceGetPayload<{ include: typeof INCLUDE }>)
 export async function listTermsAcceptances(options: { db: Db; query?: Partial<AcceptancesQuery> }): Promise<ListPage<AcceptanceRow>> {
   const query = { ...AcceptancesQuery.parse({}), ...options.query };
   const where = whereOf(query);
-  const [rows, total] = await Promise.all([
-    options.db.termsAcceptance.findMany({
-      where,
-      include: INCLUDE,
-      orderBy: [{ acceptedAt: "desc" }, { id: "desc" }],
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-    }),
-    options.db.termsAcceptance.count({ where }),
-  ]);
-  return { rows: rows.map(toRow), total, page: query.page, pageSize: query.pageSize };
+  return readListPage(
+    query,
+    async (window) =>
+      (
+        await options.db.termsAcceptance.findMany({ where, include: INCLUDE, orderBy: [{ acceptedAt: "desc" }, { id: "desc" }], ...window })
+      ).map(toRow),
+    () => options.db.termsAcceptance.count({ where }),
+  );
 }
 
 /** Every matching acceptance in id order, for the CSV export. */
 export function iterateTermsAcceptances(options: { db: Db; query?: Partial<AcceptancesQuery> }): AsyncGenerator<AcceptanceRow> {
-  const where = whereOf(options.query ?? {});
-  return pageById(async (after, size) =>
-    (
-      await options.db.termsAcceptance.findMany({
-        where: { AND: [where, after ? { id: { gt: after } } : {}] },
-        include: INCLUDE,
-        orderBy: { id: "asc" },
-        take: size,
-      })
-    ).map(toRow),
+  return iterateById(
+    whereOf(options.query ?? {}),
+    (batch) => options.db.termsAcceptance.findMany({ ...batch, include: INCLUDE }),
+    (rows) => rows.map(toRow),
   );
 }

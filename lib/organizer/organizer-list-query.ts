@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageById } from "../csv/stream-csv";
 import { AppError } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
 
@@ -60,4 +61,31 @@ export interface ListPage<T> {
   total: number;
   page: number;
   pageSize: number;
+}
+
+/**
+ * One page of an organizer list and how many rows match in all, read together. `read` gets the
+ * window (skip/take) of the page; the caller keeps its own filter, order and row shape.
+ */
+export async function readListPage<R>(
+  query: { page: number; pageSize: number },
+  read: (window: { skip: number; take: number }) => Promise<R[]>,
+  count: () => Promise<number>,
+): Promise<ListPage<R>> {
+  const [rows, total] = await Promise.all([read({ skip: (query.page - 1) * query.pageSize, take: query.pageSize }), count()]);
+  return { rows, total, page: query.page, pageSize: query.pageSize };
+}
+
+/**
+ * Every row matching `where`, in id order and read in batches (a CSV export of a whole list
+ * without holding it in memory). `read` gets the query of one batch; `toRows` shapes a batch.
+ */
+export function iterateById<W, P, R extends { id: string }>(
+  where: W,
+  read: (batch: { where: { AND: [W, { id?: { gt: string } }] }; orderBy: { id: "asc" }; take: number }) => Promise<P[]>,
+  toRows: (rows: P[]) => R[] | Promise<R[]>,
+): AsyncGenerator<R> {
+  return pageById(async (after, size) =>
+    toRows(await read({ where: { AND: [where, after ? { id: { gt: after } } : {}] }, orderBy: { id: "asc" }, take: size })),
+  );
 }
