@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { addEntry, resetLeaderboardData, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { isAppError } from "../errors/app-error";
 import { leaderboardFromSnapshot } from "../leaderboard/get-leaderboard";
 import { getLeaderboardSnapshot } from "../leaderboard/get-leaderboard-snapshot";
@@ -21,12 +21,7 @@ describeEachEngine("anonymous response cache and the leaderboard snapshot", (t) 
   let server: http.Server | undefined;
 
   beforeEach(async () => {
-    await t.db.score.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.user.deleteMany();
-    await t.db.phase.deleteMany();
-    await t.db.dataset.deleteMany();
-    datasetId = (await createLeaderboardDataset({ db: t.db })).id;
+    datasetId = (await resetLeaderboardData({ db: t.db })).id;
   });
   afterEach(() => {
     server?.closeAllConnections();

@@ -2,8 +2,12 @@ import { beforeEach, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
 import {
   addEntry,
+  at,
+  FRESH,
+  HOUR,
+  NOW,
   createLeaderboardBaseline,
-  createLeaderboardDataset,
+  resetLeaderboardData,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { exportLeaderboard } from "./export-leaderboard";
@@ -11,22 +15,11 @@ import { findCompetitorStanding } from "./find-competitor-standing";
 import { getCompetitorStanding } from "./get-competitor-standing";
 import { getLeaderboardSnapshot } from "./get-leaderboard-snapshot";
 
-const HOUR = 3_600_000;
-const NOW = new Date("2026-06-15T12:00:00Z");
-const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * HOUR);
-const FRESH = { maxAgeMs: 0, staleMs: 0 };
-
 describeEachEngine("competitor standing", (t) => {
   let datasetId: string;
 
   beforeEach(async () => {
-    await t.db.score.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.baseline.deleteMany();
-    await t.db.user.deleteMany();
-    await t.db.phase.deleteMany();
-    await t.db.dataset.deleteMany();
-    datasetId = (await createLeaderboardDataset({ db: t.db })).id;
+    datasetId = (await resetLeaderboardData({ db: t.db })).id;
   });
 
   it("gives the rank, the gap to the leader and to each baseline, and the page the row is on in any sort", async () => {

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { addEntry, resetLeaderboardData, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { exportLeaderboard, neutraliseFormula } from "./export-leaderboard";
 
 const DANGEROUS = /^[=+\-@\t\r]/;
@@ -35,12 +35,7 @@ describe("CSV formula guard", () => {
 
 describeEachEngine("leaderboard CSV export", (t) => {
   it("writes no cell that starts a formula, in `,` `;` tab or `|` splits", async () => {
-    await t.db.score.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.user.deleteMany();
-    await t.db.phase.deleteMany();
-    await t.db.dataset.deleteMany();
-    const { id: datasetId } = await createLeaderboardDataset({ db: t.db });
+    const { id: datasetId } = await resetLeaderboardData({ db: t.db });
     const names = ["Hax;=1+1;@SUM(1+1)", "+cmd|' /C calc'!A0", "tab\t=2", "plain"];
     for (const [i, name] of names.entries()) {
       const user = await createParticipant({ db: t.db, name });

@@ -2,8 +2,12 @@ import { beforeEach, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
 import {
   addEntry,
+  at,
+  FRESH,
+  HOUR,
+  NOW,
   createLeaderboardBaseline,
-  createLeaderboardDataset,
+  resetLeaderboardData,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { getSubmissionForUser } from "../submissions/get-submission-for-user";
@@ -11,10 +15,6 @@ import { listUserSubmissions } from "../submissions/list-user-submissions";
 import { exportLeaderboard } from "./export-leaderboard";
 import { getLeaderboard, type LeaderboardQuery } from "./get-leaderboard";
 
-const HOUR = 3_600_000;
-const NOW = new Date("2026-06-15T12:00:00Z");
-const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * HOUR);
-const FRESH = { maxAgeMs: 0, staleMs: 0 };
 const PUBLIC: LeaderboardQuery = { board: "public", sort: "rank", dir: "asc" };
 
 describeEachEngine("leaderboard score policy", (t) => {
@@ -22,13 +22,7 @@ describeEachEngine("leaderboard score policy", (t) => {
   let datasetId: string;
 
   beforeEach(async () => {
-    await t.db.score.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.baseline.deleteMany();
-    await t.db.user.deleteMany();
-    await t.db.phase.deleteMany();
-    await t.db.dataset.deleteMany();
-    datasetId = (await createLeaderboardDataset({ db: t.db })).id;
+    datasetId = (await resetLeaderboardData({ db: t.db })).id;
   });
 
   const phase = (data: { scoreVisibility?: string; ladderStep?: number; privateRevealed?: boolean } = {}) =>

@@ -6,15 +6,15 @@ import { getLeaderboard, parseLeaderboardQuery, type LeaderboardQuery } from "./
 import { loadLeaderboardSnapshot } from "./load-leaderboard-snapshot";
 import {
   addEntry,
+  at,
+  FRESH,
+  NOW,
   createLeaderboardBaseline,
   createLeaderboardDataset,
+  resetLeaderboardData,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 
-const HOUR = 3_600_000;
-const NOW = new Date("2026-06-15T12:00:00Z");
-const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * HOUR);
-const FRESH = { maxAgeMs: 0, staleMs: 0 };
 const q = (over: Partial<LeaderboardQuery> = {}): LeaderboardQuery => ({ board: "public", sort: "rank", dir: "asc", ...over });
 
 describeEachEngine("leaderboard", (t) => {
@@ -22,13 +22,7 @@ describeEachEngine("leaderboard", (t) => {
   let datasetId: string;
 
   beforeEach(async () => {
-    await t.db.score.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.baseline.deleteMany();
-    await t.db.user.deleteMany();
-    await t.db.phase.deleteMany();
-    await t.db.dataset.deleteMany();
-    datasetId = (await createLeaderboardDataset({ db: t.db })).id;
+    datasetId = (await resetLeaderboardData({ db: t.db })).id;
   });
 
   it("ranks participants by their best public score, ties to the earliest entry, baselines flagged and always shown", async () => {

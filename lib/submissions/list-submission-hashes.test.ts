@@ -1,16 +1,12 @@
 import { beforeEach, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { addEntry, resetLeaderboardData, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { listSubmissionHashes } from "./list-submission-hashes";
 
 describeEachEngine("listSubmissionHashes", (t) => {
   let datasetId: string;
   beforeEach(async () => {
-    await t.db.score.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.user.deleteMany();
-    await t.db.dataset.deleteMany();
-    datasetId = (await createLeaderboardDataset({ db: t.db })).id;
+    datasetId = (await resetLeaderboardData({ db: t.db })).id;
   });
 
   it("lists the user's own earlier hashes, newest first, once each, without our own failures", async () => {

@@ -1,17 +1,13 @@
 import { beforeEach, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, createLeaderboardDataset, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { addEntry, resetLeaderboardData, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { isAppError } from "../errors/app-error";
 import { watchSubmissionStatus } from "./watch-submission-status";
 
 describeEachEngine("watchSubmissionStatus", (t) => {
   let datasetId: string;
   beforeEach(async () => {
-    await t.db.score.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.user.deleteMany();
-    await t.db.dataset.deleteMany();
-    datasetId = (await createLeaderboardDataset({ db: t.db })).id;
+    datasetId = (await resetLeaderboardData({ db: t.db })).id;
   });
 
   it("reports the status and each change, and ends once the submission is done", async () => {

@@ -11,6 +11,14 @@ import { mulberry32 } from "../../lib/random/mulberry32";
 
 const tag = () => randomBytes(6).toString("hex");
 
+/** The fixed "now" of ranking tests, so ties and time windows never depend on the clock. */
+export const HOUR = 3_600_000;
+export const NOW = new Date("2026-06-15T12:00:00Z");
+/** The time `hoursAgo` hours before NOW. */
+export const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * HOUR);
+/** Snapshot cache options that rebuild on every read: a test sees the entries it just added. */
+export const FRESH = { maxAgeMs: 0, staleMs: 0 };
+
 export async function createLeaderboardDataset(options: { db: Db; isCurrent?: boolean }) {
   const id = tag();
   return options.db.dataset.create({
@@ -29,6 +37,21 @@ export async function createLeaderboardDataset(options: { db: Db; isCurrent?: bo
       isCurrent: options.isCurrent ?? true,
     },
   });
+}
+
+/**
+ * Empties the tables leaderboard tests write (children before the rows they reference) and
+ * creates a current dataset, so each test ranks only the entries it adds.
+ */
+export async function resetLeaderboardData(options: { db: Db }) {
+  const { db } = options;
+  await db.score.deleteMany();
+  await db.submission.deleteMany();
+  await db.baseline.deleteMany();
+  await db.user.deleteMany();
+  await db.phase.deleteMany();
+  await db.dataset.deleteMany();
+  return createLeaderboardDataset({ db });
 }
 
 export async function createParticipant(options: { db: Db; name?: string; role?: "participant" | "organizer" }) {
