@@ -1,6 +1,17 @@
 import path from "node:path";
 import { z } from "zod";
 
+/** A comma-separated list of e-mail domains, lower-cased, a leading "@" dropped; empty: none. */
+const domainList = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+      .filter(Boolean),
+  );
+
 /**
  * Environment variables, parsed once per process. Every entry point (web server,
  * scorer, CLIs) reads configuration through here so a bad value fails at start-up
@@ -105,25 +116,9 @@ const schema = z.object({
    */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Comma-separated e-mail domains sign-up accepts (empty: all, except the blocked ones). */
-  SIGNUP_ALLOWED_DOMAINS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
-        .filter(Boolean),
-    ),
+  SIGNUP_ALLOWED_DOMAINS: domainList,
   /** Comma-separated e-mail domains sign-up refuses (e.g. throw-away mail services). */
-  SIGNUP_BLOCKED_DOMAINS: z
-    .string()
-    .default("")
-    .transform((v) =>
-      v
-        .split(",")
-        .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
-        .filter(Boolean),
-    ),
+  SIGNUP_BLOCKED_DOMAINS: domainList,
   /** Sign-ups per client address per hour. */
   SIGNUP_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(5),
   /** Sign-ups per hour for the whole site (a flood from many addresses). */

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { pgConnectionFields } from "@/lib/db/engine";
+import { pgConnectionFields, pgLogin } from "@/lib/db/engine";
 import { JOB_CHANNEL } from "@/lib/queue/enqueue-job";
 
 export interface JobListener {
@@ -21,16 +21,7 @@ export function listenForJobs(options: { url: string; onJob: () => void; log: (m
 
   const connect = async () => {
     if (closed) return;
-    const fields = pgConnectionFields(options.url);
-    const c = new pg.Client({
-      host: fields.host,
-      port: fields.port,
-      user: fields.user,
-      password: fields.password,
-      database: fields.database,
-      ssl: fields.ssl,
-      application_name: "tp-scorer-listen",
-    });
+    const c = new pg.Client({ ...pgLogin(pgConnectionFields(options.url)), application_name: "tp-scorer-listen" });
     client = c;
     let failed = false;
     const fail = (error: Error) => {

@@ -13,7 +13,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { pgConnectionFields, sqliteFilePath, type PgConnectionFields } from "./engine";
+import { pgConnectionFields, pgLogin, sqliteFilePath, type PgConnectionFields } from "./engine";
 
 // ---------------------------------------------------------------------------------------
 // SQLite
@@ -135,12 +135,7 @@ export interface PgAdapterOptions {
  */
 export function pgPoolConfig(fields: PgConnectionFields, options: PgAdapterOptions = {}): pg.PoolConfig {
   return {
-    host: fields.host,
-    port: fields.port,
-    user: fields.user,
-    password: fields.password,
-    database: fields.database,
-    ssl: fields.ssl,
+    ...pgLogin(fields),
     // A non-default schema must also be the search path, or unqualified SQL (migrations) lands in public.
     options: fields.schema ? `-c search_path="${fields.schema}"` : undefined,
     max: options.max ?? 10,

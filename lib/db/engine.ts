@@ -65,6 +65,14 @@ export function pgConnectionFields(url: string): PgConnectionFields {
   };
 }
 
+/**
+ * What a node-postgres client or pool logs in with: every field but `schema`, which pg does not
+ * know (a caller that needs it sets the search path itself).
+ */
+export function pgLogin(f: PgConnectionFields): Omit<PgConnectionFields, "schema"> {
+  return { host: f.host, port: f.port, user: f.user, password: f.password, database: f.database, ssl: f.ssl };
+}
+
 /** Rebuild a PostgreSQL url from fields (used to point at another database on the same server). */
 export function pgUrl(fields: Omit<PgConnectionFields, "ssl">): string {
   const auth = encodeURIComponent(fields.user) + (fields.password ? `:${encodeURIComponent(fields.password)}` : "");

@@ -21,7 +21,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { env } from "../env";
-import { engineOf, pgConnectionFields, redactUrl, sqliteFilePath, type Engine } from "./engine";
+import { engineOf, pgConnectionFields, pgLogin, redactUrl, sqliteFilePath, type Engine } from "./engine";
 import { migrationsDir } from "./paths";
 import { PrismaCliError, runPrismaCli } from "./prisma-cli";
 
@@ -105,7 +105,7 @@ async function readAppliedMigrations(databaseUrl: string): Promise<AppliedMigrat
     }
   }
   const f = pgConnectionFields(databaseUrl);
-  const client = new pg.Client({ host: f.host, port: f.port, user: f.user, password: f.password, database: f.database, ssl: f.ssl });
+  const client = new pg.Client(pgLogin(f));
   client.on("error", () => {});
   try {
     await client.connect();

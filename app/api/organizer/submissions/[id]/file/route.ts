@@ -1,10 +1,9 @@
-import { Readable } from "node:stream";
 import { organizerActor } from "@/lib/audit/audit-actor";
 import { getDb } from "@/lib/db/client";
 import { handleRoute } from "@/lib/http/handle-route";
 import { requireOrganizerRequest } from "@/lib/organizer/require-organizer-request";
-import { contentDisposition } from "@/lib/submissions/content-disposition";
 import { openSubmissionFile } from "@/lib/submissions/open-submission-file";
+import { submissionFileResponse } from "@/lib/submissions/submission-file-response";
 
 export const dynamic = "force-dynamic";
 
@@ -13,14 +12,5 @@ export const GET = handleRoute(async (request: Request, context: { params: Promi
   const { organizer, ip } = await requireOrganizerRequest(request);
   const { id } = await context.params;
   const file = await openSubmissionFile({ db: getDb(), submissionId: id, userId: organizer.id, organizer: organizerActor(organizer, ip) });
-  return new Response(Readable.toWeb(file.stream) as ReadableStream<Uint8Array>, {
-    headers: {
-      "content-type": "application/octet-stream",
-      "content-length": String(file.size),
-      "content-disposition": contentDisposition(file.fileName),
-      "x-content-type-options": "nosniff",
-      "cache-control": "private, no-store",
-      "x-content-sha256": file.sha256,
-    },
-  });
+  return submissionFileResponse(file);
 });
