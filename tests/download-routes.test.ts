@@ -8,21 +8,15 @@ import type { CurrentUser } from "../lib/auth/get-current-user";
 import type { Db } from "../lib/db/client";
 import { registerDataset } from "../lib/dataset-records/register-dataset";
 import { readHiddenLabels } from "../lib/dataset/read-hidden-labels";
-import { AppError } from "../lib/errors/app-error";
 import { acceptTerms } from "../lib/terms/accept-terms";
 import { CURRENT_TERMS } from "../lib/terms/terms-document";
+import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
 import { prepareFixtureBuild, type FixtureBuild } from "../test-support/downloads/prepare-fixture-build";
 
-const state = vi.hoisted(() => ({ user: null as CurrentUser | null, db: null as Db | null, dataDir: "" }));
+const state = vi.hoisted(() => ({ db: null as Db | null, dataDir: "" }));
 
-vi.mock("@/lib/auth/get-current-user", () => ({
-  getCurrentUser: async () => state.user,
-  requireUser: async () => {
-    if (!state.user) throw new AppError("unauthorized", { user: "Please sign in first." });
-    return state.user;
-  },
-}));
+vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: () => state.db }));
 vi.mock("@/lib/env", async (importOriginal) => ({ ...(await importOriginal<object>()), env: () => ({ dataDir: state.dataDir }) }));
 
@@ -52,13 +46,13 @@ describeEachEngine("download and explorer routes", (t) => {
 
   it("401 when signed out, 403 pointing to /terms before accepting, then the file", async () => {
     state.db = t.db;
-    state.user = null;
+    session.user = null;
     const anonymous = await get("sample_submission.csv");
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("cache-control")).toBe("no-store");
     expect(await getPortrait("1").then((r) => r.status)).toBe(401);
 
-    state.user = participant;
+    session.user = participant;
     const refused = await get("sample_submission.csv");
     expect(refused.status).toBe(403);
     const body = (await refused.json()) as { error: { code: string; message: string } };
@@ -81,7 +75,7 @@ describeEachEngine("download and explorer routes", (t) => {
 
   it("404 JSON for unknown and traversal names; hidden labels unreachable", async () => {
     state.db = t.db;
-    state.user = participant;
+    session.user = participant;
     await acceptTerms({ db: t.db, userId: participant.id, version: CURRENT_TERMS.version, ip: null });
     for (const name of [
       "test-labels.csv",
@@ -97,7 +91,7 @@ describeEachEngine("download and explorer routes", (t) => {
 
   it("portraits: train images as private WebP, test images 404", async () => {
     state.db = t.db;
-    state.user = participant;
+    session.user = participant;
     await acceptTerms({ db: t.db, userId: participant.id, version: CURRENT_TERMS.version, ip: null });
     const testIndices = new Set((await readHiddenLabels(build.dataDir)).map((r) => r.Image_Index));
     const train = build.fixture.rows.find((r) => !testIndices.has(r.Image_Index))!;

@@ -19,7 +19,6 @@ import { CLASSES, NA, SUBMISSION_CSV_HEADER } from "../lib/challenge/definition"
 import { buildPaths } from "../lib/dataset/layout";
 import type { Db } from "../lib/db/client";
 import { resetEnvCache } from "../lib/env";
-import { AppError } from "../lib/errors/app-error";
 import { exportLeaderboard } from "../lib/leaderboard/export-leaderboard";
 import { getSubmissionForUser } from "../lib/submissions/get-submission-for-user";
 import { acceptTerms } from "../lib/terms/accept-terms";
@@ -30,23 +29,15 @@ import {
   registerFixtureDataset,
   type ScoringFixture,
 } from "../test-support/scoring/scoring-fixture";
+import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
 
-const session = vi.hoisted(() => ({
-  user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" },
-  db: null as unknown,
-}));
+const routeDb = vi.hoisted(() => ({ db: null as unknown }));
 
-vi.mock("@/lib/auth/get-current-user", () => ({
-  getCurrentUser: async () => session.user,
-  requireUser: async () => {
-    if (!session.user) throw new AppError("unauthorized", { user: "Please sign in first." });
-    return session.user;
-  },
-}));
+vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/db/client")>()),
-  getDb: () => session.db as Db,
+  getDb: () => routeDb.db as Db,
 }));
 
 const uploadRoute = await import("@/app/api/submissions/route");
@@ -132,7 +123,7 @@ describeEachEngine("crafted-CSV label oracle", (t) => {
   /** Plays the attack in one world: upload, score with the real worker, read what the participant can read. */
   async function play(world: ScoringFixture, phase: { scoreVisibility: string; ladderStep: number }, uploads: string[]) {
     const db = t.db;
-    session.db = db;
+    routeDb.db = db;
     process.env.DATA_DIR = world.dataDir;
     resetEnvCache();
     for (const table of ["job", "score", "submission", "termsAcceptance", "phase"] as const)

@@ -12,29 +12,14 @@ import { getLeaderboardSnapshot } from "../lib/leaderboard/get-leaderboard-snaps
 import { runUsersCommand } from "../lib/organizer/run-users-command";
 import { setUserStatus } from "../lib/organizer/set-user-status";
 import { prepareScoringFixture, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
 import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../test-support/organizer/organizer-fixtures";
 
 vi.mock("server-only", () => ({}));
 
-/** Who the mocked session says is signed in (the routes read only the session, never a token). */
-const session = vi.hoisted(() => ({ user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" } }));
-vi.mock("@/lib/auth/get-current-user", async () => {
-  const { AppError } = await import("@/lib/errors/app-error");
-  const requireUser = async () => {
-    if (!session.user) throw new AppError("unauthorized", { user: "Please sign in first." });
-    return session.user;
-  };
-  return {
-    getCurrentUser: async () => session.user,
-    requireUser,
-    requireOrganizer: async () => {
-      const user = await requireUser();
-      if (user.role !== "organizer") throw new AppError("forbidden", { user: "organizers only" });
-      return user;
-    },
-  };
-});
+// The routes read only the session (never a token): fake-current-user says who is signed in.
+vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 
 const exportRoute = await import("@/app/api/organizer/export/[file]/route");
 const statusRoute = await import("@/app/api/organizer/participants/[id]/status/route");

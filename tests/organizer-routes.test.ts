@@ -5,32 +5,14 @@ import type { Dataset } from "../lib/db/client";
 import { closeDb } from "../lib/db/client";
 import { resetEnvCache } from "../lib/env";
 import { prepareScoringFixture, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
 import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../test-support/organizer/organizer-fixtures";
 
 // Route modules are Next.js code: "server-only" throws outside a react-server bundle.
 vi.mock("server-only", () => ({}));
 
-/** Who the mocked session says is signed in. */
-const session = vi.hoisted(() => ({ user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" } }));
-
-vi.mock("@/lib/auth/get-current-user", async () => {
-  const { AppError } = await import("@/lib/errors/app-error");
-  const getCurrentUser = async () => session.user;
-  const requireUser = async () => {
-    if (!session.user) throw new AppError("unauthorized", { user: "Please sign in first." });
-    return session.user;
-  };
-  return {
-    getCurrentUser,
-    requireUser,
-    requireOrganizer: async () => {
-      const user = await requireUser();
-      if (user.role !== "organizer") throw new AppError("forbidden", { user: "This page is for the challenge organizers." });
-      return user;
-    },
-  };
-});
+vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 
 const stats = await import("@/app/api/organizer/stats/route");
 const submissions = await import("@/app/api/organizer/submissions/route");

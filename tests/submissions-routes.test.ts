@@ -6,7 +6,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
-import { AppError } from "../lib/errors/app-error";
 import type { Db } from "../lib/db/client";
 import { resetEnvCache } from "../lib/env";
 import {
@@ -17,23 +16,15 @@ import {
   type ScoringFixture,
 } from "../test-support/scoring/scoring-fixture";
 import { uploadsDir } from "../lib/storage/local-disk-blob-store";
+import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
 
-const session = vi.hoisted(() => ({
-  user: null as null | { id: string; email: string; name: string; role: "participant" | "organizer" },
-  db: null as unknown,
-}));
+const routeDb = vi.hoisted(() => ({ db: null as unknown }));
 
-vi.mock("@/lib/auth/get-current-user", () => ({
-  getCurrentUser: async () => session.user,
-  requireUser: async () => {
-    if (!session.user) throw new AppError("unauthorized", { user: "Please sign in first." });
-    return session.user;
-  },
-}));
+vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/db/client")>()),
-  getDb: () => session.db as Db,
+  getDb: () => routeDb.db as Db,
 }));
 
 const uploadRoute = await import("@/app/api/submissions/route");
@@ -101,11 +92,11 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 describeEachEngine("submissions routes", (t) => {
   beforeAll(async () => {
-    session.db = t.db;
+    routeDb.db = t.db;
     await registerFixtureDataset({ db: t.db, fixture });
   });
   beforeEach(async () => {
-    session.db = t.db;
+    routeDb.db = t.db;
     await t.db.job.deleteMany();
     await t.db.submission.deleteMany();
     fs.rmSync(uploadsDir(fixture.dataDir), { recursive: true, force: true });
