@@ -36,7 +36,6 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -45,6 +44,7 @@ import { engineOf, type Engine } from "../lib/db/engine";
 import { loadLeaderboardSnapshot } from "../lib/leaderboard/load-leaderboard-snapshot";
 import { addEntry, createParticipant, seedBulkLeaderboard } from "../test-support/leaderboard/leaderboard-fixtures";
 import { createTestDatabase, postgresAvailable, type TestDatabase } from "../test-support/create-test-database";
+import { freePort } from "../test-support/free-port";
 import { ensureNextBuild } from "../lib/setup/ensure-next-build";
 
 function arg(name: string, fallback: string): string {
@@ -126,17 +126,6 @@ async function seed(db: Db): Promise<{ datasetId: string }> {
 }
 
 // ------------------------------------------------------------------------------- server
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 interface Server {
   base: string;

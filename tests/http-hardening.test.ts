@@ -13,13 +13,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../lib/auth/create-session";
 import { encodeSessionCookie } from "../lib/auth/read-session-cookie";
 import { ensureNextBuild } from "../lib/setup/ensure-next-build";
 import { createTestDatabase, type TestDatabase } from "../test-support/create-test-database";
+import { freePort } from "../test-support/free-port";
 import {
   createTestUser,
   predictionsCsv,
@@ -42,17 +42,6 @@ const cookies = { participant: "", organizer: "" };
 let submissionId: string;
 let phaseId: string;
 let serverLog = "";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 beforeAll(async () => {
   fixture = await prepareScoringFixture({ count: 120 });
