@@ -98,15 +98,19 @@ export async function writeReferenceCnnBundles(
   // The same writer the baselines use, so the bench scores what participants and baselines submit.
   await saveLayersModel(model, tfjsDir, { manifest: false });
 
-  const tfjsManifest: Manifest = {
-    format: "tfjs-layers",
-    model: "model.json",
-    input: { layout: "NHWC", ...INPUT },
-    outputs: outputs(),
-    batchSize: options.batchSize,
-    name: "reference CNN (bench)",
+  // The two manifests differ only in format, file and layout: both bundles score the same way.
+  const writeManifest = (folder: string, format: Manifest["format"], model: string, layout: Manifest["input"]["layout"]) => {
+    const manifest: Manifest = {
+      format,
+      model,
+      input: { layout, ...INPUT },
+      outputs: outputs(),
+      batchSize: options.batchSize,
+      name: "reference CNN (bench)",
+    };
+    fs.writeFileSync(path.join(folder, "manifest.json"), JSON.stringify(manifest, null, 2));
   };
-  fs.writeFileSync(path.join(tfjsDir, "manifest.json"), JSON.stringify(tfjsManifest, null, 2));
+  writeManifest(tfjsDir, "tfjs-layers", "model.json", "NHWC");
 
   // Same weights as ONNX: conv kernels HWIO -> OIHW; the dense kernel [in, out] is Gemm's B.
   const weights = new Map<string, { shape: number[]; values: Float32Array }>();
@@ -117,15 +121,7 @@ export async function writeReferenceCnnBundles(
     weights.set(`${layer.name}/bias`, { shape: ws[1].shape, values: ws[1].dataSync() as Float32Array });
   }
   fs.writeFileSync(path.join(onnxDir, "model.onnx"), buildOnnx(weights));
-  const onnxManifest: Manifest = {
-    format: "onnx",
-    model: "model.onnx",
-    input: { layout: "NCHW", ...INPUT },
-    outputs: outputs(),
-    batchSize: options.batchSize,
-    name: "reference CNN (bench)",
-  };
-  fs.writeFileSync(path.join(onnxDir, "manifest.json"), JSON.stringify(onnxManifest, null, 2));
+  writeManifest(onnxDir, "onnx", "model.onnx", "NCHW");
   return { tfjsDir, onnxDir };
 }
 
