@@ -105,3 +105,43 @@ export function pageQuery<T>(
 
 export const cell = "px-3 py-2";
 export const fmtScore = (v: number | null) => (v === null ? "—" : v.toFixed(4));
+
+/** What a row of an organizer's submission list shows of one submission. */
+export interface SubmissionCellsRow {
+  id: string;
+  kind: string;
+  fileName: string;
+  status: string;
+  /** Shown where the list has it. */
+  failureKind?: string | null;
+  isFinal: boolean;
+  disqualifiedAt: Date | null;
+  publicMain: number | null;
+  privateMain: number | null;
+}
+
+/** The file, status, both scores and the file download of a submission: the same cells in every organizer list of submissions. */
+export function SubmissionCells({ s }: { s: SubmissionCellsRow }) {
+  return (
+    <>
+      <td className={`${cell} font-mono text-xs`}>
+        <Link className="underline" href={`/submissions/${s.id}`}>
+          {s.kind} · {s.fileName}
+        </Link>
+      </td>
+      <td className={cell}>
+        {s.status}
+        {s.failureKind && ` (${s.failureKind})`}
+        {s.isFinal && " · final"}
+        {s.disqualifiedAt && " · disqualified"}
+      </td>
+      <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.publicMain)}</td>
+      <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.privateMain)}</td>
+      <td className={cell}>
+        <a className="text-xs underline" href={`/api/organizer/submissions/${s.id}/file`} download>
+          file
+        </a>
+      </td>
+    </>
+  );
+}

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { OrganizerSubmissionRow } from "@/lib/organizer/list-recent-submissions";
 import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DataTable, type DataTableColumn } from "../data-table";
+import { fmtScore } from "./list-controls";
 import { SubmissionActions } from "./submission-actions";
 
 const STATUS_STYLE: Record<string, string> = {
@@ -22,8 +23,6 @@ const COLUMNS: DataTableColumn[] = [
   { label: "Private", className: "text-right" },
   { label: "Actions" },
 ];
-
-const score = (v: number | null) => (v === null ? "—" : v.toFixed(4));
 
 /** Everyone's latest submissions with the organizer's actions. Scrolls sideways on a phone. */
 export function SubmissionsTable({ rows, status }: { rows: OrganizerSubmissionRow[]; status: string }) {
@@ -89,8 +88,8 @@ export function SubmissionsTable({ rows, status }: { rows: OrganizerSubmissionRo
                   </div>
                 )}
               </td>
-              <td className="px-3 py-2 text-right tabular-nums">{score(r.publicMain)}</td>
-              <td className="px-3 py-2 text-right tabular-nums text-stone-500">{score(r.privateMain)}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{fmtScore(r.publicMain)}</td>
+              <td className="px-3 py-2 text-right tabular-nums text-stone-500">{fmtScore(r.privateMain)}</td>
               <td className="px-3 py-2">
                 <SubmissionActions id={r.id} scoringPending={r.scoringPending} disqualified={r.disqualifiedAt !== null} />
               </td>

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { SubmissionsQuery, listSubmissionPage } from "@/lib/organizer/list-submission-page";
 import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DataTable } from "../../data-table";
-import { FilterField, FilterForm, Pager, cell, fmtScore, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { FilterField, FilterForm, Pager, SubmissionCells, cell, hrefWith, pageQuery, type SearchParams } from "../list-controls";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "All submissions", robots: { index: false } };
@@ -65,24 +65,7 @@ export default async function SubmissionsPage({ searchParams }: { searchParams: 
               </div>
               {s.baselineTitle && <span className="rounded bg-violet-100 px-1.5 text-violet-800">baseline: {s.baselineTitle}</span>}
             </td>
-            <td className={`${cell} font-mono text-xs`}>
-              <Link className="underline" href={`/submissions/${s.id}`}>
-                {s.kind} · {s.fileName}
-              </Link>
-            </td>
-            <td className={cell}>
-              {s.status}
-              {s.failureKind && ` (${s.failureKind})`}
-              {s.isFinal && " · final"}
-              {s.disqualifiedAt && " · disqualified"}
-            </td>
-            <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.publicMain)}</td>
-            <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.privateMain)}</td>
-            <td className={cell}>
-              <a className="text-xs underline" href={`/api/organizer/submissions/${s.id}/file`} download>
-                file
-              </a>
-            </td>
+            <SubmissionCells s={s} />
           </tr>
         ))}
       </DataTable>

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import { getParticipant } from "@/lib/organizer/get-participant";
 import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DataTable } from "../../../data-table";
-import { cell, fmtScore } from "../../list-controls";
+import { SubmissionCells, cell } from "../../list-controls";
 import { StatusForm } from "./status-form";
 
 export const dynamic = "force-dynamic";
@@ -70,23 +69,7 @@ export default async function ParticipantPage({ params }: { params: Promise<{ id
           {detail.submissions.map((s) => (
             <tr key={s.id} className="border-b border-stone-100">
               <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(s.createdAt)}</td>
-              <td className={`${cell} font-mono text-xs`}>
-                <Link className="underline" href={`/submissions/${s.id}`}>
-                  {s.kind} · {s.fileName}
-                </Link>
-              </td>
-              <td className={cell}>
-                {s.status}
-                {s.isFinal && " · final"}
-                {s.disqualifiedAt && " · disqualified"}
-              </td>
-              <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.publicMain)}</td>
-              <td className={`${cell} text-right tabular-nums`}>{fmtScore(s.privateMain)}</td>
-              <td className={cell}>
-                <a className="text-xs underline" href={`/api/organizer/submissions/${s.id}/file`} download>
-                  file
-                </a>
-              </td>
+              <SubmissionCells s={s} />
             </tr>
           ))}
         </DataTable>
