@@ -7,6 +7,13 @@ import tseslint from "typescript-eslint";
 /** Top-level parts that use lib/; lib/ may import none of them. */
 const OUTER = ["app", "scorer", "baselines", "scripts", "cli", "e2e", "bench", "starter-kit", "tests"];
 
+// The one-way dependency rule, enforced in shipped code and in tests alike.
+const LIB_NEVER_IMPORTS_OUTER = {
+  target: "./lib",
+  from: OUTER.map((dir) => `./${dir}`),
+  message: "lib/ is the domain: it never imports from the parts that use it.",
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -41,11 +48,7 @@ export default tseslint.config(
         "error",
         {
           zones: [
-            {
-              target: "./lib",
-              from: OUTER.map((dir) => `./${dir}`),
-              message: "lib/ is the domain: it never imports from the parts that use it.",
-            },
+            LIB_NEVER_IMPORTS_OUTER,
             {
               // Shipped code never depends on test helpers; tests (anywhere) may.
               target: ["./lib", "./app", "./scorer", "./baselines", "./cli", "./scripts", "./starter-kit"],
@@ -66,13 +69,7 @@ export default tseslint.config(
       "import/no-restricted-paths": [
         "error",
         {
-          zones: [
-            {
-              target: "./lib",
-              from: OUTER.map((dir) => `./${dir}`),
-              message: "lib/ is the domain: it never imports from the parts that use it.",
-            },
-          ],
+          zones: [LIB_NEVER_IMPORTS_OUTER],
         },
       ],
     },
