@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { sendJson } from "./send-json";
+import { SubmitButton } from "../submit-button";
 
 export interface PhaseEditorValues {
   id: string;
@@ -216,13 +217,7 @@ export function PhaseEditor({ phase }: { phase: PhaseEditorValues }) {
         </label>
       </div>
       <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2 disabled:opacity-60"
-        >
-          {pending ? "Saving…" : "Save phase"}
-        </button>
+        <SubmitButton busy={pending} label="Save phase" busyLabel="Saving…" className="text-sm" />
         <p
           aria-live="polite"
           role={message?.kind === "error" ? "alert" : undefined}

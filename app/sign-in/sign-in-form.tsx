@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormField } from "./form-field";
+import { SubmitButton } from "../submit-button";
 
 export function SignInForm(props: { callbackUrl: string; providers: { id: string; name: string }[]; initialError?: string }) {
   const router = useRouter();
@@ -44,13 +45,7 @@ export function SignInForm(props: { callbackUrl: string; providers: { id: string
         )}
         <FormField name="email" label="E-mail" type="email" autoComplete="email" />
         <FormField name="password" label="Password" type="password" autoComplete="current-password" />
-        <button
-          type="submit"
-          disabled={pending}
-          className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2 disabled:opacity-60"
-        >
-          {pending ? "Signing in…" : "Sign in"}
-        </button>
+        <SubmitButton busy={pending} label="Sign in" busyLabel="Signing in…" className="w-full" />
       </form>
       {props.providers.length > 0 && (
         <div className="space-y-2 border-t border-stone-200 pt-4">

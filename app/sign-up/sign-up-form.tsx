@@ -4,6 +4,7 @@ import { useState } from "react";
 import { PASSWORD_MIN_LENGTH, signUpInputSchema } from "@/lib/auth/account-schemas";
 import { signUpAction } from "./actions";
 import { FormField } from "../sign-in/form-field";
+import { SubmitButton } from "../submit-button";
 
 /** Shown under the password field: the server checks it against common passwords (zxcvbn). */
 const PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters and hard to guess: common passwords, names and keyboard patterns are refused (a strength of 3 out of 4 is needed). A few unrelated words work well.`;
@@ -79,13 +80,7 @@ export function SignUpForm({ callbackUrl, minScore }: { callbackUrl: string; min
         error={fieldErrors.password}
         hint={PASSWORD_HINT.replace("3 out of 4", `${minScore} out of 4`)}
       />
-      <button
-        type="submit"
-        disabled={pending}
-        className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2 disabled:opacity-60"
-      >
-        {pending ? "Creating your account…" : "Create account"}
-      </button>
+      <SubmitButton busy={pending} label="Create account" busyLabel="Creating your account…" className="w-full" />
       <p className="text-sm text-stone-600">
         Already registered?{" "}
         <Link className="underline" href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}>

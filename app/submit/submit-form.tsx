@@ -10,6 +10,7 @@ import {
   needsSeparateManifest,
 } from "@/lib/submissions/create-submission-input";
 import { checkUploadFile, type Problem } from "@/lib/submissions/check-upload-file";
+import { SubmitButton } from "../submit-button";
 
 interface ServerError {
   message: string;
@@ -311,13 +312,13 @@ export function SubmitForm(props: {
         {phase.step === "checking" && <p>Uploaded. Checking the file&hellip;</p>}
       </div>
 
-      <button
-        type="submit"
-        disabled={busy || props.disabledReason !== undefined || (duplicate !== null && !duplicateOk)}
-        className="w-full rounded bg-stone-900 px-4 py-2 font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2 disabled:opacity-60 sm:w-auto"
-      >
-        {busy ? "Submitting…" : "Submit"}
-      </button>
+      <SubmitButton
+        busy={busy}
+        disabled={props.disabledReason !== undefined || (duplicate !== null && !duplicateOk)}
+        label="Submit"
+        busyLabel="Submitting…"
+        className="w-full sm:w-auto"
+      />
       <p className="text-xs text-stone-500">
         Expected CSV header: <code>{PREDICTIONS_CSV_HEADER}</code>
       </p>
