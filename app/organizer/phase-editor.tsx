@@ -72,6 +72,25 @@ export function PhaseEditor({ phase }: { phase: PhaseEditorValues }) {
       </p>
     ) : null;
   const describedBy = (field: string) => (errors[field] ? id(`${field}-error`) : undefined);
+  // What every input or select of the form carries: its id, name, style and error wiring.
+  const control = (field: string) => ({
+    id: id(field),
+    name: field,
+    className: input(field),
+    "aria-invalid": !!errors[field] || undefined,
+    "aria-describedby": describedBy(field),
+  });
+  // A labelled control with its error message below (and an optional note after that).
+  const field = (name: string, label: string, widget: React.ReactNode, span?: string, note?: React.ReactNode) => (
+    <div className={span ? `space-y-1 ${span}` : "space-y-1"}>
+      <label htmlFor={id(name)} className="block text-sm font-medium">
+        {label}
+      </label>
+      {widget}
+      {fieldError(name)}
+      {note}
+    </div>
+  );
 
   return (
     <form
@@ -80,127 +99,39 @@ export function PhaseEditor({ phase }: { phase: PhaseEditorValues }) {
       className="grid gap-3 rounded border border-stone-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-3"
       data-testid="phase-editor"
     >
-      <div className="space-y-1 sm:col-span-2 lg:col-span-3">
-        <label htmlFor={id("name")} className="block text-sm font-medium">
-          Name
-        </label>
-        <input
-          id={id("name")}
-          name="name"
-          defaultValue={phase.name}
-          className={input("name")}
-          aria-invalid={!!errors.name || undefined}
-          aria-describedby={describedBy("name")}
-        />
-        {fieldError("name")}
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={id("startsAt")} className="block text-sm font-medium">
-          Starts (UTC)
-        </label>
-        <input
-          id={id("startsAt")}
-          name="startsAt"
-          type="datetime-local"
-          defaultValue={phase.startsAt}
-          className={input("startsAt")}
-          aria-invalid={!!errors.startsAt || undefined}
-          aria-describedby={describedBy("startsAt")}
-        />
-        {fieldError("startsAt")}
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={id("endsAt")} className="block text-sm font-medium">
-          Ends (UTC)
-        </label>
-        <input
-          id={id("endsAt")}
-          name="endsAt"
-          type="datetime-local"
-          defaultValue={phase.endsAt}
-          className={input("endsAt")}
-          aria-invalid={!!errors.endsAt || undefined}
-          aria-describedby={describedBy("endsAt")}
-        />
-        {fieldError("endsAt")}
-      </div>
+      {field("name", "Name", <input {...control("name")} defaultValue={phase.name} />, "sm:col-span-2 lg:col-span-3")}
+      {field("startsAt", "Starts (UTC)", <input {...control("startsAt")} type="datetime-local" defaultValue={phase.startsAt} />)}
+      {field("endsAt", "Ends (UTC)", <input {...control("endsAt")} type="datetime-local" defaultValue={phase.endsAt} />)}
       <div className="grid grid-cols-2 gap-3">
-        <div className="space-y-1">
-          <label htmlFor={id("dailyLimit")} className="block text-sm font-medium">
-            Daily limit
-          </label>
-          <input
-            id={id("dailyLimit")}
-            name="dailyLimit"
-            type="number"
-            min={0}
-            max={1000}
-            step={1}
-            defaultValue={phase.dailyLimit}
-            className={input("dailyLimit")}
-            aria-invalid={!!errors.dailyLimit || undefined}
-            aria-describedby={describedBy("dailyLimit")}
-          />
-          {fieldError("dailyLimit")}
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={id("maxFinal")} className="block text-sm font-medium">
-            Final picks
-          </label>
-          <input
-            id={id("maxFinal")}
-            name="maxFinal"
-            type="number"
-            min={1}
-            max={10}
-            step={1}
-            defaultValue={phase.maxFinal}
-            className={input("maxFinal")}
-            aria-invalid={!!errors.maxFinal || undefined}
-            aria-describedby={describedBy("maxFinal")}
-          />
-          {fieldError("maxFinal")}
-        </div>
+        {field(
+          "dailyLimit",
+          "Daily limit",
+          <input {...control("dailyLimit")} type="number" min={0} max={1000} step={1} defaultValue={phase.dailyLimit} />,
+        )}
+        {field(
+          "maxFinal",
+          "Final picks",
+          <input {...control("maxFinal")} type="number" min={1} max={10} step={1} defaultValue={phase.maxFinal} />,
+        )}
       </div>
-      <div className="space-y-1">
-        <label htmlFor={id("scoreVisibility")} className="block text-sm font-medium">
-          Public scores until the reveal
-        </label>
-        <select
-          id={id("scoreVisibility")}
-          name="scoreVisibility"
-          defaultValue={phase.scoreVisibility}
-          className={input("scoreVisibility")}
-          aria-invalid={!!errors.scoreVisibility || undefined}
-          aria-describedby={describedBy("scoreVisibility")}
-        >
+      {field(
+        "scoreVisibility",
+        "Public scores until the reveal",
+        <select {...control("scoreVisibility")} defaultValue={phase.scoreVisibility}>
           <option value="rounded">Rounded to the step</option>
           <option value="ladder">Ladder: only improvements by more than the step</option>
-        </select>
-        {fieldError("scoreVisibility")}
-      </div>
-      <div className="space-y-1">
-        <label htmlFor={id("ladderStep")} className="block text-sm font-medium">
-          Step
-        </label>
-        <input
-          id={id("ladderStep")}
-          name="ladderStep"
-          type="number"
-          min={0.00001}
-          max={0.1}
-          step="any"
-          defaultValue={phase.ladderStep}
-          className={input("ladderStep")}
-          aria-invalid={!!errors.ladderStep || undefined}
-          aria-describedby={describedBy("ladderStep")}
-        />
-        {fieldError("ladderStep")}
+        </select>,
+      )}
+      {field(
+        "ladderStep",
+        "Step",
+        <input {...control("ladderStep")} type="number" min={0.00001} max={0.1} step="any" defaultValue={phase.ladderStep} />,
+        undefined,
         <p className="text-xs text-stone-500">
           0.0001 = 4 decimals. The Ladder (Blum &amp; Hardt 2015) shows a new score only when it beats the participant&apos;s best shown
           score by more than the step: small probes of the hidden labels show nothing.
-        </p>
-      </div>
+        </p>,
+      )}
       <div className="flex items-start gap-2 sm:col-span-2 lg:col-span-3">
         <input
           id={id("privateRevealed")}
