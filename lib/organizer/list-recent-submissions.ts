@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { SubmissionStatus } from "../db/enums";
 import { PENDING_JOB_STATUSES } from "./rescore-submission";
+import { submissionRowFields } from "./submission-row-fields";
 
 export const ListRecentSubmissionsQuery = z.object({
   status: SubmissionStatus.optional(),
@@ -50,20 +51,9 @@ export async function listRecentSubmissions(options: { db: Db; query?: ListRecen
   });
   const pendingIds = new Set(pending.map((j) => j.submissionId));
   return rows.map((r) => ({
-    id: r.id,
-    createdAt: r.createdAt,
-    user: r.user,
-    baselineTitle: r.baseline?.title ?? null,
-    kind: r.kind,
-    fileName: r.fileName,
+    ...submissionRowFields(r),
     description: r.description,
-    status: r.status,
-    failureKind: r.failureKind,
     errorMessage: r.errorMessage,
-    publicMain: r.score?.publicMain ?? null,
-    privateMain: r.score?.privateMain ?? null,
-    isFinal: r.isFinal,
-    disqualifiedAt: r.disqualifiedAt,
     disqualifiedReason: r.disqualifiedReason,
     scoringPending: pendingIds.has(r.id),
   }));

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db, Prisma } from "../db/client";
 import { SubmissionKind, SubmissionStatus } from "../db/enums";
+import { submissionRowFields } from "./submission-row-fields";
 import { DateRange, PageQuery, TextFilter, createdAtRange, iterateById, readListPage, type ListPage } from "./organizer-list-query";
 
 const optionalEnum = <T extends z.ZodTypeAny>(e: T) => e.optional().or(z.literal("").transform(() => undefined));
@@ -47,20 +48,9 @@ const INCLUDE = {
   score: { select: { publicMain: true, privateMain: true } },
 } as const;
 const toRow = (r: Prisma.SubmissionGetPayload<{ include: typeof INCLUDE }>): SubmissionListRow => ({
-  id: r.id,
-  createdAt: r.createdAt,
-  user: r.user,
-  baselineTitle: r.baseline?.title ?? null,
-  kind: r.kind,
+  ...submissionRowFields(r),
   modelFormat: r.modelFormat,
-  fileName: r.fileName,
   fileSize: r.fileSize,
-  status: r.status,
-  failureKind: r.failureKind,
-  publicMain: r.score?.publicMain ?? null,
-  privateMain: r.score?.privateMain ?? null,
-  isFinal: r.isFinal,
-  disqualifiedAt: r.disqualifiedAt,
   scoredAt: r.scoredAt,
 });
 
