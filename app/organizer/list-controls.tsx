@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { DataTableColumn } from "../data-table";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -105,6 +106,16 @@ export function pageQuery<T>(
 
 export const cell = "px-3 py-2";
 export const fmtScore = (v: number | null) => (v === null ? "—" : v.toFixed(4));
+
+/** The columns both lists of everyone's submissions share (each adds its own last column). */
+export const SUBMISSION_COLUMNS: DataTableColumn[] = [
+  { label: "Submitted" },
+  { label: "By" },
+  { label: "File" },
+  { label: "Status" },
+  { label: "Public", className: "text-right" },
+  { label: "Private", className: "text-right" },
+];
 
 /** What a row of an organizer's submission list shows of one submission. */
 export interface SubmissionCellsRow {

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { OrganizerSubmissionRow } from "@/lib/organizer/list-recent-submissions";
 import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DataTable, type DataTableColumn } from "../data-table";
-import { fmtScore } from "./list-controls";
+import { SUBMISSION_COLUMNS, fmtScore } from "./list-controls";
 import { SubmissionActions } from "./submission-actions";
 
 const STATUS_STYLE: Record<string, string> = {
@@ -14,15 +14,7 @@ const STATUS_STYLE: Record<string, string> = {
 
 export const STATUS_FILTERS = ["all", "queued", "running", "scored", "failed"] as const;
 
-const COLUMNS: DataTableColumn[] = [
-  { label: "Submitted" },
-  { label: "By" },
-  { label: "File" },
-  { label: "Status" },
-  { label: "Public", className: "text-right" },
-  { label: "Private", className: "text-right" },
-  { label: "Actions" },
-];
+const COLUMNS: DataTableColumn[] = [...SUBMISSION_COLUMNS, { label: "Actions" }];
 
 /** Everyone's latest submissions with the organizer's actions. Scrolls sideways on a phone. */
 export function SubmissionsTable({ rows, status }: { rows: OrganizerSubmissionRow[]; status: string }) {

@@ -4,7 +4,17 @@ import { getDb } from "@/lib/db/client";
 import { SubmissionsQuery, listSubmissionPage } from "@/lib/organizer/list-submission-page";
 import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DataTable } from "../../data-table";
-import { FilterField, FilterForm, Pager, SubmissionCells, cell, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import {
+  FilterField,
+  FilterForm,
+  Pager,
+  SUBMISSION_COLUMNS,
+  SubmissionCells,
+  cell,
+  hrefWith,
+  pageQuery,
+  type SearchParams,
+} from "../list-controls";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "All submissions", robots: { index: false } };
@@ -38,15 +48,7 @@ export default async function SubmissionsPage({ searchParams }: { searchParams: 
         caption="Submissions, newest first"
         smallHeader
         testId="all-submissions-table"
-        columns={[
-          { label: "Submitted" },
-          { label: "By" },
-          { label: "File" },
-          { label: "Status" },
-          { label: "Public", className: "text-right" },
-          { label: "Private", className: "text-right" },
-          { label: "" },
-        ]}
+        columns={[...SUBMISSION_COLUMNS, { label: "" }]}
       >
         {list.rows.map((s) => (
           <tr
