@@ -196,7 +196,14 @@ describe.skipIf(skipWhy)("the sandbox against native code (a shell under the exa
         const node = sandboxNodePid(pid);
         if (!node) throw new Error(`no sandbox child below ${pid}`);
         const root = `/proc/${node}/root`;
-        const bound = [fs.realpathSync(bundle), fs.realpathSync(path.join(cacheDir, "test.u8"))];
+        // The runtime (the child's bundle, onnxruntime's binaries) is bound read-only at its own
+        // path under the project folder: when the project itself lives under /tmp (a CI clone),
+        // bubblewrap creates those mount points' parent folders in the private /tmp.
+        const bound = [
+          fs.realpathSync(bundle),
+          fs.realpathSync(path.join(cacheDir, "test.u8")),
+          fs.realpathSync(path.resolve(__dirname, "..", "..")),
+        ];
         seen = {
           status: procStatus(node),
           tmp: filesOutside(`${root}`, "/tmp", bound),
