@@ -40,7 +40,9 @@ export function ColumnPicker({ columns }: { columns: readonly { key: string; lab
     }
     window.dispatchEvent(new Event(CHANGED));
   };
-  const rules = shown.map((k) => `.lb-table [data-col="${k}"]{display:table-cell}`).join("");
+  // `.lb-table.lb-table` outranks the table's own `.lb-table [data-col]{display:none}`, which comes
+  // later in the page (same specificity would let it win).
+  const rules = shown.map((k) => `.lb-table.lb-table [data-col="${k}"]{display:table-cell}`).join("");
   return (
     <details className="rounded border border-stone-200 bg-white text-sm sm:hidden" data-testid="column-picker">
       {rules && <style>{`@media (max-width:639.98px){${rules}}`}</style>}
