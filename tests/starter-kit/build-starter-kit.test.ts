@@ -33,15 +33,15 @@ describe("collectStarterKitFiles", () => {
   it("copies the closure of the shim's lib imports and points the shim at the copies", () => {
     const root = fakeProject({
       "lib/ml/helper.ts":
-        'import * as tf from "@tensorflow/tfjs";\nimport { two } from "../common/two";\nexport const helper = () => two + tf.version_core.length;\n',
-      "lib/common/two.ts": "export const two = 2;\n",
-      "lib/common/unused.ts": "export const unused = 1;\n",
+        'import * as tf from "@tensorflow/tfjs";\nimport { two } from "../util/two";\nexport const helper = () => two + tf.version_core.length;\n',
+      "lib/util/two.ts": "export const two = 2;\n",
+      "lib/util/unused.ts": "export const unused = 1;\n",
       "starter-kit/node_modules/x/index.js": "local install, not part of the kit",
       "starter-kit/out/model.zip": "a local output, not part of the kit",
     });
     const { files, platformFiles } = collectStarterKitFiles({ projectRoot: root });
-    expect(platformFiles).toEqual(["ml/helper.ts", "common/two.ts"]);
-    expect([...files.keys()]).toEqual(["package.json", "src/platform.ts", "src/platform/ml/helper.ts", "src/platform/common/two.ts"]);
+    expect(platformFiles).toEqual(["ml/helper.ts", "util/two.ts"]);
+    expect([...files.keys()]).toEqual(["package.json", "src/platform.ts", "src/platform/ml/helper.ts", "src/platform/util/two.ts"]);
     expect(files.get("src/platform.ts")!.toString()).toBe('export { helper } from "./platform/ml/helper";\n');
   });
 
