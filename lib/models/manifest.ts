@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CLASSES, type Attribute } from "@/lib/challenge/definition";
+import { CLASSES, type Attribute } from "../challenge/definition";
 
 /**
  * `manifest.json` of a model submission (docs/challenge.md): how to feed the model our
