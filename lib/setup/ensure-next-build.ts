@@ -52,8 +52,21 @@ export function ensureNextBuild(options: { root: string; log: (msg: string) => v
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   const stamp = path.join(root, distDir, "tiny-portraits-source-hash");
   const current = fingerprint(root);
-  const built = fs.existsSync(path.join(root, distDir, "BUILD_ID")) && readOrEmpty(stamp) === current;
-  if (built) return;
+  const isBuilt = () => fs.existsSync(path.join(root, distDir, "BUILD_ID")) && readOrEmpty(stamp) === current;
+  if (isBuilt()) return;
+  // Two processes starting from one checkout at once (two web nodes on one machine, two test
+  // files sharing a build folder) must not run `next build` into the same folder together:
+  // the second waits for the first, then finds the build fresh.
+  const release = acquireBuildLock(path.join(root, `${distDir}.build-lock`), log);
+  try {
+    if (isBuilt()) return;
+    buildNext(root, stamp, current, log);
+  } finally {
+    release();
+  }
+}
+
+function buildNext(root: string, stamp: string, current: string, log: (msg: string) => void): void {
   log("Building the web app (first start or sources changed; about a minute)...");
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const result = spawnSync(process.execPath, [nextBin, "build"], {
@@ -70,5 +83,46 @@ function readOrEmpty(file: string): string {
     return fs.readFileSync(file, "utf8");
   } catch {
     return "";
+  }
+}
+
+/** A lock folder held while one process builds (mkdir is atomic); a dead holder's lock is taken over. */
+function acquireBuildLock(lockDir: string, log: (msg: string) => void): () => void {
+  const pidFile = path.join(lockDir, "pid");
+  let waited = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(pidFile, String(process.pid));
+      return () => fs.rmSync(lockDir, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    if (lockHolderGone(lockDir, pidFile)) {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (!waited) log(`Another process is building the web app (${lockDir}); waiting for it...`);
+    waited = true;
+    // Synchronous like the build itself: `npm start` has nothing else to do meanwhile.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+}
+
+function lockHolderGone(lockDir: string, pidFile: string): boolean {
+  const pid = Number(readOrEmpty(pidFile));
+  if (!Number.isInteger(pid) || pid <= 0) {
+    // The holder writes its pid right after mkdir; a lock without one for 10 s was left by a crash.
+    try {
+      return Date.now() - fs.statSync(lockDir).mtimeMs > 10_000;
+    } catch {
+      return true;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
 }
