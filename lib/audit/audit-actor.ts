@@ -31,10 +31,23 @@ export const AuditAction = z.enum([
   "export.downloads",
   "export.submissions",
   "export.audit",
+  "announcement.create",
+  "entry-rules.update",
+  "invitation-code.create",
+  "invitation-code.revoke",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
-export const AuditTargetType = z.enum(["user", "phase", "submission", "labels", "export"]);
+export const AuditTargetType = z.enum([
+  "user",
+  "phase",
+  "submission",
+  "labels",
+  "export",
+  "announcement",
+  "entry-rules",
+  "invitation-code",
+]);
 export type AuditTargetType = z.infer<typeof AuditTargetType>;
 
 /** The actor of a signed-in organizer's request. */
