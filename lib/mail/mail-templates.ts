@@ -6,7 +6,7 @@ import type { MailMessage } from "./send-mail";
  */
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function compose(options: {
+export function compose(options: {
   to: string;
   subject: string;
   greeting: string;
