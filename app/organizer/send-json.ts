@@ -1,7 +1,7 @@
 /** Browser side of the organizer API: one JSON request, the server's user-facing error on failure. */
 export type SendJsonResult = { ok: true; data: unknown } | { ok: false; message: string; details: { field?: string; message: string }[] };
 
-export async function sendJson(url: string, method: "POST" | "PATCH", body: unknown = {}): Promise<SendJsonResult> {
+export async function sendJson(url: string, method: "POST" | "PATCH" | "DELETE", body: unknown = {}): Promise<SendJsonResult> {
   let response: Response;
   try {
     response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
