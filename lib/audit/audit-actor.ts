@@ -37,6 +37,8 @@ export const AuditAction = z.enum([
   "entry-rules.update",
   "invitation-code.create",
   "invitation-code.revoke",
+  "team.remove-member",
+  "team.disband",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -49,6 +51,7 @@ export const AuditTargetType = z.enum([
   "announcement",
   "entry-rules",
   "invitation-code",
+  "team",
 ]);
 export type AuditTargetType = z.infer<typeof AuditTargetType>;
 
