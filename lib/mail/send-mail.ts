@@ -12,6 +12,8 @@ export interface MailMessage {
   html?: string;
   /** The message's one action link, printed in the log when the mail is only written to the outbox. */
   link?: string;
+  /** Extra header fields, e.g. List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058) on announcements. */
+  headers?: Record<string, string>;
 }
 
 export interface MailSettings {
@@ -52,7 +54,14 @@ export function isMailDelivered(settings: Pick<MailSettings, "smtpUrl"> = { smtp
 export async function sendMail(options: { message: MailMessage; settings?: MailSettings }): Promise<MailDelivery> {
   const settings = options.settings ?? { smtpUrl: env().SMTP_URL, from: env().MAIL_FROM, dataDir: env().dataDir };
   const { message } = options;
-  const mail = { from: settings.from, to: message.to, subject: message.subject, text: message.text, html: message.html };
+  const mail = {
+    from: settings.from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    headers: message.headers,
+  };
   if (settings.smtpUrl) {
     const info = await smtpTransport(settings.smtpUrl).sendMail(mail);
     return { via: "smtp", messageId: String(info.messageId) };
