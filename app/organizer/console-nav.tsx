@@ -2,6 +2,7 @@ import Link from "next/link";
 
 const LINKS = [
   ["/organizer", "Dashboard"],
+  ["/organizer/phases", "Phases"],
   ["/organizer/participants", "Participants"],
   ["/organizer/submissions", "Submissions"],
   ["/organizer/compliance", "Compliance"],
