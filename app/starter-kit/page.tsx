@@ -19,9 +19,9 @@ export default async function StarterKitPage() {
           Starter kit
         </h1>
         <p className="max-w-3xl text-stone-700">
-          A first valid submission in minutes on a plain CPU: a TypeScript training script (TensorFlow.js) that trains a small multitask CNN
-          and writes both a model bundle and a predictions CSV, and a guide from PyTorch to an ONNX submission with the exact manifest to
-          upload. The kit contains no images; the data comes from the{" "}
+          A first valid submission in minutes on a plain CPU: a TypeScript training script that trains a small multitask CNN with the
+          platform&apos;s ONNX training engine and writes both a model bundle and a predictions CSV, and a guide from PyTorch to an ONNX
+          submission with the exact manifest to upload. The kit contains no images; the data comes from the{" "}
           <Link href="/data" className="text-teal-800 underline hover:text-teal-950">
             Data page
           </Link>
@@ -43,7 +43,7 @@ export default async function StarterKitPage() {
 
       <section aria-labelledby="typescript" className="space-y-3">
         <h2 id="typescript" className="text-xl font-semibold">
-          TypeScript (TensorFlow.js)
+          TypeScript (ONNX training engine)
         </h2>
         <p className="max-w-3xl text-sm text-stone-700">
           Needs Node.js 20.19 or newer. Put the four downloads of the Data page into the kit&apos;s <code>data/</code> folder, then:
@@ -53,12 +53,12 @@ npm install
 npm run train            # or: npm run train -- --epochs 1 --max-train-images 5000`}</pre>
         <p className="max-w-3xl text-sm text-stone-700">
           It prints the validation macro-F1 of each attribute after every epoch and writes <code>out/tiny-portraits-model.zip</code> (upload
-          it as a model) and <code>out/predictions.csv</code> (or upload this as a CSV). It trains on tfjs-node when that is installed and
-          otherwise on the WebAssembly backend with the same CPU training kernels as the organizers&apos; baselines. The manifest it writes
-          into the bundle:
+          it as a model) and <code>out/predictions.csv</code> (or upload this as a CSV). Each training step is one ONNX graph run by
+          onnxruntime on the CPU&apos;s cores, the engine the organizers&apos; cnn baseline trains with; the bundle holds{" "}
+          <code>model.onnx</code> and the manifest it writes:
         </p>
-        <pre className={codeBlockClass} data-testid="tfjs-manifest">
-          {kit.tfjsManifest}
+        <pre className={codeBlockClass} data-testid="typescript-manifest">
+          {kit.typescriptManifest}
         </pre>
       </section>
 

@@ -10,7 +10,7 @@ export interface StarterKitOverview {
   size: string;
   sha256: string;
   fileCount: number;
-  tfjsManifest: string;
+  typescriptManifest: string;
   onnxManifest: string;
   /** The pytorch guide's torch.onnx.export call. */
   onnxExport: string;
@@ -24,7 +24,7 @@ export async function getStarterKitOverview(): Promise<StarterKitOverview> {
     size: formatBytes(kit.bytes.length),
     sha256: kit.sha256,
     fileCount: kit.entries.length,
-    tfjsManifest: readGuideManifest({ projectRoot: root, guide: "tfjs" }).text.trimEnd(),
+    typescriptManifest: readGuideManifest({ projectRoot: root, guide: "typescript" }).text.trimEnd(),
     onnxManifest: readGuideManifest({ projectRoot: root, guide: "pytorch" }).text.trimEnd(),
     onnxExport: readGuideBlock({ projectRoot: root, guide: "pytorch", language: "python", containing: "torch.onnx.export" }).trimEnd(),
   };

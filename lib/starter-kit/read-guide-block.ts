@@ -3,7 +3,7 @@ import path from "node:path";
 import { KIT_DIR_NAME } from "./collect-starter-kit-files";
 
 /** The kit's guides, by the name the site and the tests use. */
-export const GUIDES = { tfjs: "README.md", pytorch: "pytorch/README.md" } as const;
+export const GUIDES = { typescript: "README.md", pytorch: "pytorch/README.md" } as const;
 
 /**
  * The one fenced code block of a guide in `language` that contains `containing`. The site shows

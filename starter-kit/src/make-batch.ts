@@ -1,4 +1,3 @@
-import type * as tf from "@tensorflow/tfjs";
 import { IMAGE_BYTES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH, REAL_DATASET } from "./platform";
 
 /**
@@ -13,10 +12,11 @@ export const PIXEL_SCALING = {
 };
 
 /**
- * A normalised NHWC float batch of `images[rows[i]]`. With `flip`, each image is mirrored
- * left-right with probability 1/2 (a portrait's labels do not depend on the side it faces).
+ * A normalised NHWC float batch ([rows.length, 108, 84, 3], row-major) of `images[rows[i]]`.
+ * With `flip`, each image is mirrored left-right with probability 1/2 (a portrait's labels do
+ * not depend on the side it faces).
  */
-export function makeBatch(options: { tf: typeof tf; images: Uint8Array[]; rows: ArrayLike<number>; flip?: () => boolean }): tf.Tensor4D {
+export function makeBatch(options: { images: Uint8Array[]; rows: ArrayLike<number>; flip?: () => boolean }): Float32Array {
   const { images, rows } = options;
   const { scale, mean, std } = PIXEL_SCALING;
   const x = new Float32Array(rows.length * IMAGE_BYTES);
@@ -31,5 +31,5 @@ export function makeBatch(options: { tf: typeof tf; images: Uint8Array[]; rows: 
       }
     }
   }
-  return options.tf.tensor4d(x, [rows.length, IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS]);
+  return x;
 }

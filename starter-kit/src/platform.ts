@@ -1,15 +1,23 @@
 /**
  * The challenge platform's own code that this kit uses, so the kit trains exactly like the
- * organizers' baselines and can never disagree with the scorer about classes or image size:
- *   - selectTrainingBackend: tfjs-node when it is installed, otherwise the tfjs wasm backend with
- *     the platform's convolution-gradient kernels (stock wasm cannot train a CNN, and the
- *     pure-JS cpu backend is far too slow);
- *   - the challenge definition: attributes, class names, image size.
- *   - the zip writer and reader the platform uses for the downloads and the model bundles.
+ * organizers' cnn baseline and can never disagree with the scorer about classes or image size:
+ *   - the ONNX training engine: each training step is one forward + backward ONNX graph run by
+ *     onnxruntime-node on all the cores it is given, Adam in JavaScript, and the export of the
+ *     trained network as an ONNX model bundle with its manifest.json;
+ *   - the challenge definition: attributes, class names, image size;
+ *   - the metric code and the zip writer and reader the platform uses for the downloads and the
+ *     model bundles.
  * In the platform's repository these paths point into its lib/ folder; in the downloaded kit
  * they point at copies of those files under src/platform/.
  */
-export { selectTrainingBackend, type TrainingBackend } from "../../lib/ml/select-backend";
+export {
+  createOnnxTrainer,
+  type OnnxPredictor,
+  type OnnxTrainer,
+  type OnnxTrainerOptions,
+} from "../../lib/ml/onnx-training/create-onnx-trainer";
+export { countNetworkFlops, describeNetwork, type LayerSpec, type NetworkSpec } from "../../lib/ml/onnx-training/network-spec";
+export { saveOnnxBundle } from "../../lib/ml/onnx-training/save-onnx-bundle";
 export {
   ATTRIBUTES,
   CLASSES,

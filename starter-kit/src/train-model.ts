@@ -1,7 +1,6 @@
-import type * as tf from "@tensorflow/tfjs";
 import { evaluateLabels, type Evaluation } from "./evaluate-labels";
 import { makeBatch } from "./make-batch";
-import { ATTRIBUTES, CLASSES, mulberry32, type Attribute } from "./platform";
+import { ATTRIBUTES, CLASSES, mulberry32, type Attribute, type OnnxTrainer } from "./platform";
 import { predictLabels } from "./predict-labels";
 
 export interface EpochReport {
@@ -14,8 +13,7 @@ export interface EpochReport {
 }
 
 export interface TrainModelOptions {
-  tf: typeof tf;
-  model: tf.LayersModel;
+  trainer: OnnxTrainer;
   images: Uint8Array[];
   labels: Record<Attribute, Int8Array>;
   /** Rows of `images` to train on, and rows to validate on after each epoch. */
@@ -30,15 +28,16 @@ export interface TrainModelOptions {
 }
 
 /**
- * Adam on the sum of the three heads' cross-entropies. Each head's loss skips the images whose
- * label is n/a (weight 0: unknown is not a class to learn) and weighs classes by inverse
- * frequency (capped at 10), because the score is a macro-F1, where rare classes such as bald or
- * gray count as much as frequent ones. Augmentation: random left-right flips.
+ * Adam on the sum of the three heads' cross-entropies, one ONNX graph run per step (the
+ * trainer computes the loss and every gradient, then updates the weights). Each head's loss skips
+ * the images whose label is n/a (a negative label: unknown is not a class to learn) and weighs
+ * classes by inverse frequency (capped at 10), because the score is a macro-F1, where rare
+ * classes such as bald or gray count as much as frequent ones. Augmentation: random left-right
+ * flips.
  */
 export async function trainModel(options: TrainModelOptions): Promise<EpochReport[]> {
-  const { tf, model, images, labels, trainRows, batchSize } = options;
+  const { trainer, images, labels, trainRows, batchSize } = options;
   const random = mulberry32(options.seed ?? 1);
-  const optimizer = tf.train.adam(options.learningRate);
   const classWeights = {} as Record<Attribute, Float32Array>;
   for (const a of ATTRIBUTES) classWeights[a] = balancedWeights(labels[a], trainRows, CLASSES[a].length);
 
@@ -51,48 +50,31 @@ export async function trainModel(options: TrainModelOptions): Promise<EpochRepor
     let batches = 0;
     for (let start = 0; start < order.length; start += batchSize) {
       const rows = order.subarray(start, Math.min(order.length, start + batchSize));
-      const loss = tf.tidy(() => {
-        const x = makeBatch({ tf, images, rows, flip: () => random() < 0.5 });
-        const targets = ATTRIBUTES.map((a) => oneHotTargets(tf, labels[a], rows, CLASSES[a].length, classWeights[a]));
-        return optimizer.minimize(() => {
-          const outputs = model.apply(x, { training: true }) as tf.Tensor[];
-          const terms = outputs.map((p, k) => {
-            const ce = tf.neg(tf.sum(tf.mul(targets[k].onehot, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), -1));
-            return tf.div(tf.sum(tf.mul(ce, targets[k].weight)), rows.length);
-          });
-          return tf.addN(terms) as tf.Scalar;
-        }, true)!;
+      const result = await trainer.step({
+        x: makeBatch({ images, rows, flip: () => random() < 0.5 }),
+        count: rows.length,
+        heads: ATTRIBUTES.map((a) => ({ labels: Array.from(rows, (r) => labels[a][r]), classWeights: classWeights[a] })),
+        learningRate: options.learningRate,
       });
-      const value = (await loss.data())[0];
-      loss.dispose();
-      lossSum += value;
+      lossSum += result.loss;
       batches++;
       options.onBatch?.({ epoch, images: start + rows.length, total: order.length, loss: lossSum / batches });
     }
     const seconds = (performance.now() - started) / 1000;
     const report: EpochReport = { epoch, loss: lossSum / Math.max(1, batches), seconds, imagesPerSecond: order.length / seconds };
     if (options.validationRows?.length) {
-      const predicted = predictLabels({ tf, model, images, rows: options.validationRows });
-      report.validation = evaluateLabels({ truth: labels, rows: options.validationRows, predicted });
+      const predictor = await trainer.createPredictor();
+      try {
+        const predicted = await predictLabels({ predictor, images, rows: options.validationRows });
+        report.validation = evaluateLabels({ truth: labels, rows: options.validationRows, predicted });
+      } finally {
+        await predictor.close();
+      }
     }
     reports.push(report);
     options.onEpoch?.(report);
   }
-  optimizer.dispose();
   return reports;
-}
-
-/** [n, k] one-hot targets and [n] weights (0 where the label is n/a). */
-function oneHotTargets(tfm: typeof tf, labels: Int8Array, rows: ArrayLike<number>, k: number, classWeight: Float32Array) {
-  const onehot = new Float32Array(rows.length * k);
-  const weight = new Float32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const y = labels[rows[i]];
-    if (y < 0) continue;
-    onehot[i * k + y] = 1;
-    weight[i] = classWeight[y];
-  }
-  return { onehot: tfm.tensor2d(onehot, [rows.length, k]), weight: tfm.tensor1d(weight) };
 }
 
 /** n / (k * count_c) over the known labels, capped at 10 so a handful of images cannot dominate. */

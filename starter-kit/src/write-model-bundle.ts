@@ -1,52 +1,40 @@
-import * as tf from "@tensorflow/tfjs";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { PIXEL_SCALING } from "./make-batch";
-import { ATTRIBUTES, CLASSES } from "./platform";
+import { saveOnnxBundle, type OnnxTrainer } from "./platform";
 import { writeZip } from "./write-zip";
 
 /**
- * Writes the model as a submission bundle: a zip holding
- *   model.json     tfjs layers topology + weightsManifest (the format tf.loadLayersModel reads)
- *   weights.bin    the weights, in weightsManifest order
+ * Writes the trained network as a submission bundle: a zip holding
+ *   model.onnx     the inference graph (batch norm folded into the convolutions, no dropout, one
+ *                  softmax output per attribute, named after it, any batch size)
  *   manifest.json  how the scorer feeds the images and reads the three heads
- * tfjs has no file:// saver without tfjs-node, so the files are collected with a custom save
- * handler. Returns the manifest (also printed by train.ts).
+ * The manifest is checked with the platform's own manifest rules before anything is written.
+ * Returns the manifest (as written).
  */
-export async function writeModelBundle(options: { model: tf.LayersModel; file: string; name?: string }): Promise<object> {
-  const { model } = options;
-  let modelJson = "";
-  let weights = Buffer.alloc(0);
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      weights = Buffer.from(data);
-      modelJson = JSON.stringify({
-        format: "layers-model",
-        generatedBy: artifacts.generatedBy,
-        convertedBy: null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs ?? [] }],
-      });
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.length } };
-    }),
-  );
-
-  for (const attr of ATTRIBUTES) {
-    if (!model.outputNames.includes(attr))
-      throw new Error(
-        `the model has no output named ${attr} (outputs: ${model.outputNames.join(", ")}); name each head's layer after its attribute`,
-      );
+export async function writeModelBundle(options: { trainer: OnnxTrainer; file: string; name?: string }): Promise<object> {
+  const { trainer } = options;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tiny-portraits-bundle-"));
+  try {
+    const saved = saveOnnxBundle({
+      dir,
+      spec: trainer.spec,
+      onnx: trainer.exportOnnx(),
+      scale: PIXEL_SCALING.scale,
+      mean: PIXEL_SCALING.mean,
+      std: PIXEL_SCALING.std,
+      name: options.name ?? "starter kit CNN",
+    });
+    await writeZip({
+      file: options.file,
+      files: {
+        [path.basename(saved.modelFile)]: fs.readFileSync(saved.modelFile),
+        [path.basename(saved.manifestFile)]: fs.readFileSync(saved.manifestFile),
+      },
+    });
+    return JSON.parse(fs.readFileSync(saved.manifestFile, "utf8")) as object;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const manifest = {
-    format: "tfjs-layers",
-    model: "model.json",
-    input: { layout: "NHWC", scale: PIXEL_SCALING.scale, mean: PIXEL_SCALING.mean, std: PIXEL_SCALING.std, channelOrder: "RGB" },
-    // Each head's output (the layer named after the attribute) and the order of its classes.
-    outputs: Object.fromEntries(ATTRIBUTES.map((attr) => [attr, { output: attr, classes: [...CLASSES[attr]] }])),
-    name: options.name ?? "starter kit CNN",
-  };
-  await writeZip({
-    file: options.file,
-    files: { "model.json": modelJson, "weights.bin": weights, "manifest.json": `${JSON.stringify(manifest, null, 2)}\n` },
-  });
-  return manifest;
 }

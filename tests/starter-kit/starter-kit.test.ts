@@ -45,7 +45,7 @@ beforeAll(async () => {
   typecheck.catch(() => {}); // awaited (and reported) by its test
   const [trained, missingFolder, folderAbove, damagedRun] = await Promise.all([
     // One short epoch on a handful of images: this checks the path, not the model's quality.
-    kit.train(["--data", publicDir, "--out", outDir, "--epochs", "1", "--max-train-images", "96", "--batch-size", "32"]),
+    kit.train(["--data", publicDir, "--out", outDir, "--epochs", "1", "--max-train-images", "96", "--batch-size", "32", "--threads", "2"]),
     kit.train(["--data", path.join(os.tmpdir(), "no-such-tiny-portraits-folder")]),
     kit.train(["--data", fixture.buildDir]),
     kit.train(["--data", damaged, "--out", path.join(kit.root, "out-damaged")]),
@@ -71,14 +71,18 @@ describe("the starter kit zip", () => {
       "tsconfig.json",
       "src/train.ts",
       "src/platform.ts",
-      "src/platform/ml/select-backend.ts",
-      "src/platform/ml/wasm-kernels/conv2d-grads.ts",
+      ".npmrc",
+      "src/platform/ml/onnx-training/create-onnx-trainer.ts",
+      "src/platform/ml/onnx-training/build-training-graph.ts",
+      "src/platform/models/manifest.ts",
       "pytorch/README.md",
       "pytorch/train_export.py",
     ]) {
       expect(names).toContain(`${STARTER_KIT_FOLDER}/${needed}`);
     }
-    expect(built.platformFiles).toContain("ml/register-wasm-training-kernels.ts");
+    expect(built.platformFiles).toContain("ml/onnx-training/save-onnx-bundle.ts");
+    // The old tfjs training path is gone: nothing of it may be copied (or depended on) any more.
+    expect(built.platformFiles.filter((f) => /wasm|select-backend|tensorflow/i.test(f))).toEqual([]);
     // Deterministic: the same sources give the same bytes (a stable ETag).
     expect((await buildStarterKit()).sha256).toBe(built.sha256);
   });
@@ -86,8 +90,14 @@ describe("the starter kit zip", () => {
   it("points the platform shim at the copies, and pins the platform's versions", () => {
     const shim = fs.readFileSync(path.join(kit.kitDir, "src/platform.ts"), "utf8");
     expect(shim).not.toContain("../../lib/");
-    expect(shim).toContain('from "./platform/ml/select-backend"');
+    expect(shim).toContain('from "./platform/ml/onnx-training/create-onnx-trainer"');
     const kitPackage = JSON.parse(fs.readFileSync(path.join(kit.kitDir, "package.json"), "utf8"));
+    expect(Object.keys(kitPackage.dependencies)).toEqual(expect.arrayContaining(["onnxruntime-node", "onnx-proto"]));
+    expect(Object.keys(kitPackage.dependencies).filter((d) => d.startsWith("@tensorflow/"))).toEqual([]);
+    // onnxruntime-node's install script downloads CUDA libraries on Linux x64: denied for npm 11.16+
+    // (allowScripts) and skipped through the package's own setting for older npm (.npmrc).
+    expect(kitPackage.allowScripts).toMatchObject({ "onnxruntime-node": false, protobufjs: false });
+    expect(fs.readFileSync(path.join(kit.kitDir, ".npmrc"), "utf8")).toMatch(/^onnxruntime-node-install=skip$/m);
     const ours = JSON.parse(fs.readFileSync(path.join(process.cwd(), "package.json"), "utf8"));
     for (const [name, version] of Object.entries({ ...kitPackage.dependencies, ...kitPackage.devDependencies })) {
       expect(`${name}@${version}`).toBe(`${name}@${ours.dependencies[name] ?? ours.devDependencies[name]}`);
@@ -103,7 +113,7 @@ describe("training with the kit", () => {
   it("trains and writes a model bundle and a predictions CSV", () => {
     expect(training.stderr).not.toContain("error");
     expect(training.code).toBe(0);
-    expect(training.stdout).toMatch(/tfjs backend: (wasm \(SIMD on, 1 thread, training kernels patched\)|tensorflow)/);
+    expect(training.stdout).toMatch(/model starter_cnn: \d+\.\d MFLOP per image, training with onnxruntime on 2 threads/);
     expect(training.stdout).toMatch(/epoch 1\/1 {2}loss \d/);
     expect(fs.existsSync(path.join(outDir, "tiny-portraits-model.zip"))).toBe(true);
     expect(fs.existsSync(path.join(outDir, "predictions.csv"))).toBe(true);
@@ -112,17 +122,17 @@ describe("training with the kit", () => {
   it("the bundle passes the upload checks and scores in the sandbox", async () => {
     const file = path.join(outDir, "tiny-portraits-model.zip");
     const inspected = await inspectModelBundle({ file, maxBytes: 50 * 1024 * 1024 });
-    expect(inspected).toMatchObject({ ok: true, bundle: { format: "tfjs-layers" } });
+    expect(inspected).toMatchObject({ ok: true, bundle: { format: "onnx" } });
     if (!inspected.ok) return;
-    expect(inspected.bundle.manifest.input).toMatchObject({ layout: "NHWC", channelOrder: "RGB" });
+    expect(inspected.bundle.manifest.input).toMatchObject({ layout: "NHWC", name: "image" });
     for (const attr of ATTRIBUTES) expect(inspected.bundle.manifest.outputs[attr].output).toBe(attr);
     // The README shows participants the manifest the script writes, byte for byte in JSON terms.
     const written = JSON.parse((await readZip(file)).get("manifest.json")!.toString("utf8"));
-    expect(written).toEqual(readGuideManifest({ projectRoot: projectRoot(), guide: "tfjs" }).json);
+    expect(written).toEqual(readGuideManifest({ projectRoot: projectRoot(), guide: "typescript" }).json);
 
     const scored = await scoreModel({ dataDir: fixture.dataDir, buildDir: fixture.buildDir, file });
     if (!scored.ok) throw new Error(`scoring failed (${scored.reason}): ${scored.message}\n${scored.log}`);
-    expect(scored.format).toBe("tfjs-layers");
+    expect(scored.format).toBe("onnx");
     expect(scored.scores.public.main).toBeGreaterThanOrEqual(0);
   });
 
