@@ -1,357 +1,197 @@
 /**
- * Training benchmark: `npx tsx bench/training.ts [--rounds 3] [--steps 4] [--warmup 2]
- *   [--paths onnxruntime,wasm,pytorch] [--models reference,baseline] [--json out.json]`.
+ * Training benchmark: `npm run bench:training -- [--rounds 3] [--steps 4] [--warmup 2]
+ *   [--threads 2] [--paths onnxruntime,pytorch] [--models reference,baseline] [--json out.json]`.
  *
- * Trains the reference CNN (batch 64) and the cnn baseline's model (batch 128) on random data
- * with Adam and three softmax heads on each training path, in the same run:
+ * Trains the reference CNN (lib/ml/reference-cnn.ts as an engine spec, batch 64, ~40 MFLOP per
+ * image forward) and the cnn baseline's model (lib/baselines/cnn.ts, batch 128, ~7.5 MFLOP) on
+ * random data with Adam and three softmax heads, on each training path, in the same run:
  *   - `onnxruntime`: the ONNX training engine (lib/ml/onnx-training: one step graph in
- *     onnxruntime-node, --threads intra-op threads, Adam in JavaScript),
- *   - `wasm`: tfjs wasm with our kernels, data parallel over --threads worker threads (the old path),
- *   - `pytorch`: PyTorch on the CPU with --threads threads (bench/training-pytorch.py), when
- *     /usr/bin/python3 has torch.
- * The paths are interleaved (A B C A B C ...) round by round, so a change in the machine's load
- * hits every path alike; the ratios are taken per round and their median printed, in images/s
- * and in images per CPU-second (the cost, whatever the load). `--json FILE` writes every row
- * ({ model, path, round, batch, imagesPerSecond, bestImagesPerSecond, imagesPerCpuSecond,
- * loadAverage }) and the summary.
- *
- * `--legacy [--batch 64] [--steps 4] [--workers 2] [--cpu-batch 8] [--skip-cpu] [--skip-kernels]`:
- * the tfjs-only benchmark of docs/decisions/0004, described below.
- *
- * Trains the reference CNN (lib/ml/reference-cnn.ts, ~40 MFLOP per image forward) on random
- * data and prints images/s and achieved GFLOP/s (a training step ~ 3x the forward FLOPs:
- * forward, input gradient, filter gradient) for:
- *   - the stock pure-JS cpu backend (one batch: it is slow),
- *   - stock wasm (tfjs-backend-wasm as shipped: fails, Conv2DBackpropFilter is not registered),
- *   - patched wasm (lib/ml/register-wasm-training-kernels.ts), one thread, model.trainOnBatch,
- *   - patched wasm, data parallel over worker threads (lib/ml/data-parallel-trainer.ts),
- *   - tfjs-node, when installed,
- *   - the `cnn` baseline's own model (lib/baselines/cnn.ts: 3x pooled input, 7.5 MFLOP) data
- *     parallel at its batch of 128 (`--skip-baseline` leaves it out; not part of the ratios),
- * then the ratios to cpu, against the targets: patched wasm >= 20x cpu and >= 60 images/s.
- * Before that, each replaced kernel on the reference CNN's own shapes: stock wasm vs patched.
- * The load average is printed: other processes on the machine skew wall-clock figures, so each
- * row also gives its best step and its images per CPU-second.
+ *     onnxruntime-node with --threads intra-op threads, Adam in JavaScript);
+ *   - `pytorch`: PyTorch on the CPU with --threads threads (bench/training-pytorch.py builds the
+ *     same network from the same spec), when /usr/bin/python3 has torch
+ *     (Debian: apt-get install python3-torch).
+ * The paths are interleaved (A B A B ...) round by round, so a change in the machine's load hits
+ * both alike; the ratios are taken per round and their median printed, in images/s and in images
+ * per CPU-second (the cost, whatever the load). `--json FILE` writes every row ({ model, path,
+ * round, batch, threads, imagesPerSecond, bestImagesPerSecond, imagesPerCpuSecond, loadAverage })
+ * and the summary. The tfjs wasm path this used to compare against is gone
+ * (docs/decisions/0010-onnx-training-engine.md has its last figures).
  */
-import os from "node:os";
+import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
-import * as tf from "@tensorflow/tfjs";
-import { DataParallelTrainer } from "../lib/ml/data-parallel-trainer";
-import { countConvFlops, createReferenceCnn, type ReferenceCnnOptions } from "../lib/ml/reference-cnn";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { CNN_BASELINE_MODEL } from "../lib/baselines/cnn";
-import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from "../lib/ml/register-wasm-training-kernels";
-import { selectTrainingBackend, tfjsNodeAvailable } from "../lib/ml/select-backend";
-import { IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from "../lib/challenge/definition";
-import { compareTrainingPaths, measureSteps } from "./training-compare";
+import { createOnnxTrainer, type OnnxTrainer } from "../lib/ml/onnx-training/create-onnx-trainer";
+import { countNetworkFlops, type NetworkSpec } from "../lib/ml/onnx-training/network-spec";
+import { referenceNetworkSpec } from "../lib/ml/onnx-training/reference-network-spec";
+
+const PYTHON = "/usr/bin/python3";
+const TORCH_SCRIPT = path.join(__dirname, "training-pytorch.py");
+const PATHS = ["onnxruntime", "pytorch"] as const;
+type TrainingPath = (typeof PATHS)[number];
+
+interface Row {
+  model: string;
+  path: TrainingPath;
+  round: number;
+  batch: number;
+  threads: number;
+  imagesPerSecond: number;
+  bestImagesPerSecond: number;
+  imagesPerCpuSecond: number;
+  loadAverage: number;
+}
 
 const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string, fallback: number) => {
+const value = (name: string) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-async function compareMain() {
-  await compareTrainingPaths({
-    rounds: option("rounds", 3),
-    steps: option("steps", 4),
-    warmup: option("warmup", 2),
-    threads: option("threads", 2),
-    paths: listOption("paths"),
-    models: listOption("models"),
-    jsonOut,
-  });
-}
-
-function listOption(name: string): string[] | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1].split(",") : undefined;
-}
-
-const jsonOut = (() => {
-  const i = args.indexOf("--json");
   return i >= 0 ? args[i + 1] : undefined;
-})();
+};
+const count = (name: string, fallback: number) => {
+  const text = value(name);
+  const n = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(n) || n < (name === "warmup" ? 0 : 1)) throw new Error(`--${name} expects a whole number, got "${text}"`);
+  return n;
+};
+const list = (name: string) => value(name)?.split(",");
 
-const BATCH = option("batch", 64);
-const STEPS = option("steps", 4);
-const WARMUP = option("warmup", 2);
-const WORKERS = option("workers", Math.max(2, os.availableParallelism?.() ?? os.cpus().length));
-const CPU_BATCH = option("cpu-batch", 8);
-const SHAPE: [number, number, number] = [IMAGE_HEIGHT, IMAGE_WIDTH, IMAGE_CHANNELS];
-const CLASSES = [2, 5, 3];
-
-const load = () =>
+const log = (s = "") => process.stdout.write(`${s}\n`);
+const loadAverages = () =>
   os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
-const log = (s = "") => process.stdout.write(`${s}\n`);
-
-interface Row {
-  name: string;
-  batch: number;
-  steps: number;
-  /** Mean over the timed steps (wall clock). */
-  imagesPerSecond?: number;
-  /** The fastest step (wall clock): less sensitive to other processes on a shared machine. */
-  bestImagesPerSecond?: number;
-  /** Images per second of process CPU time (all threads): the cost, whatever the machine's load. */
-  imagesPerCpuSecond?: number;
-  gflops?: number;
-  note?: string;
-}
-
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
-/** Times `steps` calls of `step` after `warmup` untimed ones. */
-async function timeSteps(
-  name: string,
-  batch: number,
-  steps: number,
-  warmup: number,
-  trainFlops: number,
-  step: () => Promise<unknown>,
-  note?: string,
-): Promise<Row> {
-  const measured = await measureSteps(batch, steps, warmup, step);
-  return { name, batch, steps, ...measured, gflops: (measured.imagesPerSecond * trainFlops) / 1e9, note };
+function torchAvailable(): boolean {
+  try {
+    execFileSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-function randomBatch(n: number) {
-  const x = new Float32Array(n * SHAPE[0] * SHAPE[1] * SHAPE[2]);
+function randomBatch(n: number, spec: NetworkSpec) {
+  const [h, w, c] = spec.input;
+  const x = new Float32Array(n * h * w * c);
   for (let i = 0; i < x.length; i++) x[i] = Math.random() * 2 - 1;
-  const targets = CLASSES.map((k) => {
-    const t = new Float32Array(n * k);
-    for (let i = 0; i < n; i++) t[i * k + Math.floor(Math.random() * k)] = 1;
-    return t;
-  });
-  return { x, targets };
+  const heads = spec.heads.map((head) => ({ labels: Int32Array.from({ length: n }, () => Math.floor(Math.random() * head.classes)) }));
+  return { x, heads };
 }
 
-/** model.trainOnBatch (the standard tfjs-layers path) on the current backend. */
-async function benchLayers(name: string, batch: number, steps: number, warmup: number, trainFlops: number): Promise<Row> {
-  const model = createReferenceCnn(tf, { seed: 7 });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: CLASSES.map(() => "categoricalCrossentropy") });
-  const { x: xa, targets } = randomBatch(batch);
-  const x = tf.tensor4d(xa, [batch, ...SHAPE]);
-  const ys = targets.map((t, k) => tf.tensor2d(t, [batch, CLASSES[k]]));
-  try {
-    return await timeSteps(name, batch, steps, warmup, trainFlops, () => model.trainOnBatch(x, ys));
-  } catch (e) {
-    const message = (e as Error).message;
-    return {
-      name,
-      batch,
-      steps: 0,
-      note: `fails: ${/not registered/.test(message) ? message.replace(/^.*?(Kernel '[^']+' not registered for backend '[^']+').*$/s, "$1") : message}`,
-    };
-  } finally {
-    tf.dispose([x, ...ys]);
-    model.dispose();
+/** Images/s (mean and best step, wall clock) and images per CPU-second of `steps` calls of `step` after `warmup` untimed ones. */
+async function measureSteps(batch: number, steps: number, warmup: number, step: () => Promise<unknown>) {
+  for (let i = 0; i < warmup; i++) await step();
+  const times: number[] = [];
+  const c0 = cpuMs();
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await step();
+    times.push((performance.now() - t0) / 1000);
   }
-}
-
-async function benchDataParallel(
-  workers: number,
-  batch: number,
-  steps: number,
-  warmup: number,
-  trainFlops: number,
-  variant?: { name: string; model: ReferenceCnnOptions },
-): Promise<Row> {
-  const model = createReferenceCnn(tf, { seed: 7, ...variant?.model });
-  const trainer = await DataParallelTrainer.create(model, { workers, optimizer: tf.train.adam(1e-3) });
-  try {
-    const { x, targets } = randomBatch(batch);
-    const step = () => trainer.trainOnBatch({ x, shape: [batch, ...SHAPE], targets });
-    return await timeSteps(
-      `${variant?.name ?? "patched wasm"}, data parallel, ${workers} workers`,
-      batch,
-      steps,
-      warmup,
-      trainFlops,
-      step,
-      trainer.workerBackends[0],
-    );
-  } finally {
-    await trainer.close();
-    model.dispose();
-  }
-}
-
-/** One kernel on the reference CNN's shapes: ms per call, stock vs patched wasm. */
-async function kernelTable(model: tf.LayersModel, batch: number) {
-  const convs = model.layers.filter((l) => l.getClassName() === "Conv2D");
-  const cases: { label: string; run: () => tf.Tensor }[] = [];
-  const keep: tf.Tensor[] = [];
-  const t = (shape: number[]) => {
-    const v = tf.randomNormal(shape);
-    keep.push(v);
-    return v;
+  const cpuSeconds = (cpuMs() - c0) / 1000;
+  return {
+    imagesPerSecond: (batch * steps) / times.reduce((a, b) => a + b, 0),
+    bestImagesPerSecond: batch / Math.min(...times),
+    imagesPerCpuSecond: (batch * steps) / cpuSeconds,
   };
-  for (const layer of convs) {
-    const inShape = [batch, ...((layer.input as tf.SymbolicTensor).shape.slice(1) as number[])];
-    const outShape = [batch, ...((layer.output as tf.SymbolicTensor).shape.slice(1) as number[])];
-    const kernelShape = layer.getWeights()[0].shape;
-    const x = t(inShape);
-    const dy = t(outShape);
-    const w = t(kernelShape);
-    const attrs = { strides: [1, 1], pad: "same", dataFormat: "NHWC" };
-    cases.push({
-      label: `Conv2DBackpropFilter ${layer.name} x[${inShape}]`,
-      run: () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: kernelShape }) as tf.Tensor,
-    });
-    cases.push({
-      label: `Conv2DBackpropInput  ${layer.name} dy[${outShape}]`,
-      run: () => tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: inShape }) as tf.Tensor,
-    });
-  }
-  const first = [batch, ...((convs[0].output as tf.SymbolicTensor).shape.slice(1) as number[])];
-  const c = first[3];
-  const act = t(first);
-  const vec = t([c]);
-  const vec4 = t([1, 1, 1, c]);
-  cases.push({ label: `Multiply x[${first}] * [${c}]`, run: () => tf.mul(act, vec) });
-  cases.push({ label: `Sub x - [1,1,1,${c}]`, run: () => tf.sub(act, vec4) });
-  cases.push({ label: `SquaredDifference x, [1,1,1,${c}]`, run: () => tf.squaredDifference(act, vec4) });
-  cases.push({ label: `Sum x over [0,1,2]`, run: () => tf.sum(act, [0, 1, 2]) });
-  cases.push({ label: `Mean x over [0,1,2]`, run: () => tf.mean(act, [0, 1, 2]) });
-  cases.push({ label: `Tile [1,1,1,${c}] to x`, run: () => tf.tile(vec4, [first[0], first[1], first[2], 1]) });
-  const pooled = tf.maxPool(act as tf.Tensor4D, 2, 2, "valid");
-  keep.push(pooled);
-  cases.push({
-    label: `MaxPoolGrad 2x2 of x`,
-    run: () =>
-      tf
-        .engine()
-        .runKernel("MaxPoolGrad", { dy: pooled, input: act, output: pooled }, { filterSize: 2, strides: 2, pad: "valid" }) as tf.Tensor,
-  });
-
-  const time = (run: () => tf.Tensor): number | string => {
-    try {
-      tf.dispose(run());
-      tf.dispose(run());
-      // CPU time of the process (the kernels are single-threaded): robust to other load.
-      let best = Infinity;
-      for (let r = 0; r < 3; r++) {
-        const c0 = cpuMs();
-        tf.dispose(run());
-        best = Math.min(best, cpuMs() - c0);
-      }
-      return best;
-    } catch (e) {
-      return /not registered/.test((e as Error).message) ? "not registered" : `error: ${(e as Error).message.slice(0, 60)}`;
-    }
-  };
-  const rows: { kernel: string; stockMs: number | string; patchedMs: number | string; speedup?: number }[] = [];
-  for (const k of cases) {
-    unregisterWasmTrainingKernels();
-    const stock = time(k.run);
-    registerWasmTrainingKernels();
-    const patched = time(k.run);
-    rows.push({
-      kernel: k.label,
-      stockMs: stock,
-      patchedMs: patched,
-      speedup: typeof stock === "number" && typeof patched === "number" ? stock / patched : undefined,
-    });
-  }
-  tf.dispose(keep);
-  return rows;
 }
 
-async function legacyMain() {
-  log(`Training benchmark, reference CNN, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`);
-  log(`load average at start: ${load()}`);
-  const wasm = await selectTrainingBackend();
-  log(`backend: ${wasm.description}`);
-  const model = createReferenceCnn(tf, { seed: 7 });
-  const flops = countConvFlops(model);
-  const trainFlops = 3 * flops.total;
-  log(
-    `reference CNN: ${model.countParams().toLocaleString("en")} parameters, ${(flops.total / 1e6).toFixed(1)} MFLOP/image forward (${flops.perLayer
-      .filter((l) => l.flops > 1e5)
-      .map((l) => `${l.name} ${(l.flops / 1e6).toFixed(1)}`)
-      .join(", ")}), ~${(trainFlops / 1e6).toFixed(0)} MFLOP/image per training step`,
-  );
-  log();
-
-  let kernels: Awaited<ReturnType<typeof kernelTable>> = [];
-  if (!flag("skip-kernels")) {
-    log(`Kernels on the reference CNN's shapes (batch 32), best of 3, CPU ms:`);
-    kernels = await kernelTable(model, 32);
-    for (const r of kernels) {
-      const f = (v: number | string) => (typeof v === "number" ? v.toFixed(1) : v);
-      log(
-        `  ${r.kernel.padEnd(58)} stock ${String(f(r.stockMs)).padStart(14)}   patched ${String(f(r.patchedMs)).padStart(7)}${r.speedup ? `   x${r.speedup.toFixed(1)}` : ""}`,
-      );
+async function main() {
+  const rounds = count("rounds", 3);
+  const steps = count("steps", 4);
+  const warmup = count("warmup", 2);
+  // Threads of onnxruntime and of PyTorch. 1 compares the kernels without the cross-core
+  // synchronisation that a loaded machine punishes.
+  const threads = count("threads", 2);
+  const jsonOut = value("json");
+  const hasTorch = torchAvailable();
+  const paths = (list("paths") ?? [...PATHS]).filter((p): p is TrainingPath => {
+    if (!(PATHS as readonly string[]).includes(p)) throw new Error(`--paths: unknown path "${p}" (known: ${PATHS.join(", ")})`);
+    if (p === "pytorch" && !hasTorch) {
+      log(`pytorch: skipped (${PYTHON} has no torch; Debian: apt-get install python3-torch)`);
+      return false;
     }
-    log();
-  }
-  model.dispose();
+    return true;
+  });
+  const cases = [
+    { name: "reference", spec: referenceNetworkSpec(), batch: 64 },
+    { name: "baseline", spec: referenceNetworkSpec(CNN_BASELINE_MODEL), batch: 128 },
+  ].filter((c) => !list("models") || list("models")!.includes(c.name));
 
+  log(`Training paths compared, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`);
+  log(`load average at start: ${loadAverages()}`);
+  log(`onnxruntime: onnxruntime-node, ${threads} intra-op threads, graph optimisation on; pytorch: ${threads} threads`);
+  log(`${rounds} rounds x ${steps} timed steps (after ${warmup} untimed) per path, interleaved`);
   const rows: Row[] = [];
-  const report = (r: Row) => {
-    rows.push(r);
-    log(
-      `  ${r.name.padEnd(44)} ${
-        r.imagesPerSecond !== undefined
-          ? `${r.imagesPerSecond.toFixed(2).padStart(7)} images/s (best step ${r.bestImagesPerSecond!.toFixed(1)}, ${r.imagesPerCpuSecond!.toFixed(1)}/CPU-s)  ${r.gflops!.toFixed(2).padStart(6)} GFLOP/s  (batch ${r.batch}, ${r.steps} step${r.steps === 1 ? "" : "s"})`
-          : r.note
-      }`,
-    );
-  };
-  log(`Training steps (Adam, 3 softmax heads), load average ${load()}:`);
 
-  if (!flag("skip-cpu")) {
-    await selectTrainingBackend({ backend: "cpu", allowCpu: true });
-    report(await benchLayers("stock cpu (pure JS)", CPU_BATCH, 1, 0, trainFlops));
+  for (const c of cases) {
+    const flops = countNetworkFlops(c.spec);
+    log();
+    log(`${c.name}: ${(flops / 1e6).toFixed(1)} MFLOP/image forward, batch ${c.batch}`);
+    const { x, heads } = randomBatch(c.batch, c.spec);
+    let engine: OnnxTrainer | undefined;
+    try {
+      if (paths.includes("onnxruntime")) engine = await createOnnxTrainer({ spec: c.spec, seed: 7, threads });
+      for (let round = 1; round <= rounds; round++) {
+        for (const p of paths) {
+          let measured: Pick<Row, "imagesPerSecond" | "bestImagesPerSecond" | "imagesPerCpuSecond">;
+          if (p === "onnxruntime") {
+            measured = await measureSteps(c.batch, steps, warmup, () => engine!.step({ x, count: c.batch, heads, learningRate: 1e-3 }));
+          } else {
+            const torchArgs = [JSON.stringify(c.spec), "--batch", c.batch, "--steps", steps, "--warmup", warmup, "--threads", threads];
+            const { stdout } = await promisify(execFile)(PYTHON, [TORCH_SCRIPT, ...torchArgs.map(String)]);
+            measured = JSON.parse(stdout.trim().split("\n").at(-1)!) as typeof measured;
+          }
+          const row: Row = { model: c.name, path: p, round, batch: c.batch, threads, ...measured, loadAverage: os.loadavg()[0] };
+          rows.push(row);
+          log(
+            `  round ${round} ${p.padEnd(12)} ${row.imagesPerSecond.toFixed(1).padStart(7)} images/s (best step ${row.bestImagesPerSecond.toFixed(1)}, ${row.imagesPerCpuSecond.toFixed(1)}/CPU-s, ${((row.imagesPerSecond * 3 * flops) / 1e9).toFixed(1)} GFLOP/s)  load ${row.loadAverage.toFixed(1)}`,
+          );
+        }
+      }
+    } finally {
+      await engine?.close();
+    }
   }
-  await selectTrainingBackend({ patchWasm: false });
-  report(await benchLayers("stock wasm", BATCH, 1, 0, trainFlops));
-  await selectTrainingBackend();
-  report(await benchLayers("patched wasm, 1 thread (model.trainOnBatch)", BATCH, STEPS, WARMUP, trainFlops));
-  if (WORKERS > 0) report(await benchDataParallel(WORKERS, BATCH, STEPS, WARMUP, trainFlops));
-  if (tfjsNodeAvailable()) {
-    await selectTrainingBackend({ backend: "tensorflow" });
-    report(await benchLayers("tfjs-node", BATCH, STEPS, WARMUP, trainFlops));
-  } else {
-    rows.push({ name: "tfjs-node", batch: 0, steps: 0, note: "not installed" });
-    log(`  ${"tfjs-node".padEnd(44)} not installed (its install script downloads libtensorflow)`);
-  }
-  if (!flag("skip-baseline") && WORKERS > 0) {
-    const baseline = createReferenceCnn(tf, CNN_BASELINE_MODEL);
-    const baselineFlops = countConvFlops(baseline).total;
-    baseline.dispose();
-    const row = await benchDataParallel(WORKERS, 128, STEPS, WARMUP, 3 * baselineFlops, {
-      name: `cnn baseline model (${(baselineFlops / 1e6).toFixed(1)} MFLOP)`,
-      model: CNN_BASELINE_MODEL,
-    });
-    report(row);
-  }
-  log(`load average at end: ${load()}`);
 
-  const cpu = rows.find((r) => r.name.startsWith("stock cpu"))?.imagesPerSecond;
-  const single = rows.find((r) => r.name.startsWith("patched wasm, 1"))?.imagesPerSecond;
-  const parallel = rows.find((r) => r.name.includes("data parallel"))?.imagesPerSecond;
-  const nodeRow = rows.find((r) => r.name === "tfjs-node")?.imagesPerSecond;
-  const best = Math.max(single ?? 0, parallel ?? 0);
   log();
-  if (cpu) {
-    if (single) log(`patched wasm (1 thread) / cpu: x${(single / cpu).toFixed(1)}`);
-    if (parallel) log(`patched wasm (data parallel) / cpu: x${(parallel / cpu).toFixed(1)}`);
-    if (nodeRow) log(`tfjs-node / cpu: x${(nodeRow / cpu).toFixed(1)}`);
+  log(`load average at end: ${loadAverages()}`);
+  const summary: Record<string, Record<string, number>> = {};
+  for (const c of cases) {
+    const of = (p: TrainingPath, round: number) => rows.find((r) => r.model === c.name && r.path === p && r.round === round);
+    const s: Record<string, number> = {};
+    for (const p of paths)
+      s[`${p} images/s (median)`] = median(rows.filter((r) => r.model === c.name && r.path === p).map((r) => r.imagesPerSecond));
+    for (const key of ["imagesPerSecond", "imagesPerCpuSecond"] as const) {
+      const per: number[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        const [a, b] = [of("onnxruntime", round), of("pytorch", round)];
+        if (a && b) per.push(a[key] / b[key]);
+      }
+      if (per.length) s[key === "imagesPerSecond" ? "onnxruntime/pytorch" : "onnxruntime/pytorch per CPU-s"] = median(per);
+    }
+    summary[c.name] = s;
+    log(
+      `${c.name}: ${Object.entries(s)
+        .map(([k, v]) => `${k} ${k.includes("images/s") ? v.toFixed(1) : `x${v.toFixed(2)}`}`)
+        .join(", ")}`,
+    );
   }
-  log(
-    `targets: >= 20x cpu: ${cpu ? (best / cpu >= 20 ? "met" : "NOT met") : "cpu skipped"}; >= 60 images/s: ${best >= 60 ? "met" : "NOT met"} (${best.toFixed(1)})`,
-  );
-  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ load: os.loadavg(), flops, kernels, rows }, null, 2));
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ loadAverage: os.loadavg(), rows, summary }, null, 2));
 }
 
-(flag("legacy") ? legacyMain() : compareMain()).catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
-  process.exit(1);
+  process.exitCode = 1;
 });

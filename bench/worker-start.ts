@@ -28,7 +28,6 @@ const root = projectRoot();
 const ENTRIES: (BundleWorkerEntryOptions & { label: string })[] = [
   { label: "png worker", entry: "lib/dataset/png-worker.ts" },
   { label: "render worker", entry: "lib/dataset/synthetic/render-worker.ts" },
-  { label: "data-parallel worker", entry: "lib/ml/data-parallel-worker.ts" },
   { label: "cnn trainer (baselines/main.ts)", entry: "baselines/main.ts" },
   {
     label: "sandbox child (packages bundled)",

@@ -12,12 +12,12 @@ import { loadTfjsPredictor } from "@/scorer/sandbox/tfjs-runner";
 import type { SandboxConfig } from "@/scorer/sandbox/protocol";
 import { buildLayersManifest, loadLayersModel, readModelArtifacts, saveLayersModel } from "../../lib/ml/model-io";
 import { countConvFlops, createReferenceCnn } from "../../lib/ml/reference-cnn";
-import { selectTrainingBackend } from "../../lib/ml/select-backend";
 
 let dir: string;
 
 beforeAll(async () => {
-  await selectTrainingBackend();
+  // The pure-JS backend: these models are a few thousand weights, and it needs no wasm binaries.
+  await tf.setBackend("cpu");
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "ml-model-io-"));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
