@@ -39,6 +39,12 @@ export const AuditAction = z.enum([
   "invitation-code.revoke",
   "team.remove-member",
   "team.disband",
+  "rescore.batch",
+  "job.requeue",
+  "verification.request",
+  "verification.rerun",
+  "verification.reject",
+  "verification.code-download",
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -52,6 +58,9 @@ export const AuditTargetType = z.enum([
   "entry-rules",
   "invitation-code",
   "team",
+  "rescore-batch",
+  "job",
+  "verification",
 ]);
 export type AuditTargetType = z.infer<typeof AuditTargetType>;
 
