@@ -33,7 +33,8 @@ export interface SubmissionListRow {
   scoredAt: Date | null;
 }
 
-function whereOf(q: Partial<SubmissionsQuery>): Prisma.SubmissionWhereInput {
+/** The filter of the list as a Prisma where (also what a bulk rescore of "all matching" selects, lib/rescore). */
+export function submissionListWhere(q: Partial<SubmissionsQuery>): Prisma.SubmissionWhereInput {
   return {
     ...(q.status ? { status: q.status } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
@@ -57,7 +58,7 @@ const toRow = (r: Prisma.SubmissionGetPayload<{ include: typeof INCLUDE }>): Sub
 /** Every submission (participants' and baselines'), filtered, newest first, one page. */
 export async function listSubmissionPage(options: { db: Db; query?: Partial<SubmissionsQuery> }): Promise<ListPage<SubmissionListRow>> {
   const query = { ...SubmissionsQuery.parse({}), ...options.query };
-  const where = whereOf(query);
+  const where = submissionListWhere(query);
   return readListPage(
     query,
     async (window) =>
@@ -71,7 +72,7 @@ export async function listSubmissionPage(options: { db: Db; query?: Partial<Subm
 /** Every matching submission in id order, for the CSV export. */
 export function iterateSubmissions(options: { db: Db; query?: Partial<SubmissionsQuery> }): AsyncGenerator<SubmissionListRow> {
   return iterateById(
-    whereOf(options.query ?? {}),
+    submissionListWhere(options.query ?? {}),
     (batch) => options.db.submission.findMany({ ...batch, include: INCLUDE }),
     (rows) => rows.map(toRow),
   );
