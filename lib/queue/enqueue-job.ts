@@ -14,6 +14,8 @@ export interface EnqueueJobOptions<T extends JobTypeName> {
   idempotencyKey?: string;
   maxAttempts?: number;
   runAfter?: Date;
+  /** The organizer's bulk rescore the job belongs to (lib/rescore: progress counts its jobs by status). */
+  batchId?: string;
   /** The web request enqueueing it; default: the request being handled (lib/observability/request-context). */
   requestId?: string;
 }
@@ -39,6 +41,7 @@ export async function enqueueJob<T extends JobTypeName>(options: EnqueueJobOptio
         type,
         payload,
         submissionId: options.submissionId,
+        batchId: options.batchId,
         idempotencyKey,
         maxAttempts: options.maxAttempts ?? 3,
         runAfter: options.runAfter ?? now,
