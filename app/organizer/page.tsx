@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 import { getDb } from "@/lib/db/client";
 import { isMailDelivered } from "@/lib/mail/send-mail";
@@ -6,10 +7,9 @@ import { SubmissionStatus } from "@/lib/db/enums";
 import { getOrganizerStats } from "@/lib/organizer/get-organizer-stats";
 import { listDownloadLogs } from "@/lib/organizer/list-download-logs";
 import { listRecentSubmissions } from "@/lib/organizer/list-recent-submissions";
-import { formatDuration, formatUtc, toUtcInputValue } from "@/lib/phases/format-phase-time";
+import { formatDuration, formatUtc } from "@/lib/phases/format-phase-time";
 import { getPhaseTimeline } from "@/lib/phases/get-phase-timeline";
 import { DownloadsTable } from "./downloads-table";
-import { PhaseEditor } from "./phase-editor";
 import { StatCards } from "./stat-cards";
 import { SubmissionsTable } from "./submissions-table";
 
@@ -53,6 +53,11 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
         <h2 id="phases" className="text-xl font-semibold">
           Phases
         </h2>
+        <p className="text-sm text-stone-600">
+          <Link href="/organizer/phases" className="underline">
+            Add, edit, reveal or delete phases
+          </Link>
+        </p>
         {timeline.phases.length === 0 && (
           <p className="text-sm text-stone-600">
             No phase yet: <code>npm start</code> creates a 90-day development phase on a fresh instance.
@@ -76,19 +81,10 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
             <p className="text-xs text-stone-500">
               {formatUtc(p.startsAt)} – {formatUtc(p.endsAt)}
             </p>
-            <PhaseEditor
-              phase={{
-                id: p.id,
-                name: p.name,
-                startsAt: toUtcInputValue(p.startsAt),
-                endsAt: toUtcInputValue(p.endsAt),
-                dailyLimit: p.dailyLimit,
-                maxFinal: p.maxFinal,
-                privateRevealed: p.privateRevealed,
-                scoreVisibility: p.scoreVisibility === "ladder" ? "ladder" : "rounded",
-                ladderStep: p.ladderStep,
-              }}
-            />
+            <p className="text-xs text-stone-500">
+              {p.track} · {p.dailyLimit === 0 ? "closed (daily limit 0)" : `${p.dailyLimit} per day`} · accepts {p.acceptedKinds.join(" and ")} ·{" "}
+              {p.maxFinal} final pick{p.maxFinal === 1 ? "" : "s"} · teams up to {p.teamSizeCap}
+            </p>
           </div>
         ))}
       </section>

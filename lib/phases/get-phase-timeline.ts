@@ -2,6 +2,8 @@ import type { Db, DbTransaction, Phase } from "../db/client";
 import { pickCurrentPhase } from "./get-current-phase";
 import { isPrivateRevealed } from "./is-private-revealed";
 import { phaseStatusAt, type PhaseStatus } from "./phase-status";
+import { parseAcceptedKinds } from "./phase-input";
+import type { SubmissionKind } from "../db/enums";
 
 export interface PhaseTimelineEntry {
   id: string;
@@ -14,6 +16,13 @@ export interface PhaseTimelineEntry {
   /** How participants see public scores until the reveal, and the rounding / Ladder step. */
   scoreVisibility: string;
   ladderStep: number;
+  track: string;
+  /** The submission kinds the phase accepts, in the site's order ("csv", "model"). */
+  acceptedKinds: SubmissionKind[];
+  teamSizeCap: number;
+  /** null: teams may form until the phase ends. */
+  mergeDeadline: Date | null;
+  description: string;
   status: PhaseStatus;
   /** Upcoming: until it starts. Running: until it ends. Ended: 0. Milliseconds. */
   msRemaining: number;
@@ -47,6 +56,11 @@ export function buildPhaseTimeline(options: { phases: readonly Phase[]; now: Dat
         privateRevealed: isPrivateRevealed(phase, now),
         scoreVisibility: phase.scoreVisibility,
         ladderStep: phase.ladderStep,
+        track: phase.track,
+        acceptedKinds: parseAcceptedKinds(phase.acceptedKinds),
+        teamSizeCap: phase.teamSizeCap,
+        mergeDeadline: phase.mergeDeadline,
+        description: phase.description,
         status,
         msRemaining: Math.max(0, target.getTime() - now.getTime()),
         isCurrent: phase.id === current?.id,

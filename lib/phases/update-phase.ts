@@ -1,89 +1,89 @@
-import { z } from "zod";
 import type { Db, Phase } from "../db/client";
 import { isNotFound } from "../db/errors";
-import { AppError } from "../errors/app-error";
+import { AppError, type AppErrorDetail } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
-import { ScoreVisibility } from "../db/enums";
 import type { AuditActor } from "../audit/audit-actor";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { checkPhaseRules, closedLimitDetail } from "./check-phase-rules";
+import { bumpPhaseChangeEpoch } from "./phase-change-epoch";
+import { auditValue, PHASE_AUDIT_FIELDS } from "./phase-audit-fields";
+import { UpdatePhaseInput } from "./phase-input";
+
+// Re-exported: callers of the operation find its input schema beside it.
+export { UpdatePhaseInput };
 
 /**
- * ISO 8601 with a time zone from JSON (the browser converts its local time, so nobody's dates
- * shift by the server's zone), or a Date from code. Not z.coerce.date: it turns null into 1970.
+ * Organizer: changes any of a phase's settings (a partial update). The merged result is checked
+ * as a whole (checkPhaseRules: end after start, unique name, no overlap within the track), so
+ * moving only the end date before the start is refused too; every problem is reported at once,
+ * field by field. Setting a daily limit of 0 on an open phase needs `confirmClosed: true`.
+ *
+ * With an actor, the audit record (the changed fields, before and after) commits with the edit;
+ * a change of privateRevealed is recorded as phase.reveal or phase.hide.
  */
-const DATE_MESSAGE = "must be a date and time with a zone, such as 2026-12-31T23:59:00Z";
-const dateField = z.union([z.date(), z.iso.datetime({ offset: true }).transform((s) => new Date(s))], { error: DATE_MESSAGE });
-
-/**
- * What an organizer may change on a phase. Every field is optional (a partial update); the
- * merged result is checked as a whole, so moving only the end date before the start is refused
- * too. Shared with the organizer dashboard's phase editor.
- */
-export const UpdatePhaseInput = z
-  .object({
-    name: z.string().trim().min(1, "must not be empty").max(80, "must be at most 80 characters").optional(),
-    startsAt: dateField.optional(),
-    endsAt: dateField.optional(),
-    // 0 is allowed on purpose: it closes submissions without ending the phase.
-    dailyLimit: z.number().int("must be a whole number").min(0, "must be 0 or more").max(1000, "must be at most 1000").optional(),
-    // At least 1: a phase where nobody may select a final submission has no private leaderboard.
-    maxFinal: z.number().int("must be a whole number").min(1, "must be at least 1").max(10, "must be at most 10").optional(),
-    privateRevealed: z.boolean().optional(),
-    // How participants see public scores until the reveal (lib/phases/score-policy.ts).
-    scoreVisibility: ScoreVisibility.optional(),
-    // Finer than 0.00001 says nothing more on a few thousand images; above 0.1 the board is useless.
-    ladderStep: z.number("must be a number").min(0.00001, "must be at least 0.00001").max(0.1, "must be at most 0.1").optional(),
-  })
-  .strict();
-export type UpdatePhaseInput = z.input<typeof UpdatePhaseInput>;
-
-/** Organizer: changes a phase's dates, limits, score visibility (rounded or the Ladder, and its step) or reveal state. */
 export async function updatePhase(options: { db: Db; phaseId: string; input: unknown; actor?: AuditActor }): Promise<Phase> {
   const { db, phaseId } = options;
-  const existing = await db.phase.findUnique({ where: { id: phaseId } });
-  if (!existing) throw notFound(phaseId);
-
   const parsed = UpdatePhaseInput.safeParse(options.input);
-  const details = parsed.success ? [] : zodDetails(parsed.error);
-  // The date order is checked even when other fields are wrong, so the form shows every problem at once.
-  const raw = typeof options.input === "object" && options.input !== null ? (options.input as Record<string, unknown>) : {};
-  const dateOf = (value: unknown, current: Date) => (value === undefined ? current : (dateField.safeParse(value).data ?? null));
-  const startsAt = dateOf(raw.startsAt, existing.startsAt);
-  const endsAt = dateOf(raw.endsAt, existing.endsAt);
-  if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) details.push({ field: "endsAt", message: "must be after the start" });
-  if (!parsed.success || details.length > 0) {
-    throw new AppError("validation", { user: "Some phase settings are not valid.", details });
-  }
   try {
-    // With an actor, the audit record (what changed, before and after) commits with the edit.
-    return await db.$transaction(async (tx) => {
-      const updated = await tx.phase.update({ where: { id: phaseId }, data: parsed.data });
+    const updated = await db.$transaction(async (tx) => {
+      const existing = await tx.phase.findUnique({ where: { id: phaseId } });
+      if (!existing) throw notFound(phaseId);
+      const details: AppErrorDetail[] = parsed.success ? [] : zodDetails(parsed.error);
+      const { confirmClosed, ...data } = parsed.success ? parsed.data : {};
+      // The rules across fields run on every field that is valid on its own, even when others are
+      // not, so the form shows every problem at once.
+      const merged = { ...existing, ...(parsed.success ? data : validFields(options.input)) };
+      details.push(...(await checkPhaseRules({ tx, candidate: merged, phaseId })));
+      const closed = closedLimitDetail({ dailyLimit: merged.dailyLimit, previous: existing.dailyLimit, confirmClosed });
+      if (closed) details.push(closed);
+      if (!parsed.success || details.length > 0) {
+        const onlyClosed = details.length === 1 && closed !== null;
+        throw new AppError("validation", {
+          user: onlyClosed
+            ? "A daily limit of 0 closes submissions in this phase. Confirm it to save."
+            : "Some phase settings are not valid.",
+          details,
+        });
+      }
+      const row = await tx.phase.update({ where: { id: phaseId }, data });
       if (options.actor) {
-        const changed = (Object.keys(parsed.data) as (keyof typeof parsed.data & keyof Phase)[]).filter(
-          (k) =>
-            String(existing[k] instanceof Date ? (existing[k] as Date).toISOString() : existing[k]) !==
-            String(updated[k] instanceof Date ? (updated[k] as Date).toISOString() : updated[k]),
-        );
-        const reveal = changed.includes("privateRevealed") ? (updated.privateRevealed ? "phase.reveal" : "phase.hide") : "phase.update";
+        const changed = PHASE_AUDIT_FIELDS.filter((k) => JSON.stringify(auditValue(existing[k])) !== JSON.stringify(auditValue(row[k])));
+        const action = changed.includes("privateRevealed") ? (row.privateRevealed ? "phase.reveal" : "phase.hide") : "phase.update";
         await recordAuditEvent({
           db: tx,
           actor: options.actor,
-          action: reveal,
+          action,
           targetType: "phase",
           targetId: phaseId,
           details: {
-            before: Object.fromEntries(changed.map((k) => [k, existing[k]])),
-            after: Object.fromEntries(changed.map((k) => [k, updated[k]])),
+            name: row.name,
+            before: Object.fromEntries(changed.map((k) => [k, auditValue(existing[k])])),
+            after: Object.fromEntries(changed.map((k) => [k, auditValue(row[k])])),
           },
         });
       }
-      return updated;
+      return row;
     });
+    bumpPhaseChangeEpoch();
+    return updated;
   } catch (error) {
     // Deleted between the read and the write.
     if (isNotFound(error)) throw notFound(phaseId);
     throw error;
   }
+}
+
+/** The fields of a refused input that are valid one by one. */
+function validFields(input: unknown): Partial<Phase> {
+  if (typeof input !== "object" || input === null) return {};
+  const shape = UpdatePhaseInput.shape;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in shape) || key === "confirmClosed") continue;
+    const one = shape[key as keyof typeof shape].safeParse(value);
+    if (one.success && one.data !== undefined) out[key] = one.data;
+  }
+  return out as Partial<Phase>;
 }
 
 function notFound(phaseId: string): AppError {
