@@ -1,5 +1,6 @@
 import type { Db, DbTransaction } from "../db/client";
-import { env } from "../env";
+import type { Phase } from "../db/client";
+import { findRunningPhase } from "../phases/find-running-phase";
 
 /**
  * A participant's daily submission quota.
@@ -13,7 +14,9 @@ import { env } from "../env";
  * validation never become submissions, so they cost nothing; submissions that failed through
  * our fault are set to countsAgainstQuota = false by the scorer, so they are refunded.
  *
- * The limit: the dailyLimit of the phase running now, else DAILY_SUBMISSION_LIMIT. Organizers
+ * Per phase: only submissions of the phase running now (Submission.phaseId) count, against that
+ * phase's dailyLimit, so a new phase starting at noon opens with its own full quota. With no
+ * phase running nobody may submit (createSubmission says so): the limit is then 0. Organizers
  * (baselines, tests of the platform) have no limit.
  */
 export interface SubmissionQuota {
@@ -24,6 +27,8 @@ export interface SubmissionQuota {
   remaining: number | null;
   /** Start of the next UTC day, when `used` goes back to zero. */
   resetsAt: Date;
+  /** The phase whose submissions are counted (the one running now); null: none runs. */
+  phase: { id: string; name: string } | null;
 }
 
 export function utcDayStart(now: Date): Date {
@@ -36,25 +41,30 @@ export async function getSubmissionQuota(options: {
   /** Pass it when already loaded, to save a query. */
   role?: string;
   now?: Date;
+  /** The phase running now, when already loaded (undefined: looked up; null: none runs). */
+  phase?: Pick<Phase, "id" | "name" | "dailyLimit"> | null;
 }): Promise<SubmissionQuota> {
   const { db, userId } = options;
   const now = options.now ?? new Date();
   const dayStart = utcDayStart(now);
   const resetsAt = new Date(dayStart.getTime() + 24 * 60 * 60 * 1000);
   const role = options.role ?? (await db.user.findUnique({ where: { id: userId }, select: { role: true } }))?.role;
-  const used = await countQuotaSubmissions({ db, userId, since: dayStart });
-  if (role === "organizer") return { limit: null, used, remaining: null, resetsAt };
-  const phase = await db.phase.findFirst({
-    where: { startsAt: { lte: now }, endsAt: { gt: now } },
-    orderBy: { startsAt: "desc" },
-    select: { dailyLimit: true },
-  });
-  const limit = phase?.dailyLimit ?? env().DAILY_SUBMISSION_LIMIT;
-  return { limit, used, remaining: Math.max(0, limit - used), resetsAt };
+  const phase = options.phase !== undefined ? options.phase : await findRunningPhase({ db, now });
+  const shown = phase ? { id: phase.id, name: phase.name } : null;
+  const used = await countQuotaSubmissions({ db, userId, since: dayStart, phaseId: phase?.id ?? null });
+  if (role === "organizer") return { limit: null, used, remaining: null, resetsAt, phase: shown };
+  const limit = phase?.dailyLimit ?? 0;
+  return { limit, used, remaining: Math.max(0, limit - used), resetsAt, phase: shown };
 }
 
-export function countQuotaSubmissions(options: { db: Db | DbTransaction; userId: string; since: Date }): Promise<number> {
+/** Today's submissions of one phase that count (phaseId null: those made outside any phase, by organizers). */
+export function countQuotaSubmissions(options: {
+  db: Db | DbTransaction;
+  userId: string;
+  since: Date;
+  phaseId: string | null;
+}): Promise<number> {
   return options.db.submission.count({
-    where: { userId: options.userId, countsAgainstQuota: true, createdAt: { gte: options.since } },
+    where: { userId: options.userId, phaseId: options.phaseId, countsAgainstQuota: true, createdAt: { gte: options.since } },
   });
 }
