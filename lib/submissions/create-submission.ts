@@ -12,15 +12,26 @@ import { resolveScoringBuild } from "../scoring/resolve-scoring-build";
 import type { BlobStore } from "../storage/blob-store";
 import { getBlobStore } from "../storage/get-blob-store";
 import { withBlobFile } from "../storage/with-blob-file";
-import { createSubmissionInputSchema, type CreateSubmissionInput } from "./create-submission-input";
-import { countQuotaSubmissions, getSubmissionQuota, utcDayStart, type SubmissionQuota } from "./get-submission-quota";
-import { formatCsvProblems, parsePredictionsCsv } from "./parse-predictions-csv";
+import {
+  createSubmissionInputSchema,
+  type CreateSubmissionInput,
+} from "./create-submission-input";
+import {
+  countQuotaSubmissions,
+  getSubmissionQuota,
+  utcDayStart,
+  type SubmissionQuota,
+} from "./get-submission-quota";
+import {
+  formatCsvProblems,
+  parsePredictionsCsv,
+} from "./parse-predictions-csv";
 import { manifestKeyFor, newSubmissionFileKey } from "./submission-blob-keys";
 import { assertTermsAccepted } from "../terms/assert-terms-accepted";
+import { getUserTeam } from "../teams/get-user-team";
 import { assertPhaseOpen } from "../phases/assert-phase-open";
 import { findRunningPhase } from "../phases/find-running-phase";
 import { DEFAULT_TRACK } from "../phases/phase-input";
-import { getUserTeam } from "../teams/get-user-team";
 
 // Re-exported: callers of the operation find its input schema beside it.
 export { createSubmissionInputSchema, type CreateSubmissionInput };
@@ -53,15 +64,24 @@ export interface CreateSubmissionResult {
  * prepared). No label is read here: CSVs are checked against the test ids only, and scoring
  * happens in the worker.
  */
-export async function createSubmission(options: CreateSubmissionOptions): Promise<CreateSubmissionResult> {
+export async function createSubmission(
+  options: CreateSubmissionOptions,
+): Promise<CreateSubmissionResult> {
   const input = parseInput(options);
   const { db, userId } = options;
   const now = options.now ?? new Date();
   const dataDir = options.dataDir ?? env().dataDir;
   const store = options.store ?? getBlobStore({ db, dataDir });
 
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true, emailVerifiedAt: true } });
-  if (!user) throw new AppError("unauthorized", { user: "Please sign in again.", internal: `user ${userId} not found` });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, role: true, emailVerifiedAt: true },
+  });
+  if (!user)
+    throw new AppError("unauthorized", {
+      user: "Please sign in again.",
+      internal: `user ${userId} not found`,
+    });
   // A leaderboard entry needs a proved address (one person, reachable) and the current terms.
   // Organizers are exempt: their role was given to a proved address or by the CLI, and the
   // baselines' owner has no mailbox.
@@ -76,12 +96,19 @@ export async function createSubmission(options: CreateSubmissionOptions): Promis
     await assertTermsAccepted({ db, userId });
   }
 
-  const dataset = await db.dataset.findFirst({ where: { isCurrent: true }, select: { id: true, buildId: true } });
-  const buildDir = dataset ? await resolveScoringBuild({ dataDir, buildId: dataset.buildId }) : undefined;
+  const dataset = await db.dataset.findFirst({
+    where: { isCurrent: true },
+    select: { id: true, buildId: true },
+  });
+  const buildDir = dataset
+    ? await resolveScoringBuild({ dataDir, buildId: dataset.buildId })
+    : undefined;
   if (!dataset || !buildDir) {
     throw new AppError("unavailable", {
       user: "Submissions are not open yet: the challenge dataset is being prepared. Please try again later.",
-      internal: dataset ? `build ${dataset.buildId} of the current dataset is not on disk` : "no current dataset",
+      internal: dataset
+        ? `build ${dataset.buildId} of the current dataset is not on disk`
+        : "no current dataset",
     });
   }
 
@@ -89,31 +116,57 @@ export async function createSubmission(options: CreateSubmissionOptions): Promis
   // one that is open and takes this kind. Organizers (baselines, platform checks) are exempt, as
   // from the quota: their entries may be made between phases (phaseId null then).
   const running = await findRunningPhase({ db, now });
-  const phase = user.role === "organizer" ? running : await assertPhaseOpen({ db, phase: running, kind: input.kind, now });
+  const phase =
+    user.role === "organizer"
+      ? running
+      : await assertPhaseOpen({ db, phase: running, kind: input.kind, now });
 
   // Checked before reading the upload, so a participant over the limit does not wait for it.
-  const quota = await getSubmissionQuota({ db, userId, role: user.role, now, phase });
-  if (quota.remaining !== null && quota.remaining <= 0) throw quotaError(quota, now);
+  const quota = await getSubmissionQuota({
+    db,
+    userId,
+    role: user.role,
+    now,
+    phase,
+  });
+  if (quota.remaining !== null && quota.remaining <= 0)
+    throw quotaError(quota, now);
 
   const fileKey = newSubmissionFileKey(now);
   const stored: string[] = [];
   try {
-    const maxBytes = input.kind === "csv" ? env().MAX_CSV_BYTES : env().MAX_MODEL_BYTES;
+    const maxBytes =
+      input.kind === "csv" ? env().MAX_CSV_BYTES : env().MAX_MODEL_BYTES;
     const blob = await store.putBlob({
       key: fileKey,
       maxBytes,
-      ...(options.stream instanceof Uint8Array ? { buffer: options.stream } : { stream: options.stream }),
+      ...(options.stream instanceof Uint8Array
+        ? { buffer: options.stream }
+        : { stream: options.stream }),
     });
     stored.push(fileKey);
-    if (blob.size === 0) throw new AppError("validation", { user: "The file is empty.", details: [{ message: "the file is empty" }] });
+    if (blob.size === 0)
+      throw new AppError("validation", {
+        user: "The file is empty.",
+        details: [{ message: "the file is empty" }],
+      });
 
     let modelFormat: string | null = null;
     if (input.kind === "csv") {
       await validateCsv({ store, key: fileKey, buildDir, maxBytes });
     } else {
-      modelFormat = await validateModel({ store, key: fileKey, maxBytes, manifestJson: input.manifestJson });
+      modelFormat = await validateModel({
+        store,
+        key: fileKey,
+        maxBytes,
+        manifestJson: input.manifestJson,
+      });
       if (input.manifestJson !== undefined) {
-        await store.putBlob({ key: manifestKeyFor(fileKey), buffer: Buffer.from(input.manifestJson), maxBytes: 1024 * 1024 });
+        await store.putBlob({
+          key: manifestKeyFor(fileKey),
+          buffer: Buffer.from(input.manifestJson),
+          maxBytes: 1024 * 1024,
+        });
         stored.push(manifestKeyFor(fileKey));
       }
     }
@@ -145,12 +198,15 @@ export async function createSubmission(options: CreateSubmissionOptions): Promis
       quota: {
         ...quota,
         used: quota.used + (submission.countsAgainstQuota ? 1 : 0),
-        remaining: quota.remaining === null ? null : Math.max(0, quota.remaining - 1),
+        remaining:
+          quota.remaining === null ? null : Math.max(0, quota.remaining - 1),
       },
     };
   } catch (error) {
     // Refused or failed: leave no orphan file behind. Best effort; the error that matters is the original one.
-    await Promise.all(stored.map((key) => store.deleteBlob(key).catch(() => {})));
+    await Promise.all(
+      stored.map((key) => store.deleteBlob(key).catch(() => {})),
+    );
     throw error;
   }
 }
@@ -163,23 +219,42 @@ function parseInput(options: CreateSubmissionOptions) {
     manifestJson: options.manifestJson,
   });
   if (!parsed.success) {
-    throw new AppError("validation", { user: "Some fields of the upload are not valid.", details: zodDetails(parsed.error) });
+    throw new AppError("validation", {
+      user: "Some fields of the upload are not valid.",
+      details: zodDetails(parsed.error),
+    });
   }
   if (parsed.data.kind === "csv" && parsed.data.manifestJson !== undefined) {
     throw new AppError("validation", {
       user: "A manifest is only sent with a model upload.",
-      details: [{ field: "manifestJson", message: "a predictions CSV takes no manifest" }],
+      details: [
+        {
+          field: "manifestJson",
+          message: "a predictions CSV takes no manifest",
+        },
+      ],
     });
   }
   return parsed.data;
 }
 
-async function validateCsv(options: { store: BlobStore; key: string; buildDir: string; maxBytes: number }): Promise<void> {
+async function validateCsv(options: {
+  store: BlobStore;
+  key: string;
+  buildDir: string;
+  maxBytes: number;
+}): Promise<void> {
   const expectedIds = await loadTestIds({ buildDir: options.buildDir });
-  const result = await parsePredictionsCsv({ input: await options.store.openBlob(options.key), expectedIds, maxBytes: options.maxBytes });
+  const result = await parsePredictionsCsv({
+    input: await options.store.openBlob(options.key),
+    expectedIds,
+    maxBytes: options.maxBytes,
+  });
   if (result.ok) return;
   const details: AppErrorDetail[] = result.errors.map((e) =>
-    e.line === undefined ? { message: e.message } : { line: e.line, message: e.message },
+    e.line === undefined
+      ? { message: e.message }
+      : { line: e.line, message: e.message },
   );
   if (result.unchecked) details.push(result.unchecked);
   const count = result.errors.length;
@@ -192,9 +267,20 @@ async function validateCsv(options: { store: BlobStore; key: string; buildDir: s
   });
 }
 
-async function validateModel(options: { store: BlobStore; key: string; maxBytes: number; manifestJson?: string }): Promise<string> {
-  const inspected = await withBlobFile({ store: options.store, key: options.key }, (file) =>
-    inspectModelBundle({ file, maxBytes: options.maxBytes, manifestJson: options.manifestJson }),
+async function validateModel(options: {
+  store: BlobStore;
+  key: string;
+  maxBytes: number;
+  manifestJson?: string;
+}): Promise<string> {
+  const inspected = await withBlobFile(
+    { store: options.store, key: options.key },
+    (file) =>
+      inspectModelBundle({
+        file,
+        maxBytes: options.maxBytes,
+        manifestJson: options.manifestJson,
+      }),
   );
   if (inspected.ok) return inspected.bundle.format;
   throw new AppError("validation", {
@@ -216,13 +302,21 @@ async function insertSubmission(options: {
   countsAgainstQuota: boolean;
   limit: number | null;
   quota: SubmissionQuota;
-  data: Omit<Prisma.SubmissionUncheckedCreateInput, "countsAgainstQuota" | "createdAt">;
+  data: Omit<
+    Prisma.SubmissionUncheckedCreateInput,
+    "countsAgainstQuota" | "createdAt"
+  >;
 }): Promise<{ submission: Submission; job: Job }> {
   const { db, now, data } = options;
   return db.$transaction(async (tx) => {
-    if (engineOfDb(db) === "postgres") await tx.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${data.userId} FOR UPDATE`;
+    if (engineOfDb(db) === "postgres")
+      await tx.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${data.userId} FOR UPDATE`;
     let submission = await tx.submission.create({
-      data: { ...data, countsAgainstQuota: options.countsAgainstQuota, createdAt: now },
+      data: {
+        ...data,
+        countsAgainstQuota: options.countsAgainstQuota,
+        createdAt: now,
+      },
     });
     // A team member's entry is the team's (lib/teams), and the team's members share one quota:
     // read after the insert (SQLite's write lock is held), the team row locked on PostgreSQL so
@@ -233,8 +327,18 @@ async function insertSubmission(options: {
       submission = await tx.submission.update({ where: { id: submission.id }, data: { teamId: team.id } });
     }
     if (options.limit !== null) {
-      const used = await countQuotaSubmissions({ db: tx, userId: data.userId, teamId: team?.id, since: utcDayStart(now), phaseId: data.phaseId ?? null });
-      if (used > options.limit) throw quotaError({ ...options.quota, used: used - 1, remaining: 0 }, now);
+      const used = await countQuotaSubmissions({
+        db: tx,
+        userId: data.userId,
+        teamId: team?.id,
+        since: utcDayStart(now),
+        phaseId: data.phaseId ?? null,
+      });
+      if (used > options.limit)
+        throw quotaError(
+          { ...options.quota, used: used - 1, remaining: 0 },
+          now,
+        );
     }
     const job = await enqueueJob({
       db: tx,
@@ -249,11 +353,16 @@ async function insertSubmission(options: {
 }
 
 function quotaError(quota: SubmissionQuota, now: Date): AppError {
-  const hours = Math.max(1, Math.ceil((quota.resetsAt.getTime() - now.getTime()) / 3_600_000));
+  const hours = Math.max(
+    1,
+    Math.ceil((quota.resetsAt.getTime() - now.getTime()) / 3_600_000),
+  );
   return new AppError("quota-exceeded", {
     user:
       `You have used all ${quota.limit} submissions for today (UTC). ` +
       `The limit resets at 00:00 UTC, in about ${hours} hour${hours === 1 ? "" : "s"}. Submissions that fail on our side do not count.`,
-    retryAfterSeconds: Math.ceil((quota.resetsAt.getTime() - now.getTime()) / 1000),
+    retryAfterSeconds: Math.ceil(
+      (quota.resetsAt.getTime() - now.getTime()) / 1000,
+    ),
   });
 }

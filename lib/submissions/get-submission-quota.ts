@@ -1,6 +1,7 @@
 import type { Db, DbTransaction } from "../db/client";
 import type { Phase } from "../db/client";
 import { findRunningPhase } from "../phases/find-running-phase";
+import { getUserTeam } from "../teams/get-user-team";
 
 /**
  * A participant's daily submission quota.
@@ -51,7 +52,9 @@ export async function getSubmissionQuota(options: {
   const role = options.role ?? (await db.user.findUnique({ where: { id: userId }, select: { role: true } }))?.role;
   const phase = options.phase !== undefined ? options.phase : await findRunningPhase({ db, now });
   const shown = phase ? { id: phase.id, name: phase.name } : null;
-  const used = await countQuotaSubmissions({ db, userId, since: dayStart, phaseId: phase?.id ?? null });
+  // A team's members share one quota (lib/teams): their submissions carry the team's id.
+  const team = await getUserTeam({ db, userId });
+  const used = await countQuotaSubmissions({ db, userId, teamId: team?.id, since: dayStart, phaseId: phase?.id ?? null });
   if (role === "organizer") return { limit: null, used, remaining: null, resetsAt, phase: shown };
   const limit = phase?.dailyLimit ?? 0;
   return { limit, used, remaining: Math.max(0, limit - used), resetsAt, phase: shown };
@@ -61,10 +64,13 @@ export async function getSubmissionQuota(options: {
 export function countQuotaSubmissions(options: {
   db: Db | DbTransaction;
   userId: string;
+  /** The user's team: then the team's submissions count (every member's), else the user's own. */
+  teamId?: string | null;
   since: Date;
   phaseId: string | null;
 }): Promise<number> {
+  const owner = options.teamId ? { teamId: options.teamId } : { userId: options.userId };
   return options.db.submission.count({
-    where: { userId: options.userId, phaseId: options.phaseId, countsAgainstQuota: true, createdAt: { gte: options.since } },
+    where: { ...owner, phaseId: options.phaseId, countsAgainstQuota: true, createdAt: { gte: options.since } },
   });
 }
