@@ -17,7 +17,7 @@ const NICENESS = 19;
  * Starts `npm run baselines -- --only cnn --no-wait --exit-with-parent` as a child process at
  * the lowest CPU priority, through lib/workers (plain `node` on the CLI's bundle: no tsx in
  * between, so the child gets our signals directly and sees this process as its parent). Through
- * `nice` when it exists, so every thread of the child (the data-parallel workers included;
+ * `nice` when it exists, so every thread of the child (onnxruntime's intra-op threads included;
  * niceness is per thread on Linux) inherits it from the start; otherwise os.setPriority on the
  * child right after spawning. `--no-wait`: the child exits once the entry is submitted and the
  * running scorer (npm start's embedded worker) scores it; `--exit-with-parent`: it stops when
