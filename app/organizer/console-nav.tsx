@@ -6,6 +6,8 @@ const LINKS = [
   ["/organizer/participants", "Participants"],
   ["/organizer/submissions", "Submissions"],
   ["/organizer/compliance", "Compliance"],
+  ["/organizer/announcements", "Announcements"],
+  ["/organizer/entry-rules", "Entry rules"],
   ["/organizer/audit", "Audit trail"],
 ] as const;
 
