@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { AppError, type AppErrorDetail } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
 import { getPhaseRules } from "./get-phase-rules";
+import { getUserTeam } from "../teams/get-user-team";
 
 export const selectFinalSubmissionsInputSchema = z.object({
   /** The complete new selection (replaces the old one); empty clears it. */
@@ -50,8 +51,11 @@ export async function selectFinalSubmissions(options: {
     });
   }
 
+  // A team picks together (lib/teams): any member sets the team's selection, among the team's entries.
+  const team = await getUserTeam({ db, userId });
+  const owner = team ? { teamId: team.id } : { userId };
   const rows = await db.submission.findMany({
-    where: { id: { in: ids }, userId },
+    where: { id: { in: ids }, ...owner },
     select: { id: true, status: true, disqualifiedAt: true },
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -64,16 +68,21 @@ export async function selectFinalSubmissions(options: {
       details.push({ field: "submissionIds", message: `submission ${id} is not scored (it is ${row.status})` });
   }
   if (details.length > 0) {
-    throw new AppError("validation", { user: "Only your own scored submissions can be selected as final.", details });
+    throw new AppError("validation", {
+      user: team
+        ? "Only your team's scored submissions can be selected as final."
+        : "Only your own scored submissions can be selected as final.",
+      details,
+    });
   }
 
   // One batch, no read inside it (SQLite's deferred transactions fail read-then-write under
   // concurrency): clear the others, then set these, each update restricted to what qualifies,
   // so a submission disqualified meanwhile is simply not set.
   await db.$transaction([
-    db.submission.updateMany({ where: { userId, isFinal: true, id: { notIn: ids } }, data: { isFinal: false } }),
+    db.submission.updateMany({ where: { ...owner, isFinal: true, id: { notIn: ids } }, data: { isFinal: false } }),
     db.submission.updateMany({
-      where: { userId, id: { in: ids }, status: "scored", disqualifiedAt: null },
+      where: { ...owner, id: { in: ids }, status: "scored", disqualifiedAt: null },
       data: { isFinal: true },
     }),
   ]);
