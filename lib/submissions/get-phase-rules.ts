@@ -6,7 +6,7 @@ export const DEFAULT_MAX_FINAL = 2;
 
 export interface PhaseRules {
   /** The phase these rules come from; null when no phase is configured. */
-  phase: { name: string; endsAt: Date } | null;
+  phase: { id: string; name: string; endsAt: Date } | null;
   /** How many final submissions a participant may select. */
   maxFinal: number;
   /** Whether the final selection may still be changed (not after the phase has ended). */
@@ -26,7 +26,7 @@ export interface PhaseRules {
 export async function getPhaseRules(options: { db: Db | DbTransaction; now?: Date }): Promise<PhaseRules> {
   const now = options.now ?? new Date();
   const phases = await options.db.phase.findMany({
-    select: { name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true },
+    select: { id: true, name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true },
   });
   const t = now.getTime();
   const running = phases
@@ -37,7 +37,7 @@ export async function getPhaseRules(options: { db: Db | DbTransaction; now?: Dat
   const phase = running ?? ended ?? upcoming;
   if (!phase) return { phase: null, maxFinal: DEFAULT_MAX_FINAL, selectionOpen: true, privateRevealed: false };
   return {
-    phase: { name: phase.name, endsAt: phase.endsAt },
+    phase: { id: phase.id, name: phase.name, endsAt: phase.endsAt },
     maxFinal: phase.maxFinal > 0 ? phase.maxFinal : DEFAULT_MAX_FINAL,
     selectionOpen: phase !== ended && !phase.privateRevealed,
     privateRevealed: isPrivateRevealed(phase, now),

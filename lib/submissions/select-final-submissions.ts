@@ -27,7 +27,9 @@ export interface SelectFinalSubmissionsResult {
  * anything else is a validation error naming each refused id. Someone else's id is reported
  * like an unknown one, so the answer reveals nothing about other people's submissions.
  *
- * The selection closes when the phase ends or the private board is revealed ("conflict").
+ * Per phase: the selection is among the submissions of the phase the rules come from
+ * (getPhaseRules), and replaces only that phase's picks; an entry of another phase is refused
+ * by name. The selection closes when the phase ends or the private board is revealed ("conflict").
  */
 export async function selectFinalSubmissions(options: {
   db: Db;
@@ -54,15 +56,18 @@ export async function selectFinalSubmissions(options: {
   // A team picks together (lib/teams): any member sets the team's selection, among the team's entries.
   const team = await getUserTeam({ db, userId });
   const owner = team ? { teamId: team.id } : { userId };
+  const inPhase = rules.phase ? { phaseId: rules.phase.id } : {};
   const rows = await db.submission.findMany({
     where: { id: { in: ids }, ...owner },
-    select: { id: true, status: true, disqualifiedAt: true },
+    select: { id: true, status: true, disqualifiedAt: true, phaseId: true },
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const details: AppErrorDetail[] = [];
   for (const id of ids) {
     const row = byId.get(id);
     if (!row) details.push({ field: "submissionIds", message: `submission ${id} does not exist` });
+    else if (rules.phase && row.phaseId !== rules.phase.id)
+      details.push({ field: "submissionIds", message: `submission ${id} was not made in ${rules.phase.name}` });
     else if (row.disqualifiedAt) details.push({ field: "submissionIds", message: `submission ${id} was disqualified` });
     else if (row.status !== "scored")
       details.push({ field: "submissionIds", message: `submission ${id} is not scored (it is ${row.status})` });
@@ -80,9 +85,9 @@ export async function selectFinalSubmissions(options: {
   // concurrency): clear the others, then set these, each update restricted to what qualifies,
   // so a submission disqualified meanwhile is simply not set.
   await db.$transaction([
-    db.submission.updateMany({ where: { ...owner, isFinal: true, id: { notIn: ids } }, data: { isFinal: false } }),
+    db.submission.updateMany({ where: { ...owner, ...inPhase, isFinal: true, id: { notIn: ids } }, data: { isFinal: false } }),
     db.submission.updateMany({
-      where: { ...owner, id: { in: ids }, status: "scored", disqualifiedAt: null },
+      where: { ...owner, ...inPhase, id: { in: ids }, status: "scored", disqualifiedAt: null },
       data: { isFinal: true },
     }),
   ]);
