@@ -52,6 +52,7 @@ export async function submitBaseline(options: SubmitBaselineOptions): Promise<Su
     dataDir: options.dataDir,
     store: options.store,
   });
-  const flagged = await db.submission.update({ where: { id: submission.id }, data: { baselineId: baseline.id } });
+  // phaseId null: a baseline is shown on every phase of its track (lib/leaderboard), not in the one it was made in.
+  const flagged = await db.submission.update({ where: { id: submission.id }, data: { baselineId: baseline.id, phaseId: null } });
   return { baseline, submission: flagged };
 }
