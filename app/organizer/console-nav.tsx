@@ -4,6 +4,7 @@ const LINKS = [
   ["/organizer", "Dashboard"],
   ["/organizer/phases", "Phases"],
   ["/organizer/participants", "Participants"],
+  ["/organizer/teams", "Teams"],
   ["/organizer/submissions", "Submissions"],
   ["/organizer/compliance", "Compliance"],
   ["/organizer/announcements", "Announcements"],
