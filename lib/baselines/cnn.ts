@@ -7,6 +7,7 @@ import { createZipWriter } from "../zip/create-zip-writer";
 import { createOnnxTrainer, type OnnxTrainer } from "../ml/onnx-training/create-onnx-trainer";
 import { buildInferenceGraph } from "../ml/onnx-training/build-inference-graph";
 import type { NetworkState } from "../ml/onnx-training/init-parameters";
+import type { NetworkSpec } from "../ml/onnx-training/network-spec";
 import { referenceNetworkSpec } from "../ml/onnx-training/reference-network-spec";
 import { saveOnnxBundle } from "../ml/onnx-training/save-onnx-bundle";
 import type { ReferenceCnnOptions } from "../ml/reference-cnn";
@@ -74,6 +75,8 @@ export interface CnnRunOptions extends BaselineRunOptions {
   model?: ReferenceCnnOptions;
   /** Tune per-class offsets of the heads for macro-F1 on the held-out rows (default true). */
   tuneOffsets?: boolean;
+  /** Receives the submitted weights (the best epoch's) before they are saved: the generation track's feature network is built from them. */
+  onTrained?: (trained: { spec: NetworkSpec; state: NetworkState }) => void;
 }
 
 /** 128, as measured with the tfjs trainer (docs/decisions/0005); the engine's per-step cost is small too. */
@@ -170,6 +173,7 @@ export async function runCnnBaseline(options: CnnRunOptions): Promise<BaselineAr
       tuned = `; per-class offsets tuned on the held-out rows: main ${best.validation.main.toFixed(4)} -> ${offsets.main.toFixed(4)}`;
       best.validation = offsets;
     }
+    options.onTrained?.({ spec, state });
     const saved = saveOnnxBundle({
       dir: path.join(dir, "model"),
       spec,

@@ -11,8 +11,12 @@ export const INFERENCE_INPUT = "image";
  * symbolic batch, each batch norm folded into the conv before it (weights scaled by
  * gamma/sqrt(running var + eps), bias beta - running mean * that scale), dropout left out, and
  * one softmax output per head, named after the head.
+ *
+ * `embeddingOutput` adds one more output under that name: the last dense layer's value before
+ * its activation ([N, units]), the penultimate layer the generation track measures images in
+ * (signed, unlike the ReLU after it, so cosine distances between images are informative).
  */
-export function buildInferenceGraph(options: { spec: NetworkSpec; state: NetworkState }): Uint8Array {
+export function buildInferenceGraph(options: { spec: NetworkSpec; state: NetworkState; embeddingOutput?: string }): Uint8Array {
   const { spec, state } = options;
   describeNetwork(spec); // validates the spec
   const eps = spec.batchNormEpsilon ?? DEFAULT_BATCH_NORM_EPSILON;
@@ -26,6 +30,7 @@ export function buildInferenceGraph(options: { spec: NetworkSpec; state: Network
   const x = g.input(INFERENCE_INPUT, ["N", H, W, C]);
   let cur = g.op("Transpose", [x], { perm: [0, 3, 1, 2] }, "x_nchw");
   let channels = C;
+  let embedding: { value: string; units: number } | undefined;
   for (let i = 0; i < spec.layers.length; i++) {
     const layer = spec.layers[i];
     switch (layer.kind) {
@@ -104,6 +109,7 @@ export function buildInferenceGraph(options: { spec: NetworkSpec; state: Network
           {},
           layer.name,
         );
+        embedding = { value: cur, units };
         break;
       }
       case "dropout":
@@ -118,6 +124,10 @@ export function buildInferenceGraph(options: { spec: NetworkSpec; state: Network
       g.floatTensor(`${head.name}.bias`, [head.classes], param(`${head.name}.bias`)),
     ]);
     g.output(head.name, g.op("Softmax", [logits], { axis: 1 }), ["N", head.classes]);
+  }
+  if (options.embeddingOutput) {
+    if (!embedding) throw new Error(`network ${spec.name} has no dense layer to take an embedding from`);
+    g.output(options.embeddingOutput, embedding.value, ["N", embedding.units]);
   }
   return g.encode(spec.name);
 }
