@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AnnouncementBanner } from "./announcement-banner";
 import { SiteHeader } from "./site-header";
 import "./globals.css";
 
@@ -20,6 +21,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           Skip to content
         </a>
         <SiteHeader />
+        <AnnouncementBanner />
         <main id="main" className="mx-auto max-w-5xl px-4 py-8">
           {children}
         </main>

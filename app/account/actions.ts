@@ -2,6 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { changeDisplayName } from "@/lib/account/change-display-name";
+import { setAnnouncementPreference } from "@/lib/announcements/set-announcement-preference";
 import { deleteAccount } from "@/lib/account/delete-account";
 import { revokeSession } from "@/lib/account/revoke-session";
 import { changePassword } from "@/lib/auth/change-password";
@@ -48,6 +49,14 @@ export async function changeNameAction(_state: AccountActionState, formData: For
   return run(formData, async (user, form) => {
     const { name } = await changeDisplayName({ db: getDb(), userId: user.id, name: text(form, "name") });
     return { ok: `You now appear as "${name}".` };
+  });
+}
+
+export async function setAnnouncementsAction(_state: AccountActionState, formData: FormData): Promise<AccountActionState> {
+  return run(formData, async (user, form) => {
+    const subscribed = text(form, "subscribed") === "1";
+    await setAnnouncementPreference({ db: getDb(), userId: user.id, subscribed });
+    return { ok: subscribed ? "You will receive announcement e-mails again." : "You will no longer receive announcement e-mails." };
   });
 }
 

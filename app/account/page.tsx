@@ -15,6 +15,7 @@ import {
   deleteAccountAction,
   revokeSessionAction,
   revokeTokenAction,
+  setAnnouncementsAction,
   signOutEverywhereAction,
 } from "./actions";
 
@@ -35,7 +36,7 @@ export default async function AccountPage() {
   const [account, sessions, tokens] = await Promise.all([
     db.user.findUniqueOrThrow({
       where: { id: user.id },
-      select: { email: true, name: true, emailVerifiedAt: true, createdAt: true, passwordHash: true },
+      select: { email: true, name: true, emailVerifiedAt: true, createdAt: true, passwordHash: true, announcementsOptOutAt: true },
     }),
     listSessions({ db, userId: user.id, currentToken: await getSessionToken() }),
     listApiTokens({ db, userId: user.id }),
@@ -200,6 +201,24 @@ export default async function AccountPage() {
             <option value="366">in a year</option>
             <option value="">never (until revoked)</option>
           </select>
+        </ActionForm>
+      </section>
+
+      <section aria-labelledby="announcements" className={card}>
+        <h2 id="announcements" className="text-lg font-semibold">
+          Announcements
+        </h2>
+        <p className="text-sm text-stone-600" data-testid="announcements-preference">
+          {account.announcementsOptOutAt
+            ? `You unsubscribed from the organizers' announcement e-mails on ${fmt(account.announcementsOptOutAt)}. They still show on the site.`
+            : "You receive the organizers' announcements by e-mail (new phases, deadlines, results). Account messages are sent either way."}
+        </p>
+        <ActionForm
+          action={setAnnouncementsAction}
+          submitLabel={account.announcementsOptOutAt ? "Subscribe again" : "Unsubscribe"}
+          testId="announcements-form"
+        >
+          <input type="hidden" name="subscribed" value={account.announcementsOptOutAt ? "1" : "0"} />
         </ActionForm>
       </section>
 

@@ -14,9 +14,20 @@ export interface SignUpState {
 }
 
 /** Creates the account and mails the confirmation link; the form then says to check the inbox. */
-export async function signUpAction(input: { name: string; email: string; password: string }): Promise<SignUpState> {
+export async function signUpAction(input: {
+  name: string;
+  email: string;
+  password: string;
+  invitationCode?: string;
+}): Promise<SignUpState> {
   try {
-    const result = await signUp({ db: getDb(), input, client: readClientKey(await headers()) });
+    const { invitationCode, ...fields } = input;
+    const result = await signUp({
+      db: getDb(),
+      input: fields,
+      invitationCode: typeof invitationCode === "string" ? invitationCode.slice(0, 200) : undefined,
+      client: readClientKey(await headers()),
+    });
     return { ok: true, email: result.email };
   } catch (error) {
     const userError = toUserError(error);

@@ -9,7 +9,7 @@ import { SubmitButton } from "../submit-button";
 /** Shown under the password field: the server checks it against common passwords (zxcvbn). */
 const PASSWORD_HINT = `At least ${PASSWORD_MIN_LENGTH} characters and hard to guess: common passwords, names and keyboard patterns are refused (a strength of 3 out of 4 is needed). A few unrelated words work well.`;
 
-export function SignUpForm({ callbackUrl, minScore }: { callbackUrl: string; minScore: number }) {
+export function SignUpForm({ callbackUrl, minScore, invitationOnly }: { callbackUrl: string; minScore: number; invitationOnly?: boolean }) {
   const [pending, setPending] = useState(false);
   const [sentTo, setSentTo] = useState<string>();
   const [message, setMessage] = useState<string>();
@@ -35,7 +35,7 @@ export function SignUpForm({ callbackUrl, minScore }: { callbackUrl: string; min
     setPending(true);
     setMessage(undefined);
     setFieldErrors({});
-    const result = await signUpAction(input);
+    const result = await signUpAction({ ...input, invitationCode: invitationOnly ? String(data.get("invitationCode") ?? "") : undefined });
     if (!result.ok) {
       setPending(false);
       setMessage(result.message);
@@ -80,6 +80,15 @@ export function SignUpForm({ callbackUrl, minScore }: { callbackUrl: string; min
         error={fieldErrors.password}
         hint={PASSWORD_HINT.replace("3 out of 4", `${minScore} out of 4`)}
       />
+      {invitationOnly && (
+        <FormField
+          name="invitationCode"
+          label="Invitation code"
+          autoComplete="off"
+          error={fieldErrors.invitationCode}
+          hint="This challenge is by invitation only: enter the code the organizers gave you (case and hyphens do not matter)."
+        />
+      )}
       <SubmitButton busy={pending} label="Create account" busyLabel="Creating your account…" className="w-full" />
       <p className="text-sm text-stone-600">
         Already registered?{" "}

@@ -1,8 +1,10 @@
 import { env } from "../env";
 
 /**
- * Whether sign-up accepts an address's domain: SIGNUP_ALLOWED_DOMAINS (when set) lists the only
- * ones accepted, SIGNUP_BLOCKED_DOMAINS the refused ones. A listed domain covers its subdomains.
+ * Whether sign-up accepts an address's domain: the allowed list (when not empty) names the only
+ * ones accepted, the blocked list the refused ones; blocked wins. A listed domain covers its
+ * subdomains. Callers pass the lists in force (lib/entry-rules/get-entry-rules.ts: the
+ * organizers' saved rules, else SIGNUP_ALLOWED_DOMAINS / SIGNUP_BLOCKED_DOMAINS, the default here).
  */
 export function isEmailDomainAllowed(email: string, lists: { allowed?: readonly string[]; blocked?: readonly string[] } = {}): boolean {
   const allowed = lists.allowed ?? env().SIGNUP_ALLOWED_DOMAINS;

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { Db, PublicUser } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
+import { getEntryRules } from "../entry-rules/get-entry-rules";
 import { AppError } from "../errors/app-error";
 import { displayNameSchema, emailSchema } from "./account-schemas";
 import { displayNameKey, isReservedDisplayName } from "./display-name-key";
+import { isEmailDomainAllowed } from "./email-domain-allowed";
 import { endAllSessions } from "./end-sessions";
 import { isOrganizerEmail } from "./organizer-emails";
 
@@ -12,7 +14,12 @@ import { isOrganizerEmail } from "./organizer-emails";
  * address (`emailVerified`) is matched to an account by e-mail: anyone can type an address into
  * our sign-up form, nobody can make GitHub or Google verify it. Linking confirms the account's
  * address, and when it was not confirmed before, the password someone set without proving the
- * address is removed and their sessions end. New accounts are created without a password.
+ * address is removed and their sessions end. New accounts are created without a password, and
+ * only under the entry rules (lib/entry-rules/get-entry-rules.ts): the domain must be accepted,
+ * and in invitation-only mode a provider cannot create an account at all (there is no form on
+ * the provider's round trip to carry a code): people sign up with their code on the sign-up page,
+ * after which the provider signs in to that account by its verified address. Addresses in
+ * ORGANIZER_EMAILS are exempt from both, so organizers are never locked out.
  */
 export async function findOrCreateOAuthUser(options: {
   db: Db;
@@ -42,6 +49,15 @@ export async function findOrCreateOAuthUser(options: {
     });
     if (unproved) await endAllSessions({ db, userId: existing.id });
     return updated;
+  }
+  if (!organizer) {
+    const rules = await getEntryRules({ db });
+    if (!isEmailDomainAllowed(email.data, { allowed: rules.allowedDomains, blocked: rules.blockedDomains }))
+      throw new AppError("forbidden", { user: "Sign-up is not open to addresses at this domain." });
+    if (rules.invitationOnly)
+      throw new AppError("forbidden", {
+        user: "This challenge is by invitation only: create your account on the sign-up page with your invitation code first.",
+      });
   }
   const wanted = displayNameSchema.safeParse(options.name ?? "");
   const base = wanted.success && !isReservedDisplayName(wanted.data) ? wanted.data : email.data.split("@")[0].slice(0, 50);

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
 import type { MailSettings } from "../mail/send-mail";
 import { emailSchema } from "./account-schemas";
+import { getEntryRules } from "../entry-rules/get-entry-rules";
 import { isEmailDomainAllowed } from "./email-domain-allowed";
 import { sendAccountMail } from "./send-account-mail";
 
@@ -24,7 +25,8 @@ export async function requestEmailChange(options: {
       details: [{ field: "email", message: parsed.error.issues[0].message }],
     });
   const email = parsed.data;
-  if (!isEmailDomainAllowed(email)) {
+  const rules = await getEntryRules({ db: options.db });
+  if (!isEmailDomainAllowed(email, { allowed: rules.allowedDomains, blocked: rules.blockedDomains })) {
     throw new AppError("validation", {
       user: "Addresses at this domain are not accepted.",
       details: [{ field: "email", message: "domain not accepted" }],

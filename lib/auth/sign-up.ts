@@ -1,5 +1,7 @@
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
+import { getEntryRules } from "../entry-rules/get-entry-rules";
+import { checkInvitationCode, redeemInvitationCode } from "../entry-rules/redeem-invitation-code";
 import { env } from "../env";
 import { AppError } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
@@ -28,13 +30,17 @@ function invalid(field: string, message: string): AppError {
  * form reveals nothing about who is registered.
  *
  * Refused (AppError "validation", one detail per field): bad fields, a domain the organizers do
- * not accept, a name that is taken (any case or spacing) or reserved, a password that is easy to
- * guess. "quota-exceeded": too many sign-ups from this client, or on the whole site, this hour.
+ * not accept (lib/entry-rules/get-entry-rules.ts), in invitation-only mode a missing, unknown,
+ * revoked, expired or used-up invitation code, a name that is taken (any case or spacing) or
+ * reserved, a password that is easy to guess. The code's use is counted in the transaction that
+ * creates the account (a sign-up that finds an existing account uses nothing). "quota-exceeded": too many sign-ups from this client, or on the whole site, this hour.
  * No role comes with it: ORGANIZER_EMAILS counts once the address is confirmed.
  */
 export async function signUp(options: {
   db: Db;
   input: SignUpInput;
+  /** The invitation code typed in the form; required when the entry rules are invitation-only. */
+  invitationCode?: string;
   /** Throttling key of the client address (lib/http/client-address.ts). */
   client: string;
   publicUrl?: string;
@@ -48,9 +54,16 @@ export async function signUp(options: {
   }
   const { name, email, password } = parsed.data;
   const limits = options.limits ?? {};
-  if (!isEmailDomainAllowed(email, { allowed: limits.allowedDomains, blocked: limits.blockedDomains })) {
+  const rules = await getEntryRules({ db });
+  if (
+    !isEmailDomainAllowed(email, {
+      allowed: limits.allowedDomains ?? rules.allowedDomains,
+      blocked: limits.blockedDomains ?? rules.blockedDomains,
+    })
+  ) {
     throw invalid("email", "Sign-up is not open to addresses at this domain. Please use another address.");
   }
+  if (rules.invitationOnly) await checkInvitationCode({ db, code: options.invitationCode });
   if (isReservedDisplayName(name)) throw invalid("name", "This name is reserved (it names a role or a baseline). Please choose another.");
   const strength = checkPasswordStrength({ password, userInputs: [name, email] });
   if (!strength.ok) throw invalid("password", strength.message);
@@ -98,7 +111,14 @@ export async function signUp(options: {
   }
   let user: { id: string; name: string };
   try {
-    user = await db.user.create({ data: { name, nameKey, email, passwordHash, role: "participant" }, select: { id: true, name: true } });
+    const data = { name, nameKey, email, passwordHash, role: "participant" };
+    const select = { id: true, name: true } as const;
+    user = rules.invitationOnly
+      ? await db.$transaction(async (tx) => {
+          const invitationCodeId = await redeemInvitationCode({ tx, code: options.invitationCode });
+          return tx.user.create({ data: { ...data, invitationCodeId }, select });
+        })
+      : await db.user.create({ data, select });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // A race: the same name or the same address was registered a moment ago.
