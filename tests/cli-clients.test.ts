@@ -17,27 +17,21 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Db } from "../lib/db/client";
-import { resetEnvCache } from "../lib/env";
 import { stampSocketAddress } from "../lib/http/client-address";
 import { restoreDeclaredContentLength } from "../lib/http/declared-content-length";
 import { createApiToken } from "../lib/auth/create-api-token";
 import { buildStarterKit, STARTER_KIT_FOLDER } from "../lib/starter-kit/build-starter-kit";
 import { startWorker, type Worker } from "../scorer/worker";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db";
-import {
-  createTestUser,
-  predictionsCsv,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "../test-support/scoring/scoring-fixture";
+import { createTestUser, predictionsCsv, registerFixtureDataset } from "../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
+import { setUpTestEnv } from "../test-support/env/set-up-test-env";
+import { setRouteDb } from "../test-support/routes/route-db";
 
-const state = vi.hoisted((): { db: Db | null } => ({ db: null }));
 vi.mock("server-only", () => ({}));
 // No browser here: no session cookie in any request, so only a token can authenticate.
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined }), headers: async () => new Headers() }));
-vi.mock("@/lib/db/client", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: () => state.db as Db }));
+vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
@@ -47,13 +41,13 @@ const PY_CLI = path.join(ROOT, "starter-kit", "cli", "tp.py");
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 let routes: { pattern: RegExp; method: string; handler: Handler; param?: string }[];
 
-let fixture: ScoringFixture;
+const fixture = setUpScoringFixture({ count: 160 });
+const { setTestEnv } = setUpTestEnv();
 let database: TestDatabase;
 let worker: Worker;
 let server: http.Server;
 let baseUrl: string;
 let tmp: string;
-const savedEnv = { ...process.env };
 
 /** Next.js's send-response: status, headers minus content-length/-encoding/transfer-encoding, body (none for HEAD). */
 async function sendLikeNext(request: http.IncomingMessage, response: http.ServerResponse, answer: Response) {
@@ -92,14 +86,10 @@ async function dispatch(request: http.IncomingMessage, response: http.ServerResp
 let headRoute: Handler;
 
 beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 160 });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-cli-"));
-  process.env.DATA_DIR = fixture.dataDir;
-  process.env.BLOB_STORE = "disk";
-  process.env.API_TOKEN_REQUESTS_PER_MINUTE = "1000";
-  resetEnvCache();
+  setTestEnv({ DATA_DIR: fixture.dataDir, BLOB_STORE: "disk", API_TOKEN_REQUESTS_PER_MINUTE: "1000" });
   database = await createTestDatabase({ engine: "sqlite" });
-  state.db = database.db;
+  setRouteDb(database.db);
   await registerFixtureDataset({ db: database.db, fixture });
 
   const downloadName = await import("@/app/api/downloads/[name]/route");
@@ -139,10 +129,7 @@ afterAll(async () => {
   await worker?.stop();
   await new Promise((resolve) => server?.close(resolve));
   await database?.drop();
-  fixture?.cleanup();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  process.env = savedEnv;
-  resetEnvCache();
 });
 
 /** The child's environment: its own home and config folder, no TP_URL / TP_TOKEN from ours. */

@@ -20,13 +20,8 @@ import { encodeSessionCookie } from "../lib/auth/read-session-cookie";
 import { ensureNextBuild } from "../lib/setup/ensure-next-build";
 import { createTestDatabase, type TestDatabase } from "../test-support/create-test-database";
 import { freePort } from "../test-support/free-port";
-import {
-  createTestUser,
-  predictionsCsv,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "../test-support/scoring/scoring-fixture";
+import { createTestUser, predictionsCsv, registerFixtureDataset } from "../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST_DIR = ".next-test";
@@ -34,7 +29,7 @@ const SECRET = "http-hardening-test-secret-0123456789";
 // https: the session and CSRF cookies must then be Secure (and __Secure-/__Host- prefixed).
 const PUBLIC_URL = "https://tiny-portraits.example";
 
-let fixture: ScoringFixture;
+const fixture = setUpScoringFixture({ count: 120 });
 let database: TestDatabase;
 let server: ChildProcess | undefined;
 let base: string;
@@ -44,7 +39,6 @@ let phaseId: string;
 let serverLog = "";
 
 beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 120 });
   database = await createTestDatabase({ engine: "sqlite" });
   const db = database.db;
   await registerFixtureDataset({ db, fixture });
@@ -117,7 +111,6 @@ afterAll(async () => {
     await done;
   }
   await database?.drop();
-  fixture?.cleanup();
 });
 
 /** Text that must never reach a client: a stack frame, a source path, an internal module. */

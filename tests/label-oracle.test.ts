@@ -14,31 +14,22 @@
  * The session is mocked; database, blob store, queue, worker and scoring are real.
  */
 import fs from "node:fs";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { beforeAll, expect, it, vi } from "vitest";
 import { CLASSES, NA, SUBMISSION_CSV_HEADER } from "../lib/challenge/definition";
 import { buildPaths } from "../lib/dataset/layout";
-import type { Db } from "../lib/db/client";
-import { resetEnvCache } from "../lib/env";
 import { exportLeaderboard } from "../lib/leaderboard/export-leaderboard";
 import { getSubmissionForUser } from "../lib/submissions/get-submission-for-user";
 import { acceptTerms } from "../lib/terms/accept-terms";
 import { startWorker } from "../scorer/worker";
-import {
-  createTestUser,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "../test-support/scoring/scoring-fixture";
+import { createTestUser, registerFixtureDataset, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
 import { session } from "../test-support/auth/fake-current-user";
+import { setUpTestEnv } from "../test-support/env/set-up-test-env";
+import { setRouteDb } from "../test-support/routes/route-db";
 import { describeEachEngine } from "../test-support/test-db";
 
-const routeDb = vi.hoisted(() => ({ db: null as unknown }));
-
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
-vi.mock("@/lib/db/client", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/lib/db/client")>()),
-  getDb: () => routeDb.db as Db,
-}));
+vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 
 const uploadRoute = await import("@/app/api/submissions/route");
 const detailRoute = await import("@/app/api/submissions/[id]/route");
@@ -49,17 +40,15 @@ const detailRoute = await import("@/app/api/submissions/[id]/route");
 // class (on the real data's ~13,000 public images such a probe moves it by well under 0.01).
 const COUNT = 2000;
 const LADDER_STEP = 0.1;
-const worlds: { a: ScoringFixture; b: ScoringFixture } = {} as never;
+const worlds = { a: setUpScoringFixture({ count: COUNT }), b: setUpScoringFixture({ count: COUNT }) };
 let crafted: string;
 let constant: string;
 let image1: string;
 let imageX: string;
 let images2to5: string[];
-const savedEnv = { ...process.env };
+const { setTestEnv } = setUpTestEnv();
 
-beforeAll(async () => {
-  worlds.a = await prepareScoringFixture({ count: COUNT });
-  worlds.b = await prepareScoringFixture({ count: COUNT });
+beforeAll(() => {
   expect(worlds.b.testIds).toEqual(worlds.a.testIds);
   const labels = worlds.a.labels;
   const pub = labels.filter((l) => l.Split === "public");
@@ -102,14 +91,7 @@ beforeAll(async () => {
   };
   crafted = csv(true);
   constant = csv(false);
-  process.env.BLOB_STORE = "disk";
-}, 300_000);
-
-afterAll(() => {
-  process.env = savedEnv;
-  resetEnvCache();
-  worlds.a?.cleanup();
-  worlds.b?.cleanup();
+  setTestEnv({ BLOB_STORE: "disk" });
 });
 
 /** Ids and times differ between the two runs by construction; everything else must not. */
@@ -123,9 +105,8 @@ describeEachEngine("crafted-CSV label oracle", (t) => {
   /** Plays the attack in one world: upload, score with the real worker, read what the participant can read. */
   async function play(world: ScoringFixture, phase: { scoreVisibility: string; ladderStep: number }, uploads: string[]) {
     const db = t.db;
-    routeDb.db = db;
-    process.env.DATA_DIR = world.dataDir;
-    resetEnvCache();
+    setRouteDb(db);
+    setTestEnv({ DATA_DIR: world.dataDir });
     for (const table of ["job", "score", "submission", "termsAcceptance", "phase"] as const)
       await (db[table] as { deleteMany(): Promise<unknown> }).deleteMany();
     await db.dataset.updateMany({ data: { isCurrent: false } });

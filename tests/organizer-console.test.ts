@@ -7,11 +7,11 @@ import { createSession } from "../lib/auth/create-session";
 import { resolveApiToken } from "../lib/auth/resolve-api-token";
 import { resolveSession } from "../lib/auth/resolve-session";
 import { closeDb, type Db } from "../lib/db/client";
-import { resetEnvCache } from "../lib/env";
 import { getLeaderboardSnapshot } from "../lib/leaderboard/get-leaderboard-snapshot";
 import { runUsersCommand } from "../lib/organizer/run-users-command";
 import { setUserStatus } from "../lib/organizer/set-user-status";
-import { prepareScoringFixture, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
+import { setUpTestEnv } from "../test-support/env/set-up-test-env";
 import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
 import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../test-support/organizer/organizer-fixtures";
@@ -32,18 +32,13 @@ const BASE = "http://localhost/api/organizer";
 const post = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const EXPORTS = ["participants", "acceptances", "downloads", "submissions", "audit"] as const;
 
-let fixture: ScoringFixture;
-const savedEnv = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
+const fixture = setUpScoringFixture({ count: 60 });
+const { setTestEnv } = setUpTestEnv();
 beforeAll(async () => {
   vi.spyOn(console, "info").mockImplementation(() => {});
-  fixture = await prepareScoringFixture({ count: 60 });
 });
 afterAll(async () => {
   await closeDb();
-  Object.assign(process.env, savedEnv);
-  for (const [k, v] of Object.entries(savedEnv)) if (v === undefined) delete process.env[k];
-  resetEnvCache();
-  fixture?.cleanup();
 });
 
 /** Everything a refused call must leave as it was. */
@@ -66,9 +61,7 @@ describeEachEngine("organizer console", (t) => {
   let token: string;
 
   beforeAll(async () => {
-    process.env.DATABASE_URL = t.url;
-    process.env.DATA_DIR = fixture.dataDir;
-    resetEnvCache();
+    setTestEnv({ DATABASE_URL: t.url, DATA_DIR: fixture.dataDir });
     const dataset = await createFixtureDatasetRow({ db: t.db });
     const p = await createFixtureUser({ db: t.db, email: "=cmd@example.test" });
     await t.db.user.update({ where: { id: p.id }, data: { name: "=HYPERLINK(1)", emailVerifiedAt: new Date() } });

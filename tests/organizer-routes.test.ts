@@ -3,8 +3,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Dataset } from "../lib/db/client";
 import { closeDb } from "../lib/db/client";
-import { resetEnvCache } from "../lib/env";
-import { prepareScoringFixture, type ScoringFixture } from "../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
+import { setUpTestEnv } from "../test-support/env/set-up-test-env";
 import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
 import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../test-support/organizer/organizer-fixtures";
@@ -27,20 +27,15 @@ const BASE = "http://localhost/api/organizer";
 const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
-let fixture: ScoringFixture;
-const savedEnv = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
+const fixture = setUpScoringFixture({ count: 120 });
+const { setTestEnv } = setUpTestEnv();
 
 beforeAll(async () => {
   // The routes log who did what; keep the test output readable.
   vi.spyOn(console, "info").mockImplementation(() => {});
-  fixture = await prepareScoringFixture({ count: 120 });
 });
 afterAll(async () => {
   await closeDb();
-  Object.assign(process.env, savedEnv);
-  for (const [k, v] of Object.entries(savedEnv)) if (v === undefined) delete process.env[k];
-  resetEnvCache();
-  fixture?.cleanup();
 });
 
 describeEachEngine("organizer routes", (t) => {
@@ -52,9 +47,7 @@ describeEachEngine("organizer routes", (t) => {
 
   beforeAll(async () => {
     // The routes use the process-wide client: point it at this suite's database.
-    process.env.DATABASE_URL = t.url;
-    process.env.DATA_DIR = fixture.dataDir;
-    resetEnvCache();
+    setTestEnv({ DATABASE_URL: t.url, DATA_DIR: fixture.dataDir });
     dataset = await createFixtureDatasetRow({ db: t.db });
     const p = await createFixtureUser({ db: t.db });
     const o = await createFixtureUser({ db: t.db, role: "organizer" });

@@ -5,27 +5,17 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
-import type { Db } from "../lib/db/client";
-import { resetEnvCache } from "../lib/env";
-import {
-  createTestUser,
-  predictionsCsv,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "../test-support/scoring/scoring-fixture";
+import { beforeAll, beforeEach, expect, it, vi } from "vitest";
+import { createTestUser, predictionsCsv, registerFixtureDataset } from "../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
 import { uploadsDir } from "../lib/storage/local-disk-blob-store";
 import { session } from "../test-support/auth/fake-current-user";
+import { setUpTestEnv } from "../test-support/env/set-up-test-env";
+import { setRouteDb } from "../test-support/routes/route-db";
 import { describeEachEngine } from "../test-support/test-db";
 
-const routeDb = vi.hoisted(() => ({ db: null as unknown }));
-
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
-vi.mock("@/lib/db/client", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@/lib/db/client")>()),
-  getDb: () => routeDb.db as Db,
-}));
+vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 
 const uploadRoute = await import("@/app/api/submissions/route");
 const detailRoute = await import("@/app/api/submissions/[id]/route");
@@ -33,21 +23,9 @@ const fileRoute = await import("@/app/api/submissions/[id]/file/route");
 const finalRoute = await import("@/app/api/submissions/final/route");
 
 const MAX_CSV_BYTES = 64 * 1024;
-let fixture: ScoringFixture;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 120 });
-  process.env.DATA_DIR = fixture.dataDir;
-  process.env.MAX_CSV_BYTES = String(MAX_CSV_BYTES);
-  process.env.BLOB_STORE = "disk";
-  resetEnvCache();
-});
-afterAll(() => {
-  process.env = savedEnv;
-  resetEnvCache();
-  fixture?.cleanup();
-});
+const fixture = setUpScoringFixture({ count: 120 });
+const { setTestEnv } = setUpTestEnv();
+beforeAll(() => setTestEnv({ DATA_DIR: fixture.dataDir, MAX_CSV_BYTES: String(MAX_CSV_BYTES), BLOB_STORE: "disk" }));
 
 /** Files under the uploads folder, partial ones included. */
 function storedFiles(): string[] {
@@ -92,11 +70,11 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 describeEachEngine("submissions routes", (t) => {
   beforeAll(async () => {
-    routeDb.db = t.db;
+    setRouteDb(t.db);
     await registerFixtureDataset({ db: t.db, fixture });
   });
   beforeEach(async () => {
-    routeDb.db = t.db;
+    setRouteDb(t.db);
     await t.db.job.deleteMany();
     await t.db.submission.deleteMany();
     fs.rmSync(uploadsDir(fixture.dataDir), { recursive: true, force: true });
