@@ -15,7 +15,15 @@ import type { BlobStore } from "../storage/blob-store";
  */
 
 export const JOB_PAYLOADS = {
-  "score-submission": z.object({ submissionId: z.string().min(1) }),
+  "score-submission": z.object({
+    submissionId: z.string().min(1),
+    /** Set by a bulk rescore (lib/rescore): the public score before, so its progress can count the changed ones. */
+    previousPublicMain: z.number().nullable().optional(),
+  }),
+  /** Winner verification (lib/verification): runs the winner's uploaded model like a model submission and compares. */
+  "verify-submission": z.object({ verificationId: z.string().min(1) }),
+  /** One batch of an announcement's e-mails; `after` is the cursor (lib/announcements/send-announcement-batch.ts). */
+  "send-announcement": z.object({ announcementId: z.string().min(1), after: z.string().min(1).optional() }),
   /** Test-only: sleeps `ms`, then commits a marker row (so tests can count completions). */
   "test-sleep": z.object({ ms: z.number().int().min(0), marker: z.string().optional() }),
   /** Test-only: fails with a system error on every attempt. */

@@ -1,22 +1,10 @@
-import { text } from "node:stream/consumers";
-import path from "node:path";
 import type { DbTransaction, Submission } from "../../lib/db/client";
-import { sqliteFilePath, engineOf } from "../../lib/db/engine";
 import { env } from "../../lib/env";
-import { isAppError } from "../../lib/errors/app-error";
 import type { Scores } from "../../lib/metrics/types";
 import type { JobContext, JobHandler, JobPayload, JobResult } from "../../lib/queue/job-types";
-import type { BlobStore } from "../../lib/storage/blob-store";
-import { uploadsDir } from "../../lib/storage/local-disk-blob-store";
-import { withBlobFile } from "../../lib/storage/with-blob-file";
 import { formatCsvProblems } from "../../lib/submissions/parse-predictions-csv";
-import { manifestKeyFor } from "../../lib/submissions/submission-blob-keys";
-import { resolveScoringBuild } from "../../lib/scoring/resolve-scoring-build";
 import { scoreCsv } from "../../lib/scoring/score-csv";
-import { sandboxMaskPaths, scoreModel } from "./score-model";
-import { buildPaths } from "../../lib/dataset/layout";
-import os from "node:os";
-import { recordSandboxRun } from "../../lib/observability/record-sandbox-run";
+import { formatRunSummary, resolveDatasetBuild, runStoredModel } from "./run-stored-model";
 
 /**
  * The `score-submission` job: scores one submission on both hidden parts and records the
@@ -86,35 +74,20 @@ async function runScoreSubmission(ctx: JobContext<Payload>): Promise<JobResult> 
   }
 
   // Resolved once: a prepare finishing mid-job cannot make us mix two builds.
-  const buildId = await buildIdOfDataset(ctx, submission.datasetId);
-  const buildDir = buildId === undefined ? undefined : await resolveScoringBuild({ dataDir, buildId });
+  const buildDir = await resolveDatasetBuild({ db, dataDir, datasetId: submission.datasetId });
   if (!buildDir) {
     return {
       ok: false,
       kind: "system",
       retry: false,
       message: "The challenge's test set was replaced after this submission was made, so it cannot be scored. Please submit again.",
-      internal: `build ${buildId} of dataset ${submission.datasetId} is no longer on disk`,
+      internal: `the build of dataset ${submission.datasetId} is no longer on disk`,
     };
   }
 
   const timing = { started, startedAt };
   if (submission.kind === "csv") return scoreCsvSubmission(ctx, submission, buildDir, timing);
   return scoreModelSubmission(ctx, submission, buildDir, timing);
-}
-
-// Dataset.buildId never changes for a row (a new build is a new Dataset row): cached per process.
-const datasetBuildIds = new Map<string, string>();
-
-async function buildIdOfDataset(ctx: JobContext<Payload>, datasetId: string): Promise<string | undefined> {
-  let buildId = datasetBuildIds.get(datasetId);
-  if (buildId === undefined) {
-    buildId = (await ctx.db.dataset.findUnique({ where: { id: datasetId }, select: { buildId: true } }))?.buildId;
-    if (buildId === undefined) return undefined;
-    if (datasetBuildIds.size > 64) datasetBuildIds.clear();
-    datasetBuildIds.set(datasetId, buildId);
-  }
-  return buildId;
 }
 
 interface Timing {
@@ -148,26 +121,12 @@ async function scoreModelSubmission(
   buildDir: string,
   timing: Timing,
 ): Promise<JobResult> {
-  const manifestJson = await readOptionalBlobText(ctx.store, manifestKeyFor(submission.fileKey));
-  const tmpDir = os.tmpdir();
-  const maskPaths = await sandboxMaskPaths({
-    candidates: [uploadsDir(ctx.dataDir), ...databaseDirs()],
-    needed: [buildPaths(buildDir).cacheDir, tmpDir],
-  });
-  const result = await withBlobFile({ store: ctx.store, key: submission.fileKey, tmpDir }, (file) =>
-    scoreModel({ dataDir: ctx.dataDir, buildDir, file, manifestJson, maskPaths, tmpDir, signal: ctx.signal }),
-  );
-  recordSandboxRun(
-    result.ok ? { outcome: "ok", images: result.stats.images, imagesPerSecond: result.stats.imagesPerSecond } : { outcome: result.reason },
-  );
+  const result = await runStoredModel({ dataDir: ctx.dataDir, store: ctx.store, fileKey: submission.fileKey, buildDir, signal: ctx.signal });
   if (!result.ok) {
     const prefix = result.reason === "bundle" ? "The model was refused: " : "The model run failed: ";
     return { ok: false, kind: "user", message: prefix + result.message, log: result.log };
   }
-  const s = result.stats;
-  const summary =
-    `[scorer] ${s.images} images with ${s.backend} in ${s.seconds.toFixed(2)} s (${Math.round(s.imagesPerSecond)} images/s); ` +
-    `model load ${s.loadSeconds.toFixed(2)} s, total ${s.totalSeconds.toFixed(2)} s; isolation: ${s.isolation}\n`;
+  const summary = formatRunSummary(result.stats);
   return scored(submission, result.scores, timing, summary + result.log, result.format);
 }
 
@@ -204,21 +163,6 @@ function scored(submission: Submission, scores: Scores, timing: Timing, log?: st
       });
     },
   };
-}
-
-async function readOptionalBlobText(store: BlobStore, key: string): Promise<string | undefined> {
-  try {
-    return await text(await store.openBlob(key));
-  } catch (error) {
-    if (isAppError(error) && error.code === "not-found") return undefined;
-    throw error;
-  }
-}
-
-/** The SQLite database's folder (and its -wal/-shm files), when this process uses one. */
-function databaseDirs(): string[] {
-  const url = env().databaseUrl;
-  return engineOf(url) === "sqlite" ? [path.dirname(path.resolve(sqliteFilePath(url)))] : [];
 }
 
 function systemFailureMessage(message: string, attempts: number): string {
