@@ -6,7 +6,12 @@ import { GET as getCsv } from "../app/api/leaderboard/csv/route";
 import { closeDb } from "../lib/db/client";
 import { resetEnvCache } from "../lib/env";
 import { createTestDatabase, type TestDatabase } from "../test-support/test-db";
-import { addEntry, createLeaderboardDataset, createParticipant } from "../test-support/leaderboard/leaderboard-fixtures";
+import {
+  addEntry,
+  createLeaderboardDataset,
+  createParticipant,
+  placeEntriesInPhases,
+} from "../test-support/leaderboard/leaderboard-fixtures";
 
 // Route modules are Next.js code: "server-only" throws outside a react-server bundle.
 vi.mock("server-only", () => ({}));
@@ -34,6 +39,7 @@ describe("/api/leaderboard route handlers and the /leaderboard page", () => {
     await database.db.phase.create({
       data: { name: "Main", startsAt: new Date(now - 3_600_000), endsAt: new Date(now + 3_600_000), dailyLimit: 5 },
     });
+    await placeEntriesInPhases({ db: database.db });
   });
   afterAll(async () => {
     await closeDb();

@@ -24,6 +24,7 @@ export function leaderboardHref(query: LeaderboardQuery & { page?: number }, bas
   const column = COLUMNS.find((c) => c.key === query.sort);
   if (!column || query.dir !== column.defaultDir) p.set("dir", query.dir);
   if (query.page && query.page > 1) p.set("page", String(query.page));
+  if (query.phase) p.set("phase", query.phase);
   const s = p.toString();
   return s ? `${base}?${s}` : base;
 }
@@ -32,5 +33,5 @@ export function leaderboardHref(query: LeaderboardQuery & { page?: number }, bas
 export function sortHref(current: LeaderboardQuery, key: SortKey): string {
   const column = COLUMNS.find((c) => c.key === key)!;
   const dir = current.sort === key ? (current.dir === "asc" ? "desc" : "asc") : column.defaultDir;
-  return leaderboardHref({ board: current.board, sort: key, dir });
+  return leaderboardHref({ board: current.board, sort: key, dir, phase: current.phase });
 }

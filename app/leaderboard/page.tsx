@@ -17,6 +17,7 @@ import { boardTableHtml, OPTIONAL_COLUMNS, rowAnchor } from "./board-table-html"
 import { ColumnPicker } from "./column-picker";
 import { formatScore, formatUtc, leaderboardHref } from "./leaderboard-format";
 import { ScoreChart } from "./score-chart";
+import { formatUtc as formatPhaseTime } from "@/lib/phases/format-phase-time";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
@@ -35,7 +36,16 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     if (!isAppError(error)) throw error;
     notice = `${error.userMessage} Showing the default order.`;
   }
-  const cached = await getLeaderboardSnapshot({ db: getDb() });
+  let cached;
+  try {
+    cached = await getLeaderboardSnapshot({ db: getDb(), phaseId: query.phase });
+  } catch (error) {
+    // A phase id that does not exist (deleted, mistyped): say so and show the current phase.
+    if (!isAppError(error) || error.code !== "not-found") throw error;
+    notice = `${error.userMessage} Showing the current phase.`;
+    query = { board: query.board, sort: query.sort, dir: query.dir };
+    cached = await getLeaderboardSnapshot({ db: getDb() });
+  }
   let lb: LeaderboardWithSeries;
   try {
     lb = leaderboardFromSnapshot(cached, query);
@@ -65,6 +75,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           Leaderboard
         </h1>
         <PhaseLine lb={lb} />
+        <PhaseSelector lb={lb} query={query} />
         <p className="max-w-3xl text-sm text-stone-700">
           One line per participant: their best {lb.board} score (the mean of the three macro-F1s). Ties go to whoever submitted first.
           Organizer baselines are shown for reference and take no rank.{" "}
@@ -84,7 +95,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           {(["public", "private"] as const).map((board) => (
             <Link
               key={board}
-              href={leaderboardHref({ ...DEFAULT_QUERY, board })}
+              href={leaderboardHref({ ...DEFAULT_QUERY, board, phase: query.phase })}
               aria-current={lb.board === board ? "page" : undefined}
               className={`-mb-px rounded-t border px-4 py-2 ${lb.board === board ? "border-stone-200 border-b-white bg-white font-semibold" : "border-transparent text-stone-600 hover:text-stone-900"}`}
             >
@@ -185,15 +196,39 @@ function WhereYouStand({ standing, query }: { standing: CompetitorStanding | nul
   );
 }
 
+/** One link per phase (each has its own board); the one shown is marked. Nothing with a single phase. */
+function PhaseSelector({ lb, query }: { lb: LeaderboardWithSeries; query: LeaderboardQuery }) {
+  if (lb.phases.length < 2) return null;
+  const shownId = lb.phase?.id;
+  return (
+    <nav aria-label="Phases" className="flex flex-wrap gap-2 text-sm" data-testid="phase-selector">
+      {lb.phases.map((p) => (
+        <Link
+          key={p.id}
+          // The current phase's board is the plain URL, so links and caches share it.
+          href={leaderboardHref({ ...DEFAULT_QUERY, board: "public", phase: p.isCurrent ? undefined : p.id })}
+          aria-current={p.id === shownId ? "page" : undefined}
+          className={`rounded border px-3 py-1 ${p.id === shownId ? "border-stone-900 bg-stone-900 text-white" : "border-stone-300 bg-white hover:bg-stone-100"}`}
+        >
+          {p.name}
+          <span className={`ml-1 text-xs ${p.id === shownId ? "text-stone-300" : "text-stone-500"}`}>
+            {p.isCurrent ? "current" : p.status}
+          </span>
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
 function PhaseLine({ lb }: { lb: LeaderboardWithSeries }) {
   const p = lb.phase;
   if (!p) return <p className="text-sm text-stone-600">Open-ended challenge: public scores only.</p>;
   const status =
     p.status === "running"
-      ? `running until ${formatUtc(p.endsAt)}`
+      ? `running until ${formatPhaseTime(p.endsAt)}`
       : p.status === "ended"
-        ? `ended ${formatUtc(p.endsAt)}`
-        : `starts ${formatUtc(p.startsAt)}`;
+        ? `ended ${formatPhaseTime(p.endsAt)}`
+        : `starts ${formatPhaseTime(p.startsAt)}`;
   return (
     <p className="text-sm text-stone-600" data-testid="phase-line">
       Phase <strong>{p.name}</strong>: {status}.{" "}

@@ -28,7 +28,7 @@ export interface LeaderboardExport {
  */
 export async function exportLeaderboard(options: ExportLeaderboardOptions): Promise<LeaderboardExport> {
   const now = options.now ?? new Date();
-  const cached = await getLeaderboardSnapshot({ db: options.db, now, ...options.cache });
+  const cached = await getLeaderboardSnapshot({ db: options.db, now, phaseId: options.query.phase, ...options.cache });
   const { board, sort, dir } = options.query;
   const body = cached.memo(`body:${options.format}:${board}:${sort}:${dir}`, () => {
     const lb = leaderboardFromSnapshot(cached, options.query);
@@ -50,6 +50,8 @@ export function leaderboardJson(lb: LeaderboardWithSeries) {
     generatedAt: lb.generatedAt.toISOString(),
     phase: lb.phase && { ...lb.phase, startsAt: lb.phase.startsAt.toISOString(), endsAt: lb.phase.endsAt.toISOString() },
     privateRevealed: lb.privateRevealed,
+    // The other phases' boards: /api/leaderboard?phase=<id>.
+    phases: lb.phases,
     rankChangeBasis: lb.rankChangeBasis,
     columns: COLUMNS,
     // Six decimals: more than any score can mean on a few thousand test images, and it halves

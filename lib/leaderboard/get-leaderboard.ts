@@ -7,18 +7,28 @@ import { getLeaderboardSnapshot, type CachedSnapshot, type SnapshotCacheOptions 
 import { COLUMNS, SORT_KEYS, type SortDir, type SortKey } from "./leaderboard-columns";
 import { sortLeaderboardRows } from "./sort-leaderboard-rows";
 import type { Board, Leaderboard } from "./types";
+import type { LeaderboardPhase } from "./load-leaderboard-snapshot";
 
-/** The query of the page, the JSON API and the CSV export: `?board=public&sort=hairColorF1&dir=desc`. */
+/**
+ * The query of the page, the JSON API and the CSV export: `?board=public&sort=hairColorF1&dir=desc`,
+ * and `phase=<id>` for another phase's board (absent: the current phase, as before phases were kept apart).
+ */
 export const leaderboardQuerySchema = z.object({
   board: z.enum(["public", "private"], { error: 'board must be "public" or "private"' }).default("public"),
   sort: z.enum(SORT_KEYS, { error: `sort must be one of: ${SORT_KEYS.join(", ")}` }).default("rank"),
   dir: z.enum(["asc", "desc"], { error: 'dir must be "asc" or "desc"' }).optional(),
+  phase: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "phase must be a phase id (letters, digits, - and _)")
+    .optional(),
 });
 export type LeaderboardQueryInput = z.input<typeof leaderboardQuerySchema>;
 export interface LeaderboardQuery {
   board: Board;
   sort: SortKey;
   dir: SortDir;
+  /** The phase's board; absent: the current phase. */
+  phase?: string;
 }
 
 /**
@@ -31,14 +41,14 @@ export function parseLeaderboardQuery(params: URLSearchParams | Record<string, s
     const v = params[k];
     return Array.isArray(v) ? v[0] : v;
   };
-  const parsed = leaderboardQuerySchema.safeParse({ board: get("board"), sort: get("sort"), dir: get("dir") });
+  const parsed = leaderboardQuerySchema.safeParse({ board: get("board"), sort: get("sort"), dir: get("dir"), phase: get("phase") });
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message }));
     throw new AppError("validation", { user: `Invalid leaderboard query: ${details.map((d) => d.message).join("; ")}.`, details });
   }
-  const { board, sort } = parsed.data;
+  const { board, sort, phase } = parsed.data;
   const dir = parsed.data.dir ?? COLUMNS.find((c) => c.key === sort)!.defaultDir;
-  return { board, sort, dir };
+  return phase === undefined ? { board, sort, dir } : { board, sort, dir, phase };
 }
 
 export interface GetLeaderboardOptions {
@@ -50,6 +60,8 @@ export interface GetLeaderboardOptions {
 
 export interface LeaderboardWithSeries extends Leaderboard {
   series: ScoreSeries;
+  /** Every phase (each has its own board), for a phase selector. */
+  phases: LeaderboardPhase[];
 }
 
 /**
@@ -57,7 +69,7 @@ export interface LeaderboardWithSeries extends Leaderboard {
  * `forbidden` AppError (and the snapshot holds no private number to begin with).
  */
 export async function getLeaderboard(options: GetLeaderboardOptions): Promise<LeaderboardWithSeries> {
-  const cached = await getLeaderboardSnapshot({ db: options.db, now: options.now, ...options.cache });
+  const cached = await getLeaderboardSnapshot({ db: options.db, now: options.now, phaseId: options.query.phase, ...options.cache });
   return leaderboardFromSnapshot(cached, options.query);
 }
 
@@ -77,5 +89,6 @@ export function leaderboardFromSnapshot(cached: CachedSnapshot, query: Leaderboa
     rankChangeBasis: board === "private" ? "public" : "24h",
     generatedAt: snapshot.generatedAt,
     series: snapshot.series,
+    phases: snapshot.phases,
   };
 }

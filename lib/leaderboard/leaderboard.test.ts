@@ -11,6 +11,7 @@ import {
   NOW,
   createLeaderboardBaseline,
   createLeaderboardDataset,
+  placeEntriesInPhases,
   resetLeaderboardData,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
@@ -162,6 +163,7 @@ describeEachEngine("leaderboard", (t) => {
 
     // A running phase: private hidden.
     const phase = await db.phase.create({ data: { name: "Main", startsAt: at(100), endsAt: at(-100), dailyLimit: 5 } });
+    await placeEntriesInPhases({ db });
     const hidden = await board();
     expect(hidden.privateRevealed).toBe(false);
     expect(hidden.phase?.status).toBe("running");

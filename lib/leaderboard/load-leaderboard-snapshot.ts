@@ -7,9 +7,14 @@ import { resolvePhaseState, type PhaseState } from "./resolve-phase-state";
 import { SCORE_POLICY_SELECT, scorePolicyAt } from "../phases/score-policy";
 import { applyScorePolicy, applyScorePolicyToSeriesEntries, type PublicEntry } from "./apply-score-policy";
 import type { Competitor, RankedEntry } from "./types";
+import { AppError } from "../errors/app-error";
+import { pickCurrentPhase } from "../phases/get-current-phase";
+import { phaseStatusAt, type PhaseStatus } from "../phases/phase-status";
 
 /**
- * Everything the boards of the current dataset are computed from, read in one go.
+ * Everything the boards of the current dataset in one phase are computed from, read in one go:
+ * the phase's own submissions (Submission.phaseId, set at upload) and the baselines of its track
+ * (phaseId null), which stand on every phase of the track.
  *
  * Cost (the board must hold 200 requests/s with 20,000 submissions): the database picks each
  * competitor's ranked entries with window functions (ROW_NUMBER per competitor; both engines
@@ -33,7 +38,10 @@ import type { Competitor, RankedEntry } from "./types";
  */
 export interface LeaderboardSnapshot {
   datasetId: string | null;
+  /** The phase this board is of (phaseState.phase), and whether its private scores may be shown. */
   phaseState: PhaseState;
+  /** Every phase, earliest first, for the board's phase selector. */
+  phases: LeaderboardPhase[];
   competitors: Competitor[];
   series: ScoreSeries;
   /** The rank change compares with the board as it stood at this time (generatedAt - 24 h). */
@@ -44,6 +52,16 @@ export interface LeaderboardSnapshot {
 export interface LoadLeaderboardSnapshotOptions {
   db: Db;
   now?: Date;
+  /** The phase whose board to load; absent: the current phase (pickCurrentPhase). Unknown: not-found. */
+  phaseId?: string;
+}
+
+export interface LeaderboardPhase {
+  id: string;
+  name: string;
+  track: string;
+  status: PhaseStatus;
+  isCurrent: boolean;
 }
 
 export const RANK_CHANGE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -100,22 +118,47 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
   const { db } = options;
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - RANK_CHANGE_WINDOW_MS);
-  const [dataset, phases] = await Promise.all([
+  const [dataset, allPhases] = await Promise.all([
     db.dataset.findFirst({ where: { isCurrent: true }, select: { id: true } }),
-    db.phase.findMany({ select: { name: true, maxFinal: true, ...SCORE_POLICY_SELECT } }),
+    db.phase.findMany({
+      select: { id: true, name: true, maxFinal: true, track: true, ...SCORE_POLICY_SELECT },
+      orderBy: { startsAt: "asc" },
+    }),
   ]);
-  const phaseState = resolvePhaseState({ phases, now });
+  const current = pickCurrentPhase({ phases: allPhases, now });
+  const chosen = options.phaseId === undefined ? current : allPhases.find((p) => p.id === options.phaseId);
+  if (chosen === undefined) {
+    throw new AppError("not-found", { user: "This phase does not exist.", internal: `leaderboard of phase ${options.phaseId}` });
+  }
+  const phases: LeaderboardPhase[] = allPhases.map((p) => ({
+    id: p.id,
+    name: p.name,
+    track: p.track,
+    status: phaseStatusAt({ phase: p, now }),
+    isCurrent: p.id === current?.id,
+  }));
+  // Everything below is about the chosen phase only: its reveal, its score policy, its entries.
+  const boardPhases = chosen ? [chosen] : [];
+  const phaseState = resolvePhaseState({ phases: boardPhases, now });
   // Participants see public scores rounded or laddered until the reveal (lib/phases/score-policy.ts).
-  const policy = scorePolicyAt({ phases, now });
+  const policy = scorePolicyAt({ phases: boardPhases, now });
   const revealed = phaseState.privateRevealed;
   const emptySeries: ScoreSeries = { participants: [], baselines: [], start: now.getTime(), end: now.getTime() };
-  if (!dataset) return { datasetId: null, phaseState, competitors: [], series: emptySeries, rankChangeCutoff: cutoff, generatedAt: now };
+  if (!dataset)
+    return { datasetId: null, phaseState, phases, competitors: [], series: emptySeries, rankChangeCutoff: cutoff, generatedAt: now };
+  // The phase's own entries, and the baselines (phaseId null) of its track, which stand on every phase of it.
+  const inPhase = chosen
+    ? Prisma.sql`AND (s."phaseId" = ${chosen.id} OR (s."phaseId" IS NULL AND s."baselineId" IS NOT NULL AND s."track" = ${chosen.track}))`
+    : Prisma.empty;
+  const inPhaseWhere: Prisma.SubmissionWhereInput = chosen
+    ? { OR: [{ phaseId: chosen.id }, { phaseId: null, baselineId: { not: null }, track: chosen.track }] }
+    : {};
 
   const engine = engineOfDb(db);
   // Suspended and banned accounts leave the board (lib/organizer/set-user-status.ts); the status
   // change updates User.updatedAt, which readLeaderboardVersion watches, so the cache follows.
   const scored = Prisma.sql`s."datasetId" = ${dataset.id} AND s."status" = 'scored' AND s."disqualifiedAt" IS NULL
-    AND NOT EXISTS (SELECT 1 FROM "User" su WHERE su."id" = s."userId" AND su."status" <> 'active')`;
+    AND NOT EXISTS (SELECT 1 FROM "User" su WHERE su."id" = s."userId" AND su."status" <> 'active') ${inPhase}`;
   // Names come with the ranked rows; an organizer's own (non-baseline) entries are dropped here.
   const named = (inner: Prisma.Sql, metrics: Prisma.Sql | null) => Prisma.sql`
     SELECT t.*, u."name" AS "name", u."role" AS "role", b."title" AS "title"${metrics ? Prisma.sql`, ${metrics}` : Prisma.empty}
@@ -162,7 +205,7 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
     // Queued/running ones are not in yet; failures on our side were refunded, so not counted.
     db.submission.groupBy({
       by: ["userId", "baselineId"],
-      where: { datasetId: dataset.id, OR: [{ status: "scored" }, { status: "failed", failureKind: "user" }] },
+      where: { datasetId: dataset.id, AND: [inPhaseWhere, { OR: [{ status: "scored" }, { status: "failed", failureKind: "user" }] }] },
       _count: { _all: true },
     }),
   ]);
@@ -187,22 +230,22 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
   const competitors = applyScorePolicy({
     policy,
     competitors: exactCompetitors,
-    entries: policy.kind === "ladder" ? await participantEntries(db, dataset.id) : undefined,
+    entries: policy.kind === "ladder" ? await participantEntries(db, dataset.id, inPhaseWhere) : undefined,
     cutoff: cutoff.getTime(),
   });
 
   const series = computeScoreSeries({
     competitors,
-    entries: applyScorePolicyToSeriesEntries({ policy, entries: await leaderEntries(db, dataset.id, competitors) }),
+    entries: applyScorePolicyToSeriesEntries({ policy, entries: await leaderEntries(db, dataset.id, competitors, inPhaseWhere) }),
     generatedAt: now,
   });
-  return { datasetId: dataset.id, phaseState, competitors, series, rankChangeCutoff: cutoff, generatedAt: now };
+  return { datasetId: dataset.id, phaseState, phases, competitors, series, rankChangeCutoff: cutoff, generatedAt: now };
 }
 
 /** Every ranked participant entry, oldest first (the Ladder replays each participant's history). */
-async function participantEntries(db: Db, datasetId: string): Promise<PublicEntry[]> {
+async function participantEntries(db: Db, datasetId: string, inPhase: Prisma.SubmissionWhereInput): Promise<PublicEntry[]> {
   const rows = await db.submission.findMany({
-    where: { datasetId, status: "scored", disqualifiedAt: null, baselineId: null, user: { status: "active" } },
+    where: { ...inPhase, datasetId, status: "scored", disqualifiedAt: null, baselineId: null, user: { status: "active" } },
     select: { id: true, userId: true, createdAt: true, score: { select: { publicMain: true } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
@@ -212,13 +255,25 @@ async function participantEntries(db: Db, datasetId: string): Promise<PublicEntr
 }
 
 /** Every scored entry of the participants who get a line on the chart (a few hundred rows at most). */
-async function leaderEntries(db: Db, datasetId: string, competitors: Competitor[]): Promise<Map<string, { t: number; score: number }[]>> {
+async function leaderEntries(
+  db: Db,
+  datasetId: string,
+  competitors: Competitor[],
+  inPhase: Prisma.SubmissionWhereInput,
+): Promise<Map<string, { t: number; score: number }[]>> {
   const leaders = competitors
     .filter((c) => c.kind === "participant")
     .sort((a, b) => b.best.main - a.best.main || a.best.createdAt - b.best.createdAt || (a.best.id < b.best.id ? -1 : 1))
     .slice(0, DEFAULT_SERIES_PARTICIPANTS);
   const rows = await db.submission.findMany({
-    where: { datasetId, status: "scored", disqualifiedAt: null, baselineId: null, userId: { in: leaders.map((c) => c.key.slice(2)) } },
+    where: {
+      ...inPhase,
+      datasetId,
+      status: "scored",
+      disqualifiedAt: null,
+      baselineId: null,
+      userId: { in: leaders.map((c) => c.key.slice(2)) },
+    },
     select: { userId: true, createdAt: true, score: { select: { publicMain: true } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });

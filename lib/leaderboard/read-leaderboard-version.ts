@@ -1,5 +1,7 @@
 import type { Db } from "../db/client";
 import { resolvePhaseState } from "./resolve-phase-state";
+import { isPrivateRevealed } from "../phases/is-private-revealed";
+import { phaseStatusAt } from "../phases/phase-status";
 
 /**
  * A cheap fingerprint of everything a board depends on: when it is unchanged, a cached board is
@@ -22,12 +24,16 @@ export async function readLeaderboardVersion(options: { db: Db; now: Date }): Pr
     db.submission.aggregate(agg),
     db.user.aggregate(agg),
     db.baseline.aggregate(agg),
-    db.phase.findMany({ select: { name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true, updatedAt: true } }),
+    db.phase.findMany({
+      select: { id: true, name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true, updatedAt: true },
+    }),
   ]);
   const stamp = (a: { _count: { _all: number }; _max: { updatedAt: Date | null } }) =>
     `${a._count._all}@${a._max.updatedAt?.getTime() ?? 0}`;
+  // Every phase's edits, status and reveal state: each phase has its own board (a phase ending,
+  // which writes nothing, reveals that phase's board and may make another one current).
   const phaseStamp = phases
-    .map((p) => `${p.name}@${p.updatedAt.getTime()}`)
+    .map((p) => `${p.id}@${p.updatedAt.getTime()}@${phaseStatusAt({ phase: p, now })}@${isPrivateRevealed(p, now) ? "r" : "h"}`)
     .sort()
     .join(",");
   const revealed = resolvePhaseState({ phases, now }).privateRevealed;

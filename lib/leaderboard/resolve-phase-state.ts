@@ -7,6 +7,7 @@ import { phaseStatusAt, type PhaseStatus } from "../phases/phase-status";
 export interface PhaseState {
   /** null: no Phase row, the board is public-only and open-ended. */
   phase: {
+    id: string;
     name: string;
     startsAt: Date;
     endsAt: Date;
@@ -26,7 +27,7 @@ export const DEFAULT_MAX_FINAL = 2;
  * when that phase has ended or an organizer revealed it early; no phase row, never.
  */
 export function resolvePhaseState(options: {
-  phases: readonly Pick<Phase, "name" | "startsAt" | "endsAt" | "maxFinal" | "privateRevealed">[];
+  phases: readonly Pick<Phase, "id" | "name" | "startsAt" | "endsAt" | "maxFinal" | "privateRevealed">[];
   now: Date;
 }): PhaseState {
   const { now } = options;
@@ -34,7 +35,7 @@ export function resolvePhaseState(options: {
   if (!p) return { phase: null, privateRevealed: false, maxFinal: DEFAULT_MAX_FINAL };
   const maxFinal = p.maxFinal > 0 ? p.maxFinal : DEFAULT_MAX_FINAL;
   return {
-    phase: { name: p.name, startsAt: p.startsAt, endsAt: p.endsAt, status: phaseStatusAt({ phase: p, now }), maxFinal },
+    phase: { id: p.id, name: p.name, startsAt: p.startsAt, endsAt: p.endsAt, status: phaseStatusAt({ phase: p, now }), maxFinal },
     privateRevealed: isPrivateRevealed(p, now),
     maxFinal,
   };

@@ -119,6 +119,31 @@ export interface AddEntryOptions {
   failureKind?: "user" | "system";
   publicOverrides?: Overrides;
   privateOverrides?: Overrides;
+  /** The phase it was made in; absent: placed as the schema migration placed old rows (placeEntriesInPhases). */
+  phaseId?: string | null;
+}
+
+/**
+ * The phase an entry made at `createdAt` belongs to, by the rule of the migration that added
+ * Submission.phaseId: the phase running then, else the earliest phase; null without phases.
+ */
+async function phaseAt(db: Db, createdAt: Date): Promise<string | null> {
+  const running = await db.phase.findFirst({
+    where: { startsAt: { lte: createdAt }, endsAt: { gt: createdAt } },
+    orderBy: { startsAt: "desc" },
+    select: { id: true },
+  });
+  return (running ?? (await db.phase.findFirst({ orderBy: { startsAt: "asc" }, select: { id: true } })))?.id ?? null;
+}
+
+/** Places the participants' entries without a phase, for tests that create the phase after the entries. */
+export async function placeEntriesInPhases(options: { db: Db }) {
+  const { db } = options;
+  const rows = await db.submission.findMany({ where: { phaseId: null, baselineId: null }, select: { id: true, createdAt: true } });
+  for (const r of rows) {
+    const phaseId = await phaseAt(db, r.createdAt);
+    if (phaseId) await db.submission.update({ where: { id: r.id }, data: { phaseId } });
+  }
 }
 
 export async function addEntry(o: AddEntryOptions) {
@@ -128,6 +153,8 @@ export async function addEntry(o: AddEntryOptions) {
       userId: o.userId,
       datasetId: o.datasetId,
       baselineId: o.baselineId ?? null,
+      // Baselines stand on every phase of their track (phaseId null).
+      phaseId: o.phaseId !== undefined ? o.phaseId : o.baselineId ? null : await phaseAt(o.db, o.createdAt),
       kind: "csv",
       status,
       fileKey: `test/${tag()}`,
