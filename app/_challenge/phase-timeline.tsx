@@ -1,6 +1,8 @@
 import type { PhaseTimeline } from "@/lib/phases/get-phase-timeline";
 import { formatDuration, formatUtc } from "@/lib/phases/format-phase-time";
 
+const KINDS_TEXT: Record<string, string> = { "csv,model": "predictions or models", csv: "predictions only", model: "models only" };
+
 const STATUS_STYLE = {
   upcoming: "bg-sky-100 text-sky-800",
   running: "bg-teal-100 text-teal-800",
@@ -30,11 +32,14 @@ export function PhaseTimelineList({ timeline }: { timeline: PhaseTimeline }) {
             <time dateTime={p.startsAt.toISOString()}>{formatUtc(p.startsAt)}</time> &ndash;{" "}
             <time dateTime={p.endsAt.toISOString()}>{formatUtc(p.endsAt)}</time>
           </p>
-          <p className="text-xs text-stone-500">
-            {p.dailyLimit} submission{p.dailyLimit === 1 ? "" : "s"} per day &middot; up to {p.maxFinal} final submission
-            {p.maxFinal === 1 ? "" : "s"}
+          <p className="text-xs text-stone-500" data-testid="phase-rules">
+            {p.dailyLimit === 0 ? "closed to submissions" : `${p.dailyLimit} submission${p.dailyLimit === 1 ? "" : "s"} per day`} &middot;{" "}
+            {KINDS_TEXT[p.acceptedKinds.join(",")] ?? p.acceptedKinds.join(", ")} &middot; up to {p.maxFinal} final submission
+            {p.maxFinal === 1 ? "" : "s"} &middot; {p.teamSizeCap === 1 ? "solo only" : `teams of up to ${p.teamSizeCap}`}
+            {p.mergeDeadline ? ` (teams formed until ${formatUtc(p.mergeDeadline)})` : ""}
             {p.privateRevealed ? " · private leaderboard revealed" : ""}
           </p>
+          {p.description && <p className="mt-1 whitespace-pre-line text-sm text-stone-700">{p.description}</p>}
         </li>
       ))}
     </ol>

@@ -7,6 +7,10 @@ import type { Attribute } from "../challenge/definition";
 import { DEFAULT_MAX_FINAL } from "../phases/ensure-default-phase";
 import { getPhaseTimeline, type PhaseTimeline } from "../phases/get-phase-timeline";
 import { isPrivateRevealed } from "../phases/is-private-revealed";
+import type { SubmissionKind } from "../db/enums";
+
+/** Phase.teamSizeCap's schema default, said while no phase exists. */
+const DEFAULT_TEAM_SIZE_CAP = 5;
 
 export interface DatasetOverview {
   buildId: string;
@@ -21,8 +25,16 @@ export interface ChallengeOverview {
   dataset: DatasetOverview | null;
   timeline: PhaseTimeline;
   rules: {
-    /** Submissions per participant per UTC day now: the current phase's, else DAILY_SUBMISSION_LIMIT. */
+    /** The phase these numbers come from (the current one); null before any phase exists. */
+    phaseName: string | null;
+    /** Whether a participant can submit right now: the current phase runs and its daily limit is above 0. */
+    submissionsOpen: boolean;
+    /** Submissions per participant per UTC day in the current phase (DAILY_SUBMISSION_LIMIT without a phase). */
     dailyLimit: number;
+    /** What the current phase accepts ("csv", "model"). */
+    acceptedKinds: SubmissionKind[];
+    /** Largest team in the current phase. */
+    teamSizeCap: number;
     /** Final submissions a participant may select for the private leaderboard. */
     maxFinal: number;
     privateRevealed: boolean;
@@ -36,8 +48,9 @@ export interface ChallengeOverview {
 export async function getChallengeOverview(options: { now?: Date } = {}): Promise<ChallengeOverview> {
   const [dataset, timeline] = await Promise.all([readPreparedDataset(env().dataDir), getPhaseTimeline({ db: getDb(), now: options.now })]);
   const current = timeline.current;
-  // The quota applies a phase's limit only while it runs (get-submission-quota.ts); say the same.
-  const dailyLimit = current?.status === "running" ? current.dailyLimit : env().DAILY_SUBMISSION_LIMIT;
+  // The current phase is the running one, else the next (lib/phases/get-current-phase.ts): its
+  // numbers are the ones a participant plans with; the quota applies them once it runs.
+  const dailyLimit = current ? current.dailyLimit : env().DAILY_SUBMISSION_LIMIT;
   return {
     dataset: dataset
       ? {
@@ -50,7 +63,11 @@ export async function getChallengeOverview(options: { now?: Date } = {}): Promis
       : null,
     timeline,
     rules: {
+      phaseName: current?.name ?? null,
+      submissionsOpen: current?.status === "running" && current.dailyLimit > 0,
       dailyLimit,
+      acceptedKinds: current?.acceptedKinds ?? ["csv", "model"],
+      teamSizeCap: current?.teamSizeCap ?? DEFAULT_TEAM_SIZE_CAP,
       maxFinal: current?.maxFinal ?? DEFAULT_MAX_FINAL,
       privateRevealed: isPrivateRevealed(current, options.now),
     },
