@@ -15,7 +15,9 @@ const Domain = z
     z
       .string()
       .max(253, "a domain has at most 253 characters")
-      .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "is not a domain like example.org"),
+      .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
+        error: (issue) => `"${String(issue.input)}" is not a domain like example.org`,
+      }),
   );
 
 /** A list of domains, given as an array or as one text with commas or line breaks; duplicates dropped, at most 500. */
