@@ -9,6 +9,15 @@ export function QuotaLine({ quota, now = new Date() }: { quota: SubmissionQuota;
       </p>
     );
   }
+  if (quota.phase === null || quota.limit === 0) {
+    return (
+      <p className="text-sm font-medium text-red-800" data-testid="quota">
+        {quota.phase === null
+          ? "No phase is open for submissions right now: see the timeline on the challenge page."
+          : `Submissions are closed in ${quota.phase.name} for now.`}
+      </p>
+    );
+  }
   const hours = Math.max(1, Math.ceil((new Date(quota.resetsAt).getTime() - now.getTime()) / 3_600_000));
   const left = quota.remaining ?? 0;
   return (
@@ -16,7 +25,7 @@ export function QuotaLine({ quota, now = new Date() }: { quota: SubmissionQuota;
       <strong>
         {left} of {quota.limit}
       </strong>{" "}
-      submissions left today, resets at 00:00 UTC (in about {hours} hour{hours === 1 ? "" : "s"}).
+      submissions left today in {quota.phase.name}, resets at 00:00 UTC (in about {hours} hour{hours === 1 ? "" : "s"}).
       <span className="text-stone-500"> Submissions that fail on our side do not count.</span>
     </p>
   );
