@@ -6,6 +6,7 @@ import { getSessionToken } from "@/lib/auth/get-current-user";
 import { listApiTokens } from "@/lib/auth/list-api-tokens";
 import { requirePageUser } from "@/lib/auth/require-page-user";
 import { getDb } from "@/lib/db/client";
+import { AccountTeamSection } from "../teams/account-team-section";
 import { ActionForm } from "./action-form";
 import {
   changeEmailAction,
@@ -114,6 +115,8 @@ export default async function AccountPage() {
           </ActionForm>
         </section>
       )}
+
+      <AccountTeamSection user={user} />
 
       <section aria-labelledby="sessions" className={card}>
         <h2 id="sessions" className="text-lg font-semibold">
