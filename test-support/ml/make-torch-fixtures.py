@@ -28,29 +28,39 @@ def fixture_values(count, seed, scale):
     return torch.tensor([scale * math.sin(0.7137 * i + 1.37 * seed) * math.cos(0.1931 * i - seed) for i in range(count)], dtype=torch.float32)
 
 
+def conv_block(index, filters):
+    """conv (3x3) -> batchNorm -> relu: the unit both networks are built from."""
+    return [
+        {"kind": "conv", "name": f"conv{index}", "filters": filters, "kernel": 3},
+        {"kind": "batchNorm", "name": f"bn{index}"},
+        {"kind": "relu"},
+    ]
+
+
+def dense_tail(dropout_rate):
+    """The shared dense layer the heads read, as in the cnn baseline."""
+    return [{"kind": "dense", "name": "shared", "units": 5}, {"kind": "relu"}, {"kind": "dropout", "name": "dropout", "rate": dropout_rate}]
+
+
+# The challenge's three tasks (lib/challenge/definition.ts).
+HEADS = [{"name": "Gender", "classes": 2}, {"name": "Hair_Color", "classes": 5}, {"name": "Hair_Type", "classes": 3}]
+MAX_POOL = {"kind": "maxPool", "size": 2}
+
 CASES = [
     {
         "spec": {
             "name": "reference_like",
             "input": [14, 12, 3],
             "layers": [
-                {"kind": "conv", "name": "conv1", "filters": 4, "kernel": 3},
-                {"kind": "batchNorm", "name": "bn1"},
-                {"kind": "relu"},
-                {"kind": "maxPool", "size": 2},
-                {"kind": "conv", "name": "conv2", "filters": 6, "kernel": 3},
-                {"kind": "batchNorm", "name": "bn2"},
-                {"kind": "relu"},
-                {"kind": "maxPool", "size": 2},
-                {"kind": "conv", "name": "conv3", "filters": 8, "kernel": 3},
-                {"kind": "batchNorm", "name": "bn3"},
-                {"kind": "relu"},
+                *conv_block(1, 4),
+                MAX_POOL,
+                *conv_block(2, 6),
+                MAX_POOL,
+                *conv_block(3, 8),
                 {"kind": "globalAvgPool"},
-                {"kind": "dense", "name": "shared", "units": 5},
-                {"kind": "relu"},
-                {"kind": "dropout", "name": "dropout", "rate": 0.25},
+                *dense_tail(0.25),
             ],
-            "heads": [{"name": "Gender", "classes": 2}, {"name": "Hair_Color", "classes": 5}, {"name": "Hair_Type", "classes": 3}],
+            "heads": HEADS,
         },
         "batch": 4,
         "labels": [[0, 1, -1, 1], [4, -1, 0, 2], [1, 2, 0, -1]],
@@ -62,19 +72,13 @@ CASES = [
             "input": [18, 15, 3],
             "layers": [
                 {"kind": "avgPool", "size": 3},
-                {"kind": "conv", "name": "conv1", "filters": 4, "kernel": 3},
-                {"kind": "batchNorm", "name": "bn1"},
-                {"kind": "relu"},
-                {"kind": "maxPool", "size": 2},
-                {"kind": "conv", "name": "conv2", "filters": 6, "kernel": 3},
-                {"kind": "batchNorm", "name": "bn2"},
-                {"kind": "relu"},
+                *conv_block(1, 4),
+                MAX_POOL,
+                *conv_block(2, 6),
                 {"kind": "flatten"},
-                {"kind": "dense", "name": "shared", "units": 5},
-                {"kind": "relu"},
-                {"kind": "dropout", "name": "dropout", "rate": 0.5},
+                *dense_tail(0.5),
             ],
-            "heads": [{"name": "Gender", "classes": 2}, {"name": "Hair_Color", "classes": 5}, {"name": "Hair_Type", "classes": 3}],
+            "heads": HEADS,
         },
         "batch": 5,
         "labels": [[0, 1, 1, -1, 0], [3, 1, -1, 0, 2], [-1, 2, 0, 1, 1]],
