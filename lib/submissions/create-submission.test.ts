@@ -7,27 +7,21 @@ import { isAppError } from "../errors/app-error";
 import { BARE_ONNX_NEEDS_MANIFEST } from "../models/inspect-model-bundle";
 import { makeManifest, writeOnnxBundle, zipFolder } from "../../test-support/models/model-fixtures";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
-import {
-  createTestUser,
-  predictionsCsv,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "../../test-support/scoring/scoring-fixture";
+import { createTestUser, ensureOpenTestPhase, predictionsCsv, registerFixtureDataset } from "../../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { describeEachEngine } from "../../test-support/test-db";
 import { createSubmission, type CreateSubmissionOptions } from "./create-submission";
 import { getSubmissionQuota } from "./get-submission-quota";
 import { manifestKeyFor } from "./submission-blob-keys";
 import { appError } from "../../test-support/app-error-of";
 
-let fixture: ScoringFixture;
+const fixture = setUpScoringFixture({ count: 150 });
 let onnxZip: Buffer;
 let onnxFile: Buffer;
 let onnxManifest: string;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-create-submission-"));
 
 beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 150 });
   const dir = path.join(tmp, "onnx");
   const manifest = writeOnnxBundle(dir, { manifest: makeManifest("onnx"), heads: "sliced" });
   onnxZip = zipFolder(dir);
@@ -35,7 +29,6 @@ beforeAll(async () => {
   onnxManifest = JSON.stringify(manifest);
 });
 afterAll(() => {
-  fixture?.cleanup();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -64,6 +57,7 @@ describeEachEngine("createSubmission", (t) => {
     await t.db.job.deleteMany();
     await t.db.submission.deleteMany();
     await t.db.phase.deleteMany();
+    await ensureOpenTestPhase({ db: t.db });
     fs.rmSync(uploadsDir(fixture.dataDir), { recursive: true, force: true });
   });
 

@@ -11,6 +11,7 @@ import type { Db, User } from "../../lib/db/client";
 import type { DatasetManifest } from "../../lib/dataset/dataset-manifest";
 import { loadTestIds } from "../../lib/scoring/load-test-ids";
 import { CURRENT_TERMS } from "../../lib/terms/terms-document";
+import { env } from "../../lib/env";
 
 /**
  * Test-only: a small prepared dataset in a temp DATA_DIR (prepared once per test file, then
@@ -45,7 +46,31 @@ export async function prepareScoringFixture(options: { count?: number; seed?: nu
 
 /** Records the fixture's build as the current dataset of `db`. */
 export async function registerFixtureDataset(options: { db: Db; fixture: ScoringFixture }) {
-  return registerDataset({ db: options.db, manifest: options.fixture.manifest });
+  const dataset = await registerDataset({ db: options.db, manifest: options.fixture.manifest });
+  // A prepared instance has a phase open for submissions (npm start creates one: ensureDefaultPhase).
+  if ((await options.db.phase.count()) === 0) await ensureOpenTestPhase({ db: options.db });
+  return dataset;
+}
+
+export const OPEN_TEST_PHASE_ID = "open-test-phase";
+
+/**
+ * A phase running from 2000 to 2100 with the default daily limit (DAILY_SUBMISSION_LIMIT) and
+ * every kind accepted, so uploads at any fixed test clock belong to it: participants may only
+ * submit while a phase runs (lib/phases/assert-phase-open.ts). Idempotent.
+ */
+export async function ensureOpenTestPhase(options: { db: Db; dailyLimit?: number }) {
+  return options.db.phase.upsert({
+    where: { id: OPEN_TEST_PHASE_ID },
+    create: {
+      id: OPEN_TEST_PHASE_ID,
+      name: "Open test phase",
+      startsAt: new Date("2000-01-01T00:00:00Z"),
+      endsAt: new Date("2100-01-01T00:00:00Z"),
+      dailyLimit: options.dailyLimit ?? env().DAILY_SUBMISSION_LIMIT,
+    },
+    update: {},
+  });
 }
 
 /** A user who may submit: a confirmed address and the current terms accepted (`eligible: false` for neither). */
