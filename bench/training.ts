@@ -16,6 +16,10 @@
  * round, batch, threads, imagesPerSecond, bestImagesPerSecond, imagesPerCpuSecond, loadAverage })
  * and the summary. The tfjs wasm path this used to compare against is gone
  * (docs/decisions/0010-onnx-training-engine.md has its last figures).
+ *
+ * `--profile`: instead of the comparison, runs --steps engine steps per model (after --warmup)
+ * with onnxruntime's profiler on and prints the kernel time per operator type, in ms per step
+ * and as a share of the step's kernel time.
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -107,6 +111,61 @@ async function measureSteps(batch: number, steps: number, warmup: number, step: 
   };
 }
 
+/** Kernel time (µs) per operator type in onnxruntime profile files, and the number of runs they cover. */
+function summariseProfile(files: string[]): { byOp: Map<string, number>; runs: number } {
+  const byOp = new Map<string, number>();
+  let runs = 0;
+  for (const file of files) {
+    const events = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      cat?: string;
+      name?: string;
+      dur?: number;
+      args?: { op_name?: string };
+    }[];
+    for (const e of events) {
+      if (e.cat === "Session" && e.name === "model_run") runs++;
+      if (e.cat === "Node" && e.name?.endsWith("_kernel_time") && e.args?.op_name)
+        byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + (e.dur ?? 0));
+    }
+  }
+  return { byOp, runs };
+}
+
+async function profileEngine(cases: { name: string; spec: NetworkSpec; batch: number }[], steps: number, warmup: number, threads: number) {
+  for (const c of cases) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tp-train-profile-"));
+    try {
+      const { x, heads } = randomBatch(c.batch, c.spec);
+      // Warm-up steps in a session without the profiler, so the profile holds only the timed steps.
+      const warm = await createOnnxTrainer({ spec: c.spec, seed: 7, threads });
+      for (let i = 0; i < warmup; i++) await warm.step({ x, count: c.batch, heads, learningRate: 1e-3 });
+      await warm.close();
+      const engine = await createOnnxTrainer({ spec: c.spec, seed: 7, threads, profileFilePrefix: path.join(dir, "step") });
+      const t0 = performance.now();
+      let runMs = 0;
+      for (let i = 0; i < steps + 1; i++) {
+        const r = await engine.step({ x, count: c.batch, heads, learningRate: 1e-3 });
+        if (i > 0) runMs += r.timing.runMs;
+      }
+      const wallMs = performance.now() - t0;
+      await engine.close();
+      const { byOp, runs } = summariseProfile(fs.readdirSync(dir).map((f) => path.join(dir, f)));
+      // The profile covers every run of the profiled session (steps + 1; its first run also pays
+      // the session's one-time allocations), so the kernel times are averaged over all of them;
+      // the graph-run time excludes that first run.
+      const total = [...byOp.values()].reduce((a, b) => a + b, 0);
+      log();
+      log(
+        `${c.name} (batch ${c.batch}, ${threads} threads): ${runs} profiled runs, graph run ${(runMs / steps).toFixed(1)} ms per step (the last ${steps}), ${(wallMs / (steps + 1)).toFixed(1)} ms wall per step, kernel time ${(total / 1000 / runs).toFixed(1)} ms per run; load ${loadAverages()}`,
+      );
+      for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]))
+        log(`  ${op.padEnd(20)} ${(us / 1000 / runs).toFixed(2).padStart(8)} ms/step  ${((100 * us) / total).toFixed(1).padStart(5)}%`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
 async function main() {
   const rounds = count("rounds", 3);
   const steps = count("steps", 4);
@@ -128,6 +187,8 @@ async function main() {
     { name: "reference", spec: referenceNetworkSpec(), batch: 64 },
     { name: "baseline", spec: referenceNetworkSpec(CNN_BASELINE_MODEL), batch: 128 },
   ].filter((c) => !list("models") || list("models")!.includes(c.name));
+
+  if (args.includes("--profile")) return profileEngine(cases, steps, warmup, threads);
 
   log(`Training paths compared, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`);
   log(`load average at start: ${loadAverages()}`);

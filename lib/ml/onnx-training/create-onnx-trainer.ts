@@ -28,6 +28,12 @@ export interface OnnxTrainerOptions {
    * spinning thread burns the time slice the other thread needs (docs/decisions/0010).
    */
   spin?: boolean;
+  /**
+   * Write onnxruntime's profile of every training step (kernel time per node, Chrome trace JSON)
+   * to files starting with this path; they are complete once `close()` returns (bench/training.ts
+   * --profile sums them by operator).
+   */
+  profileFilePrefix?: string;
   adam?: AdamOptions;
   /** Running statistics: running = m * running + (1 - m) * batch (default 0.99, Keras's). */
   batchNormMomentum?: number;
@@ -90,7 +96,8 @@ export interface OnnxTrainer {
   close(): Promise<void>;
 }
 
-const sessionOptions = (threads: number, spin: boolean): ort.InferenceSession.SessionOptions => ({
+const sessionOptions = (threads: number, spin: boolean, profileFilePrefix?: string): ort.InferenceSession.SessionOptions => ({
+  ...(profileFilePrefix ? { enableProfiling: true, profileFilePrefix } : {}),
   intraOpNumThreads: threads,
   interOpNumThreads: 1,
   executionMode: "sequential",
@@ -116,7 +123,10 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   const sessionFor = (n: number) => {
     let s = sessions.get(n);
     if (!s) {
-      s = ort.InferenceSession.create(buildTrainingGraph({ spec, batchSize: n }).bytes, sessionOptions(threads, spin));
+      s = ort.InferenceSession.create(
+        buildTrainingGraph({ spec, batchSize: n }).bytes,
+        sessionOptions(threads, spin, options.profileFilePrefix && `${options.profileFilePrefix}-batch${n}`),
+      );
       sessions.set(n, s);
     }
     return s;
@@ -220,7 +230,13 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     async close() {
       const all = [...sessions.values()];
       sessions.clear();
-      await Promise.all(all.map(async (s) => (await s).release()));
+      await Promise.all(
+        all.map(async (s) => {
+          const session = await s;
+          if (options.profileFilePrefix) session.endProfiling();
+          await session.release();
+        }),
+      );
     },
   };
 }
