@@ -27,6 +27,8 @@ export function compareVerification(options: {
     return { status: "verified", outcome: `Reproduced: public ${f(options.rerun.publicMain)}, private ${f(options.rerun.privateMain)}.` };
   return {
     status: "mismatch",
-    outcome: differing.map(([part, a, b]) => `${part} ${f(a)} submitted vs ${f(b)} rerun (difference ${Math.abs(a - b).toExponential(2)})`).join("; "),
+    outcome: differing
+      .map(([part, a, b]) => `${part} ${f(a)} submitted vs ${f(b)} rerun (difference ${Math.abs(a - b).toExponential(2)})`)
+      .join("; "),
   };
 }
