@@ -1,3 +1,5 @@
+import type { ConditionProbabilities } from "@/lib/generation/draw-generator-inputs";
+import type { GeneratorManifest } from "@/lib/generation/generator-manifest";
 import type { Manifest } from "@/lib/models/manifest";
 
 /**
@@ -26,6 +28,26 @@ export interface SandboxConfig {
   probes?: SandboxProbe[];
 }
 
+/**
+ * The child's config in generate mode (generation track): it draws the latents itself from
+ * `seed` with the platform's code (lib/generation/draw-generator-inputs.ts, bundled into the
+ * child), runs the generator and answers with images instead of predictions.
+ */
+export interface GenerateConfig {
+  mode: "generate";
+  bundleDir: string;
+  manifest: GeneratorManifest;
+  /** Images to generate. */
+  count: number;
+  seed: number;
+  /** Class shares per attribute for a conditional generator's requested attributes. */
+  conditionProbabilities?: ConditionProbabilities;
+  threads: number;
+  ortModule: string;
+  checkLimits: { maxNodes: number; maxDepth: number; maxTensorBytes: number };
+  probes?: SandboxProbe[];
+}
+
 export type SandboxProbe =
   | { op: "read"; path: string }
   | { op: "write"; path: string }
@@ -39,6 +61,8 @@ export type ChildMessage =
   | { t: "ready"; backend: string; loadSeconds: number; batchSize: number }
   /** `idx` holds 3 class indices per image (Gender, Hair_Color, Hair_Type), in manifest class order. */
   | { t: "preds"; start: number; n: number; idx: number[] }
+  /** Generate mode: followed on the same descriptor by exactly n x 108 x 84 x 3 raw bytes (HWC, RGB). */
+  | { t: "images"; start: number; n: number }
   | { t: "done"; seconds: number }
   | { t: "error"; reason: "model-error" | "invalid-output" | "memory"; message: string };
 

@@ -311,7 +311,7 @@ function resolveMaskPaths(options: RunModelInSandboxOptions, needed: string[]): 
 }
 
 /** Folders 0755 and files 0644 throughout the extracted bundle (symlinks were refused at extraction). */
-function makeWorldReadable(dir: string): void {
+export function makeWorldReadable(dir: string): void {
   fs.chmodSync(dir, 0o755);
   for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, d.name);
@@ -321,7 +321,7 @@ function makeWorldReadable(dir: string): void {
 }
 
 /** A platform fault, named, rather than the participant's model failing to load. */
-function assertWorldReadable(p: string): void {
+export function assertWorldReadable(p: string): void {
   const mode = fs.statSync(p).mode;
   const needed = fs.statSync(p).isDirectory() ? 0o005 : 0o004;
   if ((mode & needed) !== needed) {
@@ -341,7 +341,7 @@ function readTestCache(dir: string): { ids: string[]; imagesFile: string } {
   return { ids: meta.ids, imagesFile };
 }
 
-function checkPrlimit(): void {
+export function checkPrlimit(): void {
   const r = spawnSync("prlimit", ["--version"], { stdio: "ignore" });
   if (r.status !== 0) throw new Error("the model sandbox needs prlimit (util-linux) on the PATH to cap memory and CPU");
 }

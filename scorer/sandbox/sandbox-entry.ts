@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { IMAGE_BYTES } from "@/lib/challenge/definition";
 import { sendToParent, toSandboxError } from "./child-io";
-import type { SandboxConfig, SandboxProbe } from "./protocol";
+import type { GenerateConfig, SandboxConfig, SandboxProbe } from "./protocol";
 import type { BatchRunner, Tf } from "./tfjs-runner";
 
 /**
@@ -10,7 +10,7 @@ import type { BatchRunner, Tf } from "./tfjs-runner";
  * run-model-in-sandbox.ts under Node's permission model, rlimits and bubblewrap (its own
  * filesystem, namespaces and an unprivileged uid). It reads the model bundle and test.u8,
  * nothing else, and writes class indices as
- * JSON lines on fd 3. Worker threads of the tfjs wasm backend run this same file.
+ * JSON lines on fd 3 (in generate mode, generate-runner.ts: no test images, generated images back). Worker threads of the tfjs wasm backend run this same file.
  */
 
 async function main(): Promise<void> {
@@ -21,8 +21,21 @@ async function main(): Promise<void> {
     return;
   }
 
-  const cfg = JSON.parse(process.argv[2]) as SandboxConfig;
-  for (const probe of cfg.probes ?? []) sendToParent({ t: "probe", probe, outcome: await attempt(probe) });
+  const parsed = JSON.parse(process.argv[2]) as SandboxConfig | GenerateConfig;
+  for (const probe of parsed.probes ?? []) sendToParent({ t: "probe", probe, outcome: await attempt(probe) });
+  if ("mode" in parsed && parsed.mode === "generate") {
+    // The generation track: same walls, same process, images instead of predictions.
+    try {
+      const { runGenerator } = await import("./generate-runner");
+      await runGenerator(parsed);
+    } catch (e) {
+      const se = toSandboxError(e, "the generator failed");
+      sendToParent({ t: "error", reason: se.reason, message: se.message });
+      process.exit(1);
+    }
+    process.exit(0);
+  }
+  const cfg = parsed as SandboxConfig;
 
   const t0 = performance.now();
   let runner: BatchRunner;
