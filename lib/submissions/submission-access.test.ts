@@ -1,16 +1,11 @@
 import fs from "node:fs";
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { computeScores } from "../metrics/compute-scores";
 import type { Prediction, SplitScores } from "../metrics/types";
 import { parseManifest } from "../models/manifest";
-import {
-  createTestUser,
-  predictionsCsv,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "../../test-support/scoring/scoring-fixture";
+import { createTestUser, ensureOpenTestPhase, predictionsCsv, registerFixtureDataset } from "../../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { uploadsDir } from "../storage/local-disk-blob-store";
 import { describeEachEngine } from "../../test-support/test-db";
 import { contentDisposition } from "./content-disposition";
@@ -22,11 +17,7 @@ import { openSubmissionFile } from "./open-submission-file";
 import { selectFinalSubmissions } from "./select-final-submissions";
 import { appError } from "../../test-support/app-error-of";
 
-let fixture: ScoringFixture;
-beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 120 });
-});
-afterAll(() => fixture?.cleanup());
+const fixture = setUpScoringFixture({ count: 120 });
 
 // Real-shaped public scores (the view reads their attributes), from the scorer's own metrics.
 let PUBLIC_SCORES: SplitScores;
@@ -47,6 +38,8 @@ describeEachEngine("submission access", (t) => {
     datasetId = (await registerFixtureDataset({ db: t.db, fixture })).id;
   });
   beforeEach(async () => {
+    // Submissions keep their phase (onDelete: Restrict): detach them before emptying the phases.
+    await t.db.submission.updateMany({ where: { phaseId: { not: null } }, data: { phaseId: null } });
     await t.db.phase.deleteMany();
   });
 
@@ -57,6 +50,7 @@ describeEachEngine("submission access", (t) => {
     publicMain?: number;
     disqualified?: boolean;
     createdAt?: Date;
+    phaseId?: string;
   }) {
     const status = options.status ?? "scored";
     return t.db.submission.create({
@@ -65,6 +59,7 @@ describeEachEngine("submission access", (t) => {
         datasetId,
         kind: "csv",
         status,
+        phaseId: options.phaseId ?? null,
         fileKey: `submissions/2026-01-01/${Math.random().toString(16).slice(2).padEnd(32, "0").slice(0, 32)}/upload`,
         fileName: "p.csv",
         fileSize: 10,
@@ -114,6 +109,7 @@ describeEachEngine("submission access", (t) => {
         await createTestUser({ db: t.db }),
         await createTestUser({ db: t.db, role: "organizer" }),
       ];
+      await ensureOpenTestPhase({ db: t.db });
       const { submission } = await createSubmission({
         db: t.db,
         dataDir: fixture.dataDir,
@@ -231,11 +227,6 @@ describeEachEngine("submission access", (t) => {
 
     it("follows the phase's maxFinal and closes when the phase ends", async () => {
       const user = await createTestUser({ db: t.db });
-      const ids = [
-        (await makeSubmission({ userId: user.id })).id,
-        (await makeSubmission({ userId: user.id })).id,
-        (await makeSubmission({ userId: user.id })).id,
-      ];
       const phase = await t.db.phase.create({
         data: {
           name: "p",
@@ -245,6 +236,12 @@ describeEachEngine("submission access", (t) => {
           maxFinal: 3,
         },
       });
+      // Final picks are made among the entries of the phase (Submission.phaseId).
+      const ids = [
+        (await makeSubmission({ userId: user.id, phaseId: phase.id })).id,
+        (await makeSubmission({ userId: user.id, phaseId: phase.id })).id,
+        (await makeSubmission({ userId: user.id, phaseId: phase.id })).id,
+      ];
       expect((await selectFinalSubmissions({ db: t.db, userId: user.id, input: { submissionIds: ids } })).selected).toHaveLength(3);
       await t.db.phase.update({ where: { id: phase.id }, data: { endsAt: new Date(Date.now() - 1000) } });
       expect((await appError(selectFinalSubmissions({ db: t.db, userId: user.id, input: { submissionIds: [] } }))).code).toBe("conflict");
