@@ -6,13 +6,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
 import { createTestDatabase, type TestDatabase } from "../../test-support/create-test-database";
 import { fakeSplitScores } from "../../test-support/leaderboard/leaderboard-fixtures";
-import {
-  createTestUser,
-  predictionsCsv,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "../../test-support/scoring/scoring-fixture";
+import { createTestUser, predictionsCsv, registerFixtureDataset } from "../../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { createDb, type Db } from "../db/client";
 import { readPreparedDataset } from "../dataset/read-prepared-dataset";
 import { loadLeaderboardSnapshot } from "../leaderboard/load-leaderboard-snapshot";
@@ -41,13 +36,12 @@ async function observe(db: Db, dataDir: string) {
 }
 
 describeEachEngine("backup and restore", (t) => {
-  let fixture: ScoringFixture;
+  const fixture = setUpScoringFixture({ count: 120 });
   let tmp: string;
   let target: TestDatabase | undefined;
   const pgToolsMissing = t.engine === "postgres" && !(hasTool("pg_dump") && hasTool("pg_restore"));
 
   beforeAll(async () => {
-    fixture = await prepareScoringFixture({ count: 120 });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-backup-"));
     fs.mkdirSync(path.join(fixture.dataDir, "secrets"), { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(fixture.dataDir, "secrets", "split-seed"), "the-split-seed-of-this-instance", { mode: 0o600 });
@@ -82,7 +76,6 @@ describeEachEngine("backup and restore", (t) => {
   });
   afterAll(async () => {
     await target?.drop();
-    fixture?.cleanup();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 

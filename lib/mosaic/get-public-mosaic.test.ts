@@ -1,16 +1,17 @@
 import fs from "node:fs";
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { beforeAll, beforeEach, expect, it } from "vitest";
 import { buildPaths, tensorCachePaths } from "../dataset/layout";
 import { CURRENT_TERMS } from "../terms/terms-document";
 import { acceptTerms } from "../terms/accept-terms";
-import { createTestUser, prepareScoringFixture, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
+import { createTestUser } from "../../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { appError } from "../../test-support/app-error-of";
 import { describeEachEngine } from "../../test-support/test-db";
 import { canSeeMosaic, getPublicMosaic } from "./get-public-mosaic";
 import { renderMosaic } from "./render-mosaic";
 import { renderSyntheticMosaic } from "./render-synthetic-mosaic";
 
-let fixture: ScoringFixture;
+const fixture = setUpScoringFixture({ count: 200 });
 let trainCache: string;
 let trainMosaic: Buffer;
 let syntheticMosaic: Buffer;
@@ -22,12 +23,10 @@ const setSourceKind = (kind: "real" | "synthetic") => {
 };
 
 beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 200 });
   trainCache = tensorCachePaths(buildPaths(fixture.buildDir).cacheDir, "train").pixels;
   trainMosaic = await renderMosaic({ trainCachePath: trainCache, count: fixture.manifest.counts.train, key: fixture.manifest.buildId });
   syntheticMosaic = await renderSyntheticMosaic();
 }, 120_000);
-afterAll(() => fixture?.cleanup());
 
 describeEachEngine("public mosaic", (t) => {
   const get = (mode: "synthetic" | "after-terms" | "off", userId: string | null) =>

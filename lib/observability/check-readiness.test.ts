@@ -3,20 +3,18 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { prepareScoringFixture, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { createLocalDiskBlobStore } from "../storage/local-disk-blob-store";
 import { createS3BlobStore, createS3Client } from "../storage/s3-blob-store";
 import { checkReadiness } from "./check-readiness";
 
 describeEachEngine("checkReadiness", (t) => {
-  let fixture: ScoringFixture;
+  const fixture = setUpScoringFixture({ count: 120 });
   let empty: string;
   beforeAll(async () => {
-    fixture = await prepareScoringFixture({ count: 120 });
     empty = fs.mkdtempSync(path.join(os.tmpdir(), "tp-ready-"));
   });
   afterAll(() => {
-    fixture?.cleanup();
     fs.rmSync(empty, { recursive: true, force: true });
   });
 

@@ -6,14 +6,10 @@
 import fs from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { appError } from "../../test-support/app-error-of";
-import {
-  createTestUser,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "../../test-support/scoring/scoring-fixture";
+import { createTestUser, registerFixtureDataset } from "../../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { describeEachEngine } from "../../test-support/test-db";
 import { uploadsDir } from "../storage/local-disk-blob-store";
 import { createSubmission } from "./create-submission";
@@ -49,11 +45,7 @@ const CASES: { name: string; unit: string; count: number; expect: RegExp }[] = [
   { name: "a 20 MB row", unit: "a", count: 20_000_000, expect: /^This row is longer than 10,000 characters/ },
 ];
 
-let fixture: ScoringFixture;
-beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 150 });
-});
-afterAll(() => fixture?.cleanup());
+const fixture = setUpScoringFixture({ count: 150 });
 
 describeEachEngine("createSubmission with hostile CSVs", (t) => {
   beforeAll(async () => {
