@@ -129,6 +129,7 @@ describeEachEngine("phases", (t) => {
         startsAt: at(-1).toISOString(),
         endsAt: "2026-07-01T00:00:00+02:00",
         dailyLimit: 0,
+        confirmClosed: true,
         maxFinal: 3,
         privateRevealed: true,
         name: " Final ",
@@ -178,9 +179,16 @@ describeEachEngine("phase score visibility", (t) => {
 
 describe("phase time formatting", () => {
   it("writes UTC times and coarse durations", async () => {
-    const { formatDuration, formatUtc, toUtcInputValue } = await import("./format-phase-time");
-    expect(formatUtc(new Date("2026-02-03T04:05:59Z"))).toBe("3 Feb 2026, 04:05 UTC");
-    expect(toUtcInputValue(new Date("2026-02-03T04:05:59Z"))).toBe("2026-02-03T04:05");
+    const { formatDuration, formatUtc, formatUtcInput, parseUtcInput } = await import("./format-phase-time");
+    // Seconds kept, one format for reading and typing.
+    expect(formatUtc(new Date("2026-02-03T04:05:59Z"))).toBe("2026-02-03 04:05:59 UTC");
+    expect(formatUtcInput(new Date("2026-02-03T04:05:59.900Z"))).toBe("2026-02-03 04:05:59");
+    expect(parseUtcInput("2026-02-03 04:05:59")).toEqual(new Date("2026-02-03T04:05:59Z"));
+    expect(parseUtcInput(" 2026-02-03T04:05:59 UTC ")).toEqual(new Date("2026-02-03T04:05:59Z"));
+    expect(parseUtcInput("2026-02-03 04:05")).toEqual(new Date("2026-02-03T04:05:00Z"));
+    for (const bad of ["2026-02-30 00:00:00", "2026-02-03 24:00:00", "2026-02-03 04:60:00", "03/02/2026 04:05", "tomorrow", ""]) {
+      expect(parseUtcInput(bad), bad).toBeNull();
+    }
     expect(formatDuration(90 * DAY - 60_000)).toBe("89 days, 23 hours");
     expect(formatDuration(DAY)).toBe("1 day");
     expect(formatDuration(5 * 3600_000 + 12 * 60_000)).toBe("5 hours, 12 minutes");
