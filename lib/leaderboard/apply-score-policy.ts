@@ -6,7 +6,7 @@ import type { Competitor, RankedEntry } from "./types";
 /** One participant's scored entry, as the Ladder needs it. */
 export interface PublicEntry {
   id: string;
-  /** Competitor key ("u:<userId>"). */
+  /** Competitor key ("u:<userId>" or "t:<teamId>"). */
   key: string;
   createdAt: number;
   main: number;

@@ -40,6 +40,8 @@ export function findCompetitorStanding(options: {
   cached: CachedSnapshot;
   query: LeaderboardQuery;
   userId: string;
+  /** The viewer's team (lib/teams/get-user-team.ts): its line is theirs. */
+  teamId?: string | null;
   pageSize?: number;
 }): CompetitorStanding | null {
   const { cached, query } = options;
@@ -47,7 +49,8 @@ export function findCompetitorStanding(options: {
   const index = cached.memo(`standing-index:${query.board}:${query.sort}:${query.dir}:${pageSize}`, () =>
     indexBoard(leaderboardFromSnapshot(cached, query).rows, pageSize),
   );
-  const found = index.byKey.get(`u:${options.userId}`);
+  // On a board of a phase before they teamed up, their solo line is theirs.
+  const found = (options.teamId ? index.byKey.get(`t:${options.teamId}`) : undefined) ?? index.byKey.get(`u:${options.userId}`);
   if (!found || found.row.rank === null || !index.leader) return null;
   const main = found.row.metrics.main;
   const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);

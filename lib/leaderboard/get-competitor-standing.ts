@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { getUserTeam } from "../teams/get-user-team";
 import { findCompetitorStanding, type CompetitorStanding } from "./find-competitor-standing";
 import { getLeaderboardSnapshot, type SnapshotCacheOptions } from "./get-leaderboard-snapshot";
 
@@ -14,5 +15,6 @@ export async function getCompetitorStanding(options: {
   cache?: SnapshotCacheOptions;
 }): Promise<CompetitorStanding | null> {
   const cached = await getLeaderboardSnapshot({ db: options.db, now: options.now, ...options.cache });
-  return findCompetitorStanding({ cached, query: { board: "public", sort: "rank", dir: "asc" }, userId: options.userId });
+  const team = await getUserTeam({ db: options.db, userId: options.userId });
+  return findCompetitorStanding({ cached, query: { board: "public", sort: "rank", dir: "asc" }, userId: options.userId, teamId: team?.id });
 }

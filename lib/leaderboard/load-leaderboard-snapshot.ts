@@ -97,7 +97,13 @@ function metricColumns(engine: Engine, column: string): Prisma.Sql {
   );
 }
 
-const KEY = Prisma.raw(`CASE WHEN s."baselineId" IS NULL THEN 'u:' || s."userId" ELSE 'b:' || s."baselineId" END`);
+// A team is one competitor (lib/teams): its members' entries carry its id.
+const KEY = Prisma.raw(
+  `CASE WHEN s."baselineId" IS NOT NULL THEN 'b:' || s."baselineId" WHEN s."teamId" IS NOT NULL THEN 't:' || s."teamId" ELSE 'u:' || s."userId" END`,
+);
+/** The same key in JavaScript. */
+const ownerKey = (r: { baselineId: string | null; teamId: string | null; userId: string }) =>
+  r.baselineId !== null ? `b:${r.baselineId}` : r.teamId !== null ? `t:${r.teamId}` : `u:${r.userId}`;
 const BY_PUBLIC = Prisma.raw(`sc."publicMain" DESC, s."createdAt" ASC, s."id" ASC`);
 
 interface BestRow {
@@ -105,6 +111,8 @@ interface BestRow {
   id: string;
   userId: string;
   baselineId: string | null;
+  teamId: string | null;
+  teamName: string | null;
   createdAt: Date | string;
   main: number;
   publicMain: number;
@@ -161,21 +169,22 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
     AND NOT EXISTS (SELECT 1 FROM "User" su WHERE su."id" = s."userId" AND su."status" <> 'active') ${inPhase}`;
   // Names come with the ranked rows; an organizer's own (non-baseline) entries are dropped here.
   const named = (inner: Prisma.Sql, metrics: Prisma.Sql | null) => Prisma.sql`
-    SELECT t.*, u."name" AS "name", u."role" AS "role", b."title" AS "title"${metrics ? Prisma.sql`, ${metrics}` : Prisma.empty}
+    SELECT t.*, u."name" AS "name", u."role" AS "role", b."title" AS "title", tm."name" AS "teamName"${metrics ? Prisma.sql`, ${metrics}` : Prisma.empty}
     FROM (${inner}) t
     JOIN "Score" sc2 ON sc2."submissionId" = t."id"
     LEFT JOIN "User" u ON u."id" = t."userId"
     LEFT JOIN "Baseline" b ON b."id" = t."baselineId"
+    LEFT JOIN "Team" tm ON tm."id" = t."teamId"
     WHERE t."rn" = 1 AND (t."baselineId" IS NOT NULL OR u."role" IS NULL OR u."role" <> 'organizer')`;
 
   const bestPublic = named(
-    Prisma.sql`SELECT ${KEY} AS "key", s."id", s."userId", s."baselineId", s."createdAt", sc."publicMain" AS "main", sc."publicMain" AS "publicMain",
+    Prisma.sql`SELECT ${KEY} AS "key", s."id", s."userId", s."baselineId", s."teamId", s."createdAt", sc."publicMain" AS "main", sc."publicMain" AS "publicMain",
         ROW_NUMBER() OVER (PARTITION BY ${KEY} ORDER BY ${BY_PUBLIC}) AS "rn"
       FROM "Submission" s JOIN "Score" sc ON sc."submissionId" = s."id" WHERE ${scored}`,
     metricColumns(engine, `sc2."public"`),
   );
   const bestBefore = named(
-    Prisma.sql`SELECT ${KEY} AS "key", s."id", s."userId", s."baselineId", s."createdAt", sc."publicMain" AS "main", sc."publicMain" AS "publicMain",
+    Prisma.sql`SELECT ${KEY} AS "key", s."id", s."userId", s."baselineId", s."teamId", s."createdAt", sc."publicMain" AS "main", sc."publicMain" AS "publicMain",
         ROW_NUMBER() OVER (PARTITION BY ${KEY} ORDER BY ${BY_PUBLIC}) AS "rn"
       FROM "Submission" s JOIN "Score" sc ON sc."submissionId" = s."id" WHERE ${scored} AND s."createdAt" < ${cutoff}`,
     null,
@@ -185,7 +194,7 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
     Prisma.sql`SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c."key" ORDER BY c."main" DESC, c."createdAt" ASC, c."id" ASC) AS "rn"
       FROM (
         SELECT e.* FROM (
-          SELECT ${KEY} AS "key", s."id", s."userId", s."baselineId", s."createdAt", sc."privateMain" AS "main", sc."publicMain" AS "publicMain",
+          SELECT ${KEY} AS "key", s."id", s."userId", s."baselineId", s."teamId", s."createdAt", sc."privateMain" AS "main", sc."publicMain" AS "publicMain",
             CASE WHEN s."isFinal" THEN 1 ELSE 0 END AS "fin",
             SUM(CASE WHEN s."isFinal" THEN 1 ELSE 0 END) OVER (PARTITION BY ${KEY}) AS "nFinal",
             ROW_NUMBER() OVER (PARTITION BY ${KEY} ORDER BY ${BY_PUBLIC}) AS "pubRn",
@@ -204,7 +213,7 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
     // The "Entries" column: what the participant spent a submission on and got an answer for.
     // Queued/running ones are not in yet; failures on our side were refunded, so not counted.
     db.submission.groupBy({
-      by: ["userId", "baselineId"],
+      by: ["userId", "baselineId", "teamId"],
       where: { datasetId: dataset.id, AND: [inPhaseWhere, { OR: [{ status: "scored" }, { status: "failed", failureKind: "user" }] }] },
       _count: { _all: true },
     }),
@@ -212,16 +221,18 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
 
   const countByKey = new Map<string, number>();
   for (const c of counts) {
-    const key = c.baselineId !== null ? `b:${c.baselineId}` : `u:${c.userId}`;
+    const key = ownerKey(c);
     countByKey.set(key, (countByKey.get(key) ?? 0) + c._count._all);
   }
+  const membersByTeam = await teamMembers(db, publicRows);
   const before = new Map(beforeRows.map((r) => [r.key, { id: r.id, createdAt: toMs(r.createdAt), main: Number(r.main) }]));
   const privateByKey = new Map((privateRows ?? []).map((r) => [r.key, { ...rankedEntry(r), publicMain: Number(r.publicMain) }]));
 
   const exactCompetitors: Competitor[] = publicRows.map((r) => ({
     key: r.key,
     kind: r.baselineId !== null ? "baseline" : "participant",
-    name: (r.baselineId !== null ? r.title : r.name) ?? (r.baselineId !== null ? "Baseline" : "Participant"),
+    name: (r.baselineId !== null ? r.title : (r.teamName ?? r.name)) ?? (r.baselineId !== null ? "Baseline" : "Participant"),
+    ...(r.teamId !== null && r.baselineId === null ? { members: membersByTeam.get(r.teamId) ?? [] } : {}),
     submissions: countByKey.get(r.key) ?? 0,
     best: rankedEntry(r),
     bestBefore: before.get(r.key) ?? null,
@@ -246,11 +257,11 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
 async function participantEntries(db: Db, datasetId: string, inPhase: Prisma.SubmissionWhereInput): Promise<PublicEntry[]> {
   const rows = await db.submission.findMany({
     where: { ...inPhase, datasetId, status: "scored", disqualifiedAt: null, baselineId: null, user: { status: "active" } },
-    select: { id: true, userId: true, createdAt: true, score: { select: { publicMain: true } } },
+    select: { id: true, userId: true, teamId: true, createdAt: true, score: { select: { publicMain: true } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   return rows.flatMap((r) =>
-    r.score ? [{ id: r.id, key: `u:${r.userId}`, createdAt: r.createdAt.getTime(), main: r.score.publicMain }] : [],
+    r.score ? [{ id: r.id, key: ownerKey({ ...r, baselineId: null }), createdAt: r.createdAt.getTime(), main: r.score.publicMain }] : [],
   );
 }
 
@@ -272,19 +283,36 @@ async function leaderEntries(
       status: "scored",
       disqualifiedAt: null,
       baselineId: null,
-      userId: { in: leaders.map((c) => c.key.slice(2)) },
+      OR: [
+        { teamId: null, userId: { in: leaders.filter((c) => c.key.startsWith("u:")).map((c) => c.key.slice(2)) } },
+        { teamId: { in: leaders.filter((c) => c.key.startsWith("t:")).map((c) => c.key.slice(2)) } },
+      ],
     },
-    select: { userId: true, createdAt: true, score: { select: { publicMain: true } } },
+    select: { userId: true, teamId: true, createdAt: true, score: { select: { publicMain: true } } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   const out = new Map<string, { t: number; score: number }[]>();
   for (const r of rows) {
     if (!r.score) continue;
-    const key = `u:${r.userId}`;
+    const key = ownerKey({ ...r, baselineId: null });
     let list = out.get(key);
     if (!list) out.set(key, (list = []));
     list.push({ t: r.createdAt.getTime(), score: r.score.publicMain });
   }
+  return out;
+}
+
+/** The members of the teams on the board, in the order they joined (a team's line lists them). */
+async function teamMembers(db: Db, rows: BestRow[]): Promise<Map<string, string[]>> {
+  const ids = [...new Set(rows.flatMap((r) => (r.teamId !== null && r.baselineId === null ? [r.teamId] : [])))];
+  if (ids.length === 0) return new Map();
+  const members = await db.teamMember.findMany({
+    where: { teamId: { in: ids } },
+    orderBy: [{ joinedAt: "asc" }, { id: "asc" }],
+    select: { teamId: true, user: { select: { name: true } } },
+  });
+  const out = new Map<string, string[]>();
+  for (const m of members) out.set(m.teamId, [...(out.get(m.teamId) ?? []), m.user.name]);
   return out;
 }
 

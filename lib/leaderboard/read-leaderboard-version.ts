@@ -19,11 +19,13 @@ import { phaseStatusAt } from "../phases/phase-status";
 export async function readLeaderboardVersion(options: { db: Db; now: Date }): Promise<string> {
   const { db, now } = options;
   const agg = { _count: { _all: true }, _max: { updatedAt: true } } as const;
-  const [dataset, submissions, users, baselines, phases] = await Promise.all([
+  const [dataset, submissions, users, baselines, teams, phases] = await Promise.all([
     db.dataset.findFirst({ where: { isCurrent: true }, select: { id: true } }),
     db.submission.aggregate(agg),
     db.user.aggregate(agg),
     db.baseline.aggregate(agg),
+    // A team's name and member list are on its line; every team change touches Team.updatedAt (lib/teams/lock-teams.ts).
+    db.team.aggregate(agg),
     db.phase.findMany({
       select: { id: true, name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true, updatedAt: true },
     }),
@@ -37,5 +39,13 @@ export async function readLeaderboardVersion(options: { db: Db; now: Date }): Pr
     .sort()
     .join(",");
   const revealed = resolvePhaseState({ phases, now }).privateRevealed;
-  return [dataset?.id ?? "-", stamp(submissions), stamp(users), stamp(baselines), phaseStamp, revealed ? "revealed" : "hidden"].join("|");
+  return [
+    dataset?.id ?? "-",
+    stamp(submissions),
+    stamp(users),
+    stamp(baselines),
+    stamp(teams),
+    phaseStamp,
+    revealed ? "revealed" : "hidden",
+  ].join("|");
 }

@@ -1,7 +1,7 @@
 import type { LeaderboardRow } from "./types";
 
 /*
- * Which competitor a row belongs to ("u:<userId>" / "b:<baselineId>"), for marking the viewer's
+ * Which competitor a row belongs to ("u:<userId>" / "t:<teamId>" / "b:<baselineId>"), for marking the viewer's
  * own row and finding their standing. Kept as a non-enumerable symbol property so it never
  * leaves the server: the JSON export spreads rows (`{ ...row }`) and spreading, JSON.stringify
  * and Object.keys all skip non-enumerable properties. Symbol.for, because Next.js bundles each

@@ -16,11 +16,13 @@ export interface RankedEntry {
 
 /** A leaderboard line's owner, with its ranked entries as read by loadLeaderboardSnapshot. */
 export interface Competitor {
-  /** Internal only ("u:<userId>" / "b:<baselineId>"); never sent to a browser. */
+  /** Internal only ("u:<userId>" / "t:<teamId>" / "b:<baselineId>"); never sent to a browser. */
   key: string;
   kind: "participant" | "baseline";
-  /** User.name (never the e-mail) or Baseline.title. */
+  /** User.name (never the e-mail), Team.name or Baseline.title. */
   name: string;
+  /** A team's members, in the order they joined. */
+  members?: string[];
   /** Scored + failed-by-user submissions (see the "submissions" column). */
   submissions: number;
   /** Best public entry. */
@@ -39,6 +41,8 @@ export interface LeaderboardRow {
   rank: number | null;
   kind: "participant" | "baseline";
   name: string;
+  /** A team's members, in the order they joined (absent for a solo participant or a baseline). */
+  members?: string[];
   metrics: LeaderboardMetrics;
   /** On the private board: the public main score of the same entry, for comparison. */
   publicMain?: number | null;
