@@ -59,32 +59,19 @@ export function EntryRulesForm(props: { allowedDomains: string; blockedDomains: 
   return (
     <form onSubmit={onSubmit} className="space-y-3 rounded border border-stone-200 bg-white p-4" data-testid="entry-rules-form">
       <div className="grid gap-3 sm:grid-cols-2">
-        <div>
-          <label htmlFor={`${ids}-allowed`} className={label}>
-            Allowed domains (empty: any domain not blocked)
-          </label>
-          <textarea
-            id={`${ids}-allowed`}
-            name="allowedDomains"
-            defaultValue={props.allowedDomains}
-            rows={4}
-            className={field}
-            placeholder="university.edu"
-          />
-        </div>
-        <div>
-          <label htmlFor={`${ids}-blocked`} className={label}>
-            Blocked domains (win over allowed; subdomains included)
-          </label>
-          <textarea
-            id={`${ids}-blocked`}
-            name="blockedDomains"
-            defaultValue={props.blockedDomains}
-            rows={4}
-            className={field}
-            placeholder="mailinator.com"
-          />
-        </div>
+        {(
+          [
+            ["allowedDomains", "Allowed domains (empty: any domain not blocked)", props.allowedDomains, "university.edu"],
+            ["blockedDomains", "Blocked domains (win over allowed; subdomains included)", props.blockedDomains, "mailinator.com"],
+          ] as const
+        ).map(([name, text, value, placeholder]) => (
+          <div key={name}>
+            <label htmlFor={`${ids}-${name}`} className={label}>
+              {text}
+            </label>
+            <textarea id={`${ids}-${name}`} name={name} defaultValue={value} rows={4} className={field} placeholder={placeholder} />
+          </div>
+        ))}
       </div>
       <div className="flex items-center gap-2">
         <input id={`${ids}-invite`} type="checkbox" name="invitationOnly" defaultChecked={props.invitationOnly} className="h-4 w-4" />
