@@ -94,31 +94,15 @@ describeEachEngine("leaderboard", (t) => {
   it("sorts by any metric column, missing values last in both directions, ties to the earliest entry", async () => {
     const db = t.db;
     const [a, b, c, d] = await Promise.all(["A", "B", "C", "D"].map((name) => createParticipant({ db, name })));
-    await addEntry({ db, datasetId, userId: a.id, createdAt: at(4), publicMain: 0.9, publicOverrides: { hairColorF1: 0.5, male: null } });
-    await addEntry({
-      db,
-      datasetId,
-      userId: b.id,
-      createdAt: at(3),
-      publicMain: 0.8,
-      publicOverrides: { hairColorF1: 0.7, female: 0.9, male: 0.6 },
-    });
-    await addEntry({
-      db,
-      datasetId,
-      userId: c.id,
-      createdAt: at(5),
-      publicMain: 0.7,
-      publicOverrides: { hairColorF1: 0.7, female: 0.6, male: 0.65 },
-    });
-    await addEntry({
-      db,
-      datasetId,
-      userId: d.id,
-      createdAt: at(2),
-      publicMain: 0.6,
-      publicOverrides: { hairColorF1: 0.9, female: 0.5, male: 0.7 },
-    });
+    // [user, hour, public main, public metric overrides]: A has no male score, C and B tie on hair colour.
+    const entries: [typeof a, number, number, Record<string, number | null>][] = [
+      [a, 4, 0.9, { hairColorF1: 0.5, male: null }],
+      [b, 3, 0.8, { hairColorF1: 0.7, female: 0.9, male: 0.6 }],
+      [c, 5, 0.7, { hairColorF1: 0.7, female: 0.6, male: 0.65 }],
+      [d, 2, 0.6, { hairColorF1: 0.9, female: 0.5, male: 0.7 }],
+    ];
+    for (const [user, hour, publicMain, publicOverrides] of entries)
+      await addEntry({ db, datasetId, userId: user.id, createdAt: at(hour), publicMain, publicOverrides });
     const names = async (query: Partial<LeaderboardQuery>) => (await board(q(query))).rows.map((r) => r.name);
 
     expect(await names({ sort: "hairColorF1", dir: "desc" })).toEqual(["D", "C", "B", "A"]); // C and B tie: C's entry is earlier
