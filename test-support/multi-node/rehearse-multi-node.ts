@@ -7,7 +7,7 @@
  *   3. S3-compatible object storage (s3rver here, SeaweedFS or Garage in production), BLOB_STORE=s3;
  *   4. the dataset prepared once (`npm run data -- generate` + `prepare`) on the first node and
  *      copied to every other node's DATA_DIR (the `rsync` step of the guide);
- *   5. the web app built once, then `npm start` per web node (EMBEDDED_SCORER=0) and
+ *   5. the web app built once (`npm run build:web`), then `npm start` per web node (EMBEDDED_SCORER=0) and
  *      `npm run scorer` per scorer, each with its own DATA_DIR;
  *   6. participants with API tokens upload CSVs and ONNX models over HTTP, alternating between the
  *      web nodes, while scorers are killed with SIGKILL and restarted at random moments;
@@ -31,7 +31,6 @@ import { resolveCurrentBuildDir } from "../../lib/dataset/layout";
 import { createDb, type Db } from "../../lib/db/client";
 import { pgConnectionFields, pgUrl } from "../../lib/db/engine";
 import { loadTestIds } from "../../lib/scoring/load-test-ids";
-import { ensureNextBuild } from "../../lib/setup/ensure-next-build";
 import { getSubmissionQuota } from "../../lib/submissions/get-submission-quota";
 import { freePort } from "../free-port";
 import { makeManifest, writeOnnxBundle, zipFolder } from "../models/model-fixtures";
@@ -203,14 +202,9 @@ export async function rehearseMultiNode(options: RehearsalOptions): Promise<Rehe
     log(`dataset prepared (${count} portraits, ${testIds.length} test images) and copied to ${dataDirs.length - 1} more DATA_DIRs`);
 
     // 5. One build for every web node on this machine, then the nodes and the scorers.
-    const previousDist = process.env.NEXT_DIST_DIR;
-    process.env.NEXT_DIST_DIR = distDir;
-    try {
-      ensureNextBuild({ root: ROOT, log });
-    } finally {
-      if (previousDist === undefined) delete process.env.NEXT_DIST_DIR;
-      else process.env.NEXT_DIST_DIR = previousDist;
-    }
+    // `npm run build:web`, as a deployment runs it before starting the web services.
+    await cli("scripts/build-web.ts", [], dataDirs[0]);
+    log(`web app built (${distDir})`);
     for (let i = 0; i < webCount; i++) {
       const node = await startWebNode({ dataDir: dataDirs[i], env: shared });
       webNodes.push(node);
