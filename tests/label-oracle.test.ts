@@ -113,6 +113,8 @@ describeEachEngine("crafted-CSV label oracle", (t) => {
     const dataset = await registerFixtureDataset({ db, fixture: world });
     await db.phase.create({
       data: {
+        // A fixed id: the phase list the leaderboard JSON carries must read the same in both worlds.
+        id: "main-phase",
         name: "Main",
         startsAt: new Date(Date.now() - 3_600_000),
         endsAt: new Date(Date.now() + 86_400_000),

@@ -79,6 +79,8 @@ describeEachEngine("organizer console", (t) => {
         data: { name: "P", startsAt: new Date(Date.now() - 1000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 5 },
       })
     ).id;
+    // The entry was made in that phase (its leaderboard shows it).
+    await t.db.submission.update({ where: { id: submissionId }, data: { phaseId } });
     token = (await createApiToken({ db: t.db, userId: p.id, input: { name: "laptop", scopes: ["read", "submit"] } })).token;
   });
   beforeEach(() => {
@@ -224,7 +226,7 @@ describeEachEngine("organizer console", (t) => {
       });
       expect(events.map((e) => e.action)).toEqual(["submission.disqualify", "phase.reveal"]);
       expect(events[0].details).toMatchObject({ before: { disqualifiedAt: null }, after: { reason: "Copied labels" } });
-      expect(events[1].details).toEqual({ before: { privateRevealed: false }, after: { privateRevealed: true } });
+      expect(events[1].details).toEqual({ name: "P", before: { privateRevealed: false }, after: { privateRevealed: true } });
       await t.db.phase.update({ where: { id: phaseId }, data: { privateRevealed: false } });
       await t.db.submission.update({ where: { id: submissionId }, data: { disqualifiedAt: null, disqualifiedReason: null } });
     });

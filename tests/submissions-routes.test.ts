@@ -173,6 +173,8 @@ describeEachEngine("submissions routes", (t) => {
       expect((await res.json()).error.code).toBe("quota-exceeded");
       expect(seen.bytes).toBe(0);
     } finally {
+      // Its submission keeps the phase (onDelete: Restrict): detach it, then remove the phase.
+      await t.db.submission.updateMany({ where: { phaseId: phase.id }, data: { phaseId: null } });
       await t.db.phase.delete({ where: { id: phase.id } });
     }
   });
