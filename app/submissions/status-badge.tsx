@@ -8,15 +8,21 @@ const STYLES: Record<SubmissionStatus, string> = {
 };
 
 /** The status as a word (never colour alone), with a spinner-free pulse while pending. */
-export function StatusBadge({ status }: { status: SubmissionStatus }) {
-  const pending = status === "queued" || status === "running";
+export function StatusBadge({
+  status,
+  rescoring = false,
+}: {
+  status: SubmissionStatus;
+  /** Scored, with a rescore pending. */ rescoring?: boolean;
+}) {
+  const pending = status === "queued" || status === "running" || rescoring;
   return (
     <span
       className={`inline-flex items-center gap-1 rounded border px-2 py-0.5 text-xs font-medium ${STYLES[status]}`}
       data-testid="status"
     >
       {pending && <span aria-hidden className="h-1.5 w-1.5 animate-pulse rounded-full bg-current" />}
-      {status}
+      {rescoring ? "scored · being rescored" : status}
     </span>
   );
 }

@@ -130,7 +130,7 @@ export function SubmissionsTable(props: { submissions: SubmissionSummary[]; maxF
                 {s.description && <div className="mt-1 max-w-xs break-words text-xs text-stone-700">{s.description}</div>}
               </td>
               <td className="px-3 py-2">
-                <StatusBadge status={s.status} />
+                <StatusBadge status={s.status} rescoring={s.rescoring} />
                 {s.status === "failed" && s.errorMessage && (
                   <div className="mt-1 min-w-40 max-w-xs text-xs text-red-900">
                     <span className="line-clamp-3" title={s.errorMessage}>

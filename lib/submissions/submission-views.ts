@@ -26,6 +26,8 @@ export interface SubmissionSummary {
   isBaseline: boolean;
   disqualified: { at: Date; reason: string } | null;
   scoredAt: Date | null;
+  /** Scored, and an organizer's rescore of it is queued or running: the score shown may change. */
+  rescoring: boolean;
 }
 
 export interface SubmissionDetail extends SubmissionSummary {
@@ -63,6 +65,8 @@ export const SUMMARY_SELECT = {
   disqualifiedReason: true,
   scoredAt: true,
   score: { select: { publicMain: true } },
+  // A pending scoring job of a scored submission is an organizer's rescore (lib/rescore, lib/organizer/rescore-submission.ts).
+  jobs: { where: { type: "score-submission", status: { in: ["queued", "running"] as string[] } }, select: { id: true }, take: 1 },
 } as const;
 
 export interface SummaryRow {
@@ -83,6 +87,7 @@ export interface SummaryRow {
   disqualifiedReason: string | null;
   scoredAt: Date | null;
   score: { publicMain: number } | null;
+  jobs?: { id: string }[];
 }
 
 export function toSubmissionSummary(row: SummaryRow): SubmissionSummary {
@@ -105,6 +110,7 @@ export function toSubmissionSummary(row: SummaryRow): SubmissionSummary {
     isBaseline: row.baselineId !== null,
     disqualified: row.disqualifiedAt ? { at: row.disqualifiedAt, reason: row.disqualifiedReason ?? "" } : null,
     scoredAt: row.scoredAt,
+    rescoring: row.status === "scored" && (row.jobs?.length ?? 0) > 0,
   };
 }
 

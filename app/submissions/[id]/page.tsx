@@ -75,7 +75,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           <h1 id="title" className="break-all text-2xl font-bold tracking-tight">
             {s.fileName}
           </h1>
-          <StatusBadge status={s.status} />
+          <StatusBadge status={s.status} rescoring={s.rescoring} />
           {s.isFinal && <span className="rounded border border-stone-400 px-2 py-0.5 text-xs font-medium">final</span>}
         </div>
         {s.description && <p className="max-w-3xl whitespace-pre-wrap break-words text-stone-700">{s.description}</p>}
