@@ -1,5 +1,6 @@
 import type { LeaderboardQuery } from "@/lib/leaderboard/get-leaderboard";
 import { COLUMNS, type ColumnInfo, type MetricKey } from "@/lib/leaderboard/leaderboard-columns";
+import { rowOwnerKey } from "@/lib/leaderboard/row-owner-key";
 import type { Board, LeaderboardRow } from "@/lib/leaderboard/types";
 import { formatScore, formatSigned, formatUtc, sortHref } from "./leaderboard-format";
 
@@ -126,11 +127,16 @@ export function boardTableHtml(options: { board: Board; query: LeaderboardQuery;
     out.push(
       `<tr data-kind="${r.kind}"${r.rank === null ? "" : ` id="${rowAnchor(r.rank)}" data-rank="${r.rank}"`}${baseline ? ' class="bg-sky-50"' : ""}>`,
       `<td class="lb-s lb-c1 font-semibold">${r.rank ?? '<span aria-label="no rank (baseline)">—</span>'}</td>`,
-      `<th scope="row" class="lb-s lb-c2 py-1.5 text-left font-medium"><span class="lb-who"><span class="lb-name" title="${escapeHtml(r.name)}">${escapeHtml(r.name)}</span>`,
+      `<th scope="row" class="lb-s lb-c2 py-1.5 text-left font-medium"><span class="lb-who"><span class="lb-name" title="${escapeHtml(r.name)}">${teamName(r)}</span>`,
       baseline
         ? '<span class="flex-none rounded bg-sky-700 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white">Baseline</span>'
         : "",
-      "</span></th>",
+      "</span>",
+      // A team's line lists its members under its name (lib/teams).
+      r.members
+        ? `<span class="block truncate text-xs font-normal text-stone-600" data-members>${escapeHtml(r.members.join(", "))}</span>`
+        : "",
+      "</th>",
       `<td class="lb-s lb-c3 font-semibold">${metricCell(r, mainColumn.key)}</td>`,
       ...otherColumns.map((c) => `<td${colAttr(c.key)}>${metricCell(r, c.key)}</td>`),
       board === "private" ? `<td class="text-stone-600" data-col="publicMain">${formatScore(r.publicMain)}</td>` : "",
@@ -139,4 +145,11 @@ export function boardTableHtml(options: { board: Board; query: LeaderboardQuery;
   }
   out.push("</tbody></table></div>");
   return out.join("");
+}
+
+/** A team's name links to its page (its id is in the row's owner key, "t:<teamId>"); anyone else's is plain text. */
+function teamName(r: LeaderboardRow): string {
+  const key = rowOwnerKey(r);
+  if (!key?.startsWith("t:")) return escapeHtml(r.name);
+  return `<a class="underline decoration-stone-300 hover:decoration-stone-700" href="/teams/${encodeURIComponent(key.slice(2))}">${escapeHtml(r.name)}</a>`;
 }

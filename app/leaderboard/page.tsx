@@ -12,6 +12,7 @@ import { getLeaderboardSnapshot } from "@/lib/leaderboard/get-leaderboard-snapsh
 import { paginateLeaderboardRows } from "@/lib/leaderboard/paginate-leaderboard-rows";
 import { findCompetitorStanding, type CompetitorStanding } from "@/lib/leaderboard/find-competitor-standing";
 import { getCurrentUser } from "@/lib/auth/get-current-user";
+import { getUserTeam } from "@/lib/teams/get-user-team";
 import { plural } from "@/lib/format/plural";
 import { boardTableHtml, OPTIONAL_COLUMNS, rowAnchor } from "./board-table-html";
 import { ColumnPicker } from "./column-picker";
@@ -66,7 +67,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   // The viewer's own row is marked per request, on top of the shared cached HTML: a style rule
   // naming their row's anchor, never a change to the string every visitor gets.
   const user = await getCurrentUser();
-  const standing = user ? findCompetitorStanding({ cached, query, userId: user.id }) : null;
+  const team = user ? await getUserTeam({ db: getDb(), userId: user.id }) : null;
+  const standing = user ? findCompetitorStanding({ cached, query, userId: user.id, teamId: team?.id }) : null;
 
   return (
     <div className="space-y-8">
