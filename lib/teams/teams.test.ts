@@ -14,6 +14,11 @@ import { createFixtureDatasetRow, createFixtureSubmission } from "../../test-sup
 import { describeEachEngine } from "../../test-support/test-db";
 import { hashToken } from "../auth/hash-token";
 import type { Db } from "../db/client";
+import { buildLeaderboardRows } from "../leaderboard/build-leaderboard-rows";
+import { findCompetitorStanding } from "../leaderboard/find-competitor-standing";
+import type { CachedSnapshot } from "../leaderboard/get-leaderboard-snapshot";
+import { loadLeaderboardSnapshot } from "../leaderboard/load-leaderboard-snapshot";
+import { rowOwnerKey } from "../leaderboard/row-owner-key";
 import { getSubmissionQuota } from "../submissions/get-submission-quota";
 import { selectFinalSubmissions } from "../submissions/select-final-submissions";
 import { CURRENT_TERMS } from "../terms/terms-document";
@@ -216,6 +221,27 @@ describeEachEngine("teams", (t) => {
     expect(view.bestPublic).toBeCloseTo(0.9, 3);
     expect(view.invites).toBeUndefined();
     expect((await getTeam({ db: t.db, teamId: team.id, viewer: { id: joiner.id, role: "participant" } })).viewerIsMember).toBe(true);
+  });
+
+  it("the leaderboard ranks a team as one competitor: its best entry, its name, its members; the viewer's standing is the team's", async () => {
+    const [c, m, solo] = [await person(), await person(), await person()];
+    const team = await createTeam({ db: t.db, userId: c.id, name: teamName() });
+    await acceptTeamInvite({ db: t.db, userId: m.id, token: await linkInvite(t.db, c.id, team.id), now: new Date(Date.now() + 1000) });
+    await submit(c.id, 0.6, { teamId: team.id });
+    await submit(m.id, 0.8, { teamId: team.id });
+    await submit(solo.id, 0.7);
+    const snapshot = await loadLeaderboardSnapshot({ db: t.db });
+    const rows = buildLeaderboardRows({ snapshot, board: "public" }).filter((r) => r.kind === "participant");
+    expect(rows.map((r) => [r.rank, r.name, r.members ?? null, r.submissions])).toEqual([
+      [1, team.name, [c.name, m.name], 2],
+      [2, solo.name, null, 1],
+    ]);
+    expect(rows[0].metrics.main).toBeCloseTo(0.8, 6);
+    expect(rowOwnerKey(rows[0])).toBe(`t:${team.id}`);
+    const cached: CachedSnapshot = { snapshot, memo: (_key, make) => make() };
+    const query = { board: "public", sort: "rank", dir: "asc" } as const;
+    expect(findCompetitorStanding({ cached, query, userId: m.id, teamId: team.id })?.rank).toBe(1);
+    expect(findCompetitorStanding({ cached, query, userId: solo.id })?.rank).toBe(2);
   });
 
   it("enforces the size cap with the numbers", async () => {
