@@ -2,21 +2,18 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { makeManifest, writeOnnxBundle, zipFolder } from "@/test-support/models/model-fixtures";
-import { predictionsCsv, prepareScoringFixture, type ScoringFixture } from "@/test-support/scoring/scoring-fixture";
+import { predictionsCsv } from "@/test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "@/test-support/scoring/set-up-scoring-fixture";
 
 // `npm run score`: the organizer's local scorer, as a real process.
 
 const ROOT = path.resolve(__dirname, "..");
-let fixture: ScoringFixture;
+const fixture = setUpScoringFixture({ count: 150, seed: 13 });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-score-cli-"));
 
-beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 150, seed: 13 });
-});
 afterAll(() => {
-  fixture?.cleanup();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 

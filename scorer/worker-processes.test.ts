@@ -1,16 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
-import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, expect, it, vi } from "vitest";
 import { enqueueJob } from "@/lib/queue/enqueue-job";
 import { parseJobPayload } from "@/lib/queue/job-types";
 import { TEST_COMPLETION_PREFIX } from "@/scorer/handlers/test-job-handlers";
-import {
-  createTestUser,
-  predictionsCsv,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "@/test-support/scoring/scoring-fixture";
+import { createTestUser, predictionsCsv, registerFixtureDataset } from "@/test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "@/test-support/scoring/set-up-scoring-fixture";
 import { createSubmission } from "@/lib/submissions/create-submission";
 import { describeEachEngine } from "@/test-support/test-db";
 import { spawnWorkerProcess, type WorkerProcess } from "../test-support/scorer/spawn-worker-process";
@@ -19,16 +14,12 @@ import { spawnWorkerProcess, type WorkerProcess } from "../test-support/scorer/s
 // database): no job is lost or done twice, a killed worker's job is reclaimed, SIGTERM is
 // graceful.
 
-let fixture: ScoringFixture;
+const fixture = setUpScoringFixture({ count: 150, seed: 5 });
 const children: WorkerProcess[] = [];
 
-beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 150, seed: 5 });
-});
 afterEach(() => {
   for (const c of children.splice(0)) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill("SIGKILL");
 });
-afterAll(() => fixture?.cleanup());
 
 describeEachEngine("scorer worker processes", (t) => {
   const spawnWorker = (args: string[] = []) => {

@@ -7,13 +7,8 @@ import { computeScores } from "@/lib/metrics/compute-scores";
 import { parsePredictionsCsv } from "@/lib/submissions/parse-predictions-csv";
 import { makeManifest, writeOnnxBundle, zipFolder } from "@/test-support/models/model-fixtures";
 import { enqueueJob } from "@/lib/queue/enqueue-job";
-import {
-  createTestUser,
-  predictionsCsv,
-  prepareScoringFixture,
-  registerFixtureDataset,
-  type ScoringFixture,
-} from "@/test-support/scoring/scoring-fixture";
+import { createTestUser, predictionsCsv, registerFixtureDataset } from "@/test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "@/test-support/scoring/set-up-scoring-fixture";
 import { createLocalDiskBlobStore, uploadsDir } from "@/lib/storage/local-disk-blob-store";
 import { createSubmission } from "@/lib/submissions/create-submission";
 import { getSubmissionQuota } from "@/lib/submissions/get-submission-quota";
@@ -24,12 +19,11 @@ import { startWorker, type WorkerEvent } from "./worker";
 // The worker in this process, end to end: upload -> queue -> score -> Score row. Several
 // worker processes, SIGKILL and SIGTERM: worker-processes.test.ts.
 
-let fixture: ScoringFixture;
+const fixture = setUpScoringFixture({ count: 150, seed: 11 });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-worker-"));
 const bundles: Record<"good" | "nan", Buffer> = {} as never;
 
 beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 150, seed: 11 });
   for (const kind of ["good", "nan"] as const) {
     const dir = path.join(tmp, kind);
     writeOnnxBundle(dir, { manifest: makeManifest("onnx"), heads: "separate", fault: kind === "nan" ? "nan" : undefined });
@@ -37,7 +31,6 @@ beforeAll(async () => {
   }
 });
 afterAll(() => {
-  fixture?.cleanup();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -10,17 +10,16 @@ import { buildPaths } from "../../lib/dataset/layout";
 import { loadTensorCache } from "../../lib/dataset/load-tensor-cache";
 import { readTrainLabels } from "../../lib/dataset/read-train-labels";
 import { readZip } from "../../test-support/dataset/read-zip";
-import { prepareScoringFixture, type ScoringFixture } from "../../test-support/scoring/scoring-fixture";
+import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 
 // The kit's readers (imported from starter-kit/src, which in this repository runs on lib/)
 // read the downloads as zips and as extracted folders, and get exactly the pixels and labels
 // the platform's own caches hold.
 
-let fixture: ScoringFixture;
+const fixture = setUpScoringFixture({ count: 120, seed: 13 });
 let extracted: string;
 
 beforeAll(async () => {
-  fixture = await prepareScoringFixture({ count: 120, seed: 13 });
   const paths = buildPaths(fixture.buildDir);
   extracted = fs.mkdtempSync(path.join(os.tmpdir(), "tp-kit-extracted-"));
   for (const zip of [paths.trainZip, paths.testZip]) {
@@ -33,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(() => {
   if (extracted) fs.rmSync(extracted, { recursive: true, force: true });
-  fixture?.cleanup();
 });
 
 it("reads the same train and test sets from the zips and from their extracted contents", async () => {
