@@ -31,6 +31,17 @@ function model(graph: onnx.IGraphProto, extra: Partial<onnx.IModelProto> = {}): 
   return encode({ irVersion: 8, opsetImport: [{ domain: "", version: 13 }], graph: { name: "g", ...graph }, ...extra });
 }
 
+/** An If node on input "c" with these branches (subgraphs are where nested ops hide). */
+function ifNode(thenBranch: onnx.IGraphProto, elseBranch?: onnx.IGraphProto): onnx.INodeProto {
+  const branches = { then_branch: thenBranch, else_branch: elseBranch };
+  return {
+    opType: "If",
+    input: ["c"],
+    output: ["y"],
+    attribute: Object.entries(branches).flatMap(([name, g]) => (g ? [{ name, type: GRAPH, g }] : [])),
+  };
+}
+
 function check(bytes: Uint8Array) {
   return checkOnnxModel({ bytes, manifest: null, limits: { ...DEFAULT_MODEL_BUNDLE_LIMITS } });
 }
@@ -101,30 +112,21 @@ describe("parseOnnxModel agrees with protobufjs on valid models", () => {
       "If with two branches and a Constant tensor attribute",
       model({
         node: [
-          {
-            opType: "If",
-            input: ["c"],
-            output: ["y"],
-            attribute: [
-              {
-                name: "then_branch",
-                type: GRAPH,
-                g: {
-                  name: "t",
-                  node: [
-                    {
-                      opType: "Constant",
-                      output: ["y1"],
-                      attribute: [
-                        { name: "value", type: TENSOR, t: { name: "k", dims: [2, 3], dataType: FLOAT, floatData: [1, 2, 3, 4, 5, 6] } },
-                      ],
-                    },
+          ifNode(
+            {
+              name: "t",
+              node: [
+                {
+                  opType: "Constant",
+                  output: ["y1"],
+                  attribute: [
+                    { name: "value", type: TENSOR, t: { name: "k", dims: [2, 3], dataType: FLOAT, floatData: [1, 2, 3, 4, 5, 6] } },
                   ],
                 },
-              },
-              { name: "else_branch", type: GRAPH, g: { name: "e", node: [{ opType: "Identity", input: ["x"], output: ["y2"] }] } },
-            ],
-          },
+              ],
+            },
+            { name: "e", node: [{ opType: "Identity", input: ["x"], output: ["y2"] }] },
+          ),
         ],
         input: [{ name: "c" }, { name: "x" }],
         output: [{ name: "y" }],
@@ -299,20 +301,7 @@ describe("checkOnnxModel finds foreign code and external data everywhere", () =>
       ),
     ).toMatch(/uses custom operator\(s\) Steal from domain "com\.evil"; custom ops are not supported/);
     const nested = model({
-      node: [
-        {
-          opType: "If",
-          input: ["c"],
-          output: ["y"],
-          attribute: [
-            {
-              name: "then_branch",
-              type: GRAPH,
-              g: { name: "t", node: [loopWith({ name: "b", node: [{ opType: "Steal", domain: "com.evil" }] })] },
-            },
-          ],
-        },
-      ],
+      node: [ifNode({ name: "t", node: [loopWith({ name: "b", node: [{ opType: "Steal", domain: "com.evil" }] })] })],
     });
     expect(errorsOf(nested)).toMatch(/uses custom operator\(s\) Steal from domain "com\.evil"/);
   });
