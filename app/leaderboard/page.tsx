@@ -77,7 +77,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           Leaderboard
         </h1>
         <PhaseLine lb={lb} />
-        <PhaseSelector lb={lb} query={query} />
+        <PhaseSelector lb={lb} />
         <p className="max-w-3xl text-sm text-stone-700">
           One line per participant: their best {lb.board} score (the mean of the three macro-F1s). Ties go to whoever submitted first.
           Organizer baselines are shown for reference and take no rank.{" "}
@@ -199,7 +199,7 @@ function WhereYouStand({ standing, query }: { standing: CompetitorStanding | nul
 }
 
 /** One link per phase (each has its own board); the one shown is marked. Nothing with a single phase. */
-function PhaseSelector({ lb, query }: { lb: LeaderboardWithSeries; query: LeaderboardQuery }) {
+function PhaseSelector({ lb }: { lb: LeaderboardWithSeries }) {
   if (lb.phases.length < 2) return null;
   const shownId = lb.phase?.id;
   return (

@@ -82,8 +82,8 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
               {formatUtc(p.startsAt)} – {formatUtc(p.endsAt)}
             </p>
             <p className="text-xs text-stone-500">
-              {p.track} · {p.dailyLimit === 0 ? "closed (daily limit 0)" : `${p.dailyLimit} per day`} · accepts {p.acceptedKinds.join(" and ")} ·{" "}
-              {p.maxFinal} final pick{p.maxFinal === 1 ? "" : "s"} · teams up to {p.teamSizeCap}
+              {p.track} · {p.dailyLimit === 0 ? "closed (daily limit 0)" : `${p.dailyLimit} per day`} · accepts{" "}
+              {p.acceptedKinds.join(" and ")} · {p.maxFinal} final pick{p.maxFinal === 1 ? "" : "s"} · teams up to {p.teamSizeCap}
             </p>
           </div>
         ))}

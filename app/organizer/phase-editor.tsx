@@ -78,7 +78,8 @@ export function PhaseEditor({ phase }: { phase: PhaseEditorValues }) {
       ladderStep: Number(text("ladderStep")),
     };
     if (!creating) body.privateRevealed = form.get("privateRevealed") === "on";
-    if (body.privateRevealed === true && !phase.privateRevealed && !window.confirm("Reveal the private leaderboard to everyone now?")) return;
+    if (body.privateRevealed === true && !phase.privateRevealed && !window.confirm("Reveal the private leaderboard to everyone now?"))
+      return;
     if (body.dailyLimit === 0 && (creating || phase.dailyLimit !== 0)) {
       if (!window.confirm("A daily limit of 0 closes submissions in this phase for everyone. Save it?")) return;
       body.confirmClosed = true;
@@ -191,8 +192,8 @@ export function PhaseEditor({ phase }: { phase: PhaseEditorValues }) {
         ))}
         {fieldError("acceptedKinds")}
         <p className="text-xs text-stone-500">
-          Model only is the strongest defence against looking labels up: the test images are public CelebA pictures whose annotations can
-          be found, and a CSV can be built from them; a model runs in the sandbox on images the participant never sees.
+          Model only is the strongest defence against looking labels up: the test images are public CelebA pictures whose annotations can be
+          found, and a CSV can be built from them; a model runs in the sandbox on images the participant never sees.
         </p>
       </fieldset>
       <div className="grid grid-cols-2 gap-3 lg:col-span-2">

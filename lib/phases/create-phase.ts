@@ -31,7 +31,9 @@ export async function createPhase(options: { db: Db; input: unknown; actor?: Aud
     if (!parsed.success || details.length > 0) {
       const onlyClosed = details.length === 1 && details[0].field === "dailyLimit" && parsed.success && parsed.data.dailyLimit === 0;
       throw new AppError("validation", {
-        user: onlyClosed ? "A daily limit of 0 opens the phase closed to submissions. Confirm it to save." : "Some phase settings are not valid.",
+        user: onlyClosed
+          ? "A daily limit of 0 opens the phase closed to submissions. Confirm it to save."
+          : "Some phase settings are not valid.",
         details,
       });
     }

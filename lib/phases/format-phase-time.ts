@@ -4,8 +4,6 @@
  * Server-rendered pages use these, so the text never depends on the server's zone either.
  */
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
 /**
  * The one way phase times are written and typed: "2026-11-28 08:44:05" (ISO 8601 order, a space
  * instead of the T, seconds kept, always UTC). Shown with " UTC" after it; the organizer's phase

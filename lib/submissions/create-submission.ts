@@ -12,20 +12,9 @@ import { resolveScoringBuild } from "../scoring/resolve-scoring-build";
 import type { BlobStore } from "../storage/blob-store";
 import { getBlobStore } from "../storage/get-blob-store";
 import { withBlobFile } from "../storage/with-blob-file";
-import {
-  createSubmissionInputSchema,
-  type CreateSubmissionInput,
-} from "./create-submission-input";
-import {
-  countQuotaSubmissions,
-  getSubmissionQuota,
-  utcDayStart,
-  type SubmissionQuota,
-} from "./get-submission-quota";
-import {
-  formatCsvProblems,
-  parsePredictionsCsv,
-} from "./parse-predictions-csv";
+import { createSubmissionInputSchema, type CreateSubmissionInput } from "./create-submission-input";
+import { countQuotaSubmissions, getSubmissionQuota, utcDayStart, type SubmissionQuota } from "./get-submission-quota";
+import { formatCsvProblems, parsePredictionsCsv } from "./parse-predictions-csv";
 import { manifestKeyFor, newSubmissionFileKey } from "./submission-blob-keys";
 import { assertTermsAccepted } from "../terms/assert-terms-accepted";
 import { getUserTeam } from "../teams/get-user-team";
@@ -64,9 +53,7 @@ export interface CreateSubmissionResult {
  * prepared). No label is read here: CSVs are checked against the test ids only, and scoring
  * happens in the worker.
  */
-export async function createSubmission(
-  options: CreateSubmissionOptions,
-): Promise<CreateSubmissionResult> {
+export async function createSubmission(options: CreateSubmissionOptions): Promise<CreateSubmissionResult> {
   const input = parseInput(options);
   const { db, userId } = options;
   const now = options.now ?? new Date();
@@ -100,15 +87,11 @@ export async function createSubmission(
     where: { isCurrent: true },
     select: { id: true, buildId: true },
   });
-  const buildDir = dataset
-    ? await resolveScoringBuild({ dataDir, buildId: dataset.buildId })
-    : undefined;
+  const buildDir = dataset ? await resolveScoringBuild({ dataDir, buildId: dataset.buildId }) : undefined;
   if (!dataset || !buildDir) {
     throw new AppError("unavailable", {
       user: "Submissions are not open yet: the challenge dataset is being prepared. Please try again later.",
-      internal: dataset
-        ? `build ${dataset.buildId} of the current dataset is not on disk`
-        : "no current dataset",
+      internal: dataset ? `build ${dataset.buildId} of the current dataset is not on disk` : "no current dataset",
     });
   }
 
@@ -116,10 +99,7 @@ export async function createSubmission(
   // one that is open and takes this kind. Organizers (baselines, platform checks) are exempt, as
   // from the quota: their entries may be made between phases (phaseId null then).
   const running = await findRunningPhase({ db, now });
-  const phase =
-    user.role === "organizer"
-      ? running
-      : await assertPhaseOpen({ db, phase: running, kind: input.kind, now });
+  const phase = user.role === "organizer" ? running : await assertPhaseOpen({ db, phase: running, kind: input.kind, now });
 
   // Checked before reading the upload, so a participant over the limit does not wait for it.
   const quota = await getSubmissionQuota({
@@ -129,20 +109,16 @@ export async function createSubmission(
     now,
     phase,
   });
-  if (quota.remaining !== null && quota.remaining <= 0)
-    throw quotaError(quota, now);
+  if (quota.remaining !== null && quota.remaining <= 0) throw quotaError(quota, now);
 
   const fileKey = newSubmissionFileKey(now);
   const stored: string[] = [];
   try {
-    const maxBytes =
-      input.kind === "csv" ? env().MAX_CSV_BYTES : env().MAX_MODEL_BYTES;
+    const maxBytes = input.kind === "csv" ? env().MAX_CSV_BYTES : env().MAX_MODEL_BYTES;
     const blob = await store.putBlob({
       key: fileKey,
       maxBytes,
-      ...(options.stream instanceof Uint8Array
-        ? { buffer: options.stream }
-        : { stream: options.stream }),
+      ...(options.stream instanceof Uint8Array ? { buffer: options.stream } : { stream: options.stream }),
     });
     stored.push(fileKey);
     if (blob.size === 0)
@@ -198,15 +174,12 @@ export async function createSubmission(
       quota: {
         ...quota,
         used: quota.used + (submission.countsAgainstQuota ? 1 : 0),
-        remaining:
-          quota.remaining === null ? null : Math.max(0, quota.remaining - 1),
+        remaining: quota.remaining === null ? null : Math.max(0, quota.remaining - 1),
       },
     };
   } catch (error) {
     // Refused or failed: leave no orphan file behind. Best effort; the error that matters is the original one.
-    await Promise.all(
-      stored.map((key) => store.deleteBlob(key).catch(() => {})),
-    );
+    await Promise.all(stored.map((key) => store.deleteBlob(key).catch(() => {})));
     throw error;
   }
 }
@@ -238,12 +211,7 @@ function parseInput(options: CreateSubmissionOptions) {
   return parsed.data;
 }
 
-async function validateCsv(options: {
-  store: BlobStore;
-  key: string;
-  buildDir: string;
-  maxBytes: number;
-}): Promise<void> {
+async function validateCsv(options: { store: BlobStore; key: string; buildDir: string; maxBytes: number }): Promise<void> {
   const expectedIds = await loadTestIds({ buildDir: options.buildDir });
   const result = await parsePredictionsCsv({
     input: await options.store.openBlob(options.key),
@@ -252,9 +220,7 @@ async function validateCsv(options: {
   });
   if (result.ok) return;
   const details: AppErrorDetail[] = result.errors.map((e) =>
-    e.line === undefined
-      ? { message: e.message }
-      : { line: e.line, message: e.message },
+    e.line === undefined ? { message: e.message } : { line: e.line, message: e.message },
   );
   if (result.unchecked) details.push(result.unchecked);
   const count = result.errors.length;
@@ -267,20 +233,13 @@ async function validateCsv(options: {
   });
 }
 
-async function validateModel(options: {
-  store: BlobStore;
-  key: string;
-  maxBytes: number;
-  manifestJson?: string;
-}): Promise<string> {
-  const inspected = await withBlobFile(
-    { store: options.store, key: options.key },
-    (file) =>
-      inspectModelBundle({
-        file,
-        maxBytes: options.maxBytes,
-        manifestJson: options.manifestJson,
-      }),
+async function validateModel(options: { store: BlobStore; key: string; maxBytes: number; manifestJson?: string }): Promise<string> {
+  const inspected = await withBlobFile({ store: options.store, key: options.key }, (file) =>
+    inspectModelBundle({
+      file,
+      maxBytes: options.maxBytes,
+      manifestJson: options.manifestJson,
+    }),
   );
   if (inspected.ok) return inspected.bundle.format;
   throw new AppError("validation", {
@@ -302,15 +261,11 @@ async function insertSubmission(options: {
   countsAgainstQuota: boolean;
   limit: number | null;
   quota: SubmissionQuota;
-  data: Omit<
-    Prisma.SubmissionUncheckedCreateInput,
-    "countsAgainstQuota" | "createdAt"
-  >;
+  data: Omit<Prisma.SubmissionUncheckedCreateInput, "countsAgainstQuota" | "createdAt">;
 }): Promise<{ submission: Submission; job: Job }> {
   const { db, now, data } = options;
   return db.$transaction(async (tx) => {
-    if (engineOfDb(db) === "postgres")
-      await tx.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${data.userId} FOR UPDATE`;
+    if (engineOfDb(db) === "postgres") await tx.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${data.userId} FOR UPDATE`;
     let submission = await tx.submission.create({
       data: {
         ...data,
@@ -334,11 +289,7 @@ async function insertSubmission(options: {
         since: utcDayStart(now),
         phaseId: data.phaseId ?? null,
       });
-      if (used > options.limit)
-        throw quotaError(
-          { ...options.quota, used: used - 1, remaining: 0 },
-          now,
-        );
+      if (used > options.limit) throw quotaError({ ...options.quota, used: used - 1, remaining: 0 }, now);
     }
     const job = await enqueueJob({
       db: tx,
@@ -353,16 +304,11 @@ async function insertSubmission(options: {
 }
 
 function quotaError(quota: SubmissionQuota, now: Date): AppError {
-  const hours = Math.max(
-    1,
-    Math.ceil((quota.resetsAt.getTime() - now.getTime()) / 3_600_000),
-  );
+  const hours = Math.max(1, Math.ceil((quota.resetsAt.getTime() - now.getTime()) / 3_600_000));
   return new AppError("quota-exceeded", {
     user:
       `You have used all ${quota.limit} submissions for today (UTC). ` +
       `The limit resets at 00:00 UTC, in about ${hours} hour${hours === 1 ? "" : "s"}. Submissions that fail on our side do not count.`,
-    retryAfterSeconds: Math.ceil(
-      (quota.resetsAt.getTime() - now.getTime()) / 1000,
-    ),
+    retryAfterSeconds: Math.ceil((quota.resetsAt.getTime() - now.getTime()) / 1000),
   });
 }

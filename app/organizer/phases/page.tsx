@@ -55,9 +55,9 @@ export default async function OrganizerPhasesPage() {
       <header className="space-y-1">
         <h1 className="text-3xl font-bold tracking-tight">Phases</h1>
         <p className="max-w-3xl text-sm text-stone-600">
-          Times are UTC, typed as 2026-12-31 23:59:59. A submission belongs to the phase of its track running when it is uploaded, and
-          that phase&rsquo;s daily limit, accepted kinds and final picks apply; phases of one track must not overlap. A phase with
-          submissions cannot be deleted: shorten it instead. Every change is recorded in the audit trail.
+          Times are UTC, typed as 2026-12-31 23:59:59. A submission belongs to the phase of its track running when it is uploaded, and that
+          phase&rsquo;s daily limit, accepted kinds and final picks apply; phases of one track must not overlap. A phase with submissions
+          cannot be deleted: shorten it instead. Every change is recorded in the audit trail.
         </p>
       </header>
 
