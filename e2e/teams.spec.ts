@@ -1,0 +1,95 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { signUpThroughPage, uniqueEmail } from "./helpers";
+
+/*
+ * Issue 11, teams: Ann submits, forms a team on her account page and copies the invitation
+ * link; Bob opens it, reads what joining does and joins. Both then see one team line on the
+ * leaderboard (the team's name, both members, the viewer's own line marked), and share one
+ * daily quota: Bob's submit page counts Ann's submission.
+ */
+
+const shot = (page: Page, name: string, info: TestInfo) => page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
+const MARKED = "rgb(254, 243, 199)"; // the viewer's row (amber-100), as in where-you-stand.spec.ts
+
+async function participant(browser: Browser, name: string, viewport = { width: 1440, height: 900 }) {
+  const context = await browser.newContext({ viewport, permissions: ["clipboard-read", "clipboard-write"] });
+  const page = await context.newPage();
+  await signUpThroughPage(page, { name, email: uniqueEmail(name.split(" ")[0].toLowerCase()) });
+  await page.goto("/terms?next=/submit");
+  await page.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Accept the terms" }).click();
+  await page.waitForURL((url) => url.pathname === "/submit");
+  return page;
+}
+
+test("two participants form a team through an invitation link and share one leaderboard line and quota", async ({ browser }, info) => {
+  test.setTimeout(180_000);
+  const suffix = Math.random().toString(36).slice(2, 6);
+  const annName = `Ann ${suffix}`;
+  const bobName = `Bob ${suffix}`;
+  const teamName = `Pixel Pals ${suffix}`;
+
+  const ann = await participant(browser, annName);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-teams-"));
+  const csv = path.join(tmp, "predictions.csv");
+  fs.writeFileSync(csv, await (await ann.request.get("/api/downloads/sample_submission.csv")).body());
+  await ann.goto("/submit");
+  await ann.getByLabel("File").setInputFiles(csv);
+  await expect(ann.getByTestId("file-summary")).toBeVisible();
+  await ann.getByRole("button", { name: "Submit" }).click();
+  await expect(ann.getByTestId("status")).toHaveText("scored", { timeout: 30_000 });
+
+  await ann.goto("/account");
+  const section = ann.getByTestId("account-team");
+  await section.getByLabel("Team name").fill(teamName);
+  await section.getByRole("button", { name: "Form a team" }).click();
+  await expect(section.getByTestId("my-team-link")).toHaveText(teamName);
+  await section.getByRole("button", { name: "Create an invitation link" }).click();
+  const link = (await section.getByTestId("invite-link").textContent())!.trim();
+  expect(link).toMatch(/\/teams\/join\/[A-Za-z0-9_-]{43}$/);
+  await section.getByRole("button", { name: "Copy" }).click();
+  expect(await ann.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  await expect(section.getByTestId("pending-invites")).toContainText("Link");
+  await shot(ann, "account-team-1440", info);
+
+  const bob = await participant(browser, bobName, { width: 390, height: 844 });
+  await bob.goto(new URL(link).pathname);
+  const preview = bob.getByTestId("invite-preview");
+  await expect(preview).toContainText(`${teamName} (${annName}) invites you to join.`);
+  await expect(preview).toContainText("The team will have 2 members");
+  await shot(bob, "team-join-390", info);
+  await bob.getByRole("button", { name: "Join the team" }).click();
+  await expect(bob).toHaveURL(/\/teams\/[A-Za-z0-9_-]+\?joined=1$/);
+  await expect(bob.getByTestId("team-members")).toContainText(annName);
+  await expect(bob.getByTestId("team-members")).toContainText(bobName);
+  await expect(bob.getByTestId("team-entries")).toContainText(annName);
+
+  // One shared quota: Ann's submission counts for Bob too.
+  await ann.goto("/submit");
+  const annQuota = (await ann.getByTestId("quota").locator("strong").textContent())!;
+  await bob.goto("/submit");
+  await expect(bob.getByTestId("quota").locator("strong")).toHaveText(annQuota);
+
+  for (const [page, name] of [
+    [ann, "leaderboard-team-1440"],
+    [bob, "leaderboard-team-390"],
+  ] as const) {
+    await page.goto("/leaderboard");
+    const row = page.getByTestId("leaderboard-table").locator("tbody tr").filter({ hasText: teamName });
+    await expect(row).toHaveCount(1);
+    await expect(row.locator("[data-members]")).toHaveText(`${annName}, ${bobName}`);
+    await expect(row.locator("td").first()).toHaveCSS("background-color", MARKED);
+    // Ann's entry is on the team's line, not on a line of her own.
+    await expect(
+      page
+        .getByTestId("leaderboard-table")
+        .locator("tbody th")
+        .filter({ hasText: new RegExp(`^${annName}$`) }),
+    ).toHaveCount(0);
+    await shot(page, name, info);
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
