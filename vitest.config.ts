@@ -22,6 +22,7 @@ const SLOW = [
   "lib/generation/metrics/compute-generation-metrics.test.ts",
   "tests/cli-clients.test.ts",
   "tests/http-hardening.test.ts",
+  "tests/winner-verification.test.ts",
   "tests/multi-node.test.ts",
 ];
 
