@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { formatByteSize } from "./format-byte-size";
+import { findModelOnlyPhase } from "../phases/find-model-only-phase";
 
 export interface DownloadableFile {
   name: string;
@@ -46,8 +47,11 @@ export async function listDatasetFiles(options: { db: Db }): Promise<Downloadabl
     },
   });
   if (!dataset) return null;
+  // During a model-only phase the test images are withheld (serve-dataset-file.ts refuses them too).
+  const withheld = (await findModelOnlyPhase({ db: options.db })) ? new Set(["test-archive"]) : new Set<string>();
   const rank = (kind: string) => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
   const files = dataset.files
+    .filter((f) => !withheld.has(f.kind))
     .map((f) => ({
       name: f.name,
       kind: f.kind,

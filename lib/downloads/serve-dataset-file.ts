@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Db } from "../db/client";
 import { buildDir, buildPaths } from "../dataset/layout";
 import { AppError } from "../errors/app-error";
+import { findModelOnlyPhase } from "../phases/find-model-only-phase";
 import { assertTermsAccepted } from "../terms/assert-terms-accepted";
 import { DECLARED_LENGTH_HEADER } from "../http/declared-content-length";
 import { ifRangeAllowsPartial, parseRangeHeader } from "./parse-range-header";
@@ -86,9 +87,18 @@ export async function serveDatasetFile(options: ServeDatasetFileOptions): Promis
   if (!SAFE_NAME.test(name)) throw notFound();
   const file = await db.datasetFile.findFirst({
     where: { name, dataset: { isCurrent: true } },
-    select: { id: true, name: true, sizeBytes: true, sha256: true, dataset: { select: { buildId: true } } },
+    select: { id: true, name: true, kind: true, sizeBytes: true, sha256: true, dataset: { select: { buildId: true } } },
   });
   if (!file || !SAFE_NAME.test(file.dataset.buildId)) throw notFound();
+  if (file.kind === "test-archive") {
+    const modelOnly = await findModelOnlyPhase({ db });
+    if (modelOnly) {
+      throw new AppError("forbidden", {
+        user: `The test images cannot be downloaded during "${modelOnly.name}": this phase accepts only models, which we run on them in our sandbox.`,
+        internal: `test archive refused during model-only phase ${modelOnly.id}`,
+      });
+    }
+  }
 
   const publicDir = buildPaths(buildDir(dataDir, file.dataset.buildId)).publicDir;
   const filePath = path.join(publicDir, file.name);
