@@ -2,12 +2,16 @@
 import { useActionState, type ReactNode } from "react";
 import type { AccountActionState } from "./actions";
 
+/** What an action answers: the account's, or a team action's (app/teams/actions.ts) with a new invitation link. */
+export type ActionFormState = AccountActionState & { link?: string };
+
 /**
- * A form bound to one account action: shows its answer (or error) under the fields, and a new
- * API token once, with a copy button. Works as a plain form when JavaScript is off too.
+ * A form bound to one account or team action: shows its answer (or error) under the fields, and
+ * a new API token or invitation link once, with a copy button. Works as a plain form when
+ * JavaScript is off too.
  */
 export function ActionForm(props: {
-  action: (state: AccountActionState, formData: FormData) => Promise<AccountActionState>;
+  action: (state: ActionFormState, formData: FormData) => Promise<ActionFormState>;
   submitLabel: string;
   children?: ReactNode;
   danger?: boolean;
@@ -37,8 +41,32 @@ export function ActionForm(props: {
           </p>
         )}
         {state.token && <NewToken name={state.token.name} value={state.token.value} />}
+        {state.link && <NewLink value={state.link} />}
       </div>
     </form>
+  );
+}
+
+function NewLink(props: { value: string }) {
+  return (
+    <div className="mt-2 flex flex-wrap items-center gap-2 rounded border border-amber-300 bg-amber-50 p-3">
+      <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs" data-testid="invite-link">
+        {props.value}
+      </code>
+      <CopyButton value={props.value} />
+    </div>
+  );
+}
+
+function CopyButton(props: { value: string }) {
+  return (
+    <button
+      type="button"
+      className="min-h-6 rounded border border-stone-400 px-2 py-1 text-xs"
+      onClick={() => void navigator.clipboard?.writeText(props.value)}
+    >
+      Copy
+    </button>
   );
 }
 
@@ -50,13 +78,7 @@ function NewToken(props: { name: string; value: string }) {
         <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs" data-testid="new-token-value">
           {props.value}
         </code>
-        <button
-          type="button"
-          className="min-h-6 rounded border border-stone-400 px-2 py-1 text-xs"
-          onClick={() => void navigator.clipboard?.writeText(props.value)}
-        >
-          Copy
-        </button>
+        <CopyButton value={props.value} />
       </div>
       <p className="text-stone-700">
         Use it with the CLI: <code className="font-mono text-xs">node tp.mjs login --token {props.value.slice(0, 11)}…</code> (see{" "}

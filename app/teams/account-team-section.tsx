@@ -5,7 +5,7 @@ import { getTeam } from "@/lib/teams/get-team";
 import { getTeamPhaseRules } from "@/lib/teams/team-phase-rules";
 import { getUserTeam } from "@/lib/teams/get-user-team";
 import { createTeamAction, leaveTeamAction } from "./actions";
-import { TeamActionForm } from "./team-action-form";
+import { ActionForm } from "../account/action-form";
 import { TeamInvitesPanel } from "./team-invites-panel";
 
 const card = "space-y-4 rounded border border-stone-200 bg-white p-4";
@@ -28,12 +28,12 @@ export async function AccountTeamSection(props: { user: { id: string; role: stri
             A team shares one daily submission limit, one set of final picks and one line on the leaderboard. {limits} To join a team, open
             the invitation link a member sends you.
           </p>
-          <TeamActionForm action={createTeamAction} submitLabel="Form a team" testId="create-team-form">
+          <ActionForm action={createTeamAction} submitLabel="Form a team" testId="create-team-form">
             <label className="block text-sm font-medium" htmlFor="team-name">
               Team name
             </label>
             <input id="team-name" name="name" className={input} required minLength={2} maxLength={60} autoComplete="off" />
-          </TeamActionForm>
+          </ActionForm>
         </>
       ) : (
         <>
@@ -45,13 +45,13 @@ export async function AccountTeamSection(props: { user: { id: string; role: stri
             ({team.members.map((m) => m.name).join(", ")}). {limits}
           </p>
           <TeamInvitesPanel teamId={team.id} invites={team.invites ?? []} />
-          <TeamActionForm action={leaveTeamAction} submitLabel="Leave the team" danger testId="leave-team-form">
+          <ActionForm action={leaveTeamAction} submitLabel="Leave the team" danger testId="leave-team-form">
             <p className="text-sm text-stone-600">
               The entries you made in the team stay with it.{" "}
               {membership?.role === "captain" ? "The member who joined first becomes captain; " : ""}
               if you are the last member, the team is disbanded.
             </p>
-          </TeamActionForm>
+          </ActionForm>
         </>
       )}
     </section>

@@ -1,6 +1,6 @@
 import { formatUtc } from "@/lib/phases/format-phase-time";
 import { inviteAction, revokeInviteAction } from "./actions";
-import { TeamActionForm } from "./team-action-form";
+import { ActionForm } from "../account/action-form";
 
 const input = "w-full rounded border border-stone-300 bg-white px-3 py-2 text-sm focus:outline-none focus:ring-2 focus:ring-stone-500";
 
@@ -12,17 +12,17 @@ export function TeamInvitesPanel(props: {
   return (
     <div className="space-y-4" data-testid="team-invites">
       <div className="grid gap-4 sm:grid-cols-2">
-        <TeamActionForm action={inviteAction} submitLabel="Create an invitation link" testId="invite-link-form">
+        <ActionForm action={inviteAction} submitLabel="Create an invitation link" testId="invite-link-form">
           <input type="hidden" name="teamId" value={props.teamId} />
           <p className="text-sm text-stone-600">A link for one person, to send any way you like. It is shown only once.</p>
-        </TeamActionForm>
-        <TeamActionForm action={inviteAction} submitLabel="Send by e-mail" testId="invite-email-form">
+        </ActionForm>
+        <ActionForm action={inviteAction} submitLabel="Send by e-mail" testId="invite-email-form">
           <input type="hidden" name="teamId" value={props.teamId} />
           <label className="block text-sm font-medium" htmlFor={`invite-email-${props.teamId}`}>
             Their e-mail address (only that account can accept)
           </label>
           <input id={`invite-email-${props.teamId}`} name="email" type="email" required className={input} autoComplete="off" />
-        </TeamActionForm>
+        </ActionForm>
       </div>
       <div>
         <h3 className="text-sm font-semibold">Open invitations</h3>
@@ -36,10 +36,10 @@ export function TeamInvitesPanel(props: {
                   {invite.email ? `To ${invite.email}` : "Link"} · made {formatUtc(invite.createdAt)} · expires{" "}
                   {formatUtc(invite.expiresAt)}
                 </span>
-                <TeamActionForm action={revokeInviteAction} submitLabel="Revoke" className="flex items-center gap-2">
+                <ActionForm action={revokeInviteAction} submitLabel="Revoke" className="flex items-center gap-2">
                   <input type="hidden" name="teamId" value={props.teamId} />
                   <input type="hidden" name="inviteId" value={invite.id} />
-                </TeamActionForm>
+                </ActionForm>
               </li>
             ))}
           </ul>

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { plural } from "@/lib/format/plural";
 import { previewTeamInvite } from "@/lib/teams/preview-team-invite";
 import { acceptInviteAction } from "../../actions";
-import { TeamActionForm } from "../../team-action-form";
+import { ActionForm } from "../../../account/action-form";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Team invitation", robots: { index: false }, referrer: "no-referrer" };
@@ -86,13 +86,13 @@ export default async function JoinTeamPage({ params }: { params: Promise<{ token
                     </li>
                   )}
                 </ul>
-                <TeamActionForm
+                <ActionForm
                   action={acceptInviteAction}
                   submitLabel={plan.kind === "merge" ? "Merge our teams" : "Join the team"}
                   testId="accept-invite-form"
                 >
                   <input type="hidden" name="token" value={token} />
-                </TeamActionForm>
+                </ActionForm>
               </>
             );
           })()}
