@@ -9,6 +9,7 @@ type Loaders = { [T in JobTypeName]: () => Promise<JobHandler<JobPayload<T>>> };
 
 const LOADERS: Loaders = {
   "score-submission": async () => (await import("./handlers/score-submission")).scoreSubmissionHandler,
+  "score-generation": async () => (await import("./handlers/score-generation")).scoreGenerationHandler,
   "verify-submission": async () => (await import("./handlers/verify-submission")).verifySubmissionHandler,
   "send-announcement": async () => (await import("./handlers/send-announcement")).sendAnnouncementHandler,
   "test-sleep": async () => (await import("./handlers/test-job-handlers")).testSleepHandler,

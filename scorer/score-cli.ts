@@ -1,5 +1,7 @@
 /**
- * `npm run score -- FILE.csv` and `npm run score -- --model FILE.zip|FILE.onnx [--manifest m.json]`:
+ * `npm run score -- FILE.csv` and `npm run score -- --model FILE.zip|FILE.onnx [--manifest m.json]`
+ * (and for the generation track `--track generation --model F [--manifest M] | --images ZIP_OR_FOLDER`,
+ * score-generation-cli.ts):
  * scores a file locally against the current prepared dataset, exactly as the queue would
  * (same validation, same sandbox, same metrics), without the database. For organizers: check a
  * baseline, reproduce a participant's score, try the scorer on the real data.
@@ -19,6 +21,7 @@ import { sandboxMaskPaths, scoreModel } from "@/scorer/handlers/score-model";
 import { uploadsDir } from "@/lib/storage/local-disk-blob-store";
 import { formatCsvProblems } from "@/lib/submissions/parse-predictions-csv";
 import os from "node:os";
+import { GenerationRefusedError, runGenerationCli, type GenerationCliOptions } from "@/scorer/score-generation-cli";
 
 const say = (msg: string) => process.stderr.write(msg + "\n");
 
@@ -31,12 +34,25 @@ const program = new Command()
   .option("--model <file>", "a model: zip with manifest.json, or a bare .onnx with --manifest")
   .option("--manifest <file>", "manifest.json for a bare .onnx model")
   .option("--threads <n>", "inference threads in the sandbox", (v) => Math.max(1, Number(v) || 1), 2)
+  .option("--track <track>", "attributes (default) or generation", "attributes")
+  .option("--images <zipOrFolder>", "generation track: a zip or folder of exactly N 84x108 PNGs")
+  .option("--count <n>", "generation track: images to generate or expect (default 10000)", (v) => Number(v))
+  .option("--seed <n>", "generation track: latent seed (default 1)", (v) => Number(v))
+  .option(
+    "--feature-network <fileOrSha256>",
+    "generation track: feature network bundle or registered SHA-256 (default: newest for the dataset)",
+  )
   .showHelpAfterError();
 
 async function main(): Promise<number> {
   program.parse();
   const [csvFile] = program.args;
-  const opts = program.opts<{ model?: string; manifest?: string; threads: number }>();
+  const opts = program.opts<{ model?: string; manifest?: string; threads: number; track: string } & GenerationCliOptions>();
+  if (opts.track === "generation") return scoreGeneration(opts);
+  if (opts.track !== "attributes") {
+    say(`--track: "${opts.track}" is not a track (attributes, generation)`);
+    return 2;
+  }
   if (!!csvFile === !!opts.model) {
     program.outputHelp({ error: true });
     say("\ngive either a CSV file or --model FILE");
@@ -98,6 +114,23 @@ async function main(): Promise<number> {
     scores: result.scores,
   });
   return 0;
+}
+
+async function scoreGeneration(opts: GenerationCliOptions): Promise<number> {
+  const config = env();
+  const dataset = await readPreparedDataset(config.dataDir);
+  if (!dataset) {
+    say(`no dataset is prepared in ${config.dataDir} (npm run data -- prepare, or npm start once)`);
+    return 2;
+  }
+  try {
+    const out = await runGenerationCli({ opts, config, dataset, say });
+    process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+    return 0;
+  } catch (error) {
+    if (error instanceof GenerationRefusedError) throw new RefusedError(error.message);
+    throw error;
+  }
 }
 
 function print(

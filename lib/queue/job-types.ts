@@ -20,6 +20,8 @@ export const JOB_PAYLOADS = {
     /** Set by a bulk rescore (lib/rescore): the public score before, so its progress can count the changed ones. */
     previousPublicMain: z.number().nullable().optional(),
   }),
+  /** A generation-track submission (lib/tracks/generation-track.ts): generator run in the sandbox or images zip, scored in the feature network. */
+  "score-generation": z.object({ submissionId: z.string().min(1) }),
   /** Winner verification (lib/verification): runs the winner's uploaded model like a model submission and compares. */
   "verify-submission": z.object({ verificationId: z.string().min(1) }),
   /** One batch of an announcement's e-mails; `after` is the cursor (lib/announcements/send-announcement-batch.ts). */

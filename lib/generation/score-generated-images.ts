@@ -1,0 +1,85 @@
+import { combineGenerationScore, type GenerationScore } from "./metrics/combine-generation-score";
+import { computeFrechetDistance } from "./metrics/compute-frechet-distance";
+import { computeKid } from "./metrics/compute-kid";
+import { computeManifoldMetrics } from "./metrics/compute-manifold-metrics";
+import { computeMemorisation } from "./metrics/compute-memorisation";
+import { featureMatrix, selectRows, type FeatureMatrix } from "./metrics/feature-matrix";
+import type { FeatureExtractor } from "./extract-image-features";
+import type { RealFeatures } from "./load-real-features";
+
+/** Generated samples whose nearest train neighbour is kept in the score (the gallery's 64). */
+export const GALLERY_SAMPLES = 64;
+
+export interface GenerationPartScore extends GenerationScore {
+  /** Real (test) images of this part the distribution metrics compared against. */
+  realCount: number;
+}
+
+export interface GeneratedImagesScore {
+  public: GenerationPartScore;
+  private: GenerationPartScore;
+  generatedCount: number;
+  dimensions: number;
+  /** What honest real images get: mean minimum cosine distance of the test images to the train set. */
+  heldOutMeanMinCosine: number;
+  nearCopyThreshold: number;
+  /** The first GALLERY_SAMPLES generated images' nearest train image (train cache row) and distances. */
+  nearestTrain: { train: number; l2: number; cosine: number }[];
+  seconds: { features: number; metrics: number };
+}
+
+/**
+ * Scores generated images (a uint8 tensor file) in the pinned feature network: FPD, KID and the
+ * manifold metrics against each hidden test part (public, private) separately, memorisation once
+ * against the train set with all test images as the held-out reference (none of them is in train),
+ * and the main score per part (combineGenerationScore: FPD times the memorisation penalty).
+ */
+export async function scoreGeneratedImages(options: {
+  imagesFile: string;
+  count: number;
+  extractor: FeatureExtractor;
+  real: RealFeatures;
+  eps?: number;
+  floor?: number;
+  seed?: number;
+}): Promise<GeneratedImagesScore> {
+  const { real, extractor } = options;
+  const t0 = performance.now();
+  const generated = featureMatrix({
+    data: await extractor.extractFile(options.imagesFile, options.count),
+    cols: real.dimensions,
+    name: "generated image features",
+  });
+  const t1 = performance.now();
+  const train = { rows: real.trainCount, cols: real.dimensions, data: real.train } satisfies FeatureMatrix;
+  const test = { rows: real.testSplit.length, cols: real.dimensions, data: real.test } satisfies FeatureMatrix;
+  const memorisation = computeMemorisation({ generated, train, heldOut: test, seed: options.seed });
+  const part = (split: "public" | "private"): GenerationPartScore => {
+    const rows = real.testSplit.flatMap((s, i) => (s === split ? [i] : []));
+    const reference = selectRows(test, rows);
+    const fpd = computeFrechetDistance({ a: generated, b: reference });
+    const kid = computeKid({ a: generated, b: reference, seed: options.seed });
+    const manifold = computeManifoldMetrics({ generated, real: reference });
+    return {
+      ...combineGenerationScore({ fpd, kid, manifold, memorisation, eps: options.eps, floor: options.floor }),
+      realCount: rows.length,
+    };
+  };
+  const pub = part("public");
+  const priv = part("private");
+  const nearest = memorisation.nearest;
+  return {
+    public: pub,
+    private: priv,
+    generatedCount: options.count,
+    dimensions: real.dimensions,
+    heldOutMeanMinCosine: memorisation.heldOutMeanMinCosine,
+    nearCopyThreshold: memorisation.nearCopyThreshold,
+    nearestTrain: Array.from({ length: Math.min(GALLERY_SAMPLES, options.count) }, (_, i) => ({
+      train: nearest.l2Index[i],
+      l2: nearest.l2[i],
+      cosine: nearest.cosine[i],
+    })),
+    seconds: { features: (t1 - t0) / 1000, metrics: (performance.now() - t1) / 1000 },
+  };
+}

@@ -1,0 +1,106 @@
+import fsp from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { countTrainConditions } from "@/lib/generation/count-train-conditions";
+import { createFeatureExtractor } from "@/lib/generation/extract-image-features";
+import type { FeatureNetworkBundle } from "@/lib/generation/feature-network-bundle";
+import type { GenerationSettings } from "@/lib/generation/generation-settings";
+import { inspectGeneratorBundle } from "@/lib/generation/inspect-generator-bundle";
+import { loadRealFeatures } from "@/lib/generation/load-real-features";
+import { readGeneratedImages } from "@/lib/generation/read-generated-images";
+import { scoreGeneratedImages, type GeneratedImagesScore } from "@/lib/generation/score-generated-images";
+import { runGeneratorInSandbox, type GenerateStats } from "@/scorer/sandbox/run-generator-in-sandbox";
+import type { SandboxLimits } from "@/scorer/sandbox/run-model-in-sandbox";
+import { sanitiseHostPaths } from "@/scorer/sandbox/sanitise-host-paths";
+import { makeOwnedTempDir } from "@/scorer/sandbox/temp-folders";
+
+export type ScoreGenerationFileResult =
+  | { ok: true; score: GeneratedImagesScore; stats?: GenerateStats; log: string; seconds: { generate: number; total: number } }
+  | { ok: false; reason: string; message: string; log: string };
+
+/**
+ * One generation-track submission from file to metrics, shared by the queue's handler and
+ * `npm run score -- --track generation`: a generator is checked, extracted and run in the
+ * sandbox (N images from the phase's seed, streamed to a temp file), an images zip/folder is
+ * checked and decoded to the same file; then the images are scored in the feature network
+ * (real features cached per network and build). Participant faults come back as ok: false;
+ * platform faults throw.
+ */
+export async function scoreGenerationFile(options: {
+  dataDir: string;
+  buildDir: string;
+  kind: "generator" | "images";
+  file: string;
+  manifestJson?: string;
+  featureNetwork: { sha256: string; bundle: FeatureNetworkBundle };
+  settings: GenerationSettings;
+  limits?: Partial<SandboxLimits>;
+  maskPaths?: string[];
+  tmpDir?: string;
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+}): Promise<ScoreGenerationFileResult> {
+  const started = performance.now();
+  const { settings } = options;
+  const count = settings.sampleCount;
+  // The scorer's owned temp prefix: a worker killed mid-run has the folder removed at the next start.
+  const work = await makeOwnedTempDir("tp-model-", options.tmpDir ?? os.tmpdir());
+  try {
+    const imagesFile = path.join(work, "images.u8");
+    let stats: GenerateStats | undefined;
+    let log = "";
+    if (options.kind === "generator") {
+      const inspected = await inspectGeneratorBundle({
+        file: options.file,
+        manifestJson: options.manifestJson,
+        destDir: path.join(work, "bundle"),
+      });
+      if (!inspected.ok)
+        return { ok: false, reason: "bundle", message: sanitiseHostPaths(inspected.errors.join("\n"), [{ path: work, as: "" }]), log: "" };
+      const run = await runGeneratorInSandbox({
+        bundleDir: inspected.dir!,
+        outFile: imagesFile,
+        count,
+        seed: settings.seed,
+        conditionProbabilities: inspected.manifest.condition ? await countTrainConditions({ buildDir: options.buildDir }) : undefined,
+        limits: options.limits,
+        maskPaths: options.maskPaths,
+        signal: options.signal,
+      });
+      if (!run.ok) return { ok: false, reason: run.reason, message: run.message, log: run.log };
+      stats = run.stats;
+      log = run.log;
+      options.log?.(
+        `generated ${count} images in ${stats.seconds.toFixed(1)} s (${Math.round(stats.imagesPerSecond)} images/s), isolation ${stats.isolation}`,
+      );
+    } else {
+      const read = await readGeneratedImages({ input: options.file, count, outFile: imagesFile });
+      if (!read.ok) return { ok: false, reason: "images", message: read.errors.join("\n"), log: "" };
+    }
+    const generateSeconds = (performance.now() - started) / 1000;
+    const extractor = await createFeatureExtractor({ bundle: options.featureNetwork.bundle });
+    try {
+      const real = await loadRealFeatures({
+        dataDir: options.dataDir,
+        buildDir: options.buildDir,
+        featureNetworkSha256: options.featureNetwork.sha256,
+        extractor,
+        log: options.log,
+      });
+      const score = await scoreGeneratedImages({
+        imagesFile,
+        count,
+        extractor,
+        real,
+        eps: settings.eps,
+        floor: settings.floor,
+        seed: settings.seed,
+      });
+      return { ok: true, score, stats, log, seconds: { generate: generateSeconds, total: (performance.now() - started) / 1000 } };
+    } finally {
+      await extractor.close();
+    }
+  } finally {
+    await fsp.rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,160 @@
+import os from "node:os";
+import path from "node:path";
+import { text } from "node:stream/consumers";
+import type { DbTransaction } from "../../lib/db/client";
+import { engineOf, sqliteFilePath } from "../../lib/db/engine";
+import { env } from "../../lib/env";
+import { isAppError } from "../../lib/errors/app-error";
+import { parseGenerationSettings } from "../../lib/generation/generation-settings";
+import { loadFeatureNetwork } from "../../lib/generation/load-feature-network";
+import type { JobContext, JobHandler, JobPayload, JobResult } from "../../lib/queue/job-types";
+import { resolveScoringBuild } from "../../lib/scoring/resolve-scoring-build";
+import type { BlobStore } from "../../lib/storage/blob-store";
+import { uploadsDir } from "../../lib/storage/local-disk-blob-store";
+import { withBlobFile } from "../../lib/storage/with-blob-file";
+import { manifestKeyFor } from "../../lib/submissions/submission-blob-keys";
+import { scoreGenerationFile } from "./score-generation-file";
+import { sandboxMaskPaths } from "./score-model";
+import { scoreSubmissionHandler } from "./score-submission";
+
+type Payload = JobPayload<"score-generation">;
+
+const MAX_LOG_CHARS = 16_000;
+
+/**
+ * The `score-generation` job (generation track, lib/tracks/generation-track.ts): a generator is
+ * run in the sandbox for the phase's N images from the phase's seed, an images zip is decoded;
+ * both are scored in the phase's pinned feature network (scoreGenerationFile). Score.publicMain
+ * and privateMain hold the main score (FPD x memorisation penalty, lower is better) on the public
+ * and private test parts; Score.public/private hold every metric of that part plus the shared
+ * memorisation details (near-copy threshold, each gallery sample's nearest train image).
+ * Failures and releases are handled like score-submission's (same Submission columns).
+ */
+export const scoreGenerationHandler: JobHandler<Payload> = {
+  run: runScoreGeneration,
+  onFailure: (args) => scoreSubmissionHandler.onFailure!(args),
+  onRelease: (args) => scoreSubmissionHandler.onRelease!(args),
+};
+
+async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> {
+  const { db, payload, dataDir } = ctx;
+  const started = performance.now();
+  const startedAt = new Date();
+  const submission = await db.submission.findUnique({ where: { id: payload.submissionId }, include: { phase: true, dataset: true } });
+  if (!submission) return { ok: true };
+  if (submission.track !== "generation" || (submission.kind !== "generator" && submission.kind !== "images"))
+    return {
+      ok: false,
+      kind: "system",
+      retry: false,
+      message: "This submission is not a generation-track entry and cannot be scored as one.",
+      internal: `score-generation got track ${submission.track}, kind ${submission.kind}`,
+    };
+  await db.submission.updateMany({
+    where: { id: submission.id, status: { in: ["queued", "running"] } },
+    data: { status: "running", startedAt },
+  });
+  const buildDir = await resolveScoringBuild({ dataDir, buildId: submission.dataset.buildId });
+  if (!buildDir)
+    return {
+      ok: false,
+      kind: "system",
+      retry: false,
+      message: "The challenge's test set was replaced after this submission was made, so it cannot be scored. Please submit again.",
+      internal: `build ${submission.dataset.buildId} is no longer on disk`,
+    };
+  const settings = parseGenerationSettings(submission.phase?.settings ?? null);
+  const featureNetwork = await loadFeatureNetwork({
+    db,
+    store: ctx.store,
+    sha256: settings.featureNetworkSha256,
+    datasetId: submission.datasetId,
+  });
+  const manifestJson =
+    submission.kind === "generator" ? await readOptionalBlobText(ctx.store, manifestKeyFor(submission.fileKey)) : undefined;
+  const tmpDir = os.tmpdir();
+  const maskPaths = await sandboxMaskPaths({ candidates: [uploadsDir(dataDir), ...databaseDirs()], needed: [tmpDir] });
+  const result = await withBlobFile({ store: ctx.store, key: submission.fileKey, tmpDir }, (file) =>
+    scoreGenerationFile({
+      dataDir,
+      buildDir,
+      kind: submission.kind as "generator" | "images",
+      file,
+      manifestJson,
+      featureNetwork,
+      settings,
+      maskPaths,
+      tmpDir,
+      signal: ctx.signal,
+      log: ctx.log,
+    }),
+  );
+  if (!result.ok) {
+    const prefix =
+      result.reason === "bundle"
+        ? "The generator was refused: "
+        : result.reason === "images"
+          ? "The images were refused: "
+          : "The generator run failed: ";
+    return { ok: false, kind: "user", message: prefix + result.message, log: result.log };
+  }
+  const { score } = result;
+  const shared = {
+    featureNetwork: featureNetwork.sha256,
+    samples: score.generatedCount,
+    seed: settings.seed,
+    heldOutMeanMinCosine: score.heldOutMeanMinCosine,
+    nearCopyThreshold: score.nearCopyThreshold,
+    nearestTrain: score.nearestTrain,
+  };
+  const summary = result.stats
+    ? `[scorer] ${result.stats.images} images in ${result.stats.seconds.toFixed(1)} s (${Math.round(result.stats.imagesPerSecond)} images/s); isolation: ${result.stats.isolation}\n`
+    : `[scorer] ${score.generatedCount} uploaded images\n`;
+  const log = capLog(summary + result.log);
+  const durationMs = Math.round(performance.now() - started);
+  return {
+    ok: true,
+    commit: async (tx: DbTransaction) => {
+      const row = {
+        publicMain: score.public.main,
+        privateMain: score.private.main,
+        public: { ...score.public, ...shared } as object,
+        private: { ...score.private, ...shared } as object,
+        durationMs,
+      };
+      await tx.score.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...row }, update: row });
+      await tx.submission.update({
+        where: { id: submission.id },
+        data: {
+          status: "scored",
+          startedAt: submission.startedAt ?? startedAt,
+          scoredAt: new Date(),
+          errorMessage: null,
+          failureKind: null,
+          log,
+          ...(submission.kind === "generator" ? { modelFormat: "onnx" } : {}),
+        },
+      });
+    },
+  };
+}
+
+async function readOptionalBlobText(store: BlobStore, key: string): Promise<string | undefined> {
+  try {
+    return await text(await store.openBlob(key));
+  } catch (error) {
+    if (isAppError(error) && error.code === "not-found") return undefined;
+    throw error;
+  }
+}
+
+function databaseDirs(): string[] {
+  const url = env().databaseUrl;
+  return engineOf(url) === "sqlite" ? [path.dirname(path.resolve(sqliteFilePath(url)))] : [];
+}
+
+function capLog(log: string): string {
+  if (log.length <= MAX_LOG_CHARS) return log;
+  const half = MAX_LOG_CHARS / 2;
+  return `${log.slice(0, half)}\n[... ${log.length - MAX_LOG_CHARS} characters left out ...]\n${log.slice(-half)}`;
+}
