@@ -3,6 +3,9 @@ import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { SubmissionsQuery, listSubmissionPage } from "@/lib/organizer/list-submission-page";
 import { formatUtc } from "@/lib/phases/format-phase-time";
+import { countRescoreCandidates } from "@/lib/rescore/count-rescore-candidates";
+import { getRescoreProgress } from "@/lib/rescore/get-rescore-progress";
+import { RescorePanel } from "../rescore-panel";
 import { DataTable } from "../../data-table";
 import {
   FilterField,
@@ -26,7 +29,19 @@ const day = (d: Date | undefined) => d?.toISOString().slice(0, 10);
 export default async function SubmissionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const query = pageQuery(SubmissionsQuery, params);
-  const list = await listSubmissionPage({ db: getDb(), query });
+  const db = getDb();
+  // "Rescore all N matching": the list's filter as typed (strings), without its paging.
+  const rescoreFilter = Object.fromEntries(
+    Object.keys(SubmissionsQuery.shape)
+      .filter((k) => k !== "page" && k !== "pageSize" && typeof params[k] === "string" && params[k] !== "")
+      .map((k) => [k, params[k] as string]),
+  );
+  const [list, matching, batches, phases] = await Promise.all([
+    listSubmissionPage({ db, query }),
+    countRescoreCandidates({ db, scope: { filter: rescoreFilter } }),
+    getRescoreProgress({ db, limit: 5 }),
+    db.phase.findMany({ orderBy: { startsAt: "asc" }, select: { id: true, name: true } }),
+  ]);
   const filters = {
     status: query.status,
     kind: query.kind,
@@ -44,6 +59,12 @@ export default async function SubmissionsPage({ searchParams }: { searchParams: 
         <FilterField name="from" label="From (UTC date)" type="date" value={day(query.from)} />
         <FilterField name="to" label="To (UTC date)" type="date" value={filters.to} />
       </FilterForm>
+      <RescorePanel
+        filter={rescoreFilter}
+        matching={matching.count}
+        phases={phases}
+        initial={batches.map((b) => ({ ...b, createdAt: b.createdAt.toISOString() }))}
+      />
       <DataTable
         caption="Submissions, newest first"
         smallHeader
