@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 
 export const PASSWORD = "e2e-password-123";
 
@@ -80,4 +80,27 @@ export async function signUpThroughPage(
 
 export function sha256(data: Buffer | string): string {
   return crypto.createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * A new participant in a browser context of their own, ready to submit: signed up, address
+ * confirmed, terms accepted; the page is on /submit.
+ */
+export async function participantReadyToSubmit(
+  browser: Browser,
+  name: string,
+  options: { viewport?: { width: number; height: number }; permissions?: string[] } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    permissions: options.permissions,
+  });
+  const page = await context.newPage();
+  await signUpThroughPage(page, { name, email: uniqueEmail(name.split(" ")[0].toLowerCase()) });
+  await page.goto("/terms?next=/submit");
+  await page.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Accept the terms" }).click();
+  // The path, not the URL: "/terms?next=/submit" itself contains "/submit".
+  await page.waitForURL((url) => url.pathname === "/submit");
+  return page;
 }

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
-import { signUpThroughPage, uniqueEmail } from "./helpers";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { participantReadyToSubmit } from "./helpers";
 
 /*
  * Issue 11, teams: Ann submits, forms a team on her account page and copies the invitation
@@ -14,17 +14,6 @@ import { signUpThroughPage, uniqueEmail } from "./helpers";
 const shot = (page: Page, name: string, info: TestInfo) => page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
 const MARKED = "rgb(254, 243, 199)"; // the viewer's row (amber-100), as in where-you-stand.spec.ts
 
-async function participant(browser: Browser, name: string, viewport = { width: 1440, height: 900 }) {
-  const context = await browser.newContext({ viewport, permissions: ["clipboard-read", "clipboard-write"] });
-  const page = await context.newPage();
-  await signUpThroughPage(page, { name, email: uniqueEmail(name.split(" ")[0].toLowerCase()) });
-  await page.goto("/terms?next=/submit");
-  await page.getByRole("checkbox").check();
-  await page.getByRole("button", { name: "Accept the terms" }).click();
-  await page.waitForURL((url) => url.pathname === "/submit");
-  return page;
-}
-
 test("two participants form a team through an invitation link and share one leaderboard line and quota", async ({ browser }, info) => {
   test.setTimeout(180_000);
   const suffix = Math.random().toString(36).slice(2, 6);
@@ -32,7 +21,7 @@ test("two participants form a team through an invitation link and share one lead
   const bobName = `Bob ${suffix}`;
   const teamName = `Pixel Pals ${suffix}`;
 
-  const ann = await participant(browser, annName);
+  const ann = await participantReadyToSubmit(browser, annName, { permissions: ["clipboard-read", "clipboard-write"] });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-teams-"));
   const csv = path.join(tmp, "predictions.csv");
   fs.writeFileSync(csv, await (await ann.request.get("/api/downloads/sample_submission.csv")).body());
@@ -55,7 +44,7 @@ test("two participants form a team through an invitation link and share one lead
   await expect(section.getByTestId("pending-invites")).toContainText("Link");
   await shot(ann, "account-team-1440", info);
 
-  const bob = await participant(browser, bobName, { width: 390, height: 844 });
+  const bob = await participantReadyToSubmit(browser, bobName, { viewport: { width: 390, height: 844 } });
   await bob.goto(new URL(link).pathname);
   const preview = bob.getByTestId("invite-preview");
   await expect(preview).toContainText(`${teamName} (${annName}) invites you to join.`);

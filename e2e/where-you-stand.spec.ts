@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
-import { signUpThroughPage, uniqueEmail } from "./helpers";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { participantReadyToSubmit } from "./helpers";
 
 /*
  * Issue 11, "where you stand": two participants with the same file (ties go to the earlier one),
@@ -14,18 +14,6 @@ import { signUpThroughPage, uniqueEmail } from "./helpers";
 
 const shot = (page: Page, name: string, info: TestInfo) => page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
 const MARKED = "rgb(254, 243, 199)"; // the viewer's row (amber-100)
-
-async function participant(browser: Browser, name: string, viewport = { width: 1440, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await signUpThroughPage(page, { name, email: uniqueEmail(name.split(" ")[0].toLowerCase()) });
-  await page.goto("/terms?next=/submit");
-  await page.getByRole("checkbox").check();
-  await page.getByRole("button", { name: "Accept the terms" }).click();
-  // The path, not the URL: "/terms?next=/submit" itself contains "/submit".
-  await page.waitForURL((url) => url.pathname === "/submit");
-  return page;
-}
 
 async function submitFile(page: Page, file: string): Promise<number> {
   await page.goto("/submit");
@@ -52,7 +40,7 @@ test("each participant sees where they stand, and only their own row marked", as
   const suffix = Math.random().toString(36).slice(2, 6);
   const annName = `Ann ${suffix}`;
   const bobName = `Bob ${suffix}`;
-  const ann = await participant(browser, annName);
+  const ann = await participantReadyToSubmit(browser, annName);
   const sample = await ann.request.get("/api/downloads/sample_submission.csv");
   expect(sample.status()).toBe(200);
   const csv = path.join(tmp, "predictions.csv");
@@ -74,7 +62,7 @@ test("each participant sees where they stand, and only their own row marked", as
   await expect(ann.getByRole("button", { name: "Submit" })).toBeEnabled();
   await shot(ann, "submit-duplicate-1440", info);
 
-  const bob = await participant(browser, bobName, { width: 390, height: 844 });
+  const bob = await participantReadyToSubmit(browser, bobName, { viewport: { width: 390, height: 844 } });
   await submitFile(bob, csv); // same score, later: ranks below Ann
 
   // Ann's board: her row marked, Bob's not, the jump link pointing at her row's anchor.
