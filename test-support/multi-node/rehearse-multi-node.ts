@@ -54,6 +54,8 @@ export interface RehearsalOptions {
   killPauseMs?: [number, number];
   /** Stop killing after this many kills (default: no limit while uploads go on). */
   maxKills?: number;
+  /** After each pause, wait (up to 30 s) until a scorer holds a job, so each kill leaves a job to reclaim. */
+  killOnlyBusy?: boolean;
   /** Scorers' SCORER_LEASE_MS: how long a killed scorer's job waits before it is reclaimed. */
   leaseMs?: number;
   /** Next.js build folder (NEXT_DIST_DIR) the web nodes serve; built when missing or stale. */
@@ -269,6 +271,8 @@ export async function rehearseMultiNode(options: RehearsalOptions): Promise<Rehe
       while (!uploadsDone && (options.maxKills === undefined || kills < options.maxKills)) {
         await sleep(killMin + rng() * (killMax - killMin));
         if (uploadsDone) break;
+        const waitUntil = Date.now() + 30_000;
+        while (options.killOnlyBusy && Date.now() < waitUntil && !scorerSlots.some((s) => holdsJob(s[s.length - 1]))) await sleep(20);
         // Prefer a scorer holding a job, so the kill leaves work behind to reclaim.
         const live = scorerSlots.map((s, slot) => ({ w: s[s.length - 1], slot }));
         const busy = live.filter(({ w }) => holdsJob(w));
