@@ -6,6 +6,8 @@ const LINKS = [
   ["/organizer/participants", "Participants"],
   ["/organizer/teams", "Teams"],
   ["/organizer/submissions", "Submissions"],
+  ["/organizer/jobs", "Jobs"],
+  ["/organizer/verification", "Verification"],
   ["/organizer/compliance", "Compliance"],
   ["/organizer/announcements", "Announcements"],
   ["/organizer/entry-rules", "Entry rules"],
