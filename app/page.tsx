@@ -1,3 +1,5 @@
+import { PageIntro } from "./page-intro";
+import { PageSection } from "./page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getCurrentUser } from "@/lib/auth/get-current-user";
@@ -19,10 +21,7 @@ export default async function ChallengePage() {
   const current = overview.timeline.current;
   return (
     <div className="space-y-12">
-      <section aria-labelledby="title" className="space-y-4">
-        <h1 id="title" className="text-3xl font-bold tracking-tight sm:text-4xl">
-          The Tiny Portraits challenge
-        </h1>
+      <PageIntro title="The Tiny Portraits challenge" className="space-y-4" titleClassName="text-3xl font-bold tracking-tight sm:text-4xl">
         <p className="max-w-3xl text-lg text-stone-700">
           Predict the apparent gender, the hair colour and the hair type of the person in {IMAGE_WIDTH}&times;{IMAGE_HEIGHT} pixel portrait
           thumbnails. Train on your own machine &mdash; a CPU is enough &mdash; then upload a predictions CSV or a trained model and get
@@ -39,53 +38,35 @@ export default async function ChallengePage() {
           </p>
         )}
         <CallsToAction signedIn={user !== null} />
-      </section>
+      </PageIntro>
 
-      <section aria-labelledby="task" className="space-y-3">
-        <h2 id="task" className="text-2xl font-semibold">
-          The task
-        </h2>
+      <PageSection id="task" title="The task" look="home">
         <p className="max-w-3xl text-sm text-stone-700">
           Every test image gets one prediction per attribute. Predict a class for every row, even when you are unsure: <code>n/a</code> is
           never a valid prediction, it only marks labels the annotators could not tell, and those rows are left out of that
           attribute&rsquo;s score.
         </p>
         <AttributesTable />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="metric" className="space-y-3">
-        <h2 id="metric" className="text-2xl font-semibold">
-          How submissions are scored
-        </h2>
+      <PageSection id="metric" title="How submissions are scored" look="home">
         <MetricExplainer />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="timeline" className="space-y-3">
-        <h2 id="timeline" className="text-2xl font-semibold">
-          Timeline
-        </h2>
+      <PageSection id="timeline" title="Timeline" look="home">
         <p className="text-sm text-stone-600">All times are UTC.</p>
         <PhaseTimelineList timeline={overview.timeline} />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="rules" className="space-y-3">
-        <h2 id="rules" className="text-2xl font-semibold">
-          Rules
-        </h2>
+      <PageSection id="rules" title="Rules" look="home">
         <ChallengeRules rules={overview.rules} />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="data" className="space-y-4">
-        <h2 id="data" className="text-2xl font-semibold">
-          The data
-        </h2>
+      <PageSection id="data" title="The data" className="space-y-4" look="home">
         <DatasetSection dataset={overview.dataset} userId={user?.id ?? null} />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="start" className="space-y-3 rounded border border-stone-200 bg-white p-5">
-        <h2 id="start" className="text-xl font-semibold">
-          Get started in five minutes
-        </h2>
+      <PageSection id="start" title="Get started in five minutes" className="space-y-3 rounded border border-stone-200 bg-white p-5">
         <ol className="list-decimal space-y-1 pl-5 text-sm text-stone-700">
           <li>
             {user ? (
@@ -124,7 +105,7 @@ export default async function ChallengePage() {
             , next to the organizers&rsquo; baselines.
           </li>
         </ol>
-      </section>
+      </PageSection>
     </div>
   );
 }

@@ -48,25 +48,24 @@ export function ActionForm(props: {
 }
 
 function NewLink(props: { value: string }) {
-  return (
-    <div className="mt-2 flex flex-wrap items-center gap-2 rounded border border-amber-300 bg-amber-50 p-3">
-      <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs" data-testid="invite-link">
-        {props.value}
-      </code>
-      <CopyButton value={props.value} />
-    </div>
-  );
+  return <CopyableValue value={props.value} testId="invite-link" className="mt-2 rounded border border-amber-300 bg-amber-50 p-3" />;
 }
 
-function CopyButton(props: { value: string }) {
+/** A secret or link shown once, with a button that copies it. */
+function CopyableValue(props: { value: string; testId: string; className?: string }) {
   return (
-    <button
-      type="button"
-      className="min-h-6 rounded border border-stone-400 px-2 py-1 text-xs"
-      onClick={() => void navigator.clipboard?.writeText(props.value)}
-    >
-      Copy
-    </button>
+    <div className={`flex flex-wrap items-center gap-2 ${props.className ?? ""}`}>
+      <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs" data-testid={props.testId}>
+        {props.value}
+      </code>
+      <button
+        type="button"
+        className="min-h-6 rounded border border-stone-400 px-2 py-1 text-xs"
+        onClick={() => void navigator.clipboard?.writeText(props.value)}
+      >
+        Copy
+      </button>
+    </div>
   );
 }
 
@@ -74,12 +73,7 @@ function NewToken(props: { name: string; value: string }) {
   return (
     <div className="mt-2 space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="new-token">
       <p className="font-medium">Your new token “{props.name}”. Copy it now: it is shown only this once.</p>
-      <div className="flex flex-wrap items-center gap-2">
-        <code className="break-all rounded bg-white px-2 py-1 font-mono text-xs" data-testid="new-token-value">
-          {props.value}
-        </code>
-        <CopyButton value={props.value} />
-      </div>
+      <CopyableValue value={props.value} testId="new-token-value" />
       <p className="text-stone-700">
         Use it with the CLI: <code className="font-mono text-xs">node tp.mjs login --token {props.value.slice(0, 11)}…</code> (see{" "}
         <a className="underline" href="/cli">

@@ -1,3 +1,4 @@
+import { PageSection } from "../page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { listSessions } from "@/lib/account/list-sessions";
@@ -28,7 +29,6 @@ const fmt = (date: Date | null) => (date ? `${when.format(date)} UTC` : "never")
 
 const input = "w-full rounded border border-stone-300 bg-white px-3 py-2 text-sm focus:outline-none focus:ring-2 focus:ring-stone-500";
 const label = "block text-sm font-medium";
-const card = "space-y-4 rounded border border-stone-200 bg-white p-4";
 
 /** The signed-in user's account: name, address, password, sessions, API tokens, data export, deletion. */
 export default async function AccountPage() {
@@ -54,10 +54,7 @@ export default async function AccountPage() {
         </p>
       </header>
 
-      <section aria-labelledby="profile" className={card}>
-        <h2 id="profile" className="text-lg font-semibold">
-          Display name
-        </h2>
+      <PageSection id="profile" title="Display name" look="card">
         <p className="text-sm text-stone-600">Shown on the leaderboard. Names are unique, ignoring case and spacing.</p>
         <ActionForm action={changeNameAction} submitLabel="Change name" testId="name-form">
           <label className={label} htmlFor="name">
@@ -74,12 +71,9 @@ export default async function AccountPage() {
             autoComplete="nickname"
           />
         </ActionForm>
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="email" className={card}>
-        <h2 id="email" className="text-lg font-semibold">
-          E-mail address
-        </h2>
+      <PageSection id="email" title="E-mail address" look="card">
         <p className="text-sm text-stone-600">We send a link to the new address; the change happens when you follow it.</p>
         <ActionForm action={changeEmailAction} submitLabel="Send confirmation link" testId="email-form">
           <label className={label} htmlFor="new-email">
@@ -87,13 +81,10 @@ export default async function AccountPage() {
           </label>
           <input id="new-email" name="email" type="email" className={input} required autoComplete="email" />
         </ActionForm>
-      </section>
+      </PageSection>
 
       {hasPassword && (
-        <section aria-labelledby="password" className={card}>
-          <h2 id="password" className="text-lg font-semibold">
-            Password
-          </h2>
+        <PageSection id="password" title="Password" look="card">
           <p className="text-sm text-stone-600">Changing it signs out every other browser.</p>
           <ActionForm action={changePasswordAction} submitLabel="Change password" testId="password-form">
             <label className={label} htmlFor="currentPassword">
@@ -113,15 +104,12 @@ export default async function AccountPage() {
               autoComplete="new-password"
             />
           </ActionForm>
-        </section>
+        </PageSection>
       )}
 
       <AccountTeamSection user={user} />
 
-      <section aria-labelledby="sessions" className={card}>
-        <h2 id="sessions" className="text-lg font-semibold">
-          Where you are signed in
-        </h2>
+      <PageSection id="sessions" title="Where you are signed in" look="card">
         <ul className="divide-y divide-stone-200" data-testid="sessions">
           {sessions.map((s) => (
             <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
@@ -143,12 +131,9 @@ export default async function AccountPage() {
           ))}
         </ul>
         <ActionForm action={signOutEverywhereAction} submitLabel="Sign out everywhere else" testId="sign-out-everywhere" />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="tokens" className={card}>
-        <h2 id="tokens" className="text-lg font-semibold">
-          API tokens
-        </h2>
+      <PageSection id="tokens" title="API tokens" look="card">
         <p className="text-sm text-stone-600">
           For scripts and the command-line clients (
           <Link className="underline" href="/cli">
@@ -205,12 +190,9 @@ export default async function AccountPage() {
             <option value="">never (until revoked)</option>
           </select>
         </ActionForm>
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="announcements" className={card}>
-        <h2 id="announcements" className="text-lg font-semibold">
-          Announcements
-        </h2>
+      <PageSection id="announcements" title="Announcements" look="card">
         <p className="text-sm text-stone-600" data-testid="announcements-preference">
           {account.announcementsOptOutAt
             ? `You unsubscribed from the organizers' announcement e-mails on ${fmt(account.announcementsOptOutAt)}. They still show on the site.`
@@ -223,12 +205,9 @@ export default async function AccountPage() {
         >
           <input type="hidden" name="subscribed" value={account.announcementsOptOutAt ? "1" : "0"} />
         </ActionForm>
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="your-data" className={card}>
-        <h2 id="your-data" className="text-lg font-semibold">
-          Your data
-        </h2>
+      <PageSection id="your-data" title="Your data" look="card">
         <p className="text-sm text-stone-600">
           Everything we keep about you as JSON: the account, terms acceptances, downloads, sessions, token names and your submissions with
           the scores you can see.
@@ -241,12 +220,14 @@ export default async function AccountPage() {
         >
           Download my data (JSON)
         </a>
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="delete" className="space-y-4 rounded border border-red-200 bg-white p-4">
-        <h2 id="delete" className="text-lg font-semibold text-red-800">
-          Delete the account
-        </h2>
+      <PageSection
+        id="delete"
+        title="Delete the account"
+        className="space-y-4 rounded border border-red-200 bg-white p-4"
+        titleClassName="text-lg font-semibold text-red-800"
+      >
         <div className="space-y-2 text-sm text-stone-700" data-testid="delete-statement">
           <p>What happens when you delete your account:</p>
           <ul className="list-disc space-y-1 pl-5">
@@ -279,7 +260,7 @@ export default async function AccountPage() {
             autoComplete={hasPassword ? "current-password" : "off"}
           />
         </ActionForm>
-      </section>
+      </PageSection>
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { PageSection } from "../page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { env } from "@/lib/env";
@@ -25,10 +26,7 @@ export default function CliPage() {
         </p>
       </header>
 
-      <section aria-labelledby="node" className="space-y-3">
-        <h2 id="node" className="text-xl font-semibold">
-          Node.js client (Node 18+, one file, no install)
-        </h2>
+      <PageSection id="node" title="Node.js client (Node 18+, one file, no install)">
         <pre className={pre} data-testid="node-commands">{`curl -fsSLO ${site}/api/cli/tp.mjs
 node tp.mjs login --url ${site}          # asks for the token; stored with 0600 permissions
 node tp.mjs download --dir data          # every file, resumable, SHA-256 checked
@@ -44,12 +42,9 @@ node tp.mjs final ID1 ID2                # your picks for the private leaderboar
           . The token is kept in <code className={code}>~/.config/tiny-portraits/credentials.json</code>;{" "}
           <code className={code}>TP_URL</code> and <code className={code}>TP_TOKEN</code> override it (for CI).
         </p>
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="python" className="space-y-3">
-        <h2 id="python" className="text-xl font-semibold">
-          Python client (3.8+, standard library only)
-        </h2>
+      <PageSection id="python" title="Python client (3.8+, standard library only)">
         <pre className={pre} data-testid="python-commands">{`curl -fsSLO ${site}/api/cli/tp.py
 python3 tp.py login --url ${site}
 python3 tp.py download --dir data
@@ -68,12 +63,9 @@ python3 tp.py final ID1 ID2`}</pre>
           </Link>{" "}
           (<code className={code}>cli/</code>).
         </p>
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="http" className="space-y-3">
-        <h2 id="http" className="text-xl font-semibold">
-          The HTTP API
-        </h2>
+      <PageSection id="http" title="The HTTP API">
         <p className="text-sm text-stone-700">
           Send the token as a header. Errors are always JSON:{" "}
           <code className={code}>{`{ "error": { "code", "message", "details" } }`}</code>.
@@ -128,7 +120,7 @@ curl ${site}/api/leaderboard`}</pre>
           The same rules as in the browser apply: the daily quota, the dataset terms and a confirmed e-mail address. One token may make{" "}
           {env().API_TOKEN_REQUESTS_PER_MINUTE} requests a minute (429 with Retry-After beyond that).
         </p>
-      </section>
+      </PageSection>
     </div>
   );
 }

@@ -1,3 +1,5 @@
+import { PageIntro } from "../page-intro";
+import { PageSection } from "../page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
@@ -70,15 +72,12 @@ export default async function ExplorePage({ searchParams }: { searchParams: Prom
 
   return (
     <div className="space-y-8">
-      <section aria-labelledby="title" className="space-y-3">
-        <h1 id="title" className="text-3xl font-bold tracking-tight">
-          Explore the training portraits
-        </h1>
+      <PageIntro title="Explore the training portraits">
         <p className="max-w-3xl text-stone-700">
           Random training portraits with their labels, or only those with the labels you choose. The link of a page always shows the same
           portraits; <strong>Shuffle</strong> picks new ones.
         </p>
-      </section>
+      </PageIntro>
 
       <form
         method="get"
@@ -182,10 +181,7 @@ export default async function ExplorePage({ searchParams }: { searchParams: Prom
             )}
           </section>
 
-          <section aria-labelledby="distribution" className="space-y-3">
-            <h2 id="distribution" className="text-xl font-semibold">
-              Label distribution
-            </h2>
+          <PageSection id="distribution" title="Label distribution">
             <p className="text-sm text-stone-600">
               Over the {view.matching.toLocaleString("en")} matching training portraits
               {view.matching === view.total ? " (the whole training split)" : ""}. Filter on one attribute to see how the others go with it.
@@ -195,7 +191,7 @@ export default async function ExplorePage({ searchParams }: { searchParams: Prom
                 <LabelBars key={a} title={TITLES[a]} counts={view.matchingCounts[a]} />
               ))}
             </div>
-          </section>
+          </PageSection>
         </>
       )}
     </div>

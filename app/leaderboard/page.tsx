@@ -1,3 +1,5 @@
+import { PageIntro } from "../page-intro";
+import { PageSection } from "../page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/lib/db/client";
@@ -72,10 +74,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
 
   return (
     <div className="space-y-8">
-      <section aria-labelledby="title" className="space-y-3">
-        <h1 id="title" className="text-3xl font-bold tracking-tight">
-          Leaderboard
-        </h1>
+      <PageIntro title="Leaderboard">
         <PhaseLine lb={lb} />
         <PhaseSelector lb={lb} />
         <p className="max-w-3xl text-sm text-stone-700">
@@ -90,7 +89,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             {notice}
           </p>
         )}
-      </section>
+      </PageIntro>
 
       {lb.privateRevealed && (
         <nav aria-label="Leaderboard" className="flex gap-2 border-b border-stone-200 text-sm">
@@ -143,10 +142,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       </section>
 
       {lb.series.participants.length > 0 && (
-        <section aria-labelledby="chart-title" className="space-y-2">
-          <h2 id="chart-title" className="text-xl font-semibold">
-            Best public score over time
-          </h2>
+        <PageSection id="chart-title" title="Best public score over time" className="space-y-2">
           <figure className="rounded border border-stone-200 bg-white p-3">
             <ScoreChart series={lb.series} />
             <figcaption className="mt-2 text-xs text-stone-600">
@@ -155,7 +151,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
               {formatScore(lb.series.participants[0].points.at(-1)?.score)}.
             </figcaption>
           </figure>
-        </section>
+        </PageSection>
       )}
     </div>
   );

@@ -1,3 +1,5 @@
+import { PageIntro } from "../page-intro";
+import { PageSection } from "../page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getStarterKitOverview } from "@/lib/starter-kit/get-starter-kit-overview";
@@ -9,15 +11,21 @@ const buttonClass =
   "inline-block rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 focus:ring-offset-2";
 const codeBlockClass = "overflow-x-auto rounded border border-stone-200 bg-stone-50 p-3 font-mono text-xs leading-relaxed text-stone-800";
 
+/** A file of the kit, shown as the build wrote it. */
+function CodeBlock(props: { testId: string; children: string }) {
+  return (
+    <pre className={codeBlockClass} data-testid={props.testId}>
+      {props.children}
+    </pre>
+  );
+}
+
 /** The starter kit: what is in it, how to run it, and the exact manifests a model upload needs. */
 export default async function StarterKitPage() {
   const kit = await getStarterKitOverview();
   return (
     <div className="space-y-10">
-      <section aria-labelledby="title" className="space-y-3">
-        <h1 id="title" className="text-3xl font-bold tracking-tight">
-          Starter kit
-        </h1>
+      <PageIntro title="Starter kit">
         <p className="max-w-3xl text-stone-700">
           A first valid submission in minutes on a plain CPU: a TypeScript training script that trains a small multitask CNN with the
           platform&apos;s ONNX training engine and writes both a model bundle and a predictions CSV, and a guide from PyTorch to an ONNX
@@ -39,12 +47,9 @@ export default async function StarterKitPage() {
           <span className="font-sans">SHA-256 </span>
           {kit.sha256}
         </p>
-      </section>
+      </PageIntro>
 
-      <section aria-labelledby="typescript" className="space-y-3">
-        <h2 id="typescript" className="text-xl font-semibold">
-          TypeScript (ONNX training engine)
-        </h2>
+      <PageSection id="typescript" title="TypeScript (ONNX training engine)">
         <p className="max-w-3xl text-sm text-stone-700">
           Needs Node.js 20.19 or newer. Put the four downloads of the Data page into the kit&apos;s <code>data/</code> folder, then:
         </p>
@@ -57,36 +62,24 @@ npm run train            # or: npm run train -- --epochs 1 --max-train-images 50
           onnxruntime on the CPU&apos;s cores, the engine the organizers&apos; cnn baseline trains with; the bundle holds{" "}
           <code>model.onnx</code> and the manifest it writes:
         </p>
-        <pre className={codeBlockClass} data-testid="typescript-manifest">
-          {kit.typescriptManifest}
-        </pre>
-      </section>
+        <CodeBlock testId="typescript-manifest">{kit.typescriptManifest}</CodeBlock>
+      </PageSection>
 
-      <section aria-labelledby="pytorch" className="space-y-3">
-        <h2 id="pytorch" className="text-xl font-semibold">
-          PyTorch to ONNX
-        </h2>
+      <PageSection id="pytorch" title="PyTorch to ONNX">
         <p className="max-w-3xl text-sm text-stone-700">
           <code>pytorch/train_export.py</code> trains the same kind of network with PyTorch and exports it. What matters for your own model:
           the input is a float32 <code>[N, 3, 108, 84]</code> tensor (NCHW, RGB) normalised like <code>ToTensor()</code> then{" "}
           <code>Normalize(mean, std)</code>; the batch dimension is dynamic; there is one output per attribute, named after it.
         </p>
-        <pre className={codeBlockClass} data-testid="onnx-export">
-          {kit.onnxExport}
-        </pre>
+        <CodeBlock testId="onnx-export">{kit.onnxExport}</CodeBlock>
         <p className="max-w-3xl text-sm text-stone-700">
           Zip <code>model.onnx</code> with this <code>manifest.json</code>, or upload the <code>.onnx</code> alone and paste the manifest
           into the upload form:
         </p>
-        <pre className={codeBlockClass} data-testid="onnx-manifest">
-          {kit.onnxManifest}
-        </pre>
-      </section>
+        <CodeBlock testId="onnx-manifest">{kit.onnxManifest}</CodeBlock>
+      </PageSection>
 
-      <section aria-labelledby="submit" className="space-y-3">
-        <h2 id="submit" className="text-xl font-semibold">
-          Submitting
-        </h2>
+      <PageSection id="submit" title="Submitting">
         <p className="max-w-3xl text-sm text-stone-700">
           On the{" "}
           <Link href="/submit" className="text-teal-800 underline hover:text-teal-950">
@@ -117,7 +110,7 @@ npm run train            # or: npm run train -- --epochs 1 --max-train-images 50
           </Link>
           .
         </p>
-      </section>
+      </PageSection>
     </div>
   );
 }

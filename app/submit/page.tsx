@@ -1,3 +1,5 @@
+import { PageIntro } from "../page-intro";
+import { PageSection } from "../page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/require-page-user";
@@ -30,10 +32,7 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
   const outOfQuota = settings.quota.remaining !== null && settings.quota.remaining <= 0;
   return (
     <div className="max-w-2xl space-y-6">
-      <section aria-labelledby="title" className="space-y-2">
-        <h1 id="title" className="text-3xl font-bold tracking-tight">
-          Submit
-        </h1>
+      <PageIntro title="Submit" className="space-y-2">
         <p className="text-stone-700">
           Upload a predictions CSV, or a trained model that we run on the hidden test images. Scoring takes seconds; you will see the result
           on the submission&rsquo;s page and in{" "}
@@ -43,7 +42,7 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
           .
         </p>
         <QuotaLine quota={settings.quota} />
-      </section>
+      </PageIntro>
 
       {user.role !== "organizer" && !user.emailVerified ? (
         <div
@@ -84,10 +83,12 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
         />
       )}
 
-      <section aria-labelledby="formats" className="space-y-3 text-sm text-stone-700">
-        <h2 id="formats" className="text-lg font-semibold text-stone-900">
-          What to upload
-        </h2>
+      <PageSection
+        id="formats"
+        title="What to upload"
+        className="space-y-3 text-sm text-stone-700"
+        titleClassName="text-lg font-semibold text-stone-900"
+      >
         <p>
           <strong>Predictions CSV</strong> (up to {formatBytes(settings.maxCsvBytes)}): UTF-8 text with the header{" "}
           <code className="rounded bg-stone-100 px-1">{PREDICTIONS_CSV_HEADER}</code> and one row per test image
@@ -101,7 +102,7 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
           and read its outputs, or a single <code>.onnx</code> file with the manifest entered below. The model runs in a sandbox on the
           hidden test images; its log is shown on the submission&rsquo;s page.
         </p>
-      </section>
+      </PageSection>
     </div>
   );
 }
