@@ -7,9 +7,9 @@ import { SubmissionStatus } from "@/lib/db/enums";
 import { getOrganizerStats } from "@/lib/organizer/get-organizer-stats";
 import { listDownloadLogs } from "@/lib/organizer/list-download-logs";
 import { listRecentSubmissions } from "@/lib/organizer/list-recent-submissions";
-import { formatDuration, formatUtc } from "@/lib/phases/format-phase-time";
 import { getPhaseTimeline } from "@/lib/phases/get-phase-timeline";
 import { DownloadsTable } from "./downloads-table";
+import { PhaseSummary } from "./phase-summary";
 import { StatCards } from "./stat-cards";
 import { SubmissionsTable } from "./submissions-table";
 
@@ -65,22 +65,7 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
         )}
         {timeline.phases.map((p) => (
           <div key={p.id} className="space-y-2">
-            <h3 className="text-sm font-medium text-stone-700">
-              {p.name} · <span className="font-normal">{p.status}</span>
-              {p.status !== "ended" && (
-                <span className="font-normal text-stone-500">
-                  {" "}
-                  ({p.status === "upcoming" ? "starts in" : "ends in"} {formatDuration(p.msRemaining)})
-                </span>
-              )}
-              {p.isCurrent && <span className="ml-2 rounded bg-teal-100 px-1.5 text-xs text-teal-800">current</span>}
-              {p.privateRevealed && (
-                <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">private leaderboard revealed</span>
-              )}
-            </h3>
-            <p className="text-xs text-stone-500">
-              {formatUtc(p.startsAt)} – {formatUtc(p.endsAt)}
-            </p>
+            <PhaseSummary phase={p} />
             <p className="text-xs text-stone-500">
               {p.track} · {p.dailyLimit === 0 ? "closed (daily limit 0)" : `${p.dailyLimit} per day`} · accepts{" "}
               {p.acceptedKinds.join(" and ")} · {p.maxFinal} final pick{p.maxFinal === 1 ? "" : "s"} · teams up to {p.teamSizeCap}

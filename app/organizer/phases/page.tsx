@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 import { getDb } from "@/lib/db/client";
-import { formatDuration, formatUtc, formatUtcInput } from "@/lib/phases/format-phase-time";
+import { formatUtcInput } from "@/lib/phases/format-phase-time";
 import { getPhaseTimeline, type PhaseTimelineEntry } from "@/lib/phases/get-phase-timeline";
 import { PhaseEditor, type PhaseEditorValues } from "../phase-editor";
+import { PhaseSummary } from "../phase-summary";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Phases · Organizer", robots: { index: false } };
@@ -68,22 +69,7 @@ export default async function OrganizerPhasesPage() {
         {timeline.phases.length === 0 && <p className="text-sm text-stone-600">No phase yet: participants cannot submit until one runs.</p>}
         {timeline.phases.map((p) => (
           <div key={p.id} className="space-y-2" data-testid="phase-item">
-            <h3 className="text-sm font-medium text-stone-700">
-              {p.name} · <span className="font-normal">{p.track}</span> · <span className="font-normal">{p.status}</span>
-              {p.status !== "ended" && (
-                <span className="font-normal text-stone-500">
-                  {" "}
-                  ({p.status === "upcoming" ? "starts in" : "ends in"} {formatDuration(p.msRemaining)})
-                </span>
-              )}
-              {p.isCurrent && <span className="ml-2 rounded bg-teal-100 px-1.5 text-xs text-teal-800">current</span>}
-              {p.privateRevealed && (
-                <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs text-amber-900">private leaderboard revealed</span>
-              )}
-            </h3>
-            <p className="text-xs text-stone-500">
-              {formatUtc(p.startsAt)} – {formatUtc(p.endsAt)}
-            </p>
+            <PhaseSummary phase={p} showTrack />
             <PhaseEditor phase={editorValues(p)} />
           </div>
         ))}
