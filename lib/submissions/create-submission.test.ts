@@ -7,7 +7,13 @@ import { isAppError } from "../errors/app-error";
 import { BARE_ONNX_NEEDS_MANIFEST } from "../models/inspect-model-bundle";
 import { makeManifest, writeOnnxBundle, zipFolder } from "../../test-support/models/model-fixtures";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
-import { createTestUser, ensureOpenTestPhase, predictionsCsv, registerFixtureDataset } from "../../test-support/scoring/scoring-fixture";
+import {
+  createTestUser,
+  storedUploadFiles,
+  ensureOpenTestPhase,
+  predictionsCsv,
+  registerFixtureDataset,
+} from "../../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { describeEachEngine } from "../../test-support/test-db";
 import { createSubmission, type CreateSubmissionOptions } from "./create-submission";
@@ -31,13 +37,6 @@ beforeAll(async () => {
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
-
-/** Files under the uploads folder, partial ones included: refusals must leave none. */
-function storedFiles(): string[] {
-  const root = uploadsDir(fixture.dataDir);
-  if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile());
-}
 
 describeEachEngine("createSubmission", (t) => {
   const submit = (extra: Partial<CreateSubmissionOptions> & { userId: string }) =>
@@ -106,7 +105,7 @@ describeEachEngine("createSubmission", (t) => {
     );
     expect(await t.db.submission.count()).toBe(0);
     expect(await t.db.job.count()).toBe(0);
-    expect(storedFiles()).toEqual([]);
+    expect(storedUploadFiles(fixture.dataDir)).toEqual([]);
   });
 
   it("refuses empty, oversized and mislabelled uploads", async () => {
@@ -124,7 +123,7 @@ describeEachEngine("createSubmission", (t) => {
     expect(withManifest).toMatchObject({ code: "validation", details: [{ field: "manifestJson", message: expect.any(String) }] });
     const noName = await appError(submit({ userId: user.id, fileName: "  " }));
     expect(noName.details).toEqual([{ field: "fileName", message: "a file name is required" }]);
-    expect(storedFiles()).toEqual([]);
+    expect(storedUploadFiles(fixture.dataDir)).toEqual([]);
   });
 
   it("accepts a model zip and a bare .onnx with its manifest; refuses a bare .onnx without one", async () => {

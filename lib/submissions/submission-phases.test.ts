@@ -1,9 +1,8 @@
 import fs from "node:fs";
-import path from "node:path";
 import { Readable } from "node:stream";
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import { appError } from "../../test-support/app-error-of";
-import { createTestUser, predictionsCsv, registerFixtureDataset } from "../../test-support/scoring/scoring-fixture";
+import { createTestUser, storedUploadFiles, predictionsCsv, registerFixtureDataset } from "../../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { describeEachEngine } from "../../test-support/test-db";
 import { uploadsDir } from "../storage/local-disk-blob-store";
@@ -15,12 +14,6 @@ const fixture = setUpScoringFixture({ count: 120 });
 const NOW = new Date("2026-06-15T12:00:00Z");
 const H = 3_600_000;
 const at = (hours: number) => new Date(NOW.getTime() + hours * H);
-
-function storedFiles(): string[] {
-  const root = uploadsDir(fixture.dataDir);
-  if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile());
-}
 
 describeEachEngine("submissions belong to a phase", (t) => {
   const submit = (extra: Partial<CreateSubmissionOptions> & { userId: string }) =>
@@ -66,7 +59,7 @@ describeEachEngine("submissions belong to a phase", (t) => {
       'No phase is open for submissions right now. The next one, "Final", opens on 2026-06-15 14:00:00 UTC.',
     );
     expect(await t.db.submission.count()).toBe(0);
-    expect(storedFiles()).toEqual([]);
+    expect(storedUploadFiles(fixture.dataDir)).toEqual([]);
     expect(await getSubmissionQuota({ db: t.db, userId: user.id, now: NOW })).toMatchObject({ limit: 0, remaining: 0, phase: null });
   });
 
@@ -78,7 +71,7 @@ describeEachEngine("submissions belong to a phase", (t) => {
     expect(refused.userMessage).toBe('"Models only" accepts only models: this predictions CSV was not accepted. Nothing was stored.');
     expect(refused.details).toEqual([{ field: "kind", message: "this phase accepts: model" }]);
     expect(await t.db.submission.count()).toBe(0);
-    expect(storedFiles()).toEqual([]);
+    expect(storedUploadFiles(fixture.dataDir)).toEqual([]);
 
     await t.db.phase.update({ where: { id: p.id }, data: { acceptedKinds: "csv,model", dailyLimit: 0 } });
     const closed = await appError(submit({ userId: user.id }));

@@ -12,6 +12,7 @@ import type { DatasetManifest } from "../../lib/dataset/dataset-manifest";
 import { loadTestIds } from "../../lib/scoring/load-test-ids";
 import { CURRENT_TERMS } from "../../lib/terms/terms-document";
 import { env } from "../../lib/env";
+import { uploadsDir } from "../../lib/storage/local-disk-blob-store";
 
 /**
  * Test-only: a small prepared dataset in a temp DATA_DIR (prepared once per test file, then
@@ -50,6 +51,13 @@ export async function registerFixtureDataset(options: { db: Db; fixture: Scoring
   // A prepared instance has a phase open for submissions (npm start creates one: ensureDefaultPhase).
   if ((await options.db.phase.count()) === 0) await ensureOpenTestPhase({ db: options.db });
   return dataset;
+}
+
+/** Files under an instance's uploads folder, partial ones included: a refused upload must leave none. */
+export function storedUploadFiles(dataDir: string): string[] {
+  const root = uploadsDir(dataDir);
+  if (!fs.existsSync(root)) return [];
+  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile());
 }
 
 export const OPEN_TEST_PHASE_ID = "open-test-phase";
