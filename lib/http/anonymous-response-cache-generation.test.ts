@@ -64,24 +64,20 @@ describeEachEngine("anonymous response cache and the leaderboard snapshot", (t) 
       data: { name: "Main", startsAt: new Date(now - 86_400_000), endsAt: new Date(now + 86_400_000), dailyLimit: 5 },
     });
     const [ann, bob] = await Promise.all(["Ann", "Bob"].map((name) => createParticipant({ db, name })));
-    await addEntry({
-      db,
-      datasetId,
-      userId: ann.id,
-      createdAt: new Date(now - 3_600_000),
-      publicMain: 0.8,
-      privateMain: 0.6,
-      isFinal: true,
-    });
-    await addEntry({
-      db,
-      datasetId,
-      userId: bob.id,
-      createdAt: new Date(now - 3_500_000),
-      publicMain: 0.7,
-      privateMain: 0.9,
-      isFinal: true,
-    });
+    // Ann leads in public, Bob in private: the board's order says which one a page shows.
+    for (const [user, minutesAgo, publicMain, privateMain] of [
+      [ann, 60, 0.8, 0.6],
+      [bob, 58, 0.7, 0.9],
+    ] as const)
+      await addEntry({
+        db,
+        datasetId,
+        userId: user.id,
+        createdAt: new Date(now - minutesAgo * 60_000),
+        publicMain,
+        privateMain,
+        isFinal: true,
+      });
     const site = await serve();
 
     expect(await site.get("/leaderboard")).toBe("public: Ann, Bob");
