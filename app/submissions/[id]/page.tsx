@@ -13,6 +13,7 @@ import type { CompetitorStanding } from "@/lib/leaderboard/find-competitor-stand
 import { getCompetitorStanding } from "@/lib/leaderboard/get-competitor-standing";
 import { plural } from "@/lib/format/plural";
 import { getSubmissionForUser } from "@/lib/submissions/get-submission-for-user";
+import { getVerificationForOwner } from "@/lib/verification/get-verification-for-owner";
 import { toPublicScoresView, type PublicScoresView } from "@/lib/submissions/public-scores-view";
 import { isPending, type SubmissionDetail } from "@/lib/submissions/submission-views";
 import { AutoRefresh } from "../auto-refresh";
@@ -60,6 +61,10 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
     s.isOwner && s.status === "scored" && !s.isBaseline
       ? await getCompetitorStanding({ db: getDb(), userId: user.id, cache: FRESH_STANDING })
       : null;
+  // Asked for verification (lib/verification): the owner gets a way to the upload page.
+  const verification = s.isOwner
+    ? await getVerificationForOwner({ db: getDb(), submissionId: s.id, userId: user.id }).catch(() => null)
+    : null;
 
   return (
     <div className="space-y-8">
@@ -78,6 +83,14 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           <StatusBadge status={s.status} rescoring={s.rescoring} />
           {s.isFinal && <span className="rounded border border-stone-400 px-2 py-0.5 text-xs font-medium">final</span>}
         </div>
+        {verification && (
+          <p className="max-w-3xl rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="verification-notice">
+            Verification: <strong>{verification.label}</strong>.{" "}
+            <Link className="underline" href={`/submissions/${s.id}/verification`}>
+              {verification.canUpload ? "Upload your code and model" : "See the verification"}
+            </Link>
+          </p>
+        )}
         {s.description && <p className="max-w-3xl whitespace-pre-wrap break-words text-stone-700">{s.description}</p>}
         <dl className="grid max-w-3xl grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
           <dt className="text-stone-500">Submitted</dt>
