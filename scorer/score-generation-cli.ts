@@ -87,6 +87,8 @@ export async function runGenerationCli(options: {
     samples: settings.sampleCount,
     seed: settings.seed,
     heldOutMeanMinCosine: s.heldOutMeanMinCosine,
+    eps: s.eps,
+    floor: s.floor,
     seconds: { ...result.seconds, features: s.seconds.features, metrics: s.seconds.metrics },
     ...(result.stats ? { stats: result.stats } : {}),
     public: s.public,

@@ -14,7 +14,7 @@ import path from "node:path";
 import { Command } from "commander";
 import { IMAGES_DIR_NAME } from "@/lib/challenge/definition";
 import { buildPaths } from "@/lib/dataset/layout";
-import { readPreparedDataset } from "@/lib/dataset/read-prepared-dataset";
+import { readPreparedDataset, type PreparedDataset } from "@/lib/dataset/read-prepared-dataset";
 import { generateSynthetic } from "@/lib/dataset/synthetic/generate-synthetic";
 import { openTrainImageReader } from "@/lib/baselines/open-train-image-reader";
 import { shuffledRange } from "@/lib/baselines/split-holdout";
@@ -52,8 +52,9 @@ async function main(): Promise<number> {
     .option("--seed <n>", "latent seed of the scoring runs", (v) => Number(v), 1)
     .option("--feature-network <fileOrSha256>", "feature network to score with (default: newest registered)")
     .option("--score", "score every baseline (and fresh synthetic portraits) and print a table")
+    .option("--reuse", "keep baseline files already in --out instead of fitting them again")
     .parse();
-  const opts = program.opts<{ out: string; count: number; seed: number; featureNetwork?: string; score?: boolean }>();
+  const opts = program.opts<{ out: string; count: number; seed: number; featureNetwork?: string; score?: boolean; reuse?: boolean }>();
   const config = env();
   const dataset = await readPreparedDataset(config.dataDir);
   if (!dataset) {
@@ -62,39 +63,11 @@ async function main(): Promise<number> {
   }
   const out = path.resolve(opts.out);
   fs.mkdirSync(out, { recursive: true });
-  const reader = await openTrainImageReader({ cacheDir: buildPaths(dataset.buildDir).cacheDir });
-  const order = shuffledRange({ count: reader.count, seed: 5 });
-  const files: Record<string, { kind: "generator" | "images"; file: string }> = {};
-  try {
-    let t = performance.now();
-    const pcaRows = order.slice(0, Math.min(PCA_IMAGES, reader.count));
-    const pca = await fitEigenportraits({ images: await reader.read(pcaRows), count: pcaRows.length });
-    const pcaModel = buildLinearGenerator({ mean: pca.mean, basis: pca.basis, name: "pca_eigenportraits" });
-    files.pca = { kind: "generator", file: path.join(out, "pca.zip") };
-    await writeGeneratorZip(files.pca.file, pcaModel.onnx, pcaModel.manifest);
-    say(
-      `pca: fitted on ${pcaRows.length} images in ${((performance.now() - t) / 1000).toFixed(1)} s; 64 directions explain ${(pca.explained * 100).toFixed(1)}% of the variance`,
-    );
-
-    t = performance.now();
-    const tableRows = order.slice(pcaRows.length, pcaRows.length + RESAMPLING_IMAGES);
-    const resampling = buildResamplingGenerator({
-      images: await reader.read(tableRows),
-      count: tableRows.length,
-      name: "train_resampling",
-    });
-    files.resampling = { kind: "generator", file: path.join(out, "resampling.zip") };
-    await writeGeneratorZip(files.resampling.file, resampling.onnx, resampling.manifest);
-    say(`resampling: ${tableRows.length} train images in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-
-    // Grey plus a random linear image of the latent: per-pixel standard deviation 64, no structure.
-    const basis = drawNormals({ seed: 13, count: 64 * IMAGE_BYTES }).map((v) => v * 8);
-    const noise = buildLinearGenerator({ mean: new Float32Array(IMAGE_BYTES).fill(128), basis, name: "noise" });
-    files.noise = { kind: "generator", file: path.join(out, "noise.zip") };
-    await writeGeneratorZip(files.noise.file, noise.onnx, noise.manifest);
-  } finally {
-    await reader.close();
-  }
+  const names = ["pca", "resampling", "noise"];
+  const files: Record<string, { kind: "generator" | "images"; file: string }> = Object.fromEntries(
+    names.map((n) => [n, { kind: "generator" as const, file: path.join(out, `${n}.zip`) }]),
+  );
+  if (!opts.reuse || !names.every((n) => fs.existsSync(files[n].file))) await buildBaselines(dataset, out);
   if (!opts.score) {
     process.stdout.write(JSON.stringify(files, null, 2) + "\n");
     return 0;
@@ -155,6 +128,39 @@ async function main(): Promise<number> {
   table.sort((a, b) => ((a.main as number) ?? Infinity) - ((b.main as number) ?? Infinity));
   process.stdout.write(JSON.stringify(table, null, 2) + "\n");
   return 0;
+}
+
+/** Fits and writes pca.zip, resampling.zip and noise.zip into `out`. */
+async function buildBaselines(dataset: PreparedDataset, out: string): Promise<void> {
+  const reader = await openTrainImageReader({ cacheDir: buildPaths(dataset.buildDir).cacheDir });
+  const order = shuffledRange({ count: reader.count, seed: 5 });
+  try {
+    let t = performance.now();
+    const pcaRows = order.slice(0, Math.min(PCA_IMAGES, reader.count));
+    const pca = await fitEigenportraits({ images: await reader.read(pcaRows), count: pcaRows.length });
+    const pcaModel = buildLinearGenerator({ mean: pca.mean, basis: pca.basis, name: "pca_eigenportraits" });
+    await writeGeneratorZip(path.join(out, "pca.zip"), pcaModel.onnx, pcaModel.manifest);
+    say(
+      `pca: fitted on ${pcaRows.length} images in ${((performance.now() - t) / 1000).toFixed(1)} s; 64 directions explain ${(pca.explained * 100).toFixed(1)}% of the variance`,
+    );
+
+    t = performance.now();
+    const tableRows = order.slice(pcaRows.length, pcaRows.length + RESAMPLING_IMAGES);
+    const resampling = buildResamplingGenerator({
+      images: await reader.read(tableRows),
+      count: tableRows.length,
+      name: "train_resampling",
+    });
+    await writeGeneratorZip(path.join(out, "resampling.zip"), resampling.onnx, resampling.manifest);
+    say(`resampling: ${tableRows.length} train images in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // Grey plus a random linear image of the latent: per-pixel standard deviation 64, no structure.
+    const basis = drawNormals({ seed: 13, count: 64 * IMAGE_BYTES }).map((v) => v * 8);
+    const noise = buildLinearGenerator({ mean: new Float32Array(IMAGE_BYTES).fill(128), basis, name: "noise" });
+    await writeGeneratorZip(path.join(out, "noise.zip"), noise.onnx, noise.manifest);
+  } finally {
+    await reader.close();
+  }
 }
 
 main().then(

@@ -105,6 +105,8 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
     seed: settings.seed,
     heldOutMeanMinCosine: score.heldOutMeanMinCosine,
     nearCopyThreshold: score.nearCopyThreshold,
+    eps: score.eps,
+    floor: score.floor,
     nearestTrain: score.nearestTrain,
   };
   const summary = result.stats
