@@ -23,7 +23,9 @@ export async function ensureDefaultPhase(options: {
 }): Promise<{ created: boolean; phase: Phase | null }> {
   const { db } = options;
   if ((await db.phase.count()) > 0) return { created: false, phase: null };
-  const startsAt = options.now ?? new Date();
+  // Whole seconds: phase times are shown and typed to the second (format-phase-time.ts), so a
+  // hidden fraction would make the next phase, typed to start at this one's end, overlap it.
+  const startsAt = new Date(Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000);
   const endsAt = new Date(startsAt.getTime() + DEFAULT_PHASE_DAYS * 24 * 60 * 60 * 1000);
   try {
     const phase = await db.phase.create({

@@ -35,7 +35,10 @@ export default async function OrganizerPhasesPage() {
   const timeline = await getPhaseTimeline({ db: getDb() });
   const last = timeline.phases.at(-1);
   // The new-phase form starts where the last phase ends, for a week: the common case of adding the next one.
-  const start = last ? last.endsAt : new Date(Math.ceil(timeline.now.getTime() / 3_600_000) * 3_600_000);
+  // Rounded up to the second: the form shows whole seconds, and a start a fraction before the end would overlap.
+  const start = last
+    ? new Date(Math.ceil(last.endsAt.getTime() / 1000) * 1000)
+    : new Date(Math.ceil(timeline.now.getTime() / 3_600_000) * 3_600_000);
   const blank: PhaseEditorValues = {
     name: "",
     track: "attributes",
