@@ -13,6 +13,7 @@ const SLOW = [
   "scorer/sandbox/**/*.test.ts",
   "scorer/worker-processes.test.ts",
   "scorer/score-cli.test.ts",
+  "scorer/score-generation-cli.test.ts",
   "lib/ml/**/*.test.ts",
   "baselines/**/*.test.ts",
   "tests/starter-kit/**/*.test.ts",
