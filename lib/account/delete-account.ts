@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors/app-error";
 import { displayNameKey } from "../auth/display-name-key";
 import { verifyPassword } from "../auth/password";
+import { leaveTeam } from "../teams/leave-team";
 
 /** The name a deleted account shows on the leaderboard. */
 export function deletedAccountName(userId: string): string {
@@ -13,7 +14,7 @@ export function deletedAccountName(userId: string): string {
  * competition stays.
  *
  * - Gone: the e-mail address (replaced by an undeliverable placeholder), the display name
- *   (now "deleted-<id>"), the password, the confirmed-address mark, the organizer role, every
+ *   (now "deleted-<id>"), the team membership (docs/teams.md), the password, the confirmed-address mark, the organizer role, every
  *   session (signed out everywhere), every API token and every pending e-mail link. Nobody can
  *   sign in to it again; the address is free for a new account.
  * - Kept: the submissions and their scores, so the leaderboard's ranks do not shift under
@@ -46,6 +47,9 @@ export async function deleteAccount(options: { db: Db; userId: string; confirmat
     throw new AppError("conflict", { user: "This account owns the organizer baselines; hand them to another organizer first." });
   }
   const name = deletedAccountName(userId);
+  // The person leaves their team (lib/teams: a captain hands over; the last one out disbands it);
+  // the entries they made in it stay the team's, like everyone's submissions stay on the board.
+  if (await db.teamMember.findUnique({ where: { userId }, select: { id: true } })) await leaveTeam({ db, userId, now: options.now });
   await db.$transaction([
     db.session.deleteMany({ where: { userId } }),
     db.apiToken.deleteMany({ where: { userId } }),

@@ -12,6 +12,7 @@ import { afterAll, beforeEach, expect, it } from "vitest";
 import { appError } from "../../test-support/app-error-of";
 import { createFixtureDatasetRow, createFixtureSubmission } from "../../test-support/organizer/organizer-fixtures";
 import { describeEachEngine } from "../../test-support/test-db";
+import { deleteAccount } from "../account/delete-account";
 import { hashToken } from "../auth/hash-token";
 import type { Db } from "../db/client";
 import { buildLeaderboardRows } from "../leaderboard/build-leaderboard-rows";
@@ -329,6 +330,17 @@ describeEachEngine("teams", (t) => {
     expect((await t.db.team.findUniqueOrThrow({ where: { id: team.id } })).disbandedAt).not.toBeNull();
     expect((await t.db.submission.findUniqueOrThrow({ where: { id: entry.id } })).teamId).toBeNull();
     expect((await appError(leaveTeam({ db: t.db, userId: m2.id }))).userMessage).toBe("You are not in a team.");
+  });
+
+  it("deleting one's account leaves the team: the captaincy passes on, the entries stay the team's", async () => {
+    const [c, m] = [await person(), await person()];
+    const team = await createTeam({ db: t.db, userId: c.id, name: teamName() });
+    await acceptTeamInvite({ db: t.db, userId: m.id, token: await linkInvite(t.db, c.id, team.id), now: new Date(Date.now() + 1000) });
+    const entry = await submit(c.id, 0.5, { teamId: team.id });
+    await deleteAccount({ db: t.db, userId: c.id, confirmation: c.name });
+    expect(await teamOf(c.id)).toBeNull();
+    expect((await teamOf(m.id))?.role).toBe("captain");
+    expect((await t.db.submission.findUniqueOrThrow({ where: { id: entry.id } })).teamId).toBe(team.id);
   });
 
   it("organizers remove a member and disband a team, each with an audit record", async () => {
