@@ -1,12 +1,8 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { serveBoardPage } from "../../test-support/leaderboard/serve-board-page";
 import { describeEachEngine } from "../../test-support/test-db";
 import { addEntry, resetLeaderboardData, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
-import { isAppError } from "../errors/app-error";
-import { leaderboardFromSnapshot } from "../leaderboard/get-leaderboard";
-import { getLeaderboardSnapshot } from "../leaderboard/get-leaderboard-snapshot";
-import { createAnonymousResponseCache } from "./anonymous-response-cache";
 import { leaderboardCacheGeneration } from "./anonymous-response-cache-generation";
 
 /**
@@ -28,33 +24,20 @@ describeEachEngine("anonymous response cache and the leaderboard snapshot", (t) 
     server?.close();
   });
 
-  async function serve(): Promise<{ get(path: string): Promise<string>; renders(): number }> {
-    let renders = 0;
-    const cache = createAnonymousResponseCache({
-      paths: ["/", "/leaderboard"],
-      // Only a change of generation can empty it within the test.
-      ttlMs: 600_000,
-      // Asks the database on every request (the server uses 250 ms): the test waits for no clock.
-      generation: leaderboardCacheGeneration({ db: () => t.db, maxAgeMs: 0 }),
+  async function serve() {
+    const page = await serveBoardPage({
+      db: t.db,
+      cache: {
+        paths: ["/", "/leaderboard"],
+        // Only a change of generation can empty it within the test.
+        ttlMs: 600_000,
+        // Asks the database on every request (the server uses 250 ms): the test waits for no clock.
+        generation: leaderboardCacheGeneration({ db: () => t.db, maxAgeMs: 0 }),
+      },
+      line: (lb) => lb.rows.map((r) => r.name).join(", "),
     });
-    server = http.createServer((request, response) => {
-      void cache.handle(request, response, async () => {
-        renders += 1;
-        const cached = await getLeaderboardSnapshot({ db: t.db });
-        let lb;
-        try {
-          lb = leaderboardFromSnapshot(cached, { board: "private", sort: "rank", dir: "asc" });
-        } catch (error) {
-          if (!isAppError(error) || error.code !== "forbidden") throw error;
-          lb = leaderboardFromSnapshot(cached, { board: "public", sort: "rank", dir: "asc" });
-        }
-        response.setHeader("content-type", "text/plain");
-        response.end(`${lb.board}: ${lb.rows.map((r) => r.name).join(", ")}`);
-      });
-    });
-    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { get: async (path) => (await fetch(base + path)).text(), renders: () => renders };
+    server = page.server;
+    return page;
   }
 
   it("shows visitors the revealed private board as soon as the snapshot has it, on every cached page at once", async () => {

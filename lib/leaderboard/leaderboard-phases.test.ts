@@ -1,7 +1,7 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
+import { serveBoardPage } from "../../test-support/leaderboard/serve-board-page";
 import { appError } from "../../test-support/app-error-of";
 import {
   addEntry,
@@ -12,12 +12,10 @@ import {
   NOW,
   resetLeaderboardData,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
-import { isAppError } from "../errors/app-error";
-import { createAnonymousResponseCache } from "../http/anonymous-response-cache";
 import { leaderboardCacheGeneration } from "../http/anonymous-response-cache-generation";
 import { updatePhase } from "../phases/update-phase";
 import { exportLeaderboard } from "./export-leaderboard";
-import { getLeaderboard, leaderboardFromSnapshot, parseLeaderboardQuery, type LeaderboardQuery } from "./get-leaderboard";
+import { getLeaderboard, parseLeaderboardQuery, type LeaderboardQuery } from "./get-leaderboard";
 import { getLeaderboardSnapshot } from "./get-leaderboard-snapshot";
 
 const PUBLIC: LeaderboardQuery = { board: "public", sort: "rank", dir: "asc" };
@@ -91,26 +89,13 @@ describeEachEngine("reveal and hide take effect at once", (t) => {
   });
 
   async function serve(): Promise<(path: string) => Promise<string>> {
-    const cache = createAnonymousResponseCache({ paths: ["/leaderboard"], generation: leaderboardCacheGeneration({ db: () => t.db }) });
-    server = http.createServer((request, response) => {
-      void cache.handle(request, response, async () => {
-        const cached = await getLeaderboardSnapshot({ db: t.db });
-        let body: string;
-        try {
-          const lb = leaderboardFromSnapshot(cached, { board: "private", sort: "rank", dir: "asc" });
-          body = `private: ${lb.rows.map((r) => `${r.name} ${r.metrics.main}`).join(", ")}`;
-        } catch (error) {
-          if (!isAppError(error) || error.code !== "forbidden") throw error;
-          const lb = leaderboardFromSnapshot(cached, PUBLIC);
-          body = `public: ${lb.rows.map((r) => `${r.name} ${r.metrics.main}`).join(", ")}`;
-        }
-        response.setHeader("content-type", "text/plain");
-        response.end(body);
-      });
+    const page = await serveBoardPage({
+      db: t.db,
+      cache: { paths: ["/leaderboard"], generation: leaderboardCacheGeneration({ db: () => t.db }) },
+      line: (lb) => lb.rows.map((r) => `${r.name} ${r.metrics.main}`).join(", "),
     });
-    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return async (path) => (await fetch(base + path)).text();
+    server = page.server;
+    return page.get;
   }
 
   async function seed() {
