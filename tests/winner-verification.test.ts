@@ -5,6 +5,8 @@ import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { closeDb, type Db } from "../lib/db/client";
+import { buildLeaderboardRows } from "../lib/leaderboard/build-leaderboard-rows";
+import { loadLeaderboardSnapshot } from "../lib/leaderboard/load-leaderboard-snapshot";
 import { outboxDir } from "../lib/mail/send-mail";
 import { createLocalDiskBlobStore, uploadsDir } from "../lib/storage/local-disk-blob-store";
 import { createSubmission } from "../lib/submissions/create-submission";
@@ -118,7 +120,10 @@ describeEachEngine("winner verification", (t) => {
     // The owner uploads: a mislabelled archive and a broken model are refused and leave nothing.
     session.user = ownerSession;
     const upload = (query: string, body: Buffer) =>
-      own.POST(new Request(`${BASE}/submissions/x/verification?${query}`, { method: "POST", body }), params(submission.id));
+      own.POST(
+        new Request(`${BASE}/submissions/x/verification?${query}`, { method: "POST", body: new Uint8Array(body) }),
+        params(submission.id),
+      );
     // The fixture's DATA_DIR is shared by both engines' runs: count only the files this run adds.
     const allVerificationFiles = () =>
       fs
@@ -170,6 +175,9 @@ describeEachEngine("winner verification", (t) => {
       status: "verified",
       outcome: expect.stringContaining("Reproduced"),
     });
+    // The leaderboard shows the badge on the verified entry.
+    const board = buildLeaderboardRows({ snapshot: await loadLeaderboardSnapshot({ db: t.db }), board: "public" });
+    expect(board.find((r) => r.name === owner.name)).toMatchObject({ verification: "verified" });
     // One model and one code file are kept; the replaced model upload was removed.
     expect(verificationFiles()).toHaveLength(2);
 

@@ -1,4 +1,5 @@
 import type { LeaderboardQuery } from "@/lib/leaderboard/get-leaderboard";
+import { VERIFICATION_LABELS, isVerificationStatus } from "@/lib/verification/verification-status";
 import { COLUMNS, type ColumnInfo, type MetricKey } from "@/lib/leaderboard/leaderboard-columns";
 import { rowOwnerKey } from "@/lib/leaderboard/row-owner-key";
 import type { Board, LeaderboardRow } from "@/lib/leaderboard/types";
@@ -131,6 +132,7 @@ export function boardTableHtml(options: { board: Board; query: LeaderboardQuery;
       baseline
         ? '<span class="flex-none rounded bg-sky-700 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-white">Baseline</span>'
         : "",
+      verificationBadge(r.verification),
       "</span>",
       // A team's line lists its members under its name (lib/teams).
       r.members
@@ -152,4 +154,17 @@ function teamName(r: LeaderboardRow): string {
   const key = rowOwnerKey(r);
   if (!key?.startsWith("t:")) return escapeHtml(r.name);
   return `<a class="underline decoration-stone-300 hover:decoration-stone-700" href="/teams/${encodeURIComponent(key.slice(2))}">${escapeHtml(r.name)}</a>`;
+}
+
+/** Winner verification beside the name: "verified" in green, any other outcome in a quiet grey or amber. */
+function verificationBadge(status: string | undefined): string {
+  if (!status) return "";
+  const label = isVerificationStatus(status) ? VERIFICATION_LABELS[status] : status;
+  const tone =
+    status === "verified"
+      ? "bg-emerald-700 text-white"
+      : status === "mismatch" || status === "rejected" || status === "rerun-failed"
+        ? "bg-amber-100 text-amber-900"
+        : "bg-stone-200 text-stone-700";
+  return `<span class="flex-none rounded ${tone} px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide" data-verification="${escapeHtml(status)}">${escapeHtml(label)}</span>`;
 }

@@ -33,6 +33,7 @@ export function buildLeaderboardRows(options: { snapshot: LeaderboardSnapshot; b
           submissions: c.submissions,
           bestAt: new Date(c.best.createdAt),
           rankChange: r === null ? null : change(before.get(c.key), r),
+          ...verificationOf(snapshot, c.best.id),
         },
         c.key,
       ),
@@ -59,6 +60,7 @@ export function buildLeaderboardRows(options: { snapshot: LeaderboardSnapshot; b
         submissions: c.submissions,
         bestAt: new Date(c.bestPrivate!.createdAt),
         rankChange: r === null ? null : change(publicRank.get(c.key), r),
+        ...verificationOf(snapshot, c.bestPrivate!.id),
       },
       c.key,
     ),
@@ -82,4 +84,10 @@ function ranksByKey(ranked: Scored[]): Map<string, number> {
 
 function change(previous: number | undefined, rank: number): number | "new" {
   return previous === undefined ? "new" : previous - rank;
+}
+
+/** `{ verification }` when the entry's verification was requested, else nothing (the field stays out of the JSON). */
+function verificationOf(snapshot: LeaderboardSnapshot, submissionId: string): { verification?: string } {
+  const status = snapshot.verifications?.[submissionId];
+  return status ? { verification: status } : {};
 }

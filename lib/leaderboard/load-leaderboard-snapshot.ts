@@ -44,6 +44,8 @@ export interface LeaderboardSnapshot {
   phases: LeaderboardPhase[];
   competitors: Competitor[];
   series: ScoreSeries;
+  /** Winner verification status by submission id (lib/verification), for the badge beside a ranked entry. */
+  verifications: Record<string, string>;
   /** The rank change compares with the board as it stood at this time (generatedAt - 24 h). */
   rankChangeCutoff: Date;
   generatedAt: Date;
@@ -153,7 +155,16 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
   const revealed = phaseState.privateRevealed;
   const emptySeries: ScoreSeries = { participants: [], baselines: [], start: now.getTime(), end: now.getTime() };
   if (!dataset)
-    return { datasetId: null, phaseState, phases, competitors: [], series: emptySeries, rankChangeCutoff: cutoff, generatedAt: now };
+    return {
+      datasetId: null,
+      phaseState,
+      phases,
+      competitors: [],
+      series: emptySeries,
+      verifications: {},
+      rankChangeCutoff: cutoff,
+      generatedAt: now,
+    };
   // The phase's own entries, and the baselines (phaseId null) of its track, which stand on every phase of it.
   const inPhase = chosen
     ? Prisma.sql`AND (s."phaseId" = ${chosen.id} OR (s."phaseId" IS NULL AND s."baselineId" IS NOT NULL AND s."track" = ${chosen.track}))`
@@ -250,7 +261,10 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
     entries: applyScorePolicyToSeriesEntries({ policy, entries: await leaderEntries(db, dataset.id, competitors, inPhaseWhere) }),
     generatedAt: now,
   });
-  return { datasetId: dataset.id, phaseState, phases, competitors, series, rankChangeCutoff: cutoff, generatedAt: now };
+  // A handful of rows per challenge (the winners): read whole.
+  const verificationRows = await db.winnerVerification.findMany({ select: { submissionId: true, status: true } });
+  const verifications = Object.fromEntries(verificationRows.map((v) => [v.submissionId, v.status]));
+  return { datasetId: dataset.id, phaseState, phases, competitors, series, verifications, rankChangeCutoff: cutoff, generatedAt: now };
 }
 
 /** Every ranked participant entry, oldest first (the Ladder replays each participant's history). */

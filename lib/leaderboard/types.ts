@@ -54,6 +54,8 @@ export interface LeaderboardRow {
    * null for baselines.
    */
   rankChange: RankChange | null;
+  /** The ranked entry's winner verification status (lib/verification/verification-status.ts), when one was requested. */
+  verification?: string;
 }
 
 export interface Leaderboard {
