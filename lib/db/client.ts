@@ -19,7 +19,20 @@ import { PrismaClient as PostgresPrismaClient } from "./generated/postgres";
 // Types and Prisma.* helpers (sql, JsonNull, error classes) come from the SQLite client; both
 // clients share one runtime (prisma/generate.ts links them), so the values work on either engine.
 export { Prisma };
-export type { Baseline, Dataset, DatasetFile, DownloadLog, Job, Phase, RescoreBatch, Score, Submission, TermsAcceptance, User, WinnerVerification } from "./generated/sqlite";
+export type {
+  Baseline,
+  Dataset,
+  DatasetFile,
+  DownloadLog,
+  Job,
+  Phase,
+  RescoreBatch,
+  Score,
+  Submission,
+  TermsAcceptance,
+  User,
+  WinnerVerification,
+} from "./generated/sqlite";
 
 type UnwrapTuple<P extends readonly unknown[]> = Types.Utils.UnwrapTuple<P>;
 

@@ -121,7 +121,13 @@ async function scoreModelSubmission(
   buildDir: string,
   timing: Timing,
 ): Promise<JobResult> {
-  const result = await runStoredModel({ dataDir: ctx.dataDir, store: ctx.store, fileKey: submission.fileKey, buildDir, signal: ctx.signal });
+  const result = await runStoredModel({
+    dataDir: ctx.dataDir,
+    store: ctx.store,
+    fileKey: submission.fileKey,
+    buildDir,
+    signal: ctx.signal,
+  });
   if (!result.ok) {
     const prefix = result.reason === "bundle" ? "The model was refused: " : "The model run failed: ";
     return { ok: false, kind: "user", message: prefix + result.message, log: result.log };

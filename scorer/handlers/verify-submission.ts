@@ -24,7 +24,10 @@ export const verifySubmissionHandler: JobHandler<Payload> = {
 
   async onFailure({ tx, payload, failure }) {
     if (!failure.final) {
-      await tx.winnerVerification.updateMany({ where: { id: payload.verificationId, status: "running" }, data: { status: "rerun-queued" } });
+      await tx.winnerVerification.updateMany({
+        where: { id: payload.verificationId, status: "running" },
+        data: { status: "rerun-queued" },
+      });
       return;
     }
     const message =
