@@ -14,6 +14,7 @@ const SLOW = [
   "scorer/worker-processes.test.ts",
   "scorer/score-cli.test.ts",
   "scorer/score-generation-cli.test.ts",
+  "scorer/handlers/score-generation.test.ts",
   "lib/ml/**/*.test.ts",
   "baselines/**/*.test.ts",
   "tests/starter-kit/**/*.test.ts",

@@ -1,0 +1,131 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IMAGE_BYTES } from "@/lib/challenge/definition";
+import { buildPaths } from "@/lib/dataset/layout";
+import { registerDataset } from "@/lib/dataset-records/register-dataset";
+import type { Db, Job } from "@/lib/db/client";
+import { buildLinearGenerator } from "@/lib/generation/build-linear-generator";
+import { drawNormals } from "@/lib/generation/draw-normals";
+import { registerFeatureNetwork } from "@/lib/generation/register-feature-network";
+import { trainFeatureNetwork } from "@/lib/generation/train-feature-network";
+import type { JobContext, JobPayload } from "@/lib/queue/job-types";
+import type { BlobStore } from "@/lib/storage/blob-store";
+import { getBlobStore } from "@/lib/storage/get-blob-store";
+import { createZipWriter } from "@/lib/zip/create-zip-writer";
+import { createTestDatabase, type TestDatabase } from "@/test-support/create-test-database";
+import { setUpScoringFixture } from "@/test-support/scoring/set-up-scoring-fixture";
+import { scoreGenerationHandler } from "./score-generation";
+
+// The score-generation job on a 150-portrait dataset (SQLite): a generator submission of a
+// generation phase is run in the sandbox with the phase's pinned feature network, seed and N,
+// and its Score row holds the main score of each part; an images zip of the wrong size fails
+// as the participant's fault.
+
+const fixture = setUpScoringFixture({ count: 150, seed: 31 });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-score-gen-job-"));
+let database: TestDatabase;
+let db: Db;
+let store: BlobStore;
+let phaseId = "";
+let userId = "";
+let datasetId = "";
+
+beforeAll(async () => {
+  database = await createTestDatabase({ engine: "sqlite" });
+  db = database.db;
+  store = getBlobStore({ db, dataDir: fixture.dataDir, kind: "disk" });
+  datasetId = (await registerDataset({ db, manifest: fixture.manifest })).id;
+  userId = (await db.user.create({ data: { email: "gen@example.org", name: "Gen" } })).id;
+  const trained = await trainFeatureNetwork({ cacheDir: buildPaths(fixture.buildDir).cacheDir, outDir: tmp, epochs: 1 });
+  const network = await registerFeatureNetwork({ db, store, file: trained.file, datasetId });
+  const now = Date.now();
+  phaseId = (
+    await db.phase.create({
+      data: {
+        name: "Generation",
+        startsAt: new Date(now - 3600_000),
+        endsAt: new Date(now + 3600_000),
+        dailyLimit: 5,
+        track: "generation",
+        acceptedKinds: "generator,images",
+        settings: { featureNetworkSha256: network.sha256, sampleCount: 1000, seed: 2 },
+      },
+    })
+  ).id;
+});
+afterAll(async () => {
+  await database?.drop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function submit(kind: "generator" | "images", file: string) {
+  const bytes = fs.readFileSync(file);
+  const key = `submissions/test/${path.basename(file)}`;
+  await store.putBlob({ key, buffer: bytes, maxBytes: 1e9 });
+  return db.submission.create({
+    data: {
+      userId,
+      datasetId,
+      kind,
+      fileKey: key,
+      fileName: path.basename(file),
+      fileSize: bytes.length,
+      sha256: "x",
+      phaseId,
+      track: "generation",
+    },
+  });
+}
+
+function context(submissionId: string): JobContext<JobPayload<"score-generation">> {
+  return {
+    db,
+    job: {} as Job,
+    payload: { submissionId },
+    workerId: "test",
+    dataDir: fixture.dataDir,
+    store,
+    signal: new AbortController().signal,
+    log: () => undefined,
+  };
+}
+
+describe("score-generation job", () => {
+  it("scores a generator with the phase's settings and records both parts", async () => {
+    const g = buildLinearGenerator({
+      mean: new Float32Array(IMAGE_BYTES).fill(120),
+      basis: drawNormals({ seed: 8, count: 64 * IMAGE_BYTES }).map((v) => v * 3),
+    });
+    const file = path.join(tmp, "generator.zip");
+    const zip = await createZipWriter(file);
+    await zip.add("manifest.json", Buffer.from(JSON.stringify(g.manifest)));
+    await zip.add("model.onnx", Buffer.from(g.onnx));
+    await zip.finish();
+    const submission = await submit("generator", file);
+    const result = await scoreGenerationHandler.run(context(submission.id));
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    await db.$transaction(async (tx) => result.commit!(tx));
+    const score = await db.score.findUniqueOrThrow({ where: { submissionId: submission.id } });
+    const pub = score.public as Record<string, number>;
+    expect(score.publicMain).toBe(pub.main);
+    expect(score.privateMain).toBe((score.private as Record<string, number>).main);
+    expect(pub).toMatchObject({ samples: 1000, seed: 2, higherIsBetter: false, memorised: expect.any(Boolean) });
+    expect((score.public as { nearestTrain: unknown[] }).nearestTrain).toHaveLength(64);
+    const row = await db.submission.findUniqueOrThrow({ where: { id: submission.id } });
+    expect(row).toMatchObject({ status: "scored", modelFormat: "onnx" });
+    expect(row.log).toMatch(/\[scorer\] 1000 images in/);
+  });
+
+  it("fails an images zip without exactly N PNGs as the participant's fault", async () => {
+    const file = path.join(tmp, "images.zip");
+    const zip = await createZipWriter(file);
+    await zip.add("a.png", Buffer.from("not a png"));
+    await zip.finish();
+    const submission = await submit("images", file);
+    const result = await scoreGenerationHandler.run(context(submission.id));
+    expect(result).toEqual({ ok: false, kind: "user", message: "The images were refused: exactly 1000 PNGs are needed; found 1", log: "" });
+  });
+});
