@@ -6,6 +6,8 @@ import { closeDb, type Db } from "../lib/db/client";
 import { getSubmissionQuota } from "../lib/submissions/get-submission-quota";
 import { listUserSubmissions } from "../lib/submissions/list-user-submissions";
 import { listProblemJobs } from "../lib/organizer/list-problem-jobs";
+import { requestVerification } from "../lib/verification/request-verification";
+import type { MailMessage } from "../lib/mail/send-mail";
 import { session } from "../test-support/auth/fake-current-user";
 import { setUpTestEnv } from "../test-support/env/set-up-test-env";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
@@ -290,6 +292,45 @@ describeEachEngine("organizer operations: bulk rescore, problem jobs, verificati
       );
       expect(text.status).toBe(400);
       expect(await stateOf(t.db)).toEqual(before);
+    });
+  });
+
+  describe("verification requests", () => {
+    it("asks the top N of the public board in board order (baselines skipped), e-mails each owner once, refuses the unrevealed private board", async () => {
+      const third = await createFixtureUser({ db: t.db });
+      const best = await scored(other.id);
+      await t.db.score.update({ where: { submissionId: best.id }, data: { publicMain: 0.9 } });
+      const second = await scored(participant.id);
+      await t.db.score.update({ where: { submissionId: second.id }, data: { publicMain: 0.8 } });
+      await scored(third.id);
+      // A baseline above everyone: a reference, never a winner.
+      const baseline = await t.db.baseline.create({ data: { name: `prior-${Date.now()}`, title: "Prior", ownerId: organizer.id } });
+      const b = await scored(organizer.id, { baselineId: baseline.id, phaseId: null });
+      await t.db.score.update({ where: { submissionId: b.id }, data: { publicMain: 0.95 } });
+      const sent: MailMessage[] = [];
+      const sendMessage = async ({ message }: { message: MailMessage }) => {
+        sent.push(message);
+        return { via: "outbox" as const, file: "x" };
+      };
+      const actor = { id: organizer.id, label: organizer.email };
+      const result = await requestVerification({ db: t.db, input: { phaseId, board: "public", top: 2 }, actor, sendMessage });
+      expect(result.requested.map((r) => r.submissionId)).toEqual([best.id, second.id]);
+      expect(sent.map((m) => m.to)).toEqual([other.email, participant.email]);
+      expect(sent[0].link).toContain(`/submissions/${best.id}/verification`);
+      const again = await requestVerification({ db: t.db, input: { phaseId, board: "public", top: 2 }, actor, sendMessage });
+      expect(again).toMatchObject({ requested: [], alreadyRequested: [best.id, second.id] });
+      expect(sent).toHaveLength(2);
+      await expect(
+        requestVerification({ db: t.db, input: { phaseId, board: "private", top: 2 }, actor, sendMessage }),
+      ).rejects.toMatchObject({
+        code: "validation",
+      });
+      await expect(
+        requestVerification({ db: t.db, input: { phaseId, board: "public", top: 500 }, actor, sendMessage }),
+      ).rejects.toMatchObject({
+        code: "validation",
+      });
+      expect(await t.db.auditEvent.count({ where: { action: "verification.request" } })).toBe(1);
     });
   });
 
