@@ -96,7 +96,7 @@ async function runVerification(ctx: JobContext<Payload>): Promise<JobResult> {
         data: { status: comparison.status, outcome: comparison.outcome, rerunPublicMain, rerunPrivateMain, rerunAt },
       });
       // The leaderboard's change check reads the latest Submission.updatedAt: its badge updates with it.
-      await tx.submission.update({ where: { id: verification.submissionId }, data: { updatedAt: rerunAt } });
+      await tx.submission.updateMany({ where: { id: verification.submissionId }, data: { updatedAt: rerunAt } });
     },
   };
 }
