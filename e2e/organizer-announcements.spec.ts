@@ -80,14 +80,19 @@ test("an organizer e-mails an announcement; the participant unsubscribes through
   await expect(banner.getByRole("link", { name: "https://example.org/rules" })).toBeVisible();
   const box = (await banner.boundingBox())!;
   expect(box.x + box.width).toBeLessThanOrEqual(390);
-  await reader.screenshot({ path: "test-results/announcement-banner-390.png" });
+  await reader.screenshot({ path: test.info().outputPath("announcement-banner-390.png") });
   // A visitor does not see an announcement meant for a list of addresses.
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto("/leaderboard");
   await expect(visitor.getByTestId("announcement-banner")).toHaveCount(0);
 
-  // The e-mail's unsubscribe link: opening it changes nothing until the button is pressed.
-  const link = await linkFromOutbox(leaver.email, "/unsubscribe");
+  // The mail's List-Unsubscribe address takes POST only: a scanner's GET is refused and changes nothing.
+  const oneClick = await linkFromOutbox(leaver.email, "/api/unsubscribe");
+  expect((await reader.request.get(oneClick)).status()).toBe(405);
+  // The link in the text (the prefix is a regular expression: the page's path, not the API's).
+  // Opening it changes nothing until the button is pressed.
+  const link = await linkFromOutbox(leaver.email, "(?<!/api)/unsubscribe");
+  expect(link).toMatch(/^\/unsubscribe\?token=/);
   await reader.goto(link);
   await expect(reader.getByRole("heading", { name: "Unsubscribe from announcements" })).toBeVisible();
   await reader.goto("/account");
