@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
 import { formatUtcInput } from "../lib/phases/format-phase-time";
-import { linkFromOutbox, signUpThroughPage, uniqueEmail } from "./helpers";
+import { PASSWORD, linkFromOutbox, signUpThroughPage, uniqueEmail } from "./helpers";
 
 // An organizer posts an announcement (banner + e-mail) to two participants; one finds it in the
 // outbox, follows its unsubscribe link, confirms on the page, and the next announcement reaches
@@ -132,4 +132,48 @@ test("an organizer e-mails an announcement; the participant unsubscribes through
   const audit = page.getByTestId("audit-table");
   await expect(audit.locator('[data-action="announcement.create"]').filter({ hasText: organizer.email })).toHaveCount(2);
   await expect(audit.locator('[data-action="announcement.create"]').filter({ hasText: second })).toHaveCount(1);
+});
+
+test("an organizer makes sign-up invitation-only; a code admits one person, then is used up", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const page = await (await browser.newContext()).newPage();
+  const organizer = { name: "E2E Gatekeeper", email: uniqueEmail("gate") };
+  await signUpThroughPage(page, organizer);
+  await run("npx", ["tsx", "cli/users.ts", "promote", organizer.email], { env: { ...process.env, DATA_DIR: dataDir } });
+  await page.goto("/organizer/entry-rules");
+  const rules = page.getByTestId("entry-rules-form");
+  await rules.getByLabel("Invitation only: sign-up needs an invitation code").check();
+  await rules.getByRole("button", { name: "Save entry rules" }).click();
+  await expect(rules).toContainText("Saved.", { timeout: 30_000 });
+  const codeForm = page.getByTestId("invitation-code-form");
+  await codeForm.getByLabel("Label (for you)").fill("one guest");
+  await codeForm.getByRole("button", { name: "Create a code" }).click();
+  const code = (await page.getByTestId("new-invitation-code").textContent({ timeout: 30_000 }))!.trim();
+  await expect(page.getByTestId("invitation-code-row").filter({ hasText: "one guest" })).toContainText("0 / 1");
+
+  const guest = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  const signUp = async (email: string, invitation: string) => {
+    await guest.goto("/sign-up");
+    await guest.getByLabel("Name on the leaderboard").fill(`Guest ${email.slice(6, 14)}`);
+    await guest.getByLabel("E-mail").fill(email);
+    await guest.getByLabel("Password").fill(PASSWORD);
+    await guest.getByLabel("Invitation code").fill(invitation);
+    await guest.getByRole("button", { name: "Create account" }).click();
+  };
+  const first = uniqueEmail("guest");
+  await signUp(first, "WRONG-CODE-0000-0000");
+  await expect(guest.getByText("This is not a valid invitation code. Check it for typos.")).toBeVisible({ timeout: 30_000 });
+  await signUp(first, code.toLowerCase());
+  await expect(guest.getByTestId("sign-up-sent")).toContainText(first, { timeout: 30_000 });
+  await signUp(uniqueEmail("guest"), code);
+  await expect(guest.getByText("This invitation code has already been used as often as it allows.")).toBeVisible({ timeout: 30_000 });
+
+  await page.reload();
+  await expect(page.getByTestId("invitation-code-row").filter({ hasText: "one guest" })).toContainText("used up");
+  await page.getByTestId("entry-rules-form").getByLabel("Invitation only: sign-up needs an invitation code").uncheck();
+  await page.getByTestId("entry-rules-form").getByRole("button", { name: "Save entry rules" }).click();
+  await expect(page.getByTestId("entry-rules-form")).toContainText("Saved.", { timeout: 30_000 });
+  await page.goto("/organizer/audit");
+  await expect(page.getByTestId("audit-table").locator('[data-action="entry-rules.update"]')).toHaveCount(2);
+  await expect(page.getByTestId("audit-table").locator('[data-action="invitation-code.create"]')).toHaveCount(1);
 });
