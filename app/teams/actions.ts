@@ -74,7 +74,8 @@ export async function leaveTeamAction(_state: TeamActionState, formData: FormDat
 }
 
 export async function acceptInviteAction(_state: TeamActionState, formData: FormData): Promise<TeamActionState> {
-  const token = typeof formData.get("token") === "string" ? String(formData.get("token")) : "";
+  const sent = formData instanceof FormData ? formData.get("token") : null;
+  const token = typeof sent === "string" ? sent.slice(0, 200) : "";
   let teamId: string | undefined;
   const state = await run(formData, `/teams/join/${token}`, async (user) => {
     teamId = (await acceptTeamInvite({ db: getDb(), userId: user.id, token })).plan.team.id;

@@ -43,7 +43,15 @@ describeEachEngine("getChallengeOverview", (t) => {
     const overview = await getChallengeOverview({ now: NOW });
     expect(overview.dataset).toBeNull();
     expect(overview.timeline.phases).toEqual([]);
-    expect(overview.rules).toEqual({ dailyLimit: 7, maxFinal: 2, privateRevealed: false });
+    expect(overview.rules).toEqual({
+      dailyLimit: 7,
+      maxFinal: 2,
+      privateRevealed: false,
+      phaseName: null,
+      submissionsOpen: false,
+      acceptedKinds: ["csv", "model"],
+      teamSizeCap: 5,
+    });
   });
 
   it("uses the running phase's limits, and the environment's daily limit before a phase opens", async () => {
@@ -51,7 +59,15 @@ describeEachEngine("getChallengeOverview", (t) => {
       data: { name: "Main", startsAt: new Date(NOW.getTime() - DAY), endsAt: new Date(NOW.getTime() + DAY), dailyLimit: 3, maxFinal: 1 },
     });
     const running = await getChallengeOverview({ now: NOW });
-    expect(running.rules).toEqual({ dailyLimit: 3, maxFinal: 1, privateRevealed: false });
+    expect(running.rules).toEqual({
+      dailyLimit: 3,
+      maxFinal: 1,
+      privateRevealed: false,
+      phaseName: "Main",
+      submissionsOpen: true,
+      acceptedKinds: ["csv", "model"],
+      teamSizeCap: 5,
+    });
     expect(running.timeline.current).toMatchObject({ name: "Main", status: "running", msRemaining: DAY });
 
     const before = await getChallengeOverview({ now: new Date(NOW.getTime() - 2 * DAY) });
