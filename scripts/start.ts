@@ -33,8 +33,9 @@ async function main() {
   log("database migrations applied");
 
   await ensureDefaultDataset({ log });
-  // A fresh instance opens a 90-day development phase, so the timeline and the quota have one.
-  if ((await ensureDefaultPhase({ db: getDb() })).created) log("opened the default development phase (90 days)");
+  // A fresh instance opens a 90-day development phase per track, so the timeline and the quota have one.
+  const defaults = await ensureDefaultPhase({ db: getDb() });
+  for (const p of [defaults.phase, defaults.generationPhase]) if (p) log(`opened the default phase "${p.name}" (90 days)`);
   ensureNextBuild({ root, log });
 
   for (const line of await findUnverifiedOrganizerEmails({ db: getDb() })) logger.warn(line);
