@@ -1,18 +1,19 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Dataset } from "../lib/db/client";
-import { closeDb } from "../lib/db/client";
+import type { CurrentUser } from "../lib/auth/get-current-user";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
-import { setUpTestEnv } from "../test-support/env/set-up-test-env";
+import { idParams, jsonInit, setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
 import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
-import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../test-support/organizer/organizer-fixtures";
+import { createFixtureDatasetRow, createFixtureSubmission, createSessionUser } from "../test-support/organizer/organizer-fixtures";
 
 // Route modules are Next.js code: "server-only" throws outside a react-server bundle.
 vi.mock("server-only", () => ({}));
 
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
+vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 
 const stats = await import("@/app/api/organizer/stats/route");
 const submissions = await import("@/app/api/organizer/submissions/route");
@@ -24,36 +25,24 @@ const downloads = await import("@/app/api/organizer/downloads/route");
 const labels = await import("@/app/api/organizer/labels/route");
 
 const BASE = "http://localhost/api/organizer";
-const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 const fixture = setUpScoringFixture({ count: 120 });
-const { setTestEnv } = setUpTestEnv();
-
-beforeAll(async () => {
-  // The routes log who did what; keep the test output readable.
-  vi.spyOn(console, "info").mockImplementation(() => {});
-});
-afterAll(async () => {
-  await closeDb();
-});
+const { setTestEnv } = setUpRouteTest();
 
 describeEachEngine("organizer routes", (t) => {
   let dataset: Dataset;
-  let participant: { id: string; email: string; name: string; role: "participant" };
-  let organizer: { id: string; email: string; name: string; role: "organizer" };
+  let participant: CurrentUser;
+  let organizer: CurrentUser;
   let submissionId: string;
   let phaseId: string;
 
+  useRouteDb(t);
   beforeAll(async () => {
-    // The routes use the process-wide client: point it at this suite's database.
-    setTestEnv({ DATABASE_URL: t.url, DATA_DIR: fixture.dataDir });
+    setTestEnv({ DATA_DIR: fixture.dataDir });
     dataset = await createFixtureDatasetRow({ db: t.db });
-    const p = await createFixtureUser({ db: t.db });
-    const o = await createFixtureUser({ db: t.db, role: "organizer" });
-    participant = { id: p.id, email: p.email, name: p.name, role: "participant" };
-    organizer = { id: o.id, email: o.email, name: o.name, role: "organizer" };
-    submissionId = (await createFixtureSubmission({ db: t.db, userId: p.id, datasetId: dataset.id })).id;
+    participant = await createSessionUser({ db: t.db });
+    organizer = await createSessionUser({ db: t.db, role: "organizer" });
+    submissionId = (await createFixtureSubmission({ db: t.db, userId: participant.id, datasetId: dataset.id })).id;
     phaseId = (
       await t.db.phase.create({
         data: { name: "P", startsAt: new Date(Date.now() - 1000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 5 },
@@ -63,30 +52,34 @@ describeEachEngine("organizer routes", (t) => {
 
   /** Every organizer route, called as it would be from the dashboard. */
   const calls: [string, () => Promise<Response>][] = [
-    ["GET stats", () => stats.GET()],
+    ["GET stats", () => stats.GET(new Request(`${BASE}/stats`))],
     ["GET submissions", () => submissions.GET(new Request(`${BASE}/submissions?limit=10`))],
-    ["POST rescore", () => rescore.POST(new Request(`${BASE}/submissions/x/rescore`, json({})), params(submissionId))],
+    ["POST rescore", () => rescore.POST(new Request(`${BASE}/submissions/x/rescore`, jsonInit({})), idParams(submissionId))],
     [
       "POST disqualify",
-      () => disqualify.POST(new Request(`${BASE}/submissions/x/disqualify`, json({ reason: "Testing the route" })), params(submissionId)),
+      () =>
+        disqualify.POST(new Request(`${BASE}/submissions/x/disqualify`, jsonInit({ reason: "Testing the route" })), idParams(submissionId)),
     ],
-    ["POST reinstate", () => reinstate.POST(new Request(`${BASE}/submissions/x/reinstate`, json({})), params(submissionId))],
-    ["PATCH phase", () => phases.PATCH(new Request(`${BASE}/phases/x`, { ...json({ dailyLimit: 4 }), method: "PATCH" }), params(phaseId))],
+    ["POST reinstate", () => reinstate.POST(new Request(`${BASE}/submissions/x/reinstate`, jsonInit({})), idParams(submissionId))],
+    ["PATCH phase", () => phases.PATCH(new Request(`${BASE}/phases/x`, jsonInit({ dailyLimit: 4 }, "PATCH")), idParams(phaseId))],
     ["GET downloads", () => downloads.GET(new Request(`${BASE}/downloads`))],
     ["GET labels", () => labels.GET(new Request(`${BASE}/labels`))],
   ];
 
   describe("access", () => {
-    it.each(calls)("%s: 401 signed out, 403 for a participant, 2xx for an organizer", async (_name, call) => {
+    // The console is invisible to anyone else (404), except the labels export: 401 signed out,
+    // 403 for a participant, as the participant journey (e2e) checks.
+    it.each(calls)("%s: 404 signed out and for a participant (labels: 401, 403), 2xx for an organizer", async (name, call) => {
+      const labelsRoute = name === "GET labels";
       session.user = null;
       const anonymous = await call();
-      expect(anonymous.status).toBe(401);
-      expect(await anonymous.json()).toMatchObject({ error: { code: "unauthorized" } });
+      expect(anonymous.status).toBe(labelsRoute ? 401 : 404);
+      expect(await anonymous.json()).toMatchObject({ error: { code: labelsRoute ? "unauthorized" : "not-found" } });
 
       session.user = participant;
       const forbidden = await call();
-      expect(forbidden.status).toBe(403);
-      expect(await forbidden.json()).toMatchObject({ error: { code: "forbidden" } });
+      expect(forbidden.status).toBe(labelsRoute ? 403 : 404);
+      expect(await forbidden.json()).toMatchObject({ error: { code: labelsRoute ? "forbidden" : "not-found" } });
 
       session.user = organizer;
       const allowed = await call();
@@ -121,30 +114,30 @@ describeEachEngine("organizer routes", (t) => {
         headers: { "content-type": "text/plain" },
         body: '{"reason":"csrf attempt"}',
       }),
-      params(submissionId),
+      idParams(submissionId),
     );
     expect(form.status).toBe(400);
     expect((await t.db.submission.findUnique({ where: { id: submissionId } }))?.disqualifiedReason).not.toBe("csrf attempt");
 
-    const empty = await disqualify.POST(new Request(`${BASE}/submissions/x/disqualify`, json({})), params(submissionId));
+    const empty = await disqualify.POST(new Request(`${BASE}/submissions/x/disqualify`, jsonInit({})), idParams(submissionId));
     expect(empty.status).toBe(400);
     expect(await empty.json()).toMatchObject({ error: { code: "validation", details: [{ field: "reason" }] } });
 
     const badPhase = await phases.PATCH(
-      new Request(`${BASE}/phases/x`, { ...json({ startsAt: "2030-01-02T00:00:00Z", endsAt: "2030-01-01T00:00:00Z" }), method: "PATCH" }),
-      params(phaseId),
+      new Request(`${BASE}/phases/x`, jsonInit({ startsAt: "2030-01-02T00:00:00Z", endsAt: "2030-01-01T00:00:00Z" }, "PATCH")),
+      idParams(phaseId),
     );
     expect(badPhase.status).toBe(400);
     expect(await badPhase.json()).toMatchObject({ error: { details: [{ field: "endsAt" }] } });
 
-    const missing = await rescore.POST(new Request(`${BASE}/submissions/x/rescore`, json({})), params("no-such-submission"));
+    const missing = await rescore.POST(new Request(`${BASE}/submissions/x/rescore`, jsonInit({})), idParams("no-such-submission"));
     expect(missing.status).toBe(404);
   });
 
   it("rescore through the route is idempotent while the job is pending", async () => {
     session.user = organizer;
-    const first = await (await rescore.POST(new Request(`${BASE}/submissions/x/rescore`, json({})), params(submissionId))).json();
-    const second = await (await rescore.POST(new Request(`${BASE}/submissions/x/rescore`, json({})), params(submissionId))).json();
+    const first = await (await rescore.POST(new Request(`${BASE}/submissions/x/rescore`, jsonInit({})), idParams(submissionId))).json();
+    const second = await (await rescore.POST(new Request(`${BASE}/submissions/x/rescore`, jsonInit({})), idParams(submissionId))).json();
     expect(second).toMatchObject({ jobId: first.jobId, alreadyPending: true });
   });
 });

@@ -1,7 +1,5 @@
 import { organizerActor } from "@/lib/audit/audit-actor";
-import { requireOrganizer } from "@/lib/auth/get-current-user";
 import { getDb } from "@/lib/db/client";
-import { formatClientAddress, readClientAddress } from "@/lib/http/client-address";
 import { handleRoute } from "@/lib/http/handle-route";
 import { readOrganizerActionBody } from "@/lib/organizer/read-organizer-action-body";
 import { requireOrganizerRequest } from "@/lib/organizer/require-organizer-request";
@@ -14,17 +12,18 @@ export const dynamic = "force-dynamic";
  * Organizer: change a phase. Body: any of the fields of UpdatePhaseInput (`{ name, startsAt,
  * endsAt, dailyLimit, maxFinal, privateRevealed, scoreVisibility, ladderStep, track,
  * acceptedKinds, teamSizeCap, mergeDeadline, description }`, dates as "2026-12-31 23:59:59" UTC or
- * ISO 8601 with a zone), plus `confirmClosed: true` when setting a daily limit of 0.
+ * ISO 8601 with a zone), plus `confirmClosed: true` when setting a daily limit of 0. Anyone but an
+ * organizer gets 404.
  */
 export const PATCH = handleRoute(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const organizer = await requireOrganizer();
+  const { organizer, ip } = await requireOrganizerRequest(request);
   const input = await readOrganizerActionBody(request);
   const { id } = await context.params;
   const phase = await updatePhase({
     db: getDb(),
     phaseId: id,
     input,
-    actor: organizerActor(organizer, formatClientAddress(readClientAddress(request.headers))),
+    actor: organizerActor(organizer, ip),
   });
   console.info(`[organizer] ${organizer.email} updated phase ${id}`);
   return Response.json({ phase }, { headers: { "cache-control": "no-store" } });
