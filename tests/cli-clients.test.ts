@@ -8,6 +8,7 @@
  * e2e/account.spec.ts covers the same against `npm start`.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,6 +28,7 @@ import { createTestUser, predictionsCsv, registerFixtureDataset } from "../test-
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
 import { setUpTestEnv } from "../test-support/env/set-up-test-env";
 import { setRouteDb } from "../test-support/routes/route-db";
+import { makeManifest, writeOnnxBundle } from "../test-support/models/model-fixtures";
 
 vi.mock("server-only", () => ({}));
 // No browser here: no session cookie in any request, so only a token can authenticate.
@@ -49,14 +51,26 @@ let server: http.Server;
 let baseUrl: string;
 let tmp: string;
 
+/** When set, the next download body is cut (the socket destroyed) after this many bytes: a dropped connection. */
+let cutNextDownloadAfter: number | null = null;
+
 /** Next.js's send-response: status, headers minus content-length/-encoding/transfer-encoding, body (none for HEAD). */
 async function sendLikeNext(request: http.IncomingMessage, response: http.ServerResponse, answer: Response) {
   response.statusCode = answer.status;
   answer.headers.forEach((value, name) => {
     if (!["content-length", "content-encoding", "transfer-encoding"].includes(name)) response.appendHeader(name, value);
   });
+  const cut = request.url?.startsWith("/api/downloads/") ? cutNextDownloadAfter : null;
+  if (cut !== null) cutNextDownloadAfter = null;
   if (answer.body && request.method !== "HEAD") {
+    let sent = 0;
     for await (const chunk of Readable.fromWeb(answer.body as NodeWebReadableStream<Uint8Array>)) {
+      if (cut !== null && sent + chunk.length > cut) {
+        await new Promise<void>((resolve) => response.write(chunk.subarray(0, cut - sent), () => resolve()));
+        response.socket?.destroy();
+        return;
+      }
+      sent += chunk.length;
       if (!response.write(chunk)) await new Promise((resolve) => response.once("drain", resolve));
     }
   }
@@ -199,6 +213,22 @@ describe.each(["node", "python"] as const)("the %s CLI", (kind) => {
     const resumed = await database.db.downloadLog.findFirst({ where: { userId, rangeHeader: `bytes=${half}-` } });
     expect(resumed && Number(resumed.bytesServed)).toBe(biggest.sizeBytes - half);
 
+    // The connection drops in the middle of the file: a clear message and exit 1, the bytes that
+    // arrived are kept, and the next run resumes from them.
+    fs.rmSync(full);
+    const cutAt = Math.floor(biggest.sizeBytes / 3);
+    cutNextDownloadAfter = cutAt;
+    const dropped = await cli(kind, ["download", "--dir", dir], home);
+    expect(dropped.code, dropped.stdout + dropped.stderr).toBe(1);
+    expect(dropped.stderr).toContain(`${biggest.name}: the `);
+    expect(dropped.stderr).toContain("run download again to resume");
+    expect(dropped.stderr).not.toMatch(/Traceback|at .*\.mjs:\d+/);
+    expect(fs.statSync(`${full}.part`).size).toBe(cutAt);
+    const again = await cli(kind, ["download", "--dir", dir], home);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`${biggest.name}: resuming at`);
+    expect(createHash("sha256").update(fs.readFileSync(full)).digest("hex")).toBe(biggest.sha256);
+
     // A corrupted partial file is caught by the checksum, removed, and reported.
     fs.writeFileSync(`${full}.part`, Buffer.alloc(half, 7));
     fs.rmSync(full);
@@ -235,10 +265,61 @@ describe.each(["node", "python"] as const)("the %s CLI", (kind) => {
     expect(final.code, final.stderr).toBe(0);
     expect(final.stdout).toContain(`Final submissions: ${id}`);
     expect((await database.db.submission.findUniqueOrThrow({ where: { id } })).isFinal).toBe(true);
+    // `final` alone shows the choice and never clears it; --clear does.
+    const shown = await cli(kind, ["final"], home);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`Final submissions: ${id}`);
+    expect((await database.db.submission.findUniqueOrThrow({ where: { id } })).isFinal).toBe(true);
+    expect((await cli(kind, ["final", id, "--clear"], home)).code).toBe(2);
+    const cleared = await cli(kind, ["final", "--clear"], home);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(cleared.stdout).toContain("No final submissions selected.");
+    expect((await database.db.submission.findUniqueOrThrow({ where: { id } })).isFinal).toBe(false);
+    expect((await cli(kind, ["final"], home)).stdout).toContain("No final submissions chosen");
 
     const board = await cli(kind, ["leaderboard"], home);
     expect(board.code, board.stderr).toBe(0);
     expect(board.stdout).toMatch(/rank\s+name\s+score/);
+  });
+
+  it("submits a bare ONNX model with its manifest, scored in the sandbox; a missing or broken manifest is a usage error", async () => {
+    const bundle = path.join(home, "bundle");
+    writeOnnxBundle(bundle, { manifest: makeManifest("onnx"), heads: "sliced" });
+    const model = path.join(bundle, "model.onnx");
+    const manifest = path.join(bundle, "manifest.json");
+
+    const missing = await cli(kind, ["submit", model, "--manifest", path.join(home, "nope.json")], home);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("No such file:");
+    expect(missing.stderr).not.toMatch(/Traceback|ENOENT/);
+    const broken = path.join(home, "broken.json");
+    fs.writeFileSync(broken, '{ "format": "onnx", ');
+    const refused = await cli(kind, ["submit", model, "--manifest", broken], home);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("broken.json is not valid JSON");
+    const before = await database.db.submission.count({ where: { userId } });
+
+    const submitted = await cli(
+      kind,
+      ["submit", model, "--model", "--manifest", manifest, "--description", "colour model", "--wait"],
+      home,
+    );
+    expect(submitted.code, submitted.stdout + submitted.stderr).toBe(0);
+    const id = /as (\S+)/.exec(submitted.stdout)![1];
+    const row = await database.db.submission.findUniqueOrThrow({ where: { id }, include: { score: true } });
+    expect(row).toMatchObject({ kind: "model", status: "scored", modelFormat: "onnx" });
+    // The printed score is the one the API gives (under the phase's score policy), which is the
+    // stored one as the policy shows it; each attribute is there.
+    const printed = Number(/public score \(mean macro-F1\): (\S+)/.exec(submitted.stdout)![1]);
+    const shown = (await (await fetch(`${baseUrl}/api/submissions/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      submission: { publicMain: number };
+    };
+    expect(printed).toBe(shown.submission.publicMain);
+    expect(Math.abs(printed - row.score!.publicMain)).toBeLessThan(0.001);
+    for (const attribute of ["Gender", "Hair_Color", "Hair_Type"])
+      expect(submitted.stdout).toMatch(new RegExp(`${attribute}: macro-F1 [0-9.]+`));
+    // The refused manifests spent nothing.
+    expect(await database.db.submission.count({ where: { userId } })).toBe(before + 1);
   });
 });
 

@@ -7,7 +7,7 @@
 //   node tp.mjs submissions
 //   node tp.mjs status ID
 //   node tp.mjs leaderboard [--limit N]
-//   node tp.mjs final ID [ID...]
+//   node tp.mjs final [ID...] [--clear]
 //
 // Create a token on the site's account page (/account). `login` keeps the site URL and the token
 // in ~/.config/tiny-portraits/credentials.json (readable by you only); TP_URL and TP_TOKEN
@@ -28,7 +28,8 @@ const USAGE = `usage: tp <command> [options]
   submissions                           list your submissions and today's quota
   status ID                             one submission with its scores
   leaderboard [--limit N]               the public leaderboard
-  final ID [ID...]                      choose your final submissions for the private leaderboard
+  final [ID...] [--clear]               choose your final submissions for the private leaderboard
+                                        (no ID: show the current choice; --clear: choose none)
 
 Environment: TP_URL and TP_TOKEN override the stored credentials.`;
 
@@ -52,7 +53,7 @@ function parseArgs(argv) {
       const eq = arg.indexOf("=");
       const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
       if (eq > 0) flags[name] = arg.slice(eq + 1);
-      else if (["model", "wait", "help"].includes(name)) flags[name] = true;
+      else if (["model", "wait", "help", "clear"].includes(name)) flags[name] = true;
       else if (i + 1 < argv.length) flags[name] = argv[++i];
       else throw new CliError(`--${name} needs a value`, 2);
     } else positional.push(arg);
@@ -212,9 +213,20 @@ async function downloadFile(credentials, file, dir, expectedSha) {
           last = Date.now();
         }
       }
+    } catch (error) {
+      // The connection dropped: what arrived stays in NAME.part for the next run to resume from.
+      if (process.stderr.isTTY) process.stderr.write("\n");
+      throw new CliError(
+        `${file.name}: the download stopped at ${formatBytes(done)} of ${formatBytes(file.sizeBytes)} ` +
+          `(${error.cause?.message || error.message}); run download again to resume.`,
+      );
     } finally {
       await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
     }
+    if (done < file.sizeBytes)
+      throw new CliError(
+        `${file.name}: the server sent ${formatBytes(done)} of ${formatBytes(file.sizeBytes)}; run download again to resume.`,
+      );
     progress(file.name, done, file.sizeBytes);
     if (process.stderr.isTTY) process.stderr.write("\n");
   }
@@ -275,29 +287,56 @@ function printScores(submission) {
 }
 
 async function waitForScore(credentials, id) {
-  process.stderr.write("waiting for the score");
-  for (;;) {
-    const { submission } = await apiJson(credentials, `/api/submissions/${encodeURIComponent(id)}`);
-    if (submission.status === "scored" || submission.status === "failed") {
-      process.stderr.write("\n");
-      return submission;
+  // Ctrl-C stops waiting, not the scoring: say how to look again.
+  const onInterrupt = () => {
+    process.stderr.write(`\nStopped waiting; the submission is still being scored. Look again with: tp status ${id}\n`);
+    process.exit(130);
+  };
+  process.once("SIGINT", onInterrupt);
+  let shown = "";
+  try {
+    for (;;) {
+      const { submission } = await apiJson(credentials, `/api/submissions/${encodeURIComponent(id)}`);
+      if (submission.status === "scored" || submission.status === "failed") {
+        if (shown) process.stderr.write("\n");
+        return submission;
+      }
+      // One word per status (queued, running...), then a dot a second.
+      process.stderr.write(submission.status === shown ? "." : `${shown ? "\n" : ""}${submission.status}`);
+      shown = submission.status;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    process.stderr.write(".");
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
   }
+}
+
+/** A file the user named: a clear "No such file" (exit 2) rather than a stack trace. */
+function requireFile(file) {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new CliError(`No such file: ${file}`, 2);
 }
 
 async function submit(positional, flags) {
   const credentials = readCredentials();
   const file = positional[0];
   if (!file) throw new CliError("usage: tp submit FILE [--model] [--manifest M.json] [--description TEXT] [--wait]", 2);
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new CliError(`No such file: ${file}`, 2);
+  requireFile(file);
   const lower = file.toLowerCase();
   const kind = flags.model || lower.endsWith(".zip") || lower.endsWith(".onnx") ? "model" : "csv";
   const query = new URLSearchParams({ fileName: path.basename(file), kind });
   if (flags.description) query.set("description", String(flags.description));
   const headers = { "content-type": "application/octet-stream" };
-  if (flags.manifest) headers["x-submission-manifest"] = fs.readFileSync(String(flags.manifest)).toString("base64");
+  if (flags.manifest) {
+    const manifest = String(flags.manifest);
+    requireFile(manifest);
+    const text = fs.readFileSync(manifest);
+    try {
+      JSON.parse(text.toString("utf8"));
+    } catch (error) {
+      throw new CliError(`${manifest} is not valid JSON: ${error.message}`, 2);
+    }
+    headers["x-submission-manifest"] = text.toString("base64");
+  }
   // A Blob streams from disk and carries its size (Content-Length): the server refuses an
   // over-limit file before the upload starts.
   const body = typeof fs.openAsBlob === "function" ? await fs.openAsBlob(file) : await fsp.readFile(file);
@@ -342,14 +381,26 @@ async function leaderboard(flags) {
   console.log(`${"rank".padEnd(5)} ${"name".padEnd(32)} score`);
   for (const row of (board.rows || []).slice(0, limit)) {
     const rank = row.rank === null || row.rank === undefined ? "-" : String(row.rank);
-    const name = `${row.name}${row.kind === "baseline" ? " (baseline)" : ""}`;
+    const name = `${row.name}${row.kind === "baseline" ? " (baseline)" : ""}${row.members ? ` (${row.members.join(", ")})` : ""}`;
     const main = row.metrics && row.metrics.main !== null && row.metrics.main !== undefined ? row.metrics.main.toFixed(4) : "-";
     console.log(`${rank.padEnd(5)} ${name.slice(0, 32).padEnd(32)} ${main}`);
   }
 }
 
-async function final(positional) {
+async function final(positional, flags) {
   const credentials = readCredentials();
+  if (!positional.length && !flags.clear) {
+    // No ID: show the choice rather than silently clearing it.
+    const { submissions: list } = await apiJson(credentials, "/api/submissions");
+    const chosen = list.filter((s) => s.isFinal).map((s) => s.id);
+    console.log(
+      chosen.length
+        ? `Final submissions: ${chosen.join(", ")}`
+        : "No final submissions chosen: your best public entries count. Choose with: tp final ID [ID...]",
+    );
+    return;
+  }
+  if (positional.length && flags.clear) throw new CliError("Give submission ids or --clear, not both.", 2);
   const result = await apiJson(credentials, "/api/submissions/final", {
     method: "PUT",
     headers: { "content-type": "application/json" },
@@ -383,7 +434,7 @@ async function main(argv) {
     case "leaderboard":
       return leaderboard(flags);
     case "final":
-      return final(positional);
+      return final(positional, flags);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`, 2);
   }
@@ -394,6 +445,7 @@ main(process.argv.slice(2)).catch((error) => {
     console.error(error.message);
     process.exit(error.exitCode);
   }
-  console.error(error);
+  // A local problem (a folder that cannot be written, a full disk): its message, not a stack trace.
+  console.error(process.env.TP_DEBUG ? error : `Error: ${error.message}`);
   process.exit(1);
 });

@@ -7,7 +7,7 @@
     python3 tp.py submissions
     python3 tp.py status ID
     python3 tp.py leaderboard [--limit N]
-    python3 tp.py final ID [ID...]
+    python3 tp.py final [ID...] [--clear]
 
 Create a token on the site's account page (/account). `login` keeps the site URL and the token
 in ~/.config/tiny-portraits/credentials.json (readable by you only); TP_URL and TP_TOKEN
@@ -17,6 +17,7 @@ import argparse
 import base64
 import getpass
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -216,7 +217,14 @@ def download_file(credentials, file, directory, expected_sha):
         last = 0.0
         with open(part, "ab" if resumed else "wb") as out:
             while True:
-                chunk = response.raw.read(1 << 18)
+                try:
+                    chunk = response.raw.read(1 << 18)
+                except (OSError, http.client.HTTPException) as error:
+                    # The connection dropped: what arrived stays in NAME.part for the next run to resume from.
+                    if sys.stderr.isatty():
+                        sys.stderr.write("\n")
+                    raise CliError("%s: the download stopped at %s of %s (%s); run download again to resume."
+                                   % (file["name"], format_bytes(done), format_bytes(file["sizeBytes"]), error or type(error).__name__))
                 if not chunk:
                     break
                 out.write(chunk)
@@ -227,6 +235,9 @@ def download_file(credentials, file, directory, expected_sha):
         progress(file["name"], done, file["sizeBytes"])
         if sys.stderr.isatty():
             sys.stderr.write("\n")
+        if done < file["sizeBytes"]:
+            raise CliError("%s: the server sent %s of %s; run download again to resume."
+                           % (file["name"], format_bytes(done), format_bytes(file["sizeBytes"])))
     actual = sha256_file(part)
     if actual != expected_sha:
         os.remove(part)
@@ -280,22 +291,34 @@ def print_scores(submission):
 
 
 def wait_for_score(credentials, submission_id):
-    sys.stderr.write("waiting for the score")
-    while True:
-        submission = api_json(credentials, "/api/submissions/" + urllib.parse.quote(submission_id, safe=""))["submission"]
-        if submission["status"] in ("scored", "failed"):
-            sys.stderr.write("\n")
-            return submission
-        sys.stderr.write(".")
-        sys.stderr.flush()
-        time.sleep(1)
+    shown = ""
+    try:
+        while True:
+            submission = api_json(credentials, "/api/submissions/" + urllib.parse.quote(submission_id, safe=""))["submission"]
+            if submission["status"] in ("scored", "failed"):
+                if shown:
+                    sys.stderr.write("\n")
+                return submission
+            # One word per status (queued, running...), then a dot a second.
+            sys.stderr.write("." if submission["status"] == shown else ("\n" if shown else "") + submission["status"])
+            sys.stderr.flush()
+            shown = submission["status"]
+            time.sleep(1)
+    except KeyboardInterrupt:
+        # Ctrl-C stops waiting, not the scoring: say how to look again.
+        raise CliError("\nStopped waiting; the submission is still being scored. Look again with: tp.py status %s" % submission_id, 130)
+
+
+def require_file(path):
+    """A file the user named: a clear "No such file" (exit 2) rather than a traceback."""
+    if not os.path.isfile(path):
+        raise CliError("No such file: %s" % path, 2)
 
 
 def submit(args):
     credentials = read_credentials()
     path = args.file
-    if not os.path.isfile(path):
-        raise CliError("No such file: %s" % path, 2)
+    require_file(path)
     lower = path.lower()
     kind = "model" if args.model or lower.endswith(".zip") or lower.endswith(".onnx") else "csv"
     query = {"fileName": os.path.basename(path), "kind": kind}
@@ -305,8 +328,14 @@ def submit(args):
     # Content-Length up front: the server refuses an over-limit file before the upload starts.
     headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
     if args.manifest:
+        require_file(args.manifest)
         with open(args.manifest, "rb") as f:
-            headers["X-Submission-Manifest"] = base64.b64encode(f.read()).decode("ascii")
+            manifest = f.read()
+        try:
+            json.loads(manifest.decode("utf-8"))
+        except ValueError as error:
+            raise CliError("%s is not valid JSON: %s" % (args.manifest, error), 2)
+        headers["X-Submission-Manifest"] = base64.b64encode(manifest).decode("ascii")
     with open(path, "rb") as body:
         response = api(credentials, "/api/submissions?" + urllib.parse.urlencode(query), method="POST", headers=headers, data=body)
         result = response.json()
@@ -350,12 +379,24 @@ def leaderboard(args):
     for row in (board.get("rows") or [])[: args.limit]:
         rank = "-" if row.get("rank") is None else str(row["rank"])
         name = row["name"] + (" (baseline)" if row.get("kind") == "baseline" else "")
+        if row.get("members"):
+            name += " (%s)" % ", ".join(row["members"])
         main = (row.get("metrics") or {}).get("main")
         print("%-5s %-32s %s" % (rank, name[:32], "-" if main is None else "%.4f" % main))
 
 
 def final(args):
     credentials = read_credentials()
+    if not args.ids and not args.clear:
+        # No ID: show the choice rather than silently clearing it.
+        chosen = [s["id"] for s in api_json(credentials, "/api/submissions")["submissions"] if s.get("isFinal")]
+        if chosen:
+            print("Final submissions: %s" % ", ".join(chosen))
+        else:
+            print("No final submissions chosen: your best public entries count. Choose with: tp.py final ID [ID...]")
+        return
+    if args.ids and args.clear:
+        raise CliError("Give submission ids or --clear, not both.", 2)
     result = api_json(
         credentials,
         "/api/submissions/final",
@@ -394,8 +435,9 @@ def main(argv):
     p = commands.add_parser("leaderboard", help="the public leaderboard")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(run=leaderboard)
-    p = commands.add_parser("final", help="choose your final submissions")
+    p = commands.add_parser("final", help="choose your final submissions (no ID: show the current choice)")
     p.add_argument("ids", nargs="*")
+    p.add_argument("--clear", action="store_true", help="choose none")
     p.set_defaults(run=final)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -406,6 +448,15 @@ def main(argv):
     except CliError as error:
         print(str(error), file=sys.stderr)
         return error.exit_code
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    except OSError as error:
+        # A local problem (a folder that cannot be written, a full disk, a timeout): its message, not a traceback.
+        if os.environ.get("TP_DEBUG"):
+            raise
+        print("Error: %s" % error, file=sys.stderr)
+        return 1
     return 0
 
 
