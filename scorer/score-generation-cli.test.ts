@@ -9,6 +9,7 @@ import { encodeRgbPng } from "@/lib/dataset/encode-rgb-png";
 import { buildLinearGenerator } from "@/lib/generation/build-linear-generator";
 import { drawNormals } from "@/lib/generation/draw-normals";
 import { trainFeatureNetwork } from "@/lib/generation/train-feature-network";
+import { colourGenerator } from "@/test-support/generation/colour-networks";
 import { setUpScoringFixture } from "@/test-support/scoring/set-up-scoring-fixture";
 
 // `npm run score -- --track generation`, as a real process, on a 150-portrait dataset with a
@@ -71,6 +72,8 @@ describe("npm run score -- --track generation", () => {
     expect(out.nearCopyShare).toBeGreaterThanOrEqual(0);
     expect(out.nearCopyShare).toBeLessThanOrEqual(1);
     expect(out.main).toBeCloseTo(out.fpd * out.penalty, 6);
+    // Unconditional: no requested attributes to be faithful to.
+    expect(out.attributeFidelity).toBeNull();
     expect(out).toMatchObject({
       track: "generation",
       kind: "generator",
@@ -78,6 +81,32 @@ describe("npm run score -- --track generation", () => {
       public: { main: out.main },
       private: { main: expect.any(Number) },
     });
+  });
+
+  it("prints the attribute fidelity of a conditional generator, per attribute and their mean", async () => {
+    const g = colourGenerator("follows");
+    fs.writeFileSync(path.join(tmp, "c.onnx"), g.onnx);
+    fs.writeFileSync(path.join(tmp, "c.json"), JSON.stringify(g.manifest));
+    const r = await score([
+      "--model",
+      path.join(tmp, "c.onnx"),
+      "--manifest",
+      path.join(tmp, "c.json"),
+      "--count",
+      "1000",
+      "--feature-network",
+      featureNetwork,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const f = out.attributeFidelity;
+    for (const key of ["gender", "hairColor", "hairType", "mean"]) {
+      expect(f[key], key).toBeGreaterThanOrEqual(0);
+      expect(f[key], key).toBeLessThanOrEqual(1);
+    }
+    expect(f.mean).toBeCloseTo((f.gender + f.hairColor + f.hairType) / 3, 10);
+    expect(out.attributeFidelityMean).toBe(f.mean);
+    expect(Object.keys(out.attributeGrid)).toEqual(["Gender", "Hair_Color", "Hair_Type"]);
   });
 
   it("refuses an images folder without exactly N PNGs (exit 1, nothing on stdout)", async () => {

@@ -5,13 +5,18 @@ import { openZipFile, readZipEntryBytes, forEachZipEntry, zipEntryName, type Zip
  * The organizer's feature network as stored in the blob store: a zip of `model.onnx` (the
  * attribute CNN's inference graph with an extra `embedding` output, build-inference-graph.ts) and
  * `feature-network.json` saying how to feed it (NHWC float input named `image`, pixels scaled and
- * standardised like its training images) and which output is the embedding. Its SHA-256 is the
+ * standardised like its training images), which output is the embedding and which outputs are the
+ * attribute classifier's heads (softmax per attribute, used for the attribute fidelity of
+ * conditional generators; bundles from before `heads` was recorded carry them under the
+ * attribute names, see extract-image-features.ts). Its SHA-256 is the
  * FeatureNetwork row's and what a phase pins: the same bytes give the same features everywhere.
  */
 
 export const FEATURE_NETWORK_MODEL_FILE = "model.onnx";
 export const FEATURE_NETWORK_DESCRIPTION_FILE = "feature-network.json";
 export const EMBEDDING_OUTPUT = "embedding";
+
+const headSchema = () => z.object({ output: z.string().min(1), classes: z.array(z.string().min(1)).min(2).max(16) }).strict();
 
 export const featureNetworkDescriptionSchema = z.object({
   input: z.object({
@@ -23,6 +28,12 @@ export const featureNetworkDescriptionSchema = z.object({
   }),
   output: z.string().min(1),
   dimensions: z.number().int().min(2).max(4096),
+  /**
+   * The attribute classifier's outputs: per attribute, the output name and its classes in the
+   * output's order ([N, classes] scores, argmax is the prediction). Optional: older bundles
+   * lack it.
+   */
+  heads: z.object({ Gender: headSchema(), Hair_Color: headSchema(), Hair_Type: headSchema() }).strict().optional(),
   /** What training reported; informative only. */
   training: z.record(z.string(), z.unknown()).optional(),
 });

@@ -1,3 +1,9 @@
+import {
+  computeAttributeFidelity,
+  pickAttributeGrid,
+  type AttributeFidelity,
+  type AttributeGrid,
+} from "./metrics/compute-attribute-fidelity";
 import { combineGenerationScore, type GenerationScore } from "./metrics/combine-generation-score";
 import { computeFrechetDistance } from "./metrics/compute-frechet-distance";
 import { computeKid } from "./metrics/compute-kid";
@@ -25,9 +31,31 @@ export function calibratePenalty(heldOutMeanMinCosine: number): { eps: number; f
 /** Generated samples whose nearest train neighbour is kept in the score (the gallery's 64). */
 export const GALLERY_SAMPLES = 64;
 
-export interface GenerationPartScore extends GenerationScore {
+/** Sample indices per requested class in the gallery's attribute grid. */
+export const GRID_SAMPLES_PER_CLASS = 4;
+
+export interface GenerationPartScore extends GenerationScore, AttributeFidelityScore {
   /** Real (test) images of this part the distribution metrics compared against. */
   realCount: number;
+}
+
+/** What a score says about a conditional generator's requested attributes (the same in both parts). */
+export interface AttributeFidelityScore {
+  /**
+   * Macro-F1 of the feature network's attribute heads on the generated images against the
+   * requested attributes, per attribute and their mean; null for an unconditional generator, an
+   * images upload, or a feature network without heads (then `attributeFidelityNote` says why).
+   */
+  attributeFidelity: AttributeFidelity | null;
+  /** attributeFidelity.mean, flat for leaderboard columns (lib/tracks/generation-track.ts). */
+  attributeFidelityMean: number | null;
+  attributeFidelityNote?: string;
+  /**
+   * For the gallery's grid per requested attribute: per attribute and class, the first
+   * GRID_SAMPLES_PER_CLASS sample indices (0-based, of the whole run) requested with it; null
+   * when unconditional.
+   */
+  attributeGrid: AttributeGrid | null;
 }
 
 export interface GeneratedImagesScore {
@@ -60,13 +88,23 @@ export async function scoreGeneratedImages(options: {
   eps?: number;
   floor?: number;
   seed?: number;
+  /**
+   * A conditional generator's requested class per image and attribute ([count, 3], canonical
+   * order: draw-generator-inputs.ts `classes`): turns on attribute fidelity and the grid.
+   */
+  requestedClasses?: Uint8Array;
 }): Promise<GeneratedImagesScore> {
-  const { real, extractor } = options;
+  const { real, extractor, requestedClasses, count } = options;
   const t0 = performance.now();
-  const generated = featureMatrix({
-    data: await extractor.extractFile(options.imagesFile, options.count),
-    cols: real.dimensions,
-    name: "generated image features",
+  const extracted = requestedClasses
+    ? await extractor.extractFileWithClasses(options.imagesFile, count)
+    : { features: await extractor.extractFile(options.imagesFile, count), classes: undefined };
+  const generated = featureMatrix({ data: extracted.features, cols: real.dimensions, name: "generated image features" });
+  const fidelity = attributeFidelityScore({
+    requestedClasses,
+    predicted: extracted.classes,
+    count,
+    unavailable: extractor.headsUnavailable,
   });
   const t1 = performance.now();
   const train = { rows: real.trainCount, cols: real.dimensions, data: real.train } satisfies FeatureMatrix;
@@ -84,6 +122,7 @@ export async function scoreGeneratedImages(options: {
     const manifold = computeManifoldMetrics({ generated, real: reference });
     return {
       ...combineGenerationScore({ fpd, kid, manifold, memorisation, eps, floor }),
+      ...fidelity,
       realCount: rows.length,
     };
   };
@@ -106,4 +145,24 @@ export async function scoreGeneratedImages(options: {
     })),
     seconds: { features: (t1 - t0) / 1000, metrics: (performance.now() - t1) / 1000 },
   };
+}
+
+function attributeFidelityScore(options: {
+  requestedClasses?: Uint8Array;
+  predicted?: Uint8Array;
+  count: number;
+  unavailable?: string;
+}): AttributeFidelityScore {
+  const { requestedClasses: requested, predicted, count } = options;
+  if (!requested) return { attributeFidelity: null, attributeFidelityMean: null, attributeGrid: null };
+  const attributeGrid = pickAttributeGrid({ requested, count, perValue: GRID_SAMPLES_PER_CLASS });
+  if (!predicted)
+    return {
+      attributeFidelity: null,
+      attributeFidelityMean: null,
+      attributeFidelityNote: options.unavailable ?? "the feature network's attribute heads are not available",
+      attributeGrid,
+    };
+  const attributeFidelity = computeAttributeFidelity({ requested, predicted, count });
+  return { attributeFidelity, attributeFidelityMean: attributeFidelity.mean, attributeGrid };
 }

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { REAL_DATASET } from "../challenge/definition";
+import { CLASSES, REAL_DATASET } from "../challenge/definition";
 import { CNN_BASELINE_MODEL, runCnnBaseline } from "../baselines/cnn";
 import type { EpochReport } from "../baselines/types";
 import { buildInferenceGraph, INFERENCE_INPUT } from "../ml/onnx-training/build-inference-graph";
@@ -71,6 +71,13 @@ export async function trainFeatureNetwork(options: {
     input: { name: INFERENCE_INPUT, layout: "NHWC", scale: 1 / 255, mean: [...REAL_DATASET.mean], std: [...REAL_DATASET.std] },
     output: EMBEDDING_OUTPUT,
     dimensions,
+    // The heads stay in the graph (build-inference-graph.ts names each softmax output after its
+    // attribute, classes in canonical order): the scorer's attribute fidelity reads them.
+    heads: {
+      Gender: { output: "Gender", classes: [...CLASSES.Gender] },
+      Hair_Color: { output: "Hair_Color", classes: [...CLASSES.Hair_Color] },
+      Hair_Type: { output: "Hair_Type", classes: [...CLASSES.Hair_Type] },
+    },
     training: metrics,
   };
   fs.mkdirSync(options.outDir, { recursive: true });

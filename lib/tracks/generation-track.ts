@@ -32,6 +32,14 @@ const METRICS: readonly TrackMetric[] = [
     higherIsBetter: false,
   },
   { key: "penalty", label: "Penalty", description: "Factor FPD was multiplied by for memorisation (1: none).", higherIsBetter: false },
+  {
+    // The score also holds `attributeFidelity` ({ gender, hairColor, hairType, mean }); this is its mean, flat for columns.
+    key: "attributeFidelityMean",
+    label: "Attribute fidelity",
+    description:
+      "Conditional generators: mean macro-F1 of the organizer's attribute classifier on the images against the requested attributes (empty for unconditional ones).",
+    higherIsBetter: true,
+  },
 ];
 
 const COLUMNS: readonly TrackColumn[] = [

@@ -2,6 +2,7 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { countTrainConditions } from "@/lib/generation/count-train-conditions";
+import { drawGeneratorInputs } from "@/lib/generation/draw-generator-inputs";
 import { createFeatureExtractor } from "@/lib/generation/extract-image-features";
 import type { FeatureNetworkBundle } from "@/lib/generation/feature-network-bundle";
 import type { GenerationSettings } from "@/lib/generation/generation-settings";
@@ -49,6 +50,8 @@ export async function scoreGenerationFile(options: {
     const imagesFile = path.join(work, "images.u8");
     let stats: GenerateStats | undefined;
     let log = "";
+    /** A conditional generator's requests, for attribute fidelity: the same draw the sandbox child made. */
+    let requestedClasses: Uint8Array | undefined;
     if (options.kind === "generator") {
       const inspected = await inspectGeneratorBundle({
         file: options.file,
@@ -57,12 +60,13 @@ export async function scoreGenerationFile(options: {
       });
       if (!inspected.ok)
         return { ok: false, reason: "bundle", message: sanitiseHostPaths(inspected.errors.join("\n"), [{ path: work, as: "" }]), log: "" };
+      const conditionProbabilities = inspected.manifest.condition ? await countTrainConditions({ buildDir: options.buildDir }) : undefined;
       const run = await runGeneratorInSandbox({
         bundleDir: inspected.dir!,
         outFile: imagesFile,
         count,
         seed: settings.seed,
-        conditionProbabilities: inspected.manifest.condition ? await countTrainConditions({ buildDir: options.buildDir }) : undefined,
+        conditionProbabilities,
         limits: options.limits,
         maskPaths: options.maskPaths,
         signal: options.signal,
@@ -70,6 +74,8 @@ export async function scoreGenerationFile(options: {
       if (!run.ok) return { ok: false, reason: run.reason, message: run.message, log: run.log };
       stats = run.stats;
       log = run.log;
+      if (conditionProbabilities)
+        requestedClasses = drawGeneratorInputs({ seed: settings.seed, start: 0, count, conditionProbabilities }).classes;
       options.log?.(
         `generated ${count} images in ${stats.seconds.toFixed(1)} s (${Math.round(stats.imagesPerSecond)} images/s), isolation ${stats.isolation}`,
       );
@@ -95,6 +101,7 @@ export async function scoreGenerationFile(options: {
         eps: settings.eps,
         floor: settings.floor,
         seed: settings.seed,
+        requestedClasses,
       });
       return { ok: true, score, stats, log, seconds: { generate: generateSeconds, total: (performance.now() - started) / 1000 } };
     } finally {
