@@ -1,25 +1,31 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApiToken } from "../lib/auth/create-api-token";
 import { createSession } from "../lib/auth/create-session";
 import { resolveApiToken } from "../lib/auth/resolve-api-token";
 import { resolveSession } from "../lib/auth/resolve-session";
-import { closeDb, type Db } from "../lib/db/client";
+import type { Db } from "../lib/db/client";
 import { getLeaderboardSnapshot } from "../lib/leaderboard/get-leaderboard-snapshot";
 import { runUsersCommand } from "../lib/organizer/run-users-command";
 import { setUserStatus } from "../lib/organizer/set-user-status";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
-import { setUpTestEnv } from "../test-support/env/set-up-test-env";
+import { jsonInit, routeParams, setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
 import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
-import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../test-support/organizer/organizer-fixtures";
+import {
+  createFixtureDatasetRow,
+  createFixtureSubmission,
+  createFixtureUser,
+  createSessionUser,
+} from "../test-support/organizer/organizer-fixtures";
 
 vi.mock("server-only", () => ({}));
 
 // The routes read only the session (never a token): fake-current-user says who is signed in.
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
+vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 
 const exportRoute = await import("@/app/api/organizer/export/[file]/route");
 const statusRoute = await import("@/app/api/organizer/participants/[id]/status/route");
@@ -29,17 +35,10 @@ const phaseRoute = await import("@/app/api/organizer/phases/[id]/route");
 const labelsRoute = await import("@/app/api/organizer/labels/route");
 
 const BASE = "http://localhost/api/organizer";
-const post = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const EXPORTS = ["participants", "acceptances", "downloads", "submissions", "audit"] as const;
 
 const fixture = setUpScoringFixture({ count: 60 });
-const { setTestEnv } = setUpTestEnv();
-beforeAll(async () => {
-  vi.spyOn(console, "info").mockImplementation(() => {});
-});
-afterAll(async () => {
-  await closeDb();
-});
+const { setTestEnv } = setUpRouteTest();
 
 /** Everything a refused call must leave as it was. */
 async function stateOf(db: Db) {
@@ -60,14 +59,14 @@ describeEachEngine("organizer console", (t) => {
   let phaseId: string;
   let token: string;
 
+  useRouteDb(t);
   beforeAll(async () => {
-    setTestEnv({ DATABASE_URL: t.url, DATA_DIR: fixture.dataDir });
+    setTestEnv({ DATA_DIR: fixture.dataDir });
     const dataset = await createFixtureDatasetRow({ db: t.db });
     const p = await createFixtureUser({ db: t.db, email: "=cmd@example.test" });
     await t.db.user.update({ where: { id: p.id }, data: { name: "=HYPERLINK(1)", emailVerifiedAt: new Date() } });
-    const o = await createFixtureUser({ db: t.db, role: "organizer" });
     participant = { id: p.id, email: p.email, name: "=HYPERLINK(1)", role: "participant" };
-    organizer = { id: o.id, email: o.email, name: o.name, role: "organizer" };
+    organizer = await createSessionUser({ db: t.db, role: "organizer" });
     // A real uploaded file in the disk blob store, so the organizer file route streams bytes.
     const key = `test/${p.id}.csv`;
     fs.mkdirSync(path.join(fixture.dataDir, "uploads", "test"), { recursive: true });
@@ -91,23 +90,22 @@ describeEachEngine("organizer console", (t) => {
   const calls = (): [string, (headers?: Record<string, string>) => Promise<Response>][] => [
     ...EXPORTS.map((name): [string, (h?: Record<string, string>) => Promise<Response>] => [
       `GET export/${name}.csv`,
-      (headers) =>
-        exportRoute.GET(new Request(`${BASE}/export/${name}.csv`, { headers }), { params: Promise.resolve({ file: `${name}.csv` }) }),
+      (headers) => exportRoute.GET(new Request(`${BASE}/export/${name}.csv`, { headers }), routeParams({ file: `${name}.csv` })),
     ]),
     [
       "POST participant status",
       (headers) =>
         statusRoute.POST(
           new Request(`${BASE}/participants/x/status`, {
-            ...post({ status: "banned", reason: "Testing the route" }),
+            ...jsonInit({ status: "banned", reason: "Testing the route" }),
             headers: { "content-type": "application/json", ...headers },
           }),
-          { params: Promise.resolve({ id: participant.id }) },
+          routeParams({ id: participant.id }),
         ),
     ],
     [
       "GET submission file",
-      (headers) => fileRoute.GET(new Request(`${BASE}/submissions/x/file`, { headers }), { params: Promise.resolve({ id: submissionId }) }),
+      (headers) => fileRoute.GET(new Request(`${BASE}/submissions/x/file`, { headers }), routeParams({ id: submissionId })),
     ],
   ];
 
@@ -137,13 +135,11 @@ describeEachEngine("organizer console", (t) => {
     it("an unknown export or a bad filter is refused before anything is recorded", async () => {
       session.user = organizer;
       const before = await t.db.auditEvent.count();
-      const unknown = await exportRoute.GET(new Request(`${BASE}/export/users.csv`), { params: Promise.resolve({ file: "users.csv" }) });
+      const unknown = await exportRoute.GET(new Request(`${BASE}/export/users.csv`), routeParams({ file: "users.csv" }));
       expect(unknown.status).toBe(404);
-      const noSuffix = await exportRoute.GET(new Request(`${BASE}/export/audit`), { params: Promise.resolve({ file: "audit" }) });
+      const noSuffix = await exportRoute.GET(new Request(`${BASE}/export/audit`), routeParams({ file: "audit" }));
       expect(noSuffix.status).toBe(404);
-      const bad = await exportRoute.GET(new Request(`${BASE}/export/downloads.csv?from=yesterday`), {
-        params: Promise.resolve({ file: "downloads.csv" }),
-      });
+      const bad = await exportRoute.GET(new Request(`${BASE}/export/downloads.csv?from=yesterday`), routeParams({ file: "downloads.csv" }));
       expect(bad.status).toBe(400);
       expect(await t.db.auditEvent.count()).toBe(before);
     });
@@ -153,7 +149,7 @@ describeEachEngine("organizer console", (t) => {
     it("each export streams a header row, formula-looking text neutralised, and is itself audited", async () => {
       session.user = organizer;
       for (const name of EXPORTS) {
-        const res = await exportRoute.GET(new Request(`${BASE}/export/${name}.csv`), { params: Promise.resolve({ file: `${name}.csv` }) });
+        const res = await exportRoute.GET(new Request(`${BASE}/export/${name}.csv`), routeParams({ file: `${name}.csv` }));
         expect(res.status).toBe(200);
         expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
         expect(res.headers.get("content-disposition")).toBe(`attachment; filename="tiny-portraits-${name}.csv"`);
@@ -182,9 +178,10 @@ describeEachEngine("organizer console", (t) => {
 
     it("filters apply: acceptances of another e-mail are left out", async () => {
       session.user = organizer;
-      const res = await exportRoute.GET(new Request(`${BASE}/export/acceptances.csv?email=nobody`), {
-        params: Promise.resolve({ file: "acceptances.csv" }),
-      });
+      const res = await exportRoute.GET(
+        new Request(`${BASE}/export/acceptances.csv?email=nobody`),
+        routeParams({ file: "acceptances.csv" }),
+      );
       expect((await res.text()).trim()).toBe("id,accepted_at,user_id,email,name,terms_version,ip");
     });
 
@@ -193,9 +190,7 @@ describeEachEngine("organizer console", (t) => {
       const labels = await labelsRoute.GET(new Request(`${BASE}/labels`));
       expect(labels.status).toBe(200);
       await labels.text();
-      const res = await exportRoute.GET(new Request(`${BASE}/export/audit.csv?action=labels.export`), {
-        params: Promise.resolve({ file: "audit.csv" }),
-      });
+      const res = await exportRoute.GET(new Request(`${BASE}/export/audit.csv?action=labels.export`), routeParams({ file: "audit.csv" }));
       const rows = parse<Record<string, string>>(await res.text(), { columns: true });
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ actor: organizer.email, action: "labels.export", target_type: "labels" });
@@ -206,18 +201,21 @@ describeEachEngine("organizer console", (t) => {
   describe("audit trail", () => {
     it("disqualify and a phase reveal are recorded with before and after; a refused edit records nothing", async () => {
       session.user = organizer;
-      const dq = await disqualifyRoute.POST(new Request(`${BASE}/submissions/x/disqualify`, post({ reason: "Copied labels" })), {
-        params: Promise.resolve({ id: submissionId }),
-      });
+      const dq = await disqualifyRoute.POST(
+        new Request(`${BASE}/submissions/x/disqualify`, jsonInit({ reason: "Copied labels" })),
+        routeParams({ id: submissionId }),
+      );
       expect(dq.status).toBe(200);
-      const reveal = await phaseRoute.PATCH(new Request(`${BASE}/phases/x`, { ...post({ privateRevealed: true }), method: "PATCH" }), {
-        params: Promise.resolve({ id: phaseId }),
-      });
+      const reveal = await phaseRoute.PATCH(
+        new Request(`${BASE}/phases/x`, jsonInit({ privateRevealed: true }, "PATCH")),
+        routeParams({ id: phaseId }),
+      );
       expect(reveal.status).toBe(200);
       const count = await t.db.auditEvent.count();
-      const bad = await phaseRoute.PATCH(new Request(`${BASE}/phases/x`, { ...post({ dailyLimit: -1 }), method: "PATCH" }), {
-        params: Promise.resolve({ id: phaseId }),
-      });
+      const bad = await phaseRoute.PATCH(
+        new Request(`${BASE}/phases/x`, jsonInit({ dailyLimit: -1 }, "PATCH")),
+        routeParams({ id: phaseId }),
+      );
       expect(bad.status).toBe(400);
       expect(await t.db.auditEvent.count()).toBe(count);
       const events = await t.db.auditEvent.findMany({
@@ -248,7 +246,7 @@ describeEachEngine("organizer console", (t) => {
       fs.writeFileSync(path.join(fixture.dataDir, "uploads", row.fileKey), "a,b\n");
       await t.db.submission.update({ where: { id: submissionId }, data: { fileSize: 4 } });
       session.user = organizer;
-      const res = await fileRoute.GET(new Request(`${BASE}/submissions/x/file`), { params: Promise.resolve({ id: submissionId }) });
+      const res = await fileRoute.GET(new Request(`${BASE}/submissions/x/file`), routeParams({ id: submissionId }));
       expect(res.status).toBe(200);
       expect(await res.text()).toBe("a,b\n");
       const events = await t.db.auditEvent.findMany({ where: { action: "submission.file", targetId: submissionId } });
@@ -282,13 +280,14 @@ describeEachEngine("organizer console", (t) => {
       expect(await resolveApiToken({ db: t.db, token, scope: "read", ratePerMinute: 1000 })).toMatchObject({ id: participant.id });
 
       session.user = organizer;
-      const missingReason = await statusRoute.POST(new Request(`${BASE}/participants/x/status`, post({ status: "banned" })), {
-        params: Promise.resolve({ id: participant.id }),
-      });
+      const missingReason = await statusRoute.POST(
+        new Request(`${BASE}/participants/x/status`, jsonInit({ status: "banned" })),
+        routeParams({ id: participant.id }),
+      );
       expect(missingReason.status).toBe(400);
       const ban = await statusRoute.POST(
-        new Request(`${BASE}/participants/x/status`, post({ status: "banned", reason: "Shared the test labels" })),
-        { params: Promise.resolve({ id: participant.id }) },
+        new Request(`${BASE}/participants/x/status`, jsonInit({ status: "banned", reason: "Shared the test labels" })),
+        routeParams({ id: participant.id }),
       );
       expect(ban.status).toBe(200);
       expect(await ban.json()).toMatchObject({ status: "banned", changed: true, sessionsEnded: 1 });
@@ -303,9 +302,10 @@ describeEachEngine("organizer console", (t) => {
       const event = await t.db.auditEvent.findFirstOrThrow({ where: { action: "user.ban", targetId: participant.id } });
       expect(event.details).toMatchObject({ before: { status: "active" }, after: { status: "banned", reason: "Shared the test labels" } });
 
-      const back = await statusRoute.POST(new Request(`${BASE}/participants/x/status`, post({ status: "active" })), {
-        params: Promise.resolve({ id: participant.id }),
-      });
+      const back = await statusRoute.POST(
+        new Request(`${BASE}/participants/x/status`, jsonInit({ status: "active" })),
+        routeParams({ id: participant.id }),
+      );
       expect(back.status).toBe(200);
       expect(await resolveApiToken({ db: t.db, token, scope: "read", ratePerMinute: 1000 })).toMatchObject({ id: participant.id });
       expect(await board()).toContain(`u:${participant.id}`);

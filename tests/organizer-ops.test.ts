@@ -1,21 +1,27 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { claimNextJob } from "../lib/queue/claim-next-job";
 import { completeJob } from "../lib/queue/complete-job";
 import { failJob } from "../lib/queue/fail-job";
-import { closeDb, type Db } from "../lib/db/client";
+import type { Db } from "../lib/db/client";
 import { getSubmissionQuota } from "../lib/submissions/get-submission-quota";
 import { listUserSubmissions } from "../lib/submissions/list-user-submissions";
 import { listProblemJobs } from "../lib/organizer/list-problem-jobs";
 import { requestVerification } from "../lib/verification/request-verification";
 import type { MailMessage } from "../lib/mail/send-mail";
 import { session } from "../test-support/auth/fake-current-user";
-import { setUpTestEnv } from "../test-support/env/set-up-test-env";
+import { idParams, jsonInit, setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
 import { describeEachEngine } from "../test-support/test-db";
-import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../test-support/organizer/organizer-fixtures";
+import {
+  createFixtureDatasetRow,
+  createFixtureSubmission,
+  createFixtureUser,
+  createSessionUser,
+} from "../test-support/organizer/organizer-fixtures";
 
 vi.mock("server-only", () => ({}));
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
+vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 
 const batches = await import("@/app/api/organizer/rescore-batches/route");
 const jobs = await import("@/app/api/organizer/jobs/route");
@@ -27,18 +33,9 @@ const code = await import("@/app/api/organizer/verification/[id]/code/route");
 const own = await import("@/app/api/submissions/[id]/verification/route");
 
 const BASE = "http://localhost/api";
-const post = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 const fixture = setUpScoringFixture({ count: 40 });
-const { setTestEnv } = setUpTestEnv();
-beforeAll(() => {
-  vi.spyOn(console, "info").mockImplementation(() => {});
-  vi.spyOn(console, "warn").mockImplementation(() => {});
-});
-afterAll(async () => {
-  await closeDb();
-});
+const { setTestEnv } = setUpRouteTest({ quiet: ["warn"] });
 
 /** Everything a refused call must leave as it was. */
 async function stateOf(db: Db) {
@@ -61,15 +58,13 @@ describeEachEngine("organizer operations: bulk rescore, problem jobs, verificati
   let phaseId: string;
   let otherPhaseId: string;
 
+  useRouteDb(t);
   beforeAll(async () => {
-    setTestEnv({ DATABASE_URL: t.url, DATA_DIR: fixture.dataDir });
+    setTestEnv({ DATA_DIR: fixture.dataDir });
     datasetId = (await createFixtureDatasetRow({ db: t.db })).id;
-    const p = await createFixtureUser({ db: t.db });
-    const q = await createFixtureUser({ db: t.db });
-    const o = await createFixtureUser({ db: t.db, role: "organizer" });
-    participant = { id: p.id, email: p.email, name: p.name, role: "participant" };
-    other = { id: q.id, email: q.email, name: q.name, role: "participant" };
-    organizer = { id: o.id, email: o.email, name: o.name, role: "organizer" };
+    participant = await createSessionUser({ db: t.db });
+    other = await createSessionUser({ db: t.db });
+    organizer = await createSessionUser({ db: t.db, role: "organizer" });
     const day = 86_400_000;
     phaseId = (
       await t.db.phase.create({
@@ -102,17 +97,17 @@ describeEachEngine("organizer operations: bulk rescore, problem jobs, verificati
       });
       const calls: [string, () => Promise<Response>][] = [
         ["GET rescore-batches", () => batches.GET(new Request(`${BASE}/organizer/rescore-batches`))],
-        ["POST rescore-batches", () => batches.POST(new Request(`${BASE}/organizer/rescore-batches`, post({ scope: { phaseId } })))],
+        ["POST rescore-batches", () => batches.POST(new Request(`${BASE}/organizer/rescore-batches`, jsonInit({ scope: { phaseId } })))],
         ["GET jobs", () => jobs.GET(new Request(`${BASE}/organizer/jobs`))],
-        ["POST requeue", () => requeue.POST(new Request(`${BASE}/organizer/jobs/x/requeue`, post({})), params(job.id))],
+        ["POST requeue", () => requeue.POST(new Request(`${BASE}/organizer/jobs/x/requeue`, jsonInit({})), idParams(job.id))],
         ["GET verification", () => verification.GET(new Request(`${BASE}/organizer/verification`))],
-        ["POST verification", () => verification.POST(new Request(`${BASE}/organizer/verification`, post({ submissionId: s.id })))],
-        ["POST rerun", () => rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, post({})), params(v.id))],
+        ["POST verification", () => verification.POST(new Request(`${BASE}/organizer/verification`, jsonInit({ submissionId: s.id })))],
+        ["POST rerun", () => rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, jsonInit({})), idParams(v.id))],
         [
           "POST reject",
-          () => reject.POST(new Request(`${BASE}/organizer/verification/x/reject`, post({ reason: "Testing it" })), params(v.id)),
+          () => reject.POST(new Request(`${BASE}/organizer/verification/x/reject`, jsonInit({ reason: "Testing it" })), idParams(v.id)),
         ],
-        ["GET code", () => code.GET(new Request(`${BASE}/organizer/verification/x/code`), params(v.id))],
+        ["GET code", () => code.GET(new Request(`${BASE}/organizer/verification/x/code`), idParams(v.id))],
       ];
       const before = await stateOf(t.db);
       for (const [name, call] of calls) {
@@ -138,22 +133,22 @@ describeEachEngine("organizer operations: bulk rescore, problem jobs, verificati
             method: "POST",
             body: Buffer.from("PK\x03\x04 zip bytes"),
           }),
-          params(s.id),
+          idParams(s.id),
         );
       const before = await stateOf(t.db);
-      expect((await own.GET(new Request(`${BASE}/submissions/x/verification`), params(s.id))).status).toBe(401);
+      expect((await own.GET(new Request(`${BASE}/submissions/x/verification`), idParams(s.id))).status).toBe(401);
       expect((await upload()).status).toBe(401);
       session.user = other;
-      expect((await own.GET(new Request(`${BASE}/submissions/x/verification`), params(s.id))).status).toBe(404);
+      expect((await own.GET(new Request(`${BASE}/submissions/x/verification`), idParams(s.id))).status).toBe(404);
       const refused = await upload();
       expect(refused.status).toBe(404);
       expect(await stateOf(t.db)).toEqual(before);
       session.user = participant;
-      const mine = await own.GET(new Request(`${BASE}/submissions/x/verification`), params(s.id));
+      const mine = await own.GET(new Request(`${BASE}/submissions/x/verification`), idParams(s.id));
       expect(await mine.json()).toMatchObject({ verification: { status: "requested", canUpload: true, code: null, model: null } });
       // The organizer's own view of an unrequested submission is a 404 too.
       const plain = await scored(participant.id);
-      expect((await own.GET(new Request(`${BASE}/submissions/x/verification`), params(plain.id))).status).toBe(404);
+      expect((await own.GET(new Request(`${BASE}/submissions/x/verification`), idParams(plain.id))).status).toBe(404);
     });
   });
 
@@ -175,15 +170,19 @@ describeEachEngine("organizer operations: bulk rescore, problem jobs, verificati
       const before = await stateOf(t.db);
 
       session.user = organizer;
-      const preview = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, post({ scope: { phaseId }, preview: true })));
+      const preview = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, jsonInit({ scope: { phaseId }, preview: true })));
       expect(await preview.json()).toEqual({ label: "Phase Main", count: 4 });
 
-      const stale = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, post({ scope: { phaseId }, expectedCount: 3 })));
+      const stale = await batches.POST(
+        new Request(`${BASE}/organizer/rescore-batches`, jsonInit({ scope: { phaseId }, expectedCount: 3 })),
+      );
       expect(stale.status).toBe(409);
       expect((await stale.json()).error.message).toContain("4 submissions match now");
       expect(await stateOf(t.db)).toEqual(before);
 
-      const started = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, post({ scope: { phaseId }, expectedCount: 4 })));
+      const started = await batches.POST(
+        new Request(`${BASE}/organizer/rescore-batches`, jsonInit({ scope: { phaseId }, expectedCount: 4 })),
+      );
       expect(started.status).toBe(202);
       const { batch, created } = await started.json();
       expect(created).toBe(true);
@@ -195,7 +194,7 @@ describeEachEngine("organizer operations: bulk rescore, problem jobs, verificati
       expect(queued[0].payload).toMatchObject({ previousPublicMain: 0.5 });
 
       // A second click while it runs: the same batch, no second set of jobs.
-      const again = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, post({ scope: { phaseId } })));
+      const again = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, jsonInit({ scope: { phaseId } })));
       expect(again.status).toBe(200);
       expect(await again.json()).toMatchObject({ created: false, batch: { id: batch.id } });
       expect(await t.db.job.count({ where: { batchId: { not: null } } })).toBe(4);
@@ -265,23 +264,27 @@ describeEachEngine("organizer operations: bulk rescore, problem jobs, verificati
       const preview = await batches.POST(
         new Request(
           `${BASE}/organizer/rescore-batches`,
-          post({ scope: { filter: { kind: "csv", participant: participant.email } }, preview: true }),
+          jsonInit({ scope: { filter: { kind: "csv", participant: participant.email } }, preview: true }),
         ),
       );
       expect(await preview.json()).toMatchObject({ count: 1 });
       const res = await batches.POST(
-        new Request(`${BASE}/organizer/rescore-batches`, post({ scope: { filter: { kind: "csv", participant: participant.email } } })),
+        new Request(`${BASE}/organizer/rescore-batches`, jsonInit({ scope: { filter: { kind: "csv", participant: participant.email } } })),
       );
       expect(res.status).toBe(202);
       expect((await t.db.job.findMany()).map((j) => j.submissionId)).toEqual([csv.id]);
 
       const before = await stateOf(t.db);
-      const none = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, post({ scope: { filter: { status: "failed" } } })));
+      const none = await batches.POST(
+        new Request(`${BASE}/organizer/rescore-batches`, jsonInit({ scope: { filter: { status: "failed" } } })),
+      );
       expect(none.status).toBe(400);
       expect((await none.json()).error.message).toContain("nothing to rescore");
-      const unknown = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, post({ scope: { filter: { colour: "red" } } })));
+      const unknown = await batches.POST(
+        new Request(`${BASE}/organizer/rescore-batches`, jsonInit({ scope: { filter: { colour: "red" } } })),
+      );
       expect(unknown.status).toBe(400);
-      const missing = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, post({ scope: { phaseId: "nope" } })));
+      const missing = await batches.POST(new Request(`${BASE}/organizer/rescore-batches`, jsonInit({ scope: { phaseId: "nope" } })));
       expect(missing.status).toBe(404);
       const text = await batches.POST(
         new Request(`${BASE}/organizer/rescore-batches`, {
@@ -363,14 +366,14 @@ describeEachEngine("organizer operations: bulk rescore, problem jobs, verificati
       expect((await (await jobs.GET(new Request(`${BASE}/organizer/jobs`))).json()).jobs).toHaveLength(4);
       const before = await stateOf(t.db);
       for (const refused of [live.id, done.id]) {
-        const res = await requeue.POST(new Request(`${BASE}/organizer/jobs/x/requeue`, post({})), params(refused));
+        const res = await requeue.POST(new Request(`${BASE}/organizer/jobs/x/requeue`, jsonInit({})), idParams(refused));
         expect(res.status).toBe(409);
       }
-      expect((await requeue.POST(new Request(`${BASE}/organizer/jobs/x/requeue`, post({})), params("missing"))).status).toBe(404);
+      expect((await requeue.POST(new Request(`${BASE}/organizer/jobs/x/requeue`, jsonInit({})), idParams("missing"))).status).toBe(404);
       expect(await stateOf(t.db)).toEqual(before);
 
       for (const id of [expired.id, retrying.id, systemFailed.id]) {
-        const res = await requeue.POST(new Request(`${BASE}/organizer/jobs/x/requeue`, post({})), params(id));
+        const res = await requeue.POST(new Request(`${BASE}/organizer/jobs/x/requeue`, jsonInit({})), idParams(id));
         expect(res.status).toBe(200);
         const job = await t.db.job.findUniqueOrThrow({ where: { id } });
         expect(job).toMatchObject({ status: "queued", attempts: 0, workerId: null, leaseExpiresAt: null, finishedAt: null });

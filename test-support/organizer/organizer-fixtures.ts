@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { CurrentUser } from "../../lib/auth/get-current-user";
 import type { Db, Submission } from "../../lib/db/client";
 
 /** Test-only rows for the organizer operations: no files, random ids, so suites never collide. */
@@ -64,4 +65,10 @@ export async function createFixtureSubmission(options: {
     });
   }
   return submission;
+}
+
+/** A fixture user as the fake session holds it (test-support/auth/fake-current-user): sign in with `session.user = …`. */
+export async function createSessionUser(options: { db: Db; role?: "participant" | "organizer"; email?: string }): Promise<CurrentUser> {
+  const user = await createFixtureUser(options);
+  return { id: user.id, email: user.email, name: user.name, role: options.role ?? "participant" };
 }
