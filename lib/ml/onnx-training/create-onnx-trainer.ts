@@ -96,7 +96,8 @@ export interface OnnxTrainer {
   close(): Promise<void>;
 }
 
-const sessionOptions = (threads: number, spin: boolean, profileFilePrefix?: string): ort.InferenceSession.SessionOptions => ({
+/** The engine's onnxruntime session options (2 threads by default, no spinning: docs/decisions/0010). */
+export const onnxSessionOptions = (threads: number, spin: boolean, profileFilePrefix?: string): ort.InferenceSession.SessionOptions => ({
   ...(profileFilePrefix ? { enableProfiling: true, profileFilePrefix } : {}),
   intraOpNumThreads: threads,
   interOpNumThreads: 1,
@@ -125,7 +126,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     if (!s) {
       s = ort.InferenceSession.create(
         buildTrainingGraph({ spec, batchSize: n }).bytes,
-        sessionOptions(threads, spin, options.profileFilePrefix && `${options.profileFilePrefix}-batch${n}`),
+        onnxSessionOptions(threads, spin, options.profileFilePrefix && `${options.profileFilePrefix}-batch${n}`),
       );
       sessions.set(n, s);
     }
@@ -213,7 +214,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
       return { loss: result.loss, losses: result.losses, timing: { runMs, jsMs: feedMs + performance.now() - t0 } };
     },
     async createPredictor() {
-      const session = await ort.InferenceSession.create(buildInferenceGraph({ spec, state }), sessionOptions(threads, spin));
+      const session = await ort.InferenceSession.create(buildInferenceGraph({ spec, state }), onnxSessionOptions(threads, spin));
       return {
         async predict(x, count) {
           const out = await session.run({

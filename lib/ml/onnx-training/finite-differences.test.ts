@@ -52,6 +52,25 @@ const CASES: { rule: string; input: [number, number, number]; layers: LayerSpec[
       { kind: "dense", name: "d2", units: 4 },
     ],
   },
+  {
+    rule: "nearest upsampling (gradient a sum pool), conv with bias, sigmoid",
+    input: [3, 2, 2],
+    layers: [conv("c1", 3), { kind: "upsample", size: 2 }, { ...conv("c2", 2), bias: true }, { kind: "sigmoid" }, { kind: "flatten" }],
+  },
+  {
+    rule: "reshape of a vector into a map, upsample 3, tanh",
+    input: [3, 3, 2],
+    layers: [
+      conv("c1", 2),
+      { kind: "flatten" },
+      { kind: "dense", name: "d1", units: 8 },
+      { kind: "reshape", shape: [2, 2, 2] },
+      { kind: "upsample", size: 3 },
+      { ...conv("c2", 2), bias: true },
+      { kind: "tanh" },
+      { kind: "flatten" },
+    ],
+  },
 ];
 
 const BATCH = 3;

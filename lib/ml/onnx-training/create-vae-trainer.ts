@@ -1,0 +1,195 @@
+import * as ort from "onnxruntime-node";
+import { mulberry32 } from "../../random/mulberry32";
+import { applyAdam, createAdam, type AdamOptions } from "./adam-optimizer";
+import { buildVaeDecoderGraph } from "./build-vae-decoder-graph";
+import { buildVaeTrainingGraph } from "./build-vae-training-graph";
+import { onnxSessionOptions } from "./create-onnx-trainer";
+import type { NetworkState } from "./init-parameters";
+import { describeVae, VAE_LATENT_LAYER, type VaeLayout, type VaeSpec } from "./vae-spec";
+
+/**
+ * Trains a VAE (vae-spec.ts) with the engine: each step is one forward + backward ONNX graph
+ * (build-vae-training-graph.ts) run by onnxruntime-node, Adam and the batch-norm running
+ * statistics in JavaScript, the reparameterisation noise drawn here (seeded). One session per
+ * batch size, as in create-onnx-trainer.ts.
+ */
+export interface VaeTrainerOptions {
+  spec: VaeSpec;
+  /** Seed of the initial weights and of the noise. */
+  seed?: number;
+  state?: NetworkState;
+  threads?: number;
+  spin?: boolean;
+  adam?: AdamOptions;
+  /** Running statistics: running = m * running + (1 - m) * batch (default 0.9: short runs). */
+  batchNormMomentum?: number;
+}
+
+export interface VaeBatch {
+  /** NHWC images in [0, 1]. */
+  x: Float32Array;
+  count: number;
+  /** Weight of the summed squared error: 1 / (2 sigma^2) for a Gaussian likelihood of std sigma. */
+  reconstructionWeight: number;
+  /** Weight of the KL term (1 = the ELBO; a warm-up ramps it). */
+  klWeight: number;
+  /** Reparameterisation noise [count, latent] (default: drawn from the trainer's seeded generator). */
+  noise?: Float32Array;
+}
+
+export interface VaeStepResult {
+  loss: number;
+  /** Squared error per image and KL per image. */
+  reconstruction: number;
+  kl: number;
+  /** Posterior means [count, latent] (the ex-post latent density is fitted on them). */
+  mu: Float32Array;
+}
+
+export interface VaeGradients extends VaeStepResult {
+  gradients: Map<string, Float32Array>;
+}
+
+export interface VaeTrainer {
+  readonly spec: VaeSpec;
+  readonly layout: VaeLayout;
+  readonly state: NetworkState;
+  computeGradients(batch: VaeBatch): Promise<VaeGradients>;
+  step(batch: VaeBatch & { learningRate: number }): Promise<VaeStepResult>;
+  /** The decoder as an ONNX generator (build-vae-decoder-graph.ts) with the current weights. */
+  exportDecoder(options?: Omit<Parameters<typeof buildVaeDecoderGraph>[0], "spec" | "state">): Uint8Array;
+  close(): Promise<void>;
+}
+
+export async function createVaeTrainer(options: VaeTrainerOptions): Promise<VaeTrainer> {
+  const { spec } = options;
+  const layout = describeVae(spec);
+  const threads = options.threads ?? 2;
+  const momentum = options.batchNormMomentum ?? 0.9;
+  const state = options.state ? copyState(options.state) : initVaeParameters(spec, layout, options.seed ?? 1);
+  const adam = createAdam(options.adam);
+  const random = mulberry32(((options.seed ?? 1) * 7919 + 29) >>> 0);
+  const sessions = new Map<number, Promise<ort.InferenceSession>>();
+  const [H, W, C] = spec.input;
+  const perImage = H * W * C;
+  const L = spec.latent;
+  const spatial = new Map<string, number>();
+  spec.encoder.forEach((l, i) => l.kind === "batchNorm" && spatial.set(l.name, pixels(layout.encoderShapes[i])));
+  spec.decoder.forEach((l, i) => l.kind === "batchNorm" && spatial.set(l.name, pixels(layout.decoderShapes[i])));
+
+  const sessionFor = (n: number) => {
+    let s = sessions.get(n);
+    if (!s) {
+      s = ort.InferenceSession.create(
+        buildVaeTrainingGraph({ spec, batchSize: n }).bytes,
+        onnxSessionOptions(threads, options.spin ?? false),
+      );
+      sessions.set(n, s);
+    }
+    return s;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+
+  const run = async (
+    batch: VaeBatch,
+  ): Promise<VaeGradients & { batchMean: Map<string, Float32Array>; batchVar: Map<string, Float32Array> }> => {
+    const n = batch.count;
+    if (batch.x.length !== n * perImage) throw new Error(`x has ${batch.x.length} values, expected ${n} x ${H}x${W}x${C}`);
+    const noise = batch.noise ?? Float32Array.from({ length: n * L }, normal);
+    if (noise.length !== n * L) throw new Error(`noise has ${noise.length} values, expected ${n} x ${L}`);
+    const feeds: Record<string, ort.Tensor> = {
+      x: new ort.Tensor("float32", batch.x, [n, H, W, C]),
+      noise: new ort.Tensor("float32", noise, [n, L]),
+      reconstructionWeight: new ort.Tensor("float32", Float32Array.of(batch.reconstructionWeight), []),
+      klWeight: new ort.Tensor("float32", Float32Array.of(batch.klWeight), []),
+    };
+    for (const p of layout.parameters) feeds[p.name] = new ort.Tensor("float32", state.parameters.get(p.name)!, p.shape);
+    const out = await (await sessionFor(n)).run(feeds);
+    const f = (name: string) => out[name].data as Float32Array;
+    return {
+      loss: f("loss")[0],
+      reconstruction: f("reconstruction")[0],
+      kl: f("kl")[0],
+      mu: f("mu"),
+      gradients: new Map(layout.parameters.map((p) => [p.name, f(`${p.name}.grad`)])),
+      batchMean: new Map(layout.batchNorms.map((b) => [b.name, f(`${b.name}.mean`)])),
+      batchVar: new Map(layout.batchNorms.map((b) => [b.name, f(`${b.name}.var`)])),
+    };
+  };
+
+  return {
+    spec,
+    layout,
+    state,
+    computeGradients: run,
+    async step(batch) {
+      const result = await run(batch);
+      if (!Number.isFinite(result.loss)) throw new Error(`training diverged: loss ${result.loss}`);
+      applyAdam({ state: adam, parameters: state.parameters, gradients: result.gradients, learningRate: batch.learningRate });
+      for (const b of layout.batchNorms) {
+        const m = batch.count * spatial.get(b.name)!;
+        const unbias = m > 1 ? m / (m - 1) : 1;
+        const rm = state.runningMean.get(b.name)!;
+        const rv = state.runningVar.get(b.name)!;
+        const bm = result.batchMean.get(b.name)!;
+        const bv = result.batchVar.get(b.name)!;
+        for (let c = 0; c < rm.length; c++) {
+          rm[c] = momentum * rm[c] + (1 - momentum) * bm[c];
+          rv[c] = momentum * rv[c] + (1 - momentum) * bv[c] * unbias;
+        }
+      }
+      return { loss: result.loss, reconstruction: result.reconstruction, kl: result.kl, mu: result.mu };
+    },
+    exportDecoder(exportOptions) {
+      return buildVaeDecoderGraph({ spec, state, ...exportOptions });
+    },
+    async close() {
+      const all = [...sessions.values()];
+      sessions.clear();
+      await Promise.all(all.map(async (s) => (await s).release()));
+    },
+  };
+}
+
+/** Pixels per channel of an activation (1 for a vector). */
+function pixels(shape: readonly number[]): number {
+  return shape.length === 3 ? shape[1] * shape[2] : 1;
+}
+
+/**
+ * Fresh VAE weights: He normal for the hidden conv and dense kernels, Glorot uniform for the
+ * latent layer (small means and log-variances near 0: the posterior starts close to the prior)
+ * and for the decoder's last conv (the output layer, behind a sigmoid), zero biases and betas,
+ * unit gammas.
+ */
+export function initVaeParameters(spec: VaeSpec, layout: VaeLayout, seed: number): NetworkState {
+  const random = mulberry32(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+  const lastConv = [...spec.decoder].reverse().find((l) => l.kind === "conv");
+  const glorot = new Set([`${VAE_LATENT_LAYER}.kernel`, ...(lastConv && lastConv.kind === "conv" ? [`${lastConv.name}.kernel`] : [])]);
+  const parameters = new Map<string, Float32Array>();
+  for (const p of layout.parameters) {
+    const v = new Float32Array(p.size);
+    if (p.role === "gamma") v.fill(1);
+    else if (p.role === "convKernel" || p.role === "denseKernel") {
+      if (glorot.has(p.name)) {
+        const limit = Math.sqrt(6 / (p.fanIn + p.fanOut));
+        for (let i = 0; i < v.length; i++) v[i] = (2 * random() - 1) * limit;
+      } else {
+        const std = Math.sqrt(2 / p.fanIn);
+        for (let i = 0; i < v.length; i++) v[i] = normal() * std;
+      }
+    }
+    parameters.set(p.name, v);
+  }
+  return {
+    parameters,
+    runningMean: new Map(layout.batchNorms.map((b) => [b.name, new Float32Array(b.channels)] as const)),
+    runningVar: new Map(layout.batchNorms.map((b) => [b.name, new Float32Array(b.channels).fill(1)] as const)),
+  };
+}
+
+function copyState(state: NetworkState): NetworkState {
+  const copy = (m: Map<string, Float32Array>) => new Map([...m].map(([k, v]) => [k, Float32Array.from(v)] as const));
+  return { parameters: copy(state.parameters), runningMean: copy(state.runningMean), runningVar: copy(state.runningVar) };
+}
