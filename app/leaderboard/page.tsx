@@ -170,7 +170,7 @@ function WhereYouStand({ standing, query }: { standing: CompetitorStanding | nul
   const css =
     `#${anchor}>*{background:#fef3c7 !important}` +
     `#${anchor}>.lb-c1{box-shadow:inset 4px 0 0 #d97706}` +
-    `#${anchor} .lb-who::after{content:"you";flex:none;border-radius:.25rem;background:#92400e;color:#fff;padding:0 .375rem;font-size:10px;font-weight:600;text-transform:uppercase}`;
+    `#${anchor} .lb-who::after{content:"${standing.team ? "your team" : "you"}";flex:none;border-radius:.25rem;background:#92400e;color:#fff;padding:0 .375rem;font-size:10px;font-weight:600;text-transform:uppercase}`;
   return (
     <>
       <style>{css}</style>
@@ -178,16 +178,25 @@ function WhereYouStand({ standing, query }: { standing: CompetitorStanding | nul
         className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm"
         data-testid="where-you-stand"
       >
-        <span>
-          You are <strong>rank {standing.rank}</strong> of {plural(standing.participantCount, "participant")}
-          {standing.main !== null && <> with {formatScore(standing.main)}</>}.
-        </span>
+        {standing.team ? (
+          <span>
+            Your team <strong className="break-words">{standing.team.name}</strong> is <strong>rank {standing.rank}</strong> of{" "}
+            {standing.participantCount} on the board
+            {standing.main !== null && <> with {formatScore(standing.main)}</>}.
+          </span>
+        ) : (
+          <span>
+            You are <strong>rank {standing.rank}</strong> of {plural(standing.participantCount, "participant")}
+            {standing.main !== null && <> with {formatScore(standing.main)}</>}.
+          </span>
+        )}
         <a
           href={`${leaderboardHref({ ...query, page: standing.page })}#${anchor}`}
           className="inline-flex min-h-6 items-center font-medium underline hover:text-stone-900"
           data-testid="jump-to-me"
         >
-          Jump to my row{standing.page > 1 ? ` (page ${standing.page})` : ""}
+          {standing.team ? "Jump to my team's row" : "Jump to my row"}
+          {standing.page > 1 ? ` (page ${standing.page})` : ""}
         </a>
       </p>
     </>

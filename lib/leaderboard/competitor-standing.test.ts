@@ -81,6 +81,23 @@ describeEachEngine("competitor standing", (t) => {
     expect(s!.baselines[0].main).toBe(0.61);
   });
 
+  it("a team member stands on the team's line, named with its members, even without an entry of their own", async () => {
+    const db = t.db;
+    const [ann, bob, cat] = await Promise.all(["Ann", "Bob", "Cat"].map((name) => createParticipant({ db, name })));
+    const team = await db.team.create({ data: { name: "Pixel Pals", nameKey: "pixel pals", createdById: ann.id } });
+    await db.teamMember.create({ data: { teamId: team.id, userId: ann.id, role: "captain", joinedAt: at(20) } });
+    await db.teamMember.create({ data: { teamId: team.id, userId: bob.id, joinedAt: at(19) } });
+    const entry = await addEntry({ db, datasetId, userId: ann.id, createdAt: at(10), publicMain: 0.7 });
+    await db.submission.update({ where: { id: entry.id }, data: { teamId: team.id } });
+    await addEntry({ db, datasetId, userId: cat.id, createdAt: at(9), publicMain: 0.9 });
+
+    for (const member of [ann, bob]) {
+      const s = await getCompetitorStanding({ db, userId: member.id, now: NOW, cache: FRESH });
+      expect(s).toMatchObject({ rank: 2, participantCount: 2, main: 0.7, team: { name: "Pixel Pals", members: ["Ann", "Bob"] } });
+    }
+    expect(await getCompetitorStanding({ db, userId: cat.id, now: NOW, cache: FRESH })).toMatchObject({ rank: 1, team: null });
+  });
+
   it("never sends the row's owner (a user id) out with the board", async () => {
     const db = t.db;
     const ann = await createParticipant({ db, name: "Ann" });

@@ -8,6 +8,11 @@ import type { LeaderboardRow } from "./types";
 export interface CompetitorStanding {
   /** Official rank among participants on this board. */
   rank: number;
+  /**
+   * The team whose line this is, when the viewer's entries count for a team (the pages then speak
+   * of "your team"); null for a solo participant's line.
+   */
+  team: { name: string; members: string[] } | null;
   participantCount: number;
   /** The page of the board, in the query's sort order, that holds the participant's row. */
   page: number;
@@ -50,12 +55,14 @@ export function findCompetitorStanding(options: {
     indexBoard(leaderboardFromSnapshot(cached, query).rows, pageSize),
   );
   // On a board of a phase before they teamed up, their solo line is theirs.
-  const found = (options.teamId ? index.byKey.get(`t:${options.teamId}`) : undefined) ?? index.byKey.get(`u:${options.userId}`);
+  const teamLine = options.teamId ? index.byKey.get(`t:${options.teamId}`) : undefined;
+  const found = teamLine ?? index.byKey.get(`u:${options.userId}`);
   if (!found || found.row.rank === null || !index.leader) return null;
   const main = found.row.metrics.main;
   const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
   return {
     rank: found.row.rank,
+    team: teamLine ? { name: found.row.name, members: found.row.members ?? [] } : null,
     participantCount: index.participantCount,
     page: found.page,
     main,

@@ -198,29 +198,47 @@ function gapText(gap: number | null, ahead: string, behind: string): string {
 
 function Standing({ standing }: { standing: CompetitorStanding }) {
   const href = `/leaderboard${standing.page > 1 ? `?page=${standing.page}` : ""}#rank-${standing.rank}`;
+  // A team has one line for all its members: the page speaks of the team, not of "you".
+  const { team } = standing;
   return (
     <section aria-labelledby="standing" className="space-y-2" data-testid="standing">
       <h2 id="standing" className="text-xl font-semibold">
         Where you stand
       </h2>
-      <p className="text-sm text-stone-700">
-        On the public leaderboard your best entry ranks <strong>{standing.rank}</strong> of{" "}
-        {plural(standing.participantCount, "participant")}
-        {standing.main !== null && <> with {formatScore(standing.main)}</>}.{" "}
-        <a href={href} className="underline hover:text-stone-900">
-          See it on the leaderboard
-        </a>
-      </p>
+      {team ? (
+        <p className="text-sm text-stone-700">
+          On the public leaderboard your team <strong className="break-words">{team.name}</strong> ranks <strong>{standing.rank}</strong> of{" "}
+          {standing.participantCount} on the board
+          {standing.main !== null && <> with {formatScore(standing.main)}</>}: the best entry of any member ({team.members.join(", ")}) is
+          the team&apos;s.{" "}
+          <a href={href} className="underline hover:text-stone-900">
+            See the team&apos;s row on the leaderboard
+          </a>
+        </p>
+      ) : (
+        <p className="text-sm text-stone-700">
+          On the public leaderboard your best entry ranks <strong>{standing.rank}</strong> of{" "}
+          {plural(standing.participantCount, "participant")}
+          {standing.main !== null && <> with {formatScore(standing.main)}</>}.{" "}
+          <a href={href} className="underline hover:text-stone-900">
+            See it on the leaderboard
+          </a>
+        </p>
+      )}
       <table className="text-sm tabular-nums">
         <caption className="sr-only">Gaps to the leader and to the baselines, public scores as the leaderboard shows them</caption>
         <tbody className="divide-y divide-stone-100">
           <tr>
             <th scope="row" className="py-1 pr-4 text-left font-medium">
-              Leader{standing.rank === 1 ? " (you)" : `: ${standing.leader.name}`}
+              Leader{standing.rank === 1 ? (team ? " (your team)" : " (you)") : `: ${standing.leader.name}`}
             </th>
             <td className="py-1 pr-4 text-right">{formatScore(standing.leader.main)}</td>
             <td className="py-1" data-testid="gap-leader">
-              {standing.rank === 1 ? "you lead" : gapText(standing.gapToLeader === null ? null : -standing.gapToLeader, "ahead", "behind")}
+              {standing.rank === 1
+                ? team
+                  ? "your team leads"
+                  : "you lead"
+                : gapText(standing.gapToLeader === null ? null : -standing.gapToLeader, "ahead", "behind")}
             </td>
           </tr>
           {standing.baselines.map((b) => (
