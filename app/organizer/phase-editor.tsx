@@ -16,7 +16,7 @@ export interface PhaseEditorValues {
   mergeDeadline: string;
   dailyLimit: number;
   maxFinal: number;
-  acceptedKinds: ("csv" | "model")[];
+  acceptedKinds: ("csv" | "model" | "generator" | "images")[];
   teamSizeCap: number;
   description: string;
   privateRevealed: boolean;
@@ -24,7 +24,14 @@ export interface PhaseEditorValues {
   ladderStep: number;
 }
 
-const KIND_LABELS = { csv: "Predictions CSV", model: "Model (run in our sandbox)" } as const;
+const KIND_LABELS = {
+  csv: "Predictions CSV",
+  model: "Model (run in our sandbox)",
+  generator: "Generator model (run in our sandbox)",
+  images: "Zip of generated PNGs (flagged)",
+} as const;
+/** The kinds each track takes (lib/tracks); the boxes shown are the saved track's. */
+const TRACK_KINDS = { attributes: ["csv", "model"], generation: ["generator", "images"] } as const;
 
 /**
  * Creates a phase (POST /api/organizer/phases) or edits one (PATCH and DELETE
@@ -178,7 +185,7 @@ export function PhaseEditor({ phase }: { phase: PhaseEditorValues }) {
       </div>
       <fieldset className="space-y-1 sm:col-span-2 lg:col-span-1" aria-describedby={describedBy("acceptedKinds")}>
         <legend className="text-sm font-medium">Accepted submissions</legend>
-        {(["csv", "model"] as const).map((kind) => (
+        {TRACK_KINDS[phase.track].map((kind) => (
           <label key={kind} className="flex items-center gap-2 text-sm">
             <input
               type="checkbox"

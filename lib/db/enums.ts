@@ -18,7 +18,8 @@ export type DatasetStatus = z.infer<typeof DatasetStatus>;
 export const DatasetFileKind = z.enum(["train-archive", "test-archive", "train-labels", "sample-submission", "checksums", "readme"]);
 export type DatasetFileKind = z.infer<typeof DatasetFileKind>;
 
-export const SubmissionKind = z.enum(["csv", "model"]);
+/** attributes track: csv, model; generation track: generator, images (lib/tracks). */
+export const SubmissionKind = z.enum(["csv", "model", "generator", "images"]);
 export type SubmissionKind = z.infer<typeof SubmissionKind>;
 
 export const SubmissionStatus = z.enum(["queued", "running", "scored", "failed"]);

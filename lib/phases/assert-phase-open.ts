@@ -4,7 +4,18 @@ import { AppError } from "../errors/app-error";
 import { formatUtc } from "./format-phase-time";
 import { DEFAULT_TRACK, parseAcceptedKinds } from "./phase-input";
 
-const KIND_NAMES: Record<SubmissionKind, string> = { csv: "predictions CSVs", model: "models" };
+const KIND_NAMES: Record<SubmissionKind, string> = {
+  csv: "predictions CSVs",
+  model: "models",
+  generator: "generator models",
+  images: "zips of generated images",
+};
+const KIND_NAME: Record<SubmissionKind, string> = {
+  csv: "predictions CSV",
+  model: "model",
+  generator: "generator model",
+  images: "zip of generated images",
+};
 
 /**
  * A participant's upload must belong to a phase that takes it, checked before the file is read
@@ -45,7 +56,7 @@ export async function assertPhaseOpen(options: {
   if (!accepted.includes(kind)) {
     const names = accepted.map((k) => KIND_NAMES[k]).join(" and ");
     throw new AppError("validation", {
-      user: `"${phase.name}" accepts only ${names || "nothing"}: this ${kind === "csv" ? "predictions CSV" : "model"} was not accepted. Nothing was stored.`,
+      user: `"${phase.name}" accepts only ${names || "nothing"}: this ${KIND_NAME[kind]} was not accepted. Nothing was stored.`,
       details: [{ field: "kind", message: `this phase accepts: ${accepted.join(", ") || "none"}` }],
     });
   }

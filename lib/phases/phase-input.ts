@@ -45,7 +45,7 @@ export function parseAcceptedKinds(stored: string): SubmissionKind[] {
 }
 
 const acceptedKindsField = z
-  .array(SubmissionKind, { error: 'must be a list of kinds: "csv", "model"' })
+  .array(SubmissionKind, { error: 'must be a list of kinds: "csv", "model" (attributes), "generator", "images" (generation)' })
   .min(1, "choose at least one kind of submission")
   // Stored in one canonical order, so "model,csv" and "csv,model" are the same setting.
   .transform((kinds) => PHASE_KINDS.filter((k) => kinds.includes(k)).join(","));

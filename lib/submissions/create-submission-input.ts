@@ -11,8 +11,13 @@ export const MAX_DESCRIPTION_CHARS = 1000;
 export const MAX_FILE_NAME_CHARS = 255;
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
+/** The tracks an upload can go to (lib/tracks); absent: attributes, as before tracks existed. */
+export const UploadTrack = z.enum(["attributes", "generation"], { error: 'expected "attributes" or "generation"' });
+export type UploadTrack = z.infer<typeof UploadTrack>;
+
 /** The form fields of an upload (the file itself travels as a stream beside them). */
 export const createSubmissionInputSchema = z.object({
+  track: UploadTrack.default("attributes"),
   kind: SubmissionKind,
   /** Display only: never used in a path (blob keys are generated). */
   fileName: z.string().trim().min(1, "a file name is required").max(MAX_FILE_NAME_CHARS, "the file name is too long"),
@@ -35,9 +40,14 @@ export function fileExtension(fileName: string): string {
   return dot === -1 ? "" : fileName.slice(dot).toLowerCase();
 }
 
-/** csv for .csv, model for .zip/.onnx, undefined for anything else. */
-export function inferSubmissionKind(fileName: string): SubmissionKind | undefined {
+/**
+ * Attributes track: csv for .csv, model for .zip/.onnx. Generation track: generator for .onnx;
+ * a .zip is a generator or a zip of images, which only the uploader can say (undefined).
+ * Undefined for anything else.
+ */
+export function inferSubmissionKind(fileName: string, track: UploadTrack = "attributes"): SubmissionKind | undefined {
   const ext = fileExtension(fileName);
+  if (track === "generation") return ext === ".onnx" ? "generator" : undefined;
   return ext in ACCEPTED_EXTENSIONS ? ACCEPTED_EXTENSIONS[ext as AcceptedExtension] : undefined;
 }
 

@@ -21,6 +21,11 @@ import { getUserTeam } from "../teams/get-user-team";
 import { assertPhaseOpen } from "../phases/assert-phase-open";
 import { findRunningPhase } from "../phases/find-running-phase";
 import { DEFAULT_TRACK } from "../phases/phase-input";
+import { checkGeneratedImagesZip } from "../generation/check-generated-images-zip";
+import { parseGenerationSettings } from "../generation/generation-settings";
+import { inspectGeneratorBundle } from "../generation/inspect-generator-bundle";
+import { findTrackKind, getTrack } from "../tracks/list-tracks";
+import { fileExtension } from "./create-submission-input";
 
 // Re-exported: callers of the operation find its input schema beside it.
 export { createSubmissionInputSchema, type CreateSubmissionInput };
@@ -42,7 +47,9 @@ export interface CreateSubmissionResult {
 }
 
 /**
- * Accepts a participant's upload: checks that a phase is open and takes this kind
+ * Accepts a participant's upload to a track (default attributes; the generation track takes
+ * generators and images zips, checked with the scorer's container checks and queued for
+ * "score-generation"): checks that a phase of the track is open and takes this kind
  * (lib/phases/assert-phase-open.ts), checks that phase's daily quota, stores the file in the blob store
  * (size-limited while streaming), validates it completely, then creates the Submission and its
  * scoring Job in one transaction. Nothing invalid is ever queued and nothing is half-created:
@@ -98,8 +105,9 @@ export async function createSubmission(options: CreateSubmissionOptions): Promis
   // The submission belongs to the phase of its track running now; a participant's upload needs
   // one that is open and takes this kind. Organizers (baselines, platform checks) are exempt, as
   // from the quota: their entries may be made between phases (phaseId null then).
-  const running = await findRunningPhase({ db, now });
-  const phase = user.role === "organizer" ? running : await assertPhaseOpen({ db, phase: running, kind: input.kind, now });
+  const running = await findRunningPhase({ db, track: input.track, now });
+  const phase =
+    user.role === "organizer" ? running : await assertPhaseOpen({ db, phase: running, kind: input.kind, track: input.track, now });
 
   // Checked before reading the upload, so a participant over the limit does not wait for it.
   const quota = await getSubmissionQuota({
@@ -130,13 +138,19 @@ export async function createSubmission(options: CreateSubmissionOptions): Promis
     let modelFormat: string | null = null;
     if (input.kind === "csv") {
       await validateCsv({ store, key: fileKey, buildDir, maxBytes });
+    } else if (input.kind === "images") {
+      const { sampleCount } = parseGenerationSettings(phase?.settings ?? null);
+      await validateGeneratedImages({ store, key: fileKey, count: sampleCount });
     } else {
-      modelFormat = await validateModel({
-        store,
-        key: fileKey,
-        maxBytes,
-        manifestJson: input.manifestJson,
-      });
+      modelFormat =
+        input.kind === "generator"
+          ? await validateGenerator({ store, key: fileKey, maxBytes, manifestJson: input.manifestJson })
+          : await validateModel({
+              store,
+              key: fileKey,
+              maxBytes,
+              manifestJson: input.manifestJson,
+            });
       if (input.manifestJson !== undefined) {
         await store.putBlob({
           key: manifestKeyFor(fileKey),
@@ -164,8 +178,9 @@ export async function createSubmission(options: CreateSubmissionOptions): Promis
         sha256: blob.sha256,
         modelFormat,
         phaseId: phase?.id ?? null,
-        track: phase?.track ?? DEFAULT_TRACK,
+        track: phase?.track ?? input.track ?? DEFAULT_TRACK,
       },
+      jobType: getTrack(input.track ?? DEFAULT_TRACK).handler as "score-submission" | "score-generation",
       quota,
     });
     return {
@@ -186,6 +201,7 @@ export async function createSubmission(options: CreateSubmissionOptions): Promis
 
 function parseInput(options: CreateSubmissionOptions) {
   const parsed = createSubmissionInputSchema.safeParse({
+    track: options.track,
     kind: options.kind,
     fileName: options.fileName,
     description: options.description,
@@ -197,13 +213,28 @@ function parseInput(options: CreateSubmissionOptions) {
       details: zodDetails(parsed.error),
     });
   }
-  if (parsed.data.kind === "csv" && parsed.data.manifestJson !== undefined) {
+  const { track, kind, fileName } = parsed.data;
+  const trackKind = findTrackKind(track, kind);
+  if (!trackKind) {
+    const kinds = getTrack(track).kinds.map((k) => k.kind);
+    throw new AppError("validation", {
+      user: `The ${track} track takes ${kinds.map((k) => `"${k}"`).join(" or ")} uploads, not "${kind}".`,
+      details: [{ field: "kind", message: `expected ${kinds.join(" or ")} for the ${track} track` }],
+    });
+  }
+  if (track !== DEFAULT_TRACK && !trackKind.extensions.includes(fileExtension(fileName))) {
+    throw new AppError("validation", {
+      user: `A ${trackKind.label.toLowerCase()} is uploaded as ${trackKind.extensions.join(" or ")}; "${fileName}" is not.`,
+      details: [{ field: "fileName", message: `expected a ${trackKind.extensions.join(" or ")} file for kind ${kind}` }],
+    });
+  }
+  if ((kind === "csv" || kind === "images") && parsed.data.manifestJson !== undefined) {
     throw new AppError("validation", {
       user: "A manifest is only sent with a model upload.",
       details: [
         {
           field: "manifestJson",
-          message: "a predictions CSV takes no manifest",
+          message: kind === "csv" ? "a predictions CSV takes no manifest" : "a zip of images takes no manifest",
         },
       ],
     });
@@ -249,6 +280,30 @@ async function validateModel(options: { store: BlobStore; key: string; maxBytes:
   });
 }
 
+async function validateGenerator(options: { store: BlobStore; key: string; maxBytes: number; manifestJson?: string }): Promise<string> {
+  const inspected = await withBlobFile({ store: options.store, key: options.key }, (file) =>
+    inspectGeneratorBundle({ file, maxBytes: options.maxBytes, manifestJson: options.manifestJson }),
+  );
+  if (inspected.ok) return "onnx";
+  throw new AppError("validation", {
+    user: `The generator was not accepted: ${inspected.errors.length === 1 ? "1 problem" : `${inspected.errors.length} problems`} to fix.`,
+    internal: inspected.errors.slice(0, 5).join("; "),
+    details: inspected.errors.map((message) => ({ message })),
+  });
+}
+
+async function validateGeneratedImages(options: { store: BlobStore; key: string; count: number }): Promise<void> {
+  const checked = await withBlobFile({ store: options.store, key: options.key }, (file) =>
+    checkGeneratedImagesZip({ file, count: options.count }),
+  );
+  if (checked.ok) return;
+  throw new AppError("validation", {
+    user: `The images were not accepted: ${checked.errors.length === 1 ? "1 problem" : `${checked.errors.length} problems`} to fix.`,
+    internal: checked.errors.slice(0, 5).join("; "),
+    details: checked.errors.map((message) => ({ message })),
+  });
+}
+
 /**
  * The Submission and its Job, in one transaction, with the quota checked again inside it so
  * two uploads racing for the last slot cannot both get it: PostgreSQL row-locks the user first
@@ -261,6 +316,8 @@ async function insertSubmission(options: {
   countsAgainstQuota: boolean;
   limit: number | null;
   quota: SubmissionQuota;
+  /** The track's scoring job (TrackDefinition.handler). */
+  jobType: "score-submission" | "score-generation";
   data: Omit<Prisma.SubmissionUncheckedCreateInput, "countsAgainstQuota" | "createdAt">;
 }): Promise<{ submission: Submission; job: Job }> {
   const { db, now, data } = options;
@@ -293,7 +350,7 @@ async function insertSubmission(options: {
     }
     const job = await enqueueJob({
       db: tx,
-      type: "score-submission",
+      type: options.jobType,
       payload: { submissionId: submission.id },
       submissionId: submission.id,
       // The submission id: a retried request cannot queue the same submission twice.

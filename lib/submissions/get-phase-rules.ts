@@ -1,5 +1,6 @@
 import type { Db, DbTransaction } from "../db/client";
 import { isPrivateRevealed } from "../phases/is-private-revealed";
+import { DEFAULT_TRACK } from "../phases/phase-input";
 
 /** The default number of final submissions when no phase says otherwise (docs/challenge.md). */
 export const DEFAULT_MAX_FINAL = 2;
@@ -16,16 +17,17 @@ export interface PhaseRules {
 }
 
 /**
- * The rules of the phase a participant's submissions belong to now: the phase running now
+ * The rules of the phase of `track` (default attributes) a participant's submissions belong to now: the phase running now
  * (the latest-starting if they overlap), else the one that ended last, else the next one --
  * the same phase the leaderboard shows.
  *
  * Private scores are revealed by the one rule of lib/phases/is-private-revealed.ts (phase ended,
  * or an organizer revealed them early), the same as the leaderboard's.
  */
-export async function getPhaseRules(options: { db: Db | DbTransaction; now?: Date }): Promise<PhaseRules> {
+export async function getPhaseRules(options: { db: Db | DbTransaction; now?: Date; track?: string }): Promise<PhaseRules> {
   const now = options.now ?? new Date();
   const phases = await options.db.phase.findMany({
+    where: { track: options.track ?? DEFAULT_TRACK },
     select: { id: true, name: true, startsAt: true, endsAt: true, maxFinal: true, privateRevealed: true },
   });
   const t = now.getTime();

@@ -36,8 +36,10 @@ export async function getSubmissionForUser(options: {
   // cuids are ~25 characters; anything odd is simply not found (and never reaches the query).
   if (typeof submissionId !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(submissionId)) throw submissionNotFound(String(submissionId));
   const isOrganizer = user.role === "organizer";
+  // The reveal is the submission's own track's (each track has its phases).
+  const track = (await db.submission.findUnique({ where: { id: submissionId }, select: { track: true } }))?.track;
   const [rules, shown] = await Promise.all([
-    getPhaseRules({ db, now: options.now }),
+    getPhaseRules({ db, now: options.now, track }),
     getShownPublicScores({ db, userId: user.id, role: user.role, now: options.now }),
   ]);
   const row = await db.submission.findFirst({

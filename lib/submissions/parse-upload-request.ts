@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
 import { formatBytes } from "../format/format-bytes";
-import { inferSubmissionKind, MAX_MANIFEST_BYTES, type CreateSubmissionInput } from "./create-submission-input";
+import { fileExtension, inferSubmissionKind, MAX_MANIFEST_BYTES, UploadTrack, type CreateSubmissionInput } from "./create-submission-input";
 
 /**
  * The upload API's wire format (POST /api/submissions): the file is the raw request body, so it
@@ -10,6 +10,8 @@ import { inferSubmissionKind, MAX_MANIFEST_BYTES, type CreateSubmissionInput } f
  * parsed, and `request.formData()` buffers all of it). The small fields travel beside it:
  *
  *   ?fileName=preds.csv&kind=csv&description=...      kind may be left out: it follows the extension
+ *   ?track=generation&fileName=gen.zip&kind=generator  the generation track (default: attributes);
+ *                                                      a .zip there needs kind=generator or kind=images
  *   X-Submission-Manifest: <base64 of manifest.json>  only for a bare .onnx model
  *
  * The manifest is a header rather than a query field because it is JSON of a kilobyte or two,
@@ -20,7 +22,12 @@ export const MANIFEST_HEADER = "x-submission-manifest";
 
 const uploadQuerySchema = z.object({
   fileName: z.string({ error: "a file name is required (?fileName=...)" }),
-  kind: z.enum(["csv", "model"], { error: 'expected "csv" or "model"' }).optional(),
+  track: UploadTrack.optional(),
+  kind: z
+    .enum(["csv", "model", "generator", "images"], {
+      error: 'expected "csv" or "model" (attributes track), "generator" or "images" (generation track)',
+    })
+    .optional(),
   description: z.string().optional(),
 });
 
@@ -43,7 +50,17 @@ export function parseUploadRequest(options: {
   const { searchParams, headers, limits } = options;
   const query = uploadQuerySchema.safeParse(Object.fromEntries(searchParams));
   if (!query.success) throw new AppError("validation", { user: "The upload request is not valid.", details: zodDetails(query.error) });
-  const kind = query.data.kind ?? inferSubmissionKind(query.data.fileName);
+  const track = query.data.track ?? "attributes";
+  const kind = query.data.kind ?? inferSubmissionKind(query.data.fileName, track);
+  if (!kind && track === "generation") {
+    throw new AppError("validation", {
+      user:
+        fileExtension(query.data.fileName) === ".zip"
+          ? "Say what the zip holds: kind=generator (manifest.json and the .onnx model) or kind=images (the generated PNGs)."
+          : "Upload a generator as a .zip (manifest.json and model.onnx) or a single .onnx, or the generated images as a .zip of PNGs.",
+      details: [{ field: "kind", message: 'expected "generator" or "images"' }],
+    });
+  }
   if (!kind) {
     throw new AppError("validation", {
       user: "Upload a predictions .csv file, or a model as a .zip or a single .onnx file.",
@@ -73,5 +90,5 @@ export function parseUploadRequest(options: {
     }
     manifestJson = Buffer.from(encoded.trim(), "base64").toString("utf8");
   }
-  return { input: { kind, fileName: query.data.fileName, description: query.data.description, manifestJson }, maxBytes };
+  return { input: { track, kind, fileName: query.data.fileName, description: query.data.description, manifestJson }, maxBytes };
 }

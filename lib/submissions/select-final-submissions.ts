@@ -4,6 +4,7 @@ import { AppError, type AppErrorDetail } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
 import { getPhaseRules } from "./get-phase-rules";
 import { getUserTeam } from "../teams/get-user-team";
+import { DEFAULT_TRACK, PhaseTrack } from "../phases/phase-input";
 
 export const selectFinalSubmissionsInputSchema = z.object({
   /** The complete new selection (replaces the old one); empty clears it. */
@@ -11,6 +12,8 @@ export const selectFinalSubmissionsInputSchema = z.object({
     .array(z.string().min(1).max(64), { error: "expected a list of submission ids" })
     .max(50, "too many submission ids")
     .transform((ids) => [...new Set(ids)]),
+  /** Whose phase the selection is for: each track's running phase has its own picks. */
+  track: PhaseTrack.default(DEFAULT_TRACK),
 });
 export type SelectFinalSubmissionsInput = z.input<typeof selectFinalSubmissionsInputSchema>;
 
@@ -42,7 +45,7 @@ export async function selectFinalSubmissions(options: {
   if (!parsed.success) throw new AppError("validation", { user: "The selection is not valid.", details: zodDetails(parsed.error) });
   const ids = parsed.data.submissionIds;
 
-  const rules = await getPhaseRules({ db, now: options.now });
+  const rules = await getPhaseRules({ db, now: options.now, track: parsed.data.track });
   if (!rules.selectionOpen) {
     throw new AppError("conflict", { user: "The final selection is closed: the phase has ended." });
   }
