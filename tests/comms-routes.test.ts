@@ -1,18 +1,17 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { createUnsubscribeToken } from "../lib/announcements/unsubscribe-token";
-import { closeDb, type Db } from "../lib/db/client";
+import type { Db } from "../lib/db/client";
 import { createInvitationCode } from "../lib/entry-rules/create-invitation-code";
 import { session } from "../test-support/auth/fake-current-user";
-import { setUpTestEnv } from "../test-support/env/set-up-test-env";
-import { createFixtureUser } from "../test-support/organizer/organizer-fixtures";
+import { idParams, jsonInit, setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
+import { setUpTempDir } from "../test-support/set-up-temp-dir";
+import { createSessionUser } from "../test-support/organizer/organizer-fixtures";
 import { describeEachEngine } from "../test-support/test-db";
 
 vi.mock("server-only", () => ({}));
 // The organizer routes read only the session: fake-current-user says who is signed in.
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
+vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 
 const entryRules = await import("@/app/api/organizer/entry-rules/route");
 const codes = await import("@/app/api/organizer/invitation-codes/route");
@@ -23,14 +22,8 @@ const unsubscribe = await import("@/app/api/unsubscribe/route");
 const unsubscribePage = (await import("@/app/unsubscribe/page")).default;
 
 const BASE = "http://localhost/api/organizer";
-const post = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tp-comms-routes-"));
-const { setTestEnv } = setUpTestEnv();
-afterAll(async () => {
-  await closeDb();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const dataDir = setUpTempDir("tp-comms-routes-");
+const { setTestEnv } = setUpRouteTest();
 
 /** Everything a refused call must leave as it was. */
 async function stateOf(db: Db) {
@@ -51,31 +44,36 @@ describeEachEngine("announcement and entry-rule routes", (t) => {
   let organizer: SessionUser;
   let codeId: string;
 
+  useRouteDb(t);
   beforeAll(async () => {
-    setTestEnv({ DATABASE_URL: t.url, DATA_DIR: dataDir, AUTH_SECRET: "a-test-auth-secret-of-enough-length" });
-    const p = await createFixtureUser({ db: t.db });
-    await t.db.user.update({ where: { id: p.id }, data: { emailVerifiedAt: new Date() } });
-    const o = await createFixtureUser({ db: t.db, role: "organizer" });
-    participant = { id: p.id, email: p.email, name: p.name, role: "participant" };
-    organizer = { id: o.id, email: o.email, name: o.name, role: "organizer" };
-    codeId = (await createInvitationCode({ db: t.db, organizer: o, input: {} })).id;
+    setTestEnv({ DATA_DIR: dataDir, AUTH_SECRET: "a-test-auth-secret-of-enough-length" });
+    participant = await createSessionUser({ db: t.db });
+    await t.db.user.update({ where: { id: participant.id }, data: { emailVerifiedAt: new Date() } });
+    organizer = await createSessionUser({ db: t.db, role: "organizer" });
+    codeId = (await createInvitationCode({ db: t.db, organizer, input: {} })).id;
   });
   beforeEach(() => {
     session.user = null;
   });
 
   const calls: [string, () => Promise<Response>][] = [
-    ["POST entry-rules", () => entryRules.POST(new Request(`${BASE}/entry-rules`, post({ blockedDomains: "spam.test" })))],
-    ["POST invitation-codes", () => codes.POST(new Request(`${BASE}/invitation-codes`, post({ label: "x" })))],
-    ["POST invitation-codes/:id/revoke", () => revoke.POST(new Request(`${BASE}/invitation-codes/x/revoke`, post({})), params(codeId))],
+    ["POST entry-rules", () => entryRules.POST(new Request(`${BASE}/entry-rules`, jsonInit({ blockedDomains: "spam.test" })))],
+    ["POST invitation-codes", () => codes.POST(new Request(`${BASE}/invitation-codes`, jsonInit({ label: "x" })))],
+    [
+      "POST invitation-codes/:id/revoke",
+      () => revoke.POST(new Request(`${BASE}/invitation-codes/x/revoke`, jsonInit({})), idParams(codeId)),
+    ],
     [
       "POST announcements",
       () =>
         announcements.POST(
-          new Request(`${BASE}/announcements`, post({ title: "Hello all", body: "Hi", sendEmail: true, audience: { kind: "all" } })),
+          new Request(`${BASE}/announcements`, jsonInit({ title: "Hello all", body: "Hi", sendEmail: true, audience: { kind: "all" } })),
         ),
     ],
-    ["POST announcements/preview", () => preview.POST(new Request(`${BASE}/announcements/preview`, post({ audience: { kind: "all" } })))],
+    [
+      "POST announcements/preview",
+      () => preview.POST(new Request(`${BASE}/announcements/preview`, jsonInit({ audience: { kind: "all" } }))),
+    ],
   ];
 
   it.each(calls)("%s: 404 for a visitor and a participant, nothing changes; an organizer succeeds", async (_name, call) => {
@@ -104,14 +102,14 @@ describeEachEngine("announcement and entry-rule routes", (t) => {
       }),
     );
     expect(form.status).toBe(400);
-    const bad = await entryRules.POST(new Request(`${BASE}/entry-rules`, post({ allowedDomains: "example.org, bad!domain" })));
+    const bad = await entryRules.POST(new Request(`${BASE}/entry-rules`, jsonInit({ allowedDomains: "example.org, bad!domain" })));
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
       error: { code: "validation", details: [{ field: "allowedDomains.1", message: '"bad!domain" is not a domain like example.org' }] },
     });
-    const badAudience = await preview.POST(new Request(`${BASE}/announcements/preview`, post({ audience: { kind: "team" } })));
+    const badAudience = await preview.POST(new Request(`${BASE}/announcements/preview`, jsonInit({ audience: { kind: "team" } })));
     expect(badAudience.status).toBe(400);
-    const missing = await revoke.POST(new Request(`${BASE}/invitation-codes/x/revoke`, post({})), params("no-such-code"));
+    const missing = await revoke.POST(new Request(`${BASE}/invitation-codes/x/revoke`, jsonInit({})), idParams("no-such-code"));
     expect(missing.status).toBe(404);
     expect(await stateOf(t.db)).toEqual(before);
   });
