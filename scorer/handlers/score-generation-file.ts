@@ -1,6 +1,7 @@
 import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { IMAGE_BYTES } from "@/lib/challenge/definition";
 import { countTrainConditions } from "@/lib/generation/count-train-conditions";
 import { drawGeneratorInputs } from "@/lib/generation/draw-generator-inputs";
 import { createFeatureExtractor } from "@/lib/generation/extract-image-features";
@@ -16,7 +17,15 @@ import { sanitiseHostPaths } from "@/scorer/sandbox/sanitise-host-paths";
 import { makeOwnedTempDir } from "@/scorer/sandbox/temp-folders";
 
 export type ScoreGenerationFileResult =
-  | { ok: true; score: GeneratedImagesScore; stats?: GenerateStats; log: string; seconds: { generate: number; total: number } }
+  | {
+      ok: true;
+      score: GeneratedImagesScore;
+      stats?: GenerateStats;
+      log: string;
+      seconds: { generate: number; total: number };
+      /** The first `keepSamples` images' pixels (HWC RGB, one after another), when asked for: the gallery. */
+      samples?: Uint8Array;
+    }
   | { ok: false; reason: string; message: string; log: string };
 
 /**
@@ -40,6 +49,8 @@ export async function scoreGenerationFile(options: {
   tmpDir?: string;
   signal?: AbortSignal;
   log?: (message: string) => void;
+  /** Return the first this many images' pixels (the submission page's gallery; the file itself is removed). */
+  keepSamples?: number;
 }): Promise<ScoreGenerationFileResult> {
   const started = performance.now();
   const { settings } = options;
@@ -84,6 +95,16 @@ export async function scoreGenerationFile(options: {
       if (!read.ok) return { ok: false, reason: "images", message: read.errors.join("\n"), log: "" };
     }
     const generateSeconds = (performance.now() - started) / 1000;
+    let samples: Uint8Array | undefined;
+    if (options.keepSamples) {
+      samples = new Uint8Array(Math.min(options.keepSamples, count) * IMAGE_BYTES);
+      const handle = await fsp.open(imagesFile, "r");
+      try {
+        await handle.read(samples, 0, samples.length, 0);
+      } finally {
+        await handle.close();
+      }
+    }
     const extractor = await createFeatureExtractor({ bundle: options.featureNetwork.bundle });
     try {
       const real = await loadRealFeatures({
@@ -103,7 +124,7 @@ export async function scoreGenerationFile(options: {
         seed: settings.seed,
         requestedClasses,
       });
-      return { ok: true, score, stats, log, seconds: { generate: generateSeconds, total: (performance.now() - started) / 1000 } };
+      return { ok: true, score, stats, log, seconds: { generate: generateSeconds, total: (performance.now() - started) / 1000 }, samples };
     } finally {
       await extractor.close();
     }

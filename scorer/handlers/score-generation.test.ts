@@ -7,7 +7,11 @@ import { buildPaths } from "@/lib/dataset/layout";
 import { registerDataset } from "@/lib/dataset-records/register-dataset";
 import type { Db, Job } from "@/lib/db/client";
 import { buildLinearGenerator } from "@/lib/generation/build-linear-generator";
+import { buffer } from "node:stream/consumers";
+import { decodeRgbPng } from "@/lib/dataset/decode-rgb-png";
+import { drawGeneratorInputs } from "@/lib/generation/draw-generator-inputs";
 import { drawNormals } from "@/lib/generation/draw-normals";
+import { samplesKeyFor } from "@/lib/generation/gallery-keys";
 import { registerFeatureNetwork } from "@/lib/generation/register-feature-network";
 import { trainFeatureNetwork } from "@/lib/generation/train-feature-network";
 import type { JobContext, JobPayload } from "@/lib/queue/job-types";
@@ -94,10 +98,8 @@ function context(submissionId: string): JobContext<JobPayload<"score-generation"
 
 describe("score-generation job", () => {
   it("scores a generator with the phase's settings and records both parts", async () => {
-    const g = buildLinearGenerator({
-      mean: new Float32Array(IMAGE_BYTES).fill(120),
-      basis: drawNormals({ seed: 8, count: 64 * IMAGE_BYTES }).map((v) => v * 3),
-    });
+    const basis = drawNormals({ seed: 8, count: 64 * IMAGE_BYTES }).map((v) => v * 3);
+    const g = buildLinearGenerator({ mean: new Float32Array(IMAGE_BYTES).fill(120), basis });
     const file = path.join(tmp, "generator.zip");
     const zip = await createZipWriter(file);
     await zip.add("manifest.json", Buffer.from(JSON.stringify(g.manifest)));
@@ -117,6 +119,18 @@ describe("score-generation job", () => {
     const row = await db.submission.findUniqueOrThrow({ where: { id: submission.id } });
     expect(row).toMatchObject({ status: "scored", modelFormat: "onnx" });
     expect(row.log).toMatch(/\[scorer\] 1000 images in/);
+    // The gallery: the first 64 samples as one 8 x 8 sheet beside the upload, cell 0 = image 0.
+    const sheet = decodeRgbPng(await buffer(await store.openBlob(samplesKeyFor(submission.fileKey))));
+    expect([sheet.width, sheet.height]).toEqual([8 * 84, 8 * 108]);
+    expect(pub).toMatchObject({ gallery: { count: 64, columns: 8, bytes: expect.any(Number) } });
+    const inputs = drawGeneratorInputs({ seed: 2, start: 0, count: 1 });
+    const first = Array.from({ length: 84 }, (_, x) => {
+      let v = 120;
+      for (let k = 0; k < 64; k++) v += inputs.latents[k] * basis[k * IMAGE_BYTES + x * 3];
+      return Math.min(255, Math.max(0, Math.round(v)));
+    });
+    const diffs = first.map((v, x) => Math.abs(v - sheet.pixels[x * 3]));
+    expect(Math.max(...diffs)).toBeLessThanOrEqual(1); // float32 sums round either way at .5
   });
 
   it("fails an images zip without exactly N PNGs as the participant's fault", async () => {

@@ -5,6 +5,10 @@ import type { DbTransaction } from "../../lib/db/client";
 import { engineOf, sqliteFilePath } from "../../lib/db/engine";
 import { env } from "../../lib/env";
 import { isAppError } from "../../lib/errors/app-error";
+import { IMAGE_BYTES } from "../../lib/challenge/definition";
+import { composeImageSheet, SHEET_COLUMNS } from "../../lib/generation/compose-image-sheet";
+import { samplesKeyFor } from "../../lib/generation/gallery-keys";
+import { GALLERY_SAMPLES } from "../../lib/generation/score-generated-images";
 import { parseGenerationSettings } from "../../lib/generation/generation-settings";
 import { loadFeatureNetwork } from "../../lib/generation/load-feature-network";
 import type { JobContext, JobHandler, JobPayload, JobResult } from "../../lib/queue/job-types";
@@ -87,6 +91,7 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
       tmpDir,
       signal: ctx.signal,
       log: ctx.log,
+      keepSamples: GALLERY_SAMPLES,
     }),
   );
   if (!result.ok) {
@@ -99,6 +104,9 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
     return { ok: false, kind: "user", message: prefix + result.message, log: result.log };
   }
   const { score } = result;
+  // The gallery: the first 64 samples (fixed seeds) as one 8 x 8 sheet PNG beside the upload
+  // (~0.5-1 MB), replaced on a rescore. The nearest train images are read at display time.
+  const gallery = result.samples ? await storeSampleSheet(ctx.store, submission.fileKey, result.samples) : null;
   const shared = {
     featureNetwork: featureNetwork.sha256,
     samples: score.generatedCount,
@@ -108,6 +116,7 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
     eps: score.eps,
     floor: score.floor,
     nearestTrain: score.nearestTrain,
+    gallery,
   };
   const summary = result.stats
     ? `[scorer] ${result.stats.images} images in ${result.stats.seconds.toFixed(1)} s (${Math.round(result.stats.imagesPerSecond)} images/s); isolation: ${result.stats.isolation}\n`
@@ -139,6 +148,19 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
       });
     },
   };
+}
+
+async function storeSampleSheet(
+  store: BlobStore,
+  fileKey: string,
+  samples: Uint8Array,
+): Promise<{ count: number; columns: number; bytes: number }> {
+  const count = Math.floor(samples.length / IMAGE_BYTES);
+  const png = composeImageSheet({ pixels: samples, count, columns: SHEET_COLUMNS });
+  const key = samplesKeyFor(fileKey);
+  await store.deleteBlob(key);
+  await store.putBlob({ key, buffer: png, maxBytes: 16 * 1024 * 1024 });
+  return { count, columns: SHEET_COLUMNS, bytes: png.length };
 }
 
 async function readOptionalBlobText(store: BlobStore, key: string): Promise<string | undefined> {
