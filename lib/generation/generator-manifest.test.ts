@@ -26,9 +26,13 @@ describe("generator manifest", () => {
 
   it("names the JSON path and what is expected for each mistake", () => {
     expect(errorsOf("{")).toEqual([expect.stringMatching(/^manifest.json: not valid JSON/)]);
-    expect(errorsOf({ ...valid, format: "tfjs-layers" })).toEqual([
-      'manifest.json: format: must be "onnx" (tfjs generators are not accepted yet)',
+    expect(errorsOf({ ...valid, format: "tfjs-graph" })).toEqual([
+      'manifest.json: format: must be "onnx" or "tfjs-layers" (a tfjs graph model is not accepted: save the layers model)',
     ]);
+    expect(errorsOf({ ...valid, format: "tfjs-layers" })).toEqual([
+      'manifest.json: model: must name the tfjs model.json, like "model.json"',
+    ]);
+    expect(errorsOf({ ...valid, format: "tfjs-layers", model: "gen/model.json" })).toEqual([]);
     expect(errorsOf({ ...valid, latent: { input: "z", size: 128 } })).toEqual([
       "manifest.json: latent.size: must be 64: every generator gets [N, 64] latents",
     ]);

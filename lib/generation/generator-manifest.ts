@@ -3,7 +3,8 @@ import { ATTRIBUTES, CLASSES } from "../challenge/definition";
 import { formatJsonPath, MAX_MANIFEST_BYTES } from "../models/manifest";
 
 /**
- * manifest.json of a generator submission (generation track): which ONNX input takes the
+ * manifest.json of a generator submission (generation track): an ONNX model or a tfjs-layers
+ * model ("format": "tfjs-layers", "model": "model.json", its weight files beside it), which input takes the
  * platform's latents, which (optional) input takes the requested attributes, which output holds
  * the images and in what layout and value range. Example:
  *
@@ -23,6 +24,8 @@ import { formatJsonPath, MAX_MANIFEST_BYTES } from "../models/manifest";
 export const GENERATOR_LATENT_SIZE = 64;
 /** Width of the conditional input: the three one-hots side by side. */
 export const CONDITION_SIZE = ATTRIBUTES.reduce((s, a) => s + CLASSES[a].length, 0);
+/** ONNX (onnxruntime) or a tfjs-layers model (model.json + weight files, tfjs's wasm backend). */
+export const GENERATOR_FORMATS = ["onnx", "tfjs-layers"] as const;
 export const GENERATOR_RANGES = ["[-1,1]", "[0,1]", "[0,255]"] as const;
 export type GeneratorRange = (typeof GENERATOR_RANGES)[number];
 export const DEFAULT_GENERATOR_BATCH = 64;
@@ -33,12 +36,10 @@ const name = z.string().min(1, "must not be empty").max(256, "at most 256 charac
 
 export const generatorManifestSchema = z
   .object({
-    format: z.literal("onnx", { error: 'must be "onnx" (tfjs generators are not accepted yet)' }),
-    model: z
-      .string()
-      .min(1)
-      .max(256)
-      .regex(/\.onnx$/i, 'must name the .onnx file, like "model.onnx"'),
+    format: z.enum(GENERATOR_FORMATS, {
+      error: 'must be "onnx" or "tfjs-layers" (a tfjs graph model is not accepted: save the layers model)',
+    }),
+    model: z.string().min(1).max(256),
     latent: z
       .object({
         input: name,
@@ -61,6 +62,13 @@ export const generatorManifestSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    const onnx = m.format === "onnx";
+    if (!(onnx ? /\.onnx$/i : /\.json$/i).test(m.model))
+      ctx.addIssue({
+        code: "custom",
+        path: ["model"],
+        message: onnx ? 'must name the .onnx file, like "model.onnx"' : 'must name the tfjs model.json, like "model.json"',
+      });
     if (m.condition && m.condition.input === m.latent.input)
       ctx.addIssue({ code: "custom", path: ["condition", "input"], message: "must differ from latent.input" });
   });

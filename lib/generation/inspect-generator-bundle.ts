@@ -2,17 +2,20 @@ import fs from "node:fs";
 import path from "node:path";
 import { checkOnnxModel } from "../models/check-onnx-model";
 import { formatBytes, resolveLimits, type ModelBundleLimits } from "../models/limits";
+import { isZipFile } from "../models/inspect-model-bundle";
 import { MANIFEST_FILE_NAME } from "../models/manifest";
 import { ModelZip, ZipLimitError } from "../models/model-zip";
 import { checkGeneratorIo } from "./check-generator-io";
+import { checkGeneratorTfjs } from "./check-generator-tfjs";
 import { parseGeneratorManifest, type GeneratorManifest } from "./generator-manifest";
 
 /**
- * Checks a generator upload (a zip with manifest.json and the .onnx, or a bare .onnx with the
- * manifest given separately) with the same container limits as classification models (entry
- * count, sizes, compression ratio, names: lib/models/model-zip.ts) and, when `destDir` is given,
- * extracts model.onnx and manifest.json there for the sandbox. Every refusal names the file or
- * JSON path concerned. Nothing is run.
+ * Checks a generator upload (a zip with manifest.json and the .onnx or the tfjs-layers model.json
+ * and its weight files, or a bare .onnx with the manifest given separately) with the same
+ * container limits as classification models (entry count, sizes, compression ratio, names:
+ * lib/models/model-zip.ts) and, when `destDir` is given, extracts the model's files and
+ * manifest.json there for the sandbox. Every refusal names the file or JSON path concerned.
+ * Nothing is run.
  */
 export type InspectGeneratorResult = { ok: true; manifest: GeneratorManifest; dir?: string } | { ok: false; errors: string[] };
 
@@ -36,9 +39,10 @@ export async function inspectGeneratorBundle(options: {
   if (size === 0) return { ok: false, errors: ["the upload is empty"] };
   if (size > maxBytes) return { ok: false, errors: [`the upload is ${formatBytes(size)}; at most ${formatBytes(maxBytes)} are accepted`] };
 
-  let manifestText: string;
-  let modelBytes: Uint8Array;
-  if (!isZip(options.file)) {
+  /** The model's files to extract: name in the bundle -> bytes. */
+  const files = new Map<string, Uint8Array>();
+  let manifest: GeneratorManifest;
+  if (!isZipFile(options.file)) {
     if (options.manifestJson === undefined)
       return {
         ok: false,
@@ -46,15 +50,20 @@ export async function inspectGeneratorBundle(options: {
       };
     if (size > limits.maxEntryBytes)
       return { ok: false, errors: [`the model is ${formatBytes(size)}; one file may be at most ${formatBytes(limits.maxEntryBytes)}`] };
-    manifestText = options.manifestJson;
-    modelBytes = fs.readFileSync(options.file);
-    const parsed = parseGeneratorManifest(manifestText);
+    const parsed = parseGeneratorManifest(options.manifestJson);
     if (!parsed.ok) return parsed;
-    if (parsed.manifest.model.includes("/"))
+    manifest = parsed.manifest;
+    if (manifest.format !== "onnx")
       return {
         ok: false,
-        errors: [`manifest.json: model: ${JSON.stringify(parsed.manifest.model)} must be a plain file name for a single uploaded .onnx`],
+        errors: [`manifest.json: format: a single uploaded file must be an ONNX generator; upload a ${manifest.format} model as a zip`],
       };
+    if (manifest.model.includes("/"))
+      return {
+        ok: false,
+        errors: [`manifest.json: model: ${JSON.stringify(manifest.model)} must be a plain file name for a single uploaded .onnx`],
+      };
+    files.set(manifest.model, fs.readFileSync(options.file));
   } else {
     const opened = await ModelZip.open(options.file, limits);
     if (!opened.ok) return opened;
@@ -63,55 +72,60 @@ export async function inspectGeneratorBundle(options: {
       if (options.manifestJson !== undefined)
         return { ok: false, errors: ["a zip carries its own manifest.json; do not send another one"] };
       if (!zip.files.has(MANIFEST_FILE_NAME)) return { ok: false, errors: ["manifest.json is missing at the top of the zip"] };
-      manifestText = (await zip.readFile(MANIFEST_FILE_NAME, Math.min(limits.maxJsonBytes, 64 * 1024))).toString("utf8");
-      const parsed = parseGeneratorManifest(manifestText);
+      const parsed = parseGeneratorManifest(
+        (await zip.readFile(MANIFEST_FILE_NAME, Math.min(limits.maxJsonBytes, 64 * 1024))).toString("utf8"),
+      );
       if (!parsed.ok) return parsed;
-      if (!zip.files.has(parsed.manifest.model))
+      manifest = parsed.manifest;
+      if (!zip.files.has(manifest.model))
         return {
           ok: false,
           errors: [
-            `manifest.json: model: "${parsed.manifest.model}" is not in the zip (it has ${[...zip.files.keys()]
+            `manifest.json: model: "${manifest.model}" is not in the zip (it has ${[...zip.files.keys()]
               .map((k) => JSON.stringify(k))
               .slice(0, 10)
               .join(", ")})`,
           ],
         };
-      modelBytes = await zip.readFile(parsed.manifest.model, limits.maxEntryBytes);
+      if (manifest.format === "onnx") files.set(manifest.model, await zip.readFile(manifest.model, limits.maxEntryBytes));
+      else {
+        const text = (await zip.readFile(manifest.model, limits.maxJsonBytes)).toString("utf8");
+        let modelJson: unknown;
+        try {
+          modelJson = JSON.parse(text.replace(/^\uFEFF/, ""));
+        } catch (e) {
+          return { ok: false, errors: [`${manifest.model}: not valid JSON (${(e as Error).message})`] };
+        }
+        const fileSizes = new Map([...zip.files.values()].map((e) => [e.name, e.size]));
+        const checked = checkGeneratorTfjs({ modelJson, fileSizes, manifest, limits });
+        if (checked.errors.length) return { ok: false, errors: checked.errors };
+        files.set(manifest.model, Buffer.from(text));
+        for (const w of checked.weightFiles) files.set(w, await zip.readFile(w, limits.maxEntryBytes));
+      }
     } catch (e) {
       return { ok: false, errors: [e instanceof ZipLimitError ? e.message : `the zip could not be read (${(e as Error).message})`] };
     } finally {
       zip.close();
     }
   }
-  const parsed = parseGeneratorManifest(manifestText);
-  if (!parsed.ok) return parsed;
-  const manifest = parsed.manifest;
-  const checked = checkOnnxModel({ bytes: modelBytes, manifest: null, limits, fileName: manifest.model });
-  if (!checked.ok) return { ok: false, errors: checked.errors };
-  const io = checkGeneratorIo(checked.summary, manifest);
-  if (io.errors.length) return { ok: false, errors: io.errors };
+  if (manifest.format === "onnx") {
+    const checked = checkOnnxModel({ bytes: files.get(manifest.model)!, manifest: null, limits, fileName: manifest.model });
+    if (!checked.ok) return { ok: false, errors: checked.errors };
+    const io = checkGeneratorIo(checked.summary, manifest);
+    if (io.errors.length) return { ok: false, errors: io.errors };
+  }
   if (!options.destDir) return { ok: true, manifest };
 
-  // Only the two files the sandbox needs are written: whatever else a zip holds stays unread.
+  // Only the files the sandbox needs are written (the model, a tfjs model's weight files, the
+  // manifest): whatever else a zip holds stays unread. Names were checked by ModelZip.
   const dir = path.resolve(options.destDir);
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   if (fs.readdirSync(dir).length > 0) return { ok: false, errors: [`internal: extraction folder ${dir} is not empty`] };
-  const modelName = path.basename(manifest.model);
-  fs.writeFileSync(path.join(dir, modelName), modelBytes, { flag: "wx", mode: 0o644 });
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE_NAME), JSON.stringify({ ...manifest, model: modelName }, null, 2), {
-    flag: "wx",
-    mode: 0o644,
-  });
-  return { ok: true, manifest: { ...manifest, model: modelName }, dir };
-}
-
-function isZip(file: string): boolean {
-  const fd = fs.openSync(file, "r");
-  try {
-    const head = Buffer.alloc(4);
-    fs.readSync(fd, head, 0, 4, 0);
-    return head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) || head.equals(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  } finally {
-    fs.closeSync(fd);
+  for (const [name, bytes] of files) {
+    const target = path.join(dir, ...name.split("/"));
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
+    fs.writeFileSync(target, bytes, { flag: "wx", mode: 0o644 });
   }
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE_NAME), JSON.stringify(manifest, null, 2), { flag: "wx", mode: 0o644 });
+  return { ok: true, manifest, dir };
 }

@@ -93,7 +93,8 @@ class LimitError extends Error {}
  */
 const KERAS_METADATA_CLASSES = new Set(["DTypePolicy", "FloatDTypePolicy", "Policy", "__tuple__"]);
 
-function checkWeights(
+/** Checks the weight groups against the files (also used for tfjs generators); returns the weight files in load order. */
+export function checkWeights(
   weightsManifest: unknown,
   file: string,
   modelPath: string,
@@ -211,6 +212,36 @@ function checkLayersTopology(
   limits: Pick<ModelBundleLimits, "maxNodes" | "maxDepth">,
   errors: string[],
 ): { inputNames: string[]; outputNames: string[] } {
+  const described = describeLayersTopology(topologyIn, file, limits, errors);
+  if (!described) return { inputNames: [], outputNames: [] };
+  const { inputs, outputNames, sequential } = described;
+  const inputNames = inputs.map((i) => i.name);
+  if (!sequential && inputNames.length !== 1)
+    errors.push(`${file}: the model has ${inputNames.length} inputs; it must take exactly one image input`);
+  const problem = inputShapeProblem(inputs[0]?.shape ?? null, manifest.input.layout);
+  if (problem) errors.push(`${file}: input "${inputNames[0]}" ${problem}`);
+  checkOutputRefs(outputNames, file, manifest, errors, (name) => outputNames.includes(name));
+  return { inputNames, outputNames };
+}
+
+export interface LayersTopology {
+  sequential: boolean;
+  /** Input layers in the model's input order, with their declared batch shape (null: undeclared). */
+  inputs: { name: string; shape: (number | null)[] | null }[];
+  outputNames: string[];
+}
+
+/**
+ * The parts of a tfjs-layers topology every check needs, after refusing classes that are not
+ * tfjs built-ins and configurations over the limits (errors pushed). Undefined when it has no
+ * layers at all (also an error). Shared with the generation track's tfjs generators.
+ */
+export function describeLayersTopology(
+  topologyIn: Json,
+  file: string,
+  limits: Pick<ModelBundleLimits, "maxNodes" | "maxDepth">,
+  errors: string[],
+): LayersTopology | undefined {
   const topology = isObject(topologyIn.model_config) ? topologyIn.model_config : topologyIn;
   // Every `class_name` anywhere (layers, nested models, initializers, constraints, activations,
   // the optimizer in training_config) is deserialised by name from tfjs's registry.
@@ -227,7 +258,13 @@ function checkLayersTopology(
       for (const x of Object.values(v)) walk(x, depth + 1);
     }
   };
-  walk(topologyIn, 0);
+  try {
+    walk(topologyIn, 0);
+  } catch (e) {
+    if (!(e instanceof LimitError)) throw e;
+    errors.push(`${file}: ${e.message}`);
+    return undefined;
+  }
   if (unknown.size) {
     errors.push(`${file}: uses class(es) that are not built into tfjs-layers: ${[...unknown].join(", ")}; custom layers are not supported`);
   }
@@ -241,35 +278,29 @@ function checkLayersTopology(
         : [];
   if (layers.length === 0) {
     errors.push(`${file}: modelTopology has no layers`);
-    return { inputNames: [], outputNames: [] };
+    return undefined;
   }
   const layerName = (l: Json) =>
     isObject(l.config) && typeof l.config.name === "string" ? l.config.name : typeof l.name === "string" ? l.name : "";
-  const shapeOf = (l: Json): (number | null)[] | null => {
-    const c = isObject(l.config) ? l.config : {};
+  const shapeOf = (l: Json | undefined): (number | null)[] | null => {
+    const c = l && isObject(l.config) ? l.config : {};
     const s = c.batch_input_shape ?? c.batch_shape;
     return Array.isArray(s) ? s.map((d) => (typeof d === "number" ? d : null)) : null;
   };
 
-  let inputNames: string[];
-  let outputNames: string[];
-  let inputShape: (number | null)[] | null;
   if (topology.class_name === "Sequential") {
-    inputNames = [layerName(layers[0])];
-    outputNames = [layerName(layers[layers.length - 1])];
-    inputShape = shapeOf(layers[0]);
-  } else {
-    const refNames = (v: unknown) => (Array.isArray(v) ? v.map((r) => (Array.isArray(r) ? String(r[0]) : "")) : []);
-    inputNames = refNames(config?.input_layers);
-    outputNames = refNames(config?.output_layers);
-    const first = layers.find((l) => layerName(l) === inputNames[0]);
-    inputShape = first ? shapeOf(first) : null;
-    if (inputNames.length !== 1) errors.push(`${file}: the model has ${inputNames.length} inputs; it must take exactly one image input`);
+    return {
+      sequential: true,
+      inputs: [{ name: layerName(layers[0]), shape: shapeOf(layers[0]) }],
+      outputNames: [layerName(layers[layers.length - 1])],
+    };
   }
-  const problem = inputShapeProblem(inputShape, manifest.input.layout);
-  if (problem) errors.push(`${file}: input "${inputNames[0]}" ${problem}`);
-  checkOutputRefs(outputNames, file, manifest, errors, (name) => outputNames.includes(name));
-  return { inputNames, outputNames };
+  const refNames = (v: unknown) => (Array.isArray(v) ? v.map((r) => (Array.isArray(r) ? String(r[0]) : "")) : []);
+  return {
+    sequential: false,
+    inputs: refNames(config?.input_layers).map((name) => ({ name, shape: shapeOf(layers.find((l) => layerName(l) === name)) })),
+    outputNames: refNames(config?.output_layers),
+  };
 }
 
 function checkGraphTopology(

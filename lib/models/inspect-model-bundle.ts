@@ -71,7 +71,7 @@ export async function openModelUpload(
   }
   if (size === 0) return { ok: false, errors: ["the upload is empty"] };
 
-  if (!isZip(options.file)) {
+  if (!isZipFile(options.file)) {
     if (options.manifestJson === undefined) return { ok: false, errors: [BARE_ONNX_NEEDS_MANIFEST] };
     if (size > limits.maxEntryBytes) {
       return { ok: false, errors: [`the model is ${formatBytes(size)}; one file may be at most ${formatBytes(limits.maxEntryBytes)}`] };
@@ -197,7 +197,8 @@ function modelPathProblem(model: string): string | undefined {
   return undefined;
 }
 
-function isZip(file: string): boolean {
+/** True when the file starts like a zip (a local file header, or an empty zip's end record). */
+export function isZipFile(file: string): boolean {
   const fd = fs.openSync(file, "r");
   try {
     const head = Buffer.alloc(4);

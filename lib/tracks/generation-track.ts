@@ -55,7 +55,7 @@ export const generationTrack: TrackDefinition<GenerationSettings> = {
   description:
     "Generate 84x108 portraits; ranked by Fréchet distance in the organizer's feature network, penalised for copying the train set.",
   kinds: [
-    { kind: "generator", label: "Generator model (ONNX)", extensions: [".zip", ".onnx"], runsModel: true },
+    { kind: "generator", label: "Generator model (ONNX or tfjs-layers)", extensions: [".zip", ".onnx"], runsModel: true },
     {
       kind: "images",
       label: "Zip of generated PNGs",

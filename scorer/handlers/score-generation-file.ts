@@ -63,6 +63,7 @@ export async function scoreGenerationFile(options: {
     let log = "";
     /** A conditional generator's requests, for attribute fidelity: the same draw the sandbox child made. */
     let requestedClasses: Uint8Array | undefined;
+    let modelFormat: "onnx" | "tfjs-layers" | undefined;
     if (options.kind === "generator") {
       const inspected = await inspectGeneratorBundle({
         file: options.file,
@@ -85,6 +86,7 @@ export async function scoreGenerationFile(options: {
       if (!run.ok) return { ok: false, reason: run.reason, message: run.message, log: run.log };
       stats = run.stats;
       log = run.log;
+      modelFormat = inspected.manifest.format;
       if (conditionProbabilities)
         requestedClasses = drawGeneratorInputs({ seed: settings.seed, start: 0, count, conditionProbabilities }).classes;
       options.log?.(
@@ -124,7 +126,15 @@ export async function scoreGenerationFile(options: {
         seed: settings.seed,
         requestedClasses,
       });
-      return { ok: true, score, stats, log, seconds: { generate: generateSeconds, total: (performance.now() - started) / 1000 }, samples };
+      return {
+        ok: true,
+        score,
+        stats,
+        modelFormat,
+        log,
+        seconds: { generate: generateSeconds, total: (performance.now() - started) / 1000 },
+        samples,
+      };
     } finally {
       await extractor.close();
     }

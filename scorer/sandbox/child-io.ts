@@ -27,7 +27,11 @@ export function toSandboxError(e: unknown, context: string): SandboxError {
 
 /** One JSON line on the result descriptor; blocking writes, retried when the pipe is full. */
 export function sendToParent(msg: ChildMessage): void {
-  const buf = Buffer.from(JSON.stringify(msg) + "\n");
+  writeAllToParent(Buffer.from(JSON.stringify(msg) + "\n"));
+}
+
+/** Raw bytes on the result descriptor (a JSON line, or generate mode's image bytes), blocking, retried while the pipe is full. */
+export function writeAllToParent(buf: Uint8Array): void {
   let off = 0;
   while (off < buf.length) {
     try {
@@ -36,6 +40,29 @@ export function sendToParent(msg: ChildMessage): void {
       if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }
+  }
+}
+
+/**
+ * An onnxruntime session over model bytes Node read (onnxruntime never opens a path itself), with
+ * the sandbox's thread count and sequential execution; a load failure becomes a SandboxError.
+ */
+export async function createOrtSession(
+  ort: typeof import("onnxruntime-node"),
+  bytes: Uint8Array,
+  threads: number,
+  context: string,
+): Promise<import("onnxruntime-node").InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+      logSeverityLevel: 3,
+    });
+  } catch (e) {
+    throw toSandboxError(e, context);
   }
 }
 

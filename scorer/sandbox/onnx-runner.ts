@@ -5,7 +5,7 @@ import { checkOnnxModel, resolveOnnxInput } from "@/lib/models/check-onnx-model"
 import { argmaxHead, type NumericOutput } from "@/lib/models/decode-model-outputs";
 import { DEFAULT_BATCH_SIZE } from "@/lib/models/manifest";
 import { inputShape, preprocessImages } from "@/lib/models/preprocess-images";
-import { SandboxError, toSandboxError } from "./child-io";
+import { createOrtSession, SandboxError, toSandboxError } from "./child-io";
 import type { SandboxConfig } from "./protocol";
 import type { BatchRunner } from "./tfjs-runner";
 
@@ -28,18 +28,7 @@ export async function createOnnxRunner(cfg: SandboxConfig): Promise<BatchRunner>
   const input = resolveOnnxInput(checked.summary, manifest);
   if (typeof input === "string") throw new SandboxError("model-error", input);
 
-  let session: import("onnxruntime-node").InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: cfg.threads,
-      interOpNumThreads: 1,
-      executionMode: "sequential",
-      graphOptimizationLevel: "all",
-      logSeverityLevel: 3,
-    });
-  } catch (e) {
-    throw toSandboxError(e, "onnxruntime could not load the model");
-  }
+  const session = await createOrtSession(ort, bytes, cfg.threads, "onnxruntime could not load the model");
 
   const outputNames = ATTRIBUTES.map((attr) => {
     const ref = manifest.outputs[attr].output;

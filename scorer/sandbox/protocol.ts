@@ -43,7 +43,11 @@ export interface GenerateConfig {
   /** Class shares per attribute for a conditional generator's requested attributes. */
   conditionProbabilities?: ConditionProbabilities;
   threads: number;
+  /** onnxruntime for ONNX generators; tfjs (wasm, or tfjs-node when installed) for tfjs-layers ones. */
+  backend: SandboxBackend;
   ortModule: string;
+  wasmDir?: string;
+  tfjsNodeModule?: string;
   checkLimits: { maxNodes: number; maxDepth: number; maxTensorBytes: number };
   probes?: SandboxProbe[];
 }

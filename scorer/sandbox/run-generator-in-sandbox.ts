@@ -4,7 +4,6 @@ import path from "node:path";
 import { IMAGE_BYTES } from "@/lib/challenge/definition";
 import type { ConditionProbabilities } from "@/lib/generation/draw-generator-inputs";
 import { parseGeneratorManifest } from "@/lib/generation/generator-manifest";
-import { DEFAULT_MODEL_BUNDLE_LIMITS } from "@/lib/models/limits";
 import { MANIFEST_FILE_NAME } from "@/lib/models/manifest";
 import { buildSandboxCommand, MASK_FAILED_EXIT, type SandboxWalls } from "./build-sandbox-command";
 import { prepareSandboxRuntime } from "./build-sandbox-entry";
@@ -12,7 +11,16 @@ import { CappedLog } from "./capped-log";
 import { classifySandboxExit, type SandboxExit } from "./classify-sandbox-exit";
 import { detectSandboxWalls } from "./detect-sandbox-walls";
 import type { ChildMessage, GenerateConfig, SandboxFailureReason, SandboxProbe } from "./protocol";
-import { assertWorldReadable, checkPrlimit, DEFAULT_SANDBOX_LIMITS, makeWorldReadable, type SandboxLimits } from "./run-model-in-sandbox";
+import {
+  assertWorldReadable,
+  checkPrlimit,
+  CHILD_CHECK_LIMITS,
+  DEFAULT_SANDBOX_LIMITS,
+  makeWorldReadable,
+  nodeCommand,
+  sandboxReadOnlyPaths,
+  type SandboxLimits,
+} from "./run-model-in-sandbox";
 import { sanitiseHostPaths } from "./sanitise-host-paths";
 
 /**
@@ -21,7 +29,9 @@ import { sanitiseHostPaths } from "./sanitise-host-paths";
  * images it returns to `outFile` as a uint8 tensor (count x 108 x 84 x 3, HWC, RGB: the layout
  * of the dataset's tensor caches). The parent never holds more than one batch: each batch's bytes
  * go to their place in the file as they arrive. The child sees the bundle, Node and onnxruntime,
- * nothing of the dataset.
+ * nothing of the dataset. ONNX generators run in onnxruntime, tfjs-layers ones in tfjs (the wasm
+ * backend in the child's main thread, or tfjs-node when installed), with the same file grants
+ * per backend as classification models.
  */
 
 export interface GenerateStats {
@@ -64,17 +74,16 @@ export async function runGeneratorInSandbox(options: {
     seed: options.seed,
     conditionProbabilities: options.conditionProbabilities,
     threads: Math.max(1, Math.floor(limits.threads)),
+    backend: parsed.manifest.format === "onnx" ? "onnxruntime" : runtime.tfjsNode ? "tfjs-node" : "tfjs-wasm",
     ortModule: runtime.ortModule,
-    checkLimits: {
-      maxNodes: DEFAULT_MODEL_BUNDLE_LIMITS.maxNodes,
-      maxDepth: DEFAULT_MODEL_BUNDLE_LIMITS.maxDepth,
-      maxTensorBytes: DEFAULT_MODEL_BUNDLE_LIMITS.maxTensorBytes,
-    },
+    wasmDir: runtime.wasmDir,
+    tfjsNodeModule: runtime.tfjsNode?.module,
+    checkLimits: CHILD_CHECK_LIMITS,
     probes: options.probes,
   };
   checkPrlimit();
   const walls = detectSandboxWalls();
-  const readOnlyPaths = [...new Set([process.execPath, runtime.entryFile, bundleDir, ...runtime.ortDirs].map((p) => fs.realpathSync(p)))];
+  const readOnlyPaths = sandboxReadOnlyPaths(config, runtime);
   if (walls.wrapper === "bubblewrap" && walls.asRoot) {
     makeWorldReadable(bundleDir);
     for (const p of readOnlyPaths) if (p !== bundleDir) assertWorldReadable(p);
@@ -86,12 +95,9 @@ export async function runGeneratorInSandbox(options: {
       if (!rel.startsWith("..") && !path.isAbsolute(rel)) throw new Error(`maskPaths: ${m} contains ${n}, which the sandbox needs`);
     }
   }
-  const args = ["--experimental-permission", "--no-warnings", "--disallow-code-generation-from-strings", "--allow-addons"];
-  for (const r of [runtime.entryFile, bundleDir, ...runtime.ortDirs]) args.push(`--allow-fs-read=${fs.realpathSync(r)}`);
-  args.push(`--max-old-space-size=${Math.max(96, Math.min(2048, Math.floor(limits.memoryMb / 2)))}`);
   const command = buildSandboxCommand({
     walls,
-    command: [process.execPath, ...args, runtime.entryFile, JSON.stringify(config)],
+    command: nodeCommand(config, runtime, limits),
     readOnlyPaths,
     maskPaths,
     cwd: bundleDir,

@@ -18,7 +18,7 @@ import { prepareSandboxRuntime, type SandboxRuntime } from "./build-sandbox-entr
 import { CappedLog } from "./capped-log";
 import { classifySandboxExit, type SandboxExit } from "./classify-sandbox-exit";
 import { detectSandboxWalls } from "./detect-sandbox-walls";
-import type { SandboxBackend, SandboxConfig, SandboxFailureReason, SandboxProbe } from "./protocol";
+import type { GenerateConfig, SandboxBackend, SandboxConfig, SandboxFailureReason, SandboxProbe } from "./protocol";
 import { SandboxResultReader, type ProbeOutcome } from "./read-sandbox-results";
 import { sanitiseHostPaths } from "./sanitise-host-paths";
 
@@ -233,11 +233,7 @@ export async function planSandboxRun(
     wasmDir: runtime.wasmDir,
     ortModule: runtime.ortModule,
     tfjsNodeModule: runtime.tfjsNode?.module,
-    checkLimits: {
-      maxNodes: DEFAULT_MODEL_BUNDLE_LIMITS.maxNodes,
-      maxDepth: DEFAULT_MODEL_BUNDLE_LIMITS.maxDepth,
-      maxTensorBytes: DEFAULT_MODEL_BUNDLE_LIMITS.maxTensorBytes,
-    },
+    checkLimits: CHILD_CHECK_LIMITS,
     probes: options.probes,
   };
   checkPrlimit();
@@ -267,12 +263,26 @@ export async function planSandboxRun(
  * the runtime files of its backend, the model bundle and test.u8. The same list becomes both the
  * bubblewrap binds and Node's `--allow-fs-read` grants.
  */
-export function sandboxReadOnlyPaths(config: SandboxConfig, runtime: SandboxRuntime): string[] {
-  const paths = [process.execPath, runtime.entryFile, config.bundleDir, config.imagesFile, ...backendPaths(config, runtime)];
+export function sandboxReadOnlyPaths(config: ChildPaths, runtime: SandboxRuntime): string[] {
+  const paths = [process.execPath, runtime.entryFile, ...childReads(config, runtime)];
   return [...new Set(paths.map((p) => fs.realpathSync(p)))];
 }
 
-function backendPaths(config: SandboxConfig, runtime: SandboxRuntime): string[] {
+/** The checks the child re-runs on the bytes it loads (both modes). */
+export const CHILD_CHECK_LIMITS = {
+  maxNodes: DEFAULT_MODEL_BUNDLE_LIMITS.maxNodes,
+  maxDepth: DEFAULT_MODEL_BUNDLE_LIMITS.maxDepth,
+  maxTensorBytes: DEFAULT_MODEL_BUNDLE_LIMITS.maxTensorBytes,
+};
+
+/** What decides the child's file grants: its bundle, test.u8 (predict mode only) and its backend. */
+type ChildPaths = Pick<SandboxConfig, "bundleDir" | "backend"> & { imagesFile?: string };
+
+function childReads(config: ChildPaths, runtime: SandboxRuntime): string[] {
+  return [config.bundleDir, ...(config.imagesFile ? [config.imagesFile] : []), ...backendPaths(config, runtime)];
+}
+
+function backendPaths(config: ChildPaths, runtime: SandboxRuntime): string[] {
   if (config.backend === "onnxruntime") return runtime.ortDirs;
   if (config.backend === "tfjs-wasm") return runtime.wasmFiles;
   // tfjs-node pulls in its own tfjs packages: grant node_modules (never the project root).
@@ -280,8 +290,8 @@ function backendPaths(config: SandboxConfig, runtime: SandboxRuntime): string[] 
 }
 
 /** The Node command line of the child, under the permission model. */
-export function nodeCommand(config: SandboxConfig, runtime: SandboxRuntime, limits: SandboxLimits): string[] {
-  const reads = [runtime.entryFile, config.bundleDir, config.imagesFile, ...backendPaths(config, runtime)];
+export function nodeCommand(config: SandboxConfig | GenerateConfig, runtime: SandboxRuntime, limits: SandboxLimits): string[] {
+  const reads = [runtime.entryFile, ...childReads(config, runtime)];
   // No eval/new Function: neither tfjs, its wasm glue nor onnxruntime needs them, and nothing in
   // a model should ever become code.
   const args = ["--experimental-permission", "--no-warnings", "--disallow-code-generation-from-strings"];

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     // The generation track: same walls, same process, images instead of predictions.
     try {
       const { runGenerator } = await import("./generate-runner");
-      await runGenerator(parsed);
+      await runGenerator(parsed, () => loadTf(parsed));
     } catch (e) {
       const se = toSandboxError(e, "the generator failed");
       sendToParent({ t: "error", reason: se.reason, message: se.message });
@@ -98,7 +98,7 @@ async function createRunner(cfg: SandboxConfig): Promise<BatchRunner> {
 }
 
 /** tfjs with the backend the parent chose; never the pure-JS cpu backend (it is not even bundled). */
-async function loadTf(cfg: SandboxConfig): Promise<Tf> {
+async function loadTf(cfg: Pick<SandboxConfig, "backend" | "tfjsNodeModule" | "wasmDir">): Promise<Tf> {
   if (cfg.backend === "tfjs-node") {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tf = require(cfg.tfjsNodeModule!) as Tf;

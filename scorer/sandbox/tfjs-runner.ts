@@ -56,19 +56,7 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
   });
   if (!checked.ok) throw new SandboxError("model-error", checked.errors.join("\n"));
 
-  const weightData = Buffer.concat(checked.summary.weightFiles.map((f) => fs.readFileSync(path.join(cfg.bundleDir, ...f.split("/")))));
-  const manifestGroups = (modelJson.weightsManifest ?? []) as { weights: TfCore.io.WeightsManifestEntry[] }[];
-  const artifacts: TfCore.io.ModelArtifacts = {
-    modelTopology: modelJson.modelTopology as TfCore.io.ModelArtifacts["modelTopology"],
-    weightSpecs: manifestGroups.flatMap((g) => g.weights),
-    weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
-    format: modelJson.format as string | undefined,
-    generatedBy: modelJson.generatedBy as string | undefined,
-    convertedBy: modelJson.convertedBy as string | null | undefined,
-    signature: modelJson.signature as object | undefined,
-    userDefinedMetadata: modelJson.userDefinedMetadata as TfCore.io.ModelArtifacts["userDefinedMetadata"],
-    modelInitializer: modelJson.modelInitializer as object | undefined,
-  };
+  const artifacts = tfjsArtifacts(cfg.bundleDir, modelJson, checked.summary.weightFiles);
   const handler = tf.io.fromMemory(artifacts);
 
   type Run = (x: TfCore.Tensor) => Promise<TfCore.Tensor[]>;
@@ -160,6 +148,23 @@ export async function loadTfjsPredictor(tf: Tf, cfg: SandboxConfig): Promise<Tfj
         tf.dispose([x, ...ys]);
       }
     },
+  };
+}
+
+/** model.json and its checked weight files (read from the bundle folder) as tfjs model artifacts, for tf.io.fromMemory. */
+export function tfjsArtifacts(bundleDir: string, modelJson: Record<string, unknown>, weightFiles: string[]): TfCore.io.ModelArtifacts {
+  const weightData = Buffer.concat(weightFiles.map((f) => fs.readFileSync(path.join(bundleDir, ...f.split("/")))));
+  const manifestGroups = (modelJson.weightsManifest ?? []) as { weights: TfCore.io.WeightsManifestEntry[] }[];
+  return {
+    modelTopology: modelJson.modelTopology as TfCore.io.ModelArtifacts["modelTopology"],
+    weightSpecs: manifestGroups.flatMap((g) => g.weights),
+    weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
+    format: modelJson.format as string | undefined,
+    generatedBy: modelJson.generatedBy as string | undefined,
+    convertedBy: modelJson.convertedBy as string | null | undefined,
+    signature: modelJson.signature as object | undefined,
+    userDefinedMetadata: modelJson.userDefinedMetadata as TfCore.io.ModelArtifacts["userDefinedMetadata"],
+    modelInitializer: modelJson.modelInitializer as object | undefined,
   };
 }
 
