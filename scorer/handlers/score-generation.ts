@@ -143,7 +143,7 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
           errorMessage: null,
           failureKind: null,
           log,
-          ...(submission.kind === "generator" ? { modelFormat: "onnx" } : {}),
+          ...(result.modelFormat ? { modelFormat: result.modelFormat } : {}),
         },
       });
     },
