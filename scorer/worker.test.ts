@@ -9,12 +9,11 @@ import { makeManifest, writeOnnxBundle, zipFolder } from "@/test-support/models/
 import { enqueueJob } from "@/lib/queue/enqueue-job";
 import { createTestUser, predictionsCsv, registerFixtureDataset } from "@/test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "@/test-support/scoring/set-up-scoring-fixture";
-import { createLocalDiskBlobStore, uploadsDir } from "@/lib/storage/local-disk-blob-store";
 import { createSubmission } from "@/lib/submissions/create-submission";
 import { getSubmissionQuota } from "@/lib/submissions/get-submission-quota";
+import { createLocalDiskBlobStore, uploadsDir } from "@/lib/storage/local-disk-blob-store";
 import { describeEachEngine } from "@/test-support/test-db";
-import type { Db } from "@/lib/db/client";
-import { startWorker, type WorkerEvent } from "./worker";
+import { runWorkerUntil } from "@/test-support/scorer/run-worker-until";
 
 // The worker in this process, end to end: upload -> queue -> score -> Score row. Several
 // worker processes, SIGKILL and SIGTERM: worker-processes.test.ts.
@@ -33,41 +32,6 @@ beforeAll(async () => {
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
-
-/** Runs a worker until `until` holds (checked after each event), then stops it. */
-async function runWorkerUntil(db: Db, until: (events: WorkerEvent[]) => boolean, timeoutMs = 60_000): Promise<WorkerEvent[]> {
-  const events: WorkerEvent[] = [];
-  let resolveDone!: () => void;
-  let rejectDone!: (error: Error) => void;
-  const reached = new Promise<void>((resolve, reject) => {
-    resolveDone = resolve;
-    rejectDone = reject;
-  });
-  const worker = startWorker({
-    db,
-    dataDir: fixture.dataDir,
-    store: createLocalDiskBlobStore({ root: uploadsDir(fixture.dataDir) }),
-    pollMs: 20,
-    leaseMs: 5_000,
-    retryDelayMs: () => 10,
-    types: ["score-submission"],
-    onEvent: (e) => {
-      events.push(e);
-      if (until(events)) resolveDone();
-    },
-  });
-  const timer = setTimeout(
-    () => rejectDone(new Error(`the worker did not get there within ${timeoutMs} ms; events: ${events.map((e) => e.type).join(", ")}`)),
-    timeoutMs,
-  );
-  try {
-    await reached;
-  } finally {
-    clearTimeout(timer);
-    await worker.stop();
-  }
-  return events;
-}
 
 describeEachEngine("scorer worker", (t) => {
   beforeAll(async () => {
@@ -94,7 +58,7 @@ describeEachEngine("scorer worker", (t) => {
     const user = await createTestUser({ db: t.db });
     const csv = predictionsCsv({ fixture, mode: "truth" });
     const submission = await upload(user.id, "csv", Buffer.from(csv));
-    const events = await runWorkerUntil(t.db, (ev) => ev.some((e) => e.type === "completed"));
+    const events = await runWorkerUntil({ db: t.db, dataDir: fixture.dataDir, until: (ev) => ev.some((e) => e.type === "completed") });
     expect(events.map((e) => e.type)).toEqual(["claimed", "completed"]);
 
     const scored = await t.db.submission.findUniqueOrThrow({ where: { id: submission.id }, include: { score: true } });
@@ -114,7 +78,11 @@ describeEachEngine("scorer worker", (t) => {
   it("scores a model submission (tiny ONNX) in the sandbox through the queue", async () => {
     const user = await createTestUser({ db: t.db });
     const submission = await upload(user.id, "model", bundles.good);
-    await runWorkerUntil(t.db, (ev) => ev.some((e) => e.type === "completed" || e.type === "failed"));
+    await runWorkerUntil({
+      db: t.db,
+      dataDir: fixture.dataDir,
+      until: (ev) => ev.some((e) => e.type === "completed" || e.type === "failed"),
+    });
     const scored = await t.db.submission.findUniqueOrThrow({ where: { id: submission.id }, include: { score: true } });
     expect(scored.errorMessage).toBeNull();
     expect(scored).toMatchObject({ status: "scored", modelFormat: "onnx" });
@@ -126,7 +94,7 @@ describeEachEngine("scorer worker", (t) => {
   it("fails a model with NaN outputs at once, with the reason, counting against the quota", async () => {
     const user = await createTestUser({ db: t.db });
     const submission = await upload(user.id, "model", bundles.nan);
-    const events = await runWorkerUntil(t.db, (ev) => ev.some((e) => e.type === "failed"));
+    const events = await runWorkerUntil({ db: t.db, dataDir: fixture.dataDir, until: (ev) => ev.some((e) => e.type === "failed") });
     expect(events.filter((e) => e.type === "claimed")).toHaveLength(1);
     const failed = await t.db.submission.findUniqueOrThrow({ where: { id: submission.id } });
     expect(failed).toMatchObject({ status: "failed", failureKind: "user", countsAgainstQuota: true });
@@ -140,7 +108,11 @@ describeEachEngine("scorer worker", (t) => {
     expect((await getSubmissionQuota({ db: t.db, userId: user.id })).used).toBe(1);
     // The stored file disappears (a disk fault): every attempt fails on our side.
     await createLocalDiskBlobStore({ root: uploadsDir(fixture.dataDir) }).deleteBlob(submission.fileKey);
-    const events = await runWorkerUntil(t.db, (ev) => ev.some((e) => e.type === "failed" && e.final));
+    const events = await runWorkerUntil({
+      db: t.db,
+      dataDir: fixture.dataDir,
+      until: (ev) => ev.some((e) => e.type === "failed" && e.final),
+    });
     expect(events.filter((e) => e.type === "failed").map((e) => (e as { final: boolean }).final)).toEqual([false, false, true]);
 
     const job = await t.db.job.findFirstOrThrow({ where: { submissionId: submission.id } });
@@ -159,7 +131,7 @@ describeEachEngine("scorer worker", (t) => {
     const submission = await upload(user.id, "csv", Buffer.from(predictionsCsv({ fixture })));
     // As if three workers had claimed it and died: running, lease expired, attempts used up.
     await t.db.job.updateMany({ data: { status: "running", workerId: "dead", attempts: 3, leaseExpiresAt: new Date(Date.now() - 1000) } });
-    await runWorkerUntil(t.db, (ev) => ev.some((e) => e.type === "failed"));
+    await runWorkerUntil({ db: t.db, dataDir: fixture.dataDir, until: (ev) => ev.some((e) => e.type === "failed") });
     expect(await t.db.job.findFirstOrThrow()).toMatchObject({ status: "failed", attempts: 4 });
     expect(await t.db.submission.findUniqueOrThrow({ where: { id: submission.id } })).toMatchObject({
       status: "failed",
@@ -176,7 +148,7 @@ describeEachEngine("scorer worker", (t) => {
     });
     await t.db.submission.update({ where: { id: submission.id }, data: { datasetId: other.id } });
     await enqueueJob({ db: t.db, type: "score-submission", payload: { submissionId: submission.id }, idempotencyKey: submission.id });
-    const events = await runWorkerUntil(t.db, (ev) => ev.some((e) => e.type === "failed"));
+    const events = await runWorkerUntil({ db: t.db, dataDir: fixture.dataDir, until: (ev) => ev.some((e) => e.type === "failed") });
     expect(events.filter((e) => e.type === "claimed")).toHaveLength(1);
     const failed = await t.db.submission.findUniqueOrThrow({ where: { id: submission.id } });
     expect(failed.errorMessage).toMatch(/^The challenge's test set was replaced .* does not count against your daily submission limit\.$/);

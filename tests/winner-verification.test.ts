@@ -1,18 +1,18 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { closeDb, type Db } from "../lib/db/client";
+import { beforeAll, expect, it, vi } from "vitest";
+import type { Db } from "../lib/db/client";
 import { buildLeaderboardRows } from "../lib/leaderboard/build-leaderboard-rows";
 import { loadLeaderboardSnapshot } from "../lib/leaderboard/load-leaderboard-snapshot";
 import { outboxDir } from "../lib/mail/send-mail";
-import { createLocalDiskBlobStore, uploadsDir } from "../lib/storage/local-disk-blob-store";
+import { uploadsDir } from "../lib/storage/local-disk-blob-store";
 import { createSubmission } from "../lib/submissions/create-submission";
-import { startWorker, type WorkerEvent } from "../scorer/worker";
+import { runWorkerUntil } from "../test-support/scorer/run-worker-until";
 import { session } from "../test-support/auth/fake-current-user";
-import { setUpTestEnv } from "../test-support/env/set-up-test-env";
+import { idParams, jsonInit, setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
+import { setUpTempDir } from "../test-support/set-up-temp-dir";
 import { makeManifest, writeOnnxBundle, zipFolder } from "../test-support/models/model-fixtures";
 import { createTestUser, registerFixtureDataset } from "../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
@@ -24,6 +24,7 @@ import { describeEachEngine } from "../test-support/test-db";
 
 vi.mock("server-only", () => ({}));
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
+vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 
 const verification = await import("@/app/api/organizer/verification/route");
 const rerun = await import("@/app/api/organizer/verification/[id]/rerun/route");
@@ -32,55 +33,32 @@ const code = await import("@/app/api/organizer/verification/[id]/code/route");
 const own = await import("@/app/api/submissions/[id]/verification/route");
 
 const BASE = "http://localhost/api";
-const post = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 const fixture = setUpScoringFixture({ count: 60, seed: 21 });
-const { setTestEnv } = setUpTestEnv();
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-verify-"));
+const { setTestEnv } = setUpRouteTest();
+const tmp = setUpTempDir("tp-verify-");
 let modelZip: Buffer;
 beforeAll(() => {
-  vi.spyOn(console, "info").mockImplementation(() => {});
   const dir = path.join(tmp, "model");
   writeOnnxBundle(dir, { manifest: makeManifest("onnx"), heads: "separate" });
   modelZip = zipFolder(dir);
 });
-afterAll(async () => {
-  await closeDb();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
 
 /** Runs a worker of `types` until a job completes or fails for good, then stops it. */
-async function runWorkerOnce(db: Db, types: ("score-submission" | "verify-submission")[]): Promise<WorkerEvent[]> {
-  const events: WorkerEvent[] = [];
-  let done!: () => void;
-  const reached = new Promise<void>((resolve) => (done = resolve));
-  const worker = startWorker({
+const runWorkerOnce = (db: Db, types: ("score-submission" | "verify-submission")[]) =>
+  runWorkerUntil({
     db,
     dataDir: fixture.dataDir,
-    store: createLocalDiskBlobStore({ root: uploadsDir(fixture.dataDir) }),
-    pollMs: 20,
-    leaseMs: 10_000,
-    retryDelayMs: () => 10,
     types,
-    onEvent: (e) => {
-      events.push(e);
-      if (e.type === "completed" || (e.type === "failed" && e.final)) done();
-    },
+    leaseMs: 10_000,
+    timeoutMs: 90_000,
+    until: (events) => events.some((e) => e.type === "completed" || (e.type === "failed" && e.final)),
   });
-  const timer = setTimeout(done, 90_000);
-  try {
-    await reached;
-  } finally {
-    clearTimeout(timer);
-    await worker.stop();
-  }
-  return events;
-}
 
 describeEachEngine("winner verification", (t) => {
+  useRouteDb(t);
   it("requests, uploads, reruns in the sandbox, compares (mismatch, then verified), downloads the code and rejects", async () => {
-    setTestEnv({ DATABASE_URL: t.url, DATA_DIR: fixture.dataDir });
+    setTestEnv({ DATA_DIR: fixture.dataDir });
     await registerFixtureDataset({ db: t.db, fixture });
     await t.db.phase.create({
       data: { name: "Main", startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 86_400_000), dailyLimit: 5 },
@@ -104,7 +82,7 @@ describeEachEngine("winner verification", (t) => {
     // The organizer asks; the owner gets an e-mail with the upload page.
     session.user = organizer;
     const requested = await verification.POST(
-      new Request(`${BASE}/organizer/verification`, post({ submissionId: submission.id, note: "Thanks!" })),
+      new Request(`${BASE}/organizer/verification`, jsonInit({ submissionId: submission.id, note: "Thanks!" })),
     );
     expect(requested.status).toBe(201);
     const { requested: rows } = await requested.json();
@@ -113,16 +91,18 @@ describeEachEngine("winner verification", (t) => {
       .readdirSync(outboxDir(fixture.dataDir))
       .map((f) => fs.readFileSync(path.join(outboxDir(fixture.dataDir), f), "utf8").replace(/=\r?\n/g, ""));
     expect(mails.some((m) => m.includes(owner.email) && m.includes(`/submissions/${submission.id}/verification`))).toBe(true);
-    const twice = await verification.POST(new Request(`${BASE}/organizer/verification`, post({ submissionId: submission.id })));
+    const twice = await verification.POST(new Request(`${BASE}/organizer/verification`, jsonInit({ submissionId: submission.id })));
     expect(await twice.json()).toMatchObject({ requested: [], alreadyRequested: [submission.id] });
-    expect((await rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, post({})), params(verificationId))).status).toBe(409);
+    expect((await rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, jsonInit({})), idParams(verificationId))).status).toBe(
+      409,
+    );
 
     // The owner uploads: a mislabelled archive and a broken model are refused and leave nothing.
     session.user = ownerSession;
     const upload = (query: string, body: Buffer) =>
       own.POST(
         new Request(`${BASE}/submissions/x/verification?${query}`, { method: "POST", body: new Uint8Array(body) }),
-        params(submission.id),
+        idParams(submission.id),
       );
     // The fixture's DATA_DIR is shared by both engines' runs: count only the files this run adds.
     const allVerificationFiles = () =>
@@ -150,8 +130,12 @@ describeEachEngine("winner verification", (t) => {
     // A rerun that does not reproduce the score (the recorded score was changed) is a mismatch with the numbers.
     await t.db.score.update({ where: { submissionId: submission.id }, data: { publicMain: score.publicMain + 0.01 } });
     session.user = organizer;
-    expect((await rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, post({})), params(verificationId))).status).toBe(202);
-    expect((await rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, post({})), params(verificationId))).status).toBe(409);
+    expect((await rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, jsonInit({})), idParams(verificationId))).status).toBe(
+      202,
+    );
+    expect((await rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, jsonInit({})), idParams(verificationId))).status).toBe(
+      409,
+    );
     await runWorkerOnce(t.db, ["verify-submission"]);
     const mismatch = await t.db.winnerVerification.findUniqueOrThrow({ where: { id: verificationId } });
     expect(mismatch.status).toBe("mismatch");
@@ -162,14 +146,16 @@ describeEachEngine("winner verification", (t) => {
 
     // The owner is told, without numbers (the private score stays secret), and may upload again.
     session.user = ownerSession;
-    const view = await (await own.GET(new Request(`${BASE}/submissions/x/verification`), params(submission.id))).json();
+    const view = await (await own.GET(new Request(`${BASE}/submissions/x/verification`), idParams(submission.id))).json();
     expect(view.verification).toMatchObject({ status: "mismatch", canUpload: true });
     expect(JSON.stringify(view)).not.toContain(score.privateMain.toFixed(6));
     expect(await (await upload("part=model&fileName=model.zip", modelZip)).json()).toEqual({ status: "uploaded" });
 
     await t.db.score.update({ where: { submissionId: submission.id }, data: { publicMain: score.publicMain } });
     session.user = organizer;
-    expect((await rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, post({})), params(verificationId))).status).toBe(202);
+    expect((await rerun.POST(new Request(`${BASE}/organizer/verification/x/rerun`, jsonInit({})), idParams(verificationId))).status).toBe(
+      202,
+    );
     await runWorkerOnce(t.db, ["verify-submission"]);
     expect(await t.db.winnerVerification.findUniqueOrThrow({ where: { id: verificationId } })).toMatchObject({
       status: "verified",
@@ -182,19 +168,19 @@ describeEachEngine("winner verification", (t) => {
     expect(verificationFiles()).toHaveLength(2);
 
     // The organizer downloads the code as uploaded, and that is recorded.
-    const download = await code.GET(new Request(`${BASE}/organizer/verification/x/code`), params(verificationId));
+    const download = await code.GET(new Request(`${BASE}/organizer/verification/x/code`), idParams(verificationId));
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer())).toEqual(codeBytes);
     expect(download.headers.get("content-disposition")).toContain("train.tar.gz");
 
     // A later rejection closes it: the reason reaches the owner, uploads stop.
     const rejected = await reject.POST(
-      new Request(`${BASE}/organizer/verification/x/reject`, post({ reason: "The code does not train this model." })),
-      params(verificationId),
+      new Request(`${BASE}/organizer/verification/x/reject`, jsonInit({ reason: "The code does not train this model." })),
+      idParams(verificationId),
     );
     expect(rejected.status).toBe(200);
     session.user = ownerSession;
-    const closed = await (await own.GET(new Request(`${BASE}/submissions/x/verification`), params(submission.id))).json();
+    const closed = await (await own.GET(new Request(`${BASE}/submissions/x/verification`), idParams(submission.id))).json();
     expect(closed.verification).toMatchObject({ status: "rejected", canUpload: false, message: "The code does not train this model." });
     expect((await upload("part=code&fileName=train.tar.gz", codeBytes)).status).toBe(409);
 
