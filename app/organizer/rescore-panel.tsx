@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useEffect, useState } from "react";
 import { formatUtc } from "@/lib/phases/format-phase-time";
+import { PhaseSelect } from "./phase-select";
 import { sendJson } from "./send-json";
 
 /** One bulk rescore's progress as GET /api/organizer/rescore-batches sends it (dates as JSON strings). */
@@ -95,20 +96,12 @@ export function RescorePanel(props: {
         </button>
         {props.phases.length > 0 && (
           <span className="flex flex-wrap items-end gap-2">
-            <label className="text-sm">
-              <span className="block text-xs text-stone-600">Phase</span>
-              <select
-                value={phaseId}
-                onChange={(e) => setPhaseId(e.target.value)}
-                className="rounded border border-stone-300 bg-white px-2 py-1 text-sm"
-              >
-                {props.phases.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <PhaseSelect
+              phases={props.phases}
+              value={phaseId}
+              onChange={(e) => setPhaseId(e.target.value)}
+              className="rounded border border-stone-300 bg-white px-2 py-1 text-sm"
+            />
             <button
               type="button"
               className={`${button} border-stone-300 bg-white hover:bg-stone-100`}

@@ -1,48 +1,18 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
 import { parseUtcInput } from "@/lib/phases/format-phase-time";
-import { sendJson, type SendJsonResult } from "../send-json";
+import { sendJson } from "../send-json";
+import { useOrganizerAction } from "../use-organizer-action";
 
 const field = "w-full rounded border border-stone-300 bg-white px-2 py-1.5 text-sm focus:outline-none focus:ring-2 focus:ring-stone-500";
 const label = "block text-sm font-medium";
 const button =
   "rounded bg-stone-900 px-4 py-2 text-sm font-medium text-white hover:bg-stone-700 focus:outline-none focus:ring-2 focus:ring-stone-500 disabled:opacity-50";
 
-/** Sends one request and shows the server's answer (per-field messages included). */
-function useAction() {
-  const router = useRouter();
-  const [sending, setSending] = useState(false);
-  const [refreshing, startRefresh] = useTransition();
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string }>();
-  async function run(send: () => Promise<SendJsonResult>, ok: (data: unknown) => string): Promise<boolean> {
-    setSending(true);
-    setMessage(undefined);
-    const result = await send();
-    setSending(false);
-    if (!result.ok) {
-      setMessage({
-        kind: "error",
-        text: [result.message, ...result.details.map((d) => (d.field ? `${d.field}: ${d.message}` : d.message))].join(" "),
-      });
-      return false;
-    }
-    setMessage({ kind: "ok", text: ok(result.data) });
-    startRefresh(() => router.refresh());
-    return true;
-  }
-  const note = (
-    <p aria-live="polite" className={`text-sm ${message?.kind === "error" ? "text-red-700" : "text-teal-800"}`}>
-      {message?.text}
-    </p>
-  );
-  return { run, pending: sending || refreshing, note, setMessage };
-}
-
 /** Domains (one per line or comma-separated) and the invitation-only switch: POST /api/organizer/entry-rules. */
 export function EntryRulesForm(props: { allowedDomains: string; blockedDomains: string; invitationOnly: boolean }) {
   const ids = useId();
-  const { run, pending, note } = useAction();
+  const { run, pending, note } = useOrganizerAction();
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -90,7 +60,7 @@ export function EntryRulesForm(props: { allowedDomains: string; blockedDomains: 
 /** Creates a code (POST /api/organizer/invitation-codes) and shows it this one time. */
 export function InvitationCodeForm() {
   const ids = useId();
-  const { run, pending, note, setMessage } = useAction();
+  const { run, pending, note, setMessage } = useOrganizerAction();
   const [code, setCode] = useState<string>();
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -156,7 +126,7 @@ export function InvitationCodeForm() {
 }
 
 export function RevokeCodeButton({ id }: { id: string }) {
-  const { run, pending, note } = useAction();
+  const { run, pending, note } = useOrganizerAction();
   return (
     <div>
       <button

@@ -1,44 +1,16 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
+import { PhaseSelect } from "../phase-select";
 import { sendJson } from "../send-json";
+import { useOrganizerAction } from "../use-organizer-action";
 
 const input = "rounded border border-stone-300 bg-white px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-stone-500";
 const button =
   "rounded border border-stone-800 bg-stone-800 px-3 py-1 text-sm font-medium text-white focus:outline-none focus:ring-2 focus:ring-stone-500 disabled:opacity-50";
 
-function useAction() {
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [, startRefresh] = useTransition();
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string }>();
-  async function run(url: string, body: unknown, done: (data: unknown) => string): Promise<boolean> {
-    setBusy(true);
-    setMessage(undefined);
-    const result = await sendJson(url, "POST", body);
-    setBusy(false);
-    if (!result.ok) {
-      setMessage({
-        kind: "error",
-        text: [result.message, ...result.details.map((d) => `${d.field ? `${d.field}: ` : ""}${d.message}`)].join(" "),
-      });
-      return false;
-    }
-    setMessage({ kind: "ok", text: done(result.data) });
-    startRefresh(() => router.refresh());
-    return true;
-  }
-  const status = (
-    <p aria-live="polite" className={`text-sm ${message?.kind === "error" ? "text-red-700" : "text-teal-800"}`}>
-      {message?.text}
-    </p>
-  );
-  return { busy, run, status };
-}
-
 /** Ask the top N of a phase's board, or one submission, for their code and model. */
 export function RequestVerificationForm(props: { phases: { id: string; name: string }[] }) {
-  const { busy, run, status } = useAction();
+  const { pending, run, note } = useOrganizerAction();
   const [mode, setMode] = useState<"top" | "one">(props.phases.length > 0 ? "top" : "one");
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -48,10 +20,13 @@ export function RequestVerificationForm(props: { phases: { id: string; name: str
       mode === "top"
         ? { phaseId: String(f.get("phaseId")), board: String(f.get("board")), top: Number(f.get("top")), note }
         : { submissionId: String(f.get("submissionId") ?? "").trim(), note };
-    await run("/api/organizer/verification", body, (data) => {
-      const r = data as { requested: unknown[]; alreadyRequested: unknown[]; mailFailures: number };
-      return `Requested ${r.requested.length}; ${r.alreadyRequested.length} already had a request${r.mailFailures ? `; ${r.mailFailures} e-mails could not be sent` : ""}.`;
-    });
+    await run(
+      () => sendJson("/api/organizer/verification", "POST", body),
+      (data) => {
+        const r = data as { requested: unknown[]; alreadyRequested: unknown[]; mailFailures: number };
+        return `Requested ${r.requested.length}; ${r.alreadyRequested.length} already had a request${r.mailFailures ? `; ${r.mailFailures} e-mails could not be sent` : ""}.`;
+      },
+    );
   }
   return (
     <form onSubmit={onSubmit} className="space-y-3 rounded border border-stone-200 bg-white p-4" aria-label="Request verification">
@@ -67,16 +42,7 @@ export function RequestVerificationForm(props: { phases: { id: string; name: str
       </fieldset>
       {mode === "top" ? (
         <div className="flex flex-wrap items-end gap-2">
-          <label className="text-sm">
-            <span className="block text-xs text-stone-600">Phase</span>
-            <select name="phaseId" className={input}>
-              {props.phases.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PhaseSelect phases={props.phases} name="phaseId" className={input} />
           <label className="text-sm">
             <span className="block text-xs text-stone-600">Board</span>
             <select name="board" className={input} defaultValue="private">
@@ -99,22 +65,28 @@ export function RequestVerificationForm(props: { phases: { id: string; name: str
         <span className="block text-xs text-stone-600">Note for the participants (optional, in the e-mail)</span>
         <input name="note" maxLength={1000} className={`${input} w-full`} />
       </label>
-      <button type="submit" className={button} disabled={busy}>
+      <button type="submit" className={button} disabled={pending}>
         Request and e-mail
       </button>
-      {status}
+      {note}
     </form>
   );
 }
 
 /** Reject a verification with a reason the participant sees. */
 export function RejectVerificationForm(props: { id: string }) {
-  const { busy, run, status } = useAction();
+  const { pending, run, note } = useOrganizerAction();
   const [open, setOpen] = useState(false);
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const reason = String(new FormData(event.currentTarget).get("reason") ?? "");
-    if (await run(`/api/organizer/verification/${encodeURIComponent(props.id)}/reject`, { reason }, () => "Rejected.")) setOpen(false);
+    if (
+      await run(
+        () => sendJson(`/api/organizer/verification/${encodeURIComponent(props.id)}/reject`, "POST", { reason }),
+        () => "Rejected.",
+      )
+    )
+      setOpen(false);
   }
   if (!open)
     return (
@@ -126,7 +98,7 @@ export function RejectVerificationForm(props: { id: string }) {
         >
           Reject…
         </button>
-        {status}
+        {note}
       </span>
     );
   return (
@@ -143,13 +115,13 @@ export function RejectVerificationForm(props: { id: string }) {
         placeholder="Reason, shown to the participant"
         className={`${input} w-56 text-xs`}
       />
-      <button type="submit" className="rounded border border-red-700 bg-red-700 px-2 py-1 text-xs text-white" disabled={busy}>
+      <button type="submit" className="rounded border border-red-700 bg-red-700 px-2 py-1 text-xs text-white" disabled={pending}>
         Reject
       </button>
       <button type="button" className="rounded border border-stone-300 bg-white px-2 py-1 text-xs" onClick={() => setOpen(false)}>
         Cancel
       </button>
-      {status}
+      {note}
     </form>
   );
 }
