@@ -68,6 +68,18 @@ describeEachEngine("leaderboard per phase", (t) => {
     expect(parseLeaderboardQuery(new URLSearchParams(`phase=${first.id}`))).toEqual({ ...PUBLIC, phase: first.id });
     expect(() => parseLeaderboardQuery(new URLSearchParams("phase=../x"))).toThrow(/phase must be a phase id/);
   });
+
+  it("by default shows the attributes track's running phase, even beside a generation phase opened at the same instant", async () => {
+    const db = t.db;
+    const common = { startsAt: at(10), endsAt: at(-50), dailyLimit: 5 };
+    const main = await db.phase.create({ data: { ...common, name: "Development phase", track: "attributes" } });
+    await db.phase.create({ data: { ...common, name: "Generation development phase", track: "generation" } });
+    const ann = await createParticipant({ db, name: "Ann" });
+    await addEntry({ db, datasetId, userId: ann.id, createdAt: at(5), publicMain: 0.6, phaseId: main.id });
+    const board = await getLeaderboard({ db, query: PUBLIC, now: NOW, cache: FRESH });
+    expect(board.phase).toMatchObject({ id: main.id });
+    expect(board.rows.map((r) => r.name)).toEqual(["Ann"]);
+  });
 });
 
 /**

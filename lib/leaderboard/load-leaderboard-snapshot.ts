@@ -9,6 +9,7 @@ import { applyScorePolicy, applyScorePolicyToSeriesEntries, type PublicEntry } f
 import type { Competitor, RankedEntry } from "./types";
 import { AppError } from "../errors/app-error";
 import { pickCurrentPhase } from "../phases/get-current-phase";
+import { DEFAULT_TRACK } from "../phases/phase-input";
 import { phaseStatusAt, type PhaseStatus } from "../phases/phase-status";
 
 /**
@@ -135,7 +136,10 @@ export async function loadLeaderboardSnapshot(options: LoadLeaderboardSnapshotOp
       orderBy: { startsAt: "asc" },
     }),
   ]);
-  const current = pickCurrentPhase({ phases: allPhases, now });
+  // The default board is the main track's (every track now has a running phase of its own, and
+  // the tie between phases opened at the same instant must not hand the board to another track).
+  const current =
+    pickCurrentPhase({ phases: allPhases.filter((p) => p.track === DEFAULT_TRACK), now }) ?? pickCurrentPhase({ phases: allPhases, now });
   const chosen = options.phaseId === undefined ? current : allPhases.find((p) => p.id === options.phaseId);
   if (chosen === undefined) {
     throw new AppError("not-found", { user: "This phase does not exist.", internal: `leaderboard of phase ${options.phaseId}` });
