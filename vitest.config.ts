@@ -26,6 +26,7 @@ const SLOW = [
   "tests/http-hardening.test.ts",
   "tests/winner-verification.test.ts",
   "tests/multi-node.test.ts",
+  "tests/organizer-permissions.test.ts",
 ];
 
 const shared = {
