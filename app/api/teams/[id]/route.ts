@@ -8,7 +8,9 @@ export const dynamic = "force-dynamic";
 
 /** A team: name, members, scored entries, best score; members also get the open invitations. */
 export const GET = handleRoute(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const viewer = await getApiUser(request, "read");
+  const user = await getApiUser(request, "read");
+  // A token never acts as an organizer (docs/api.md): through one, an organizer sees what a participant sees.
+  const viewer = user && request.headers.get("authorization") !== null ? { ...user, role: "participant" as const } : user;
   const { id } = await context.params;
   const team = await getTeam({ db: getDb(), teamId: id, viewer });
   return Response.json({ team }, { headers: NO_STORE });
