@@ -7,7 +7,7 @@
  * uses the same hooks as scripts/serve-web.ts, so the Content-Length checks below test our fix.
  * e2e/account.spec.ts covers the same against `npm start`.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -165,6 +165,27 @@ async function cli(kind: "node" | "python", args: string[], home: string): Promi
   }
 }
 
+/**
+ * `login` with no options in a terminal (a pseudo-terminal from util-linux `script`): answers the
+ * two questions as a person types them, and returns everything the terminal showed.
+ */
+async function loginInTerminal(kind: "node" | "python", home: string, answers: string[]): Promise<{ code: number; screen: string }> {
+  const command = kind === "node" ? `${process.execPath} ${NODE_CLI} login` : `/usr/bin/python3 ${PY_CLI} login`;
+  const child = spawn("script", ["-qfec", command, "/dev/null"], { env: cliEnv(home), cwd: home });
+  let screen = "";
+  child.stdout.on("data", (chunk: Buffer) => (screen += chunk.toString("utf8")));
+  const waitFor = async (text: string) => {
+    for (let i = 0; i < 200 && !screen.includes(text); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  };
+  await waitFor("Site URL");
+  child.stdin.write(`${answers[0]}\r`);
+  await waitFor("API token");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  child.stdin.write(`${answers[1]}\r`);
+  const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+  return { code, screen };
+}
+
 describe.each(["node", "python"] as const)("the %s CLI", (kind) => {
   let home: string;
   let token: string;
@@ -187,6 +208,23 @@ describe.each(["node", "python"] as const)("the %s CLI", (kind) => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ url: baseUrl, token });
   });
+
+  it.skipIf(!fs.existsSync("/usr/bin/script"))(
+    "logs in from a terminal: asks for the URL and the token, and never shows the token",
+    async () => {
+      const typed = path.join(tmp, `${kind}-typed`);
+      fs.mkdirSync(typed);
+      const result = await loginInTerminal(kind, typed, [baseUrl, token]);
+      expect(result.code, result.screen).toBe(0);
+      expect(result.screen).toContain("API token");
+      expect(result.screen).toContain("Logged in to");
+      expect(result.screen).not.toContain(token.slice(3, 20));
+      expect(JSON.parse(fs.readFileSync(path.join(typed, ".config", "tiny-portraits", "credentials.json"), "utf8"))).toEqual({
+        url: baseUrl,
+        token,
+      });
+    },
+  );
 
   it("downloads every file with checked SHA-256, and resumes a cut download with Range", async () => {
     const dir = path.join(home, "data");

@@ -18,6 +18,7 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline/promises";
+import { Writable } from "node:stream";
 
 const USAGE = `usage: tp <command> [options]
 
@@ -131,10 +132,26 @@ function apiError(response, body) {
 // ---------------------------------------------------------------- commands
 
 async function login(flags) {
-  const rl = process.stdin.isTTY ? readline.createInterface({ input: process.stdin, output: process.stderr }) : null;
-  const ask = async (question) => {
+  // The terminal echo goes through `output`, muted while the token is typed (like a password).
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = process.stdin.isTTY ? readline.createInterface({ input: process.stdin, output, terminal: true }) : null;
+  const ask = async (question, hidden = false) => {
     if (!rl) throw new CliError(`${question.trim()} (pass it as an option when not running in a terminal)`, 2);
-    return (await rl.question(question)).trim();
+    if (!hidden) return (await rl.question(question)).trim();
+    process.stderr.write(question);
+    muted = true;
+    try {
+      return (await rl.question("")).trim();
+    } finally {
+      muted = false;
+      process.stderr.write("\n");
+    }
   };
   try {
     const url = String(flags.url || process.env.TP_URL || (await ask("Site URL (e.g. https://portraits.example.org): "))).replace(
@@ -142,7 +159,9 @@ async function login(flags) {
       "",
     );
     if (!/^https?:\/\/[^/]+/.test(url)) throw new CliError("The site URL must start with http:// or https://.", 2);
-    const token = String(flags.token || process.env.TP_TOKEN || (await ask("API token (from the account page, tp_...): ")));
+    const token = String(
+      flags.token || process.env.TP_TOKEN || (await ask("API token (from the account page, tp_...; not shown): ", true)),
+    );
     if (!token.startsWith("tp_")) throw new CliError("That does not look like an API token (they start with tp_).", 2);
     // Check it before storing: a read-scope call, or a 403 for a submit-only token, proves it is valid.
     const response = await api({ url, token }, "/api/submissions");
