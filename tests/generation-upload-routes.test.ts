@@ -57,7 +57,8 @@ beforeAll(async () => {
   imagesZip = await zipOf(Array.from({ length: SAMPLES }, (_, i) => [`${String(i).padStart(5, "0")}.png`, png] as [string, Buffer]));
 });
 
-function upload(query: string, body: BodyInit, headers: Record<string, string> = {}) {
+function upload(query: string, data: Buffer | string, headers: Record<string, string> = {}) {
+  const body = typeof data === "string" ? data : new Uint8Array(data);
   return uploadRoute.POST(
     new Request(`http://localhost/api/submissions?${query}`, { method: "POST", body, headers, duplex: "half" } as RequestInit),
   );

@@ -72,9 +72,13 @@ export async function getSubmissionForUser(options: {
   }
 
   const summary = toSubmissionSummary(row);
-  const score = summary.publicMain === null ? null : (row.score as { public: unknown; privateMain?: number; private?: unknown });
+  // A generation entry's Score JSON has its own shape (lib/generation/read-generation-result.ts): no attribute views of it.
+  const attributesScore = track !== "generation";
+  const score =
+    summary.publicMain === null || !attributesScore ? null : (row.score as { public: unknown; privateMain?: number; private?: unknown });
   return {
     ...summary,
+    track: track ?? "attributes",
     sha256: row.sha256,
     startedAt: row.startedAt,
     log: row.log,
@@ -84,7 +88,12 @@ export async function getSubmissionForUser(options: {
     publicScores: score
       ? toPublicScoresView({ scores: score.public as SplitScores, policy: shown.policy, shown: shown.byId.get(row.id) })
       : null,
-    privateMain: rules.privateRevealed && score?.privateMain !== undefined ? score.privateMain : null,
+    privateMain:
+      rules.privateRevealed && (score?.privateMain ?? undefined) !== undefined
+        ? score!.privateMain!
+        : rules.privateRevealed && !attributesScore
+          ? ((row.score as { privateMain?: number } | null)?.privateMain ?? null)
+          : null,
     privateScores: rules.privateRevealed && score?.private !== undefined ? (score.private as SplitScores) : null,
     privateRevealed: rules.privateRevealed,
     isOwner: row.userId === user.id,

@@ -31,6 +31,8 @@ export interface SubmissionSummary {
 }
 
 export interface SubmissionDetail extends SubmissionSummary {
+  /** The track (lib/tracks): a generation entry's scores are read by lib/generation/read-generation-result.ts, not publicScores. */
+  track: string;
   sha256: string;
   startedAt: Date | null;
   /** Excerpt of the sandbox log (model submissions). */

@@ -21,6 +21,9 @@ import { formatScore, formatUtc } from "../format";
 import { StatusBadge } from "../status-badge";
 import { ConfusionMatrix } from "./confusion-matrix";
 import { RecallChart } from "./recall-chart";
+import { GenerationResult } from "./generation-result";
+import { loadGenerationResult } from "@/lib/generation/load-generation-result";
+import { getTermsStatus } from "@/lib/terms/get-terms-status";
 
 export const dynamic = "force-dynamic";
 
@@ -57,8 +60,9 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const s = await loadOnce(id, user);
   const pending = isPending(s.status);
   // The owner's place on the public board, in the numbers the board shows (score policy).
+  const generation = s.track === "generation" ? await loadGenerationView(s, user) : null;
   const standing =
-    s.isOwner && s.status === "scored" && !s.isBaseline
+    s.isOwner && s.status === "scored" && !s.isBaseline && s.track !== "generation"
       ? await getCompetitorStanding({ db: getDb(), userId: user.id, cache: FRESH_STANDING })
       : null;
   // Asked for verification (lib/verification): the owner gets a way to the upload page.
@@ -100,7 +104,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           </dd>
           <dt className="text-stone-500">Kind</dt>
           <dd>
-            {s.kind === "csv" ? "Predictions CSV" : `Model${s.modelFormat ? ` (${s.modelFormat})` : ""}`}
+            {s.kind === "csv"
+              ? "Predictions CSV"
+              : s.kind === "images"
+                ? "Zip of generated images (generation track)"
+                : `${s.kind === "generator" ? "Generator" : "Model"}${s.modelFormat ? ` (${s.modelFormat})` : ""}`}
             {s.isBaseline && ", organizers' baseline"}
           </dd>
           <dt className="text-stone-500">File</dt>
@@ -156,6 +164,15 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
         </section>
       )}
 
+      {generation?.result && (
+        <GenerationResult
+          submissionId={s.id}
+          result={generation.result}
+          kind={s.kind}
+          showTrainImages={generation.showTrainImages}
+          privateRevealed={s.privateRevealed}
+        />
+      )}
       {s.publicScores && <Scores title="Public test part" scores={s.publicScores} idPrefix="public" />}
       {standing && <Standing standing={standing} />}
       {s.privateRevealed && s.privateScores && (
@@ -188,6 +205,16 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       )}
     </div>
   );
+}
+
+/** A generation entry's scores and whether the viewer may see the training portraits (current terms, or organizer). */
+async function loadGenerationView(s: SubmissionDetail, user: { id: string; role: string }) {
+  const db = getDb();
+  const [result, terms] = await Promise.all([
+    loadGenerationResult({ db, submissionId: s.id, privateRevealed: s.privateRevealed }),
+    user.role === "organizer" ? null : getTermsStatus({ db, userId: user.id }),
+  ]);
+  return { result, showTrainImages: user.role === "organizer" || terms?.acceptedCurrent === true };
 }
 
 function gapText(gap: number | null, ahead: string, behind: string): string {
