@@ -1,5 +1,6 @@
 import Link from "next/link";
-import type { DataTableColumn } from "../data-table";
+import type { ReactNode } from "react";
+import { DataTable, type DataTableColumn } from "../data-table";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -89,6 +90,37 @@ export function Pager(props: { path: string; params: SearchParams; page: number;
         </Link>
       )}
     </nav>
+  );
+}
+
+/** The lists' date filter (lib/organizer's DateRange): from and to, UTC dates, both ends included. */
+export function DateFields(props: { from?: string; to?: string }) {
+  return (
+    <>
+      <FilterField name="from" label="From (UTC date)" type="date" value={props.from} />
+      <FilterField name="to" label="To (UTC date)" type="date" value={props.to} />
+    </>
+  );
+}
+
+/** One page of a filtered list: its table (small header) with the pager under it. */
+export function PagedTable(props: {
+  path: string;
+  params: SearchParams;
+  list: { page: number; pageSize: number; total: number };
+  caption: string;
+  testId?: string;
+  columns: DataTableColumn[];
+  children: ReactNode;
+}) {
+  const { list } = props;
+  return (
+    <>
+      <DataTable caption={props.caption} smallHeader testId={props.testId} columns={props.columns}>
+        {props.children}
+      </DataTable>
+      <Pager path={props.path} params={props.params} page={list.page} pageSize={list.pageSize} total={list.total} />
+    </>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { PageSection } from "../page-section";
 import Link from "next/link";
 import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 import { getDb } from "@/lib/db/client";
@@ -42,17 +43,11 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
         )}
       </header>
 
-      <section aria-labelledby="overview" className="space-y-3">
-        <h2 id="overview" className="text-xl font-semibold">
-          Overview
-        </h2>
+      <PageSection id="overview" title="Overview">
         <StatCards stats={stats} />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="phases" className="space-y-3">
-        <h2 id="phases" className="text-xl font-semibold">
-          Phases
-        </h2>
+      <PageSection id="phases" title="Phases">
         <p className="text-sm text-stone-600">
           <Link href="/organizer/phases" className="underline">
             Add, edit, reveal or delete phases
@@ -72,30 +67,21 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
             </p>
           </div>
         ))}
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="submissions" className="space-y-3">
-        <h2 id="submissions" className="text-xl font-semibold">
-          Latest submissions
-        </h2>
+      <PageSection id="submissions" title="Latest submissions">
         <p className="text-sm text-stone-600">
           Rescore queues a new scoring job (the old score stays until the new one lands). Disqualify takes an entry off the leaderboards;
           its owner still sees it, with your reason.
         </p>
         <SubmissionsTable rows={submissions} status={status.success ? status.data : "all"} />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="downloads" className="space-y-3">
-        <h2 id="downloads" className="text-xl font-semibold">
-          Latest downloads
-        </h2>
+      <PageSection id="downloads" title="Latest downloads">
         <DownloadsTable rows={downloads} />
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="labels" className="space-y-2">
-        <h2 id="labels" className="text-xl font-semibold">
-          Hidden test labels
-        </h2>
+      <PageSection id="labels" title="Hidden test labels" className="space-y-2">
         <p className="max-w-3xl text-sm text-stone-600">
           The test labels with their public/private split, for your own checks. Never share this file: with it anyone could score perfectly.
           No other page or API of the site serves it.
@@ -107,7 +93,7 @@ export default async function OrganizerPage({ searchParams }: { searchParams: Pr
         >
           Download test labels (CSV)
         </a>
-      </section>
+      </PageSection>
     </div>
   );
 }

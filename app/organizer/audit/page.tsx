@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { AuditQuery, listAuditEvents } from "@/lib/audit/list-audit-events";
 import { getDb } from "@/lib/db/client";
 import { formatUtc } from "@/lib/phases/format-phase-time";
-import { DataTable } from "../../data-table";
-import { FilterField, FilterForm, Pager, cell, first, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { DateFields, FilterField, FilterForm, PagedTable, cell, first, hrefWith, pageQuery, type SearchParams } from "../list-controls";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit trail", robots: { index: false } };
@@ -33,12 +32,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <FilterField name="action" label="Action (e.g. user.ban or user.)" value={raw.action} />
         <FilterField name="actor" label="Actor e-mail contains" value={raw.actor} />
         <FilterField name="target" label="Target id" value={raw.target} />
-        <FilterField name="from" label="From (UTC date)" type="date" value={raw.from} />
-        <FilterField name="to" label="To (UTC date)" type="date" value={raw.to} />
+        <DateFields from={raw.from} to={raw.to} />
       </FilterForm>
-      <DataTable
+      <PagedTable
+        path={PATH}
+        params={params}
+        list={list}
         caption="Organizer actions, newest first"
-        smallHeader
         testId="audit-table"
         columns={[
           { label: "When" },
@@ -62,8 +62,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <td className={`${cell} font-mono text-xs`}>{e.ip || "—"}</td>
           </tr>
         ))}
-      </DataTable>
-      <Pager path={PATH} params={params} page={list.page} pageSize={list.pageSize} total={list.total} />
+      </PagedTable>
     </div>
   );
 }

@@ -3,8 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { DownloadsQuery, listDownloadLogPage } from "@/lib/organizer/list-download-log-page";
 import { AcceptancesQuery, listTermsAcceptances } from "@/lib/organizer/list-terms-acceptances";
 import { formatUtc } from "@/lib/phases/format-phase-time";
-import { DataTable } from "../../data-table";
-import { FilterField, FilterForm, Pager, cell, first, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { DateFields, FilterField, FilterForm, PagedTable, cell, first, hrefWith, pageQuery, type SearchParams } from "../list-controls";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Compliance records", robots: { index: false } };
@@ -63,12 +62,13 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
           <input type="hidden" name="log" value="acceptances" />
           <FilterField name="email" label="E-mail contains" value={raw.email} />
           <FilterField name="version" label="Terms version" value={raw.version} />
-          <FilterField name="from" label="From (UTC date)" type="date" value={raw.from} />
-          <FilterField name="to" label="To (UTC date)" type="date" value={raw.to} />
+          <DateFields from={raw.from} to={raw.to} />
         </FilterForm>
-        <DataTable
+        <PagedTable
+          path={PATH}
+          params={params}
+          list={list}
           caption="Terms acceptances, newest first"
-          smallHeader
           testId="acceptances-table"
           columns={[{ label: "When" }, { label: "Who" }, { label: "Version" }, { label: "Address" }]}
         >
@@ -80,8 +80,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
               <td className={`${cell} font-mono text-xs`}>{a.ip || "—"}</td>
             </tr>
           ))}
-        </DataTable>
-        <Pager path={PATH} params={params} page={list.page} pageSize={list.pageSize} total={list.total} />
+        </PagedTable>
       </>
     );
   }
@@ -104,12 +103,13 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
             value={raw.kind}
             options={["train-archive", "test-archive", "train-labels", "sample-submission", "checksums", "readme"]}
           />
-          <FilterField name="from" label="From (UTC date)" type="date" value={raw.from} />
-          <FilterField name="to" label="To (UTC date)" type="date" value={raw.to} />
+          <DateFields from={raw.from} to={raw.to} />
         </FilterForm>
-        <DataTable
+        <PagedTable
+          path={PATH}
+          params={params}
+          list={list}
           caption="Downloads, newest first"
-          smallHeader
           testId="downloads-table"
           columns={[
             { label: "When" },
@@ -132,8 +132,7 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
               <td className={`${cell} font-mono text-xs`}>{d.ip || "—"}</td>
             </tr>
           ))}
-        </DataTable>
-        <Pager path={PATH} params={params} page={list.page} pageSize={list.pageSize} total={list.total} />
+        </PagedTable>
       </>
     );
   }

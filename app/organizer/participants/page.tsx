@@ -3,8 +3,7 @@ import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { ParticipantsQuery, listParticipants } from "@/lib/organizer/list-participants";
 import { formatUtc } from "@/lib/phases/format-phase-time";
-import { DataTable } from "../../data-table";
-import { FilterField, FilterForm, Pager, cell, fmtScore, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { FilterField, FilterForm, PagedTable, cell, fmtScore, hrefWith, pageQuery, type SearchParams } from "../list-controls";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Participants", robots: { index: false } };
@@ -27,9 +26,11 @@ export default async function ParticipantsPage({ searchParams }: { searchParams:
         <FilterField name="q" label="Name or e-mail" value={query.q} />
         <FilterField name="status" label="Status" value={query.status} options={["active", "suspended", "banned"]} />
       </FilterForm>
-      <DataTable
+      <PagedTable
+        path={PATH}
+        params={params}
+        list={list}
         caption="Participants, newest accounts first"
-        smallHeader
         testId="participants-table"
         columns={[
           { label: "Name" },
@@ -70,8 +71,7 @@ export default async function ParticipantsPage({ searchParams }: { searchParams:
             <td className={`${cell} whitespace-nowrap text-xs`}>{p.lastActiveAt ? formatUtc(p.lastActiveAt) : "—"}</td>
           </tr>
         ))}
-      </DataTable>
-      <Pager path={PATH} params={params} page={list.page} pageSize={list.pageSize} total={list.total} />
+      </PagedTable>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { PageSection } from "../../page-section";
 import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 import { getDb } from "@/lib/db/client";
 import { formatUtcInput } from "@/lib/phases/format-phase-time";
@@ -65,10 +66,7 @@ export default async function OrganizerPhasesPage() {
         </p>
       </header>
 
-      <section aria-labelledby="existing-phases" className="space-y-6">
-        <h2 id="existing-phases" className="text-xl font-semibold">
-          Scheduled phases
-        </h2>
+      <PageSection id="existing-phases" title="Scheduled phases" className="space-y-6">
         {timeline.phases.length === 0 && <p className="text-sm text-stone-600">No phase yet: participants cannot submit until one runs.</p>}
         {timeline.phases.map((p) => (
           <div key={p.id} className="space-y-2" data-testid="phase-item">
@@ -76,14 +74,11 @@ export default async function OrganizerPhasesPage() {
             <PhaseEditor phase={editorValues(p)} />
           </div>
         ))}
-      </section>
+      </PageSection>
 
-      <section aria-labelledby="new-phase" className="space-y-3">
-        <h2 id="new-phase" className="text-xl font-semibold">
-          New phase
-        </h2>
+      <PageSection id="new-phase" title="New phase">
         <PhaseEditor phase={blank} />
-      </section>
+      </PageSection>
     </div>
   );
 }

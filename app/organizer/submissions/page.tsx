@@ -6,11 +6,11 @@ import { formatUtc } from "@/lib/phases/format-phase-time";
 import { countRescoreCandidates } from "@/lib/rescore/count-rescore-candidates";
 import { getRescoreProgress } from "@/lib/rescore/get-rescore-progress";
 import { RescorePanel } from "../rescore-panel";
-import { DataTable } from "../../data-table";
 import {
+  DateFields,
   FilterField,
   FilterForm,
-  Pager,
+  PagedTable,
   SUBMISSION_COLUMNS,
   SubmissionCells,
   cell,
@@ -56,8 +56,7 @@ export default async function SubmissionsPage({ searchParams }: { searchParams: 
         <FilterField name="status" label="Status" value={query.status} options={["queued", "running", "scored", "failed"]} />
         <FilterField name="kind" label="Kind" value={query.kind} options={["csv", "model"]} />
         <FilterField name="participant" label="Participant (e-mail or id)" value={query.participant} />
-        <FilterField name="from" label="From (UTC date)" type="date" value={day(query.from)} />
-        <FilterField name="to" label="To (UTC date)" type="date" value={filters.to} />
+        <DateFields from={day(query.from)} to={filters.to} />
       </FilterForm>
       <RescorePanel
         filter={rescoreFilter}
@@ -65,9 +64,11 @@ export default async function SubmissionsPage({ searchParams }: { searchParams: 
         phases={phases}
         initial={batches.map((b) => ({ ...b, createdAt: b.createdAt.toISOString() }))}
       />
-      <DataTable
+      <PagedTable
+        path={PATH}
+        params={params}
+        list={list}
         caption="Submissions, newest first"
-        smallHeader
         testId="all-submissions-table"
         columns={[...SUBMISSION_COLUMNS, { label: "" }]}
       >
@@ -91,8 +92,7 @@ export default async function SubmissionsPage({ searchParams }: { searchParams: 
             <SubmissionCells s={s} />
           </tr>
         ))}
-      </DataTable>
-      <Pager path={PATH} params={params} page={list.page} pageSize={list.pageSize} total={list.total} />
+      </PagedTable>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { PageSection } from "../../../page-section";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
@@ -39,21 +40,15 @@ export default async function ParticipantPage({ params }: { params: Promise<{ id
         </p>
       </header>
       {user.role === "participant" && (
-        <section aria-labelledby="standing" className="space-y-2">
-          <h2 id="standing" className="text-xl font-semibold">
-            Suspend, ban or reinstate
-          </h2>
+        <PageSection id="standing" title="Suspend, ban or reinstate" className="space-y-2">
           <p className="max-w-3xl text-sm text-stone-600">
             A suspended or banned participant is signed out at once, cannot sign in, their API tokens stop working, they cannot submit, and
             their entries leave the leaderboard. Reinstating undoes all of it (tokens work again). Every change is in the audit trail.
           </p>
           <StatusForm userId={user.id} status={user.status} />
-        </section>
+        </PageSection>
       )}
-      <section aria-labelledby="subs" className="space-y-2">
-        <h2 id="subs" className="text-xl font-semibold">
-          Submissions ({detail.submissions.length})
-        </h2>
+      <PageSection id="subs" title={`Submissions (${detail.submissions.length})`} className="space-y-2">
         <DataTable
           caption="Their submissions"
           smallHeader
@@ -73,11 +68,8 @@ export default async function ParticipantPage({ params }: { params: Promise<{ id
             </tr>
           ))}
         </DataTable>
-      </section>
-      <section aria-labelledby="acc" className="space-y-2">
-        <h2 id="acc" className="text-xl font-semibold">
-          Terms acceptances
-        </h2>
+      </PageSection>
+      <PageSection id="acc" title="Terms acceptances" className="space-y-2">
         <ul className="text-sm">
           {detail.acceptances.map((a) => (
             <li key={a.id}>
@@ -85,11 +77,8 @@ export default async function ParticipantPage({ params }: { params: Promise<{ id
             </li>
           ))}
         </ul>
-      </section>
-      <section aria-labelledby="dl" className="space-y-2">
-        <h2 id="dl" className="text-xl font-semibold">
-          Downloads ({detail.downloads.length})
-        </h2>
+      </PageSection>
+      <PageSection id="dl" title={`Downloads (${detail.downloads.length})`} className="space-y-2">
         <ul className="text-sm">
           {detail.downloads.map((d) => (
             <li key={d.id}>
@@ -98,11 +87,8 @@ export default async function ParticipantPage({ params }: { params: Promise<{ id
             </li>
           ))}
         </ul>
-      </section>
-      <section aria-labelledby="sess" className="space-y-2">
-        <h2 id="sess" className="text-xl font-semibold">
-          Sessions and API tokens
-        </h2>
+      </PageSection>
+      <PageSection id="sess" title="Sessions and API tokens" className="space-y-2">
         <ul className="text-sm">
           {detail.sessions.map((s) => (
             <li key={s.id}>
@@ -118,7 +104,7 @@ export default async function ParticipantPage({ params }: { params: Promise<{ id
           ))}
           {detail.sessions.length + detail.apiTokens.length === 0 && <li className="text-stone-500">None.</li>}
         </ul>
-      </section>
+      </PageSection>
     </div>
   );
 }
