@@ -21,6 +21,8 @@ export type ScoreGenerationFileResult =
       ok: true;
       score: GeneratedImagesScore;
       stats?: GenerateStats;
+      /** A generator's format (Submission.modelFormat); absent for images. */
+      modelFormat?: "onnx" | "tfjs-layers";
       log: string;
       seconds: { generate: number; total: number };
       /** The first `keepSamples` images' pixels (HWC RGB, one after another), when asked for: the gallery. */
