@@ -20,6 +20,7 @@ import { boardTableHtml, OPTIONAL_COLUMNS, rowAnchor } from "./board-table-html"
 import { ColumnPicker } from "./column-picker";
 import { formatScore, formatUtc, leaderboardHref } from "./leaderboard-format";
 import { ScoreChart } from "./score-chart";
+import { GenerationBoardPage, TrackSwitch } from "./generation-board";
 import { formatUtc as formatPhaseTime } from "@/lib/phases/format-phase-time";
 
 export const dynamic = "force-dynamic";
@@ -31,6 +32,8 @@ const DEFAULT_QUERY: LeaderboardQuery = { board: "public", sort: "rank", dir: "a
 
 export default async function LeaderboardPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
+  // ?track=generation: the generation track's own board; anything else is the attributes board, as before tracks.
+  if ((Array.isArray(params.track) ? params.track[0] : params.track) === "generation") return <GenerationBoardPage params={params} />;
   let notice: string | undefined;
   let query = DEFAULT_QUERY;
   try {
@@ -75,6 +78,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
   return (
     <div className="space-y-8">
       <PageIntro title="Leaderboard">
+        <TrackSwitch current="attributes" />
         <PhaseLine lb={lb} />
         <PhaseSelector lb={lb} />
         <p className="max-w-3xl text-sm text-stone-700">
@@ -205,11 +209,13 @@ function WhereYouStand({ standing, query }: { standing: CompetitorStanding | nul
 
 /** One link per phase (each has its own board); the one shown is marked. Nothing with a single phase. */
 function PhaseSelector({ lb }: { lb: LeaderboardWithSeries }) {
-  if (lb.phases.length < 2) return null;
+  // The generation track's phases have their own board (?track=generation).
+  const phases = lb.phases.filter((p) => p.track !== "generation");
+  if (phases.length < 2) return null;
   const shownId = lb.phase?.id;
   return (
     <nav aria-label="Phases" className="flex flex-wrap gap-2 text-sm" data-testid="phase-selector">
-      {lb.phases.map((p) => (
+      {phases.map((p) => (
         <Link
           key={p.id}
           // The current phase's board is the plain URL, so links and caches share it.

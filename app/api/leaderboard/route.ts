@@ -4,6 +4,7 @@ import { handleRoute } from "@/lib/http/handle-route";
 import { exportLeaderboard } from "@/lib/leaderboard/export-leaderboard";
 import { leaderboardResponse } from "@/lib/leaderboard/leaderboard-response";
 import { parseLeaderboardQuery } from "@/lib/leaderboard/get-leaderboard";
+import { exportGenerationBoard, parseBoardTrack } from "@/lib/leaderboard/export-generation-board";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,11 @@ export const dynamic = "force-dynamic";
 export const GET = handleRoute(async (request: Request) => {
   // Public; a personal API token is still checked (a revoked one is refused, each use counts).
   await getApiTokenUser(request, "read");
-  const query = parseLeaderboardQuery(new URL(request.url).searchParams);
+  const { searchParams } = new URL(request.url);
+  // ?track=generation: the generation track's board (lower is better); absent: attributes, as before.
+  if (parseBoardTrack(searchParams.get("track")) === "generation")
+    return leaderboardResponse({ request, out: await exportGenerationBoard({ db: getDb(), searchParams, format: "json" }) });
+  const query = parseLeaderboardQuery(searchParams);
   const out = await exportLeaderboard({ db: getDb(), query, format: "json" });
   return leaderboardResponse({ request, out });
 });
