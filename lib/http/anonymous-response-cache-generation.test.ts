@@ -1,8 +1,8 @@
-import type http from "node:http";
-import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { serveBoardPage } from "../../test-support/leaderboard/serve-board-page";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, resetLeaderboardData, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { resetLeaderboardBeforeEach } from "../../test-support/leaderboard/reset-leaderboard-before-each";
+import { addEntry, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { leaderboardCacheGeneration } from "./anonymous-response-cache-generation";
 
 /**
@@ -14,15 +14,8 @@ import { leaderboardCacheGeneration } from "./anonymous-response-cache-generatio
  */
 describeEachEngine("anonymous response cache and the leaderboard snapshot", (t) => {
   let datasetId: string;
-  let server: http.Server | undefined;
 
-  beforeEach(async () => {
-    datasetId = (await resetLeaderboardData({ db: t.db })).id;
-  });
-  afterEach(() => {
-    server?.closeAllConnections();
-    server?.close();
-  });
+  resetLeaderboardBeforeEach(t, (id) => (datasetId = id));
 
   async function serve() {
     const page = await serveBoardPage({
@@ -36,7 +29,6 @@ describeEachEngine("anonymous response cache and the leaderboard snapshot", (t) 
       },
       line: (lb) => lb.rows.map((r) => r.name).join(", "),
     });
-    server = page.server;
     return page;
   }
 

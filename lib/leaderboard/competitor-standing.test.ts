@@ -1,5 +1,6 @@
-import { beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
+import { resetLeaderboardBeforeEach } from "../../test-support/leaderboard/reset-leaderboard-before-each";
 import {
   addEntry,
   at,
@@ -7,7 +8,6 @@ import {
   HOUR,
   NOW,
   createLeaderboardBaseline,
-  resetLeaderboardData,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { exportLeaderboard } from "./export-leaderboard";
@@ -18,9 +18,7 @@ import { getLeaderboardSnapshot } from "./get-leaderboard-snapshot";
 describeEachEngine("competitor standing", (t) => {
   let datasetId: string;
 
-  beforeEach(async () => {
-    datasetId = (await resetLeaderboardData({ db: t.db })).id;
-  });
+  resetLeaderboardBeforeEach(t, (id) => (datasetId = id));
 
   it("gives the rank, the gap to the leader and to each baseline, and the page the row is on in any sort", async () => {
     const db = t.db;

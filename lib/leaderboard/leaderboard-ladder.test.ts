@@ -1,5 +1,6 @@
-import { beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
+import { resetLeaderboardBeforeEach } from "../../test-support/leaderboard/reset-leaderboard-before-each";
 import {
   addEntry,
   at,
@@ -7,7 +8,6 @@ import {
   HOUR,
   NOW,
   createLeaderboardBaseline,
-  resetLeaderboardData,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { getSubmissionForUser } from "../submissions/get-submission-for-user";
@@ -21,9 +21,7 @@ describeEachEngine("leaderboard score policy", (t) => {
   const board = () => getLeaderboard({ db: t.db, query: PUBLIC, now: NOW, cache: FRESH });
   let datasetId: string;
 
-  beforeEach(async () => {
-    datasetId = (await resetLeaderboardData({ db: t.db })).id;
-  });
+  resetLeaderboardBeforeEach(t, (id) => (datasetId = id));
 
   const phase = (data: { scoreVisibility?: string; ladderStep?: number; privateRevealed?: boolean } = {}) =>
     t.db.phase.create({ data: { name: "Main", startsAt: at(100), endsAt: new Date(NOW.getTime() + 100 * HOUR), dailyLimit: 5, ...data } });

@@ -1,6 +1,6 @@
-import type http from "node:http";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
+import { resetLeaderboardBeforeEach } from "../../test-support/leaderboard/reset-leaderboard-before-each";
 import { serveBoardPage } from "../../test-support/leaderboard/serve-board-page";
 import { appError } from "../../test-support/app-error-of";
 import {
@@ -10,7 +10,6 @@ import {
   createParticipant,
   FRESH,
   NOW,
-  resetLeaderboardData,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { leaderboardCacheGeneration } from "../http/anonymous-response-cache-generation";
 import { updatePhase } from "../phases/update-phase";
@@ -22,9 +21,7 @@ const PUBLIC: LeaderboardQuery = { board: "public", sort: "rank", dir: "asc" };
 
 describeEachEngine("leaderboard per phase", (t) => {
   let datasetId: string;
-  beforeEach(async () => {
-    datasetId = (await resetLeaderboardData({ db: t.db })).id;
-  });
+  resetLeaderboardBeforeEach(t, (id) => (datasetId = id));
 
   it("shows each phase's own entries with the track's baselines; the current phase by default; ?phase= for another", async () => {
     const db = t.db;
@@ -91,14 +88,7 @@ describeEachEngine("leaderboard per phase", (t) => {
  */
 describeEachEngine("reveal and hide take effect at once", (t) => {
   let datasetId: string;
-  let server: http.Server | undefined;
-  beforeEach(async () => {
-    datasetId = (await resetLeaderboardData({ db: t.db })).id;
-  });
-  afterEach(() => {
-    server?.closeAllConnections();
-    server?.close();
-  });
+  resetLeaderboardBeforeEach(t, (id) => (datasetId = id));
 
   async function serve(): Promise<(path: string) => Promise<string>> {
     const page = await serveBoardPage({
@@ -106,7 +96,6 @@ describeEachEngine("reveal and hide take effect at once", (t) => {
       cache: { paths: ["/leaderboard"], generation: leaderboardCacheGeneration({ db: () => t.db }) },
       line: (lb) => lb.rows.map((r) => `${r.name} ${r.metrics.main}`).join(", "),
     });
-    server = page.server;
     return page.get;
   }
 

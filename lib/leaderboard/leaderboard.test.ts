@@ -1,5 +1,6 @@
-import { beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
+import { resetLeaderboardBeforeEach } from "../../test-support/leaderboard/reset-leaderboard-before-each";
 import { isAppError } from "../errors/app-error";
 import { exportLeaderboard } from "./export-leaderboard";
 import { getLeaderboard, parseLeaderboardQuery, type LeaderboardQuery } from "./get-leaderboard";
@@ -12,7 +13,6 @@ import {
   createLeaderboardBaseline,
   createLeaderboardDataset,
   placeEntriesInPhases,
-  resetLeaderboardData,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 
@@ -22,9 +22,7 @@ describeEachEngine("leaderboard", (t) => {
   const board = (query: LeaderboardQuery = q(), now = NOW) => getLeaderboard({ db: t.db, query, now, cache: FRESH });
   let datasetId: string;
 
-  beforeEach(async () => {
-    datasetId = (await resetLeaderboardData({ db: t.db })).id;
-  });
+  resetLeaderboardBeforeEach(t, (id) => (datasetId = id));
 
   it("ranks participants by their best public score, ties to the earliest entry, baselines flagged and always shown", async () => {
     const db = t.db;

@@ -1,13 +1,12 @@
-import { beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, resetLeaderboardData, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { resetLeaderboardBeforeEach } from "../../test-support/leaderboard/reset-leaderboard-before-each";
+import { addEntry, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { listSubmissionHashes } from "./list-submission-hashes";
 
 describeEachEngine("listSubmissionHashes", (t) => {
   let datasetId: string;
-  beforeEach(async () => {
-    datasetId = (await resetLeaderboardData({ db: t.db })).id;
-  });
+  resetLeaderboardBeforeEach(t, (id) => (datasetId = id));
 
   it("lists the user's own earlier hashes, newest first, once each, without our own failures", async () => {
     const db = t.db;

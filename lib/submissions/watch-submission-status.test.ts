@@ -1,14 +1,13 @@
-import { beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, resetLeaderboardData, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { resetLeaderboardBeforeEach } from "../../test-support/leaderboard/reset-leaderboard-before-each";
+import { addEntry, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { isAppError } from "../errors/app-error";
 import { watchSubmissionStatus } from "./watch-submission-status";
 
 describeEachEngine("watchSubmissionStatus", (t) => {
   let datasetId: string;
-  beforeEach(async () => {
-    datasetId = (await resetLeaderboardData({ db: t.db })).id;
-  });
+  resetLeaderboardBeforeEach(t, (id) => (datasetId = id));
 
   it("reports the status and each change, and ends once the submission is done", async () => {
     const db = t.db;

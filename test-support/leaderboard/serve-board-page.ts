@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { onTestFinished } from "vitest";
 import type { Db } from "../../lib/db/client";
 import { isAppError } from "../../lib/errors/app-error";
 import { createAnonymousResponseCache, type AnonymousResponseCacheOptions } from "../../lib/http/anonymous-response-cache";
@@ -18,7 +19,7 @@ export interface BoardPage {
  * A stand-in for the leaderboard page behind the anonymous response cache, as scripts/serve-web.ts
  * wires them: it renders the private board when a visitor may see it and the public one otherwise,
  * as `<board>: <line(lb)>`, so a test can watch which board each cached answer shows.
- * The caller closes `server`.
+ * Call it inside a test: the server closes when that test finishes.
  */
 export async function serveBoardPage(options: {
   db: Db;
@@ -44,6 +45,10 @@ export async function serveBoardPage(options: {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  onTestFinished(() => {
+    server.closeAllConnections();
+    server.close();
+  });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { server, get: async (path) => (await fetch(base + path)).text(), renders: () => renders };
 }
