@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { checkOnnxModel } from "../models/check-onnx-model";
 import { formatBytes, resolveLimits, type ModelBundleLimits } from "../models/limits";
-import { isZipFile } from "../models/inspect-model-bundle";
+import { isZipFile, statUpload } from "../models/inspect-model-bundle";
 import { MANIFEST_FILE_NAME } from "../models/manifest";
 import { ModelZip, ZipLimitError } from "../models/model-zip";
 import { checkGeneratorIo } from "./check-generator-io";
@@ -28,16 +28,9 @@ export async function inspectGeneratorBundle(options: {
 }): Promise<InspectGeneratorResult> {
   const limits = resolveLimits(options.limits);
   const maxBytes = options.maxBytes ?? limits.maxTotalBytes;
-  let size: number;
-  try {
-    const st = fs.statSync(options.file);
-    if (!st.isFile()) return { ok: false, errors: ["the upload is not a file"] };
-    size = st.size;
-  } catch (e) {
-    return { ok: false, errors: [`cannot read the upload (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`] };
-  }
-  if (size === 0) return { ok: false, errors: ["the upload is empty"] };
-  if (size > maxBytes) return { ok: false, errors: [`the upload is ${formatBytes(size)}; at most ${formatBytes(maxBytes)} are accepted`] };
+  const stat = statUpload(options.file, maxBytes);
+  if (!stat.ok) return stat;
+  const size = stat.size;
 
   /** The model's files to extract: name in the bundle -> bytes. */
   const files = new Map<string, Uint8Array>();

@@ -50,6 +50,21 @@ export async function inspectModelBundle(options: InspectModelBundleOptions): Pr
   }
 }
 
+/** The upload is a non-empty file of at most `maxBytes` (checked before anything is read); shared with generator uploads. */
+export function statUpload(file: string, maxBytes: number): { ok: true; size: number } | { ok: false; errors: string[] } {
+  let size: number;
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) return { ok: false, errors: ["the upload is not a file"] };
+    size = st.size;
+  } catch (e) {
+    return { ok: false, errors: [`cannot read the upload (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`] };
+  }
+  if (size > maxBytes) return { ok: false, errors: [`the upload is ${formatBytes(size)}; at most ${formatBytes(maxBytes)} are accepted`] };
+  if (size === 0) return { ok: false, errors: ["the upload is empty"] };
+  return { ok: true, size };
+}
+
 /** An upload whose container checks passed; shared with extractModelBundle. */
 export type OpenedUpload =
   { kind: "zip"; zip: ModelZip; manifest: Manifest } | { kind: "onnx"; file: string; size: number; manifest: Manifest };
@@ -58,18 +73,9 @@ export async function openModelUpload(
   options: InspectModelBundleOptions,
 ): Promise<{ ok: true; upload: OpenedUpload } | { ok: false; errors: string[] }> {
   const limits = resolveLimits(options.limits);
-  let size: number;
-  try {
-    const st = fs.statSync(options.file);
-    if (!st.isFile()) return { ok: false, errors: ["the upload is not a file"] };
-    size = st.size;
-  } catch (e) {
-    return { ok: false, errors: [`cannot read the upload (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`] };
-  }
-  if (size > options.maxBytes) {
-    return { ok: false, errors: [`the upload is ${formatBytes(size)}; at most ${formatBytes(options.maxBytes)} are accepted`] };
-  }
-  if (size === 0) return { ok: false, errors: ["the upload is empty"] };
+  const stat = statUpload(options.file, options.maxBytes);
+  if (!stat.ok) return stat;
+  const size = stat.size;
 
   if (!isZipFile(options.file)) {
     if (options.manifestJson === undefined) return { ok: false, errors: [BARE_ONNX_NEEDS_MANIFEST] };

@@ -27,6 +27,16 @@ export interface ReadSandboxResultsOptions {
 const bytesAllowed = (count: number) => count * 64 + 1024 * 1024;
 const MAX_RESULT_LINE = 1024 * 1024;
 
+/** One result line as a message object, or undefined when it is not JSON or not an object (both readers). */
+export function parseChildLine(line: string): ChildMessage | undefined {
+  try {
+    const msg: unknown = JSON.parse(line);
+    return typeof msg === "object" && msg !== null && !Array.isArray(msg) ? (msg as ChildMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class SandboxResultReader {
   readonly probes: ProbeOutcome[] = [];
   ready: Extract<ChildMessage, { t: "ready" }> | undefined;
@@ -76,13 +86,8 @@ export class SandboxResultReader {
   }
 
   private handle(line: string): void {
-    let msg: ChildMessage;
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      return this.violate("crashed", "the sandbox sent a malformed result line");
-    }
-    if (typeof msg !== "object" || msg === null) return this.violate("crashed", "the sandbox sent a malformed result line");
+    const msg = parseChildLine(line);
+    if (!msg) return this.violate("crashed", "the sandbox sent a malformed result line");
     switch (msg.t) {
       case "probe":
         this.probes.push({ probe: msg.probe, outcome: String(msg.outcome) });

@@ -12,15 +12,16 @@ import { classifySandboxExit, type SandboxExit } from "./classify-sandbox-exit";
 import { detectSandboxWalls } from "./detect-sandbox-walls";
 import type { ChildMessage, GenerateConfig, SandboxFailureReason, SandboxProbe } from "./protocol";
 import {
-  assertWorldReadable,
   checkPrlimit,
   CHILD_CHECK_LIMITS,
   DEFAULT_SANDBOX_LIMITS,
-  makeWorldReadable,
   nodeCommand,
+  openBundleToChild,
+  resolveMaskPaths,
   sandboxReadOnlyPaths,
   type SandboxLimits,
 } from "./run-model-in-sandbox";
+import { parseChildLine } from "./read-sandbox-results";
 import { sanitiseHostPaths } from "./sanitise-host-paths";
 
 /**
@@ -84,17 +85,8 @@ export async function runGeneratorInSandbox(options: {
   checkPrlimit();
   const walls = detectSandboxWalls();
   const readOnlyPaths = sandboxReadOnlyPaths(config, runtime);
-  if (walls.wrapper === "bubblewrap" && walls.asRoot) {
-    makeWorldReadable(bundleDir);
-    for (const p of readOnlyPaths) if (p !== bundleDir) assertWorldReadable(p);
-  }
-  const maskPaths = (options.maskPaths ?? []).filter((m) => fs.existsSync(m)).map((m) => fs.realpathSync(m));
-  for (const m of maskPaths) {
-    for (const n of readOnlyPaths) {
-      const rel = path.relative(m, n);
-      if (!rel.startsWith("..") && !path.isAbsolute(rel)) throw new Error(`maskPaths: ${m} contains ${n}, which the sandbox needs`);
-    }
-  }
+  openBundleToChild(walls, bundleDir, readOnlyPaths);
+  const maskPaths = resolveMaskPaths(options.maskPaths ?? [], readOnlyPaths);
   const command = buildSandboxCommand({
     walls,
     command: nodeCommand(config, runtime, limits),
@@ -253,13 +245,8 @@ export class GeneratedImagesReader {
   }
 
   private handle(line: string): void {
-    let msg: ChildMessage;
-    try {
-      msg = JSON.parse(line);
-    } catch {
-      return this.violate("crashed", "the sandbox sent a malformed result line");
-    }
-    if (typeof msg !== "object" || msg === null) return this.violate("crashed", "the sandbox sent a malformed result line");
+    const msg = parseChildLine(line);
+    if (!msg) return this.violate("crashed", "the sandbox sent a malformed result line");
     switch (msg.t) {
       case "probe":
         return;

@@ -239,13 +239,8 @@ export async function planSandboxRun(
   checkPrlimit();
   const walls = detectSandboxWalls();
   const readOnlyPaths = sandboxReadOnlyPaths(config, runtime);
-  if (walls.wrapper === "bubblewrap" && walls.asRoot) {
-    // The child runs as uid 65534: the extracted bundle (ours, possibly written under umask 077)
-    // is opened up to it; anything else it needs must already be readable.
-    makeWorldReadable(bundleDir);
-    for (const p of readOnlyPaths) if (p !== bundleDir) assertWorldReadable(p);
-  }
-  const maskPaths = resolveMaskPaths(options, readOnlyPaths);
+  openBundleToChild(walls, bundleDir, readOnlyPaths);
+  const maskPaths = resolveMaskPaths([path.join(options.testCacheDir, "..", "hidden"), ...(options.maskPaths ?? [])], readOnlyPaths);
   const commandFor = (inner: string[], extraReadOnlyPaths: string[] = []) =>
     buildSandboxCommand({
       walls,
@@ -303,8 +298,18 @@ export function nodeCommand(config: SandboxConfig | GenerateConfig, runtime: San
   return [process.execPath, ...args, runtime.entryFile, JSON.stringify(config)];
 }
 
-function resolveMaskPaths(options: RunModelInSandboxOptions, needed: string[]): string[] {
-  const candidates = [path.join(options.testCacheDir, "..", "hidden"), ...(options.maskPaths ?? [])];
+/**
+ * Under bubblewrap as root the child runs as uid 65534: the extracted bundle (ours, possibly
+ * written under umask 077) is opened up to it; anything else it needs must already be readable.
+ */
+export function openBundleToChild(walls: SandboxWalls, bundleDir: string, readOnlyPaths: string[]): void {
+  if (walls.wrapper !== "bubblewrap" || !walls.asRoot) return;
+  makeWorldReadable(bundleDir);
+  for (const p of readOnlyPaths) if (p !== bundleDir) assertWorldReadable(p);
+}
+
+/** The existing folders among `candidates`, resolved; none may contain a path the child needs. */
+export function resolveMaskPaths(candidates: string[], needed: string[]): string[] {
   const out: string[] = [];
   for (const c of candidates) {
     if (!fs.existsSync(c)) continue;

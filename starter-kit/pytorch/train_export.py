@@ -218,6 +218,18 @@ def check_onnx(model, path, images):
     print("model.onnx matches the PyTorch model on %d images" % len(images))
 
 
+def write_bundle(out_dir, onnx_path, manifest, zip_name):
+    """Writes manifest.json beside the model and zips both (model.onnx, manifest.json at the top)."""
+    text = json.dumps(manifest, indent=2) + "\n"
+    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
+        f.write(text)
+    bundle = os.path.join(out_dir, zip_name)
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(onnx_path, "model.onnx")
+        z.writestr("manifest.json", text)
+    return bundle
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="../data", help="folder with the downloads (default ../data)")
@@ -252,13 +264,7 @@ def main():
     onnx_path = os.path.join(args.out, "model.onnx")
     export_onnx(model, onnx_path)
     check_onnx(model, onnx_path, x[:8])
-    manifest = json.dumps(MANIFEST, indent=2) + "\n"
-    with open(os.path.join(args.out, "manifest.json"), "w") as f:
-        f.write(manifest)
-    bundle = os.path.join(args.out, "tiny-portraits-onnx.zip")
-    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
-        z.write(onnx_path, "model.onnx")
-        z.writestr("manifest.json", manifest)
+    bundle = write_bundle(args.out, onnx_path, MANIFEST, "tiny-portraits-onnx.zip")
     print("wrote %s: upload it as a model" % bundle)
 
     ids, test_x = read_test(args.data)

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { IMAGE_HEIGHT, IMAGE_WIDTH } from "@/lib/challenge/definition";
 import { CONDITION_SIZE, GENERATOR_LATENT_SIZE, type GeneratorManifest } from "@/lib/generation/generator-manifest";
+import { saveLayersModel } from "../models/model-fixtures";
 import { BLUE_LEVELS, GREEN_LEVELS, RED_LEVELS } from "./colour-networks";
 
 /**
@@ -46,22 +47,7 @@ export async function writeTfjsGenerator(dir: string, kind: "conditional" | "unc
     seq.getLayer("colour").setWeights([tf.tensor2d(W, [GENERATOR_LATENT_SIZE, 3]), tf.fill([3], 0.5)]);
     model = seq;
   }
-  fs.mkdirSync(dir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = Buffer.from(artifacts.weightData as ArrayBuffer);
-      fs.writeFileSync(path.join(dir, "weights.bin"), weights);
-      const modelJson = {
-        format: "layers-model",
-        generatedBy: artifacts.generatedBy,
-        convertedBy: null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
-      };
-      fs.writeFileSync(path.join(dir, "model.json"), JSON.stringify(modelJson));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.length } };
-    }),
-  );
+  await saveLayersModel(model, dir);
   const manifest: GeneratorManifest = {
     format: "tfjs-layers",
     model: "model.json",

@@ -346,6 +346,23 @@ export async function writeLayersBundle(dir: string, manifest: Manifest): Promis
     const { W, b } = headWeights(manifest.input, attr, manifest.outputs[attr].classes);
     model.getLayer(HEAD_NAMES[attr]).setWeights([tf.tensor2d(W), tf.tensor1d(b)]);
   }
+  await saveLayersModel(model, dir);
+  const out: Manifest = {
+    ...manifest,
+    outputs: Object.fromEntries(
+      ATTRIBUTES.map((attr, i) => [
+        attr,
+        { output: attr === "Hair_Color" ? HEAD_NAMES[attr] : i, classes: manifest.outputs[attr].classes },
+      ]),
+    ) as Manifest["outputs"],
+  };
+  fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(out, null, 2));
+  return out;
+}
+
+/** Saves a tfjs LayersModel as model.json + weights.bin in `dir`, as tfjs's own file handler would. */
+export async function saveLayersModel(model: import("@tensorflow/tfjs-layers").LayersModel, dir: string): Promise<void> {
+  const tf = await import("@tensorflow/tfjs-core");
   fs.mkdirSync(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -362,17 +379,6 @@ export async function writeLayersBundle(dir: string, manifest: Manifest): Promis
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.length } };
     }),
   );
-  const out: Manifest = {
-    ...manifest,
-    outputs: Object.fromEntries(
-      ATTRIBUTES.map((attr, i) => [
-        attr,
-        { output: attr === "Hair_Color" ? HEAD_NAMES[attr] : i, classes: manifest.outputs[attr].classes },
-      ]),
-    ) as Manifest["outputs"],
-  };
-  fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(out, null, 2));
-  return out;
 }
 
 /**
