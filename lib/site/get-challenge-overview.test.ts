@@ -54,7 +54,7 @@ describeEachEngine("getChallengeOverview", (t) => {
     });
   });
 
-  it("uses the running phase's limits, and the environment's daily limit before a phase opens", async () => {
+  it("uses the current phase's limits: the running one's, else the next one's (submissions closed until it opens)", async () => {
     await t.db.phase.create({
       data: { name: "Main", startsAt: new Date(NOW.getTime() - DAY), endsAt: new Date(NOW.getTime() + DAY), dailyLimit: 3, maxFinal: 1 },
     });
@@ -72,6 +72,6 @@ describeEachEngine("getChallengeOverview", (t) => {
 
     const before = await getChallengeOverview({ now: new Date(NOW.getTime() - 2 * DAY) });
     expect(before.timeline.current?.status).toBe("upcoming");
-    expect(before.rules.dailyLimit).toBe(7);
+    expect(before.rules).toMatchObject({ dailyLimit: 3, phaseName: "Main", submissionsOpen: false });
   });
 });
