@@ -1,4 +1,5 @@
 import type { Db, DbTransaction, Phase } from "../db/client";
+import { DEFAULT_TRACK } from "./phase-input";
 import { phaseStatusAt } from "./phase-status";
 
 /**
@@ -17,9 +18,14 @@ export function pickCurrentPhase<P extends Pick<Phase, "startsAt" | "endsAt">>(o
   return ended ?? null;
 }
 
-/** The current phase (see pickCurrentPhase) read from the database, or null. */
+/**
+ * The current phase (see pickCurrentPhase) of the main (attributes) track read from the database,
+ * or of any track when that one has none; null without phases. Other tracks' phases run beside
+ * the main one (a fresh instance opens one per track at the same instant) and must not take its place.
+ */
 export async function getCurrentPhase(options: { db: Db | DbTransaction; now?: Date }): Promise<Phase | null> {
   // Phases are a handful of rows: read them all and decide in one place (pickCurrentPhase).
   const phases = await options.db.phase.findMany({ orderBy: { startsAt: "asc" } });
-  return pickCurrentPhase({ phases, now: options.now ?? new Date() });
+  const now = options.now ?? new Date();
+  return pickCurrentPhase({ phases: phases.filter((p) => p.track === DEFAULT_TRACK), now }) ?? pickCurrentPhase({ phases, now });
 }

@@ -119,6 +119,12 @@ describeEachEngine("phases", (t) => {
     const timeline = await getPhaseTimeline({ db: t.db, now: NOW });
     expect(timeline.phases.map((p) => p.status)).toEqual(["ended", "upcoming"]);
     expect(timeline.current?.id).toBe("p2");
+    // A generation phase opened at the same instant as the main one does not become current.
+    await t.db.phase.create({ data: { id: "p3", name: "Main", startsAt: at(-1), endsAt: at(9), dailyLimit: 5 } });
+    await t.db.phase.create({
+      data: { id: "p4", name: "Generation", track: "generation", startsAt: at(-1), endsAt: at(9), dailyLimit: 5 },
+    });
+    expect((await getCurrentPhase({ db: t.db, now: NOW }))?.id).toBe("p3");
   });
 
   it("updatePhase changes dates, limits and the reveal, and refuses invalid settings field by field", async () => {
