@@ -13,13 +13,18 @@ import { getTermsStatus } from "@/lib/terms/get-terms-status";
 import { resendVerificationAction } from "../verify-email/actions";
 import { QuotaLine } from "./quota-line";
 import { SubmitForm } from "./submit-form";
+import { GenerationSubmitPage, SubmitTrackSwitch } from "./generation-submit-page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Submit" };
 
-export default async function SubmitPage({ searchParams }: { searchParams: Promise<{ resent?: string }> }) {
-  const user = await requirePageUser("/submit");
-  const resent = Boolean((await searchParams).resent);
+export default async function SubmitPage({ searchParams }: { searchParams: Promise<{ resent?: string; track?: string | string[] }> }) {
+  const params = await searchParams;
+  const generation = (Array.isArray(params.track) ? params.track[0] : params.track) === "generation";
+  const user = await requirePageUser(generation ? "/submit?track=generation" : "/submit");
+  // ?track=generation: the generation track's upload (a generator or images); anything else: attributes, as before tracks.
+  if (generation) return <GenerationSubmitPage user={user} />;
+  const resent = Boolean(params.resent);
   const settings = await getUploadSettings({ db: getDb(), userId: user.id, role: user.role });
   // Uploads need a confirmed address and the current terms (lib/submissions/create-submission.ts checks again).
   const terms = user.role === "organizer" ? null : await getTermsStatus({ db: getDb(), userId: user.id });
@@ -33,6 +38,7 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
   return (
     <div className="max-w-2xl space-y-6">
       <PageIntro title="Submit" className="space-y-2">
+        <SubmitTrackSwitch current="attributes" />
         <p className="text-stone-700">
           Upload a predictions CSV, or a trained model that we run on the hidden test images. Scoring takes seconds; you will see the result
           on the submission&rsquo;s page and in{" "}
