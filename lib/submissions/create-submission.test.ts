@@ -8,15 +8,17 @@ import { BARE_ONNX_NEEDS_MANIFEST } from "../models/inspect-model-bundle";
 import { makeManifest, writeOnnxBundle, zipFolder } from "../../test-support/models/model-fixtures";
 import { createLocalDiskBlobStore, uploadsDir } from "../storage/local-disk-blob-store";
 import {
+  clearSubmissions,
   createTestUser,
   storedUploadFiles,
   ensureOpenTestPhase,
   predictionsCsv,
   registerFixtureDataset,
+  uploadFixtureCsv,
 } from "../../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { describeEachEngine } from "../../test-support/test-db";
-import { createSubmission, type CreateSubmissionOptions } from "./create-submission";
+import type { CreateSubmissionOptions } from "./create-submission";
 import { getSubmissionQuota } from "./get-submission-quota";
 import { manifestKeyFor } from "./submission-blob-keys";
 import { appError } from "../../test-support/app-error-of";
@@ -39,23 +41,13 @@ afterAll(() => {
 });
 
 describeEachEngine("createSubmission", (t) => {
-  const submit = (extra: Partial<CreateSubmissionOptions> & { userId: string }) =>
-    createSubmission({
-      db: t.db,
-      dataDir: fixture.dataDir,
-      kind: "csv",
-      fileName: "preds.csv",
-      stream: Readable.from([Buffer.from(predictionsCsv({ fixture }))]),
-      ...extra,
-    });
+  const submit = (extra: Partial<CreateSubmissionOptions> & { userId: string }) => uploadFixtureCsv({ db: t.db, fixture, ...extra });
 
   beforeAll(async () => {
     await registerFixtureDataset({ db: t.db, fixture });
   });
   beforeEach(async () => {
-    await t.db.job.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.phase.deleteMany();
+    await clearSubmissions({ db: t.db });
     await ensureOpenTestPhase({ db: t.db });
     fs.rmSync(uploadsDir(fixture.dataDir), { recursive: true, force: true });
   });

@@ -1,12 +1,17 @@
 import fs from "node:fs";
-import { Readable } from "node:stream";
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import { appError } from "../../test-support/app-error-of";
-import { createTestUser, storedUploadFiles, predictionsCsv, registerFixtureDataset } from "../../test-support/scoring/scoring-fixture";
+import {
+  clearSubmissions,
+  createTestUser,
+  storedUploadFiles,
+  registerFixtureDataset,
+  uploadFixtureCsv,
+} from "../../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { describeEachEngine } from "../../test-support/test-db";
 import { uploadsDir } from "../storage/local-disk-blob-store";
-import { createSubmission, type CreateSubmissionOptions } from "./create-submission";
+import type { CreateSubmissionOptions } from "./create-submission";
 import { getSubmissionQuota } from "./get-submission-quota";
 import { selectFinalSubmissions } from "./select-final-submissions";
 
@@ -17,15 +22,7 @@ const at = (hours: number) => new Date(NOW.getTime() + hours * H);
 
 describeEachEngine("submissions belong to a phase", (t) => {
   const submit = (extra: Partial<CreateSubmissionOptions> & { userId: string }) =>
-    createSubmission({
-      db: t.db,
-      dataDir: fixture.dataDir,
-      kind: "csv",
-      fileName: "preds.csv",
-      stream: Readable.from([Buffer.from(predictionsCsv({ fixture }))]),
-      now: NOW,
-      ...extra,
-    });
+    uploadFixtureCsv({ db: t.db, fixture, now: NOW, ...extra });
   const phase = (name: string, from: number, to: number, extra: { dailyLimit?: number; acceptedKinds?: string; maxFinal?: number } = {}) =>
     t.db.phase.create({ data: { name, startsAt: at(from), endsAt: at(to), dailyLimit: 2, ...extra } });
 
@@ -33,9 +30,7 @@ describeEachEngine("submissions belong to a phase", (t) => {
     await registerFixtureDataset({ db: t.db, fixture });
   });
   beforeEach(async () => {
-    await t.db.job.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.phase.deleteMany();
+    await clearSubmissions({ db: t.db });
     fs.rmSync(uploadsDir(fixture.dataDir), { recursive: true, force: true });
   });
 

@@ -3,13 +3,17 @@
  * team's id, the members share one daily limit (the second member is refused once the team used
  * it, with the quota error), and two members racing for the last slot cannot both get it.
  */
-import { Readable } from "node:stream";
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import { appError } from "../../test-support/app-error-of";
-import { createTestUser, ensureOpenTestPhase, predictionsCsv, registerFixtureDataset } from "../../test-support/scoring/scoring-fixture";
+import {
+  clearSubmissions,
+  createTestUser,
+  ensureOpenTestPhase,
+  registerFixtureDataset,
+  uploadFixtureCsv,
+} from "../../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../../test-support/scoring/set-up-scoring-fixture";
 import { describeEachEngine } from "../../test-support/test-db";
-import { createSubmission } from "../submissions/create-submission";
 import { getSubmissionQuota } from "../submissions/get-submission-quota";
 import { acceptTeamInvite } from "./accept-team-invite";
 import { createTeam } from "./create-team";
@@ -19,23 +23,13 @@ const fixture = setUpScoringFixture({ count: 150 });
 const DAILY_LIMIT = 3;
 
 describeEachEngine("team uploads", (t) => {
-  const upload = (userId: string) =>
-    createSubmission({
-      db: t.db,
-      dataDir: fixture.dataDir,
-      kind: "csv",
-      fileName: "preds.csv",
-      userId,
-      stream: Readable.from([Buffer.from(predictionsCsv({ fixture }))]),
-    });
+  const upload = (userId: string) => uploadFixtureCsv({ db: t.db, fixture, userId });
 
   beforeAll(async () => {
     await registerFixtureDataset({ db: t.db, fixture });
   });
   beforeEach(async () => {
-    await t.db.job.deleteMany();
-    await t.db.submission.deleteMany();
-    await t.db.phase.deleteMany();
+    await clearSubmissions({ db: t.db });
     await ensureOpenTestPhase({ db: t.db, dailyLimit: DAILY_LIMIT });
   });
 

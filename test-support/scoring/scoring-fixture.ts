@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { CLASSES, NA, SUBMISSION_CSV_HEADER } from "../../lib/challenge/definition";
 import { prepareDataset } from "../../lib/dataset/prepare-dataset";
 import { readHiddenLabels, type HiddenLabelRow } from "../../lib/dataset/read-hidden-labels";
@@ -13,6 +14,7 @@ import { loadTestIds } from "../../lib/scoring/load-test-ids";
 import { CURRENT_TERMS } from "../../lib/terms/terms-document";
 import { env } from "../../lib/env";
 import { uploadsDir } from "../../lib/storage/local-disk-blob-store";
+import { createSubmission, type CreateSubmissionOptions } from "../../lib/submissions/create-submission";
 
 /**
  * Test-only: a small prepared dataset in a temp DATA_DIR (prepared once per test file, then
@@ -111,4 +113,26 @@ export function predictionsCsv(options: { fixture: Pick<ScoringFixture, "testIds
     return [id, pick(l.Gender, CLASSES.Gender), pick(l.Hair_Color, CLASSES.Hair_Color), pick(l.Hair_Type, CLASSES.Hair_Type)].join(",");
   });
   return [SUBMISSION_CSV_HEADER.join(","), ...rows].join("\n") + "\n";
+}
+
+/**
+ * Uploads a predictions CSV for the fixture's test set through createSubmission: the right
+ * answers as "preds.csv" unless the options say otherwise (`stream`, `kind`, `now`, ...).
+ */
+export function uploadFixtureCsv(options: { fixture: ScoringFixture; db: Db; userId: string } & Partial<CreateSubmissionOptions>) {
+  const { fixture, ...overrides } = options;
+  return createSubmission({
+    dataDir: fixture.dataDir,
+    kind: "csv",
+    fileName: "preds.csv",
+    stream: Readable.from([Buffer.from(predictionsCsv({ fixture }))]),
+    ...overrides,
+  });
+}
+
+/** Empties the queue, the submissions and the phases: the start of each upload test. */
+export async function clearSubmissions(options: { db: Db }) {
+  await options.db.job.deleteMany();
+  await options.db.submission.deleteMany();
+  await options.db.phase.deleteMany();
 }
