@@ -6,18 +6,25 @@ import { getCurrentUser } from "@/lib/auth/get-current-user";
 import { IMAGE_HEIGHT, IMAGE_WIDTH } from "@/lib/challenge/definition";
 import { formatDuration } from "@/lib/phases/format-phase-time";
 import { getChallengeOverview } from "@/lib/site/get-challenge-overview";
+import { getDb } from "@/lib/db/client";
 import { AttributesTable } from "./_challenge/attributes-table";
 import { CallsToAction } from "./_challenge/calls-to-action";
 import { ChallengeRules } from "./_challenge/challenge-rules";
 import { DatasetSection } from "./_challenge/dataset-section";
 import { MetricExplainer } from "./_challenge/metric-explainer";
 import { PhaseTimelineList } from "./_challenge/phase-timeline";
+import { GenerationTrackSection } from "./_challenge/generation-track";
+import { listGenerationPhaseNetworks } from "@/lib/generation/list-generation-phase-networks";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: { absolute: "Challenge · Tiny Portraits" } };
 
 export default async function ChallengePage() {
-  const [overview, user] = await Promise.all([getChallengeOverview(), getCurrentUser()]);
+  const [overview, user, generationPhases] = await Promise.all([
+    getChallengeOverview(),
+    getCurrentUser(),
+    listGenerationPhaseNetworks({ db: getDb() }),
+  ]);
   const current = overview.timeline.current;
   return (
     <div className="space-y-12">
@@ -51,6 +58,10 @@ export default async function ChallengePage() {
 
       <PageSection id="metric" title="How submissions are scored" look="home">
         <MetricExplainer />
+      </PageSection>
+
+      <PageSection id="generation-track" title="The generation track" look="home">
+        <GenerationTrackSection phases={generationPhases} />
       </PageSection>
 
       <PageSection id="timeline" title="Timeline" look="home">
