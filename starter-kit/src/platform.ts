@@ -4,6 +4,8 @@
  *   - the ONNX training engine: each training step is one forward + backward ONNX graph run by
  *     onnxruntime-node on all the cores it is given, Adam in JavaScript, and the export of the
  *     trained network as an ONNX model bundle with its manifest.json;
+ *   - the same engine's VAE (a generator for the generation track: its step graph, its decoder
+ *     exported as the generator) and the generator manifest's schema;
  *   - the challenge definition: attributes, class names, image size;
  *   - the metric code and the zip writer and reader the platform uses for the downloads and the
  *     model bundles.
@@ -18,6 +20,10 @@ export {
 } from "../../lib/ml/onnx-training/create-onnx-trainer";
 export { countNetworkFlops, describeNetwork, type LayerSpec, type NetworkSpec } from "../../lib/ml/onnx-training/network-spec";
 export { saveOnnxBundle } from "../../lib/ml/onnx-training/save-onnx-bundle";
+export { createVaeTrainer, type VaeTrainer } from "../../lib/ml/onnx-training/create-vae-trainer";
+export type { VaeSpec } from "../../lib/ml/onnx-training/vae-spec";
+export { fitLatentGaussian } from "../../lib/generation/fit-latent-gaussian";
+export { generatorManifestSchema, GENERATOR_LATENT_SIZE, type GeneratorManifest } from "../../lib/generation/generator-manifest";
 export {
   ATTRIBUTES,
   CLASSES,
