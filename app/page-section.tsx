@@ -12,7 +12,8 @@ const LOOKS = {
  * A titled part of a page: a <section> named by its <h2> (aria-labelledby), so screen readers list
  * it by title and the e2e specs find it by role and name. The defaults are the look of the content
  * pages (home, data, starter kit, CLI); `look="card"` is the account page's; `className` and
- * `titleClassName` replace a look's classes where one section differs.
+ * `titleClassName` replace a look's classes where one section differs; `testId` names it for the
+ * e2e specs.
  */
 export function PageSection(props: {
   id: string;
@@ -20,11 +21,12 @@ export function PageSection(props: {
   look?: keyof typeof LOOKS;
   className?: string;
   titleClassName?: string;
+  testId?: string;
   children: ReactNode;
 }) {
   const look = LOOKS[props.look ?? "plain"];
   return (
-    <section aria-labelledby={props.id} className={props.className ?? look.section}>
+    <section aria-labelledby={props.id} className={props.className ?? look.section} data-testid={props.testId}>
       <h2 id={props.id} className={props.titleClassName ?? look.title}>
         {props.title}
       </h2>

@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useEffect, useState } from "react";
 import { formatUtc } from "@/lib/phases/format-phase-time";
+import { PageSection } from "../page-section";
 import { PhaseSelect } from "./phase-select";
 import { sendJson } from "./send-json";
 
@@ -77,14 +78,13 @@ export function RescorePanel(props: {
   }
 
   return (
-    <section
-      aria-labelledby="rescore-heading"
+    <PageSection
+      id="rescore-heading"
+      title="Bulk rescore"
+      look="card"
       className="space-y-3 rounded border border-stone-200 bg-white p-4"
-      data-testid="rescore-panel"
+      testId="rescore-panel"
     >
-      <h2 id="rescore-heading" className="text-lg font-semibold">
-        Bulk rescore
-      </h2>
       <div className="flex flex-wrap items-end gap-2">
         <button
           type="button"
@@ -143,7 +143,7 @@ export function RescorePanel(props: {
           ))}
         </ul>
       )}
-    </section>
+    </PageSection>
   );
 }
 

@@ -5,6 +5,7 @@ import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
 import { getDb } from "@/lib/db/client";
 import { getTermsStatus } from "@/lib/terms/get-terms-status";
 import { CURRENT_TERMS } from "@/lib/terms/terms-document";
+import { PageSection } from "../page-section";
 import { acceptTermsAction } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -41,10 +42,13 @@ export default async function TermsPage({ searchParams }: { searchParams: Promis
 
       <article className="max-w-3xl space-y-6" aria-label="Terms text">
         {terms.sections.map((section) => (
-          <section key={section.id} aria-labelledby={`terms-${section.id}`} className="space-y-2">
-            <h2 id={`terms-${section.id}`} className="text-lg font-semibold">
-              {section.heading}
-            </h2>
+          <PageSection
+            key={section.id}
+            id={`terms-${section.id}`}
+            title={section.heading}
+            className="space-y-2"
+            titleClassName="text-lg font-semibold"
+          >
             {section.paragraphs?.map((p, i) => (
               <p key={i} className="text-sm leading-relaxed text-stone-700">
                 {p}
@@ -57,18 +61,17 @@ export default async function TermsPage({ searchParams }: { searchParams: Promis
                 ))}
               </ul>
             )}
-          </section>
+          </PageSection>
         ))}
       </article>
 
-      <section
-        aria-labelledby="accept"
+      <PageSection
+        id="accept"
+        title="Your acceptance"
+        look="card"
         className="max-w-3xl space-y-3 rounded border border-stone-300 bg-white p-4"
-        data-testid="terms-accept"
+        testId="terms-accept"
       >
-        <h2 id="accept" className="text-lg font-semibold">
-          Your acceptance
-        </h2>
         {!user ? (
           <p className="text-sm text-stone-700">
             <Link
@@ -127,7 +130,7 @@ export default async function TermsPage({ searchParams }: { searchParams: Promis
             </button>
           </form>
         )}
-      </section>
+      </PageSection>
     </div>
   );
 }
