@@ -7,8 +7,9 @@ import { participantReadyToSubmit } from "./helpers";
 /*
  * Issue 11, teams: Ann submits, forms a team on her account page and copies the invitation
  * link; Bob opens it, reads what joining does and joins. Both then see one team line on the
- * leaderboard (the team's name, both members, the viewer's own line marked), and share one
- * daily quota: Bob's submit page counts Ann's submission.
+ * leaderboard (the team's name, both members, the viewer's own line marked "your team"), and share
+ * one daily quota: Bob's submit page counts Ann's submission. "Where you stand" speaks of the team:
+ * the leaderboard's banner and Ann's submission page name it and point at its row.
  */
 
 const shot = (page: Page, name: string, info: TestInfo) => page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
@@ -30,6 +31,10 @@ test("two participants form a team through an invitation link and share one lead
   await expect(ann.getByTestId("file-summary")).toBeVisible();
   await ann.getByRole("button", { name: "Submit" }).click();
   await expect(ann.getByTestId("status")).toHaveText("scored", { timeout: 30_000 });
+  const annSubmission = new URL(ann.url()).pathname;
+  expect(annSubmission).toMatch(/^\/submissions\/[A-Za-z0-9_-]+$/);
+  // Solo so far: her own entry.
+  await expect(ann.getByTestId("standing")).toContainText("your best entry ranks");
 
   await ann.goto("/account");
   const section = ann.getByTestId("account-team");
@@ -71,6 +76,13 @@ test("two participants form a team through an invitation link and share one lead
     await expect(row).toHaveCount(1);
     await expect(row.locator("[data-members]")).toHaveText(`${annName}, ${bobName}`);
     await expect(row.locator("td").first()).toHaveCSS("background-color", MARKED);
+    // The mark and the banner speak of the team, and the jump link leads to its row.
+    expect(await row.locator(".lb-who").evaluate((el) => getComputedStyle(el, "::after").content)).toBe('"your team"');
+    const banner = page.getByTestId("where-you-stand");
+    await expect(banner).toContainText(new RegExp(`^Your team ${teamName} is rank \\d+ of \\d+ on the board`));
+    await expect(page.getByTestId("jump-to-me")).toHaveText("Jump to my team's row");
+    const anchor = (await page.getByTestId("jump-to-me").getAttribute("href"))!.split("#")[1];
+    expect(await row.getAttribute("id")).toBe(anchor);
     // Ann's entry is on the team's line, not on a line of her own.
     await expect(
       page
@@ -80,5 +92,21 @@ test("two participants form a team through an invitation link and share one lead
     ).toHaveCount(0);
     await shot(page, name, info);
   }
+
+  // Ann's submission page: her entry now stands for the team, and the page says so.
+  await ann.goto(annSubmission);
+  const standing = ann.getByTestId("standing");
+  await expect(standing).toContainText(new RegExp(`your team ${teamName} ranks \\d+ of \\d+ on the board`));
+  await expect(standing).toContainText(`(${annName}, ${bobName}) is the team's`);
+  await expect(standing).not.toContainText("your best entry");
+  await ann.setViewportSize({ width: 1440, height: 900 });
+  await shot(ann, "submission-team-1440", info);
+  await ann.setViewportSize({ width: 390, height: 844 });
+  await shot(ann, "submission-team-390", info);
+  await standing.getByRole("link", { name: "See the team's row on the leaderboard" }).click();
+  await expect(ann).toHaveURL(/\/leaderboard(\?page=\d+)?#rank-\d+$/);
+  const teamRow = ann.getByTestId("leaderboard-table").locator("tbody tr").filter({ hasText: teamName });
+  expect(await teamRow.getAttribute("id")).toBe(new URL(ann.url()).hash.slice(1));
+  await expect(teamRow.locator("td").first()).toHaveCSS("background-color", MARKED);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
