@@ -70,12 +70,16 @@ function CopyableValue(props: { value: string; testId: string; className?: strin
 }
 
 function NewToken(props: { name: string; value: string }) {
+  // Shown after the create action, in the browser: the site's own address for --url.
+  const site = typeof window === "undefined" ? "https://this-site" : window.location.origin;
   return (
     <div className="mt-2 space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="new-token">
       <p className="font-medium">Your new token “{props.name}”. Copy it now: it is shown only this once.</p>
       <CopyableValue value={props.value} testId="new-token-value" />
       <p className="text-stone-700">
-        Use it with the CLI: <code className="font-mono text-xs">node tp.mjs login --token {props.value.slice(0, 11)}…</code> (see{" "}
+        Use it with the CLI: <code className="break-all font-mono text-xs">node tp.mjs login --url {site}</code> (or{" "}
+        <code className="break-all font-mono text-xs">python3 tp.py login --url {site}</code>), then paste the token when asked; it is not
+        shown as you paste it and stays out of your shell history (see{" "}
         <a className="underline" href="/cli">
           API &amp; CLI
         </a>
