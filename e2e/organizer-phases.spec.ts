@@ -21,7 +21,8 @@ test("an organizer creates a model-only second phase; the timeline shows it and 
   await page.goto("/organizer");
   await page.getByRole("navigation", { name: "Organizer console" }).getByRole("link", { name: "Phases" }).click();
   await expect(page.getByRole("heading", { name: "Phases", level: 1 })).toBeVisible();
-  await expect(page.getByTestId("phase-item")).toHaveCount(1);
+  // The two default phases, one per track (lib/phases/ensure-default-phase.ts).
+  await expect(page.getByTestId("phase-item")).toHaveCount(2);
   // The forms are client components: typing before hydration would submit them as plain HTML forms.
   await page.waitForLoadState("networkidle");
 
