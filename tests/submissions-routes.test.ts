@@ -11,7 +11,7 @@ import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixt
 import { uploadsDir } from "../lib/storage/local-disk-blob-store";
 import { session } from "../test-support/auth/fake-current-user";
 import { setUpTestEnv } from "../test-support/env/set-up-test-env";
-import { setRouteDb } from "../test-support/routes/route-db";
+import { idParams, useRouteDb } from "../test-support/routes/route-test";
 import { describeEachEngine } from "../test-support/test-db";
 
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
@@ -66,15 +66,12 @@ function upload(query: string, init: { body?: BodyInit | ReadableStream<Uint8Arr
   );
 }
 
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
-
 describeEachEngine("submissions routes", (t) => {
+  useRouteDb(t);
   beforeAll(async () => {
-    setRouteDb(t.db);
     await registerFixtureDataset({ db: t.db, fixture });
   });
   beforeEach(async () => {
-    setRouteDb(t.db);
     await t.db.job.deleteMany();
     await t.db.submission.deleteMany();
     fs.rmSync(uploadsDir(fixture.dataDir), { recursive: true, force: true });
@@ -132,9 +129,9 @@ describeEachEngine("submissions routes", (t) => {
     const list = await (await uploadRoute.GET(new Request("http://test/api/submissions"))).json();
     expect(list.submissions.map((s: { id: string }) => s.id)).toEqual([submission.id]);
 
-    const detail = await detailRoute.GET(new Request("http://localhost"), params(submission.id));
+    const detail = await detailRoute.GET(new Request("http://localhost"), idParams(submission.id));
     expect(detail.status).toBe(200);
-    const file = await fileRoute.GET(new Request("http://localhost"), params(submission.id));
+    const file = await fileRoute.GET(new Request("http://localhost"), idParams(submission.id));
     expect(file.status).toBe(200);
     expect(file.headers.get("content-disposition")).toContain("filename*=UTF-8''pr%C3%A9ds.csv");
     expect(await file.text()).toBe(csv);
@@ -142,8 +139,8 @@ describeEachEngine("submissions routes", (t) => {
     const other = await createTestUser({ db: t.db });
     session.user = { id: other.id, email: other.email, name: other.name, role: "participant" };
     for (const res of [
-      await detailRoute.GET(new Request("http://localhost"), params(submission.id)),
-      await fileRoute.GET(new Request("http://localhost"), params(submission.id)),
+      await detailRoute.GET(new Request("http://localhost"), idParams(submission.id)),
+      await fileRoute.GET(new Request("http://localhost"), idParams(submission.id)),
     ]) {
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe("not-found");
@@ -156,7 +153,7 @@ describeEachEngine("submissions routes", (t) => {
 
     session.user = null;
     expect((await uploadRoute.GET(new Request("http://test/api/submissions"))).status).toBe(401);
-    expect((await fileRoute.GET(new Request("http://localhost"), params(submission.id))).status).toBe(401);
+    expect((await fileRoute.GET(new Request("http://localhost"), idParams(submission.id))).status).toBe(401);
   });
 
   it("answers 429 with Retry-After once the day's quota is used, before reading the body", async () => {
