@@ -1,19 +1,19 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
+import { cliHome, printedScore, runCli, submittedId, writeColourModel } from "./cli-process";
 import { signInThroughPage, signUpThroughPage, uniqueEmail } from "./helpers";
 
 // A participant creates a personal API token on the account page, then works only through the
-// Node CLI against `npm start`: login, download (checked), submit, scores; `curl -sI` on the
-// downloads shows Content-Length; revoking the token on the page stops the CLI.
+// Node CLI against `npm start`: login, download (checked), submit a CSV and an ONNX model (scored
+// in the sandbox), scores, final pick; `curl -sI` on the downloads shows Content-Length; revoking
+// the token on the page stops the CLI. The Python client: e2e/cli-clients.spec.ts.
 test.describe.configure({ mode: "serial", timeout: 240_000 });
 
 const run = promisify(execFile);
-const CLI = path.resolve(__dirname, "..", "starter-kit", "cli", "tp.mjs");
-const home = fs.mkdtempSync(path.join(os.tmpdir(), "tp-e2e-cli-"));
+const home = cliHome("node");
 const bob = { name: "E2E Token Bob", email: uniqueEmail("bob") };
 let token = "";
 
@@ -21,26 +21,12 @@ async function shot(page: Page, name: string, info: { outputPath(...p: string[])
   await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
 }
 
-/** The CLI's environment: its own home (credentials go under it), no XDG_CONFIG_HOME / TP_URL / TP_TOKEN from ours. */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
-  delete env.XDG_CONFIG_HOME;
-  delete env.TP_URL;
-  delete env.TP_TOKEN;
-  return env;
-}
+const cli = (args: string[]) => runCli("node", home, args);
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: cliEnv(), cwd: home, timeout: 180_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
-
-test("a token created on the account page drives the Node CLI: download, submit, scores", async ({ page, baseURL }, info) => {
+test("a token created on the account page drives the Node CLI: download, submit a CSV and a model, scores", async ({
+  page,
+  baseURL,
+}, info) => {
   await signUpThroughPage(page, { ...bob, callbackUrl: "/terms" });
   await page.getByRole("checkbox").check();
   await page.getByRole("button", { name: "Accept the terms" }).click();
@@ -57,6 +43,9 @@ test("a token created on the account page drives the Node CLI: download, submit,
   await form.getByRole("button", { name: "Create token" }).click();
   token = (await page.getByTestId("new-token-value").textContent({ timeout: 30_000 }))!.trim();
   expect(token).toMatch(/^tp_[A-Za-z0-9_-]{43}$/);
+  // The hint is a command that works as shown: this site's address, the token pasted at the prompt.
+  await expect(page.getByTestId("new-token")).toContainText(`node tp.mjs login --url ${baseURL}`);
+  await expect(page.getByTestId("new-token")).toContainText(`python3 tp.py login --url ${baseURL}`);
   await page.setViewportSize({ width: 1440, height: 900 });
   await shot(page, "account-1440", info);
   await page.setViewportSize({ width: 390, height: 844 });
@@ -76,11 +65,37 @@ test("a token created on the account page drives the Node CLI: download, submit,
   const submitted = await cli(["submit", path.join(dir, "sample_submission.csv"), "--description", "from the CLI", "--wait"]);
   expect(submitted.code, submitted.stderr).toBe(0);
   expect(submitted.stdout).toMatch(/public score \(mean macro-F1\): 0\.\d+/);
-  const id = /as (\S+)/.exec(submitted.stdout)![1];
+  const id = submittedId(submitted.stdout);
+  const csvScore = printedScore(submitted.stdout);
+
+  // A model through the same CLI: a bare ONNX file and its manifest, run and scored by the
+  // instance's sandbox; the printed numbers are the server's.
+  const bundle = writeColourModel(path.join(home, "model"));
+  const modelRun = await cli(["submit", bundle.model, "--model", "--manifest", bundle.manifest, "--description", "colour model", "--wait"]);
+  expect(modelRun.code, modelRun.stdout + modelRun.stderr).toBe(0);
+  const modelId = submittedId(modelRun.stdout);
+  expect(modelRun.stdout).toContain(`${modelId}  model.onnx  scored`);
+  const modelScore = printedScore(modelRun.stdout);
+  for (const attribute of ["Gender", "Hair_Color", "Hair_Type"])
+    expect(modelRun.stdout).toMatch(new RegExp(`  ${attribute}: macro-F1 [0-9.]+,`));
+  const stored = (await (await page.request.get(`/api/submissions/${modelId}`)).json()) as {
+    submission: { kind: string; status: string; modelFormat: string; publicMain: number };
+  };
+  expect(stored.submission).toMatchObject({ kind: "model", status: "scored", modelFormat: "onnx", publicMain: modelScore });
+  expect(printedScore((await cli(["status", modelId])).stdout)).toBe(modelScore);
+
   const list = await cli(["submissions"]);
-  expect(list.stdout).toContain(id);
-  const board = await cli(["leaderboard"]);
-  expect(board.stdout).toContain(bob.name);
+  expect(list.code, list.stderr).toBe(0);
+  expect(list.stdout).toMatch(new RegExp(`^${id} .* csv +${csvScore} `, "m"));
+  expect(list.stdout).toMatch(new RegExp(`^${modelId} .* model +${modelScore} `, "m"));
+  // The board ranks Bob's better entry (its JSON is cached for a moment: poll).
+  await expect
+    .poll(async () => /^\d+\s+E2E Token Bob\s+(\S+)$/m.exec((await cli(["leaderboard"])).stdout)?.[1], { timeout: 30_000 })
+    .toBe(Math.max(csvScore, modelScore).toFixed(4));
+  const final = await cli(["final", modelId]);
+  expect(final.code, final.stderr).toBe(0);
+  expect(final.stdout).toContain(`Final submissions: ${modelId}`);
+  expect((await cli(["submissions"])).stdout).toMatch(new RegExp(`^${modelId} .* final +model\\.onnx$`, "m"));
 
   // The page shows when the token was last used.
   await page.goto("/account");
