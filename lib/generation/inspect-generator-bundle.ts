@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { checkOnnxModel } from "../models/check-onnx-model";
 import { formatBytes, resolveLimits, type ModelBundleLimits } from "../models/limits";
-import { isZipFile, statUpload } from "../models/inspect-model-bundle";
+import { isZipFile, readTfjsModelJson, statUpload } from "../models/inspect-model-bundle";
 import { MANIFEST_FILE_NAME } from "../models/manifest";
 import { ModelZip, ZipLimitError } from "../models/model-zip";
 import { checkGeneratorIo } from "./check-generator-io";
@@ -82,17 +82,12 @@ export async function inspectGeneratorBundle(options: {
         };
       if (manifest.format === "onnx") files.set(manifest.model, await zip.readFile(manifest.model, limits.maxEntryBytes));
       else {
-        const text = (await zip.readFile(manifest.model, limits.maxJsonBytes)).toString("utf8");
-        let modelJson: unknown;
-        try {
-          modelJson = JSON.parse(text.replace(/^\uFEFF/, ""));
-        } catch (e) {
-          return { ok: false, errors: [`${manifest.model}: not valid JSON (${(e as Error).message})`] };
-        }
+        const read = await readTfjsModelJson(zip, manifest.model, limits);
+        if (!read.ok) return read;
         const fileSizes = new Map([...zip.files.values()].map((e) => [e.name, e.size]));
-        const checked = checkGeneratorTfjs({ modelJson, fileSizes, manifest, limits });
+        const checked = checkGeneratorTfjs({ modelJson: read.json, fileSizes, manifest, limits });
         if (checked.errors.length) return { ok: false, errors: checked.errors };
-        files.set(manifest.model, Buffer.from(text));
+        files.set(manifest.model, Buffer.from(read.text));
         for (const w of checked.weightFiles) files.set(w, await zip.readFile(w, limits.maxEntryBytes));
       }
     } catch (e) {

@@ -50,6 +50,20 @@ export async function inspectModelBundle(options: InspectModelBundleOptions): Pr
   }
 }
 
+/** A tfjs model.json from a zip (at most maxJsonBytes, a BOM allowed), parsed; also used for tfjs generators. */
+export async function readTfjsModelJson(
+  zip: ModelZip,
+  name: string,
+  limits: Pick<ModelBundleLimits, "maxJsonBytes">,
+): Promise<{ ok: true; text: string; json: unknown } | { ok: false; errors: string[] }> {
+  const text = (await zip.readFile(name, limits.maxJsonBytes)).toString("utf8");
+  try {
+    return { ok: true, text, json: JSON.parse(text.replace(/^\uFEFF/, "")) };
+  } catch (e) {
+    return { ok: false, errors: [`${name}: not valid JSON (${(e as Error).message})`] };
+  }
+}
+
 /** The upload is a non-empty file of at most `maxBytes` (checked before anything is read); shared with generator uploads. */
 export function statUpload(file: string, maxBytes: number): { ok: true; size: number } | { ok: false; errors: string[] } {
   let size: number;
@@ -162,13 +176,9 @@ async function inspectOpened(upload: OpenedUpload, limits: ModelBundleLimits): P
       const checked = checkOnnxModel({ bytes, manifest, limits, fileName: manifest.model });
       if (!checked.ok) return { ok: false, errors: checked.errors };
     } else {
-      const text = (await zip.readFile(manifest.model, limits.maxJsonBytes)).toString("utf8");
-      let modelJson: unknown;
-      try {
-        modelJson = JSON.parse(text.replace(/^\uFEFF/, ""));
-      } catch (e) {
-        return { ok: false, errors: [`${manifest.model}: not valid JSON (${(e as Error).message})`] };
-      }
+      const read = await readTfjsModelJson(zip, manifest.model, limits);
+      if (!read.ok) return read;
+      const modelJson = read.json;
       const fileSizes = new Map(entries.map((e) => [e.name, e.size]));
       const checked = checkTfjsModel({ modelJson, modelPath: manifest.model, fileSizes, manifest, limits });
       if (!checked.ok) return { ok: false, errors: checked.errors };
