@@ -24,6 +24,13 @@ describe("timeAxisTicks", () => {
     expect(axis.ticks.map(axis.label)[0]).toBe("30 Dec 2025");
     expect(axis.ticks.map(axis.label).at(-1)).toBe("2 Jan 2026");
   });
+  it("a range of a few minutes gets minute ticks; one shorter than a round step labels its two ends", () => {
+    const minutes = timeAxisTicks({ start: t("2025-12-02T14:01:30Z"), end: t("2025-12-02T14:04:10Z") });
+    expect(minutes.ticks.map(minutes.label)).toEqual(["2 Dec 14:02", "2 Dec 14:03", "2 Dec 14:04"]);
+    const seconds = timeAxisTicks({ start: t("2025-12-02T14:01:10Z"), end: t("2025-12-02T14:01:50Z") });
+    expect(seconds.ticks).toEqual([t("2025-12-02T14:01:10Z"), t("2025-12-02T14:01:50Z")]);
+    expect(seconds.ticks.map(seconds.label)).toEqual(["2 Dec 14:01:10", "2 Dec 14:01:50"]);
+  });
   it("copes with an empty range", () => {
     const at = t("2025-12-02T14:03:00Z");
     const axis = timeAxisTicks({ start: at, end: at });

@@ -9,6 +9,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const STEPS = [
+  MINUTE,
+  2 * MINUTE,
   5 * MINUTE,
   10 * MINUTE,
   15 * MINUTE,
@@ -41,14 +43,19 @@ export function timeAxisTicks(options: { start: number; end: number; maxTicks?: 
   // Round steps in UTC: whole hours, midnights (weeks and months counted from midnights too).
   const first = Math.ceil(start / Math.min(step, DAY)) * Math.min(step, DAY);
   for (let t = first; t <= end && ticks.length < maxTicks * 2; t += step) ticks.push(t);
-  if (ticks.length === 0) ticks.push(start);
-  const withTime = step < DAY;
+  // A range shorter than one step (a board a few minutes old) has at most one round instant in
+  // it: an axis with one tick (or none) reads as no axis at all, so label its two ends instead.
+  const ends = ticks.length < 2;
+  if (ends) ticks.splice(0, ticks.length, start, ...(end > start ? [end] : []));
+  const withTime = step < DAY || ends;
   const withYear = new Date(start).getUTCFullYear() !== new Date(end).getUTCFullYear();
   const label = (t: number) => {
     const d = new Date(t);
     const date = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}${withYear ? ` ${d.getUTCFullYear()}` : ""}`;
     if (!withTime) return date;
-    return `${date} ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+    const hm = `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+    // Two ends less than two minutes apart would often read the same to the minute.
+    return ends && span < 2 * MINUTE ? `${date} ${hm}:${String(d.getUTCSeconds()).padStart(2, "0")}` : `${date} ${hm}`;
   };
   return { ticks, label };
 }
