@@ -1,8 +1,12 @@
 /**
- * `npm run baselines [-- --only NAME] [--epochs N]`: trains the organizer baselines on the
- * current prepared dataset (the build the database's current Dataset points to), submits each
- * through the normal upload path as an organizer-owned baseline entry, waits for the scorer and
- * prints the public scores.
+ * `npm run baselines [-- --track attributes|generation] [--only NAME[,NAME]] [--epochs N]`: trains
+ * the organizer baselines on the current prepared dataset (the build the database's current
+ * Dataset points to), submits each through the normal upload path as an organizer-owned baseline
+ * entry, waits for the scorer and prints the public scores. Both tracks by default: the
+ * attributes baselines (prior, colour-features, cnn), then the generation track's
+ * (lib/baselines/generation-baseline-definitions.ts: pca-sampler, train-resampling, vae), which
+ * go to the running generation phase (none running: skipped) and first get a feature network
+ * trained and registered when the dataset has none.
  *
  * Scoring: by default a worker runs inside this process too, so the command finishes on its own
  * even when no `npm start` / `npm run scorer` is up (several workers share the queue safely);
@@ -19,6 +23,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { BASELINES, PLANNED_BASELINES, findBaseline } from "@/lib/baselines/baseline-definitions";
+import {
+  GENERATION_BASELINES,
+  findGenerationBaseline,
+  type GenerationBaselineDefinition,
+} from "@/lib/baselines/generation-baseline-definitions";
 import { runBaseline } from "@/lib/baselines/run-baseline";
 import type { BaselineArtifact, BaselineDefinition } from "@/lib/baselines/types";
 import { waitForSubmissionScore } from "@/lib/baselines/wait-for-submission-score";
@@ -29,6 +38,7 @@ import { env } from "@/lib/env";
 import { resolveScoringBuild } from "@/lib/scoring/resolve-scoring-build";
 import { startWorker, type Worker } from "@/scorer/worker";
 import { createBaselineProgress } from "./create-baseline-progress";
+import { runGenerationBaselines } from "./run-generation-baselines";
 
 const say = (msg: string) => process.stderr.write(msg + "\n");
 
@@ -36,9 +46,10 @@ const program = new Command()
   .name("npm run baselines --")
   .description("train the organizer baselines on the current dataset, submit them and print their public scores")
   .option(
-    "--only <name>",
-    `one baseline: ${[...BASELINES.map((b) => b.name), ...PLANNED_BASELINES.map((n) => `${n} (planned)`)].join(", ")}`,
+    "--only <names>",
+    `some baselines, comma-separated: ${[...BASELINES.map((b) => b.name), ...GENERATION_BASELINES.map((b) => b.name), ...PLANNED_BASELINES.map((n) => `${n} (planned)`)].join(", ")}`,
   )
+  .option("--track <track>", "attributes, generation or both (default both)")
   .option("--epochs <n>", "training epochs (default: each baseline's own)", (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--epochs must be a positive integer, got ${v}`);
@@ -56,6 +67,7 @@ async function main(): Promise<number> {
   program.parse();
   const opts = program.opts<{
     only?: string;
+    track?: string;
     epochs?: number;
     seed: number;
     timeout: number;
@@ -65,14 +77,30 @@ async function main(): Promise<number> {
     out?: string;
   }>();
   if (opts.exitWithParent) exitWithParent();
-  let selected: readonly BaselineDefinition[] = BASELINES;
+  if (opts.track && opts.track !== "attributes" && opts.track !== "generation") {
+    say(`Unknown track ${opts.track}: attributes or generation.`);
+    return 2;
+  }
+  let selected: readonly BaselineDefinition[] = opts.track === "generation" ? [] : BASELINES;
+  let generation: readonly GenerationBaselineDefinition[] = opts.track === "attributes" ? [] : GENERATION_BASELINES;
   if (opts.only) {
-    const found = findBaseline(opts.only);
-    if (!found) {
-      say(PLANNED_BASELINES.includes(opts.only) ? `The ${opts.only} baseline is not built yet.` : `Unknown baseline ${opts.only}.`);
-      return 2;
+    const names = opts.only.split(",").map((n) => n.trim());
+    selected = [];
+    generation = [];
+    for (const name of names) {
+      const found = findBaseline(name);
+      const generator = findGenerationBaseline(name);
+      if (found && opts.track !== "generation") selected = [...selected, found];
+      else if (generator && opts.track !== "attributes") generation = [...generation, generator];
+      else {
+        say(
+          PLANNED_BASELINES.includes(name)
+            ? `The ${name} baseline is not built yet.`
+            : `Unknown baseline ${name}${opts.track ? ` in the ${opts.track} track` : ""}.`,
+        );
+        return 2;
+      }
     }
-    selected = [found];
   }
 
   const config = env();
@@ -87,7 +115,7 @@ async function main(): Promise<number> {
   say(`Training on dataset ${dataset.buildId} (${dataset.trainCount} train images, ${dataset.testCount} test images).`);
 
   let worker: Worker | undefined;
-  if (opts.localWorker && opts.wait) worker = startWorker({ db, types: ["score-submission"], log: () => {} });
+  if (opts.localWorker && opts.wait) worker = startWorker({ db, types: ["score-submission", "score-generation"], log: () => {} });
   const results: { name: string; line: string; ok: boolean }[] = [];
   try {
     for (const baseline of selected) {
@@ -130,11 +158,27 @@ async function main(): Promise<number> {
         line: `public main ${scored.score.publicMain.toFixed(4)} (macro-F1 ${perAttribute}); ${trainLine}`,
       });
     }
+    if (generation.length > 0)
+      results.push(
+        ...(await runGenerationBaselines({
+          db,
+          dataDir: config.dataDir,
+          dataset,
+          cacheDir,
+          baselines: generation,
+          epochs: opts.epochs,
+          seed: opts.seed,
+          wait: opts.wait,
+          timeoutSeconds: opts.timeout,
+          out: opts.out,
+          say,
+        })),
+      );
   } finally {
     await worker?.stop();
   }
   for (const r of results) process.stdout.write(`${r.name.padEnd(16)} ${r.line}\n`);
-  return results.every((r) => r.ok) && results.length === selected.length ? 0 : 1;
+  return results.every((r) => r.ok) && results.length >= selected.length ? 0 : 1;
 }
 
 /** Keeps a trained file on disk: a submission that fails (database down, schema behind) must not cost the training. */

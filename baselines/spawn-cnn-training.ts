@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import readline from "node:readline";
-import type { SpawnCnnTraining } from "../lib/baselines/training-process";
+import type { SpawnGenerationTraining } from "../lib/baselines/ensure-generation-baselines";
+import type { SpawnCnnTraining, TrainingProcess } from "../lib/baselines/training-process";
 import { spawnWorkerProcess } from "../lib/workers/spawn-worker-process";
 
 /**
@@ -26,6 +27,25 @@ const NICENESS = 19;
 export const spawnCnnTraining: SpawnCnnTraining = async (options) => {
   const args = ["--only", "cnn", "--no-wait", "--exit-with-parent"];
   if (options.epochs) args.push("--epochs", String(options.epochs));
+  return spawnBaselinesCli({ ...options, args });
+};
+
+/**
+ * The generation baselines' background trainer (lib/baselines/ensure-generation-baselines.ts):
+ * `npm run baselines -- --track generation --only NAMES --no-wait --exit-with-parent`, started
+ * the same way (lowest priority, stops with its parent). It trains and registers the feature
+ * network first when the dataset has none.
+ */
+export const spawnGenerationTraining: SpawnGenerationTraining = (options) =>
+  spawnBaselinesCli({ ...options, args: ["--track", "generation", "--only", options.only.join(","), "--no-wait", "--exit-with-parent"] });
+
+async function spawnBaselinesCli(options: {
+  root: string;
+  dataDir: string;
+  args: string[];
+  onLine: (line: string) => void;
+}): Promise<TrainingProcess> {
+  const { args } = options;
   const nice = ["/usr/bin/nice", "/bin/nice"].find((p) => fs.existsSync(p));
   const child = await spawnWorkerProcess({
     entry: CNN_TRAINING_ENTRY,
@@ -58,4 +78,4 @@ export const spawnCnnTraining: SpawnCnnTraining = async (options) => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     },
   };
-};
+}

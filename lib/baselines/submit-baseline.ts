@@ -1,6 +1,6 @@
 import type { Baseline, Db, Submission } from "../db/client";
 import type { BlobStore } from "../storage/blob-store";
-import { createSubmission } from "../submissions/create-submission";
+import { createSubmission, type CreateSubmissionInput } from "../submissions/create-submission";
 import { ensureBaselineOwner } from "./ensure-baseline-owner";
 
 export interface SubmitBaselineOptions {
@@ -9,7 +9,9 @@ export interface SubmitBaselineOptions {
   name: string;
   title: string;
   description: string;
-  kind: "csv" | "model";
+  kind: "csv" | "model" | "generator";
+  /** The track the entry goes to (default attributes; generation baselines: "generation"). */
+  track?: CreateSubmissionInput["track"];
   fileName: string;
   bytes: Uint8Array;
   /** Only for a bare .onnx model. */
@@ -45,6 +47,7 @@ export async function submitBaseline(options: SubmitBaselineOptions): Promise<Su
     db,
     userId: baseline.ownerId,
     kind: options.kind,
+    ...(options.track ? { track: options.track } : {}),
     fileName: options.fileName,
     description: options.submissionDescription ?? options.title,
     stream: options.bytes,

@@ -21,12 +21,18 @@ import { GENERATOR_LATENT_SIZE, type GeneratorManifest } from "./generator-manif
  *   scores with averages 3 x 3 blocks of its input first (lib/baselines/cnn.ts), so it sees no
  *   detail the VAE could have added at full size; a person looking at the gallery does.
  * - Loss: squared error in [0, 1] pixels weighted 1 / (2 sigma^2) (a Gaussian likelihood,
- *   sigma = 0.1 by default) plus the KL term, warmed up over the first epoch; horizontal flips.
+ *   sigma = 0.05 by default) plus the KL term, warmed up over the first epoch; horizontal flips.
  * - Sampling: the platform's latents are standard normal, but a VAE's aggregate posterior is not
  *   the prior. After training, a Gaussian is fitted to the training images' posterior means
  *   (fit-latent-gaussian.ts) and folded into the exported decoder (a "two-stage" VAE, Dai and
  *   Wipf 2019; Ghosh et al. 2020): latents land where the decoder was trained.
  */
+
+/**
+ * Train images per run (a seeded subset): 8,000 x 4 epochs at width 16 took 8 minutes on two
+ * loaded cores (73 images/s); docs/generation-track.md has the measurements.
+ */
+export const DEFAULT_VAE_TRAIN_IMAGES = 8000;
 
 /** The resolution the VAE works at: the image averaged over 3 x 3 blocks. */
 export const VAE_POOL = 3;
@@ -35,7 +41,7 @@ export const VAE_WIDTH = IMAGE_WIDTH / VAE_POOL;
 
 /** The VAE's architecture; `width` scales the channel counts (tests and the starter kit's quick runs use a small one). */
 export function vaeGeneratorSpec(options: { width?: number; name?: string } = {}): VaeSpec {
-  const w = options.width ?? 32;
+  const w = options.width ?? 16;
   const conv = (name: string, filters: number) => ({ kind: "conv" as const, name, filters, kernel: 3 });
   const block = (name: string, filters: number) =>
     [conv(name, filters), { kind: "batchNorm" as const, name: `${name}_bn` }, { kind: "relu" as const }] as const;
@@ -113,14 +119,14 @@ export async function trainVaeGenerator(options: {
   upscaleMode?: "nearest" | "linear";
   onEpoch?: (report: VaeEpochReport) => void;
 }): Promise<TrainVaeGeneratorResult> {
-  const epochs = options.epochs ?? 6;
+  const epochs = options.epochs ?? 4;
   const batchSize = options.batchSize ?? 64;
   const seed = options.seed ?? 1;
-  const sigma = options.sigma ?? 0.1;
-  const width = options.width ?? 32;
+  const sigma = options.sigma ?? 0.05;
+  const width = options.width ?? 16;
   const spec = vaeGeneratorSpec({ width });
   const started = performance.now();
-  const images = await readPooledTrainImages({ cacheDir: options.cacheDir, max: options.maxTrainImages, seed });
+  const images = await readPooledTrainImages({ cacheDir: options.cacheDir, max: options.maxTrainImages ?? DEFAULT_VAE_TRAIN_IMAGES, seed });
   const count = images.length / POOLED_BYTES;
   if (count < batchSize) throw new Error(`the VAE needs at least ${batchSize} train images, got ${count}`);
   const trainer = await createVaeTrainer({ spec, seed, threads: options.threads });
