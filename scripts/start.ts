@@ -68,16 +68,39 @@ async function main() {
       : Promise.resolve();
   // The CNN trains for minutes in a child process at the lowest priority, after the quick
   // baselines (they share the cores); the child is killed when this process exits.
+  let cnnDone: Promise<unknown> = quickBaselines;
   if (config.CNN_BASELINE_ON_START === "1") {
-    void quickBaselines
+    cnnDone = quickBaselines
       .then(async () => {
         const { ensureCnnBaseline } = await import("../lib/baselines/ensure-cnn-baseline");
         const { spawnCnnTraining } = await import("../baselines/spawn-cnn-training");
         const cnn = await ensureCnnBaseline({ db: getDb(), dataDir: config.dataDir, root, log, spawnTraining: spawnCnnTraining });
         process.once("exit", () => cnn.stop());
+        await cnn.done;
       })
       .catch((err: unknown) => log(`cnn baseline not trained: ${err instanceof Error ? err.message : String(err)}`));
   }
+  // The generation track's baselines: PCA and resampling now when a feature network exists; the
+  // feature network (when missing) and the VAE in one background child once the cnn's is done.
+  const slow = config.CNN_BASELINE_ON_START === "1";
+  const generationBaselines = async (background: "start" | "later" | "off") => {
+    const { ensureGenerationBaselines } = await import("../lib/baselines/ensure-generation-baselines");
+    const { spawnGenerationTraining } = await import("../baselines/spawn-cnn-training");
+    const run = await ensureGenerationBaselines({
+      db: getDb(),
+      dataDir: config.dataDir,
+      root,
+      log,
+      background,
+      spawnTraining: spawnGenerationTraining,
+    });
+    process.once("exit", () => run.stop());
+  };
+  void quickBaselines
+    .then(() => (config.QUICK_BASELINES_ON_START === "1" ? generationBaselines(slow ? "later" : "off") : undefined))
+    .then(() => cnnDone)
+    .then(() => (slow ? generationBaselines("start") : undefined))
+    .catch((err: unknown) => log(`generation baselines not trained: ${err instanceof Error ? err.message : String(err)}`));
 
   // Shutdown order: stop claiming and let the job in hand finish (or release it), then
   // stop the web server, so no submission is left "running" by a restart.
