@@ -17,6 +17,7 @@ import { buildPaths } from "@/lib/dataset/layout";
 import { readPreparedDataset, type PreparedDataset } from "@/lib/dataset/read-prepared-dataset";
 import { generateSynthetic } from "@/lib/dataset/synthetic/generate-synthetic";
 import { openTrainImageReader } from "@/lib/baselines/open-train-image-reader";
+import { vaeBaseline } from "@/lib/baselines/generation-baseline-definitions";
 import { shuffledRange } from "@/lib/baselines/split-holdout";
 import { env } from "@/lib/env";
 import { buildLinearGenerator } from "@/lib/generation/build-linear-generator";
@@ -53,8 +54,17 @@ async function main(): Promise<number> {
     .option("--feature-network <fileOrSha256>", "feature network to score with (default: newest registered)")
     .option("--score", "score every baseline (and fresh synthetic portraits) and print a table")
     .option("--reuse", "keep baseline files already in --out instead of fitting them again")
+    .option("--vae", "also train the VAE baseline (minutes) into vae.zip")
     .parse();
-  const opts = program.opts<{ out: string; count: number; seed: number; featureNetwork?: string; score?: boolean; reuse?: boolean }>();
+  const opts = program.opts<{
+    out: string;
+    count: number;
+    seed: number;
+    featureNetwork?: string;
+    score?: boolean;
+    reuse?: boolean;
+    vae?: boolean;
+  }>();
   const config = env();
   const dataset = await readPreparedDataset(config.dataDir);
   if (!dataset) {
@@ -68,6 +78,17 @@ async function main(): Promise<number> {
     names.map((n) => [n, { kind: "generator" as const, file: path.join(out, `${n}.zip`) }]),
   );
   if (!opts.reuse || !names.every((n) => fs.existsSync(files[n].file))) await buildBaselines(dataset, out);
+  if (opts.vae) {
+    files.vae = { kind: "generator", file: path.join(out, "vae.zip") };
+    if (!opts.reuse || !fs.existsSync(files.vae.file)) {
+      const vae = await vaeBaseline.run({
+        cacheDir: buildPaths(dataset.buildDir).cacheDir,
+        onEpoch: (e) => say(`vae: epoch ${e.epoch}/${e.epochs} reconstruction RMSE ${e.rmse255.toFixed(2)}/255, KL ${e.kl.toFixed(1)}`),
+      });
+      await writeGeneratorZip(files.vae.file, vae.onnx, vae.manifest);
+      say(`vae: ${vae.summary}; ${vae.trainSeconds.toFixed(1)} s`);
+    }
+  }
   if (!opts.score) {
     process.stdout.write(JSON.stringify(files, null, 2) + "\n");
     return 0;

@@ -49,7 +49,7 @@ export const PCA_IMAGES = 2000;
 export const RESAMPLING_IMAGES = 256;
 /** Seed of the train-image order the PCA and resampling baselines draw from (disjoint rows). */
 const ROW_ORDER_SEED = 5;
-export const DEFAULT_VAE_EPOCHS = 4;
+export const DEFAULT_VAE_EPOCHS = 6;
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 

@@ -21,7 +21,7 @@ import { GENERATOR_LATENT_SIZE, type GeneratorManifest } from "./generator-manif
  *   scores with averages 3 x 3 blocks of its input first (lib/baselines/cnn.ts), so it sees no
  *   detail the VAE could have added at full size; a person looking at the gallery does.
  * - Loss: squared error in [0, 1] pixels weighted 1 / (2 sigma^2) (a Gaussian likelihood,
- *   sigma = 0.05 by default) plus the KL term, warmed up over the first epoch; horizontal flips.
+ *   sigma = 0.035 by default) plus the KL term, warmed up over the first epoch; horizontal flips.
  * - Sampling: the platform's latents are standard normal, but a VAE's aggregate posterior is not
  *   the prior. After training, a Gaussian is fitted to the training images' posterior means
  *   (fit-latent-gaussian.ts) and folded into the exported decoder (a "two-stage" VAE, Dai and
@@ -29,10 +29,11 @@ import { GENERATOR_LATENT_SIZE, type GeneratorManifest } from "./generator-manif
  */
 
 /**
- * Train images per run (a seeded subset): 8,000 x 4 epochs at width 16 took 8 minutes on two
- * loaded cores (73 images/s); docs/generation-track.md has the measurements.
+ * Train images per run (a seeded subset; 16,000 = the whole synthetic default): 16,000 x 6 epochs
+ * at width 16 took 17 minutes on two loaded cores (60-170 images/s); fewer images or epochs
+ * scored worse (docs/generation-track.md has the measurements).
  */
-export const DEFAULT_VAE_TRAIN_IMAGES = 8000;
+export const DEFAULT_VAE_TRAIN_IMAGES = 16_000;
 
 /** The resolution the VAE works at: the image averaged over 3 x 3 blocks. */
 export const VAE_POOL = 3;
@@ -119,10 +120,10 @@ export async function trainVaeGenerator(options: {
   upscaleMode?: "nearest" | "linear";
   onEpoch?: (report: VaeEpochReport) => void;
 }): Promise<TrainVaeGeneratorResult> {
-  const epochs = options.epochs ?? 4;
+  const epochs = options.epochs ?? 6;
   const batchSize = options.batchSize ?? 64;
   const seed = options.seed ?? 1;
-  const sigma = options.sigma ?? 0.05;
+  const sigma = options.sigma ?? 0.035;
   const width = options.width ?? 16;
   const spec = vaeGeneratorSpec({ width });
   const started = performance.now();
