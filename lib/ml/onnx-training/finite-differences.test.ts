@@ -55,7 +55,13 @@ const CASES: { rule: string; input: [number, number, number]; layers: LayerSpec[
   {
     rule: "nearest upsampling (gradient a sum pool), conv with bias, sigmoid",
     input: [3, 2, 2],
-    layers: [conv("c1", 3), { kind: "upsample", size: 2 }, { ...conv("c2", 2), bias: true }, { kind: "sigmoid" }, { kind: "flatten" }],
+    layers: [
+      conv("c1", 3),
+      { kind: "upsample", size: 2 },
+      { kind: "conv", name: "c2", filters: 2, kernel: 3, bias: true },
+      { kind: "sigmoid" },
+      { kind: "flatten" },
+    ],
   },
   {
     rule: "reshape of a vector into a map, upsample 3, tanh",
@@ -66,7 +72,7 @@ const CASES: { rule: string; input: [number, number, number]; layers: LayerSpec[
       { kind: "dense", name: "d1", units: 8 },
       { kind: "reshape", shape: [2, 2, 2] },
       { kind: "upsample", size: 3 },
-      { ...conv("c2", 2), bias: true },
+      { kind: "conv", name: "c2", filters: 2, kernel: 3, bias: true },
       { kind: "tanh" },
       { kind: "flatten" },
     ],
