@@ -38,6 +38,19 @@ describe("App Router conventions", () => {
     expect(layout).toMatch(/title: \{ default: "Tiny Portraits", template: "%s · Tiny Portraits" \}/);
   });
 
+  it("checks the organizer role in every console page itself, not only in the console's layout", () => {
+    // A client navigating inside /organizer asks the server for the changed page segment only,
+    // and Next.js then renders that page without running the layout again: a check that lives
+    // only in app/organizer/layout.tsx would not run for such a request.
+    const pages = pageFiles(path.join(appDir, "organizer"));
+    expect(pages.length).toBeGreaterThanOrEqual(10);
+    const unchecked = pages.filter((file) => {
+      const body = fs.readFileSync(file, "utf8").split(/export default async function \w+/)[1] ?? "";
+      return !/^[^]*?\{[^]*?await requirePageOrganizer\(/.test(body.slice(0, 600));
+    });
+    expect(unchecked.map((file) => path.relative(appDir, file))).toEqual([]);
+  });
+
   it("answers an unknown address with a page of the site, a way home and to the leaderboard", () => {
     expect(notFoundMetadata.title).toBe("Page not found");
     const html = renderToStaticMarkup(createElement(NotFound));

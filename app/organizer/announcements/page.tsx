@@ -6,12 +6,16 @@ import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DataTable } from "../../data-table";
 import { cell } from "../list-controls";
 import { AnnouncementComposer } from "./announcement-composer";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Announcements", robots: { index: false } };
 
 /** Compose an announcement (banner, e-mail or both) and see the earlier ones with how far their e-mail got. */
 export default async function AnnouncementsPage() {
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer("/organizer/announcements");
   const db = getDb();
   const [announcements, phases, teams] = await Promise.all([
     listAnnouncements({ db }),

@@ -3,6 +3,7 @@ import { AuditQuery, listAuditEvents } from "@/lib/audit/list-audit-events";
 import { getDb } from "@/lib/db/client";
 import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DateFields, FilterField, FilterForm, PagedTable, cell, first, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit trail", robots: { index: false } };
@@ -11,6 +12,9 @@ const PATH = "/organizer/audit";
 
 /** Every organizer action, newest first. Read-only: the site has no way to edit or delete it. */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer(PATH);
   const params = await searchParams;
   const query = pageQuery(AuditQuery, params);
   const list = await listAuditEvents({ db: getDb(), query });

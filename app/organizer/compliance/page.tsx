@@ -4,6 +4,7 @@ import { DownloadsQuery, listDownloadLogPage } from "@/lib/organizer/list-downlo
 import { AcceptancesQuery, listTermsAcceptances } from "@/lib/organizer/list-terms-acceptances";
 import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DateFields, FilterField, FilterForm, PagedTable, cell, first, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Compliance records", robots: { index: false } };
@@ -15,6 +16,9 @@ const PATH = "/organizer/compliance";
  * who downloaded what. `?log=downloads` switches the table; the filters and the export follow.
  */
 export default async function CompliancePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer(PATH);
   const params = await searchParams;
   const log = first(params.log) === "downloads" ? "downloads" : "acceptances";
   const db = getDb();

@@ -6,12 +6,16 @@ import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DataTable } from "../../data-table";
 import { cell } from "../list-controls";
 import { EntryRulesForm, InvitationCodeForm, RevokeCodeButton } from "./entry-rules-forms";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Entry rules", robots: { index: false } };
 
 /** Who may sign up: e-mail domains, invitation-only mode, and the invitation codes. */
 export default async function EntryRulesPage() {
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer("/organizer/entry-rules");
   const db = getDb();
   const [rules, codes] = await Promise.all([getEntryRules({ db }), listInvitationCodes({ db })]);
   return (

@@ -6,6 +6,7 @@ import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DataTable } from "../../data-table";
 import { cell } from "../list-controls";
 import { OpsActionButton } from "../ops-action-button";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Stuck and failing jobs · Organizer", robots: { index: false } };
@@ -18,6 +19,9 @@ const REASONS: Record<ProblemReason, string> = {
 
 /** Organizer: jobs stuck on a dead worker or failing repeatedly, each with a requeue. Participants get a 404 (layout). */
 export default async function OrganizerJobsPage() {
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer("/organizer/jobs");
   const jobs = await listProblemJobs({ db: getDb() });
   return (
     <div className="space-y-4">

@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { ParticipantsQuery, listParticipants } from "@/lib/organizer/list-participants";
 import { formatUtc } from "@/lib/phases/format-phase-time";
 import { FilterField, FilterForm, PagedTable, cell, fmtScore, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Participants", robots: { index: false } };
@@ -12,6 +13,9 @@ const PATH = "/organizer/participants";
 
 /** Every participant account, searchable by name or e-mail (the organizer check is in the layout). */
 export default async function ParticipantsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer(PATH);
   const params = await searchParams;
   const query = pageQuery(ParticipantsQuery, params);
   const list = await listParticipants({ db: getDb(), query });

@@ -18,6 +18,7 @@ import {
   pageQuery,
   type SearchParams,
 } from "../list-controls";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "All submissions", robots: { index: false } };
@@ -27,6 +28,9 @@ const day = (d: Date | undefined) => d?.toISOString().slice(0, 10);
 
 /** Every submission, filtered by status, kind, participant and date; each links to its page and file. */
 export default async function SubmissionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer(PATH);
   const params = await searchParams;
   const query = pageQuery(SubmissionsQuery, params);
   const db = getDb();

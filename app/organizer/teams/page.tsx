@@ -6,12 +6,16 @@ import { listTeams } from "@/lib/teams/list-teams";
 import { DataTable } from "../../data-table";
 import { cell } from "../list-controls";
 import { TeamAdminAction } from "./team-admin-actions";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Teams", robots: { index: false } };
 
 /** Every team, newest first, disbanded ones included; remove a member or disband (the organizer check is in the layout). */
 export default async function OrganizerTeamsPage() {
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer("/organizer/teams");
   const teams = await listTeams({ db: getDb(), includeDisbanded: true });
   return (
     <div className="space-y-4">

@@ -9,6 +9,7 @@ import { DataTable } from "../../data-table";
 import { cell, fmtScore } from "../list-controls";
 import { OpsActionButton } from "../ops-action-button";
 import { RejectVerificationForm, RequestVerificationForm } from "./verification-forms";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Winner verification · Organizer", robots: { index: false } };
@@ -22,6 +23,9 @@ const TONE: Record<string, string> = {
 
 /** Organizer: request verification of the leaders, rerun their uploaded models, see the outcome, download their code. */
 export default async function OrganizerVerificationPage() {
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer("/organizer/verification");
   const db = getDb();
   const [rows, phases] = await Promise.all([
     listVerifications({ db }),

@@ -8,6 +8,7 @@ import { formatUtc } from "@/lib/phases/format-phase-time";
 import { DataTable } from "../../../data-table";
 import { SubmissionCells, cell } from "../../list-controls";
 import { StatusForm } from "./status-form";
+import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Participant", robots: { index: false } };
@@ -15,6 +16,9 @@ export const metadata: Metadata = { title: "Participant", robots: { index: false
 /** One participant: standing, submissions, downloads, acceptances, sessions, tokens. */
 export default async function ParticipantPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  // Its own check, not only the layout's: a client navigating within the console asks for the
+  // page segment alone, and Next.js then renders the page without re-running the layout.
+  await requirePageOrganizer(`/organizer/participants/${encodeURIComponent(id)}`);
   const detail = await getParticipant({ db: getDb(), userId: id }).catch((error: unknown) => {
     if (isAppError(error) && error.code === "not-found") notFound();
     throw error;
