@@ -67,7 +67,7 @@ export function GenerationResult(props: {
         <Verdict result={result} part={pub} />
       </section>
 
-      <MetricsTable result={result} privateRevealed={props.privateRevealed} />
+      <MetricsTable result={result} />
 
       {result.gallery && (
         <Gallery submissionId={submissionId} result={result} showTrainImages={props.showTrainImages} columns={result.gallery.columns} />
@@ -125,7 +125,7 @@ function Verdict({ result, part }: { result: GenerationResultView; part: Generat
   );
 }
 
-function MetricsTable({ result, privateRevealed }: { result: GenerationResultView; privateRevealed: boolean }) {
+function MetricsTable({ result }: { result: GenerationResultView }) {
   const rows = [...generationTrack.metrics.map((m) => ({ key: m.key, label: m.label, description: m.description })), ...EXTRA_METRICS];
   const priv = result.private;
   const fidelity = result.public.attributeFidelity;
@@ -184,11 +184,6 @@ function MetricsTable({ result, privateRevealed }: { result: GenerationResultVie
         result.public.attributeFidelityNote && (
           <p className="text-xs text-stone-500">Attribute fidelity: {result.public.attributeFidelityNote}</p>
         )
-      )}
-      {!privateRevealed && (
-        <p className="text-xs text-stone-500">
-          The private part&rsquo;s scores stay hidden until the phase ends or the organizers reveal them.
-        </p>
       )}
     </section>
   );
