@@ -63,6 +63,12 @@ const schema = z.object({
   S3_REGION: z.string().min(1).optional(),
   /** Jobs one scorer process runs at once (`npm run scorer -- --concurrency N` overrides it). */
   SCORER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * `1` (default): besides its SCORER_CONCURRENCY loops, a scorer that also runs long jobs
+   * (generator scoring, winner verification: a minute or more each) keeps one loop for attribute
+   * submissions only, so a CSV is scored in seconds even while a generator is being sampled.
+   */
+  SCORER_EXPRESS_LANE: z.enum(["0", "1"]).default("1"),
   /** A claimed job's lease; heartbeats renew it every third of it. A dead worker's job is reclaimed after this. */
   SCORER_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   /** How often an idle worker looks for work. */

@@ -15,7 +15,8 @@ import { Command } from "commander";
 import { closeDb, getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { createWorkerId } from "./create-worker-id";
-import { startWorker } from "./worker";
+import { runnableJobTypes } from "@/lib/queue/job-types";
+import { expressLaneTypes, startWorker } from "./worker";
 import { parsePositiveInt } from "@/lib/terminal/parse-positive-int";
 import { componentLogger } from "@/lib/observability/logger";
 import { startMetricsServer } from "@/lib/observability/serve-metrics";
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     concurrency: opts.concurrency ?? config.SCORER_CONCURRENCY,
     leaseMs: opts.leaseMs ?? config.SCORER_LEASE_MS,
     pollMs: opts.pollMs ?? config.SCORER_POLL_MS,
+    expressTypes: config.SCORER_EXPRESS_LANE === "1" ? expressLaneTypes(runnableJobTypes()) : [],
     shutdownGraceMs: opts.graceMs,
     retryDelayMs: (attempts) => Math.min(5 * 60_000, opts.retryBaseMs * 2 ** Math.max(0, attempts - 1)),
     signal: controller.signal,

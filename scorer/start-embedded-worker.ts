@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { startWorker, type Worker } from "./worker";
+import { runnableJobTypes } from "@/lib/queue/job-types";
+import { expressLaneTypes, startWorker, type Worker } from "./worker";
 
 /**
  * The worker `npm start` runs in its own process, so one command hosts the whole challenge on
@@ -17,6 +18,7 @@ export function startEmbeddedWorker(options: { log?: (message: string) => void }
     concurrency: config.SCORER_CONCURRENCY,
     leaseMs: config.SCORER_LEASE_MS,
     pollMs: config.SCORER_POLL_MS,
+    expressTypes: config.SCORER_EXPRESS_LANE === "1" ? expressLaneTypes(runnableJobTypes()) : [],
   });
   options.log?.(`embedded scorer ${worker.workerId} started (concurrency ${config.SCORER_CONCURRENCY})`);
   return worker;

@@ -75,6 +75,23 @@ export interface StartWorkerOptions {
    * fallback). Default: DATABASE_URL when it and `db` are PostgreSQL; `false` turns it off.
    */
   wakeUrl?: string | false;
+  /**
+   * One more loop that runs only these job types (expressLaneTypes() picks them), so a long job
+   * in hand does not keep a quick one waiting. Default: none.
+   */
+  expressTypes?: readonly JobTypeName[];
+}
+
+/** Jobs that hold a loop for a minute or more (thousands of generated images, a full model rerun). */
+const LONG_JOB_TYPES: ReadonlySet<JobTypeName> = new Set(["score-generation", "verify-submission"]);
+
+/**
+ * The express lane of a worker that runs `types`: attribute submissions ("score-submission",
+ * seconds each) when the worker also runs long jobs, else none (a lane would only add a loop).
+ * The embedded scorer and `npm run scorer` use it unless SCORER_EXPRESS_LANE=0.
+ */
+export function expressLaneTypes(types: readonly JobTypeName[]): JobTypeName[] {
+  return types.includes("score-submission") && types.some((t) => LONG_JOB_TYPES.has(t)) ? ["score-submission"] : [];
 }
 
 export interface Worker {
@@ -143,12 +160,12 @@ export function startWorker(options: StartWorkerOptions): Worker {
   // Load the handlers now rather than on the first job, whose latency would include it.
   for (const type of types) loadJobHandler(type).catch((error) => log(`cannot load the ${type} handler: ${(error as Error).message}`));
 
-  async function loop(): Promise<void> {
+  async function loop(loopTypes: readonly JobTypeName[]): Promise<void> {
     let busy = false;
     while (!stopping.signal.aborted) {
       let job: Job | null;
       try {
-        job = await claimNextJob({ db, workerId, leaseMs, types, precheck: !busy });
+        job = await claimNextJob({ db, workerId, leaseMs, types: loopTypes, precheck: !busy });
         busy = job !== null;
       } catch (error) {
         // Database unreachable or locked for too long: keep the worker alive and try again.
@@ -412,7 +429,11 @@ export function startWorker(options: StartWorkerOptions): Worker {
     };
   }
 
-  const done = Promise.all(Array.from({ length: concurrency }, () => loop())).then(async () => {
+  const express = (options.expressTypes ?? []).filter((t) => types.includes(t));
+  if (express.length > 0) log(`express lane: one more loop for ${express.join(", ")} only`);
+  const loops = Array.from({ length: concurrency }, () => loop(types));
+  if (express.length > 0) loops.push(loop(express));
+  const done = Promise.all(loops).then(async () => {
     options.signal?.removeEventListener("abort", onExternalAbort);
     await listener?.close();
   });
