@@ -57,3 +57,14 @@ test("pages hydrate under the nonce CSP; the submission page withholds per-class
   expect(JSON.stringify(api)).not.toMatch(/"confusion":\[|"recall"/);
   expect(violations).toEqual([]);
 });
+
+test("a router state header Next.js cannot parse is a 400 from our server, not a 500", async ({ request }) => {
+  // Next.js hides this header from proxy.ts and throws on a bad one: scripts/serve-web.ts checks it.
+  for (const tree of ["not json", encodeURIComponent(JSON.stringify(["", {}, null, null, true])), "%E0%A4%A"]) {
+    const res = await request.get("/leaderboard", { headers: { rsc: "1", "next-router-state-tree": tree } });
+    expect(res.status(), tree).toBe(400);
+    expect(await res.text()).toContain("not a router state");
+  }
+  const good = encodeURIComponent(JSON.stringify(["", { children: ["leaderboard", { children: ["__PAGE__", {}] }] }]));
+  expect((await request.get("/leaderboard", { headers: { rsc: "1", "next-router-state-tree": good } })).status()).toBe(200);
+});

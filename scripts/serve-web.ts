@@ -19,6 +19,7 @@ import { setQueueDepthSource } from "../lib/observability/metrics";
 import { recordHttpRequest } from "../lib/observability/record-http-request";
 import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestId } from "../lib/observability/request-context";
 import { isMetricsPath, parentMetrics, serveMetrics } from "../lib/observability/serve-metrics";
+import { isValidRouterState } from "@/lib/http/is-valid-router-state";
 
 const root = path.resolve(__dirname, "..");
 const port = Number(process.env.PORT ?? 3000);
@@ -49,6 +50,14 @@ async function main() {
     request.headers[REQUEST_ID_HEADER] = requestId;
     response.setHeader("X-Request-Id", requestId);
     recordHttpRequest(request, response, log.child({ requestId }));
+    // Next.js throws (a 500) on a router state header it cannot parse, and hides the header from
+    // proxy.ts, so it is checked here.
+    const routerState = request.headers["next-router-state-tree"];
+    if (routerState !== undefined && (Array.isArray(routerState) || !isValidRouterState(routerState))) {
+      response.writeHead(400, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+      response.end("The Next-Router-State-Tree header is not a router state.\n");
+      return;
+    }
     stampSocketAddress(request);
     // Downloads declare their length; Next.js would send them chunked without it.
     restoreDeclaredContentLength(response);

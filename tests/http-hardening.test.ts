@@ -175,6 +175,33 @@ describe("security headers", () => {
   });
 });
 
+describe("the organizer console", () => {
+  // A client already showing /organizer that navigates to another console page sends the router
+  // state it holds: Next.js then renders only the new page segment, without the layout (and its
+  // role check). A participant can forge that request; every console page must refuse it itself.
+  it("refuses a participant's forged in-console navigation (RSC request for the page segment alone)", async () => {
+    const tree = encodeURIComponent(JSON.stringify(["", { children: ["organizer", { children: ["__PAGE__", {}] }] }]));
+    const pages = ["audit", "compliance", "participants", "submissions", "jobs", "verification", "announcements", "entry-rules", "teams"];
+    for (const page of pages) {
+      const asOrganizer = await fetch(`${base}/organizer/${page}`, {
+        headers: { cookie: cookies.organizer, rsc: "1", "next-router-state-tree": tree },
+      });
+      const organizerBody = await asOrganizer.text();
+      expect(asOrganizer.status, `${page}: ${organizerBody.slice(0, 300)}\n--- server log:\n${serverLog.slice(-1500)}`).toBe(200);
+      const res = await fetch(`${base}/organizer/${page}`, {
+        headers: { cookie: cookies.participant, rsc: "1", "next-router-state-tree": tree },
+      });
+      const body = await res.text();
+      check(`/organizer/${page} (RSC)`, res, body);
+      // The layout is skipped in both answers ("organizer" segment sent as already present). The
+      // organizer's carries the page (its h1); the participant's only the page's 404.
+      expect(organizerBody, `${page}: the organizer's answer has no page`).toMatch(/\["\$","h1"/);
+      expect(body, `/organizer/${page} rendered for a participant`).not.toMatch(/\["\$","h1"/);
+      expect(body).toContain("NEXT_HTTP_ERROR_FALLBACK;404");
+    }
+  });
+});
+
 describe("no 5xx from input", () => {
   it("malformed percent-escapes answer 400 on every dynamic route and page", async () => {
     for (const url of [
