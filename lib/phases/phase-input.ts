@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ScoreVisibility, SubmissionKind } from "../db/enums";
 import { parseUtcInput } from "./format-phase-time";
+import { findTrack } from "../tracks/list-tracks";
 
 /**
  * The fields of a phase as organizers send them (the console's form, the JSON API), shared by
@@ -83,15 +84,31 @@ export const CreatePhaseInput = z
     scoreVisibility: fields.scoreVisibility.default("rounded"),
     ladderStep: fields.ladderStep.default(0.0001),
     track: fields.track.default(DEFAULT_TRACK),
-    acceptedKinds: fields.acceptedKinds.default("csv,model"),
+    // Left out: the track's own default kinds (below), so a generation phase does not open taking CSVs.
+    acceptedKinds: fields.acceptedKinds.optional(),
     maxFinal: fields.maxFinal.default(2),
     teamSizeCap: fields.teamSizeCap.default(5),
     mergeDeadline: fields.mergeDeadline.default(null),
     description: fields.description.default(""),
     confirmClosed,
   })
-  .strict();
+  .strict()
+  .transform((phase) => ({ ...phase, acceptedKinds: phase.acceptedKinds ?? findTrack(phase.track)!.defaultKinds.join(",") }))
+  .superRefine((phase, ctx) => {
+    const problem = kindsOutsideTrack(phase.track, phase.acceptedKinds);
+    if (problem) ctx.addIssue({ code: "custom", path: ["acceptedKinds"], message: problem });
+  });
 export type CreatePhaseInput = z.input<typeof CreatePhaseInput>;
+
+/**
+ * The problem with accepting `kinds` ("csv,model" as stored) in a phase of `track`, or null: a
+ * generation phase taking CSVs (or an attributes phase taking generators) could never score them.
+ */
+export function kindsOutsideTrack(track: string, kinds: string): string | null {
+  const own = findTrack(track)?.kinds.map((k) => k.kind) ?? [];
+  const foreign = kinds.split(",").filter((k) => k && !own.includes(k as never));
+  return foreign.length === 0 ? null : `the ${track} track does not take ${foreign.join(", ")} (it takes ${own.join(", ")})`;
+}
 
 export const UpdatePhaseInput = z
   .object({

@@ -58,8 +58,11 @@ describeEachEngine("phase management", (t) => {
       after: { name: "Development", startsAt: "2026-07-01T08:00:07.000Z", acceptedKinds: "model", teamSizeCap: 3 },
     });
     // Kinds are stored in one order whatever order they came in.
-    const both = await createPhase({ db: t.db, input: { ...base, name: "B", track: "generation", acceptedKinds: ["model", "csv"] } });
-    expect(both.acceptedKinds).toBe("csv,model");
+    const both = await createPhase({
+      db: t.db,
+      input: { ...base, name: "B", track: "generation", acceptedKinds: ["images", "generator"] },
+    });
+    expect(both.acceptedKinds).toBe("generator,images");
   });
 
   it("refuses an end before the start, a taken name, an overlap within the track and bad fields, all at once, creating nothing", async () => {
@@ -187,5 +190,37 @@ describeEachEngine("phase management", (t) => {
     const [event] = await t.db.auditEvent.findMany();
     expect(event).toMatchObject({ action: "phase.delete", targetId: spare.id, details: { name: "Spare", before: { name: "Spare" } } });
     expect((await appError(deletePhase({ db: t.db, phaseId: spare.id }))).code).toBe("not-found");
+  });
+
+  it("a phase takes its track's kinds: a generation phase opens taking generators and images, never CSVs", async () => {
+    const generation = await createPhase({ db: t.db, input: { ...base, name: "Generate", track: "generation" } });
+    expect(generation.acceptedKinds).toBe("generator,images");
+    const attributes = await createPhase({ db: t.db, input: { ...base, name: "Predict" } });
+    expect(attributes.acceptedKinds).toBe("csv,model");
+
+    const refused = await appError(
+      createPhase({
+        db: t.db,
+        input: {
+          ...base,
+          name: "Mixed",
+          startsAt: "2026-09-01 00:00:00",
+          endsAt: "2026-09-02 00:00:00",
+          track: "generation",
+          acceptedKinds: ["csv", "generator"],
+        },
+      }),
+    );
+    expect(refused.details).toContainEqual({
+      field: "acceptedKinds",
+      message: "the generation track does not take csv (it takes generator, images)",
+    });
+    const edit = await appError(updatePhase({ db: t.db, phaseId: generation.id, actor, input: { acceptedKinds: ["model"] } }));
+    expect(edit.details).toContainEqual({
+      field: "acceptedKinds",
+      message: "the generation track does not take model (it takes generator, images)",
+    });
+    expect((await t.db.phase.findUniqueOrThrow({ where: { id: generation.id } })).acceptedKinds).toBe("generator,images");
+    expect(await t.db.phase.count()).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import { recordAuditEvent } from "../audit/record-audit-event";
 import { checkPhaseRules, closedLimitDetail } from "./check-phase-rules";
 import { bumpPhaseChangeEpoch } from "./phase-change-epoch";
 import { auditValue, PHASE_AUDIT_FIELDS } from "./phase-audit-fields";
-import { UpdatePhaseInput } from "./phase-input";
+import { kindsOutsideTrack, UpdatePhaseInput } from "./phase-input";
 
 // Re-exported: callers of the operation find its input schema beside it.
 export { UpdatePhaseInput };
@@ -34,6 +34,8 @@ export async function updatePhase(options: { db: Db; phaseId: string; input: unk
       // not, so the form shows every problem at once.
       const merged = { ...existing, ...(parsed.success ? data : validFields(options.input)) };
       details.push(...(await checkPhaseRules({ tx, candidate: merged, phaseId })));
+      const foreignKinds = kindsOutsideTrack(merged.track, merged.acceptedKinds);
+      if (foreignKinds) details.push({ field: "acceptedKinds", message: foreignKinds });
       const closed = closedLimitDetail({ dailyLimit: merged.dailyLimit, previous: existing.dailyLimit, confirmClosed });
       if (closed) details.push(closed);
       if (!parsed.success || details.length > 0) {
