@@ -1,6 +1,7 @@
 import { emitTrainingLayers, type BatchStatistics } from "./emit-training-layers";
 import { describeNetwork, DEFAULT_BATCH_NORM_EPSILON, type NetworkLayout, type NetworkSpec } from "./network-spec";
 import { OnnxGraphBuilder } from "./onnx-graph-builder";
+import { outputStepResults } from "./output-step-results";
 
 /**
  * The ONNX graph of one training step of `spec` at a fixed batch size: the forward pass in
@@ -67,14 +68,6 @@ export function buildTrainingGraph(options: { spec: NetworkSpec; batchSize: numb
   g.output("loss", headLosses.length === 1 ? headLosses[0] : g.op("Sum", headLosses), []);
   trunk.backward(dFeatures.length === 1 ? dFeatures[0] : g.op("Sum", dFeatures, {}, "dfeatures"));
 
-  for (const p of layout.parameters) {
-    const grad = grads.get(p.name);
-    if (!grad) throw new Error(`no gradient for ${p.name}`);
-    g.output(`${p.name}.grad`, grad, p.shape);
-  }
-  for (const s of stats) {
-    g.output(`${s.name}.mean`, s.mean, [s.channels]);
-    g.output(`${s.name}.var`, s.variance, [s.channels]);
-  }
+  outputStepResults({ g, parameters: layout.parameters, grads, stats });
   return { bytes: g.encode(`${spec.name}_train_step`), batchSize: N, layout, nodeCount: g.nodeCount };
 }

@@ -1,6 +1,7 @@
 import { emitTrainingLayers, type BatchStatistics } from "./emit-training-layers";
 import { DEFAULT_BATCH_NORM_EPSILON } from "./network-spec";
 import { OnnxGraphBuilder } from "./onnx-graph-builder";
+import { outputStepResults } from "./output-step-results";
 import { describeVae, VAE_LATENT_LAYER, type VaeLayout, type VaeSpec } from "./vae-spec";
 
 /**
@@ -96,14 +97,6 @@ export function buildVaeTrainingGraph(options: { spec: VaeSpec; batchSize: numbe
   grads.set(bias, g.op("ReduceSum", [dMoments, g.ints([0])], { keepdims: 0 }, "latent_db"));
   encoder.backward(g.op("Gemm", [dMoments, kernel], { transB: 1 }, "dfeatures"));
 
-  for (const p of layout.parameters) {
-    const grad = grads.get(p.name);
-    if (!grad) throw new Error(`no gradient for ${p.name}`);
-    g.output(`${p.name}.grad`, grad, p.shape);
-  }
-  for (const s of stats) {
-    g.output(`${s.name}.mean`, s.mean, [s.channels]);
-    g.output(`${s.name}.var`, s.variance, [s.channels]);
-  }
+  outputStepResults({ g, parameters: layout.parameters, grads, stats });
   return { bytes: g.encode(`${spec.name}_vae_step`), batchSize: N, layout, nodeCount: g.nodeCount };
 }

@@ -4,6 +4,7 @@ import { applyAdam, createAdam, type AdamOptions } from "./adam-optimizer";
 import { buildInferenceGraph, INFERENCE_INPUT } from "./build-inference-graph";
 import { buildTrainingGraph } from "./build-training-graph";
 import { initParameters, type NetworkState } from "./init-parameters";
+import { updateRunningStatistics } from "./update-running-statistics";
 import { describeNetwork, type NetworkLayout, type NetworkSpec } from "./network-spec";
 
 /**
@@ -197,20 +198,17 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
       const t0 = performance.now();
       if (!Number.isFinite(result.loss)) throw new Error(`training diverged: loss ${result.loss}`);
       applyAdam({ state: adam, parameters: state.parameters, gradients: result.gradients, learningRate: batch.learningRate });
-      // Running statistics with the unbiased batch variance (PyTorch's convention).
-      for (const b of layout.batchNorms) {
-        const [h, w] = spatialOf(layout, spec, b.name);
-        const m = batch.count * h * w;
-        const unbias = m > 1 ? m / (m - 1) : 1;
-        const rm = state.runningMean.get(b.name)!;
-        const rv = state.runningVar.get(b.name)!;
-        const bm = result.batchMean.get(b.name)!;
-        const bv = result.batchVar.get(b.name)!;
-        for (let c = 0; c < rm.length; c++) {
-          rm[c] = momentum * rm[c] + (1 - momentum) * bm[c];
-          rv[c] = momentum * rv[c] + (1 - momentum) * bv[c] * unbias;
-        }
-      }
+      updateRunningStatistics({
+        state,
+        batchNorms: layout.batchNorms,
+        batchMean: result.batchMean,
+        batchVar: result.batchVar,
+        valuesPerChannel: (name) => {
+          const [h, w] = spatialOf(layout, spec, name);
+          return batch.count * h * w;
+        },
+        momentum,
+      });
       return { loss: result.loss, losses: result.losses, timing: { runMs, jsMs: feedMs + performance.now() - t0 } };
     },
     async createPredictor() {

@@ -5,6 +5,8 @@ import { buildVaeDecoderGraph } from "./build-vae-decoder-graph";
 import { buildVaeTrainingGraph } from "./build-vae-training-graph";
 import { onnxSessionOptions } from "./create-onnx-trainer";
 import type { NetworkState } from "./init-parameters";
+import { initNetworkState } from "./init-network-state";
+import { updateRunningStatistics } from "./update-running-statistics";
 import { describeVae, VAE_LATENT_LAYER, type VaeLayout, type VaeSpec } from "./vae-spec";
 
 /**
@@ -126,18 +128,14 @@ export async function createVaeTrainer(options: VaeTrainerOptions): Promise<VaeT
       const result = await run(batch);
       if (!Number.isFinite(result.loss)) throw new Error(`training diverged: loss ${result.loss}`);
       applyAdam({ state: adam, parameters: state.parameters, gradients: result.gradients, learningRate: batch.learningRate });
-      for (const b of layout.batchNorms) {
-        const m = batch.count * spatial.get(b.name)!;
-        const unbias = m > 1 ? m / (m - 1) : 1;
-        const rm = state.runningMean.get(b.name)!;
-        const rv = state.runningVar.get(b.name)!;
-        const bm = result.batchMean.get(b.name)!;
-        const bv = result.batchVar.get(b.name)!;
-        for (let c = 0; c < rm.length; c++) {
-          rm[c] = momentum * rm[c] + (1 - momentum) * bm[c];
-          rv[c] = momentum * rv[c] + (1 - momentum) * bv[c] * unbias;
-        }
-      }
+      updateRunningStatistics({
+        state,
+        batchNorms: layout.batchNorms,
+        batchMean: result.batchMean,
+        batchVar: result.batchVar,
+        valuesPerChannel: (name) => batch.count * spatial.get(name)!,
+        momentum,
+      });
       return { loss: result.loss, reconstruction: result.reconstruction, kl: result.kl, mu: result.mu };
     },
     exportDecoder(exportOptions) {
@@ -163,30 +161,12 @@ function pixels(shape: readonly number[]): number {
  * unit gammas.
  */
 export function initVaeParameters(spec: VaeSpec, layout: VaeLayout, seed: number): NetworkState {
-  const random = mulberry32(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
   const lastConv = [...spec.decoder].reverse().find((l) => l.kind === "conv");
-  const glorot = new Set([`${VAE_LATENT_LAYER}.kernel`, ...(lastConv && lastConv.kind === "conv" ? [`${lastConv.name}.kernel`] : [])]);
-  const parameters = new Map<string, Float32Array>();
-  for (const p of layout.parameters) {
-    const v = new Float32Array(p.size);
-    if (p.role === "gamma") v.fill(1);
-    else if (p.role === "convKernel" || p.role === "denseKernel") {
-      if (glorot.has(p.name)) {
-        const limit = Math.sqrt(6 / (p.fanIn + p.fanOut));
-        for (let i = 0; i < v.length; i++) v[i] = (2 * random() - 1) * limit;
-      } else {
-        const std = Math.sqrt(2 / p.fanIn);
-        for (let i = 0; i < v.length; i++) v[i] = normal() * std;
-      }
-    }
-    parameters.set(p.name, v);
-  }
-  return {
-    parameters,
-    runningMean: new Map(layout.batchNorms.map((b) => [b.name, new Float32Array(b.channels)] as const)),
-    runningVar: new Map(layout.batchNorms.map((b) => [b.name, new Float32Array(b.channels).fill(1)] as const)),
-  };
+  const glorotKernels = new Set([
+    `${VAE_LATENT_LAYER}.kernel`,
+    ...(lastConv && lastConv.kind === "conv" ? [`${lastConv.name}.kernel`] : []),
+  ]);
+  return initNetworkState({ parameters: layout.parameters, batchNorms: layout.batchNorms, glorotKernels, seed });
 }
 
 function copyState(state: NetworkState): NetworkState {
