@@ -6,3 +6,11 @@
 export function samplesKeyFor(fileKey: string): string {
   return `${fileKey.slice(0, fileKey.lastIndexOf("/"))}/samples.png`;
 }
+
+/**
+ * Blob key of a conditional generator's attribute-grid sheet (one row per requested attribute
+ * class, GRID_SAMPLES_PER_CLASS images each), next to samples.png: `.../grid.png`.
+ */
+export function gridKeyFor(fileKey: string): string {
+  return `${fileKey.slice(0, fileKey.lastIndexOf("/"))}/grid.png`;
+}

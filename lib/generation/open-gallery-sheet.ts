@@ -5,15 +5,17 @@ import { resolveScoringBuild } from "../scoring/resolve-scoring-build";
 import type { BlobStore } from "../storage/blob-store";
 import { getTermsStatus } from "../terms/get-terms-status";
 import { composeImageSheet } from "./compose-image-sheet";
-import { samplesKeyFor } from "./gallery-keys";
+import { gridKeyFor, samplesKeyFor } from "./gallery-keys";
 import { readGenerationResult } from "./read-generation-result";
 import { readTrainPortraits } from "./read-train-portraits";
 
-export type GallerySheet = "samples" | "nearest";
+export type GallerySheet = "samples" | "nearest" | "grid";
 
 /**
- * One of a scored generation submission's two gallery sheets (PNG, 8 per row):
+ * One of a scored generation submission's gallery sheets (PNG, 8 per row):
  * - "samples": its first 64 generated images, stored at scoring time;
+ * - "grid": a conditional generator's attribute grid (up to 4 samples per requested class,
+ *   wherever they fall in the run), stored at scoring time; "not found" for other entries;
  * - "nearest": the TRAIN portrait nearest to each of them in the feature network, cut from the
  *   train tensor cache of the submission's dataset build (never a test image).
  *
@@ -40,6 +42,10 @@ export async function openGallerySheet(options: {
   const result = readGenerationResult({ public: row.score.public, private: null });
   if (!result.gallery) throw notFound;
   if (options.sheet === "samples") return buffer(await options.store.openBlob(samplesKeyFor(row.fileKey)));
+  if (options.sheet === "grid") {
+    if (!result.grid) throw notFound;
+    return buffer(await options.store.openBlob(gridKeyFor(row.fileKey)));
+  }
 
   if (user.role !== "organizer" && !(await getTermsStatus({ db, userId: user.id })).acceptedCurrent)
     throw new AppError("forbidden", { user: "The nearest training portraits are dataset images: accept the current terms to see them." });

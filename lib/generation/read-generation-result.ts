@@ -37,6 +37,18 @@ export interface GenerationResultView {
   nearest: NearestTrainSample[];
   /** The stored sample sheet: how many samples, per row. null when the scorer kept none. */
   gallery: { count: number; columns: number; bytes: number } | null;
+  /**
+   * A conditional generator's attribute-grid sheet (grid.png): row r shows the samples
+   * `rows[r].indices` (0-based, of the whole run) requested with class `rows[r].value` of
+   * `rows[r].attribute`, `columns` cells per row (unused cells black). null when none was stored.
+   */
+  grid: { columns: number; rows: GridRow[] } | null;
+}
+
+export interface GridRow {
+  attribute: string;
+  value: string;
+  indices: number[];
 }
 
 const METRIC_KEYS = [
@@ -102,6 +114,7 @@ export function readGenerationResult(options: { public: unknown; private: unknow
   const gallery =
     num(g.count) !== null && num(g.columns) !== null ? { count: num(g.count)!, columns: num(g.columns)!, bytes: num(g.bytes) ?? 0 } : null;
   return {
+    grid: readGrid(p.attributeGridSheet),
     public: readPart(options.public),
     private: options.private === null ? null : readPart(options.private),
     featureNetwork: typeof p.featureNetwork === "string" ? p.featureNetwork : null,
@@ -114,4 +127,18 @@ export function readGenerationResult(options: { public: unknown; private: unknow
     nearest,
     gallery,
   };
+}
+
+function readGrid(json: unknown): GenerationResultView["grid"] {
+  const g = obj(json);
+  const columns = num(g.columns);
+  if (columns === null || !Number.isInteger(columns) || columns < 1 || !Array.isArray(g.rows)) return null;
+  const rows = g.rows.flatMap((r): GridRow[] => {
+    const o = obj(r);
+    if (typeof o.attribute !== "string" || typeof o.value !== "string" || !Array.isArray(o.indices)) return [];
+    const indices = o.indices.filter((i): i is number => typeof i === "number" && Number.isInteger(i) && i >= 0).slice(0, columns);
+    return [{ attribute: o.attribute, value: o.value, indices }];
+  });
+  // Rows must match the sheet's rows one to one; a malformed entry makes the whole grid unusable.
+  return rows.length === g.rows.length && rows.length > 0 ? { columns, rows } : null;
 }
