@@ -1,9 +1,10 @@
 /*
- * GET /api/submissions/[id]/gallery/(samples|nearest).png through the real route: the owner and
+ * GET /api/submissions/[id]/gallery/(samples|nearest|grid).png through the real route: the owner and
  * organizers see a scored generation entry's samples; anyone else gets 404 like a missing
  * submission; the nearest TRAIN portraits need the current terms (403 without), are cut from
  * the train cache rows the scorer recorded, and nothing else is served (no test image, no
- * other file name).
+ * other file name). grid.png (a conditional generator's samples per requested attribute class)
+ * only exists when the score records the grid sheet.
  */
 import fs from "node:fs";
 import { beforeAll, beforeEach, expect, it, vi } from "vitest";
@@ -11,7 +12,7 @@ import { IMAGE_BYTES } from "../lib/challenge/definition";
 import { buildPaths, tensorCachePaths } from "../lib/dataset/layout";
 import { decodeRgbPng } from "../lib/dataset/decode-rgb-png";
 import { composeImageSheet } from "../lib/generation/compose-image-sheet";
-import { samplesKeyFor } from "../lib/generation/gallery-keys";
+import { gridKeyFor, samplesKeyFor } from "../lib/generation/gallery-keys";
 import { getBlobStore } from "../lib/storage/get-blob-store";
 import { createTestUser, registerFixtureDataset } from "../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
@@ -152,5 +153,56 @@ describeEachEngine("generation gallery route", (t) => {
     expect((await get(submissionId, "samples.png")).status).toBe(404);
     await t.db.submission.update({ where: { id: submissionId }, data: { status: "scored", track: "attributes", kind: "csv" } });
     expect((await get(submissionId, "samples.png")).status).toBe(404);
+  });
+
+  it("serves a conditional generator's grid.png with the same access rules, and 404 when the score has no grid", async () => {
+    as(owner);
+    // The fixture's score has no attributeGridSheet (an unconditional generator): no grid.
+    expect((await get(submissionId, "grid.png")).status).toBe(404);
+
+    const row = await t.db.submission.findUniqueOrThrow({ where: { id: submissionId } });
+    const store = getBlobStore({ db: t.db, dataDir: fixture.dataDir, kind: "disk" });
+    const cells = new Uint8Array(3 * 4 * IMAGE_BYTES);
+    cells.fill(200, 4 * IMAGE_BYTES, 5 * IMAGE_BYTES); // row 1, column 0
+    await store.putBlob({
+      key: gridKeyFor(row.fileKey),
+      buffer: composeImageSheet({ pixels: cells, count: 12, columns: 4 }),
+      maxBytes: 1e7,
+    });
+    const rows = [
+      { attribute: "Gender", value: "female", indices: [0, 2] },
+      { attribute: "Gender", value: "male", indices: [1] },
+      { attribute: "Hair_Type", value: "bald", indices: [] },
+    ];
+    const score = await t.db.score.findUniqueOrThrow({ where: { submissionId } });
+    await t.db.score.update({
+      where: { submissionId },
+      data: { public: { ...(score.public as object), attributeGridSheet: { columns: 4, rows, bytes: 1 } } },
+    });
+    const res = await get(submissionId, "grid.png");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/png");
+    expect(res.headers.get("cache-control")).toBe("private, max-age=300");
+    const sheet = decodeRgbPng(Buffer.from(await res.arrayBuffer()));
+    expect([sheet.width, sheet.height]).toEqual([4 * 84, 3 * 108]);
+    expect(sheet.pixels[108 * 4 * 84 * 3]).toBe(200); // first pixel of row 1
+    expect(sheet.pixels[0]).toBe(0);
+
+    // The grid is the participant's own images: no terms needed, but nobody else sees it.
+    await t.db.termsAcceptance.deleteMany({ where: { userId: owner.id } });
+    expect((await get(submissionId, "grid.png")).status).toBe(200);
+    as(await createTestUser({ db: t.db }));
+    expect((await get(submissionId, "grid.png")).status).toBe(404);
+    as(await createTestUser({ db: t.db, role: "organizer" }), "organizer");
+    expect((await get(submissionId, "grid.png")).status).toBe(200);
+    as(owner);
+    expect((await get(submissionId, "GRID.png")).status).toBe(404);
+
+    // A malformed grid record (a row without indices) is not served.
+    await t.db.score.update({
+      where: { submissionId },
+      data: { public: { ...(score.public as object), attributeGridSheet: { columns: 4, rows: [{ attribute: "Gender", value: "male" }] } } },
+    });
+    expect((await get(submissionId, "grid.png")).status).toBe(404);
   });
 });

@@ -10,7 +10,8 @@ import type { GenerationSettings } from "@/lib/generation/generation-settings";
 import { inspectGeneratorBundle } from "@/lib/generation/inspect-generator-bundle";
 import { loadRealFeatures } from "@/lib/generation/load-real-features";
 import { readGeneratedImages } from "@/lib/generation/read-generated-images";
-import { scoreGeneratedImages, type GeneratedImagesScore } from "@/lib/generation/score-generated-images";
+import type { GridRow } from "@/lib/generation/read-generation-result";
+import { GRID_SAMPLES_PER_CLASS, scoreGeneratedImages, type GeneratedImagesScore } from "@/lib/generation/score-generated-images";
 import { runGeneratorInSandbox, type GenerateStats } from "@/scorer/sandbox/run-generator-in-sandbox";
 import type { SandboxLimits } from "@/scorer/sandbox/run-model-in-sandbox";
 import { sanitiseHostPaths } from "@/scorer/sandbox/sanitise-host-paths";
@@ -27,6 +28,12 @@ export type ScoreGenerationFileResult =
       seconds: { generate: number; total: number };
       /** The first `keepSamples` images' pixels (HWC RGB, one after another), when asked for: the gallery. */
       samples?: Uint8Array;
+      /**
+       * With `keepSamples`, for a conditional generator: the attribute grid's images, one row per
+       * requested class (attribute order, then class order), GRID_SAMPLES_PER_CLASS cells per row
+       * (HWC RGB, row-major; cells past a class's samples stay black).
+       */
+      grid?: { columns: number; rows: GridRow[]; pixels: Uint8Array };
     }
   | { ok: false; reason: string; message: string; log: string };
 
@@ -128,9 +135,12 @@ export async function scoreGenerationFile(options: {
         seed: settings.seed,
         requestedClasses,
       });
+      const grid =
+        options.keepSamples && score.public.attributeGrid ? await readGridImages(imagesFile, score.public.attributeGrid) : undefined;
       return {
         ok: true,
         score,
+        grid,
         stats,
         modelFormat,
         log,
@@ -143,4 +153,28 @@ export async function scoreGenerationFile(options: {
   } finally {
     await fsp.rm(work, { recursive: true, force: true });
   }
+}
+
+/** The attribute grid's images from the generated images file (the grid's indices are all < N). */
+async function readGridImages(
+  imagesFile: string,
+  attributeGrid: Record<string, Record<string, number[]>>,
+): Promise<{ columns: number; rows: GridRow[]; pixels: Uint8Array }> {
+  const columns = GRID_SAMPLES_PER_CLASS;
+  const rows: GridRow[] = Object.entries(attributeGrid).flatMap(([attribute, classes]) =>
+    Object.entries(classes).map(([value, indices]) => ({ attribute, value, indices: indices.slice(0, columns) })),
+  );
+  const pixels = new Uint8Array(rows.length * columns * IMAGE_BYTES);
+  const handle = await fsp.open(imagesFile, "r");
+  try {
+    for (const [r, row] of rows.entries())
+      for (const [c, index] of row.indices.entries()) {
+        const at = (r * columns + c) * IMAGE_BYTES;
+        const { bytesRead } = await handle.read(pixels, at, IMAGE_BYTES, index * IMAGE_BYTES);
+        if (bytesRead !== IMAGE_BYTES) throw new Error(`attribute grid: image ${index} is past the end of the generated images`);
+      }
+  } finally {
+    await handle.close();
+  }
+  return { columns, rows, pixels };
 }

@@ -7,7 +7,8 @@ import { env } from "../../lib/env";
 import { isAppError } from "../../lib/errors/app-error";
 import { IMAGE_BYTES } from "../../lib/challenge/definition";
 import { composeImageSheet, SHEET_COLUMNS } from "../../lib/generation/compose-image-sheet";
-import { samplesKeyFor } from "../../lib/generation/gallery-keys";
+import { gridKeyFor, samplesKeyFor } from "../../lib/generation/gallery-keys";
+import type { GridRow } from "../../lib/generation/read-generation-result";
 import { GALLERY_SAMPLES } from "../../lib/generation/score-generated-images";
 import { parseGenerationSettings } from "../../lib/generation/generation-settings";
 import { loadFeatureNetwork } from "../../lib/generation/load-feature-network";
@@ -107,6 +108,10 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
   // The gallery: the first 64 samples (fixed seeds) as one 8 x 8 sheet PNG beside the upload
   // (~0.5-1 MB), replaced on a rescore. The nearest train images are read at display time.
   const gallery = result.samples ? await storeSampleSheet(ctx.store, submission.fileKey, result.samples) : null;
+  // A conditional generator's grid per requested attribute: up to 4 samples per class, wherever
+  // they fall in the run (rare classes often first appear past the 64 above), as grid.png beside
+  // samples.png, one row per class. A rescore without a grid removes an old one.
+  const attributeGridSheet = await storeGridSheet(ctx.store, submission.fileKey, result.grid);
   const shared = {
     featureNetwork: featureNetwork.sha256,
     samples: score.generatedCount,
@@ -117,6 +122,7 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
     floor: score.floor,
     nearestTrain: score.nearestTrain,
     gallery,
+    attributeGridSheet,
   };
   const summary = result.stats
     ? `[scorer] ${result.stats.images} images in ${result.stats.seconds.toFixed(1)} s (${Math.round(result.stats.imagesPerSecond)} images/s); isolation: ${result.stats.isolation}\n`
@@ -161,6 +167,19 @@ async function storeSampleSheet(
   await store.deleteBlob(key);
   await store.putBlob({ key, buffer: png, maxBytes: 16 * 1024 * 1024 });
   return { count, columns: SHEET_COLUMNS, bytes: png.length };
+}
+
+async function storeGridSheet(
+  store: BlobStore,
+  fileKey: string,
+  grid: { columns: number; rows: GridRow[]; pixels: Uint8Array } | undefined,
+): Promise<{ columns: number; rows: GridRow[]; bytes: number } | null> {
+  const key = gridKeyFor(fileKey);
+  await store.deleteBlob(key);
+  if (!grid || grid.rows.length === 0) return null;
+  const png = composeImageSheet({ pixels: grid.pixels, count: grid.rows.length * grid.columns, columns: grid.columns });
+  await store.putBlob({ key, buffer: png, maxBytes: 16 * 1024 * 1024 });
+  return { columns: grid.columns, rows: grid.rows, bytes: png.length };
 }
 
 async function readOptionalBlobText(store: BlobStore, key: string): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { GenerationPartView, GenerationResultView, NearestTrainSample } from "@/lib/generation/read-generation-result";
 import { generationTrack } from "@/lib/tracks/generation-track";
+import { AttributeGrid } from "./attribute-grid";
 
 /** A generation score in a readable number of digits: FPD is in the hundreds for weak entries and below 1 for good ones. */
 export function formatGenerationValue(value: number | null | undefined): string {
@@ -28,7 +29,8 @@ const EXTRA_METRICS = [
 /**
  * The generation track's part of a submission page: the memorisation verdict, every metric with
  * its meaning (lib/tracks/generation-track.ts), the gallery of the first 64 samples beside their
- * nearest training portraits, and the feature network that scored it.
+ * nearest training portraits, a conditional generator's samples per requested attribute class
+ * (attribute-grid.tsx), and the feature network that scored it.
  */
 export function GenerationResult(props: {
   submissionId: string;
@@ -71,6 +73,10 @@ export function GenerationResult(props: {
 
       {result.gallery && (
         <Gallery submissionId={submissionId} result={result} showTrainImages={props.showTrainImages} columns={result.gallery.columns} />
+      )}
+
+      {result.grid && props.kind === "generator" && (
+        <AttributeGrid submissionId={submissionId} result={result} format={formatGenerationValue} />
       )}
 
       <section aria-labelledby="gen-network" className="space-y-1 text-sm">

@@ -8,11 +8,12 @@ import { getBlobStore } from "@/lib/storage/get-blob-store";
 
 export const dynamic = "force-dynamic";
 
-const SHEETS: Record<string, GallerySheet> = { "samples.png": "samples", "nearest.png": "nearest" };
+const SHEETS: Record<string, GallerySheet> = { "samples.png": "samples", "nearest.png": "nearest", "grid.png": "grid" };
 
 /**
- * A generation submission's gallery sheet: `samples.png` (its first 64 generated images) or
- * `nearest.png` (the nearest training portrait of each; needs the current terms). Same access
+ * A generation submission's gallery sheet: `samples.png` (its first 64 generated images),
+ * `nearest.png` (the nearest training portrait of each; needs the current terms) or `grid.png`
+ * (a conditional generator's samples per requested attribute class; 404 for others). Same access
  * as the submission page (lib/generation/open-gallery-sheet.ts). Private caching only: the
  * images are the viewer's, and a rescore replaces them.
  */
