@@ -4,7 +4,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createGeneratorModel, GENERATOR_HEIGHT, GENERATOR_POOL, GENERATOR_WIDTH } from "./create-generator-model";
 import { KitError } from "./kit-error";
-import { locateDownloads } from "./locate-downloads";
+import { parsePositiveFlag, parseWholeFlag } from "./parse-number-flag";
+import { runKitCommand } from "./run-kit-command";
+import { locateCheckedDownloads } from "./locate-checked-downloads";
 import {
   createVaeTrainer,
   fitLatentGaussian,
@@ -15,7 +17,6 @@ import {
   mulberry32,
 } from "./platform";
 import { readTrainSet } from "./read-train-set";
-import { verifyChecksums } from "./verify-checksums";
 import { writeZip } from "./write-zip";
 
 /**
@@ -79,28 +80,18 @@ function parse(argv: string[]): Args | "help" {
     throw new KitError(`${(e as Error).message}\n\n${USAGE}`);
   }
   if (values.help) return "help";
-  const whole = (flag: string, text: string, min: number) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new KitError(`--${flag} expects a whole number >= ${min}, got "${text}"`);
-    return n;
-  };
-  const positive = (flag: string, text: string, max: number) => {
-    const n = Number(text);
-    if (!Number.isFinite(n) || n <= 0 || n > max)
-      throw new KitError(`--${flag} expects a number above 0 and at most ${max}, got "${text}"`);
-    return n;
-  };
   return {
     data: values.data,
     out: values.out,
-    epochs: whole("epochs", values.epochs, 1),
-    batchSize: whole("batch-size", values["batch-size"], 2),
-    learningRate: positive("learning-rate", values["learning-rate"], 1),
-    width: whole("width", values.width, 1),
-    sigma: positive("sigma", values.sigma, 1),
-    maxTrainImages: values["max-train-images"] === undefined ? undefined : whole("max-train-images", values["max-train-images"], 2),
-    seed: whole("seed", values.seed, 0),
-    threads: whole("threads", values.threads, 1),
+    epochs: parseWholeFlag("epochs", values.epochs, 1),
+    batchSize: parseWholeFlag("batch-size", values["batch-size"], 2),
+    learningRate: parsePositiveFlag("learning-rate", values["learning-rate"], 1),
+    width: parseWholeFlag("width", values.width, 1),
+    sigma: parsePositiveFlag("sigma", values.sigma, 1),
+    maxTrainImages:
+      values["max-train-images"] === undefined ? undefined : parseWholeFlag("max-train-images", values["max-train-images"], 2),
+    seed: parseWholeFlag("seed", values.seed, 0),
+    threads: parseWholeFlag("threads", values.threads, 1),
     skipChecksums: values["skip-checksums"],
   };
 }
@@ -127,11 +118,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const downloads = locateDownloads({ dir: args.data });
-  if (downloads.checksums && !args.skipChecksums) {
-    const checked = await verifyChecksums({ dir: downloads.dir, checksums: downloads.checksums });
-    if (checked.length) console.log(`checksums ok: ${checked.join(", ")}`);
-  }
+  const downloads = await locateCheckedDownloads({ dir: args.data, skipChecksums: args.skipChecksums });
   const train = await readTrainSet({ source: downloads.train, maxImages: args.maxTrainImages, seed: args.seed });
   const count = train.images.length;
   if (count < args.batchSize) throw new KitError(`${count} train images are fewer than one batch of ${args.batchSize}`);
@@ -210,11 +197,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  if (e instanceof KitError) {
-    console.error(`\nerror: ${e.message}`);
-    process.exitCode = 1;
-    return;
-  }
-  throw e;
-});
+runKitCommand(main);

@@ -4,13 +4,14 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createModel } from "./create-model";
 import { KitError } from "./kit-error";
-import { locateDownloads } from "./locate-downloads";
+import { parsePositiveFlag, parseWholeFlag } from "./parse-number-flag";
+import { runKitCommand } from "./run-kit-command";
+import { locateCheckedDownloads } from "./locate-checked-downloads";
 import { ATTRIBUTES, countNetworkFlops, createOnnxTrainer, mulberry32 } from "./platform";
 import { predictLabels } from "./predict-labels";
 import { readTestSet } from "./read-test-set";
 import { readTrainSet } from "./read-train-set";
 import { trainModel, type EpochReport } from "./train-model";
-import { verifyChecksums } from "./verify-checksums";
 import { writeModelBundle } from "./write-model-bundle";
 import { writePredictionsCsv } from "./write-predictions-csv";
 
@@ -71,30 +72,20 @@ function parseTrainArgs(argv: string[]): TrainArgs | "help" {
     throw new KitError(`${(e as Error).message}\n\n${USAGE}`);
   }
   if (values.help) return "help";
-  const whole = (flag: string, text: string, min: number) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new KitError(`--${flag} expects a whole number >= ${min}, got "${text}"`);
-    return n;
-  };
-  const fraction = (flag: string, text: string, max: number) => {
-    const n = Number(text);
-    if (!Number.isFinite(n) || n <= 0 || n > max)
-      throw new KitError(`--${flag} expects a number above 0 and at most ${max}, got "${text}"`);
-    return n;
-  };
   const validation = Number(values.validation);
   if (!(validation >= 0 && validation < 1))
     throw new KitError(`--validation expects a fraction from 0 up to (not including) 1, got "${values.validation}"`);
   return {
     data: values.data,
     out: values.out,
-    epochs: whole("epochs", values.epochs, 1),
-    batchSize: whole("batch-size", values["batch-size"], 1),
-    learningRate: fraction("learning-rate", values["learning-rate"], 1),
-    maxTrainImages: values["max-train-images"] === undefined ? undefined : whole("max-train-images", values["max-train-images"], 2),
+    epochs: parseWholeFlag("epochs", values.epochs, 1),
+    batchSize: parseWholeFlag("batch-size", values["batch-size"], 1),
+    learningRate: parsePositiveFlag("learning-rate", values["learning-rate"], 1),
+    maxTrainImages:
+      values["max-train-images"] === undefined ? undefined : parseWholeFlag("max-train-images", values["max-train-images"], 2),
     validation,
-    seed: whole("seed", values.seed, 0),
-    threads: whole("threads", values.threads, 1),
+    seed: parseWholeFlag("seed", values.seed, 0),
+    threads: parseWholeFlag("threads", values.threads, 1),
     skipChecksums: values["skip-checksums"],
   };
 }
@@ -120,12 +111,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const downloads = locateDownloads({ dir: args.data });
-
-  if (downloads.checksums && !args.skipChecksums) {
-    const checked = await verifyChecksums({ dir: downloads.dir, checksums: downloads.checksums });
-    if (checked.length) console.log(`checksums ok: ${checked.join(", ")}`);
-  }
+  const downloads = await locateCheckedDownloads({ dir: args.data, skipChecksums: args.skipChecksums });
 
   const train = await readTrainSet({
     source: downloads.train,
@@ -190,11 +176,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  if (e instanceof KitError) {
-    console.error(`\nerror: ${e.message}`);
-    process.exitCode = 1;
-    return;
-  }
-  throw e;
-});
+runKitCommand(main);
