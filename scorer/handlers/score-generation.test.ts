@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IMAGE_BYTES } from "@/lib/challenge/definition";
+import { ATTRIBUTES, CLASSES, IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "@/lib/challenge/definition";
 import { buildPaths } from "@/lib/dataset/layout";
 import { registerDataset } from "@/lib/dataset-records/register-dataset";
 import type { Db, Job } from "@/lib/db/client";
@@ -11,7 +11,7 @@ import { buffer } from "node:stream/consumers";
 import { decodeRgbPng } from "@/lib/dataset/decode-rgb-png";
 import { drawGeneratorInputs } from "@/lib/generation/draw-generator-inputs";
 import { drawNormals } from "@/lib/generation/draw-normals";
-import { samplesKeyFor } from "@/lib/generation/gallery-keys";
+import { gridKeyFor, samplesKeyFor } from "@/lib/generation/gallery-keys";
 import { registerFeatureNetwork } from "@/lib/generation/register-feature-network";
 import { trainFeatureNetwork } from "@/lib/generation/train-feature-network";
 import type { JobContext, JobPayload } from "@/lib/queue/job-types";
@@ -19,13 +19,15 @@ import type { BlobStore } from "@/lib/storage/blob-store";
 import { getBlobStore } from "@/lib/storage/get-blob-store";
 import { createZipWriter } from "@/lib/zip/create-zip-writer";
 import { createTestDatabase, type TestDatabase } from "@/test-support/create-test-database";
+import { BLUE_LEVELS, colourGenerator, GREEN_LEVELS, RED_LEVELS } from "@/test-support/generation/colour-networks";
 import { setUpScoringFixture } from "@/test-support/scoring/set-up-scoring-fixture";
 import { scoreGenerationHandler } from "./score-generation";
 
 // The score-generation job on a 150-portrait dataset (SQLite): a generator submission of a
 // generation phase is run in the sandbox with the phase's pinned feature network, seed and N,
 // and its Score row holds the main score of each part; an images zip of the wrong size fails
-// as the participant's fault.
+// as the participant's fault. A conditional generator (flat colours per requested class) also
+// gets grid.png: its samples per requested attribute class, wherever they fall in the run.
 
 const fixture = setUpScoringFixture({ count: 150, seed: 31 });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-score-gen-job-"));
@@ -131,6 +133,55 @@ describe("score-generation job", () => {
     });
     const diffs = first.map((v, x) => Math.abs(v - sheet.pixels[x * 3]));
     expect(Math.max(...diffs)).toBeLessThanOrEqual(1); // float32 sums round either way at .5
+    // Unconditional: no grid recorded, no grid.png stored.
+    expect(pub).toMatchObject({ attributeGrid: null, attributeGridSheet: null });
+    await expect(store.openBlob(gridKeyFor(submission.fileKey))).rejects.toMatchObject({ code: "not-found" });
+  });
+
+  it("keeps a conditional generator's samples per requested class as grid.png, rare classes past the 64 included", async () => {
+    const g = colourGenerator("follows");
+    const file = path.join(tmp, "conditional.zip");
+    const zip = await createZipWriter(file);
+    await zip.add("manifest.json", Buffer.from(JSON.stringify(g.manifest)));
+    await zip.add("model.onnx", Buffer.from(g.onnx));
+    await zip.finish();
+    const submission = await submit("generator", file);
+    const result = await scoreGenerationHandler.run(context(submission.id));
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    await db.$transaction(async (tx) => result.commit!(tx));
+    const pub = (await db.score.findUniqueOrThrow({ where: { submissionId: submission.id } })).public as {
+      attributeGrid: Record<string, Record<string, number[]>>;
+      attributeGridSheet: { columns: number; rows: { attribute: string; value: string; indices: number[] }[]; bytes: number };
+    };
+    const sheetInfo = pub.attributeGridSheet;
+    // One row per class of every attribute, in attribute then class order, holding the grid's indices.
+    expect(sheetInfo.columns).toBe(4);
+    expect(sheetInfo.rows.map((r) => [r.attribute, r.value])).toEqual(ATTRIBUTES.flatMap((a) => CLASSES[a].map((c) => [a, c])));
+    for (const row of sheetInfo.rows) expect(row.indices).toEqual(pub.attributeGrid[row.attribute][row.value]);
+    const sheet = decodeRgbPng(await buffer(await store.openBlob(gridKeyFor(submission.fileKey))));
+    expect([sheet.width, sheet.height]).toEqual([4 * IMAGE_WIDTH, sheetInfo.rows.length * IMAGE_HEIGHT]);
+    expect(sheetInfo.bytes).toBeGreaterThan(0);
+    // Each cell is the sample requested with its row's class: the generator paints that class's
+    // level in the attribute's channel (red: gender, green: hair colour, blue: hair type).
+    const levels = [RED_LEVELS, GREEN_LEVELS, BLUE_LEVELS];
+    let checked = 0;
+    let beyondGallery = 0;
+    sheetInfo.rows.forEach((row, r) => {
+      const a = ATTRIBUTES.indexOf(row.attribute as (typeof ATTRIBUTES)[number]);
+      const level = levels[a][(CLASSES[ATTRIBUTES[a]] as readonly string[]).indexOf(row.value)] * 255;
+      row.indices.forEach((index, c) => {
+        const at = ((r * IMAGE_HEIGHT + 50) * 4 * IMAGE_WIDTH + c * IMAGE_WIDTH + 40) * 3;
+        expect(Math.abs(sheet.pixels[at + a] - level)).toBeLessThan(10);
+        checked++;
+        if (index >= 64) beyondGallery++;
+      });
+      for (let c = row.indices.length; c < 4; c++)
+        expect(sheet.pixels[((r * IMAGE_HEIGHT + 50) * 4 * IMAGE_WIDTH + c * IMAGE_WIDTH + 40) * 3]).toBe(0);
+    });
+    expect(checked).toBeGreaterThan(20);
+    // With N = 1,000 some rare class (bald, gray) first appears after the 64 gallery samples.
+    expect(beyondGallery).toBeGreaterThan(0);
   });
 
   it("fails an images zip without exactly N PNGs as the participant's fault", async () => {
