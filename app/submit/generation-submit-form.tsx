@@ -3,18 +3,11 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
 import { formatBytes } from "@/lib/format/format-bytes";
 import { MAX_DESCRIPTION_CHARS, fileExtension } from "@/lib/submissions/create-submission-input";
+import type { Problem } from "@/lib/submissions/check-upload-file";
 import { SubmitButton } from "../submit-button";
+import { encodeManifestHeader, sendSubmissionUpload, type UploadServerError, type UploadStep } from "./send-submission-upload";
+import { UploadErrors, UploadProgress } from "./upload-status";
 
-interface Problem {
-  message: string;
-  field?: string;
-  line?: number;
-}
-interface ServerError {
-  message: string;
-  details?: Problem[];
-}
-type Step = { step: "idle" } | { step: "uploading"; fraction: number } | { step: "checking" };
 type Kind = "generator" | "images";
 
 const KIND_TEXT: Record<Kind, { label: string; hint: string; accept: string; extensions: string[] }> = {
@@ -46,8 +39,8 @@ export function GenerationSubmitForm(props: { maxBytes: number; sampleCount: num
   const [problems, setProblems] = useState<Problem[]>([]);
   const [description, setDescription] = useState("");
   const [manifest, setManifest] = useState(props.manifestTemplate);
-  const [serverError, setServerError] = useState<ServerError | null>(null);
-  const [step, setStep] = useState<Step>({ step: "idle" });
+  const [serverError, setServerError] = useState<UploadServerError | null>(null);
+  const [step, setStep] = useState<UploadStep>({ step: "idle" });
   const errorsRef = useRef<HTMLDivElement>(null);
   const busy = step.step !== "idle";
   const showManifest = kind === "generator" && file !== null && fileExtension(file.name) === ".onnx";
@@ -92,51 +85,28 @@ export function GenerationSubmitForm(props: { maxBytes: number; sampleCount: num
     }
     let manifestHeader: string | undefined;
     if (showManifest) {
-      try {
-        JSON.parse(manifest);
-      } catch (e) {
-        setProblems([{ message: `The manifest is not valid JSON: ${(e as Error).message}` }]);
+      const encoded = encodeManifestHeader(manifest);
+      if ("problem" in encoded) {
+        setProblems([encoded.problem]);
         return;
       }
-      let binary = "";
-      for (const byte of new TextEncoder().encode(manifest)) binary += String.fromCharCode(byte);
-      manifestHeader = btoa(binary);
+      manifestHeader = encoded.header;
     }
     const query = new URLSearchParams({ track: "generation", kind, fileName: file.name, description });
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/submissions?${query}`);
-    xhr.setRequestHeader("content-type", "application/octet-stream");
-    if (manifestHeader) xhr.setRequestHeader("x-submission-manifest", manifestHeader);
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) setStep(e.loaded >= e.total ? { step: "checking" } : { step: "uploading", fraction: e.loaded / e.total });
-    };
-    xhr.upload.onload = () => setStep({ step: "checking" });
-    xhr.onload = () => {
-      let body: { submission?: { id: string }; error?: ServerError } = {};
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        // A proxy's HTML error page: the generic message below.
-      }
-      if (xhr.status === 201 && body.submission) {
-        router.push(`/submissions/${body.submission.id}`);
-        return;
-      }
-      setStep({ step: "idle" });
-      setServerError(
-        xhr.status === 401
-          ? { message: "You are signed out (the session ended, perhaps in another tab). Sign in again, then submit." }
-          : (body.error ?? { message: `The upload failed (HTTP ${xhr.status}). Please try again.` }),
-      );
-    };
-    xhr.onerror = () => {
-      setStep({ step: "idle" });
-      setServerError({
-        message: "The upload was interrupted (network error, or the server stopped reading an over-limit file). Please try again.",
-      });
-    };
-    setStep({ step: "uploading", fraction: 0 });
-    xhr.send(file);
+    sendSubmissionUpload({
+      query,
+      file,
+      contentType: "application/octet-stream",
+      manifestHeader,
+      onStep: setStep,
+      onCreated: (id) => router.push(`/submissions/${id}`),
+      onFailed: (status, error) =>
+        setServerError(
+          status === 401
+            ? { message: "You are signed out (the session ended, perhaps in another tab). Sign in again, then submit." }
+            : error,
+        ),
+    });
   }
 
   const shown = serverError ? (serverError.details ?? []) : problems;
@@ -243,37 +213,9 @@ export function GenerationSubmitForm(props: { maxBytes: number; sampleCount: num
         />
       </div>
 
-      {headline && (
-        <div
-          ref={errorsRef}
-          tabIndex={-1}
-          role="alert"
-          className="space-y-2 rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900 focus:outline-none focus:ring-2 focus:ring-red-500"
-          data-testid="upload-errors"
-        >
-          <p className="font-medium">{headline}</p>
-          {shown.length > 0 && (
-            <ul className="max-h-80 list-disc space-y-1 overflow-y-auto pl-5">
-              {shown.map((p, i) => (
-                <li key={i}>
-                  {p.field && <span className="font-semibold">{p.field}: </span>}
-                  {p.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {headline && <UploadErrors headline={headline} problems={shown} errorsRef={errorsRef} />}
 
-      <div aria-live="polite" className="text-sm text-stone-700">
-        {step.step === "uploading" && (
-          <div className="space-y-1">
-            <label htmlFor={`${ids}-progress`}>Uploading&hellip; {Math.round(step.fraction * 100)}%</label>
-            <progress id={`${ids}-progress`} max={1} value={step.fraction} className="block h-2 w-full accent-teal-600" />
-          </div>
-        )}
-        {step.step === "checking" && <p>Uploaded. Checking the {kind === "images" ? "images" : "generator"}&hellip;</p>}
-      </div>
+      <UploadProgress id={`${ids}-progress`} step={step} what={kind === "images" ? "images" : "generator"} />
 
       <SubmitButton
         busy={busy}

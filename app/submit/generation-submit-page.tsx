@@ -11,6 +11,7 @@ import { PageIntro } from "../page-intro";
 import { PageSection } from "../page-section";
 import { GenerationSubmitForm } from "./generation-submit-form";
 import { QuotaLine } from "./quota-line";
+import { NeedsTermsNotice, NotOpenNotice } from "./submit-notices";
 
 /** The starting point of a bare .onnx generator's manifest (docs/generation-track.md). */
 const MANIFEST_TEMPLATE = JSON.stringify(
@@ -82,17 +83,9 @@ export async function GenerationSubmitPage({ user }: { user: CurrentUser }) {
           ).
         </p>
       ) : user.role !== "organizer" && !terms?.acceptedCurrent ? (
-        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="submit-needs-terms">
-          Accept the current{" "}
-          <Link href="/terms?next=/submit%3Ftrack%3Dgeneration" className="underline">
-            dataset terms
-          </Link>{" "}
-          before submitting.
-        </p>
+        <NeedsTermsNotice next="/submit%3Ftrack%3Dgeneration" />
       ) : !dataset ? (
-        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
-          Submissions are not open yet: the challenge dataset is being prepared. Please come back later.
-        </p>
+        <NotOpenNotice />
       ) : (
         <GenerationSubmitForm
           maxBytes={env().MAX_MODEL_BYTES}

@@ -12,6 +12,7 @@ import { PREDICTIONS_CSV_HEADER } from "@/lib/submissions/create-submission-inpu
 import { getTermsStatus } from "@/lib/terms/get-terms-status";
 import { resendVerificationAction } from "../verify-email/actions";
 import { QuotaLine } from "./quota-line";
+import { NeedsTermsNotice, NotOpenNotice } from "./submit-notices";
 import { SubmitForm } from "./submit-form";
 import { GenerationSubmitPage, SubmitTrackSwitch } from "./generation-submit-page";
 
@@ -67,17 +68,9 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
           </form>
         </div>
       ) : user.role !== "organizer" && !terms?.acceptedCurrent ? (
-        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="submit-needs-terms">
-          Accept the current{" "}
-          <Link href="/terms?next=/submit" className="underline">
-            dataset terms
-          </Link>{" "}
-          before submitting.
-        </p>
+        <NeedsTermsNotice next="/submit" />
       ) : settings.testCount === null ? (
-        <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
-          Submissions are not open yet: the challenge dataset is being prepared. Please come back later.
-        </p>
+        <NotOpenNotice />
       ) : (
         <SubmitForm
           testCount={settings.testCount}

@@ -11,11 +11,8 @@ import {
 } from "@/lib/submissions/create-submission-input";
 import { checkUploadFile, type Problem } from "@/lib/submissions/check-upload-file";
 import { SubmitButton } from "../submit-button";
-
-interface ServerError {
-  message: string;
-  details?: Problem[];
-}
+import { encodeManifestHeader, sendSubmissionUpload, type UploadServerError, type UploadStep } from "./send-submission-upload";
+import { UploadErrors, UploadProgress } from "./upload-status";
 
 interface EarlierUpload {
   sha256: string;
@@ -23,8 +20,6 @@ interface EarlierUpload {
   createdAt: string;
   id: string;
 }
-
-type Phase = { step: "idle" } | { step: "uploading"; fraction: number } | { step: "checking" };
 
 /**
  * The upload form. Cheap checks run in the browser the moment a file is picked (type, size,
@@ -49,8 +44,8 @@ export function SubmitForm(props: {
   const [notes, setNotes] = useState<string[]>([]);
   const [description, setDescription] = useState("");
   const [manifest, setManifest] = useState(props.manifestTemplate);
-  const [serverError, setServerError] = useState<ServerError | null>(null);
-  const [phase, setPhase] = useState<Phase>({ step: "idle" });
+  const [serverError, setServerError] = useState<UploadServerError | null>(null);
+  const [phase, setPhase] = useState<UploadStep>({ step: "idle" });
   const [duplicate, setDuplicate] = useState<EarlierUpload | null>(null);
   const [duplicateOk, setDuplicateOk] = useState(false);
   // A 401 (the session ended in another tab): the file stays in state while the user signs in.
@@ -100,54 +95,34 @@ export function SubmitForm(props: {
     setNeedsSignIn(false);
     let manifestHeader: string | undefined;
     if (showManifest) {
-      try {
-        JSON.parse(manifest);
-      } catch (e) {
-        setProblems([{ message: `The manifest is not valid JSON: ${(e as Error).message}` }]);
+      const encoded = encodeManifestHeader(manifest);
+      if ("problem" in encoded) {
+        setProblems([encoded.problem]);
         return;
       }
-      manifestHeader = base64Utf8(manifest);
+      manifestHeader = encoded.header;
     }
     const query = new URLSearchParams({ fileName: file.name, description });
     if (kind) query.set("kind", kind);
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/submissions?${query}`);
-    xhr.setRequestHeader("content-type", kind === "csv" ? "text/csv" : "application/octet-stream");
-    if (manifestHeader) xhr.setRequestHeader("x-submission-manifest", manifestHeader);
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) setPhase(e.loaded >= e.total ? { step: "checking" } : { step: "uploading", fraction: e.loaded / e.total });
-    };
-    xhr.upload.onload = () => setPhase({ step: "checking" });
-    xhr.onload = () => {
-      let body: { submission?: { id: string }; error?: ServerError } = {};
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        // A proxy's HTML error page: fall through to the generic message.
-      }
-      if (xhr.status === 201 && body.submission) {
-        router.push(`/submissions/${body.submission.id}`);
-        return;
-      }
-      setPhase({ step: "idle" });
-      if (xhr.status === 401) {
-        setNeedsSignIn(true);
-        setServerError({
-          message:
-            "You are signed out (the session ended, perhaps in another tab). Your file and description are kept here: sign in, then press Submit again.",
-        });
-        return;
-      }
-      setServerError(body.error ?? { message: `The upload failed (HTTP ${xhr.status}). Please try again.` });
-    };
-    xhr.onerror = () => {
-      setPhase({ step: "idle" });
-      setServerError({
-        message: "The upload was interrupted (network error, or the server stopped reading an over-limit file). Please try again.",
-      });
-    };
-    setPhase({ step: "uploading", fraction: 0 });
-    xhr.send(file);
+    sendSubmissionUpload({
+      query,
+      file,
+      contentType: kind === "csv" ? "text/csv" : "application/octet-stream",
+      manifestHeader,
+      onStep: setPhase,
+      onCreated: (id) => router.push(`/submissions/${id}`),
+      onFailed: (status, error) => {
+        if (status === 401) {
+          setNeedsSignIn(true);
+          setServerError({
+            message:
+              "You are signed out (the session ended, perhaps in another tab). Your file and description are kept here: sign in, then press Submit again.",
+          });
+          return;
+        }
+        setServerError(error);
+      },
+    });
   }
 
   const shownProblems = serverError ? (serverError.details ?? []) : problems;
@@ -266,14 +241,7 @@ export function SubmitForm(props: {
       </div>
 
       {headline && (
-        <div
-          ref={errorsRef}
-          tabIndex={-1}
-          role="alert"
-          className="space-y-2 rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900 focus:outline-none focus:ring-2 focus:ring-red-500"
-          data-testid="upload-errors"
-        >
-          <p className="font-medium">{headline}</p>
+        <UploadErrors headline={headline} problems={shownProblems} errorsRef={errorsRef}>
           {needsSignIn && (
             <p>
               <a
@@ -288,29 +256,10 @@ export function SubmitForm(props: {
               &mdash; this tab keeps {file ? <>&ldquo;{file.name}&rdquo;</> : "your form"}; come back to it afterwards.
             </p>
           )}
-          {shownProblems.length > 0 && (
-            <ul className="max-h-80 list-disc space-y-1 overflow-y-auto pl-5">
-              {shownProblems.map((p, i) => (
-                <li key={i}>
-                  {p.line !== undefined && <span className="font-semibold">Line {p.line}: </span>}
-                  {p.field !== undefined && p.line === undefined && p.field !== "" && <span className="font-semibold">{p.field}: </span>}
-                  {p.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+        </UploadErrors>
       )}
 
-      <div aria-live="polite" className="text-sm text-stone-700">
-        {phase.step === "uploading" && (
-          <div className="space-y-1">
-            <label htmlFor={`${ids}-progress`}>Uploading&hellip; {Math.round(phase.fraction * 100)}%</label>
-            <progress id={`${ids}-progress`} max={1} value={phase.fraction} className="block h-2 w-full accent-teal-600" />
-          </div>
-        )}
-        {phase.step === "checking" && <p>Uploaded. Checking the file&hellip;</p>}
-      </div>
+      <UploadProgress id={`${ids}-progress`} step={phase} what="file" />
 
       <SubmitButton
         busy={busy}
@@ -338,11 +287,4 @@ async function sha256Hex(file: File): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-/** Base64 of the UTF-8 bytes (btoa alone only takes Latin-1). */
-function base64Utf8(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
