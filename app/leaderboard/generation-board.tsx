@@ -3,10 +3,10 @@ import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import { parseGenerationBoardKind } from "@/lib/leaderboard/export-generation-board";
 import { loadGenerationBoard, type GenerationBoard, type GenerationBoardKind } from "@/lib/leaderboard/load-generation-board";
-import { formatUtc as formatPhaseTime } from "@/lib/phases/format-phase-time";
 import { plural } from "@/lib/format/plural";
 import { generationTrack } from "@/lib/tracks/generation-track";
 import { PageIntro } from "../page-intro";
+import { BoardTabs, LeaderboardNotice, PhaseStatusLine } from "./board-header";
 import { formatGenerationValue } from "../submissions/[id]/generation-result";
 import { formatUtc } from "./leaderboard-format";
 
@@ -73,19 +73,7 @@ export async function GenerationBoardPage({ params }: { params: SearchParams }) 
     <div className="space-y-8">
       <PageIntro title="Leaderboard">
         <TrackSwitch current="generation" />
-        {board.phase ? (
-          <p className="text-sm text-stone-600" data-testid="phase-line">
-            Phase <strong>{board.phase.name}</strong>:{" "}
-            {board.phase.status === "running"
-              ? `running until ${formatPhaseTime(board.phase.endsAt)}`
-              : board.phase.status === "ended"
-                ? `ended ${formatPhaseTime(board.phase.endsAt)}`
-                : `starts ${formatPhaseTime(board.phase.startsAt)}`}
-            . {board.privateRevealed ? "The private leaderboard is revealed." : "The private leaderboard is revealed when the phase ends."}
-          </p>
-        ) : (
-          <p className="text-sm text-stone-600">No generation phase has been scheduled yet.</p>
-        )}
+        <PhaseStatusLine phase={board.phase} privateRevealed={board.privateRevealed} none="No generation phase has been scheduled yet." />
         {board.phases.length > 1 && (
           <nav aria-label="Generation phases" className="flex flex-wrap gap-2 text-sm">
             {board.phases.map((p) => (
@@ -105,27 +93,10 @@ export async function GenerationBoardPage({ params }: { params: SearchParams }) 
           organizers&rsquo; feature network times the memorisation penalty). Ties go to whoever submitted first. Organizer baselines are
           shown for reference and take no rank; entries uploaded as images are flagged: they could be cherry-picked.
         </p>
-        {notice && (
-          <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="leaderboard-notice">
-            {notice}
-          </p>
-        )}
+        <LeaderboardNotice notice={notice} />
       </PageIntro>
 
-      {board.privateRevealed && (
-        <nav aria-label="Leaderboard" className="flex gap-2 border-b border-stone-200 text-sm">
-          {(["public", "private"] as const).map((b) => (
-            <Link
-              key={b}
-              href={generationHref({ board: b, phase: phaseId })}
-              aria-current={board.board === b ? "page" : undefined}
-              className={`-mb-px rounded-t border px-4 py-2 ${board.board === b ? "border-stone-200 border-b-white bg-white font-semibold" : "border-transparent text-stone-600 hover:text-stone-900"}`}
-            >
-              {b === "public" ? "Public" : "Private (final)"}
-            </Link>
-          ))}
-        </nav>
-      )}
+      {board.privateRevealed && <BoardTabs current={board.board} hrefFor={(b) => generationHref({ board: b, phase: phaseId })} />}
 
       <section aria-labelledby="gen-board-title" className="space-y-3">
         <div className="flex flex-wrap items-baseline justify-between gap-2">

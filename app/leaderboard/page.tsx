@@ -1,4 +1,5 @@
 import { PageIntro } from "../page-intro";
+import { BoardTabs, LeaderboardNotice, PhaseStatusLine } from "./board-header";
 import { PageSection } from "../page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -21,7 +22,6 @@ import { ColumnPicker } from "./column-picker";
 import { formatScore, formatUtc, leaderboardHref } from "./leaderboard-format";
 import { ScoreChart } from "./score-chart";
 import { GenerationBoardPage, TrackSwitch } from "./generation-board";
-import { formatUtc as formatPhaseTime } from "@/lib/phases/format-phase-time";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Leaderboard" };
@@ -79,7 +79,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     <div className="space-y-8">
       <PageIntro title="Leaderboard">
         <TrackSwitch current="attributes" />
-        <PhaseLine lb={lb} />
+        <PhaseStatusLine phase={lb.phase} privateRevealed={lb.privateRevealed} none="Open-ended challenge: public scores only." />
         <PhaseSelector lb={lb} />
         <p className="max-w-3xl text-sm text-stone-700">
           One line per participant: their best {lb.board} score (the mean of the three macro-F1s). Ties go to whoever submitted first.
@@ -88,26 +88,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             ? "Public scores use half of the hidden test images; the other half decides the private leaderboard at the end."
             : "Private scores come from each participant's final selections, or their two best public entries if they chose none."}
         </p>
-        {notice && (
-          <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="leaderboard-notice">
-            {notice}
-          </p>
-        )}
+        <LeaderboardNotice notice={notice} />
       </PageIntro>
 
       {lb.privateRevealed && (
-        <nav aria-label="Leaderboard" className="flex gap-2 border-b border-stone-200 text-sm">
-          {(["public", "private"] as const).map((board) => (
-            <Link
-              key={board}
-              href={leaderboardHref({ ...DEFAULT_QUERY, board, phase: query.phase })}
-              aria-current={lb.board === board ? "page" : undefined}
-              className={`-mb-px rounded-t border px-4 py-2 ${lb.board === board ? "border-stone-200 border-b-white bg-white font-semibold" : "border-transparent text-stone-600 hover:text-stone-900"}`}
-            >
-              {board === "public" ? "Public" : "Private (final)"}
-            </Link>
-          ))}
-        </nav>
+        <BoardTabs current={lb.board} hrefFor={(board) => leaderboardHref({ ...DEFAULT_QUERY, board, phase: query.phase })} />
       )}
 
       <section aria-labelledby="board-title" className="space-y-3">
@@ -230,23 +215,6 @@ function PhaseSelector({ lb }: { lb: LeaderboardWithSeries }) {
         </Link>
       ))}
     </nav>
-  );
-}
-
-function PhaseLine({ lb }: { lb: LeaderboardWithSeries }) {
-  const p = lb.phase;
-  if (!p) return <p className="text-sm text-stone-600">Open-ended challenge: public scores only.</p>;
-  const status =
-    p.status === "running"
-      ? `running until ${formatPhaseTime(p.endsAt)}`
-      : p.status === "ended"
-        ? `ended ${formatPhaseTime(p.endsAt)}`
-        : `starts ${formatPhaseTime(p.startsAt)}`;
-  return (
-    <p className="text-sm text-stone-600" data-testid="phase-line">
-      Phase <strong>{p.name}</strong>: {status}.{" "}
-      {lb.privateRevealed ? "The private leaderboard is revealed." : "The private leaderboard is revealed when the phase ends."}
-    </p>
   );
 }
 
