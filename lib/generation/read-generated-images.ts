@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import { IMAGE_BYTES, IMAGE_HEIGHT, IMAGE_WIDTH } from "../challenge/definition";
+import { IMAGE_BYTES } from "../challenge/definition";
 import { decodePortraits } from "../dataset/decode-portrait";
-import { formatBytes, resolveLimits } from "../models/limits";
-import { ModelZip, ZipLimitError } from "../models/model-zip";
+import { formatBytes } from "../models/limits";
+import { ZipLimitError } from "../models/model-zip";
+import { checkGeneratedImageNames } from "./check-generated-image-names";
+import { describePngProblems } from "./describe-png-problems";
+import { MAX_GENERATED_PNG_BYTES, openGeneratedImagesZip } from "./open-generated-images-zip";
 
-/** An 84x108 PNG is at most ~27 KB of pixels plus headers; 1 MB leaves room for metadata, not for a payload. */
-export const MAX_GENERATED_PNG_BYTES = 1024 * 1024;
 const DECODE_BATCH = 256;
 
 export type ReadGeneratedImagesResult = { ok: true; count: number; names: string[] } | { ok: false; errors: string[] };
@@ -27,11 +28,6 @@ export async function readGeneratedImages(options: { input: string; count: numbe
   } catch (e) {
     return { ok: false, errors: [`cannot read ${path.basename(input)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`] };
   }
-  const limits = resolveLimits({
-    maxEntries: count + 64,
-    maxEntryBytes: MAX_GENERATED_PNG_BYTES,
-    maxTotalBytes: count * 64 * 1024,
-  });
   let names: string[];
   let read: (name: string) => Promise<Buffer>;
   let close = () => undefined as void;
@@ -45,44 +41,23 @@ export async function readGeneratedImages(options: { input: string; count: numbe
       return fs.readFileSync(file);
     };
   } else {
-    if (stat.size > limits.maxTotalBytes)
-      return {
-        ok: false,
-        errors: [`the zip is ${formatBytes(stat.size)}; ${count} PNGs may take at most ${formatBytes(limits.maxTotalBytes)}`],
-      };
-    const opened = await ModelZip.open(input, limits);
+    const opened = await openGeneratedImagesZip({ file: input, size: stat.size, count });
     if (!opened.ok) return opened;
     const zip = opened.zip;
-    names = [...zip.files.keys()].filter((n) => !n.startsWith("__MACOSX/") && !path.posix.basename(n).startsWith("."));
+    names = opened.names;
     read = (name) => zip.readFile(name, MAX_GENERATED_PNG_BYTES);
     close = () => zip.close();
   }
   try {
-    const notPng = names.filter((n) => !n.toLowerCase().endsWith(".png"));
-    if (notPng.length)
-      return {
-        ok: false,
-        errors: [
-          `only .png files are accepted; found ${notPng
-            .slice(0, 5)
-            .map((n) => JSON.stringify(n))
-            .join(", ")}${notPng.length > 5 ? ` and ${notPng.length - 5} more` : ""}`,
-        ],
-      };
-    if (names.length !== count) return { ok: false, errors: [`exactly ${count} PNGs are needed; found ${names.length}`] };
+    const nameProblems = checkGeneratedImageNames({ names, count });
+    if (nameProblems.length) return { ok: false, errors: nameProblems };
     names.sort();
     const fd = fs.openSync(options.outFile, "w", 0o600);
     try {
       for (let start = 0; start < names.length; start += DECODE_BATCH) {
         const batch = names.slice(start, start + DECODE_BATCH);
         const decoded = await decodePortraits(await Promise.all(batch.map(read)));
-        const problems = decoded.flatMap((d, k) =>
-          d.ok
-            ? []
-            : [
-                `${batch[k]}: ${d.code === "wrong-size" ? `${d.detail} (every image must be ${IMAGE_WIDTH}x${IMAGE_HEIGHT})` : `not a readable PNG (${d.detail})`}`,
-              ],
-        );
+        const problems = describePngProblems({ names: batch, decoded });
         if (problems.length) return { ok: false, errors: problems.slice(0, 20) };
         const pixels = Buffer.concat(decoded.map((d) => (d as { pixels: Buffer }).pixels));
         fs.writeSync(fd, pixels, 0, pixels.length, start * IMAGE_BYTES);
