@@ -9,18 +9,8 @@ import { buildSandboxCommand, MASK_FAILED_EXIT, type SandboxWalls } from "./buil
 import { prepareSandboxRuntime } from "./build-sandbox-entry";
 import { CappedLog } from "./capped-log";
 import { classifySandboxExit, type SandboxExit } from "./classify-sandbox-exit";
-import { detectSandboxWalls } from "./detect-sandbox-walls";
 import type { ChildMessage, GenerateConfig, SandboxFailureReason, SandboxProbe } from "./protocol";
-import {
-  checkPrlimit,
-  CHILD_CHECK_LIMITS,
-  DEFAULT_SANDBOX_LIMITS,
-  nodeCommand,
-  openBundleToChild,
-  resolveMaskPaths,
-  sandboxReadOnlyPaths,
-  type SandboxLimits,
-} from "./run-model-in-sandbox";
+import { CHILD_CHECK_LIMITS, DEFAULT_SANDBOX_LIMITS, nodeCommand, prepareSandboxWalls, type SandboxLimits } from "./run-model-in-sandbox";
 import { parseChildLine } from "./read-sandbox-results";
 import { sanitiseHostPaths } from "./sanitise-host-paths";
 
@@ -82,11 +72,7 @@ export async function runGeneratorInSandbox(options: {
     checkLimits: CHILD_CHECK_LIMITS,
     probes: options.probes,
   };
-  checkPrlimit();
-  const walls = detectSandboxWalls();
-  const readOnlyPaths = sandboxReadOnlyPaths(config, runtime);
-  openBundleToChild(walls, bundleDir, readOnlyPaths);
-  const maskPaths = resolveMaskPaths(options.maskPaths ?? [], readOnlyPaths);
+  const { walls, readOnlyPaths, maskPaths } = prepareSandboxWalls({ config, runtime, bundleDir, maskCandidates: options.maskPaths ?? [] });
   const command = buildSandboxCommand({
     walls,
     command: nodeCommand(config, runtime, limits),

@@ -236,11 +236,12 @@ export async function planSandboxRun(
     checkLimits: CHILD_CHECK_LIMITS,
     probes: options.probes,
   };
-  checkPrlimit();
-  const walls = detectSandboxWalls();
-  const readOnlyPaths = sandboxReadOnlyPaths(config, runtime);
-  openBundleToChild(walls, bundleDir, readOnlyPaths);
-  const maskPaths = resolveMaskPaths([path.join(options.testCacheDir, "..", "hidden"), ...(options.maskPaths ?? [])], readOnlyPaths);
+  const { walls, readOnlyPaths, maskPaths } = prepareSandboxWalls({
+    config,
+    runtime,
+    bundleDir,
+    maskCandidates: [path.join(options.testCacheDir, "..", "hidden"), ...(options.maskPaths ?? [])],
+  });
   const commandFor = (inner: string[], extraReadOnlyPaths: string[] = []) =>
     buildSandboxCommand({
       walls,
@@ -296,6 +297,24 @@ export function nodeCommand(config: SandboxConfig | GenerateConfig, runtime: San
   // The JS heap gets part of the data limit; the rest is for tensors (malloc, wasm memory).
   args.push(`--max-old-space-size=${Math.max(96, Math.min(2048, Math.floor(limits.memoryMb / 2)))}`);
   return [process.execPath, ...args, runtime.entryFile, JSON.stringify(config)];
+}
+
+/**
+ * What every sandbox run sets up before its command is built: prlimit on the PATH, the walls
+ * this machine offers, the paths the child reads (opened up to it under bubblewrap as root) and
+ * the existing folders among `maskCandidates` to hide from it.
+ */
+export function prepareSandboxWalls(options: {
+  config: ChildPaths;
+  runtime: SandboxRuntime;
+  bundleDir: string;
+  maskCandidates: string[];
+}): { walls: SandboxWalls; readOnlyPaths: string[]; maskPaths: string[] } {
+  checkPrlimit();
+  const walls = detectSandboxWalls();
+  const readOnlyPaths = sandboxReadOnlyPaths(options.config, options.runtime);
+  openBundleToChild(walls, options.bundleDir, readOnlyPaths);
+  return { walls, readOnlyPaths, maskPaths: resolveMaskPaths(options.maskCandidates, readOnlyPaths) };
 }
 
 /**
