@@ -7,6 +7,7 @@ import { countLayerFlops, describeLayers } from "../ml/onnx-training/network-spe
 import type { VaeSpec } from "../ml/onnx-training/vae-spec";
 import { generatorManifest } from "./build-linear-generator";
 import { fitLatentGaussian } from "./fit-latent-gaussian";
+import { poolPortrait } from "./pool-portrait";
 import { GENERATOR_LATENT_SIZE, type GeneratorManifest } from "./generator-manifest";
 
 /**
@@ -214,24 +215,13 @@ async function readPooledTrainImages(options: { cacheDir: string; max?: number; 
     for (let start = 0; start < count; start += chunk) {
       const part = rows.subarray(start, Math.min(count, start + chunk));
       const raw = await reader.read(part, buffer);
-      for (let i = 0; i < part.length; i++) poolImage(raw, i * IMAGE_BYTES, out, (start + i) * POOLED_BYTES);
+      for (let i = 0; i < part.length; i++)
+        poolPortrait({ src: raw, from: i * IMAGE_BYTES, dst: out, to: (start + i) * POOLED_BYTES, pool: VAE_POOL });
     }
     return out;
   } finally {
     await reader.close();
   }
-}
-
-function poolImage(src: Uint8Array, from: number, dst: Uint8Array, to: number): void {
-  const C = IMAGE_CHANNELS;
-  for (let y = 0; y < VAE_HEIGHT; y++)
-    for (let x = 0; x < VAE_WIDTH; x++)
-      for (let c = 0; c < C; c++) {
-        let sum = 0;
-        for (let dy = 0; dy < VAE_POOL; dy++)
-          for (let dx = 0; dx < VAE_POOL; dx++) sum += src[from + ((y * VAE_POOL + dy) * IMAGE_WIDTH + x * VAE_POOL + dx) * C + c];
-        dst[to + (y * VAE_WIDTH + x) * C + c] = Math.round(sum / (VAE_POOL * VAE_POOL));
-      }
 }
 
 /** The batch's images as floats in [0, 1], each flipped left-right with probability 1/2. */

@@ -23,6 +23,7 @@ export { saveOnnxBundle } from "../../lib/ml/onnx-training/save-onnx-bundle";
 export { createVaeTrainer, type VaeTrainer } from "../../lib/ml/onnx-training/create-vae-trainer";
 export type { VaeSpec } from "../../lib/ml/onnx-training/vae-spec";
 export { fitLatentGaussian } from "../../lib/generation/fit-latent-gaussian";
+export { poolPortrait } from "../../lib/generation/pool-portrait";
 export { generatorManifestSchema, GENERATOR_LATENT_SIZE, type GeneratorManifest } from "../../lib/generation/generator-manifest";
 export {
   ATTRIBUTES,

@@ -13,8 +13,8 @@ import {
   GENERATOR_LATENT_SIZE,
   generatorManifestSchema,
   IMAGE_CHANNELS,
-  IMAGE_WIDTH,
   mulberry32,
+  poolPortrait,
 } from "./platform";
 import { readTrainSet } from "./read-train-set";
 import { writeZip } from "./write-zip";
@@ -98,20 +98,6 @@ function parse(argv: string[]): Args | "help" {
 
 const PIXELS = GENERATOR_HEIGHT * GENERATOR_WIDTH * IMAGE_CHANNELS;
 
-/** A 108x84x3 portrait averaged over 3x3 blocks: 36x28x3 bytes. */
-function poolPortrait(src: Uint8Array, dst: Uint8Array, at: number): void {
-  const C = IMAGE_CHANNELS;
-  for (let y = 0; y < GENERATOR_HEIGHT; y++)
-    for (let x = 0; x < GENERATOR_WIDTH; x++)
-      for (let c = 0; c < C; c++) {
-        let sum = 0;
-        for (let dy = 0; dy < GENERATOR_POOL; dy++)
-          for (let dx = 0; dx < GENERATOR_POOL; dx++)
-            sum += src[((y * GENERATOR_POOL + dy) * IMAGE_WIDTH + x * GENERATOR_POOL + dx) * C + c];
-        dst[at + (y * GENERATOR_WIDTH + x) * C + c] = Math.round(sum / GENERATOR_POOL ** 2);
-      }
-}
-
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   if (args === "help") {
@@ -123,7 +109,7 @@ async function main(): Promise<void> {
   const count = train.images.length;
   if (count < args.batchSize) throw new KitError(`${count} train images are fewer than one batch of ${args.batchSize}`);
   const pooled = new Uint8Array(count * PIXELS);
-  train.images.forEach((image, i) => poolPortrait(image, pooled, i * PIXELS));
+  train.images.forEach((image, i) => poolPortrait({ src: image, from: 0, dst: pooled, to: i * PIXELS, pool: GENERATOR_POOL }));
   console.log(`read ${count} train images (working at ${GENERATOR_HEIGHT}x${GENERATOR_WIDTH})`);
 
   const spec = createGeneratorModel({ width: args.width });
