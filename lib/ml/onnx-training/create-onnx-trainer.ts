@@ -1,10 +1,10 @@
 import * as ort from "onnxruntime-node";
 import { mulberry32 } from "../../random/mulberry32";
-import { applyAdam, createAdam, type AdamOptions } from "./adam-optimizer";
+import { createAdam, type AdamOptions } from "./adam-optimizer";
 import { buildInferenceGraph, INFERENCE_INPUT } from "./build-inference-graph";
 import { buildTrainingGraph } from "./build-training-graph";
 import { initParameters, type NetworkState } from "./init-parameters";
-import { updateRunningStatistics } from "./update-running-statistics";
+import { applyTrainingStep } from "./apply-training-step";
 import { describeNetwork, type NetworkLayout, type NetworkSpec } from "./network-spec";
 
 /**
@@ -196,13 +196,12 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     async step(batch) {
       const { result, runMs, feedMs } = await run(batch);
       const t0 = performance.now();
-      if (!Number.isFinite(result.loss)) throw new Error(`training diverged: loss ${result.loss}`);
-      applyAdam({ state: adam, parameters: state.parameters, gradients: result.gradients, learningRate: batch.learningRate });
-      updateRunningStatistics({
+      applyTrainingStep({
         state,
+        adam,
+        result,
+        learningRate: batch.learningRate,
         batchNorms: layout.batchNorms,
-        batchMean: result.batchMean,
-        batchVar: result.batchVar,
         valuesPerChannel: (name) => {
           const [h, w] = spatialOf(layout, spec, name);
           return batch.count * h * w;

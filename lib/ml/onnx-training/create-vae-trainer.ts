@@ -1,12 +1,12 @@
 import * as ort from "onnxruntime-node";
 import { mulberry32 } from "../../random/mulberry32";
-import { applyAdam, createAdam, type AdamOptions } from "./adam-optimizer";
+import { createAdam, type AdamOptions } from "./adam-optimizer";
 import { buildVaeDecoderGraph } from "./build-vae-decoder-graph";
 import { buildVaeTrainingGraph } from "./build-vae-training-graph";
 import { onnxSessionOptions } from "./create-onnx-trainer";
 import type { NetworkState } from "./init-parameters";
 import { initNetworkState } from "./init-network-state";
-import { updateRunningStatistics } from "./update-running-statistics";
+import { applyTrainingStep } from "./apply-training-step";
 import { describeVae, VAE_LATENT_LAYER, type VaeLayout, type VaeSpec } from "./vae-spec";
 
 /**
@@ -126,13 +126,12 @@ export async function createVaeTrainer(options: VaeTrainerOptions): Promise<VaeT
     computeGradients: run,
     async step(batch) {
       const result = await run(batch);
-      if (!Number.isFinite(result.loss)) throw new Error(`training diverged: loss ${result.loss}`);
-      applyAdam({ state: adam, parameters: state.parameters, gradients: result.gradients, learningRate: batch.learningRate });
-      updateRunningStatistics({
+      applyTrainingStep({
         state,
+        adam,
+        result,
+        learningRate: batch.learningRate,
         batchNorms: layout.batchNorms,
-        batchMean: result.batchMean,
-        batchVar: result.batchVar,
         valuesPerChannel: (name) => batch.count * spatial.get(name)!,
         momentum,
       });
