@@ -55,3 +55,23 @@ export function BoardTabs({ current, hrefFor }: { current: BoardKind; hrefFor: (
     </nav>
   );
 }
+
+/** The board's heading with its JSON and CSV links (`apiQuery`: the board's query string, "" or "?..."). */
+export function BoardHeading({ id, title, apiQuery }: { id: string; title: string; apiQuery: string }) {
+  return (
+    <div className="flex flex-wrap items-baseline justify-between gap-2">
+      <h2 id={id} className="text-xl font-semibold">
+        {title}
+      </h2>
+      <p className="text-sm text-stone-600">
+        <a className="underline hover:text-stone-900" href={`/api/leaderboard${apiQuery}`}>
+          JSON
+        </a>
+        {" · "}
+        <a className="underline hover:text-stone-900" href={`/api/leaderboard/csv${apiQuery}`} download>
+          Download CSV
+        </a>
+      </p>
+    </div>
+  );
+}

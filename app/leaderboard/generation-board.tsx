@@ -6,7 +6,7 @@ import { loadGenerationBoard, type GenerationBoard, type GenerationBoardKind } f
 import { plural } from "@/lib/format/plural";
 import { generationTrack } from "@/lib/tracks/generation-track";
 import { PageIntro } from "../page-intro";
-import { BoardTabs, LeaderboardNotice, PhaseStatusLine } from "./board-header";
+import { BoardHeading, BoardTabs, LeaderboardNotice, PhaseStatusLine } from "./board-header";
 import { formatGenerationValue } from "../submissions/[id]/generation-result";
 import { formatUtc } from "./leaderboard-format";
 
@@ -99,20 +99,11 @@ export async function GenerationBoardPage({ params }: { params: SearchParams }) 
       {board.privateRevealed && <BoardTabs current={board.board} hrefFor={(b) => generationHref({ board: b, phase: phaseId })} />}
 
       <section aria-labelledby="gen-board-title" className="space-y-3">
-        <div className="flex flex-wrap items-baseline justify-between gap-2">
-          <h2 id="gen-board-title" className="text-xl font-semibold">
-            Generation: {board.board === "public" ? "public leaderboard" : "private leaderboard"}
-          </h2>
-          <p className="text-sm text-stone-600">
-            <a className="underline hover:text-stone-900" href={`/api/leaderboard${apiQuery}`}>
-              JSON
-            </a>
-            {" · "}
-            <a className="underline hover:text-stone-900" href={`/api/leaderboard/csv${apiQuery}`} download>
-              Download CSV
-            </a>
-          </p>
-        </div>
+        <BoardHeading
+          id="gen-board-title"
+          title={`Generation: ${board.board === "public" ? "public leaderboard" : "private leaderboard"}`}
+          apiQuery={apiQuery}
+        />
         {board.rows.length === 0 ? (
           <p className="rounded border border-stone-200 bg-white p-4 text-sm text-stone-700" data-testid="leaderboard-empty">
             No scored generators yet. Be the first:{" "}

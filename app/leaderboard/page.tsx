@@ -1,5 +1,5 @@
 import { PageIntro } from "../page-intro";
-import { BoardTabs, LeaderboardNotice, PhaseStatusLine } from "./board-header";
+import { BoardHeading, BoardTabs, LeaderboardNotice, PhaseStatusLine } from "./board-header";
 import { PageSection } from "../page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -96,20 +96,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
       )}
 
       <section aria-labelledby="board-title" className="space-y-3">
-        <div className="flex flex-wrap items-baseline justify-between gap-2">
-          <h2 id="board-title" className="text-xl font-semibold">
-            {lb.board === "public" ? "Public leaderboard" : "Private leaderboard"}
-          </h2>
-          <p className="text-sm text-stone-600">
-            <a className="underline hover:text-stone-900" href={`/api/leaderboard${apiQuery}`}>
-              JSON
-            </a>
-            {" · "}
-            <a className="underline hover:text-stone-900" href={`/api/leaderboard/csv${apiQuery}`} download>
-              Download CSV
-            </a>
-          </p>
-        </div>
+        <BoardHeading id="board-title" title={lb.board === "public" ? "Public leaderboard" : "Private leaderboard"} apiQuery={apiQuery} />
         {lb.rows.length === 0 ? (
           <p className="rounded border border-stone-200 bg-white p-4 text-sm text-stone-700" data-testid="leaderboard-empty">
             No scored submissions yet. Be the first!
