@@ -71,9 +71,13 @@ test("two participants form a team through an invitation link and share one lead
     [ann, "leaderboard-team-1440"],
     [bob, "leaderboard-team-390"],
   ] as const) {
-    await page.goto("/leaderboard");
     const row = page.getByTestId("leaderboard-table").locator("tbody tr").filter({ hasText: teamName });
-    await expect(row).toHaveCount(1);
+    // The board may be served from a snapshot up to a few seconds old while a fresh one is
+    // built (lib/leaderboard/get-leaderboard-snapshot.ts): reload until the team's line is there.
+    await expect(async () => {
+      await page.goto("/leaderboard");
+      await expect(row).toHaveCount(1, { timeout: 2000 });
+    }).toPass({ timeout: 30_000 });
     await expect(row.locator("[data-members]")).toHaveText(`${annName}, ${bobName}`);
     await expect(row.locator("td").first()).toHaveCSS("background-color", MARKED);
     // The mark and the banner speak of the team, and the jump link leads to its row.
