@@ -18,6 +18,7 @@ import type { JobContext, JobPayload } from "@/lib/queue/job-types";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import { getBlobStore } from "@/lib/storage/get-blob-store";
 import { createZipWriter } from "@/lib/zip/create-zip-writer";
+import { writeGeneratorZip } from "@/lib/generation/write-generator-zip";
 import { createTestDatabase, type TestDatabase } from "@/test-support/create-test-database";
 import { BLUE_LEVELS, colourGenerator, GREEN_LEVELS, RED_LEVELS } from "@/test-support/generation/colour-networks";
 import { setUpScoringFixture } from "@/test-support/scoring/set-up-scoring-fixture";
@@ -103,10 +104,7 @@ describe("score-generation job", () => {
     const basis = drawNormals({ seed: 8, count: 64 * IMAGE_BYTES }).map((v) => v * 3);
     const g = buildLinearGenerator({ mean: new Float32Array(IMAGE_BYTES).fill(120), basis });
     const file = path.join(tmp, "generator.zip");
-    const zip = await createZipWriter(file);
-    await zip.add("manifest.json", Buffer.from(JSON.stringify(g.manifest)));
-    await zip.add("model.onnx", Buffer.from(g.onnx));
-    await zip.finish();
+    await writeGeneratorZip({ file, onnx: g.onnx, manifest: g.manifest });
     const submission = await submit("generator", file);
     const result = await scoreGenerationHandler.run(context(submission.id));
     expect(result).toMatchObject({ ok: true });
@@ -141,10 +139,7 @@ describe("score-generation job", () => {
   it("keeps a conditional generator's samples per requested class as grid.png, rare classes past the 64 included", async () => {
     const g = colourGenerator("follows");
     const file = path.join(tmp, "conditional.zip");
-    const zip = await createZipWriter(file);
-    await zip.add("manifest.json", Buffer.from(JSON.stringify(g.manifest)));
-    await zip.add("model.onnx", Buffer.from(g.onnx));
-    await zip.finish();
+    await writeGeneratorZip({ file, onnx: g.onnx, manifest: g.manifest });
     const submission = await submit("generator", file);
     const result = await scoreGenerationHandler.run(context(submission.id));
     expect(result).toMatchObject({ ok: true });
