@@ -1,4 +1,5 @@
 import type { GenerationResultView } from "@/lib/generation/read-generation-result";
+import { SpriteCell } from "./sprite-cell";
 
 /** Score keys of the per-attribute fidelity (lib/generation/metrics/compute-attribute-fidelity.ts). */
 const FIDELITY_KEYS: Record<string, string> = { Gender: "gender", Hair_Color: "hairColor", Hair_Type: "hairType" };
@@ -57,7 +58,14 @@ export function AttributeGrid(props: {
                           <ol className="grid max-w-md flex-1 grid-cols-4 gap-1.5">
                             {row.indices.map((index, c) => (
                               <li key={index}>
-                                <GridCell src={src} row={r} column={c} rows={grid.rows.length} columns={grid.columns} index={index} />
+                                <SpriteCell
+                                  src={src}
+                                  column={c}
+                                  row={r}
+                                  columns={grid.columns}
+                                  rows={grid.rows.length}
+                                  alt={`Generated sample ${index + 1}`}
+                                />
                                 <p className="text-center text-xs tabular-nums text-stone-500">#{index + 1}</p>
                               </li>
                             ))}
@@ -71,23 +79,5 @@ export function AttributeGrid(props: {
         );
       })}
     </section>
-  );
-}
-
-function GridCell(props: { src: string; row: number; column: number; rows: number; columns: number; index: number }) {
-  const x = props.columns > 1 ? (props.column / (props.columns - 1)) * 100 : 0;
-  const y = props.rows > 1 ? (props.row / (props.rows - 1)) * 100 : 0;
-  return (
-    <div
-      role="img"
-      aria-label={`Generated sample ${props.index + 1}`}
-      className="aspect-[84/108] w-full rounded-sm bg-stone-200"
-      style={{
-        backgroundImage: `url(${props.src})`,
-        backgroundSize: `${props.columns * 100}% ${props.rows * 100}%`,
-        backgroundPosition: `${x}% ${y}%`,
-        imageRendering: "pixelated",
-      }}
-    />
   );
 }

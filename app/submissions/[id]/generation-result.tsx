@@ -1,7 +1,9 @@
 import Link from "next/link";
 import type { GenerationPartView, GenerationResultView, NearestTrainSample } from "@/lib/generation/read-generation-result";
 import { generationTrack } from "@/lib/tracks/generation-track";
+import { DataTable } from "../../data-table";
 import { AttributeGrid } from "./attribute-grid";
+import { SpriteCell } from "./sprite-cell";
 
 /** A generation score in a readable number of digits: FPD is in the hundreds for weak entries and below 1 for good ones. */
 export function formatGenerationValue(value: number | null | undefined): string {
@@ -140,41 +142,28 @@ function MetricsTable({ result }: { result: GenerationResultView }) {
       <h2 id="gen-metrics" className="text-xl font-semibold">
         Metrics
       </h2>
-      <div className="relative overflow-x-auto">
-        <table className="min-w-full text-left text-sm" data-testid="generation-metrics">
-          <caption className="sr-only">Every metric of the generation track with its meaning</caption>
-          <thead className="border-b border-stone-300 text-stone-600">
-            <tr>
-              <th scope="col" className="py-2 pr-4">
-                Metric
-              </th>
-              <th scope="col" className="py-2 pr-4 text-right">
-                Public
-              </th>
-              {priv && (
-                <th scope="col" className="py-2 pr-4 text-right">
-                  Private
-                </th>
-              )}
-              <th scope="col" className="py-2">
-                Meaning
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((m) => (
-              <tr key={m.key} className="border-b border-stone-200 align-top">
-                <th scope="row" className="whitespace-nowrap py-2 pr-4 font-medium">
-                  {m.label}
-                </th>
-                <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatGenerationValue(result.public.metrics[m.key])}</td>
-                {priv && <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatGenerationValue(priv.metrics[m.key])}</td>}
-                <td className="min-w-48 py-2 text-stone-600">{m.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        plain
+        caption="Every metric of the generation track with its meaning"
+        columns={[
+          { label: "Metric" },
+          { label: "Public", className: "text-right" },
+          ...(priv ? [{ label: "Private", className: "text-right" }] : []),
+          { label: "Meaning" },
+        ]}
+        testId="generation-metrics"
+      >
+        {rows.map((m) => (
+          <tr key={m.key} className="border-b border-stone-200 align-top">
+            <th scope="row" className="whitespace-nowrap py-2 pr-4 font-medium">
+              {m.label}
+            </th>
+            <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatGenerationValue(result.public.metrics[m.key])}</td>
+            {priv && <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatGenerationValue(priv.metrics[m.key])}</td>}
+            <td className="min-w-48 py-2 text-stone-600">{m.description}</td>
+          </tr>
+        ))}
+      </DataTable>
       {fidelity ? (
         <p className="text-sm text-stone-700" data-testid="attribute-fidelity">
           Attribute fidelity (the organizers&rsquo; classifier&rsquo;s macro-F1 on the attributes requested from this conditional
@@ -195,27 +184,6 @@ function MetricsTable({ result }: { result: GenerationResultView }) {
   );
 }
 
-function Sprite(props: { src: string; index: number; columns: number; rows: number; alt: string; testId?: string }) {
-  const col = props.index % props.columns;
-  const row = Math.floor(props.index / props.columns);
-  const x = props.columns > 1 ? (col / (props.columns - 1)) * 100 : 0;
-  const y = props.rows > 1 ? (row / (props.rows - 1)) * 100 : 0;
-  return (
-    <div
-      role="img"
-      aria-label={props.alt}
-      data-testid={props.testId}
-      className="aspect-[84/108] w-full rounded-sm bg-stone-200"
-      style={{
-        backgroundImage: `url(${props.src})`,
-        backgroundSize: `${props.columns * 100}% ${props.rows * 100}%`,
-        backgroundPosition: `${x}% ${y}%`,
-        imageRendering: "pixelated",
-      }}
-    />
-  );
-}
-
 function Gallery(props: { submissionId: string; result: GenerationResultView; showTrainImages: boolean; columns: number }) {
   const { result } = props;
   const count = result.gallery!.count;
@@ -223,6 +191,8 @@ function Gallery(props: { submissionId: string; result: GenerationResultView; sh
   const base = `/api/submissions/${encodeURIComponent(props.submissionId)}/gallery`;
   const nearest: (NearestTrainSample | undefined)[] = Array.from({ length: count }, (_, i) => result.nearest[i]);
   const copies = nearest.filter((n) => n?.nearCopy).length;
+  // Sample i is cell i of both sheets, filled row by row.
+  const cell = (i: number) => ({ column: i % props.columns, row: Math.floor(i / props.columns), columns: props.columns, rows });
   return (
     <section aria-labelledby="gen-gallery" className="space-y-3">
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
@@ -262,15 +232,9 @@ function Gallery(props: { submissionId: string; result: GenerationResultView; sh
             data-near-copy={n?.nearCopy ? "true" : undefined}
           >
             <div className={`grid gap-1 ${props.showTrainImages ? "grid-cols-2" : "grid-cols-1"}`}>
-              <Sprite src={`${base}/samples.png`} index={i} columns={props.columns} rows={rows} alt={`Generated sample ${i + 1}`} />
+              <SpriteCell src={`${base}/samples.png`} {...cell(i)} alt={`Generated sample ${i + 1}`} />
               {props.showTrainImages && (
-                <Sprite
-                  src={`${base}/nearest.png`}
-                  index={i}
-                  columns={props.columns}
-                  rows={rows}
-                  alt={`Nearest training portrait to sample ${i + 1}`}
-                />
+                <SpriteCell src={`${base}/nearest.png`} {...cell(i)} alt={`Nearest training portrait to sample ${i + 1}`} />
               )}
             </div>
             <p className="mt-1 flex flex-wrap justify-between gap-x-1 tabular-nums text-stone-600">

@@ -16,6 +16,7 @@ import { getSubmissionForUser } from "@/lib/submissions/get-submission-for-user"
 import { getVerificationForOwner } from "@/lib/verification/get-verification-for-owner";
 import { toPublicScoresView, type PublicScoresView } from "@/lib/submissions/public-scores-view";
 import { isPending, type SubmissionDetail } from "@/lib/submissions/submission-views";
+import { DataTable, type DataTableColumn } from "../../data-table";
 import { AutoRefresh } from "../auto-refresh";
 import { formatScore, formatUtc } from "../format";
 import { StatusBadge } from "../status-badge";
@@ -43,6 +44,12 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 }
 
 const ATTRIBUTE_TITLES: Record<Attribute, string> = { Gender: "Gender", Hair_Color: "Hair colour", Hair_Type: "Hair type" };
+const ATTRIBUTE_METRIC_COLUMNS: DataTableColumn[] = [
+  { label: "Attribute" },
+  { label: "Accuracy", className: "text-right" },
+  { label: "Macro-F1", className: "text-right" },
+  { label: "Images scored", className: "text-right" },
+];
 
 async function load(id: string, user: { id: string; role: string }): Promise<SubmissionDetail> {
   try {
@@ -323,41 +330,22 @@ function Scores({ title, scores, idPrefix }: { title: string; scores: PublicScor
       )}
 
       {scores.attributes ? (
-        <div className="relative overflow-x-auto">
-          <table className="min-w-full text-left text-sm">
-            <caption className="sr-only">{title}: metrics per attribute</caption>
-            <thead className="border-b border-stone-300 text-stone-600">
-              <tr>
-                <th scope="col" className="py-2 pr-4">
-                  Attribute
-                </th>
-                <th scope="col" className="py-2 pr-4 text-right">
-                  Accuracy
-                </th>
-                <th scope="col" className="py-2 pr-4 text-right">
-                  Macro-F1
-                </th>
-                <th scope="col" className="py-2 text-right">
-                  Images scored
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {ATTRIBUTES.map((a) => {
-                const m = scores.attributes![a];
-                return (
-                  <tr key={a} className="border-b border-stone-200">
-                    <th scope="row" className="py-2 pr-4 font-medium">
-                      {ATTRIBUTE_TITLES[a]}
-                    </th>
-                    <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.accuracy)}</td>
-                    <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.macroF1)}</td>
-                    <td className="py-2 text-right tabular-nums">{m.n.toLocaleString("en")}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+        <div>
+          <DataTable plain caption={`${title}: metrics per attribute`} columns={ATTRIBUTE_METRIC_COLUMNS}>
+            {ATTRIBUTES.map((a) => {
+              const m = scores.attributes![a];
+              return (
+                <tr key={a} className="border-b border-stone-200">
+                  <th scope="row" className="py-2 pr-4 font-medium">
+                    {ATTRIBUTE_TITLES[a]}
+                  </th>
+                  <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.accuracy)}</td>
+                  <td className="py-2 pr-4 text-right font-mono tabular-nums">{formatScore(m.macroF1)}</td>
+                  <td className="py-2 text-right tabular-nums">{m.n.toLocaleString("en")}</td>
+                </tr>
+              );
+            })}
+          </DataTable>
           <p className="mt-1 text-xs text-stone-500">Images whose true value is n/a are not scored for that attribute.</p>
         </div>
       ) : (
