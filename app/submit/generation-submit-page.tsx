@@ -8,10 +8,9 @@ import { getSubmissionQuota } from "@/lib/submissions/get-submission-quota";
 import { getTermsStatus } from "@/lib/terms/get-terms-status";
 import { generationTrack } from "@/lib/tracks/generation-track";
 import { PageIntro } from "../page-intro";
-import { PageSection } from "../page-section";
 import { GenerationSubmitForm } from "./generation-submit-form";
 import { QuotaLine } from "./quota-line";
-import { NeedsTermsNotice, NotOpenNotice } from "./submit-notices";
+import { NeedsTermsNotice, NotOpenNotice, WhatToUploadSection } from "./submit-notices";
 
 /** The starting point of a bare .onnx generator's manifest (docs/generation-track.md). */
 const MANIFEST_TEMPLATE = JSON.stringify(
@@ -100,12 +99,7 @@ export async function GenerationSubmitPage({ user }: { user: CurrentUser }) {
           }
         />
       )}
-      <PageSection
-        id="formats"
-        title="What to upload"
-        className="space-y-3 text-sm text-stone-700"
-        titleClassName="text-lg font-semibold text-stone-900"
-      >
+      <WhatToUploadSection>
         <p>
           <strong>A generator</strong>: a <code>.zip</code> with <code>manifest.json</code> and <code>model.onnx</code> (or a single{" "}
           <code>.onnx</code> with the manifest typed on the form). It takes a float32 latent <code>[N, 64]</code> (standard normal, the same
@@ -125,7 +119,7 @@ export async function GenerationSubmitPage({ user }: { user: CurrentUser }) {
           has a generator training script and an export guide; <code>npm run score -- --track generation</code> scores a generator locally
           with the same code.
         </p>
-      </PageSection>
+      </WhatToUploadSection>
     </div>
   );
 }

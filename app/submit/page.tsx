@@ -1,5 +1,4 @@
 import { PageIntro } from "../page-intro";
-import { PageSection } from "../page-section";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/require-page-user";
@@ -12,7 +11,7 @@ import { PREDICTIONS_CSV_HEADER } from "@/lib/submissions/create-submission-inpu
 import { getTermsStatus } from "@/lib/terms/get-terms-status";
 import { resendVerificationAction } from "../verify-email/actions";
 import { QuotaLine } from "./quota-line";
-import { NeedsTermsNotice, NotOpenNotice } from "./submit-notices";
+import { NeedsTermsNotice, NotOpenNotice, WhatToUploadSection } from "./submit-notices";
 import { SubmitForm } from "./submit-form";
 import { GenerationSubmitPage, SubmitTrackSwitch } from "./generation-submit-page";
 
@@ -82,12 +81,7 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
         />
       )}
 
-      <PageSection
-        id="formats"
-        title="What to upload"
-        className="space-y-3 text-sm text-stone-700"
-        titleClassName="text-lg font-semibold text-stone-900"
-      >
+      <WhatToUploadSection>
         <p>
           <strong>Predictions CSV</strong> (up to {formatBytes(settings.maxCsvBytes)}): UTF-8 text with the header{" "}
           <code className="rounded bg-stone-100 px-1">{PREDICTIONS_CSV_HEADER}</code> and one row per test image
@@ -101,7 +95,7 @@ export default async function SubmitPage({ searchParams }: { searchParams: Promi
           and read its outputs, or a single <code>.onnx</code> file with the manifest entered below. The model runs in a sandbox on the
           hidden test images; its log is shown on the submission&rsquo;s page.
         </p>
-      </PageSection>
+      </WhatToUploadSection>
     </div>
   );
 }

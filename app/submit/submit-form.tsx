@@ -1,6 +1,5 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import { formatBytes } from "@/lib/format/format-bytes";
 import {
   MAX_DESCRIPTION_CHARS,
@@ -9,10 +8,10 @@ import {
   inferSubmissionKind,
   needsSeparateManifest,
 } from "@/lib/submissions/create-submission-input";
-import { checkUploadFile, type Problem } from "@/lib/submissions/check-upload-file";
-import { SubmitButton } from "../submit-button";
-import { encodeManifestHeader, sendSubmissionUpload, type UploadServerError, type UploadStep } from "./send-submission-upload";
+import { checkUploadFile } from "@/lib/submissions/check-upload-file";
+import { DescriptionField, DisabledNotice, FileField, ManifestField, UploadSubmitButton } from "./upload-fields";
 import { UploadErrors, UploadProgress } from "./upload-status";
+import { useSubmissionUpload } from "./use-submission-upload";
 
 interface EarlierUpload {
   sha256: string;
@@ -37,33 +36,24 @@ export function SubmitForm(props: {
   /** Hashes of the user's earlier uploads: the same file again is worth a warning. */
   earlierUploads?: readonly EarlierUpload[];
 }) {
-  const router = useRouter();
   const ids = useId();
+  const upload = useSubmissionUpload();
+  const { problems, busy } = upload;
   const [file, setFile] = useState<File | null>(null);
-  const [problems, setProblems] = useState<Problem[]>([]);
   const [notes, setNotes] = useState<string[]>([]);
   const [description, setDescription] = useState("");
   const [manifest, setManifest] = useState(props.manifestTemplate);
-  const [serverError, setServerError] = useState<UploadServerError | null>(null);
-  const [phase, setPhase] = useState<UploadStep>({ step: "idle" });
   const [duplicate, setDuplicate] = useState<EarlierUpload | null>(null);
   const [duplicateOk, setDuplicateOk] = useState(false);
   // A 401 (the session ended in another tab): the file stays in state while the user signs in.
   const [needsSignIn, setNeedsSignIn] = useState(false);
-  const errorsRef = useRef<HTMLDivElement>(null);
   const kind = file ? inferSubmissionKind(file.name) : undefined;
-  // The server's answer is read out and focused, so keyboard and screen-reader users land on it.
-  useEffect(() => {
-    if (serverError) errorsRef.current?.focus();
-  }, [serverError]);
-  const busy = phase.step !== "idle";
   const showManifest = file !== null && needsSeparateManifest(file.name);
 
   async function onFileChange(event: React.ChangeEvent<HTMLInputElement>) {
     const picked = event.target.files?.[0] ?? null;
     setFile(picked);
-    setServerError(null);
-    setProblems([]);
+    upload.showFileProblems([]);
     setNotes([]);
     setDuplicate(null);
     setDuplicateOk(false);
@@ -72,62 +62,38 @@ export function SubmitForm(props: {
       checkUploadFile({ file: picked, testCount: props.testCount, maxCsvBytes: props.maxCsvBytes, maxModelBytes: props.maxModelBytes }),
       sha256Hex(picked),
     ]);
-    setProblems(result.problems);
+    upload.showFileProblems(result.problems);
     setNotes(result.notes);
     setDuplicate((hash && props.earlierUploads?.find((e) => e.sha256 === hash)) || null);
   }
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setServerError(null);
-    if (!file) {
-      setProblems([{ message: "Choose a file to upload." }]);
-      return;
-    }
-    if (problems.length > 0) {
-      errorsRef.current?.focus();
-      return;
-    }
+    if (!upload.canSend(file)) return;
     if (duplicate && !duplicateOk) {
       document.getElementById(`${ids}-duplicate-ok`)?.focus();
       return;
     }
     setNeedsSignIn(false);
-    let manifestHeader: string | undefined;
-    if (showManifest) {
-      const encoded = encodeManifestHeader(manifest);
-      if ("problem" in encoded) {
-        setProblems([encoded.problem]);
-        return;
-      }
-      manifestHeader = encoded.header;
-    }
     const query = new URLSearchParams({ fileName: file.name, description });
     if (kind) query.set("kind", kind);
-    sendSubmissionUpload({
-      query,
+    upload.send({
       file,
+      query,
       contentType: kind === "csv" ? "text/csv" : "application/octet-stream",
-      manifestHeader,
-      onStep: setPhase,
-      onCreated: (id) => router.push(`/submissions/${id}`),
-      onFailed: (status, error) => {
-        if (status === 401) {
-          setNeedsSignIn(true);
-          setServerError({
-            message:
-              "You are signed out (the session ended, perhaps in another tab). Your file and description are kept here: sign in, then press Submit again.",
-          });
-          return;
-        }
-        setServerError(error);
+      manifest: showManifest ? manifest : undefined,
+      signedOut: () => {
+        setNeedsSignIn(true);
+        return {
+          message:
+            "You are signed out (the session ended, perhaps in another tab). Your file and description are kept here: sign in, then press Submit again.",
+        };
       },
     });
   }
 
-  const shownProblems = serverError ? (serverError.details ?? []) : problems;
-  const headline = serverError
-    ? serverError.message
+  const headline = upload.serverError
+    ? upload.serverError.message
     : problems.length > 0
       ? problems.length === 1
         ? "This file cannot be submitted:"
@@ -136,39 +102,30 @@ export function SubmitForm(props: {
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5 rounded border border-stone-200 bg-white p-4 sm:p-6" aria-busy={busy}>
-      {props.disabledReason && (
-        <p role="status" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800">
-          {props.disabledReason}
-        </p>
-      )}
+      <DisabledNotice reason={props.disabledReason} />
 
-      <div className="space-y-1">
-        <label htmlFor={`${ids}-file`} className="block text-sm font-medium">
-          File
-        </label>
-        <input
-          id={`${ids}-file`}
-          name="file"
-          type="file"
-          accept=".csv,.zip,.onnx,text/csv,application/zip"
-          onChange={onFileChange}
-          disabled={busy || props.disabledReason !== undefined}
-          aria-describedby={`${ids}-file-hint`}
-          aria-invalid={problems.length > 0 ? true : undefined}
-          className="block w-full text-sm file:mr-3 file:rounded file:border file:border-stone-300 file:bg-stone-100 file:px-3 file:py-2 file:font-medium hover:file:bg-stone-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-stone-500"
-        />
-        <p id={`${ids}-file-hint`} className="text-xs text-stone-500">
-          A predictions <code>.csv</code> (up to {formatBytes(props.maxCsvBytes)}), or a model as <code>.zip</code> or <code>.onnx</code>{" "}
-          (up to {formatBytes(props.maxModelBytes)}).
-        </p>
-        {file && problems.length === 0 && (
-          <p className="text-sm text-stone-700" data-testid="file-summary">
-            {kind === "csv" ? "Predictions CSV" : fileExtension(file.name) === ".zip" ? "Model bundle (zip)" : "ONNX model"},{" "}
-            {formatBytes(file.size)}
-            {notes.length > 0 && <> &mdash; {notes.join("; ")}</>}
-          </p>
-        )}
-      </div>
+      <FileField
+        id={`${ids}-file`}
+        accept=".csv,.zip,.onnx,text/csv,application/zip"
+        onChange={onFileChange}
+        disabled={busy || props.disabledReason !== undefined}
+        invalid={problems.length > 0}
+        hint={
+          <>
+            A predictions <code>.csv</code> (up to {formatBytes(props.maxCsvBytes)}), or a model as <code>.zip</code> or <code>.onnx</code>{" "}
+            (up to {formatBytes(props.maxModelBytes)}).
+          </>
+        }
+        summary={
+          file && (
+            <>
+              {kind === "csv" ? "Predictions CSV" : fileExtension(file.name) === ".zip" ? "Model bundle (zip)" : "ONNX model"},{" "}
+              {formatBytes(file.size)}
+              {notes.length > 0 && <> &mdash; {notes.join("; ")}</>}
+            </>
+          )
+        }
+      />
 
       {duplicate && problems.length === 0 && (
         <div
@@ -197,51 +154,33 @@ export function SubmitForm(props: {
       )}
 
       {showManifest && (
-        <div className="space-y-1">
-          <label htmlFor={`${ids}-manifest`} className="block text-sm font-medium">
-            Manifest (manifest.json)
-          </label>
-          <textarea
-            id={`${ids}-manifest`}
-            name="manifest"
-            value={manifest}
-            onChange={(e) => setManifest(e.target.value)}
-            rows={16}
-            spellCheck={false}
-            disabled={busy}
-            aria-describedby={`${ids}-manifest-hint`}
-            className="w-full rounded border border-stone-300 bg-white px-3 py-2 font-mono text-xs focus:outline-none focus:ring-2 focus:ring-stone-500"
-          />
-          <p id={`${ids}-manifest-hint`} className="text-xs text-stone-500">
-            A single <code>.onnx</code> file carries no manifest, so enter it here. The template assumes a PyTorch export: NCHW input of
-            pixels scaled to 0..1 and normalised with the dataset&rsquo;s channel mean and std, and three outputs in the order Gender,
-            Hair_Color, Hair_Type (an <code>output</code> may also be a name). List each output&rsquo;s classes in your model&rsquo;s order.
-          </p>
-        </div>
+        <ManifestField
+          id={`${ids}-manifest`}
+          value={manifest}
+          onChange={setManifest}
+          rows={16}
+          disabled={busy}
+          hint={
+            <>
+              A single <code>.onnx</code> file carries no manifest, so enter it here. The template assumes a PyTorch export: NCHW input of
+              pixels scaled to 0..1 and normalised with the dataset&rsquo;s channel mean and std, and three outputs in the order Gender,
+              Hair_Color, Hair_Type (an <code>output</code> may also be a name). List each output&rsquo;s classes in your model&rsquo;s
+              order.
+            </>
+          }
+        />
       )}
 
-      <div className="space-y-1">
-        <label htmlFor={`${ids}-description`} className="block text-sm font-medium">
-          Description <span className="font-normal text-stone-500">(optional)</span>
-        </label>
-        <textarea
-          id={`${ids}-description`}
-          name="description"
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          maxLength={MAX_DESCRIPTION_CHARS}
-          rows={2}
-          disabled={busy}
-          aria-describedby={`${ids}-description-hint`}
-          className="w-full rounded border border-stone-300 bg-white px-3 py-2 focus:outline-none focus:ring-2 focus:ring-stone-500"
-        />
-        <p id={`${ids}-description-hint`} className="text-xs text-stone-500">
-          What you tried, for your own records (at most {MAX_DESCRIPTION_CHARS} characters).
-        </p>
-      </div>
+      <DescriptionField
+        id={`${ids}-description`}
+        value={description}
+        onChange={setDescription}
+        disabled={busy}
+        hint={<>What you tried, for your own records (at most {MAX_DESCRIPTION_CHARS} characters).</>}
+      />
 
       {headline && (
-        <UploadErrors headline={headline} problems={shownProblems} errorsRef={errorsRef}>
+        <UploadErrors headline={headline} problems={upload.shownProblems} errorsRef={upload.errorsRef}>
           {needsSignIn && (
             <p>
               <a
@@ -259,15 +198,9 @@ export function SubmitForm(props: {
         </UploadErrors>
       )}
 
-      <UploadProgress id={`${ids}-progress`} step={phase} what="file" />
+      <UploadProgress id={`${ids}-progress`} step={upload.step} what="file" />
 
-      <SubmitButton
-        busy={busy}
-        disabled={props.disabledReason !== undefined || (duplicate !== null && !duplicateOk)}
-        label="Submit"
-        busyLabel="Submitting…"
-        className="w-full sm:w-auto"
-      />
+      <UploadSubmitButton busy={busy} disabled={props.disabledReason !== undefined || (duplicate !== null && !duplicateOk)} />
       <p className="text-xs text-stone-500">
         Expected CSV header: <code>{PREDICTIONS_CSV_HEADER}</code>
       </p>
