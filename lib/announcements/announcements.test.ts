@@ -6,7 +6,6 @@ import { appError } from "../../test-support/app-error-of";
 import { startSmtpInbox, type ReceivedMail } from "../../test-support/mail/smtp-inbox";
 import { createFixtureDatasetRow, createFixtureSubmission, createFixtureUser } from "../../test-support/organizer/organizer-fixtures";
 import { describeEachEngine } from "../../test-support/test-db";
-import type { Db } from "../db/client";
 import { claimNextJob } from "../queue/claim-next-job";
 import { completeJob } from "../queue/complete-job";
 import { parseJobPayload } from "../queue/job-types";
@@ -50,28 +49,38 @@ describeEachEngine("announcements", (t) => {
     const u = await createFixtureUser({ db: t.db });
     return t.db.user.update({ where: { id: u.id }, data: { emailVerifiedAt: new Date(Date.now() - 60_000), ...data } });
   };
-  const mailSettings = () => ({ smtpUrl: inbox.url, from: "TP <tp@example.org>", dataDir });
+  /**
+   * One batch of an announcement's e-mails, as the worker's handler sends it, but to the test's
+   * SMTP inbox (or `smtpUrl`), with the test's public address and unsubscribe secret.
+   */
+  const sendBatch = (options: {
+    jobId: string;
+    workerId: string;
+    announcementId: string;
+    after?: string;
+    batchSize?: number;
+    smtpUrl?: string;
+  }) => {
+    const { smtpUrl = inbox.url, ...batch } = options;
+    return sendAnnouncementBatch({
+      db: t.db,
+      ...batch,
+      publicUrl: "https://challenge.example.org",
+      mailSettings: { smtpUrl, from: "TP <tp@example.org>", dataDir },
+      secret: SECRET,
+    });
+  };
 
   /** Runs the job chain of an announcement like a worker would, batch by batch. */
-  async function runChain(db: Db, options: { batchSize: number; smtpUrl?: string; workerId?: string; maxJobs?: number }) {
-    const workerId = options.workerId ?? "test-worker";
-    for (let n = 0; n < (options.maxJobs ?? 100); n++) {
-      const job = await claimNextJob({ db, workerId, leaseMs: 60_000, types: ["send-announcement"] });
+  async function runChain(options: { batchSize: number }) {
+    const workerId = "test-worker";
+    for (let n = 0; n < 100; n++) {
+      const job = await claimNextJob({ db: t.db, workerId, leaseMs: 60_000, types: ["send-announcement"] });
       if (!job) return;
       const payload = parseJobPayload("send-announcement", job.payload);
-      const outcome = await sendAnnouncementBatch({
-        db,
-        jobId: job.id,
-        workerId,
-        announcementId: payload.announcementId,
-        after: payload.after,
-        batchSize: options.batchSize,
-        publicUrl: "https://challenge.example.org",
-        mailSettings: { ...mailSettings(), smtpUrl: options.smtpUrl ?? inbox.url },
-        secret: SECRET,
-      });
+      const outcome = await sendBatch({ jobId: job.id, workerId, ...payload, batchSize: options.batchSize });
       if (outcome.kind !== "sent") throw new Error(outcome.kind);
-      await completeJob({ db, jobId: job.id, workerId, commit: outcome.commit });
+      await completeJob({ db: t.db, jobId: job.id, workerId, commit: outcome.commit });
     }
   }
 
@@ -163,7 +172,7 @@ describeEachEngine("announcements", (t) => {
       },
     });
     expect(created.recipients).toBe(4);
-    await runChain(t.db, { batchSize: 2 });
+    await runChain({ batchSize: 2 });
     await vi.waitFor(() => expect(inbox.messages).toHaveLength(4));
     const to = inbox.messages.flatMap((m) => m.to).sort();
     expect(to).toEqual(
@@ -198,39 +207,16 @@ describeEachEngine("announcements", (t) => {
     });
     // A worker that lost its lease sends nothing.
     const job = (await claimNextJob({ db: t.db, workerId: "w1", leaseMs: 60_000, types: ["send-announcement"] }))!;
-    const lost = await sendAnnouncementBatch({
-      db: t.db,
-      jobId: job.id,
-      workerId: "someone-else",
-      announcementId: created.id,
-      mailSettings: mailSettings(),
-      secret: SECRET,
-    });
+    const lost = await sendBatch({ jobId: job.id, workerId: "someone-else", announcementId: created.id });
     expect(lost.kind).toBe("lease-lost");
     expect(inbox.messages).toHaveLength(0);
     // One message goes out, then the mail server is unreachable: the job fails after the first recipient.
-    const first = await sendAnnouncementBatch({
-      db: t.db,
-      jobId: job.id,
-      workerId: "w1",
-      announcementId: created.id,
-      batchSize: 1,
-      mailSettings: mailSettings(),
-      secret: SECRET,
-    });
+    const first = await sendBatch({ jobId: job.id, workerId: "w1", announcementId: created.id, batchSize: 1 });
     expect(first.kind).toBe("sent");
     const afterFirst = parseJobPayload("send-announcement", (await t.db.job.findUniqueOrThrow({ where: { id: job.id } })).payload);
     expect(afterFirst.after).toBeDefined();
     await expect(
-      sendAnnouncementBatch({
-        db: t.db,
-        jobId: job.id,
-        workerId: "w1",
-        announcementId: created.id,
-        after: afterFirst.after,
-        mailSettings: { ...mailSettings(), smtpUrl: "smtp://127.0.0.1:9" },
-        secret: SECRET,
-      }),
+      sendBatch({ jobId: job.id, workerId: "w1", announcementId: created.id, after: afterFirst.after, smtpUrl: "smtp://127.0.0.1:9" }),
     ).rejects.toThrow();
     // The refused recipient's claim was undone: the cursor and the count are where the last success left them.
     const stored = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
@@ -238,7 +224,7 @@ describeEachEngine("announcements", (t) => {
     expect((await t.db.announcement.findUniqueOrThrow({ where: { id: created.id } })).emailedCount).toBe(1);
     // The retry (the job as stored) continues from there; the whole chain mails everyone once.
     await t.db.job.update({ where: { id: job.id }, data: { status: "queued", workerId: null, leaseExpiresAt: null } });
-    await runChain(t.db, { batchSize: 10 });
+    await runChain({ batchSize: 10 });
     await vi.waitFor(() => expect(inbox.messages).toHaveLength(3));
     expect(inbox.messages.flatMap((m) => m.to).sort()).toEqual(people.map((p) => p.email).sort());
     expect((await t.db.announcement.findUniqueOrThrow({ where: { id: created.id } })).emailedCount).toBe(3);
