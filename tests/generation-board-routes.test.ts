@@ -8,8 +8,7 @@ import { beforeAll, beforeEach, expect, it, vi } from "vitest";
 import type { Db } from "../lib/db/client";
 import { createTestUser, registerFixtureDataset } from "../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
-import { setUpTestEnv } from "../test-support/env/set-up-test-env";
-import { setRouteDb } from "../test-support/routes/route-db";
+import { setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
 import { describeEachEngine } from "../test-support/test-db";
 
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
@@ -19,7 +18,7 @@ const jsonRoute = await import("@/app/api/leaderboard/route");
 const csvRoute = await import("@/app/api/leaderboard/csv/route");
 
 const fixture = setUpScoringFixture({ count: 60 });
-const { setTestEnv } = setUpTestEnv();
+const { setTestEnv } = setUpRouteTest();
 beforeAll(() => setTestEnv({ DATA_DIR: fixture.dataDir, BLOB_STORE: "disk" }));
 
 const T0 = Date.now() - 3600_000;
@@ -57,12 +56,9 @@ async function entry(
 }
 
 describeEachEngine("generation board (routes)", (t) => {
-  beforeAll(async () => {
-    setRouteDb(t.db);
-    await registerFixtureDataset({ db: t.db, fixture });
-  });
+  useRouteDb(t);
+  beforeAll(() => registerFixtureDataset({ db: t.db, fixture }));
   beforeEach(async () => {
-    setRouteDb(t.db);
     await t.db.submission.deleteMany();
     await t.db.baseline.deleteMany();
     await t.db.phase.deleteMany();

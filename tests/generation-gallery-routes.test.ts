@@ -17,8 +17,7 @@ import { getBlobStore } from "../lib/storage/get-blob-store";
 import { createTestUser, registerFixtureDataset } from "../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
 import { session } from "../test-support/auth/fake-current-user";
-import { setUpTestEnv } from "../test-support/env/set-up-test-env";
-import { setRouteDb } from "../test-support/routes/route-db";
+import { setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
 import { describeEachEngine } from "../test-support/test-db";
 
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
@@ -27,7 +26,7 @@ vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes
 const galleryRoute = await import("@/app/api/submissions/[id]/gallery/[sheet]/route");
 
 const fixture = setUpScoringFixture({ count: 120 });
-const { setTestEnv } = setUpTestEnv();
+const { setTestEnv } = setUpRouteTest();
 beforeAll(() => setTestEnv({ DATA_DIR: fixture.dataDir, BLOB_STORE: "disk" }));
 
 const get = (id: string, sheet: string) =>
@@ -42,12 +41,9 @@ describeEachEngine("generation gallery route", (t) => {
   let owner: Awaited<ReturnType<typeof createTestUser>>;
   let submissionId = "";
   const nearestRows = Array.from({ length: 16 }, (_, i) => (i * 7) % 60);
-  beforeAll(async () => {
-    setRouteDb(t.db);
-    await registerFixtureDataset({ db: t.db, fixture });
-  });
+  useRouteDb(t);
+  beforeAll(() => registerFixtureDataset({ db: t.db, fixture }));
   beforeEach(async () => {
-    setRouteDb(t.db);
     await t.db.submission.deleteMany();
     owner = await createTestUser({ db: t.db });
     const dataset = await t.db.dataset.findFirstOrThrow({ where: { isCurrent: true } });

@@ -14,8 +14,7 @@ import { uploadsDir } from "../lib/storage/local-disk-blob-store";
 import { createTestUser, predictionsCsv, registerFixtureDataset, storedUploadFiles } from "../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
 import { session } from "../test-support/auth/fake-current-user";
-import { setUpTestEnv } from "../test-support/env/set-up-test-env";
-import { setRouteDb } from "../test-support/routes/route-db";
+import { setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
 import { describeEachEngine } from "../test-support/test-db";
 import fs from "node:fs";
 import os from "node:os";
@@ -28,7 +27,7 @@ const uploadRoute = await import("@/app/api/submissions/route");
 const finalRoute = await import("@/app/api/submissions/final/route");
 
 const fixture = setUpScoringFixture({ count: 120 });
-const { setTestEnv } = setUpTestEnv();
+const { setTestEnv } = setUpRouteTest();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tp-gen-upload-"));
 const SAMPLES = 1000; // the smallest N a phase may set (MIN_GENERATION_SAMPLES)
 let generatorZip: Buffer;
@@ -66,12 +65,9 @@ function upload(query: string, data: Buffer | string, headers: Record<string, st
 
 describeEachEngine("generation uploads (route)", (t) => {
   let userId = "";
-  beforeAll(async () => {
-    setRouteDb(t.db);
-    await registerFixtureDataset({ db: t.db, fixture });
-  });
+  useRouteDb(t);
+  beforeAll(() => registerFixtureDataset({ db: t.db, fixture }));
   beforeEach(async () => {
-    setRouteDb(t.db);
     await t.db.job.deleteMany();
     await t.db.submission.deleteMany();
     await t.db.phase.deleteMany();
