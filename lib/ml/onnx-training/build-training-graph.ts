@@ -1,7 +1,6 @@
-import { emitTrainingLayers, type BatchStatistics } from "./emit-training-layers";
-import { describeNetwork, DEFAULT_BATCH_NORM_EPSILON, type NetworkLayout, type NetworkSpec } from "./network-spec";
-import { OnnxGraphBuilder } from "./onnx-graph-builder";
-import { outputStepResults } from "./output-step-results";
+import { beginStepGraph, type StepGraph } from "./begin-step-graph";
+import { emitTrainingLayers } from "./emit-training-layers";
+import { describeNetwork, type NetworkLayout, type NetworkSpec } from "./network-spec";
 
 /**
  * The ONNX graph of one training step of `spec` at a fixed batch size: the forward pass in
@@ -22,30 +21,16 @@ import { outputStepResults } from "./output-step-results";
  * step graph, build-vae-training-graph.ts).
  */
 
-export interface TrainingGraph {
-  bytes: Uint8Array;
-  batchSize: number;
-  layout: NetworkLayout;
-  nodeCount: number;
-}
+export type TrainingGraph = StepGraph<NetworkLayout>;
 
 export function buildTrainingGraph(options: { spec: NetworkSpec; batchSize: number }): TrainingGraph {
   const { spec, batchSize: N } = options;
   const layout = describeNetwork(spec);
-  const eps = spec.batchNormEpsilon ?? DEFAULT_BATCH_NORM_EPSILON;
-  const g = new OnnxGraphBuilder();
-  const [H, W, C] = spec.input;
-  const x = g.input("x", [N, H, W, C]);
-  for (const p of layout.parameters) g.input(p.name, p.shape);
-  let cur = g.op("Transpose", [x], { perm: [0, 3, 1, 2] }, "x_nchw");
-  const shape: number[] = [N, C, H, W];
-  const grads = new Map<string, string>();
-  const stats: BatchStatistics[] = [];
-  const trunk = emitTrainingLayers({ g, input: cur, shape, layers: spec.layers, eps, inputGradient: false, grads, stats });
-  cur = trunk.output;
+  const { g, x, shape, eps, grads, stats, finish } = beginStepGraph({ spec, batchSize: N, layout });
+  const trunk = emitTrainingLayers({ g, input: x, shape, layers: spec.layers, eps, inputGradient: false, grads, stats });
 
   // Heads: softmax cross-entropy, weighted per sample; dlogits = w * (softmax - t) for one-hot t.
-  const features = cur;
+  const features = trunk.output;
   const headLosses: string[] = [];
   const dFeatures: string[] = [];
   for (const head of spec.heads) {
@@ -68,6 +53,5 @@ export function buildTrainingGraph(options: { spec: NetworkSpec; batchSize: numb
   g.output("loss", headLosses.length === 1 ? headLosses[0] : g.op("Sum", headLosses), []);
   trunk.backward(dFeatures.length === 1 ? dFeatures[0] : g.op("Sum", dFeatures, {}, "dfeatures"));
 
-  outputStepResults({ g, parameters: layout.parameters, grads, stats });
-  return { bytes: g.encode(`${spec.name}_train_step`), batchSize: N, layout, nodeCount: g.nodeCount };
+  return finish(`${spec.name}_train_step`);
 }

@@ -1,7 +1,5 @@
-import { emitTrainingLayers, type BatchStatistics } from "./emit-training-layers";
-import { DEFAULT_BATCH_NORM_EPSILON } from "./network-spec";
-import { OnnxGraphBuilder } from "./onnx-graph-builder";
-import { outputStepResults } from "./output-step-results";
+import { beginStepGraph, type StepGraph } from "./begin-step-graph";
+import { emitTrainingLayers } from "./emit-training-layers";
 import { describeVae, VAE_LATENT_LAYER, type VaeLayout, type VaeSpec } from "./vae-spec";
 
 /**
@@ -17,47 +15,26 @@ import { describeVae, VAE_LATENT_LAYER, type VaeLayout, type VaeSpec } from "./v
  * differences. The squared error is a Gaussian likelihood with a fixed variance: weight
  * 1 / (2 sigma^2). Both weights are scalar inputs, so a KL warm-up needs no new graph.
  *
- * Inputs: `x` [N, H, W, C] (the images, in [0, 1]: the encoder's input and the target), `noise`,
- * every parameter, `reconstructionWeight`, `klWeight`. Outputs: `loss`, `reconstruction`
+ * Inputs: `x` [N, H, W, C] (the images, in [0, 1]: the encoder's input and the target), every
+ * parameter, `noise`, `reconstructionWeight`, `klWeight`. Outputs: `loss`, `reconstruction`
  * (squared error per image), `kl` (per image), `mu` [N, latent], `<param>.grad`, `<bn>.mean`,
  * `<bn>.var`.
  *
  * Backward: dy = 2 rw (y - x) / N; dz from the decoder; dmu = dz + kw mu / N;
  * dlogvar = dz * noise * std / 2 + kw (exp(logvar) - 1) / (2N).
  */
-export interface VaeTrainingGraph {
-  bytes: Uint8Array;
-  batchSize: number;
-  layout: VaeLayout;
-  nodeCount: number;
-}
+export type VaeTrainingGraph = StepGraph<VaeLayout>;
 
 export function buildVaeTrainingGraph(options: { spec: VaeSpec; batchSize: number }): VaeTrainingGraph {
   const { spec, batchSize: N } = options;
   const layout = describeVae(spec);
-  const eps = spec.batchNormEpsilon ?? DEFAULT_BATCH_NORM_EPSILON;
   const L = spec.latent;
-  const g = new OnnxGraphBuilder();
-  const [H, W, C] = spec.input;
-  const x = g.input("x", [N, H, W, C]);
+  const { g, x: target, shape, eps, grads, stats, finish } = beginStepGraph({ spec, batchSize: N, layout });
   const noise = g.input("noise", [N, L]);
-  for (const p of layout.parameters) g.input(p.name, p.shape);
   const rw = g.input("reconstructionWeight", []);
   const kw = g.input("klWeight", []);
-  const grads = new Map<string, string>();
-  const stats: BatchStatistics[] = [];
 
-  const target = g.op("Transpose", [x], { perm: [0, 3, 1, 2] }, "x_nchw");
-  const encoder = emitTrainingLayers({
-    g,
-    input: target,
-    shape: [N, C, H, W],
-    layers: spec.encoder,
-    eps,
-    inputGradient: false,
-    grads,
-    stats,
-  });
+  const encoder = emitTrainingLayers({ g, input: target, shape, layers: spec.encoder, eps, inputGradient: false, grads, stats });
   const features = encoder.output;
   const kernel = `${VAE_LATENT_LAYER}.kernel`;
   const bias = `${VAE_LATENT_LAYER}.bias`;
@@ -97,6 +74,5 @@ export function buildVaeTrainingGraph(options: { spec: VaeSpec; batchSize: numbe
   grads.set(bias, g.op("ReduceSum", [dMoments, g.ints([0])], { keepdims: 0 }, "latent_db"));
   encoder.backward(g.op("Gemm", [dMoments, kernel], { transB: 1 }, "dfeatures"));
 
-  outputStepResults({ g, parameters: layout.parameters, grads, stats });
-  return { bytes: g.encode(`${spec.name}_vae_step`), batchSize: N, layout, nodeCount: g.nodeCount };
+  return finish(`${spec.name}_vae_step`);
 }

@@ -1,10 +1,10 @@
 import * as ort from "onnxruntime-node";
 import { mulberry32 } from "../../random/mulberry32";
-import { createAdam, type AdamOptions } from "./adam-optimizer";
+import type { AdamOptions } from "./adam-optimizer";
 import { buildInferenceGraph, INFERENCE_INPUT } from "./build-inference-graph";
 import { buildTrainingGraph } from "./build-training-graph";
 import { initParameters, type NetworkState } from "./init-parameters";
-import { applyTrainingStep } from "./apply-training-step";
+import { batchNormPixels, createStepRunner } from "./create-step-runner";
 import { describeNetwork, type NetworkLayout, type NetworkSpec } from "./network-spec";
 
 /**
@@ -114,25 +114,21 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
   const layout = describeNetwork(spec);
   const threads = options.threads ?? 2;
   const spin = options.spin ?? false;
-  const momentum = options.batchNormMomentum ?? 0.99;
-  const state = options.state ? copyState(options.state) : initParameters({ spec, seed: options.seed });
-  const adam = createAdam(options.adam);
+  const runner = createStepRunner({
+    layout,
+    batchNormPixels: batchNormPixels(spec.layers, layout.shapes),
+    state: options.state,
+    initState: () => initParameters({ spec, seed: options.seed }),
+    adam: options.adam,
+    momentum: options.batchNormMomentum ?? 0.99,
+    buildGraph: (n) => buildTrainingGraph({ spec, batchSize: n }).bytes,
+    sessionOptions: (n) => onnxSessionOptions(threads, spin, options.profileFilePrefix && `${options.profileFilePrefix}-batch${n}`),
+    profiling: Boolean(options.profileFilePrefix),
+  });
+  const { state } = runner;
   const dropoutRandom = mulberry32(((options.seed ?? 1) * 7919 + 17) >>> 0);
-  const sessions = new Map<number, Promise<ort.InferenceSession>>();
   const [H, W, C] = spec.input;
   const perImage = H * W * C;
-
-  const sessionFor = (n: number) => {
-    let s = sessions.get(n);
-    if (!s) {
-      s = ort.InferenceSession.create(
-        buildTrainingGraph({ spec, batchSize: n }).bytes,
-        onnxSessionOptions(threads, spin, options.profileFilePrefix && `${options.profileFilePrefix}-batch${n}`),
-      );
-      sessions.set(n, s);
-    }
-    return s;
-  };
 
   const feedsFor = (batch: Omit<OnnxTrainBatch, "learningRate">, masks?: Map<string, Float32Array>): Record<string, ort.Tensor> => {
     const n = batch.count;
@@ -140,7 +136,6 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     if (batch.heads.length !== spec.heads.length)
       throw new Error(`${batch.heads.length} heads given, the network has ${spec.heads.length}`);
     const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor("float32", batch.x, [n, H, W, C]) };
-    for (const p of layout.parameters) feeds[p.name] = new ort.Tensor("float32", state.parameters.get(p.name)!, p.shape);
     for (const d of layout.dropouts) {
       let mask = masks?.get(d.name);
       if (!mask) {
@@ -170,20 +165,16 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
 
   const run = async (batch: Omit<OnnxTrainBatch, "learningRate">, masks?: Map<string, Float32Array>) => {
     const t0 = performance.now();
-    const session = await sessionFor(batch.count);
-    const feeds = feedsFor(batch, masks);
-    const t1 = performance.now();
-    const out = await session.run(feeds);
-    const t2 = performance.now();
-    const f = (name: string) => out[name].data as Float32Array;
+    const { output, gradients, batchMean, batchVar, runMs } = await runner.run(batch.count, feedsFor(batch, masks));
     const result: OnnxGradients = {
-      loss: f("loss")[0],
-      losses: spec.heads.map((h) => f(`${h.name}.loss`)[0]),
-      gradients: new Map(layout.parameters.map((p) => [p.name, f(`${p.name}.grad`)])),
-      batchMean: new Map(layout.batchNorms.map((b) => [b.name, f(`${b.name}.mean`)])),
-      batchVar: new Map(layout.batchNorms.map((b) => [b.name, f(`${b.name}.var`)])),
+      loss: output("loss")[0],
+      losses: spec.heads.map((h) => output(`${h.name}.loss`)[0]),
+      gradients,
+      batchMean,
+      batchVar,
     };
-    return { result, runMs: t2 - t1, feedMs: t1 - t0, rows: batch.count };
+    // The feeds' time: the whole call but the graph run (the session's creation on first use included).
+    return { result, runMs, feedMs: performance.now() - t0 - runMs };
   };
 
   return {
@@ -196,18 +187,7 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     async step(batch) {
       const { result, runMs, feedMs } = await run(batch);
       const t0 = performance.now();
-      applyTrainingStep({
-        state,
-        adam,
-        result,
-        learningRate: batch.learningRate,
-        batchNorms: layout.batchNorms,
-        valuesPerChannel: (name) => {
-          const [h, w] = spatialOf(layout, spec, name);
-          return batch.count * h * w;
-        },
-        momentum,
-      });
+      runner.apply({ result, learningRate: batch.learningRate, count: batch.count });
       return { loss: result.loss, losses: result.losses, timing: { runMs, jsMs: feedMs + performance.now() - t0 } };
     },
     async createPredictor() {
@@ -225,28 +205,6 @@ export async function createOnnxTrainer(options: OnnxTrainerOptions): Promise<On
     exportOnnx() {
       return buildInferenceGraph({ spec, state });
     },
-    async close() {
-      const all = [...sessions.values()];
-      sessions.clear();
-      await Promise.all(
-        all.map(async (s) => {
-          const session = await s;
-          if (options.profileFilePrefix) session.endProfiling();
-          await session.release();
-        }),
-      );
-    },
+    close: () => runner.close(),
   };
-}
-
-function copyState(state: NetworkState): NetworkState {
-  const copy = (m: Map<string, Float32Array>) => new Map([...m].map(([k, v]) => [k, Float32Array.from(v)] as const));
-  return { parameters: copy(state.parameters), runningMean: copy(state.runningMean), runningVar: copy(state.runningVar) };
-}
-
-/** Spatial size [h, w] of the map a batch norm normalises. */
-function spatialOf(layout: NetworkLayout, spec: NetworkSpec, bn: string): [number, number] {
-  const i = spec.layers.findIndex((l) => l.kind === "batchNorm" && l.name === bn);
-  const shape = layout.shapes[i];
-  return [shape[1] ?? 1, shape[2] ?? 1];
 }

@@ -1,12 +1,12 @@
 import * as ort from "onnxruntime-node";
 import { mulberry32 } from "../../random/mulberry32";
-import { createAdam, type AdamOptions } from "./adam-optimizer";
+import type { AdamOptions } from "./adam-optimizer";
 import { buildVaeDecoderGraph } from "./build-vae-decoder-graph";
 import { buildVaeTrainingGraph } from "./build-vae-training-graph";
 import { onnxSessionOptions } from "./create-onnx-trainer";
 import type { NetworkState } from "./init-parameters";
 import { initNetworkState } from "./init-network-state";
-import { applyTrainingStep } from "./apply-training-step";
+import { batchNormPixels, createStepRunner } from "./create-step-runner";
 import { describeVae, VAE_LATENT_LAYER, type VaeLayout, type VaeSpec } from "./vae-spec";
 
 /**
@@ -67,29 +67,24 @@ export async function createVaeTrainer(options: VaeTrainerOptions): Promise<VaeT
   const { spec } = options;
   const layout = describeVae(spec);
   const threads = options.threads ?? 2;
-  const momentum = options.batchNormMomentum ?? 0.9;
-  const state = options.state ? copyState(options.state) : initVaeParameters(spec, layout, options.seed ?? 1);
-  const adam = createAdam(options.adam);
+  const runner = createStepRunner({
+    layout,
+    batchNormPixels: new Map([
+      ...batchNormPixels(spec.encoder, layout.encoderShapes),
+      ...batchNormPixels(spec.decoder, layout.decoderShapes),
+    ]),
+    state: options.state,
+    initState: () => initVaeParameters(spec, layout, options.seed ?? 1),
+    adam: options.adam,
+    momentum: options.batchNormMomentum ?? 0.9,
+    buildGraph: (n) => buildVaeTrainingGraph({ spec, batchSize: n }).bytes,
+    sessionOptions: () => onnxSessionOptions(threads, options.spin ?? false),
+  });
+  const { state } = runner;
   const random = mulberry32(((options.seed ?? 1) * 7919 + 29) >>> 0);
-  const sessions = new Map<number, Promise<ort.InferenceSession>>();
   const [H, W, C] = spec.input;
   const perImage = H * W * C;
   const L = spec.latent;
-  const spatial = new Map<string, number>();
-  spec.encoder.forEach((l, i) => l.kind === "batchNorm" && spatial.set(l.name, pixels(layout.encoderShapes[i])));
-  spec.decoder.forEach((l, i) => l.kind === "batchNorm" && spatial.set(l.name, pixels(layout.decoderShapes[i])));
-
-  const sessionFor = (n: number) => {
-    let s = sessions.get(n);
-    if (!s) {
-      s = ort.InferenceSession.create(
-        buildVaeTrainingGraph({ spec, batchSize: n }).bytes,
-        onnxSessionOptions(threads, options.spin ?? false),
-      );
-      sessions.set(n, s);
-    }
-    return s;
-  };
   const normal = () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
 
   const run = async (
@@ -99,23 +94,20 @@ export async function createVaeTrainer(options: VaeTrainerOptions): Promise<VaeT
     if (batch.x.length !== n * perImage) throw new Error(`x has ${batch.x.length} values, expected ${n} x ${H}x${W}x${C}`);
     const noise = batch.noise ?? Float32Array.from({ length: n * L }, normal);
     if (noise.length !== n * L) throw new Error(`noise has ${noise.length} values, expected ${n} x ${L}`);
-    const feeds: Record<string, ort.Tensor> = {
+    const { output, gradients, batchMean, batchVar } = await runner.run(n, {
       x: new ort.Tensor("float32", batch.x, [n, H, W, C]),
       noise: new ort.Tensor("float32", noise, [n, L]),
       reconstructionWeight: new ort.Tensor("float32", Float32Array.of(batch.reconstructionWeight), []),
       klWeight: new ort.Tensor("float32", Float32Array.of(batch.klWeight), []),
-    };
-    for (const p of layout.parameters) feeds[p.name] = new ort.Tensor("float32", state.parameters.get(p.name)!, p.shape);
-    const out = await (await sessionFor(n)).run(feeds);
-    const f = (name: string) => out[name].data as Float32Array;
+    });
     return {
-      loss: f("loss")[0],
-      reconstruction: f("reconstruction")[0],
-      kl: f("kl")[0],
-      mu: f("mu"),
-      gradients: new Map(layout.parameters.map((p) => [p.name, f(`${p.name}.grad`)])),
-      batchMean: new Map(layout.batchNorms.map((b) => [b.name, f(`${b.name}.mean`)])),
-      batchVar: new Map(layout.batchNorms.map((b) => [b.name, f(`${b.name}.var`)])),
+      loss: output("loss")[0],
+      reconstruction: output("reconstruction")[0],
+      kl: output("kl")[0],
+      mu: output("mu"),
+      gradients,
+      batchMean,
+      batchVar,
     };
   };
 
@@ -126,31 +118,14 @@ export async function createVaeTrainer(options: VaeTrainerOptions): Promise<VaeT
     computeGradients: run,
     async step(batch) {
       const result = await run(batch);
-      applyTrainingStep({
-        state,
-        adam,
-        result,
-        learningRate: batch.learningRate,
-        batchNorms: layout.batchNorms,
-        valuesPerChannel: (name) => batch.count * spatial.get(name)!,
-        momentum,
-      });
+      runner.apply({ result, learningRate: batch.learningRate, count: batch.count });
       return { loss: result.loss, reconstruction: result.reconstruction, kl: result.kl, mu: result.mu };
     },
     exportDecoder(exportOptions) {
       return buildVaeDecoderGraph({ spec, state, ...exportOptions });
     },
-    async close() {
-      const all = [...sessions.values()];
-      sessions.clear();
-      await Promise.all(all.map(async (s) => (await s).release()));
-    },
+    close: () => runner.close(),
   };
-}
-
-/** Pixels per channel of an activation (1 for a vector). */
-function pixels(shape: readonly number[]): number {
-  return shape.length === 3 ? shape[1] * shape[2] : 1;
 }
 
 /**
@@ -166,9 +141,4 @@ export function initVaeParameters(spec: VaeSpec, layout: VaeLayout, seed: number
     ...(lastConv && lastConv.kind === "conv" ? [`${lastConv.name}.kernel`] : []),
   ]);
   return initNetworkState({ parameters: layout.parameters, batchNorms: layout.batchNorms, glorotKernels, seed });
-}
-
-function copyState(state: NetworkState): NetworkState {
-  const copy = (m: Map<string, Float32Array>) => new Map([...m].map(([k, v]) => [k, Float32Array.from(v)] as const));
-  return { parameters: copy(state.parameters), runningMean: copy(state.runningMean), runningVar: copy(state.runningVar) };
 }
