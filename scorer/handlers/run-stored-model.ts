@@ -7,6 +7,8 @@ import { buildPaths } from "../../lib/dataset/layout";
 import { env } from "../../lib/env";
 import { isAppError } from "../../lib/errors/app-error";
 import { recordSandboxRun } from "../../lib/observability/record-sandbox-run";
+import type { Scores } from "../../lib/metrics/types";
+import type { JobContext, JobResult } from "../../lib/queue/job-types";
 import type { BlobStore } from "../../lib/storage/blob-store";
 import { uploadsDir } from "../../lib/storage/local-disk-blob-store";
 import { withBlobFile } from "../../lib/storage/with-blob-file";
@@ -18,7 +20,8 @@ import { sandboxMaskPaths, scoreModel, type ScoreModelResult } from "./score-mod
 /**
  * What the model-running job handlers share: a model submission (score-submission) and a
  * winner's re-uploaded model (verify-submission) run the same way, from the blob store, in the
- * sandbox, with the uploads and the database folder masked as well as the labels.
+ * sandbox, with the uploads and the database folder masked as well as the labels. A generator
+ * (score-generation) is read and masked the same way (readStoredManifest, storedUploadMaskPaths).
  */
 
 // Dataset.buildId never changes for a row (a new build is a new Dataset row): cached per process.
@@ -42,21 +45,18 @@ export async function resolveDatasetBuild(options: { db: Db; dataDir: string; da
  * Participant faults come back as `ok: false`; platform faults throw (the queue retries).
  */
 export async function runStoredModel(options: {
-  dataDir: string;
-  store: BlobStore;
+  /** The job running it: its data folder, blob store and abort signal. */
+  job: Pick<JobContext<unknown>, "dataDir" | "store" | "signal">;
   fileKey: string;
   buildDir: string;
-  signal?: AbortSignal;
 }): Promise<ScoreModelResult> {
-  const { dataDir, store, buildDir } = options;
-  const manifestJson = await readOptionalBlobText(store, manifestKeyFor(options.fileKey));
+  const { dataDir, store, signal } = options.job;
+  const { buildDir } = options;
+  const manifestJson = await readStoredManifest(store, options.fileKey);
   const tmpDir = os.tmpdir();
-  const maskPaths = await sandboxMaskPaths({
-    candidates: [uploadsDir(dataDir), ...databaseDirs()],
-    needed: [buildPaths(buildDir).cacheDir, tmpDir],
-  });
+  const maskPaths = await storedUploadMaskPaths({ dataDir, needed: [buildPaths(buildDir).cacheDir, tmpDir] });
   const result = await withBlobFile({ store, key: options.fileKey, tmpDir }, (file) =>
-    scoreModel({ dataDir, buildDir, file, manifestJson, maskPaths, tmpDir, signal: options.signal }),
+    scoreModel({ dataDir, buildDir, file, manifestJson, maskPaths, tmpDir, signal }),
   );
   recordSandboxRun(
     result.ok ? { outcome: "ok", images: result.stats.images, imagesPerSecond: result.stats.imagesPerSecond } : { outcome: result.reason },
@@ -72,13 +72,44 @@ export function formatRunSummary(s: SandboxStats): string {
   );
 }
 
-async function readOptionalBlobText(store: BlobStore, key: string): Promise<string | undefined> {
+/**
+ * A refused or failed model run as the participant's failure (their file: it counts), with the
+ * sandbox log excerpt.
+ */
+export function modelRunFailure(result: Extract<ScoreModelResult, { ok: false }>): JobResult {
+  const prefix = result.reason === "bundle" ? "The model was refused: " : "The model run failed: ";
+  return { ok: false, kind: "user", message: prefix + result.message, log: result.log };
+}
+
+/** Both parts' main scores. Null only if a split has no scorable row for any attribute: a broken build, not the file. */
+export function requireMainScores(scores: Scores): { publicMain: number; privateMain: number } {
+  const publicMain = scores.public.main;
+  const privateMain = scores.private.main;
+  if (publicMain === null || privateMain === null)
+    throw new Error(`build has no scorable rows (public ${publicMain}, private ${privateMain})`);
+  return { publicMain, privateMain };
+}
+
+/**
+ * The manifest.json stored beside a bare .onnx upload (lib/submissions/submission-blob-keys.ts),
+ * or undefined when there is none (a zip carries its own).
+ */
+export async function readStoredManifest(store: BlobStore, fileKey: string): Promise<string | undefined> {
   try {
-    return await text(await store.openBlob(key));
+    return await text(await store.openBlob(manifestKeyFor(fileKey)));
   } catch (error) {
     if (isAppError(error) && error.code === "not-found") return undefined;
     throw error;
   }
+}
+
+/**
+ * The folders a run of a stored upload must not see besides the labels: the uploads (other
+ * participants' files) and the SQLite database's folder, unless one holds a `needed` path
+ * (sandboxMaskPaths).
+ */
+export function storedUploadMaskPaths(options: { dataDir: string; needed: string[] }): Promise<string[]> {
+  return sandboxMaskPaths({ candidates: [uploadsDir(options.dataDir), ...databaseDirs()], needed: options.needed });
 }
 
 /** The SQLite database's folder (and its -wal/-shm files), when this process uses one. */

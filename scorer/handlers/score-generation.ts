@@ -1,10 +1,4 @@
 import os from "node:os";
-import path from "node:path";
-import { text } from "node:stream/consumers";
-import type { DbTransaction } from "../../lib/db/client";
-import { engineOf, sqliteFilePath } from "../../lib/db/engine";
-import { env } from "../../lib/env";
-import { isAppError } from "../../lib/errors/app-error";
 import { IMAGE_BYTES } from "../../lib/challenge/definition";
 import { composeImageSheet, SHEET_COLUMNS } from "../../lib/generation/compose-image-sheet";
 import { gridKeyFor, samplesKeyFor } from "../../lib/generation/gallery-keys";
@@ -15,16 +9,13 @@ import { loadFeatureNetwork } from "../../lib/generation/load-feature-network";
 import type { JobContext, JobHandler, JobPayload, JobResult } from "../../lib/queue/job-types";
 import { resolveScoringBuild } from "../../lib/scoring/resolve-scoring-build";
 import type { BlobStore } from "../../lib/storage/blob-store";
-import { uploadsDir } from "../../lib/storage/local-disk-blob-store";
 import { withBlobFile } from "../../lib/storage/with-blob-file";
-import { manifestKeyFor } from "../../lib/submissions/submission-blob-keys";
 import { scoreGenerationFile } from "./score-generation-file";
-import { sandboxMaskPaths } from "./score-model";
+import { readStoredManifest, storedUploadMaskPaths } from "./run-stored-model";
+import { scoredSubmission } from "./scored-submission";
 import { scoreSubmissionHandler } from "./score-submission";
 
 type Payload = JobPayload<"score-generation">;
-
-const MAX_LOG_CHARS = 16_000;
 
 /**
  * The `score-generation` job (generation track, lib/tracks/generation-track.ts): a generator is
@@ -75,10 +66,9 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
     sha256: settings.featureNetworkSha256,
     datasetId: submission.datasetId,
   });
-  const manifestJson =
-    submission.kind === "generator" ? await readOptionalBlobText(ctx.store, manifestKeyFor(submission.fileKey)) : undefined;
+  const manifestJson = submission.kind === "generator" ? await readStoredManifest(ctx.store, submission.fileKey) : undefined;
   const tmpDir = os.tmpdir();
-  const maskPaths = await sandboxMaskPaths({ candidates: [uploadsDir(dataDir), ...databaseDirs()], needed: [tmpDir] });
+  const maskPaths = await storedUploadMaskPaths({ dataDir, needed: [tmpDir] });
   const result = await withBlobFile({ store: ctx.store, key: submission.fileKey, tmpDir }, (file) =>
     scoreGenerationFile({
       dataDir,
@@ -127,33 +117,18 @@ async function runScoreGeneration(ctx: JobContext<Payload>): Promise<JobResult> 
   const summary = result.stats
     ? `[scorer] ${result.stats.images} images in ${result.stats.seconds.toFixed(1)} s (${Math.round(result.stats.imagesPerSecond)} images/s); isolation: ${result.stats.isolation}\n`
     : `[scorer] ${score.generatedCount} uploaded images\n`;
-  const log = capLog(summary + result.log);
-  const durationMs = Math.round(performance.now() - started);
-  return {
-    ok: true,
-    commit: async (tx: DbTransaction) => {
-      const row = {
-        publicMain: score.public.main,
-        privateMain: score.private.main,
-        public: { ...score.public, ...shared } as object,
-        private: { ...score.private, ...shared } as object,
-        durationMs,
-      };
-      await tx.score.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...row }, update: row });
-      await tx.submission.update({
-        where: { id: submission.id },
-        data: {
-          status: "scored",
-          startedAt: submission.startedAt ?? startedAt,
-          scoredAt: new Date(),
-          errorMessage: null,
-          failureKind: null,
-          log,
-          ...(result.modelFormat ? { modelFormat: result.modelFormat } : {}),
-        },
-      });
+  return scoredSubmission({
+    submission,
+    timing: { started, startedAt },
+    score: {
+      publicMain: score.public.main,
+      privateMain: score.private.main,
+      public: { ...score.public, ...shared },
+      private: { ...score.private, ...shared },
     },
-  };
+    log: summary + result.log,
+    modelFormat: result.modelFormat,
+  });
 }
 
 async function storeSampleSheet(
@@ -180,24 +155,4 @@ async function storeGridSheet(
   const png = composeImageSheet({ pixels: grid.pixels, count: grid.rows.length * grid.columns, columns: grid.columns });
   await store.putBlob({ key, buffer: png, maxBytes: 16 * 1024 * 1024 });
   return { columns: grid.columns, rows: grid.rows, bytes: png.length };
-}
-
-async function readOptionalBlobText(store: BlobStore, key: string): Promise<string | undefined> {
-  try {
-    return await text(await store.openBlob(key));
-  } catch (error) {
-    if (isAppError(error) && error.code === "not-found") return undefined;
-    throw error;
-  }
-}
-
-function databaseDirs(): string[] {
-  const url = env().databaseUrl;
-  return engineOf(url) === "sqlite" ? [path.dirname(path.resolve(sqliteFilePath(url)))] : [];
-}
-
-function capLog(log: string): string {
-  if (log.length <= MAX_LOG_CHARS) return log;
-  const half = MAX_LOG_CHARS / 2;
-  return `${log.slice(0, half)}\n[... ${log.length - MAX_LOG_CHARS} characters left out ...]\n${log.slice(-half)}`;
 }

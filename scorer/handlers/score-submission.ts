@@ -4,7 +4,8 @@ import type { Scores } from "../../lib/metrics/types";
 import type { JobContext, JobHandler, JobPayload, JobResult } from "../../lib/queue/job-types";
 import { formatCsvProblems } from "../../lib/submissions/parse-predictions-csv";
 import { scoreCsv } from "../../lib/scoring/score-csv";
-import { formatRunSummary, resolveDatasetBuild, runStoredModel } from "./run-stored-model";
+import { formatRunSummary, modelRunFailure, requireMainScores, resolveDatasetBuild, runStoredModel } from "./run-stored-model";
+import { capSubmissionLog, scoredSubmission, type Timing } from "./scored-submission";
 
 /**
  * The `score-submission` job: scores one submission on both hidden parts and records the
@@ -24,18 +25,11 @@ import { formatRunSummary, resolveDatasetBuild, runStoredModel } from "./run-sto
 
 type Payload = JobPayload<"score-submission">;
 
-/** Submission.log keeps at most this much of the sandbox log (head and tail). */
-const MAX_LOG_CHARS = 16_000;
-
 export const scoreSubmissionHandler: JobHandler<Payload> = {
   run: runScoreSubmission,
 
   async onFailure({ tx, payload, failure }) {
-    if (!failure.final) {
-      // Back in the queue for another attempt: the participant sees it waiting again.
-      await tx.submission.updateMany({ where: { id: payload.submissionId, status: "running" }, data: { status: "queued" } });
-      return;
-    }
+    if (!failure.final) return backInQueue(tx, payload.submissionId);
     const system = failure.kind === "system";
     await tx.submission.updateMany({
       where: { id: payload.submissionId },
@@ -45,15 +39,18 @@ export const scoreSubmissionHandler: JobHandler<Payload> = {
         errorMessage: system ? systemFailureMessage(failure.message, failure.attempts) : failure.message,
         // Our fault never costs the participant a submission.
         ...(system ? { countsAgainstQuota: false } : {}),
-        ...(failure.log !== undefined ? { log: capLog(failure.log) } : {}),
+        ...(failure.log !== undefined ? { log: capSubmissionLog(failure.log) } : {}),
       },
     });
   },
 
-  async onRelease({ tx, payload }) {
-    await tx.submission.updateMany({ where: { id: payload.submissionId, status: "running" }, data: { status: "queued" } });
-  },
+  onRelease: ({ tx, payload }) => backInQueue(tx, payload.submissionId),
 };
+
+/** Released, or failed with attempts left: the participant sees it waiting again. */
+async function backInQueue(tx: DbTransaction, submissionId: string): Promise<void> {
+  await tx.submission.updateMany({ where: { id: submissionId, status: "running" }, data: { status: "queued" } });
+}
 
 async function runScoreSubmission(ctx: JobContext<Payload>): Promise<JobResult> {
   const { db, payload, dataDir } = ctx;
@@ -90,12 +87,6 @@ async function runScoreSubmission(ctx: JobContext<Payload>): Promise<JobResult> 
   return scoreModelSubmission(ctx, submission, buildDir, timing);
 }
 
-interface Timing {
-  /** performance.now() at the start of the run. */
-  started: number;
-  startedAt: Date;
-}
-
 async function scoreCsvSubmission(ctx: JobContext<Payload>, submission: Submission, buildDir: string, timing: Timing): Promise<JobResult> {
   const input = await ctx.store.openBlob(submission.fileKey);
   const result = await scoreCsv({
@@ -121,54 +112,15 @@ async function scoreModelSubmission(
   buildDir: string,
   timing: Timing,
 ): Promise<JobResult> {
-  const result = await runStoredModel({
-    dataDir: ctx.dataDir,
-    store: ctx.store,
-    fileKey: submission.fileKey,
-    buildDir,
-    signal: ctx.signal,
-  });
-  if (!result.ok) {
-    const prefix = result.reason === "bundle" ? "The model was refused: " : "The model run failed: ";
-    return { ok: false, kind: "user", message: prefix + result.message, log: result.log };
-  }
+  const result = await runStoredModel({ job: ctx, fileKey: submission.fileKey, buildDir });
+  if (!result.ok) return modelRunFailure(result);
   const summary = formatRunSummary(result.stats);
   return scored(submission, result.scores, timing, summary + result.log, result.format);
 }
 
 function scored(submission: Submission, scores: Scores, timing: Timing, log?: string, modelFormat?: string): JobResult {
-  const publicMain = scores.public.main;
-  const privateMain = scores.private.main;
-  // Null only if a split has no scorable row for any attribute: a broken build, not the file.
-  if (publicMain === null || privateMain === null)
-    throw new Error(`build has no scorable rows (public ${publicMain}, private ${privateMain})`);
-  const durationMs = Math.round(performance.now() - timing.started);
-  return {
-    ok: true,
-    commit: async (tx: DbTransaction) => {
-      const row = {
-        publicMain,
-        privateMain,
-        public: scores.public as object,
-        private: scores.private as object,
-        durationMs,
-      };
-      // Upsert: a rescore replaces the previous score of the same submission.
-      await tx.score.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...row }, update: row });
-      await tx.submission.update({
-        where: { id: submission.id },
-        data: {
-          status: "scored",
-          startedAt: submission.startedAt ?? timing.startedAt,
-          scoredAt: new Date(),
-          errorMessage: null,
-          failureKind: null,
-          ...(log !== undefined ? { log: capLog(log) } : {}),
-          ...(modelFormat ? { modelFormat } : {}),
-        },
-      });
-    },
-  };
+  const score = { ...requireMainScores(scores), public: scores.public as object, private: scores.private as object };
+  return scoredSubmission({ submission, timing, score, log, modelFormat });
 }
 
 function systemFailureMessage(message: string, attempts: number): string {
@@ -177,10 +129,4 @@ function systemFailureMessage(message: string, attempts: number): string {
   // not (paths, SQL): the worker passes an empty message for those and keeps the text internal.
   if (message) return `${message} ${tail}`;
   return `We could not score this submission because of a problem on our side (${attempts} attempt${attempts === 1 ? "" : "s"}). ${tail} Please try again later.`;
-}
-
-function capLog(log: string): string {
-  if (log.length <= MAX_LOG_CHARS) return log;
-  const half = MAX_LOG_CHARS / 2;
-  return `${log.slice(0, half)}\n[... ${log.length - MAX_LOG_CHARS} characters left out ...]\n${log.slice(-half)}`;
 }

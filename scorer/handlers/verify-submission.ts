@@ -1,6 +1,7 @@
+import type { DbTransaction } from "../../lib/db/client";
 import type { JobContext, JobHandler, JobPayload, JobResult } from "../../lib/queue/job-types";
 import { compareVerification } from "../../lib/verification/compare-verification";
-import { formatRunSummary, resolveDatasetBuild, runStoredModel } from "./run-stored-model";
+import { formatRunSummary, modelRunFailure, requireMainScores, resolveDatasetBuild, runStoredModel } from "./run-stored-model";
 
 /**
  * The `verify-submission` job: runs a winner's re-uploaded model exactly like a model submission
@@ -23,13 +24,7 @@ export const verifySubmissionHandler: JobHandler<Payload> = {
   run: runVerification,
 
   async onFailure({ tx, payload, failure }) {
-    if (!failure.final) {
-      await tx.winnerVerification.updateMany({
-        where: { id: payload.verificationId, status: "running" },
-        data: { status: "rerun-queued" },
-      });
-      return;
-    }
+    if (!failure.final) return backInQueue(tx, payload.verificationId);
     const message =
       failure.kind === "system" && !failure.message
         ? `The rerun failed because of a problem on our side (${failure.attempts} attempts); the organizers can requeue it.`
@@ -40,10 +35,13 @@ export const verifySubmissionHandler: JobHandler<Payload> = {
     });
   },
 
-  async onRelease({ tx, payload }) {
-    await tx.winnerVerification.updateMany({ where: { id: payload.verificationId, status: "running" }, data: { status: "rerun-queued" } });
-  },
+  onRelease: ({ tx, payload }) => backInQueue(tx, payload.verificationId),
 };
+
+/** Released, or failed with attempts left: queued for another attempt. */
+async function backInQueue(tx: DbTransaction, verificationId: string): Promise<void> {
+  await tx.winnerVerification.updateMany({ where: { id: verificationId, status: "running" }, data: { status: "rerun-queued" } });
+}
 
 async function runVerification(ctx: JobContext<Payload>): Promise<JobResult> {
   const { db, payload } = ctx;
@@ -69,22 +67,10 @@ async function runVerification(ctx: JobContext<Payload>): Promise<JobResult> {
       internal: `the build of dataset ${verification.submission.datasetId} is gone`,
     };
 
-  const result = await runStoredModel({
-    dataDir: ctx.dataDir,
-    store: ctx.store,
-    fileKey: verification.modelFileKey,
-    buildDir,
-    signal: ctx.signal,
-  });
-  if (!result.ok) {
-    const prefix = result.reason === "bundle" ? "The model was refused: " : "The model run failed: ";
-    return { ok: false, kind: "user", message: prefix + result.message, log: result.log };
-  }
-  const rerunPublicMain = result.scores.public.main;
-  const rerunPrivateMain = result.scores.private.main;
-  if (rerunPublicMain === null || rerunPrivateMain === null)
-    throw new Error(`build has no scorable rows (public ${rerunPublicMain}, private ${rerunPrivateMain})`);
-  const comparison = compareVerification({ original, rerun: { publicMain: rerunPublicMain, privateMain: rerunPrivateMain } });
+  const result = await runStoredModel({ job: ctx, fileKey: verification.modelFileKey, buildDir });
+  if (!result.ok) return modelRunFailure(result);
+  const rerun = requireMainScores(result.scores);
+  const comparison = compareVerification({ original, rerun });
   ctx.log(formatRunSummary(result.stats).trim());
   return {
     ok: true,
@@ -93,7 +79,13 @@ async function runVerification(ctx: JobContext<Payload>): Promise<JobResult> {
       // Guarded: an organizer's rejection or a new upload meanwhile wins over this result.
       await tx.winnerVerification.updateMany({
         where: { id: verification.id, status: { in: ["rerun-queued", "running"] } },
-        data: { status: comparison.status, outcome: comparison.outcome, rerunPublicMain, rerunPrivateMain, rerunAt },
+        data: {
+          status: comparison.status,
+          outcome: comparison.outcome,
+          rerunPublicMain: rerun.publicMain,
+          rerunPrivateMain: rerun.privateMain,
+          rerunAt,
+        },
       });
       // The leaderboard's change check reads the latest Submission.updatedAt: its badge updates with it.
       await tx.submission.updateMany({ where: { id: verification.submissionId }, data: { updatedAt: rerunAt } });
