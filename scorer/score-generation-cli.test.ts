@@ -26,11 +26,12 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** The CLI's run with the trained feature network; resolves with its exit code and output. */
 function score(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(ROOT, "scorer", "score-cli.ts"), "--track", "generation", ...args],
+      ["--import", "tsx", path.join(ROOT, "scorer", "score-cli.ts"), "--track", "generation", ...args, "--feature-network", featureNetwork],
       {
         cwd: ROOT,
         env: { ...process.env, DATA_DIR: fixture.dataDir, DATABASE_URL: `file:${path.join(tmp, "unused.sqlite")}` },
@@ -44,24 +45,22 @@ function score(args: string[]): Promise<{ code: number | null; stdout: string; s
   });
 }
 
+/** Writes the generator's model and manifest as NAME.onnx and NAME.json (a bare upload) and scores them. */
+function scoreGenerator(name: string, generator: { onnx: Uint8Array; manifest: unknown }, args: string[] = []) {
+  const model = path.join(tmp, `${name}.onnx`);
+  const manifest = path.join(tmp, `${name}.json`);
+  fs.writeFileSync(model, generator.onnx);
+  fs.writeFileSync(manifest, JSON.stringify(generator.manifest));
+  return score(["--model", model, "--manifest", manifest, ...args]);
+}
+
 describe("npm run score -- --track generation", () => {
   it("runs a generator in the sandbox and prints the metrics with the documented top-level keys", async () => {
     const g = buildLinearGenerator({
       mean: new Float32Array(IMAGE_BYTES).fill(128),
       basis: drawNormals({ seed: 3, count: 64 * IMAGE_BYTES }).map((v) => v * 4),
     });
-    fs.writeFileSync(path.join(tmp, "g.onnx"), g.onnx);
-    fs.writeFileSync(path.join(tmp, "g.json"), JSON.stringify(g.manifest));
-    const r = await score([
-      "--model",
-      path.join(tmp, "g.onnx"),
-      "--manifest",
-      path.join(tmp, "g.json"),
-      "--count",
-      "1000",
-      "--feature-network",
-      featureNetwork,
-    ]);
+    const r = await scoreGenerator("g", g, ["--count", "1000"]);
     expect(r.stderr).toMatch(/generated 1000 images/);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -84,19 +83,7 @@ describe("npm run score -- --track generation", () => {
   });
 
   it("prints the attribute fidelity of a conditional generator, per attribute and their mean", async () => {
-    const g = colourGenerator("follows");
-    fs.writeFileSync(path.join(tmp, "c.onnx"), g.onnx);
-    fs.writeFileSync(path.join(tmp, "c.json"), JSON.stringify(g.manifest));
-    const r = await score([
-      "--model",
-      path.join(tmp, "c.onnx"),
-      "--manifest",
-      path.join(tmp, "c.json"),
-      "--count",
-      "1000",
-      "--feature-network",
-      featureNetwork,
-    ]);
+    const r = await scoreGenerator("c", colourGenerator("follows"), ["--count", "1000"]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     const f = out.attributeFidelity;
@@ -113,7 +100,7 @@ describe("npm run score -- --track generation", () => {
     const dir = path.join(tmp, "few");
     fs.mkdirSync(dir);
     for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(dir, `${i}.png`), encodeRgbPng(new Uint8Array(IMAGE_BYTES), 84, 108));
-    const r = await score(["--images", dir, "--count", "1000", "--feature-network", featureNetwork]);
+    const r = await score(["--images", dir, "--count", "1000"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("exactly 1000 PNGs are needed; found 3");
@@ -121,16 +108,7 @@ describe("npm run score -- --track generation", () => {
 
   it("refuses a generator whose manifest does not match the model", async () => {
     const g = buildLinearGenerator({ mean: new Float32Array(IMAGE_BYTES), basis: new Float32Array(64 * IMAGE_BYTES) });
-    fs.writeFileSync(path.join(tmp, "h.onnx"), g.onnx);
-    fs.writeFileSync(path.join(tmp, "h.json"), JSON.stringify({ ...g.manifest, latent: { input: "z", size: 64 } }));
-    const r = await score([
-      "--model",
-      path.join(tmp, "h.onnx"),
-      "--manifest",
-      path.join(tmp, "h.json"),
-      "--feature-network",
-      featureNetwork,
-    ]);
+    const r = await scoreGenerator("h", { onnx: g.onnx, manifest: { ...g.manifest, latent: { input: "z", size: 64 } } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('manifest.json: latent.input: the model has no input "z"; its inputs are "latent"');
   });

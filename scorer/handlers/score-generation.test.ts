@@ -12,6 +12,7 @@ import { decodeRgbPng } from "@/lib/dataset/decode-rgb-png";
 import { drawGeneratorInputs } from "@/lib/generation/draw-generator-inputs";
 import { drawNormals } from "@/lib/generation/draw-normals";
 import { gridKeyFor, samplesKeyFor } from "@/lib/generation/gallery-keys";
+import type { GeneratorManifest } from "@/lib/generation/generator-manifest";
 import { registerFeatureNetwork } from "@/lib/generation/register-feature-network";
 import { trainFeatureNetwork } from "@/lib/generation/train-feature-network";
 import type { JobContext, JobPayload } from "@/lib/queue/job-types";
@@ -99,17 +100,21 @@ function context(submissionId: string): JobContext<JobPayload<"score-generation"
   };
 }
 
+/** Submits the generator as NAME.zip, runs the job, which must succeed, and commits its result. */
+async function scoreGenerator(name: string, generator: { onnx: Uint8Array; manifest: GeneratorManifest }) {
+  const file = path.join(tmp, `${name}.zip`);
+  await writeGeneratorZip({ file, ...generator });
+  const submission = await submit("generator", file);
+  const result = await scoreGenerationHandler.run(context(submission.id));
+  expect(result).toMatchObject({ ok: true });
+  if (result.ok) await db.$transaction(async (tx) => result.commit!(tx));
+  return submission;
+}
+
 describe("score-generation job", () => {
   it("scores a generator with the phase's settings and records both parts", async () => {
     const basis = drawNormals({ seed: 8, count: 64 * IMAGE_BYTES }).map((v) => v * 3);
-    const g = buildLinearGenerator({ mean: new Float32Array(IMAGE_BYTES).fill(120), basis });
-    const file = path.join(tmp, "generator.zip");
-    await writeGeneratorZip({ file, onnx: g.onnx, manifest: g.manifest });
-    const submission = await submit("generator", file);
-    const result = await scoreGenerationHandler.run(context(submission.id));
-    expect(result).toMatchObject({ ok: true });
-    if (!result.ok) return;
-    await db.$transaction(async (tx) => result.commit!(tx));
+    const submission = await scoreGenerator("generator", buildLinearGenerator({ mean: new Float32Array(IMAGE_BYTES).fill(120), basis }));
     const score = await db.score.findUniqueOrThrow({ where: { submissionId: submission.id } });
     const pub = score.public as Record<string, number>;
     expect(score.publicMain).toBe(pub.main);
@@ -137,14 +142,7 @@ describe("score-generation job", () => {
   });
 
   it("keeps a conditional generator's samples per requested class as grid.png, rare classes past the 64 included", async () => {
-    const g = colourGenerator("follows");
-    const file = path.join(tmp, "conditional.zip");
-    await writeGeneratorZip({ file, onnx: g.onnx, manifest: g.manifest });
-    const submission = await submit("generator", file);
-    const result = await scoreGenerationHandler.run(context(submission.id));
-    expect(result).toMatchObject({ ok: true });
-    if (!result.ok) return;
-    await db.$transaction(async (tx) => result.commit!(tx));
+    const submission = await scoreGenerator("conditional", colourGenerator("follows"));
     const pub = (await db.score.findUniqueOrThrow({ where: { submissionId: submission.id } })).public as {
       attributeGrid: Record<string, Record<string, number[]>>;
       attributeGridSheet: { columns: number; rows: { attribute: string; value: string; indices: number[] }[]; bytes: number };
