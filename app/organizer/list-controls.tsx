@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
+import type { ComponentProps, ReactNode } from "react";
 import { DataTable, type DataTableColumn } from "../data-table";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
@@ -42,7 +42,16 @@ export function FilterForm(props: { action: string; children: React.ReactNode; e
   );
 }
 
-export function FilterField(props: { name: string; label: string; value?: string; type?: string; options?: readonly string[] }) {
+/** One filter of a list: a query-string parameter, its label, and a text, date or drop-down field. */
+export interface FilterSpec {
+  name: string;
+  label: string;
+  type?: string;
+  /** A drop-down of these values (and "any"). */
+  options?: readonly string[];
+}
+
+export function FilterField(props: FilterSpec & { value?: string }) {
   const id = `filter-${props.name}`;
   return (
     <div className="space-y-1">
@@ -94,14 +103,27 @@ export function Pager(props: { path: string; params: SearchParams; page: number;
 }
 
 /** The lists' date filter (lib/organizer's DateRange): from and to, UTC dates, both ends included. */
+export const DATE_FILTERS: readonly FilterSpec[] = [
+  { name: "from", label: "From (UTC date)", type: "date" },
+  { name: "to", label: "To (UTC date)", type: "date" },
+];
+
+/** DATE_FILTERS as fields, for a filter form written out by hand. */
 export function DateFields(props: { from?: string; to?: string }) {
   return (
     <>
-      <FilterField name="from" label="From (UTC date)" type="date" value={props.from} />
-      <FilterField name="to" label="To (UTC date)" type="date" value={props.to} />
+      {DATE_FILTERS.map((f) => (
+        <FilterField key={f.name} {...f} value={f.name === "from" ? props.from : props.to} />
+      ))}
     </>
   );
 }
+
+/** A list's column: its header label, or a label with the header cell's class (`numeric` for right-aligned numbers). */
+export type ListColumn = string | DataTableColumn;
+
+/** A right-aligned column of numbers. */
+export const numeric = (label: string): DataTableColumn => ({ label, className: "text-right" });
 
 /** One page of a filtered list: its table (small header) with the pager under it. */
 export function PagedTable(props: {
@@ -110,16 +132,47 @@ export function PagedTable(props: {
   list: { page: number; pageSize: number; total: number };
   caption: string;
   testId?: string;
-  columns: DataTableColumn[];
+  columns: readonly ListColumn[];
   children: ReactNode;
 }) {
   const { list } = props;
+  const columns = props.columns.map((c) => (typeof c === "string" ? { label: c } : c));
   return (
     <>
-      <DataTable caption={props.caption} smallHeader testId={props.testId} columns={props.columns}>
+      <DataTable caption={props.caption} smallHeader testId={props.testId} columns={columns}>
         {props.children}
       </DataTable>
       <Pager path={props.path} params={props.params} page={list.page} pageSize={list.pageSize} total={list.total} />
+    </>
+  );
+}
+
+/**
+ * A filtered list page's body: the filter form over one page of the table. Each filter's field
+ * shows its value from the query string, and Export CSV (`exportPath`) gets the same filters;
+ * `hidden` fields (a tab) only keep the page as it is when the form is sent.
+ */
+export function FilteredList(
+  props: ComponentProps<typeof PagedTable> & {
+    filterLabel: string;
+    filters: readonly FilterSpec[];
+    hidden?: Record<string, string>;
+    exportPath: string;
+  },
+) {
+  const { filterLabel, filters, hidden, exportPath, ...table } = props;
+  const values = Object.fromEntries(filters.map((f) => [f.name, first(props.params[f.name])]));
+  return (
+    <>
+      <FilterForm action={props.path} label={filterLabel} exportHref={hrefWith(exportPath, values, {})}>
+        {Object.entries(hidden ?? {}).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        {filters.map((f) => (
+          <FilterField key={f.name} {...f} value={values[f.name]} />
+        ))}
+      </FilterForm>
+      <PagedTable {...table} />
     </>
   );
 }
@@ -145,8 +198,8 @@ export const SUBMISSION_COLUMNS: DataTableColumn[] = [
   { label: "By" },
   { label: "File" },
   { label: "Status" },
-  { label: "Public", className: "text-right" },
-  { label: "Private", className: "text-right" },
+  numeric("Public"),
+  numeric("Private"),
 ];
 
 /** What a row of an organizer's submission list shows of one submission. */

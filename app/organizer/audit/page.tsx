@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AuditQuery, listAuditEvents } from "@/lib/audit/list-audit-events";
 import { getDb } from "@/lib/db/client";
 import { formatUtc } from "@/lib/phases/format-phase-time";
-import { DateFields, FilterField, FilterForm, PagedTable, cell, first, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { DATE_FILTERS, FilteredList, cell, pageQuery, type SearchParams } from "../list-controls";
 import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
@@ -18,13 +18,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const query = pageQuery(AuditQuery, params);
   const list = await listAuditEvents({ db: getDb(), query });
-  const raw = {
-    action: first(params.action),
-    actor: first(params.actor),
-    target: first(params.target),
-    from: first(params.from),
-    to: first(params.to),
-  };
   return (
     <div className="space-y-4">
       <h1 className="text-3xl font-bold tracking-tight">Audit trail</h1>
@@ -32,26 +25,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         Role changes, phase edits and reveals, disqualifications, suspensions and bans, rescores, exports, label downloads and every opening
         of a participant&rsquo;s submission or file. No page or API can change or delete these records.
       </p>
-      <FilterForm action={PATH} label="Filter the audit trail" exportHref={hrefWith("/api/organizer/export/audit.csv", raw, {})}>
-        <FilterField name="action" label="Action (e.g. user.ban or user.)" value={raw.action} />
-        <FilterField name="actor" label="Actor e-mail contains" value={raw.actor} />
-        <FilterField name="target" label="Target id" value={raw.target} />
-        <DateFields from={raw.from} to={raw.to} />
-      </FilterForm>
-      <PagedTable
+      <FilteredList
         path={PATH}
         params={params}
+        filterLabel="Filter the audit trail"
+        filters={[
+          { name: "action", label: "Action (e.g. user.ban or user.)" },
+          { name: "actor", label: "Actor e-mail contains" },
+          { name: "target", label: "Target id" },
+          ...DATE_FILTERS,
+        ]}
+        exportPath="/api/organizer/export/audit.csv"
         list={list}
         caption="Organizer actions, newest first"
         testId="audit-table"
-        columns={[
-          { label: "When" },
-          { label: "Who" },
-          { label: "Action" },
-          { label: "Target" },
-          { label: "What changed" },
-          { label: "Address" },
-        ]}
+        columns={["When", "Who", "Action", "Target", "What changed", "Address"]}
       >
         {list.rows.map((e) => (
           <tr key={e.id} className="border-b border-stone-100 align-top" data-testid="audit-row" data-action={e.action}>
@@ -66,7 +54,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <td className={`${cell} font-mono text-xs`}>{e.ip || "—"}</td>
           </tr>
         ))}
-      </PagedTable>
+      </FilteredList>
     </div>
   );
 }

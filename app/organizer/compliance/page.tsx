@@ -3,13 +3,14 @@ import { getDb } from "@/lib/db/client";
 import { DownloadsQuery, listDownloadLogPage } from "@/lib/organizer/list-download-log-page";
 import { AcceptancesQuery, listTermsAcceptances } from "@/lib/organizer/list-terms-acceptances";
 import { formatUtc } from "@/lib/phases/format-phase-time";
-import { DateFields, FilterField, FilterForm, PagedTable, cell, first, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { DATE_FILTERS, FilteredList, cell, first, numeric, pageQuery, type SearchParams } from "../list-controls";
 import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Compliance records", robots: { index: false } };
 
 const PATH = "/organizer/compliance";
+const EMAIL_FILTER = { name: "email", label: "E-mail contains" };
 
 /**
  * The two records the dataset licence asks for: who accepted which terms (and from where), and
@@ -31,13 +32,6 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
       {label}
     </a>
   );
-  const raw = {
-    email: first(params.email),
-    version: first(params.version),
-    kind: first(params.kind),
-    from: first(params.from),
-    to: first(params.to),
-  };
   return (
     <div className="space-y-4">
       <h1 className="text-3xl font-bold tracking-tight">Compliance records</h1>
@@ -50,94 +44,68 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
   );
 
   async function Acceptances() {
-    const query = pageQuery(AcceptancesQuery, params);
-    const list = await listTermsAcceptances({ db, query });
+    const list = await listTermsAcceptances({ db, query: pageQuery(AcceptancesQuery, params) });
     return (
-      <>
-        <FilterForm
-          action={PATH}
-          label="Filter acceptances"
-          exportHref={hrefWith(
-            "/api/organizer/export/acceptances.csv",
-            { email: raw.email, version: raw.version, from: raw.from, to: raw.to },
-            {},
-          )}
-        >
-          <input type="hidden" name="log" value="acceptances" />
-          <FilterField name="email" label="E-mail contains" value={raw.email} />
-          <FilterField name="version" label="Terms version" value={raw.version} />
-          <DateFields from={raw.from} to={raw.to} />
-        </FilterForm>
-        <PagedTable
-          path={PATH}
-          params={params}
-          list={list}
-          caption="Terms acceptances, newest first"
-          testId="acceptances-table"
-          columns={[{ label: "When" }, { label: "Who" }, { label: "Version" }, { label: "Address" }]}
-        >
-          {list.rows.map((a) => (
-            <tr key={a.id} className="border-b border-stone-100" data-testid="acceptance-row">
-              <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(a.acceptedAt)}</td>
-              <td className={`${cell} text-xs`}>{a.user.email}</td>
-              <td className={cell}>{a.termsVersion}</td>
-              <td className={`${cell} font-mono text-xs`}>{a.ip || "—"}</td>
-            </tr>
-          ))}
-        </PagedTable>
-      </>
+      <FilteredList
+        path={PATH}
+        params={params}
+        filterLabel="Filter acceptances"
+        hidden={{ log: "acceptances" }}
+        filters={[EMAIL_FILTER, { name: "version", label: "Terms version" }, ...DATE_FILTERS]}
+        exportPath="/api/organizer/export/acceptances.csv"
+        list={list}
+        caption="Terms acceptances, newest first"
+        testId="acceptances-table"
+        columns={["When", "Who", "Version", "Address"]}
+      >
+        {list.rows.map((a) => (
+          <tr key={a.id} className="border-b border-stone-100" data-testid="acceptance-row">
+            <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(a.acceptedAt)}</td>
+            <td className={`${cell} text-xs`}>{a.user.email}</td>
+            <td className={cell}>{a.termsVersion}</td>
+            <td className={`${cell} font-mono text-xs`}>{a.ip || "—"}</td>
+          </tr>
+        ))}
+      </FilteredList>
     );
   }
 
   async function Downloads() {
-    const query = pageQuery(DownloadsQuery, params);
-    const list = await listDownloadLogPage({ db, query });
+    const list = await listDownloadLogPage({ db, query: pageQuery(DownloadsQuery, params) });
     return (
-      <>
-        <FilterForm
-          action={PATH}
-          label="Filter downloads"
-          exportHref={hrefWith("/api/organizer/export/downloads.csv", { email: raw.email, kind: raw.kind, from: raw.from, to: raw.to }, {})}
-        >
-          <input type="hidden" name="log" value="downloads" />
-          <FilterField name="email" label="E-mail contains" value={raw.email} />
-          <FilterField
-            name="kind"
-            label="File kind"
-            value={raw.kind}
-            options={["train-archive", "test-archive", "train-labels", "sample-submission", "checksums", "readme"]}
-          />
-          <DateFields from={raw.from} to={raw.to} />
-        </FilterForm>
-        <PagedTable
-          path={PATH}
-          params={params}
-          list={list}
-          caption="Downloads, newest first"
-          testId="downloads-table"
-          columns={[
-            { label: "When" },
-            { label: "Who" },
-            { label: "File" },
-            { label: "Bytes sent", className: "text-right" },
-            { label: "Range" },
-            { label: "Address" },
-          ]}
-        >
-          {list.rows.map((d) => (
-            <tr key={d.id} className="border-b border-stone-100">
-              <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(d.createdAt)}</td>
-              <td className={`${cell} text-xs`}>{d.user.email}</td>
-              <td className={`${cell} font-mono text-xs`}>{d.fileName}</td>
-              <td className={`${cell} text-right tabular-nums`}>
-                {d.bytesServed.toLocaleString("en")} / {d.fileSize.toLocaleString("en")}
-              </td>
-              <td className={`${cell} font-mono text-xs`}>{d.rangeHeader ?? "—"}</td>
-              <td className={`${cell} font-mono text-xs`}>{d.ip || "—"}</td>
-            </tr>
-          ))}
-        </PagedTable>
-      </>
+      <FilteredList
+        path={PATH}
+        params={params}
+        filterLabel="Filter downloads"
+        hidden={{ log: "downloads" }}
+        filters={[
+          EMAIL_FILTER,
+          {
+            name: "kind",
+            label: "File kind",
+            options: ["train-archive", "test-archive", "train-labels", "sample-submission", "checksums", "readme"],
+          },
+          ...DATE_FILTERS,
+        ]}
+        exportPath="/api/organizer/export/downloads.csv"
+        list={list}
+        caption="Downloads, newest first"
+        testId="downloads-table"
+        columns={["When", "Who", "File", numeric("Bytes sent"), "Range", "Address"]}
+      >
+        {list.rows.map((d) => (
+          <tr key={d.id} className="border-b border-stone-100">
+            <td className={`${cell} whitespace-nowrap text-xs`}>{formatUtc(d.createdAt)}</td>
+            <td className={`${cell} text-xs`}>{d.user.email}</td>
+            <td className={`${cell} font-mono text-xs`}>{d.fileName}</td>
+            <td className={`${cell} text-right tabular-nums`}>
+              {d.bytesServed.toLocaleString("en")} / {d.fileSize.toLocaleString("en")}
+            </td>
+            <td className={`${cell} font-mono text-xs`}>{d.rangeHeader ?? "—"}</td>
+            <td className={`${cell} font-mono text-xs`}>{d.ip || "—"}</td>
+          </tr>
+        ))}
+      </FilteredList>
     );
   }
 }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { ParticipantsQuery, listParticipants } from "@/lib/organizer/list-participants";
 import { formatUtc } from "@/lib/phases/format-phase-time";
-import { FilterField, FilterForm, PagedTable, cell, fmtScore, hrefWith, pageQuery, type SearchParams } from "../list-controls";
+import { FilteredList, cell, fmtScore, numeric, pageQuery, type SearchParams } from "../list-controls";
 import { requirePageOrganizer } from "@/lib/auth/require-page-user";
 
 export const dynamic = "force-dynamic";
@@ -22,30 +22,19 @@ export default async function ParticipantsPage({ searchParams }: { searchParams:
   return (
     <div className="space-y-4">
       <h1 className="text-3xl font-bold tracking-tight">Participants</h1>
-      <FilterForm
-        action={PATH}
-        label="Search participants"
-        exportHref={hrefWith("/api/organizer/export/participants.csv", { q: query.q, status: query.status }, {})}
-      >
-        <FilterField name="q" label="Name or e-mail" value={query.q} />
-        <FilterField name="status" label="Status" value={query.status} options={["active", "suspended", "banned"]} />
-      </FilterForm>
-      <PagedTable
+      <FilteredList
         path={PATH}
         params={params}
+        filterLabel="Search participants"
+        filters={[
+          { name: "q", label: "Name or e-mail" },
+          { name: "status", label: "Status", options: ["active", "suspended", "banned"] },
+        ]}
+        exportPath="/api/organizer/export/participants.csv"
         list={list}
         caption="Participants, newest accounts first"
         testId="participants-table"
-        columns={[
-          { label: "Name" },
-          { label: "E-mail" },
-          { label: "Verified" },
-          { label: "Status" },
-          { label: "Terms" },
-          { label: "Submissions", className: "text-right" },
-          { label: "Best public", className: "text-right" },
-          { label: "Last active" },
-        ]}
+        columns={["Name", "E-mail", "Verified", "Status", "Terms", numeric("Submissions"), numeric("Best public"), "Last active"]}
       >
         {list.rows.map((p) => (
           <tr key={p.id} className="border-b border-stone-100" data-testid="participant-row" data-user-id={p.id}>
@@ -75,7 +64,7 @@ export default async function ParticipantsPage({ searchParams }: { searchParams:
             <td className={`${cell} whitespace-nowrap text-xs`}>{p.lastActiveAt ? formatUtc(p.lastActiveAt) : "—"}</td>
           </tr>
         ))}
-      </PagedTable>
+      </FilteredList>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { PageSection } from "../../../page-section";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
@@ -73,42 +74,45 @@ export default async function ParticipantPage({ params }: { params: Promise<{ id
           ))}
         </DataTable>
       </PageSection>
-      <PageSection id="acc" title="Terms acceptances" className="space-y-2">
-        <ul className="text-sm">
-          {detail.acceptances.map((a) => (
-            <li key={a.id}>
-              {a.termsVersion} · {formatUtc(a.acceptedAt)} · {a.ip || "—"}
-            </li>
-          ))}
-        </ul>
-      </PageSection>
-      <PageSection id="dl" title={`Downloads (${detail.downloads.length})`} className="space-y-2">
-        <ul className="text-sm">
-          {detail.downloads.map((d) => (
-            <li key={d.id}>
-              {formatUtc(d.createdAt)} · <span className="font-mono">{d.fileName}</span> · {d.bytesServed.toLocaleString("en")} bytes ·{" "}
-              {d.ip || "—"}
-            </li>
-          ))}
-        </ul>
-      </PageSection>
-      <PageSection id="sess" title="Sessions and API tokens" className="space-y-2">
-        <ul className="text-sm">
-          {detail.sessions.map((s) => (
-            <li key={s.id}>
-              session since {formatUtc(s.createdAt)}, last used {formatUtc(s.renewedAt)} · {s.ip || "—"} ·{" "}
-              <span className="text-stone-500">{s.userAgent}</span>
-            </li>
-          ))}
-          {detail.apiTokens.map((t) => (
-            <li key={t.id}>
-              token “{t.name}” <span className="font-mono">{t.prefix}…</span> ({t.scopes}) · last used{" "}
-              {t.lastUsedAt ? formatUtc(t.lastUsedAt) : "never"}
-            </li>
-          ))}
-          {detail.sessions.length + detail.apiTokens.length === 0 && <li className="text-stone-500">None.</li>}
-        </ul>
-      </PageSection>
+      <RecordList id="acc" title="Terms acceptances">
+        {detail.acceptances.map((a) => (
+          <li key={a.id}>
+            {a.termsVersion} · {formatUtc(a.acceptedAt)} · {a.ip || "—"}
+          </li>
+        ))}
+      </RecordList>
+      <RecordList id="dl" title={`Downloads (${detail.downloads.length})`}>
+        {detail.downloads.map((d) => (
+          <li key={d.id}>
+            {formatUtc(d.createdAt)} · <span className="font-mono">{d.fileName}</span> · {d.bytesServed.toLocaleString("en")} bytes ·{" "}
+            {d.ip || "—"}
+          </li>
+        ))}
+      </RecordList>
+      <RecordList id="sess" title="Sessions and API tokens">
+        {detail.sessions.map((s) => (
+          <li key={s.id}>
+            session since {formatUtc(s.createdAt)}, last used {formatUtc(s.renewedAt)} · {s.ip || "—"} ·{" "}
+            <span className="text-stone-500">{s.userAgent}</span>
+          </li>
+        ))}
+        {detail.apiTokens.map((t) => (
+          <li key={t.id}>
+            token “{t.name}” <span className="font-mono">{t.prefix}…</span> ({t.scopes}) · last used{" "}
+            {t.lastUsedAt ? formatUtc(t.lastUsedAt) : "never"}
+          </li>
+        ))}
+        {detail.sessions.length + detail.apiTokens.length === 0 && <li className="text-stone-500">None.</li>}
+      </RecordList>
     </div>
+  );
+}
+
+/** A titled list of one-line records (the `<li>`s are the caller's). */
+function RecordList(props: { id: string; title: string; children: ReactNode }) {
+  return (
+    <PageSection id={props.id} title={props.title} className="space-y-2">
+      <ul className="text-sm">{props.children}</ul>
+    </PageSection>
   );
 }
