@@ -120,8 +120,7 @@ export async function createAnnouncement(options: {
       db: tx,
       actor: organizerActor(options.organizer, options.ip),
       action: "announcement.create",
-      targetType: "announcement",
-      targetId: row.id,
+      target: { type: "announcement", id: row.id },
       details: {
         title: input.title,
         audience: input.audience,

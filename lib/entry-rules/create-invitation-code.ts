@@ -63,8 +63,7 @@ export async function createInvitationCode(options: {
       db: tx,
       actor: organizerActor(options.organizer, options.ip),
       action: "invitation-code.create",
-      targetType: "invitation-code",
-      targetId: row.id,
+      target: { type: "invitation-code", id: row.id },
       // Never the code: the trail is readable by every organizer and exported as CSV.
       details: { prefix, label, maxUses, expiresAt: expiresAt?.toISOString() ?? null },
     });

@@ -24,8 +24,7 @@ export async function revokeInvitationCode(options: {
       db: tx,
       actor: organizerActor(options.organizer, options.ip),
       action: "invitation-code.revoke",
-      targetType: "invitation-code",
-      targetId: code.id,
+      target: { type: "invitation-code", id: code.id },
       details: { prefix: code.prefix, label: code.label, uses: code.uses, maxUses: code.maxUses },
       now,
     });

@@ -38,8 +38,7 @@ export async function updateEntryRules(options: {
       db: tx,
       actor: organizerActor(options.organizer, options.ip),
       action: "entry-rules.update",
-      targetType: "entry-rules",
-      targetId: ENTRY_RULES_KEY,
+      target: { type: "entry-rules", id: ENTRY_RULES_KEY },
       details: {
         before: {
           allowedDomains: before.allowedDomains,

@@ -5,6 +5,7 @@ import { AppError } from "../errors/app-error";
 import { zodDetails } from "../errors/zod-details";
 import type { AuditActor } from "../audit/audit-actor";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { disqualificationAuditRecord } from "./disqualification-audit-record";
 
 /** The organizer's reason is shown to the submission's owner: required, short, plain text. */
 export const DisqualifyInput = z
@@ -40,19 +41,13 @@ export async function disqualifySubmission(options: {
         where: { id: submissionId },
         data: { disqualifiedAt: existing.disqualifiedAt ?? options.now ?? new Date(), disqualifiedReason: parsed.data.reason },
       });
-      if (options.actor) {
-        await recordAuditEvent({
-          db: tx,
-          actor: options.actor,
-          action: "submission.disqualify",
-          targetType: "submission",
-          targetId: submissionId,
-          details: {
-            before: { disqualifiedAt: existing.disqualifiedAt, reason: existing.disqualifiedReason },
-            after: { disqualifiedAt: updated.disqualifiedAt, reason: updated.disqualifiedReason },
-          },
-        });
-      }
+      await recordAuditEvent({
+        db: tx,
+        actor: options.actor,
+        action: "submission.disqualify",
+        target: { type: "submission", id: submissionId },
+        details: { before: disqualificationAuditRecord(existing), after: disqualificationAuditRecord(updated) },
+      });
       return updated;
     });
   } catch (error) {

@@ -157,8 +157,7 @@ export async function exportOrganizerCsv(options: {
     db: options.db,
     actor: organizerActor(options.organizer, options.ip),
     action: `export.${parsed.data}` as AuditAction,
-    targetType: "export",
-    targetId: parsed.data,
+    target: { type: "export", id: parsed.data },
     details: { filters: Object.fromEntries([...options.params].filter(([k]) => k !== "page" && k !== "pageSize")) },
   });
   return { fileName: `tiny-portraits-${parsed.data}.csv`, stream: streamCsv({ header, rows }) };

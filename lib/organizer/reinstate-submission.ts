@@ -3,6 +3,7 @@ import { isNotFound } from "../db/errors";
 import { AppError } from "../errors/app-error";
 import type { AuditActor } from "../audit/audit-actor";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { disqualificationAuditRecord } from "./disqualification-audit-record";
 
 /** Organizer: undoes a disqualification; the submission is ranked again with its score. Idempotent. */
 export async function reinstateSubmission(options: { db: Db; submissionId: string; actor?: AuditActor }): Promise<Submission> {
@@ -16,17 +17,13 @@ export async function reinstateSubmission(options: { db: Db; submissionId: strin
         where: { id: options.submissionId },
         data: { disqualifiedAt: null, disqualifiedReason: null },
       });
-      if (options.actor && before?.disqualifiedAt) {
+      if (before?.disqualifiedAt) {
         await recordAuditEvent({
           db: tx,
           actor: options.actor,
           action: "submission.reinstate",
-          targetType: "submission",
-          targetId: options.submissionId,
-          details: {
-            before: { disqualifiedAt: before.disqualifiedAt, reason: before.disqualifiedReason },
-            after: { disqualifiedAt: null },
-          },
+          target: { type: "submission", id: options.submissionId },
+          details: { before: disqualificationAuditRecord(before), after: { disqualifiedAt: null } },
         });
       }
       return updated;

@@ -63,20 +63,18 @@ export async function requeueJob(options: { db: Db; jobId: string; actor?: Audit
         where: { id: payload.verificationId, status: "rerun-failed" },
         data: { status: "rerun-queued", outcome: "" },
       });
-    if (options.actor)
-      await recordAuditEvent({
-        db: tx,
-        actor: options.actor,
-        action: "job.requeue",
-        targetType: "job",
-        targetId: jobId,
-        details: {
-          type: job.type,
-          subject: payload.submissionId ?? payload.verificationId ?? null,
-          lastError: job.lastError?.split("\n")[0] ?? null,
-        },
-        now,
-      });
+    await recordAuditEvent({
+      db: tx,
+      actor: options.actor,
+      action: "job.requeue",
+      target: { type: "job", id: jobId },
+      details: {
+        type: job.type,
+        subject: payload.submissionId ?? payload.verificationId ?? null,
+        lastError: job.lastError?.split("\n")[0] ?? null,
+      },
+      now,
+    });
     return job;
   }, QUEUE_TRANSACTION_OPTIONS);
 }

@@ -51,15 +51,12 @@ export async function rescoreSubmission(options: {
     where: { id: submissionId, status: "failed" },
     data: { status: "queued", errorMessage: null, failureKind: null },
   });
-  if (options.actor) {
-    await recordAuditEvent({
-      db,
-      actor: options.actor,
-      action: "submission.rescore",
-      targetType: "submission",
-      targetId: submissionId,
-      details: { jobId: job.id },
-    });
-  }
+  await recordAuditEvent({
+    db,
+    actor: options.actor,
+    action: "submission.rescore",
+    target: { type: "submission", id: submissionId },
+    details: { jobId: job.id },
+  });
   return { job, alreadyPending: false };
 }

@@ -40,16 +40,13 @@ export async function setUserRole(options: {
   // With an actor, the audit record commits with the role change.
   const updated = await db.$transaction(async (tx) => {
     const row = await tx.user.update({ where: { id: user.id }, data: { role }, omit: { passwordHash: true } });
-    if (options.actor) {
-      await recordAuditEvent({
-        db: tx,
-        actor: options.actor,
-        action: role === "organizer" ? "user.promote" : "user.demote",
-        targetType: "user",
-        targetId: user.id,
-        details: { email, before: { role: user.role }, after: { role } },
-      });
-    }
+    await recordAuditEvent({
+      db: tx,
+      actor: options.actor,
+      action: role === "organizer" ? "user.promote" : "user.demote",
+      target: { type: "user", id: user.id },
+      details: { email, before: { role: user.role }, after: { role } },
+    });
     return row;
   });
   return { user: updated, changed: true };

@@ -65,8 +65,7 @@ export async function setUserStatus(options: {
       db: tx,
       actor: organizerActor(organizer, options.ip),
       action: ACTION[status],
-      targetType: "user",
-      targetId: userId,
+      target: { type: "user", id: userId },
       details: {
         before: { status: user.status, reason: user.statusReason },
         after: { status, reason: reason || null },

@@ -39,16 +39,13 @@ export async function createPhase(options: { db: Db; input: unknown; actor?: Aud
     }
     const { confirmClosed: _confirmed, ...data } = parsed.data;
     const phase = await tx.phase.create({ data });
-    if (options.actor) {
-      await recordAuditEvent({
-        db: tx,
-        actor: options.actor,
-        action: "phase.create",
-        targetType: "phase",
-        targetId: phase.id,
-        details: { name: phase.name, after: phaseAuditRecord(phase) },
-      });
-    }
+    await recordAuditEvent({
+      db: tx,
+      actor: options.actor,
+      action: "phase.create",
+      target: { type: "phase", id: phase.id },
+      details: { name: phase.name, after: phaseAuditRecord(phase) },
+    });
     return phase;
   });
   bumpPhaseChangeEpoch();

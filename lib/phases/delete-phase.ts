@@ -23,16 +23,13 @@ export async function deletePhase(options: { db: Db; phaseId: string; actor?: Au
       const submissions = await tx.submission.count({ where: { phaseId } });
       if (submissions > 0) throw hasSubmissions(phase, submissions);
       await tx.phase.delete({ where: { id: phaseId } });
-      if (options.actor) {
-        await recordAuditEvent({
-          db: tx,
-          actor: options.actor,
-          action: "phase.delete",
-          targetType: "phase",
-          targetId: phaseId,
-          details: { name: phase.name, before: phaseAuditRecord(phase) },
-        });
-      }
+      await recordAuditEvent({
+        db: tx,
+        actor: options.actor,
+        action: "phase.delete",
+        target: { type: "phase", id: phaseId },
+        details: { name: phase.name, before: phaseAuditRecord(phase) },
+      });
       return phase;
     });
     bumpPhaseChangeEpoch();

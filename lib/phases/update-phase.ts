@@ -48,22 +48,19 @@ export async function updatePhase(options: { db: Db; phaseId: string; input: unk
         });
       }
       const row = await tx.phase.update({ where: { id: phaseId }, data });
-      if (options.actor) {
-        const changed = PHASE_AUDIT_FIELDS.filter((k) => JSON.stringify(auditValue(existing[k])) !== JSON.stringify(auditValue(row[k])));
-        const action = changed.includes("privateRevealed") ? (row.privateRevealed ? "phase.reveal" : "phase.hide") : "phase.update";
-        await recordAuditEvent({
-          db: tx,
-          actor: options.actor,
-          action,
-          targetType: "phase",
-          targetId: phaseId,
-          details: {
-            name: row.name,
-            before: Object.fromEntries(changed.map((k) => [k, auditValue(existing[k])])),
-            after: Object.fromEntries(changed.map((k) => [k, auditValue(row[k])])),
-          },
-        });
-      }
+      const changed = PHASE_AUDIT_FIELDS.filter((k) => JSON.stringify(auditValue(existing[k])) !== JSON.stringify(auditValue(row[k])));
+      const action = changed.includes("privateRevealed") ? (row.privateRevealed ? "phase.reveal" : "phase.hide") : "phase.update";
+      await recordAuditEvent({
+        db: tx,
+        actor: options.actor,
+        action,
+        target: { type: "phase", id: phaseId },
+        details: {
+          name: row.name,
+          before: Object.fromEntries(changed.map((k) => [k, auditValue(existing[k])])),
+          after: Object.fromEntries(changed.map((k) => [k, auditValue(row[k])])),
+        },
+      });
       return row;
     });
     bumpPhaseChangeEpoch();

@@ -94,16 +94,14 @@ export async function startRescoreBatch(options: {
           idempotencyKey: `rescore-batch:${created.id}:${s.id}`,
         });
       }
-      if (options.actor)
-        await recordAuditEvent({
-          db: tx,
-          actor: options.actor,
-          action: "rescore.batch",
-          targetType: "rescore-batch",
-          targetId: created.id,
-          details: { label: scope.label, filter: scope.filter, total: candidates.length },
-          now,
-        });
+      await recordAuditEvent({
+        db: tx,
+        actor: options.actor,
+        action: "rescore.batch",
+        target: { type: "rescore-batch", id: created.id },
+        details: { label: scope.label, filter: scope.filter, total: candidates.length },
+        now,
+      });
       return created;
     },
     // One statement per job: the default 5 s timeout is too short for thousands.

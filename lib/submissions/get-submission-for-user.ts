@@ -65,8 +65,7 @@ export async function getSubmissionForUser(options: {
       db,
       actor: { id: user.id, label: user.email ?? user.id, ip: options.ip },
       action: "submission.view",
-      targetType: "submission",
-      targetId: submissionId,
+      target: { type: "submission", id: submissionId },
       details: { owner: row.userId },
     });
   }

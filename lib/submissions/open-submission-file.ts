@@ -41,8 +41,7 @@ export async function openSubmissionFile(options: {
       db,
       actor: organizer,
       action: "submission.file",
-      targetType: "submission",
-      targetId: submissionId,
+      target: { type: "submission", id: submissionId },
       details: { owner: row.userId, fileName: row.fileName, sha256: row.sha256 },
     });
   }

@@ -32,8 +32,7 @@ export async function disbandTeam(options: {
       db: tx,
       actor: organizerActor(options.organizer, options.ip),
       action: "team.disband",
-      targetType: "team",
-      targetId: teamId,
+      target: { type: "team", id: teamId },
       details: { team: team.name, members: team.members.map((m) => m.userId), submissionsReturned: result.submissions },
       now,
     });

@@ -37,8 +37,7 @@ export async function removeTeamMember(options: {
       db: tx,
       actor: organizerActor(options.organizer, options.ip),
       action: "team.remove-member",
-      targetType: "team",
-      targetId: teamId,
+      target: { type: "team", id: teamId },
       details: { team: member.team.name, userId, member: member.user.name, role: member.role, ...result },
       now,
     });

@@ -29,8 +29,7 @@ export async function openVerificationCode(options: {
     db,
     actor: options.actor,
     action: "verification.code-download",
-    targetType: "verification",
-    targetId: v.id,
+    target: { type: "verification", id: v.id },
     details: { submissionId: v.submissionId, fileName: v.codeFileName, size: v.codeFileSize },
   });
   const store = options.store ?? getBlobStore({ db });

@@ -36,20 +36,18 @@ export async function rejectVerification(options: {
     });
     // The leaderboard's change check reads the latest Submission.updatedAt: the badge follows at once.
     await tx.submission.update({ where: { id: before.submissionId }, data: { updatedAt: now } });
-    if (options.actor)
-      await recordAuditEvent({
-        db: tx,
-        actor: options.actor,
-        action: "verification.reject",
-        targetType: "verification",
-        targetId: before.id,
-        details: {
-          submissionId: before.submissionId,
-          before: { status: before.status, outcome: before.outcome },
-          after: { status: "rejected", outcome: parsed.data.reason },
-        },
-        now,
-      });
+    await recordAuditEvent({
+      db: tx,
+      actor: options.actor,
+      action: "verification.reject",
+      target: { type: "verification", id: before.id },
+      details: {
+        submissionId: before.submissionId,
+        before: { status: before.status, outcome: before.outcome },
+        after: { status: "rejected", outcome: parsed.data.reason },
+      },
+      now,
+    });
     return updated;
   });
 }

@@ -77,13 +77,12 @@ export async function requestVerification(options: {
       });
       requested.push({ id: row.id, submissionId });
     }
-    if (options.actor && requested.length > 0)
+    if (requested.length > 0)
       await recordAuditEvent({
         db: tx,
         actor: options.actor,
         action: "verification.request",
-        targetType: "verification",
-        targetId: "submissionId" in input ? input.submissionId : input.phaseId,
+        target: { type: "verification", id: "submissionId" in input ? input.submissionId : input.phaseId },
         details: {
           scope:
             "submissionId" in input ? { submissionId: input.submissionId } : { phaseId: input.phaseId, board: input.board, top: input.top },

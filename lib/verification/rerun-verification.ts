@@ -38,16 +38,14 @@ export async function rerunVerification(options: {
     }
     const job = await enqueueJob({ db: tx, type: "verify-submission", payload: { verificationId } });
     const updated = await tx.winnerVerification.findUniqueOrThrow({ where: { id: verificationId } });
-    if (options.actor)
-      await recordAuditEvent({
-        db: tx,
-        actor: options.actor,
-        action: "verification.rerun",
-        targetType: "verification",
-        targetId: verificationId,
-        details: { submissionId: updated.submissionId, jobId: job.id, modelFileName: updated.modelFileName },
-        now,
-      });
+    await recordAuditEvent({
+      db: tx,
+      actor: options.actor,
+      action: "verification.rerun",
+      target: { type: "verification", id: verificationId },
+      details: { submissionId: updated.submissionId, jobId: job.id, modelFileName: updated.modelFileName },
+      now,
+    });
     return updated;
   });
 }

@@ -22,7 +22,7 @@ export const GET = handleRoute(async (request: Request) => {
     db: getDb(),
     actor: organizerActor(organizer, formatClientAddress(readClientAddress(request.headers))),
     action: "labels.export",
-    targetType: "labels",
+    target: { type: "labels" },
     details: { rows },
   });
   return new Response(csv, {
