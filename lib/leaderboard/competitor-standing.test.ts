@@ -7,6 +7,7 @@ import {
   FRESH,
   HOUR,
   NOW,
+  PUBLIC_BOARD,
   createLeaderboardBaseline,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
@@ -101,13 +102,7 @@ describeEachEngine("competitor standing", (t) => {
     const ann = await createParticipant({ db, name: "Ann" });
     await addEntry({ db, datasetId, userId: ann.id, createdAt: at(10), publicMain: 0.8 });
     for (const format of ["json", "csv"] as const) {
-      const { body } = await exportLeaderboard({
-        db,
-        query: { board: "public", sort: "rank", dir: "asc" },
-        format,
-        now: NOW,
-        cache: FRESH,
-      });
+      const { body } = await exportLeaderboard({ db, query: PUBLIC_BOARD, format, now: NOW, cache: FRESH });
       expect(body).toContain("Ann");
       expect(body).not.toContain(ann.id);
     }

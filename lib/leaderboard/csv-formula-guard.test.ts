@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { describeEachEngine } from "../../test-support/test-db";
-import { addEntry, resetLeaderboardData, createParticipant } from "../../test-support/leaderboard/leaderboard-fixtures";
+import { addEntry, resetLeaderboardData, createParticipant, PUBLIC_BOARD } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { exportLeaderboard, neutraliseFormula } from "./export-leaderboard";
 
 const DANGEROUS = /^[=+\-@\t\r]/;
@@ -43,7 +43,7 @@ describeEachEngine("leaderboard CSV export", (t) => {
     }
     const { body } = await exportLeaderboard({
       db: t.db,
-      query: { board: "public", sort: "rank", dir: "asc" },
+      query: PUBLIC_BOARD,
       format: "csv",
       cache: { maxAgeMs: 0, staleMs: 0 },
     });

@@ -7,18 +7,17 @@ import {
   FRESH,
   HOUR,
   NOW,
+  PUBLIC_BOARD,
   createLeaderboardBaseline,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { getSubmissionForUser } from "../submissions/get-submission-for-user";
 import { listUserSubmissions } from "../submissions/list-user-submissions";
 import { exportLeaderboard } from "./export-leaderboard";
-import { getLeaderboard, type LeaderboardQuery } from "./get-leaderboard";
-
-const PUBLIC: LeaderboardQuery = { board: "public", sort: "rank", dir: "asc" };
+import { getLeaderboard } from "./get-leaderboard";
 
 describeEachEngine("leaderboard score policy", (t) => {
-  const board = () => getLeaderboard({ db: t.db, query: PUBLIC, now: NOW, cache: FRESH });
+  const board = () => getLeaderboard({ db: t.db, query: PUBLIC_BOARD, now: NOW, cache: FRESH });
   let datasetId: string;
 
   resetLeaderboardBeforeEach(t, (id) => (datasetId = id));
@@ -51,7 +50,7 @@ describeEachEngine("leaderboard score policy", (t) => {
     expect(lb.series.participants.find((p) => p.name === "Ann")?.points.map((p) => p.score)).toEqual([0.5, 0.52, 0.52]);
 
     for (const format of ["json", "csv"] as const) {
-      const { body } = await exportLeaderboard({ db, query: PUBLIC, format, now: NOW, cache: FRESH });
+      const { body } = await exportLeaderboard({ db, query: PUBLIC_BOARD, format, now: NOW, cache: FRESH });
       for (const exact of ["0.5012", "0.5087", "0.5234", "0.5291", "0.5213", "0.612345"]) expect(body).not.toContain(exact);
     }
 

@@ -10,14 +10,13 @@ import {
   createParticipant,
   FRESH,
   NOW,
+  PUBLIC_BOARD,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 import { leaderboardCacheGeneration } from "../http/anonymous-response-cache-generation";
 import { updatePhase } from "../phases/update-phase";
 import { exportLeaderboard } from "./export-leaderboard";
 import { getLeaderboard, parseLeaderboardQuery, type LeaderboardQuery } from "./get-leaderboard";
 import { getLeaderboardSnapshot } from "./get-leaderboard-snapshot";
-
-const PUBLIC: LeaderboardQuery = { board: "public", sort: "rank", dir: "asc" };
 
 describeEachEngine("leaderboard per phase", (t) => {
   let datasetId: string;
@@ -35,7 +34,7 @@ describeEachEngine("leaderboard per phase", (t) => {
     await addEntry({ db, datasetId, userId: cnn.ownerId, baselineId: cnn.id, createdAt: at(90), publicMain: 0.5 });
 
     const board = (query: LeaderboardQuery) => getLeaderboard({ db, query, now: NOW, cache: FRESH });
-    const current = await board(PUBLIC);
+    const current = await board(PUBLIC_BOARD);
     expect(current.phase).toMatchObject({ id: second.id, name: "Final", status: "running" });
     expect(current.rows.map((r) => [r.name, r.metrics.main])).toEqual([
       ["Bob", 0.7],
@@ -46,10 +45,10 @@ describeEachEngine("leaderboard per phase", (t) => {
       ["Warm-up", "ended", false],
       ["Final", "running", true],
     ]);
-    expect((await appError(board({ ...PUBLIC, board: "private" }))).code).toBe("forbidden");
+    expect((await appError(board({ ...PUBLIC_BOARD, board: "private" }))).code).toBe("forbidden");
 
     // The ended warm-up: its own board, revealed (it ended), with the baseline too.
-    const warmUp = await board({ ...PUBLIC, phase: first.id });
+    const warmUp = await board({ ...PUBLIC_BOARD, phase: first.id });
     expect(warmUp).toMatchObject({ privateRevealed: true, phase: { id: first.id, status: "ended" } });
     expect(warmUp.rows.map((r) => r.name)).toEqual(["Ann", "Reference CNN"]);
     expect((await board({ board: "private", sort: "rank", dir: "asc", phase: first.id })).rows.map((r) => r.name)).toEqual([
@@ -57,12 +56,12 @@ describeEachEngine("leaderboard per phase", (t) => {
       "Ann",
     ]);
     // Its reveal never leaks into the running phase's export.
-    const json = await exportLeaderboard({ db, query: PUBLIC, format: "json", now: NOW, cache: FRESH });
+    const json = await exportLeaderboard({ db, query: PUBLIC_BOARD, format: "json", now: NOW, cache: FRESH });
     expect(json.body).not.toContain("0.32");
     expect(JSON.parse(json.body)).toMatchObject({ phase: { id: second.id }, phases: [{ id: first.id }, { id: second.id }] });
 
-    expect((await appError(board({ ...PUBLIC, phase: "no-such-phase" }))).code).toBe("not-found");
-    expect(parseLeaderboardQuery(new URLSearchParams(`phase=${first.id}`))).toEqual({ ...PUBLIC, phase: first.id });
+    expect((await appError(board({ ...PUBLIC_BOARD, phase: "no-such-phase" }))).code).toBe("not-found");
+    expect(parseLeaderboardQuery(new URLSearchParams(`phase=${first.id}`))).toEqual({ ...PUBLIC_BOARD, phase: first.id });
     expect(() => parseLeaderboardQuery(new URLSearchParams("phase=../x"))).toThrow(/phase must be a phase id/);
   });
 
@@ -73,7 +72,7 @@ describeEachEngine("leaderboard per phase", (t) => {
     await db.phase.create({ data: { ...common, name: "Generation development phase", track: "generation" } });
     const ann = await createParticipant({ db, name: "Ann" });
     await addEntry({ db, datasetId, userId: ann.id, createdAt: at(5), publicMain: 0.6, phaseId: main.id });
-    const board = await getLeaderboard({ db, query: PUBLIC, now: NOW, cache: FRESH });
+    const board = await getLeaderboard({ db, query: PUBLIC_BOARD, now: NOW, cache: FRESH });
     expect(board.phase).toMatchObject({ id: main.id });
     expect(board.rows.map((r) => r.name)).toEqual(["Ann"]);
   });

@@ -10,13 +10,14 @@ import {
   at,
   FRESH,
   NOW,
+  PUBLIC_BOARD,
   createLeaderboardBaseline,
   createLeaderboardDataset,
   placeEntriesInPhases,
   createParticipant,
 } from "../../test-support/leaderboard/leaderboard-fixtures";
 
-const q = (over: Partial<LeaderboardQuery> = {}): LeaderboardQuery => ({ board: "public", sort: "rank", dir: "asc", ...over });
+const q = (over: Partial<LeaderboardQuery> = {}): LeaderboardQuery => ({ ...PUBLIC_BOARD, ...over });
 
 describeEachEngine("leaderboard", (t) => {
   const board = (query: LeaderboardQuery = q(), now = NOW) => getLeaderboard({ db: t.db, query, now, cache: FRESH });

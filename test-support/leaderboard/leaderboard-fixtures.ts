@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { CLASSES, ATTRIBUTES, type Attribute } from "../../lib/challenge/definition";
 import type { Db, Prisma } from "../../lib/db/client";
+import type { LeaderboardQuery } from "../../lib/leaderboard/get-leaderboard";
 import type { AttributeMetrics, SplitScores } from "../../lib/metrics/types";
 import { mulberry32 } from "../../lib/random/mulberry32";
 
@@ -18,6 +19,8 @@ export const NOW = new Date("2026-06-15T12:00:00Z");
 export const at = (hoursAgo: number) => new Date(NOW.getTime() - hoursAgo * HOUR);
 /** Snapshot cache options that rebuild on every read: a test sees the entries it just added. */
 export const FRESH = { maxAgeMs: 0, staleMs: 0 };
+/** The board most tests read: public scores, best rank first (what the page shows by default). */
+export const PUBLIC_BOARD: LeaderboardQuery = { board: "public", sort: "rank", dir: "asc" };
 
 export async function createLeaderboardDataset(options: { db: Db; isCurrent?: boolean }) {
   const id = tag();
