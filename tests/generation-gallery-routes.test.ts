@@ -17,7 +17,7 @@ import { getBlobStore } from "../lib/storage/get-blob-store";
 import { createTestUser, registerFixtureDataset } from "../test-support/scoring/scoring-fixture";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
 import { session } from "../test-support/auth/fake-current-user";
-import { setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
+import { routeParams, setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
 import { describeEachEngine } from "../test-support/test-db";
 
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
@@ -30,9 +30,15 @@ const { setTestEnv } = setUpRouteTest();
 beforeAll(() => setTestEnv({ DATA_DIR: fixture.dataDir, BLOB_STORE: "disk" }));
 
 const get = (id: string, sheet: string) =>
-  galleryRoute.GET(new Request(`http://localhost/api/submissions/${id}/gallery/${sheet}`), {
-    params: Promise.resolve({ id, sheet }),
-  });
+  galleryRoute.GET(new Request(`http://localhost/api/submissions/${id}/gallery/${sheet}`), routeParams({ id, sheet }));
+/** A sheet that must be served (200, a PNG kept privately for five minutes), decoded. */
+async function getServedSheet(id: string, sheet: string) {
+  const res = await get(id, sheet);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("image/png");
+  expect(res.headers.get("cache-control")).toBe("private, max-age=300");
+  return decodeRgbPng(Buffer.from(await res.arrayBuffer()));
+}
 const as = (u: { id: string; email: string; name: string }, role: "participant" | "organizer" = "participant") => {
   session.user = { id: u.id, email: u.email, name: u.name, role };
 };
@@ -87,11 +93,7 @@ describeEachEngine("generation gallery route", (t) => {
 
   it("serves the samples to the owner and an organizer, 404 to anyone else and for other names", async () => {
     as(owner);
-    const res = await get(submissionId, "samples.png");
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("image/png");
-    expect(res.headers.get("cache-control")).toBe("private, max-age=300");
-    const sheet = decodeRgbPng(Buffer.from(await res.arrayBuffer()));
+    const sheet = await getServedSheet(submissionId, "samples.png");
     expect([sheet.width, sheet.height]).toEqual([8 * 84, 2 * 108]);
 
     const stranger = await createTestUser({ db: t.db });
@@ -113,9 +115,7 @@ describeEachEngine("generation gallery route", (t) => {
 
   it("cuts the nearest portraits from the train cache rows the scorer recorded", async () => {
     as(owner);
-    const res = await get(submissionId, "nearest.png");
-    expect(res.status).toBe(200);
-    const sheet = decodeRgbPng(Buffer.from(await res.arrayBuffer()));
+    const sheet = await getServedSheet(submissionId, "nearest.png");
     const cache = fs.readFileSync(tensorCachePaths(buildPaths(fixture.buildDir).cacheDir, "train").pixels);
     // Cell 9 (row 1, column 1): the first pixel row of train row nearestRows[9].
     const row = nearestRows[9];
@@ -175,11 +175,7 @@ describeEachEngine("generation gallery route", (t) => {
       where: { submissionId },
       data: { public: { ...(score.public as object), attributeGridSheet: { columns: 4, rows, bytes: 1 } } },
     });
-    const res = await get(submissionId, "grid.png");
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("image/png");
-    expect(res.headers.get("cache-control")).toBe("private, max-age=300");
-    const sheet = decodeRgbPng(Buffer.from(await res.arrayBuffer()));
+    const sheet = await getServedSheet(submissionId, "grid.png");
     expect([sheet.width, sheet.height]).toEqual([4 * 84, 3 * 108]);
     expect(sheet.pixels[108 * 4 * 84 * 3]).toBe(200); // first pixel of row 1
     expect(sheet.pixels[0]).toBe(0);
