@@ -5,7 +5,8 @@ import type { ChildMessage, SandboxFailureReason, SandboxProbe } from "./protoco
  * The parent's side of the fd-3 protocol (protocol.ts): JSON lines from an untrusted child,
  * size-capped and validated as they arrive. Exactly one prediction per test image, class indices
  * in range for each attribute. The first violation is kept and `onViolation` is called once, so
- * the caller can kill the child; everything after it is ignored.
+ * the caller can kill the child; everything after it is ignored. ChildResultReader is the part
+ * the generator's reader (run-generator-in-sandbox.ts) shares.
  */
 
 export interface ProbeOutcome {
@@ -13,12 +14,17 @@ export interface ProbeOutcome {
   outcome: string;
 }
 
+export interface SandboxViolation {
+  reason: SandboxFailureReason;
+  message: string;
+}
+
 export interface ReadSandboxResultsOptions {
   /** Number of test images. */
   count: number;
   /** Number of classes of each attribute, in ATTRIBUTES order (Gender, Hair_Color, Hair_Type). */
   classCounts: readonly [number, number, number];
-  onViolation?: (violation: { reason: SandboxFailureReason; message: string }) => void;
+  onViolation?: (violation: SandboxViolation) => void;
   /** Called once, when the child reports the model loaded. */
   onReady?: () => void;
 }
@@ -37,15 +43,51 @@ export function parseChildLine(line: string): ChildMessage | undefined {
   }
 }
 
-export class SandboxResultReader {
-  readonly probes: ProbeOutcome[] = [];
+/**
+ * What every reader of the result pipe does with a line, whatever the child's mode: a malformed
+ * line and a message the mode does not expect are violations; `done` and the child's own `error`
+ * (its message capped) are kept. Only the first violation is kept and reported, once.
+ */
+export abstract class ChildResultReader {
   ready: Extract<ChildMessage, { t: "ready" }> | undefined;
-  /** performance.now() when `ready` arrived. */
-  readyAt = 0;
   done: Extract<ChildMessage, { t: "done" }> | undefined;
   childError: Extract<ChildMessage, { t: "error" }> | undefined;
-  violation: { reason: SandboxFailureReason; message: string } | undefined;
+  violation: SandboxViolation | undefined;
+  /** Images answered so far. */
   filledCount = 0;
+
+  constructor(public onViolation?: (violation: SandboxViolation) => void) {}
+
+  /** The mode's own messages; false for one it does not expect. */
+  protected abstract take(msg: ChildMessage): boolean;
+
+  protected violate(reason: SandboxFailureReason, message: string): void {
+    if (this.violation) return;
+    this.violation = { reason, message };
+    this.onViolation?.(this.violation);
+  }
+
+  /** One whole line of the pipe, without its newline. */
+  protected handle(line: string): void {
+    const msg = parseChildLine(line);
+    if (!msg) return this.violate("crashed", "the sandbox sent a malformed result line");
+    switch (msg.t) {
+      case "done":
+        this.done = msg;
+        return;
+      case "error":
+        this.childError = { t: "error", reason: msg.reason, message: String(msg.message).slice(0, 4000) };
+        return;
+      default:
+        if (!this.take(msg)) this.violate("crashed", "the sandbox sent an unknown message");
+    }
+  }
+}
+
+export class SandboxResultReader extends ChildResultReader {
+  readonly probes: ProbeOutcome[] = [];
+  /** performance.now() when `ready` arrived. */
+  readyAt = 0;
 
   private readonly filled: Uint8Array;
   /** Three class indices per image, in ATTRIBUTES order. */
@@ -54,6 +96,7 @@ export class SandboxResultReader {
   private pending = "";
 
   constructor(private readonly options: ReadSandboxResultsOptions) {
+    super(options.onViolation);
     this.filled = new Uint8Array(options.count);
     this.indices = new Uint8Array(options.count * 3);
   }
@@ -79,35 +122,22 @@ export class SandboxResultReader {
     return !this.violation && this.done !== undefined && this.filledCount === this.options.count;
   }
 
-  private violate(reason: SandboxFailureReason, message: string): void {
-    if (this.violation) return;
-    this.violation = { reason, message };
-    this.options.onViolation?.(this.violation);
-  }
-
-  private handle(line: string): void {
-    const msg = parseChildLine(line);
-    if (!msg) return this.violate("crashed", "the sandbox sent a malformed result line");
+  protected take(msg: ChildMessage): boolean {
     switch (msg.t) {
       case "probe":
         this.probes.push({ probe: msg.probe, outcome: String(msg.outcome) });
-        return;
+        return true;
       case "ready":
-        if (this.ready) return;
+        if (this.ready) return true;
         this.ready = msg;
         this.readyAt = performance.now();
         this.options.onReady?.();
-        return;
+        return true;
       case "preds":
-        return this.takeBatch(msg);
-      case "done":
-        this.done = msg;
-        return;
-      case "error":
-        this.childError = { t: "error", reason: msg.reason, message: String(msg.message).slice(0, 4000) };
-        return;
+        this.takeBatch(msg);
+        return true;
       default:
-        return this.violate("crashed", "the sandbox sent an unknown message");
+        return false;
     }
   }
 

@@ -11,7 +11,7 @@ import { CappedLog } from "./capped-log";
 import { classifySandboxExit, type SandboxExit } from "./classify-sandbox-exit";
 import type { ChildMessage, GenerateConfig, SandboxFailureReason, SandboxProbe } from "./protocol";
 import { CHILD_CHECK_LIMITS, DEFAULT_SANDBOX_LIMITS, nodeCommand, prepareSandboxWalls, type SandboxLimits } from "./run-model-in-sandbox";
-import { parseChildLine } from "./read-sandbox-results";
+import { ChildResultReader } from "./read-sandbox-results";
 import { sanitiseHostPaths } from "./sanitise-host-paths";
 
 /**
@@ -178,13 +178,7 @@ const MAX_HEADER_LINE = 4096;
  * its raw bytes. Batches must arrive in order, cover 0..count-1 exactly once and never exceed
  * it; anything else is a violation (the child is killed). Bytes go straight to `fd`.
  */
-export class GeneratedImagesReader {
-  ready: Extract<ChildMessage, { t: "ready" }> | undefined;
-  done: Extract<ChildMessage, { t: "done" }> | undefined;
-  childError: Extract<ChildMessage, { t: "error" }> | undefined;
-  violation: { reason: SandboxFailureReason; message: string } | undefined;
-  filledCount = 0;
-  onViolation?: () => void;
+export class GeneratedImagesReader extends ChildResultReader {
   private header: Buffer[] = [];
   private headerBytes = 0;
   /** Raw bytes still expected for the current batch, and where they go in the file. */
@@ -194,7 +188,9 @@ export class GeneratedImagesReader {
   constructor(
     private readonly count: number,
     private readonly fd: number,
-  ) {}
+  ) {
+    super();
+  }
 
   push(chunk: Buffer): void {
     let at = 0;
@@ -224,41 +220,29 @@ export class GeneratedImagesReader {
     }
   }
 
-  private violate(reason: SandboxFailureReason, message: string): void {
-    if (this.violation) return;
-    this.violation = { reason, message };
-    this.onViolation?.();
-  }
-
-  private handle(line: string): void {
-    const msg = parseChildLine(line);
-    if (!msg) return this.violate("crashed", "the sandbox sent a malformed result line");
+  protected take(msg: ChildMessage): boolean {
     switch (msg.t) {
       case "probe":
-        return;
+        return true;
       case "ready":
         this.ready ??= msg;
-        return;
+        return true;
       case "images": {
         const { start, n } = msg;
-        if (!Number.isInteger(start) || !Number.isInteger(n) || n < 1 || start !== this.filledCount || start + n > this.count)
-          return this.violate(
+        if (!Number.isInteger(start) || !Number.isInteger(n) || n < 1 || start !== this.filledCount || start + n > this.count) {
+          this.violate(
             "invalid-output",
             `the sandbox sent images ${start}..${start + n - 1} out of order or beyond the ${this.count} requested`,
           );
+          return true;
+        }
         this.remaining = n * IMAGE_BYTES;
         this.position = start * IMAGE_BYTES;
         this.filledCount += n;
-        return;
+        return true;
       }
-      case "done":
-        this.done = msg;
-        return;
-      case "error":
-        this.childError = { t: "error", reason: msg.reason, message: String(msg.message).slice(0, 4000) };
-        return;
       default:
-        return this.violate("crashed", "the sandbox sent an unknown message");
+        return false;
     }
   }
 }
