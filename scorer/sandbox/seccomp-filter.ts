@@ -15,18 +15,29 @@
 
 const AUDIT_ARCH_X86_64 = 0xc000003e;
 const X32_SYSCALL_BIT = 0x40000000;
-const RET_KILL_PROCESS = 0x80000000;
-const RET_ERRNO = 0x00050000;
-const RET_ALLOW = 0x7fff0000;
 const EPERM = 1;
 const ENOSYS = 38;
 
-// Classic BPF opcodes.
-const LD_W_ABS = 0x20;
-const JEQ_K = 0x15;
-const JGE_K = 0x35;
-const JSET_K = 0x45;
-const RET_K = 0x06;
+/** What the filter answers (linux/seccomp.h SECCOMP_RET_*); Errno carries the errno in its low bits. */
+const enum SeccompReturn {
+  KillProcess = 0x80000000,
+  Errno = 0x00050000,
+  Allow = 0x7fff0000,
+}
+
+/** The classic BPF opcodes the program uses (linux/bpf_common.h: class | operation | source). */
+const enum BpfOp {
+  /** BPF_LD | BPF_W | BPF_ABS: load the 32-bit word at offset k of seccomp_data. */
+  LoadWord = 0x20,
+  /** BPF_JMP | BPF_JEQ | BPF_K */
+  JumpIfEqual = 0x15,
+  /** BPF_JMP | BPF_JGE | BPF_K */
+  JumpIfAtLeast = 0x35,
+  /** BPF_JMP | BPF_JSET | BPF_K: jump if any bit of k is set. */
+  JumpIfAnyBit = 0x45,
+  /** BPF_RET | BPF_K: return k. */
+  Return = 0x06,
+}
 
 /** x86_64 numbers (asm/unistd_64.h) of the calls refused with EPERM. */
 export const DENIED_SYSCALLS_X86_64: Record<string, number> = {
@@ -78,7 +89,7 @@ const CLONE_X86_64 = 56;
 export const CLONE_NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000;
 
 interface Instruction {
-  code: number;
+  code: BpfOp;
   k: number;
   /** Labels (or 0 = next instruction) for conditional jumps. */
   jt?: string;
@@ -91,20 +102,20 @@ export function seccompProgram(arch: string = process.arch): Buffer | undefined 
   if (arch !== "x64") return undefined;
   const p: Instruction[] = [
     // seccomp_data: int nr at 0, u32 arch at 4, u64 args[6] from 16 (low half first on x86_64).
-    { code: LD_W_ABS, k: 4 },
-    { code: JEQ_K, k: AUDIT_ARCH_X86_64, jf: "kill" },
-    { code: LD_W_ABS, k: 0 },
-    { code: JGE_K, k: X32_SYSCALL_BIT, jt: "eperm" },
-    { code: JEQ_K, k: CLONE_X86_64, jt: "clone" },
-    ...Object.values(DENIED_SYSCALLS_X86_64).map((nr): Instruction => ({ code: JEQ_K, k: nr, jt: "eperm" })),
-    ...Object.values(UNAVAILABLE_SYSCALLS_X86_64).map((nr): Instruction => ({ code: JEQ_K, k: nr, jt: "enosys" })),
-    { code: RET_K, k: RET_ALLOW },
-    { label: "clone", code: LD_W_ABS, k: 16 },
-    { code: JSET_K, k: CLONE_NAMESPACE_FLAGS, jt: "eperm" },
-    { code: RET_K, k: RET_ALLOW },
-    { label: "eperm", code: RET_K, k: RET_ERRNO | EPERM },
-    { label: "enosys", code: RET_K, k: RET_ERRNO | ENOSYS },
-    { label: "kill", code: RET_K, k: RET_KILL_PROCESS },
+    { code: BpfOp.LoadWord, k: 4 },
+    { code: BpfOp.JumpIfEqual, k: AUDIT_ARCH_X86_64, jf: "kill" },
+    { code: BpfOp.LoadWord, k: 0 },
+    { code: BpfOp.JumpIfAtLeast, k: X32_SYSCALL_BIT, jt: "eperm" },
+    { code: BpfOp.JumpIfEqual, k: CLONE_X86_64, jt: "clone" },
+    ...Object.values(DENIED_SYSCALLS_X86_64).map((nr): Instruction => ({ code: BpfOp.JumpIfEqual, k: nr, jt: "eperm" })),
+    ...Object.values(UNAVAILABLE_SYSCALLS_X86_64).map((nr): Instruction => ({ code: BpfOp.JumpIfEqual, k: nr, jt: "enosys" })),
+    { code: BpfOp.Return, k: SeccompReturn.Allow },
+    { label: "clone", code: BpfOp.LoadWord, k: 16 },
+    { code: BpfOp.JumpIfAnyBit, k: CLONE_NAMESPACE_FLAGS, jt: "eperm" },
+    { code: BpfOp.Return, k: SeccompReturn.Allow },
+    { label: "eperm", code: BpfOp.Return, k: SeccompReturn.Errno | EPERM },
+    { label: "enosys", code: BpfOp.Return, k: SeccompReturn.Errno | ENOSYS },
+    { label: "kill", code: BpfOp.Return, k: SeccompReturn.KillProcess },
   ];
   const at = new Map(p.flatMap((ins, i) => (ins.label ? [[ins.label, i] as const] : [])));
   const offset = (from: number, label?: string) => {
