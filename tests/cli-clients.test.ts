@@ -376,7 +376,7 @@ describe("tokens over HTTP", () => {
     expect(upload.status).toBe(403);
     expect(((await upload.json()) as { error: { message: string } }).error.message).toContain('"submit" scope');
     expect((await fetch(`${baseUrl}/api/account/export`, { headers: auth })).status).toBe(401);
-    expect((await fetch(`${baseUrl}/api/organizer/labels`, { headers: auth })).status).toBe(401);
+    expect((await fetch(`${baseUrl}/api/organizer/labels`, { headers: auth })).status).toBe(404);
     expect(
       (await fetch(`${baseUrl}/api/leaderboard`, { headers: { authorization: "Bearer tp_revoked-or-made-up-token-000000" } })).status,
     ).toBe(401);

@@ -10,7 +10,7 @@
  * token code (next/headers is the only stand-in: it hands the request's Cookie header to it).
  *
  * A refused call must answer the documented status (404 for the organizer console, the labels
- * export's 401/403, 401/404 for the team routes as docs/teams.md says) and change NOTHING: every
+ * export included; 401/404 for the team routes as docs/teams.md says) and change NOTHING: every
  * table of the schema (row counts and a hash of the rows) and every file under DATA_DIR (uploads,
  * outbox) is compared before and after. The one thing allowed to move is the bookkeeping of the
  * caller's own API token (its per-minute counter and last-used time).
@@ -189,8 +189,6 @@ const TEAM_ROUTES = await routeCases("app/api/teams");
 const ORGANIZER_ACTIONS = await actionCases("app/organizer");
 const TEAM_ACTIONS = await actionCases("app/teams");
 
-/** The one organizer route documented (and checked end to end) with 401 signed out and 403 for a participant. */
-const LEGACY_401_403 = new Set(["/api/organizer/labels"]);
 /** Team routes a participant uses for themselves (not on someone's team): an outsider may call them. */
 const SELF_SERVICE_ROUTES = new Set(["POST /api/teams", "POST /api/teams/join", "POST /api/teams/leave"]);
 const SELF_SERVICE_ACTIONS = new Set(["createTeamAction", "acceptInviteAction", "leaveTeamAction"]);
@@ -378,10 +376,8 @@ describeEachEngine("organizer and team permissions", (suite) => {
           const what = `${c.label} as ${caller.name}`;
           const res = await callRoute(c, caller, ctx);
           answered(caller.name, String(res.status));
-          const legacy = LEGACY_401_403.has(c.pattern);
           // Only a live session counts: tokens and the blocked accounts' old cookies are visitors here.
-          const expected = !legacy ? 404 : caller === callers.participant ? 403 : 401;
-          expect(res.status, what).toBe(expected);
+          expect(res.status, what).toBe(404);
           await expectNoLeak(res, what);
         }
       });
