@@ -1,10 +1,9 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { createGeneratorModel, GENERATOR_HEIGHT, GENERATOR_POOL, GENERATOR_WIDTH } from "./create-generator-model";
 import { KitError } from "./kit-error";
 import { parsePositiveFlag, parseWholeFlag } from "./parse-number-flag";
+import { parseTrainingFlags, type TrainingFlags } from "./parse-training-flags";
 import { runKitCommand } from "./run-kit-command";
 import { locateCheckedDownloads } from "./locate-checked-downloads";
 import {
@@ -42,58 +41,22 @@ const USAGE = `Usage: npm run train-generator -- [options]
   --skip-checksums        do not check the zips against SHA256SUMS
   --help                  this text`;
 
-interface Args {
-  data: string;
-  out: string;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
+interface Args extends TrainingFlags {
   width: number;
   sigma: number;
-  maxTrainImages?: number;
-  seed: number;
-  threads: number;
-  skipChecksums: boolean;
 }
 
 function parse(argv: string[]): Args | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        data: { type: "string", default: "data" },
-        out: { type: "string", default: "out" },
-        epochs: { type: "string", default: "4" },
-        "batch-size": { type: "string", default: "64" },
-        "learning-rate": { type: "string", default: "0.002" },
-        width: { type: "string", default: "16" },
-        sigma: { type: "string", default: "0.1" },
-        "max-train-images": { type: "string" },
-        seed: { type: "string", default: "1" },
-        threads: { type: "string", default: String(os.availableParallelism()) },
-        "skip-checksums": { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new KitError(`${(e as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) return "help";
-  return {
-    data: values.data,
-    out: values.out,
-    epochs: parseWholeFlag("epochs", values.epochs, 1),
-    batchSize: parseWholeFlag("batch-size", values["batch-size"], 2),
-    learningRate: parsePositiveFlag("learning-rate", values["learning-rate"], 1),
-    width: parseWholeFlag("width", values.width, 1),
-    sigma: parsePositiveFlag("sigma", values.sigma, 1),
-    maxTrainImages:
-      values["max-train-images"] === undefined ? undefined : parseWholeFlag("max-train-images", values["max-train-images"], 2),
-    seed: parseWholeFlag("seed", values.seed, 0),
-    threads: parseWholeFlag("threads", values.threads, 1),
-    skipChecksums: values["skip-checksums"],
-  };
+  const parsed = parseTrainingFlags({
+    argv,
+    usage: USAGE,
+    defaults: { epochs: 4, batchSize: 64 },
+    minBatchSize: 2,
+    own: { width: "16", sigma: "0.1" },
+  });
+  if (parsed === "help") return "help";
+  const { flags, own } = parsed;
+  return { ...flags, width: parseWholeFlag("width", own.width, 1), sigma: parsePositiveFlag("sigma", own.sigma, 1) };
 }
 
 const PIXELS = GENERATOR_HEIGHT * GENERATOR_WIDTH * IMAGE_CHANNELS;

@@ -1,10 +1,8 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { createModel } from "./create-model";
 import { KitError } from "./kit-error";
-import { parsePositiveFlag, parseWholeFlag } from "./parse-number-flag";
+import { parseTrainingFlags, type TrainingFlags } from "./parse-training-flags";
 import { runKitCommand } from "./run-kit-command";
 import { locateCheckedDownloads } from "./locate-checked-downloads";
 import { ATTRIBUTES, countNetworkFlops, createOnnxTrainer, mulberry32 } from "./platform";
@@ -36,58 +34,23 @@ const USAGE = `Usage: npm run train -- [options]
   --skip-checksums        do not check the zips against SHA256SUMS
   --help                  this text`;
 
-interface TrainArgs {
-  data: string;
-  out: string;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  maxTrainImages?: number;
+interface TrainArgs extends TrainingFlags {
   validation: number;
-  seed: number;
-  threads: number;
-  skipChecksums: boolean;
 }
 
 function parseTrainArgs(argv: string[]): TrainArgs | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        data: { type: "string", default: "data" },
-        out: { type: "string", default: "out" },
-        epochs: { type: "string", default: "3" },
-        "batch-size": { type: "string", default: "32" },
-        "learning-rate": { type: "string", default: "0.002" },
-        "max-train-images": { type: "string" },
-        validation: { type: "string", default: "0.1" },
-        seed: { type: "string", default: "1" },
-        threads: { type: "string", default: String(os.availableParallelism()) },
-        "skip-checksums": { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new KitError(`${(e as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) return "help";
-  const validation = Number(values.validation);
+  const parsed = parseTrainingFlags({
+    argv,
+    usage: USAGE,
+    defaults: { epochs: 3, batchSize: 32 },
+    minBatchSize: 1,
+    own: { validation: "0.1" },
+  });
+  if (parsed === "help") return "help";
+  const validation = Number(parsed.own.validation);
   if (!(validation >= 0 && validation < 1))
-    throw new KitError(`--validation expects a fraction from 0 up to (not including) 1, got "${values.validation}"`);
-  return {
-    data: values.data,
-    out: values.out,
-    epochs: parseWholeFlag("epochs", values.epochs, 1),
-    batchSize: parseWholeFlag("batch-size", values["batch-size"], 1),
-    learningRate: parsePositiveFlag("learning-rate", values["learning-rate"], 1),
-    maxTrainImages:
-      values["max-train-images"] === undefined ? undefined : parseWholeFlag("max-train-images", values["max-train-images"], 2),
-    validation,
-    seed: parseWholeFlag("seed", values.seed, 0),
-    threads: parseWholeFlag("threads", values.threads, 1),
-    skipChecksums: values["skip-checksums"],
-  };
+    throw new KitError(`--validation expects a fraction from 0 up to (not including) 1, got "${parsed.own.validation}"`);
+  return { ...parsed.flags, validation };
 }
 
 /** One status line that rewrites itself on a terminal, and prints only when done elsewhere (logs). */
