@@ -30,7 +30,15 @@ const SLOW = [
 ];
 
 const shared = {
-  resolve: { alias: { "@": path.resolve(__dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(__dirname),
+      // Server code marks itself with `import "server-only"`, which throws outside Next.js's
+      // react-server bundle; tests run that code in plain Node, so they get the package's own
+      // empty module (what the react-server condition resolves to) instead of a mock per file.
+      "server-only": path.resolve(__dirname, "node_modules/server-only/empty.js"),
+    },
+  },
 };
 
 export default defineConfig({

@@ -30,7 +30,6 @@ import { setUpTestEnv } from "../test-support/env/set-up-test-env";
 import { setRouteDb } from "../test-support/routes/route-db";
 import { makeManifest, writeOnnxBundle } from "../test-support/models/model-fixtures";
 
-vi.mock("server-only", () => ({}));
 // No browser here: no session cookie in any request, so only a token can authenticate.
 vi.mock("next/headers", () => ({ cookies: async () => ({ get: () => undefined }), headers: async () => new Headers() }));
 vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));

@@ -8,7 +8,6 @@ import { setUpTempDir } from "../test-support/set-up-temp-dir";
 import { createSessionUser } from "../test-support/organizer/organizer-fixtures";
 import { describeEachEngine } from "../test-support/test-db";
 
-vi.mock("server-only", () => ({}));
 // The organizer routes read only the session: fake-current-user says who is signed in.
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));

@@ -13,8 +13,6 @@ import {
   placeEntriesInPhases,
 } from "../test-support/leaderboard/leaderboard-fixtures";
 
-// Route modules are Next.js code: "server-only" throws outside a react-server bundle.
-vi.mock("server-only", () => ({}));
 // The page marks the viewer's own row: here the viewer is a visitor (no request cookies outside Next.js).
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 

@@ -21,8 +21,6 @@ import {
   createSessionUser,
 } from "../test-support/organizer/organizer-fixtures";
 
-vi.mock("server-only", () => ({}));
-
 // The routes read only the session (never a token): fake-current-user says who is signed in.
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));

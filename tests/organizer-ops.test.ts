@@ -19,7 +19,6 @@ import {
   createSessionUser,
 } from "../test-support/organizer/organizer-fixtures";
 
-vi.mock("server-only", () => ({}));
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 

@@ -45,7 +45,6 @@ import { setRouteDb } from "../test-support/routes/route-db";
 import { setUpScoringFixture } from "../test-support/scoring/set-up-scoring-fixture";
 import { describeEachEngine } from "../test-support/test-db";
 
-vi.mock("server-only", () => ({}));
 vi.mock("next/headers", () => import("../test-support/auth/request-cookies"));
 // Outside Next.js there is no cache to revalidate; the actions call it after a change.
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));

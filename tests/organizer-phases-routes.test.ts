@@ -5,8 +5,6 @@ import { createFixtureDatasetRow, createFixtureSubmission, createSessionUser } f
 import { idParams, jsonInit, setUpRouteTest, useRouteDb } from "../test-support/routes/route-test";
 import { describeEachEngine } from "../test-support/test-db";
 
-// Route modules are Next.js code: "server-only" throws outside a react-server bundle.
-vi.mock("server-only", () => ({}));
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real()));
 

@@ -9,9 +9,6 @@ import { session } from "../test-support/auth/fake-current-user";
 import { describeEachEngine } from "../test-support/test-db";
 import { createFixtureDatasetRow, createFixtureSubmission, createSessionUser } from "../test-support/organizer/organizer-fixtures";
 
-// Route modules are Next.js code: "server-only" throws outside a react-server bundle.
-vi.mock("server-only", () => ({}));
-
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 

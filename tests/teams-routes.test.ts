@@ -11,7 +11,6 @@ import { jsonInit, routeParams, setUpRouteTest, useRouteDb } from "../test-suppo
 import { setUpTempDir } from "../test-support/set-up-temp-dir";
 import { describeEachEngine } from "../test-support/test-db";
 
-vi.mock("server-only", () => ({}));
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 

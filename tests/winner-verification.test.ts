@@ -22,7 +22,6 @@ import { describeEachEngine } from "../test-support/test-db";
 // request (e-mail in the outbox), the owner's uploads through the route, the rerun through the
 // real verify-submission handler in the sandbox, the comparison, the audited code download.
 
-vi.mock("server-only", () => ({}));
 vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
 vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real<object>()));
 

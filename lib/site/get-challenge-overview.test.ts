@@ -1,13 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { closeDb } from "../db/client";
 import { resetEnvCache } from "../env";
 import { describeEachEngine } from "../../test-support/test-db";
-
-vi.mock("server-only", () => ({}));
-const { getChallengeOverview } = await import("./get-challenge-overview");
+import { getChallengeOverview } from "./get-challenge-overview";
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date("2026-06-15T12:00:00Z");

@@ -2,7 +2,6 @@
  * The start every route test file shares. Route tests call the handlers in-process; the file
  * itself still names the mocks (vi.mock is hoisted per file, so it cannot live here):
  *
- *   vi.mock("server-only", () => ({}));
  *   vi.mock("@/lib/auth/get-current-user", () => import("../test-support/auth/fake-current-user"));
  *   vi.mock("@/lib/db/client", async (real) => (await import("../test-support/routes/route-db")).withRouteDb(await real()));
  *
