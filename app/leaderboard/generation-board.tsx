@@ -3,7 +3,6 @@ import { getDb } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import { parseGenerationBoardKind } from "@/lib/leaderboard/export-generation-board";
 import { loadGenerationBoard, type GenerationBoard, type GenerationBoardKind } from "@/lib/leaderboard/load-generation-board";
-import { plural } from "@/lib/format/plural";
 import { generationTrack } from "@/lib/tracks/generation-track";
 import { PageIntro } from "../page-intro";
 import { BoardHeading, BoardTabs, LeaderboardNotice, PhaseStatusLine } from "./board-header";
@@ -89,7 +88,7 @@ export async function GenerationBoardPage({ params }: { params: SearchParams }) 
           </nav>
         )}
         <p className="max-w-3xl text-sm text-stone-700">
-          One line per participant: their best {board.board} score, <strong>lower is better</strong> (Fréchet distance in the
+          One line per participant, or per team: their best {board.board} score, <strong>lower is better</strong> (Fréchet distance in the
           organizers&rsquo; feature network times the memorisation penalty). Ties go to whoever submitted first. Organizer baselines are
           shown for reference and take no rank; entries uploaded as images are flagged: they could be cherry-picked.
         </p>
@@ -196,7 +195,8 @@ export async function GenerationBoardPage({ params }: { params: SearchParams }) 
               </table>
             </div>
             <p className="text-xs text-stone-500">
-              {plural(board.rows.filter((r) => !r.isBaseline).length, "participant")}. Hover a column heading for its meaning; the{" "}
+              {board.rows.filter((r) => !r.isBaseline).length} on the board (a team counts once). Hover a column heading for its meaning;
+              the{" "}
               <Link href="/#generation-track" className="underline">
                 challenge page
               </Link>{" "}

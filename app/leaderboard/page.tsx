@@ -16,7 +16,6 @@ import { paginateLeaderboardRows } from "@/lib/leaderboard/paginate-leaderboard-
 import { findCompetitorStanding, type CompetitorStanding } from "@/lib/leaderboard/find-competitor-standing";
 import { getCurrentUser } from "@/lib/auth/get-current-user";
 import { getUserTeam } from "@/lib/teams/get-user-team";
-import { plural } from "@/lib/format/plural";
 import { boardTableHtml, OPTIONAL_COLUMNS, rowAnchor } from "./board-table-html";
 import { ColumnPicker } from "./column-picker";
 import { formatScore, formatUtc, leaderboardHref } from "./leaderboard-format";
@@ -82,11 +81,11 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
         <PhaseStatusLine phase={lb.phase} privateRevealed={lb.privateRevealed} none="Open-ended challenge: public scores only." />
         <PhaseSelector lb={lb} />
         <p className="max-w-3xl text-sm text-stone-700">
-          One line per participant: their best {lb.board} score (the mean of the three macro-F1s). Ties go to whoever submitted first.
-          Organizer baselines are shown for reference and take no rank.{" "}
+          One line per participant, or per team: their best {lb.board} score (the mean of the three macro-F1s). Ties go to whoever submitted
+          first. Organizer baselines are shown for reference and take no rank.{" "}
           {lb.board === "public"
             ? "Public scores use half of the hidden test images; the other half decides the private leaderboard at the end."
-            : "Private scores come from each participant's final selections, or their two best public entries if they chose none."}
+            : "Private scores come from each participant's or team's final selections, or their two best public entries if they chose none."}
         </p>
         <LeaderboardNotice notice={notice} />
       </PageIntro>
@@ -107,8 +106,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             <ColumnPicker columns={OPTIONAL_COLUMNS.filter((c) => c.key !== "publicMain" || lb.board === "private")} />
             <div dangerouslySetInnerHTML={{ __html: tableHtml }} />
             <p className="text-xs text-stone-500">
-              {plural(page.participantCount, "participant")}. Entries: scored submissions plus those refused because of the file (failures
-              on our side are not counted).{" "}
+              {page.participantCount} on the board (a team counts once). Entries: scored submissions plus those refused because of the file
+              (failures on our side are not counted).{" "}
               {lb.board === "public" ? "Rank change: since 24 hours ago." : "Rank change: private rank against public rank."} Updated{" "}
               {formatUtc(lb.generatedAt)}.
             </p>
@@ -122,7 +121,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
           <figure className="rounded border border-stone-200 bg-white p-3">
             <ScoreChart series={lb.series} />
             <figcaption className="mt-2 text-xs text-stone-600">
-              The best public score so far of the top {plural(lb.series.participants.length, "participant")}
+              The best public score so far of the top {lb.series.participants.length} on the board
               {lb.series.baselines.length > 0 && "; dashed lines are the baselines"}. Leader: {lb.series.participants[0].name} with{" "}
               {formatScore(lb.series.participants[0].points.at(-1)?.score)}.
             </figcaption>
@@ -162,7 +161,7 @@ function WhereYouStand({ standing, query }: { standing: CompetitorStanding | nul
           </span>
         ) : (
           <span>
-            You are <strong>rank {standing.rank}</strong> of {plural(standing.participantCount, "participant")}
+            You are <strong>rank {standing.rank}</strong> of {standing.participantCount} on the board
             {standing.main !== null && <> with {formatScore(standing.main)}</>}.
           </span>
         )}
