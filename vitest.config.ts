@@ -48,6 +48,12 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: ONE on these two-core machines, so the
+    // files ran one after another while most of them wait on databases, child processes and
+    // sockets. Two workers: the whole run took 537 s instead of 811 s on the same machine
+    // (`npx vitest run` against `--maxWorkers 1`), every file passing; the tests are written to
+    // run in parallel (own databases, own folders, pids tracked per test).
+    maxWorkers: 2,
     projects: [
       {
         ...shared,
