@@ -51,7 +51,7 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the cores: ONE on these two-core machines, so the
     // files ran one after another while most of them wait on databases, child processes and
     // sockets. Two workers: the whole run took 537 s instead of 811 s on the same machine
-    // (`npx vitest run` against `--maxWorkers 1`), every file passing; the tests are written to
+    // (`npx vitest run --maxWorkers 2` against the default), every file passing; the tests are written to
     // run in parallel (own databases, own folders, pids tracked per test).
     maxWorkers: 2,
     projects: [
