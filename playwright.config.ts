@@ -50,6 +50,10 @@ export default defineConfig({
       // Every account of the suite signs up from 127.0.0.1.
       SIGNUP_PER_CLIENT_PER_HOUR: "100",
       CNN_BASELINE_ON_START: "0",
+      // The suite's own build folder, the one tests/http-hardening.test.ts builds into: `npm test`
+      // builds the app once for both (ensureNextBuild skips a build whose sources did not change),
+      // and never touches the `.next` a developer's own `npm start` serves.
+      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-test",
     },
   },
 });

@@ -22,10 +22,21 @@ summary() {
 source scripts/test-prerequisites.sh # exits with its one line when something is missing
 trap summary EXIT
 
-echo "== typecheck"
-npx tsc --noEmit
-echo "== lint (ESLint: layering, promises, Next.js rules)"
-npx eslint . --max-warnings 0
+# The type check and ESLint each use one core: they run side by side, and the type check's
+# output is printed once both are done.
+echo "== typecheck and lint (ESLint: layering, promises, Next.js rules)"
+typecheck_log="$(mktemp)"
+npx tsc --noEmit >"$typecheck_log" 2>&1 &
+typecheck_pid=$!
+lint_status=0
+npx eslint . --max-warnings 0 || lint_status=$?
+typecheck_status=0
+wait "$typecheck_pid" || typecheck_status=$?
+cat "$typecheck_log"
+rm -f "$typecheck_log"
+[ "$typecheck_status" = 0 ] || echo "== typecheck FAILED"
+[ "$lint_status" = 0 ] || echo "== lint FAILED"
+if [ "$typecheck_status" != 0 ] || [ "$lint_status" != 0 ]; then exit 1; fi
 echo "== format (Prettier)"
 npx prettier --check . --log-level warn
 echo "== unit and integration tests"
