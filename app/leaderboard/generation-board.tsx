@@ -7,7 +7,7 @@ import { generationTrack } from "@/lib/tracks/generation-track";
 import { PageIntro } from "../page-intro";
 import { BoardHeading, BoardTabs, LeaderboardNotice, PhaseStatusLine } from "./board-header";
 import { formatGenerationValue } from "../submissions/[id]/generation-result";
-import { formatUtc } from "./leaderboard-format";
+import { formatBoardCount, formatUtc } from "./leaderboard-format";
 
 type SearchParams = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -195,8 +195,7 @@ export async function GenerationBoardPage({ params }: { params: SearchParams }) 
               </table>
             </div>
             <p className="text-xs text-stone-500">
-              {board.rows.filter((r) => !r.isBaseline).length} on the board (a team counts once). Hover a column heading for its meaning;
-              the{" "}
+              {formatBoardCount(board.rows.filter((r) => !r.isBaseline).length)}. Hover a column heading for its meaning; the{" "}
               <Link href="/#generation-track" className="underline">
                 challenge page
               </Link>{" "}

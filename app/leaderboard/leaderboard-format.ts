@@ -13,6 +13,11 @@ export function formatSigned(value: number | null | undefined, digits = 3): stri
 }
 
 /** Minutes precision, UTC: everyone reads the same time whatever their zone. */
+/** The count under a board: its lines are participants and teams alike (a team has one line). */
+export function formatBoardCount(competitors: number): string {
+  return competitors === 0 ? "Nobody on the board yet" : `${competitors} on the board (a team counts once)`;
+}
+
 export function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }

@@ -18,7 +18,7 @@ import { getCurrentUser } from "@/lib/auth/get-current-user";
 import { getUserTeam } from "@/lib/teams/get-user-team";
 import { boardTableHtml, OPTIONAL_COLUMNS, rowAnchor } from "./board-table-html";
 import { ColumnPicker } from "./column-picker";
-import { formatScore, formatUtc, leaderboardHref } from "./leaderboard-format";
+import { formatBoardCount, formatScore, formatUtc, leaderboardHref } from "./leaderboard-format";
 import { ScoreChart } from "./score-chart";
 import { GenerationBoardPage, TrackSwitch } from "./generation-board";
 
@@ -106,8 +106,8 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
             <ColumnPicker columns={OPTIONAL_COLUMNS.filter((c) => c.key !== "publicMain" || lb.board === "private")} />
             <div dangerouslySetInnerHTML={{ __html: tableHtml }} />
             <p className="text-xs text-stone-500">
-              {page.participantCount} on the board (a team counts once). Entries: scored submissions plus those refused because of the file
-              (failures on our side are not counted).{" "}
+              {formatBoardCount(page.participantCount)}. Entries: scored submissions plus those refused because of the file (failures on our
+              side are not counted).{" "}
               {lb.board === "public" ? "Rank change: since 24 hours ago." : "Rank change: private rank against public rank."} Updated{" "}
               {formatUtc(lb.generatedAt)}.
             </p>
