@@ -113,7 +113,7 @@ export function DateFields(props: { from?: string; to?: string }) {
   return (
     <>
       {DATE_FILTERS.map((f) => (
-        <FilterField key={f.name} {...f} value={f.name === "from" ? props.from : props.to} />
+        <FilterField key={f.name} {...f} value={props[f.name as "from" | "to"]} />
       ))}
     </>
   );
